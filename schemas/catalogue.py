@@ -1,0 +1,85 @@
+"""The catalogue of canonical event types: name, description, and the Struct that carries it.
+
+Which vendors emit a type is not written here: it is derived from the loaded adapters' mapping
+tables (``providers.registry``), so a plugin that maps a type shows up as its emitter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import msgspec
+
+from schemas.events import EVENT_CLASSES, Event
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    description: str
+    struct: type[Event]
+
+    @property
+    def family(self) -> str:
+        """The prefix shared by related types: ``ats.application`` for ``...stage_changed``."""
+        return self.name.rsplit(".", 1)[0] if "." in self.name else self.name
+
+    def json_schema(self) -> dict[str, Any]:
+        return _schema(self.struct)
+
+
+@cache
+def _schema(struct: type[Event]) -> dict[str, Any]:
+    return msgspec.json.schema(struct)
+
+
+_DESCRIPTIONS: dict[str, str] = {
+    "ats.application.created": "A candidate entered a job's pipeline (applied, sourced, referred).",
+    "ats.application.updated": "An application's details changed.",
+    "ats.application.stage_changed": "An application moved from one pipeline stage to another.",
+    "ats.candidate.deleted": "A candidate was deleted.",
+    "ats.candidate.hired": "A candidate was marked as hired.",
+    "ats.job.created": "A job (position) was created.",
+    "ats.job.updated": "A job's details changed (not its status).",
+    "ats.job.deleted": "A job was deleted.",
+    "ats.job.status_changed": "A job was published, closed, archived or otherwise changed status.",
+    "ats.note.created": "A team note was posted on a candidate.",
+    "ats.note.updated": "A team note was edited.",
+    "ats.note.deleted": "A team note was deleted.",
+    "ats.interview.scheduled": "An interview was scheduled.",
+    "ats.interview.completed": "An interview was marked as completed.",
+    "ats.offer.sent": "An offer was sent to a candidate.",
+    "ats.offer.accepted": "A candidate accepted an offer.",
+    "ats.offer.rejected": "A candidate rejected an offer.",
+    "ats.referral.created": "A referral was submitted.",
+    "ats.user.created": "A user was added to the vendor account.",
+    "ats.user.updated": "A user profile was modified.",
+    "hris.employee.changed": "Employee records changed; carries the changed employees' ids.",
+    "hris.data.changed": "Records of some HRIS data model changed; carries their ids.",
+    "connection.sync.started": "A vendor-side connector started syncing.",
+    "connection.sync.completed": "A vendor-side connector finished syncing.",
+    "connection.sync.failed": "A vendor-side connector's sync failed; carries the error.",
+    "connection.test": "A vendor's test webhook (its dashboard's Test button).",
+    "unmapped": "A vendor event type the adapter does not know; data is the vendor payload.",
+}
+
+CATALOGUE: dict[str, EventType] = {
+    name: EventType(name=name, description=_DESCRIPTIONS[name], struct=cls)
+    for name, cls in EVENT_CLASSES.items()
+}
+
+
+def matches(pattern: str, event_type: str) -> bool:
+    """Whether a subscription pattern (``*``, exact, or prefix glob ``ats.*``) selects a type."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return pattern == event_type
+
+
+def pattern_is_known(pattern: str) -> bool:
+    """A pattern is valid when it selects at least one catalogued type."""
+    return any(matches(pattern, name) for name in CATALOGUE)

@@ -1,0 +1,54 @@
+"""What an adapter produces, and how the gateway completes it into a canonical event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, Source
+
+
+class Normalized(msgspec.Struct, kw_only=True, frozen=True):
+    """An adapter's output: the event's parts that come from the vendor payload alone.
+
+    The gateway adds the id, tenant, connection and receive time with ``to_event``.
+    """
+
+    type: str
+    timestamp: str
+    event_id: str
+    event_type: str
+    completeness: Completeness
+    data: EventData
+
+
+def to_event(
+    parts: Normalized,
+    *,
+    id: str,
+    tenant: str,
+    provider: str,
+    connection_id: str,
+    received_at: str,
+    verified: bool = True,
+    raw: Any = msgspec.UNSET,
+) -> Event:
+    """Complete an adapter's output into the envelope Struct for its type."""
+    cls = EVENT_CLASSES[parts.type]
+    return cls(
+        id=id,
+        timestamp=parts.timestamp,
+        tenant=tenant,
+        source=Source(
+            provider=provider,
+            connection_id=connection_id,
+            event_id=parts.event_id,
+            event_type=parts.event_type,
+            received_at=received_at,
+            verified=verified,
+        ),
+        completeness=parts.completeness,
+        data=parts.data,
+        raw=raw,
+    )
