@@ -1,0 +1,1 @@
+"""HTTP routes: ingest (vendors), management (bearer keys), operations."""

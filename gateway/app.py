@@ -1,0 +1,71 @@
+"""The Litestar application: routes, lifespan (schema, ingest writer, dispatcher), OpenAPI."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+
+from gateway import __version__
+from gateway.api.connections import ConnectionController
+from gateway.api.events import EventController
+from gateway.api.ingest import ingest_for_provider, ingest_for_tenant
+from gateway.api.meta import healthz, list_event_types, list_providers, metrics, readyz
+from gateway.delivery.wiring import ROUTES as DELIVERY_ROUTES
+from gateway.delivery.wiring import start_worker
+from gateway.ingest import IngestWriter
+from gateway.services import Services
+from gateway.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: Services | None = None,
+    run_worker: bool = True,
+    migrate: bool = True,
+) -> Litestar:
+    """Build the app. ``services`` may be given (tests share them); otherwise built on start."""
+    settings = settings or (services.settings if services else Settings.from_env())
+    route_handlers: list[Any] = [
+        ingest_for_provider,
+        ingest_for_tenant,
+        ConnectionController,
+        EventController,
+        list_event_types,
+        list_providers,
+        healthz,
+        readyz,
+        metrics,
+    ]
+    route_handlers.extend(DELIVERY_ROUTES)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = services is None
+        svc = services if services is not None else Services.build(settings)
+        if migrate:
+            await svc.migrate()
+        writer = IngestWriter(svc)
+        app.state.services = svc
+        app.state.ingest_writer = writer
+        await writer.start()
+        worker = await start_worker(svc) if run_worker else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            await writer.stop()
+            if owned:
+                await svc.close()
+
+    return Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
+        debug=False,
+    )

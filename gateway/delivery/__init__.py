@@ -1,0 +1,1 @@
+"""Re-emission: fan-out, signing, the dispatcher, retries and the SSRF guard."""

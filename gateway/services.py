@@ -1,0 +1,126 @@
+"""The process's long-lived parts, built once and shared by routes, the worker and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from gateway.crypto import SecretBox
+from gateway.settings import Settings
+from gateway.storage import create_schema, make_engine, make_sessionmaker
+from gateway.storage.models import Connection, ConnectionSecret
+from providers import Registry, default_registry
+
+CONNECTION_CACHE_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConnection:
+    """A connection as ingest needs it: decrypted secrets with their expiry."""
+
+    id: str
+    provider: str
+    tenant: str
+    verify: bool
+    secrets: tuple[tuple[str, datetime | None], ...]
+
+    def live_secrets(self, now: datetime) -> list[str]:
+        return [s for s, expires in self.secrets if expires is None or expires > now]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[Any]
+    registry: Registry
+    box: SecretBox
+    wake_dispatcher: asyncio.Event = field(default_factory=asyncio.Event)
+    _connections: dict[tuple[str, str], tuple[float, LiveConnection | None]] = field(
+        default_factory=dict
+    )
+    _tenant_providers: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, registry: Registry | None = None) -> Services:
+        engine = make_engine(settings.database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            registry=registry if registry is not None else default_registry(),
+            box=SecretBox.from_settings(settings),
+        )
+
+    async def migrate(self) -> None:
+        await create_schema(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    def forget_connections(self) -> None:
+        """Drop cached connections after a change made through this process."""
+        self._connections.clear()
+        self._tenant_providers.clear()
+
+    async def connection(self, provider: str, tenant: str) -> LiveConnection | None:
+        """The connection for (provider, tenant), cached for a moment (other processes' changes
+        show within ``CONNECTION_CACHE_SECONDS``)."""
+        key = (provider, tenant)
+        cached = self._connections.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        async with self.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Connection).where(
+                        Connection.provider == provider, Connection.tenant == tenant
+                    )
+                )
+            ).scalar_one_or_none()
+            live: LiveConnection | None = None
+            if row is not None:
+                secrets = (
+                    await session.execute(
+                        select(ConnectionSecret.secret_enc, ConnectionSecret.expires_at)
+                        .where(ConnectionSecret.connection_id == row.id)
+                        .order_by(ConnectionSecret.created_at.desc())
+                    )
+                ).all()
+                live = LiveConnection(
+                    id=row.id,
+                    provider=row.provider,
+                    tenant=row.tenant,
+                    verify=row.verify,
+                    secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
+                )
+        self._connections[key] = (now + CONNECTION_CACHE_SECONDS, live)
+        return live
+
+    async def tenant_providers(self, tenant: str) -> list[str]:
+        """Providers with a connection for ``tenant`` (for the single ingest URL)."""
+        cached = self._tenant_providers.get(tenant)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        async with self.sessions() as session:
+            names = list(
+                (
+                    await session.execute(
+                        select(Connection.provider).where(Connection.tenant == tenant)
+                    )
+                ).scalars()
+            )
+        self._tenant_providers[tenant] = (now + CONNECTION_CACHE_SECONDS, names)
+        return names
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,204 @@
+"""The tables. Times are UTC; ids are prefixed ULIDs (so ordering by id is ordering by time)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every driver (SQLite stores them naive, PostgreSQL as timestamptz)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+ID = String(40)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant: Mapped[str | None] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class Connection(Base):
+    __tablename__ = "connections"
+    __table_args__ = (
+        UniqueConstraint("provider", "tenant", name="uq_connections_provider_tenant"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(100))
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    verify: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    # Provisioned at the vendor (Breezy): where the endpoint lives and how to manage it.
+    vendor_account_id: Mapped[str | None] = mapped_column(String(200))
+    vendor_endpoint_id: Mapped[str | None] = mapped_column(String(200))
+    vendor_token_enc: Mapped[str | None] = mapped_column(Text)
+    vendor_partner_key_enc: Mapped[str | None] = mapped_column(Text)
+
+
+class ConnectionSecret(Base):
+    __tablename__ = "connection_secrets"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    connection_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("connections.id", ondelete="CASCADE"), index=True
+    )
+    secret_enc: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class Receipt(Base):
+    """Every verified request, byte for byte, and what became of it."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (Index("ix_receipts_outcome", "outcome", "id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    connection_id: Mapped[str] = mapped_column(ID, index=True)
+    provider: Mapped[str] = mapped_column(String(100))
+    tenant: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+    headers: Mapped[dict[str, Any]]
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    outcome: Mapped[str] = mapped_column(String(20))  # accepted | duplicate | quarantined
+    error: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "source_event_id", name="uq_events_dedup"),
+        Index("ix_events_tenant_id", "tenant", "id"),
+        Index("ix_events_type_id", "type", "id"),
+        Index("ix_events_received_at", "received_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(100))
+    connection_id: Mapped[str] = mapped_column(ID)
+    type: Mapped[str] = mapped_column(String(100))
+    source_event_id: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    receipt_id: Mapped[str] = mapped_column(ID)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40), index=True)  # api key id, or "admin"
+    scope_tenant: Mapped[str | None] = mapped_column(String(200))  # a tenant key's tenant
+    url: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    events: Mapped[list[str]]
+    tenants: Mapped[list[str] | None] = mapped_column(JSON)
+    providers: Mapped[list[str] | None] = mapped_column(JSON)
+    include_raw: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    successful_deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    failed_deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    last_delivery_at: Mapped[datetime | None]
+    failing_since: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SubscriptionSecret(Base):
+    __tablename__ = "subscription_secrets"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    secret_enc: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """One event for one subscription: the unit the dispatcher claims, sends and retries."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    event_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    subscription_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|succeeded|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_expires_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    response_snippet: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

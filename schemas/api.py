@@ -1,0 +1,132 @@
+"""Management API request and response shapes (separate from the storage rows)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+
+class _Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Request bodies: unknown fields are a 400, so typos don't pass silently."""
+
+
+class _Out(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Responses."""
+
+
+# ---- connections ------------------------------------------------------------------------------
+
+
+class ProvisionRequest(_Body):
+    company_id: str
+    api_token: str
+    partner_api_key: str | None = None
+    events: list[str] | None = None
+    description: str | None = None
+
+
+class ConnectionCreate(_Body):
+    provider: str
+    tenant: str
+    secret: str | None = None
+    verify: bool = True
+    provision: ProvisionRequest | None = None
+
+
+class SecretRotate(_Body):
+    secret: str
+    previous_expires_in: int = 86400
+
+
+class Provisioned(_Out):
+    endpoint_id: str
+    status: str | None = None
+    enabled: bool | None = None
+    stats: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class ConnectionOut(_Out):
+    id: str
+    provider: str
+    tenant: str
+    verify: bool
+    secret_prefix: str | None
+    ingest_url: str
+    created_at: str
+    secrets: list[dict[str, Any]] | None = None
+    provisioned: Provisioned | None = None
+
+
+# ---- subscriptions ----------------------------------------------------------------------------
+
+
+class SubscriptionCreate(_Body):
+    url: Any = None
+    description: str | None = None
+    events: Any = None
+    tenants: list[str] | None = None
+    providers: list[str] | None = None
+    include_raw: bool = False
+
+
+class SubscriptionUpdate(_Body):
+    url: Any = None
+    description: str | None = None
+    events: Any = None
+    tenants: list[str] | None = None
+    providers: list[str] | None = None
+    include_raw: bool | None = None
+
+
+class ReplayRequest(_Body):
+    since: str
+    until: str | None = None
+
+
+class RedeliverRequest(_Body):
+    subscription_id: str | None = None
+
+
+class SubscriptionStats(msgspec.Struct, kw_only=True):
+    successful_deliveries: int
+    failed_deliveries: int
+    last_delivery_at: str | None
+
+
+class SubscriptionOut(msgspec.Struct, kw_only=True):
+    id: str
+    url: str
+    description: str | None
+    events: list[str]
+    tenants: list[str] | None
+    providers: list[str] | None
+    include_raw: bool
+    status: Literal["active", "paused", "disabled"]
+    disabled_reason: str | None
+    stats: SubscriptionStats
+    secret_prefix: str
+    created_at: str
+    updated_at: str
+    secret: str | msgspec.UnsetType = msgspec.UNSET
+
+
+# ---- catalogue --------------------------------------------------------------------------------
+
+
+class EventTypeOut(_Out):
+    name: str
+    description: str
+    providers: list[str]
+    schema: dict[str, Any]
+
+
+class ProviderOut(_Out):
+    name: str
+    display_name: str
+    category: str
+    signature_header: str
+    distribution: str
+    version: str
+    event_types: dict[str, str]
