@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.exceptions import ClientException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_409_CONFLICT
 from sqlalchemy import select, update
@@ -66,6 +68,65 @@ async def load_connection(services: Services, principal: Principal, connection_i
     return row, secrets
 
 
+async def create_connection(
+    services: Services, principal: Principal, data: ConnectionCreate
+) -> ConnectionOut:
+    """Connect a vendor account of a tenant (provisioning it at the vendor when asked)."""
+    tenant = valid_tenant(data.tenant)
+    principal.check(tenant, "tenant")
+    if data.provider not in services.registry:
+        raise ValidationException(
+            f"unknown provider {data.provider!r}; known: {', '.join(services.registry.names())}"
+        )
+    provisioned: Provisioned | None = None
+    vendor: dict[str, Any] = {}
+    secret = data.secret
+    if data.provision is not None:
+        from gateway.provisioning import provision
+
+        secret, provisioned, vendor = await provision(services, data.provider, tenant, data)
+    elif data.verify and not secret:
+        raise ValidationException("secret is required (or set verify: false)")
+    now = utcnow()
+    row = Connection(
+        id=new_id("con"),
+        provider=data.provider,
+        tenant=tenant,
+        verify=data.verify,
+        created_at=now,
+        **vendor,
+    )
+    secrets = (
+        [
+            ConnectionSecret(
+                id=new_id("csec"),
+                connection_id=row.id,
+                secret_enc=services.box.encrypt(secret),
+                created_at=now,
+                expires_at=None,
+            )
+        ]
+        if secret
+        else []
+    )
+    try:
+        async with services.sessions() as session, session.begin():
+            session.add(row)
+            await session.flush()
+            session.add_all(secrets)
+    except IntegrityError:
+        if provisioned is not None:
+            from gateway.provisioning import deprovision
+
+            await deprovision(services, row)
+        raise ClientException(
+            f"a {data.provider} connection for this tenant already exists",
+            status_code=HTTP_409_CONFLICT,
+        ) from None
+    services.forget_connections()
+    return connection_out(services, row, secrets, provisioned)
+
+
 class ConnectionController(Controller):
     path = "/v1/connections"
     dependencies = AUTH
@@ -73,73 +134,23 @@ class ConnectionController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_connection(
-        self, request: Request[Any, Any, Any], principal: Principal, data: ConnectionCreate
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[ConnectionCreate],
     ) -> ConnectionOut:
         """Connect a vendor account of a tenant; the secret is stored encrypted."""
-        services: Services = request.app.state.services
-        tenant = valid_tenant(data.tenant)
-        principal.check(tenant, "tenant")
-        if data.provider not in services.registry:
-            raise ValidationException(
-                f"unknown provider {data.provider!r}; known: {', '.join(services.registry.names())}"
-            )
-        provisioned: Provisioned | None = None
-        vendor: dict[str, Any] = {}
-        secret = data.secret
-        if data.provision is not None:
-            from gateway.provisioning import provision
-
-            secret, provisioned, vendor = await provision(services, data.provider, tenant, data)
-        elif data.verify and not secret:
-            raise ValidationException("secret is required (or set verify: false)")
-        now = utcnow()
-        row = Connection(
-            id=new_id("con"),
-            provider=data.provider,
-            tenant=tenant,
-            verify=data.verify,
-            created_at=now,
-            **vendor,
-        )
-        secrets = (
-            [
-                ConnectionSecret(
-                    id=new_id("csec"),
-                    connection_id=row.id,
-                    secret_enc=services.box.encrypt(secret),
-                    created_at=now,
-                    expires_at=None,
-                )
-            ]
-            if secret
-            else []
-        )
-        try:
-            async with services.sessions() as session, session.begin():
-                session.add(row)
-                await session.flush()
-                session.add_all(secrets)
-        except IntegrityError:
-            if provisioned is not None:
-                from gateway.provisioning import deprovision
-
-                await deprovision(services, row)
-            raise ClientException(
-                f"a {data.provider} connection for this tenant already exists",
-                status_code=HTTP_409_CONFLICT,
-            ) from None
-        services.forget_connections()
-        return connection_out(services, row, secrets, provisioned)
+        return await create_connection(request.app.state.services, principal, data)
 
     @get("/")
     async def list_connections(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        tenant: str | None = None,
-        provider: str | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        tenant: FromQuery[str | None] = None,
+        provider: FromQuery[str | None] = None,
+        limit: FromQuery[int | None] = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         services: Services = request.app.state.services
         n = clamp_limit(limit)
@@ -172,7 +183,10 @@ class ConnectionController(Controller):
 
     @get("/{connection_id:str}")
     async def get_connection(
-        self, request: Request[Any, Any, Any], principal: Principal, connection_id: str
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        connection_id: FromPath[str],
     ) -> ConnectionOut:
         services: Services = request.app.state.services
         row, secrets = await load_connection(services, principal, connection_id)
@@ -185,7 +199,10 @@ class ConnectionController(Controller):
 
     @delete("/{connection_id:str}", status_code=HTTP_200_OK)
     async def delete_connection(
-        self, request: Request[Any, Any, Any], principal: Principal, connection_id: str
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        connection_id: FromPath[str],
     ) -> dict[str, bool]:
         """Delete a connection (and its endpoint at the vendor, when unihook provisioned it)."""
         services: Services = request.app.state.services
@@ -205,9 +222,9 @@ class ConnectionController(Controller):
     async def rotate_secret(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        connection_id: str,
-        data: SecretRotate,
+        principal: NamedDependency[Principal],
+        connection_id: FromPath[str],
+        data: JSONBody[SecretRotate],
     ) -> ConnectionOut:
         """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s."""
         services: Services = request.app.state.services

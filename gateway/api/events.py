@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 
@@ -30,14 +32,14 @@ class EventController(Controller):
     async def list_events(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        type: str | None = None,
-        provider: str | None = None,
-        tenant: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        type: FromQuery[str | None] = None,
+        provider: FromQuery[str | None] = None,
+        tenant: FromQuery[str | None] = None,
+        since: FromQuery[str | None] = None,
+        until: FromQuery[str | None] = None,
+        limit: FromQuery[int | None] = None,
+        cursor: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """Newest first; ``since``/``until`` bound the time unihook received the event."""
         services: Services = request.app.state.services
@@ -70,7 +72,10 @@ class EventController(Controller):
 
     @get("/{event_id:str}")
     async def get_event(
-        self, request: Request[Any, Any, Any], principal: Principal, event_id: str
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        event_id: FromPath[str],
     ) -> Response[bytes]:
         """One event, with ``raw``: the vendor payload exactly as it verified."""
         services: Services = request.app.state.services

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, post
+from litestar.params import FromPath
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -79,7 +80,9 @@ async def _accept(
 
 
 @post("/ingest/{provider:str}/{tenant:str}", status_code=HTTP_202_ACCEPTED, tags=["ingest"])
-async def ingest_for_provider(request: Req, provider: str, tenant: str) -> Response[Any]:
+async def ingest_for_provider(
+    request: Req, provider: FromPath[str], tenant: FromPath[str]
+) -> Response[Any]:
     """Vendor webhook for one provider and tenant. The signature is the authentication."""
     services: Services = request.app.state.services
     try:
@@ -96,7 +99,7 @@ async def ingest_for_provider(request: Req, provider: str, tenant: str) -> Respo
 
 
 @post("/ingest/{tenant:str}", status_code=HTTP_202_ACCEPTED, tags=["ingest"])
-async def ingest_for_tenant(request: Req, tenant: str) -> Response[Any]:
+async def ingest_for_tenant(request: Req, tenant: FromPath[str]) -> Response[Any]:
     """One URL for every vendor of a tenant: the provider is told by its signature header."""
     services: Services = request.app.state.services
     connected = await services.tenant_providers(tenant)

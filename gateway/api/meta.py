@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -18,7 +18,9 @@ AUTH = {"principal": Provide(principal_from_request)}
 
 
 @get("/v1/event-types", dependencies=AUTH, tags=["catalogue"])
-async def list_event_types(request: Request[Any, Any, Any], principal: Any) -> dict[str, Any]:
+async def list_event_types(
+    request: Request[Any, Any, Any], principal: NamedDependency[Any]
+) -> dict[str, Any]:
     """Every canonical type, its description, the providers that emit it, its JSON Schema."""
     services: Services = request.app.state.services
     return {
@@ -36,7 +38,9 @@ async def list_event_types(request: Request[Any, Any, Any], principal: Any) -> d
 
 
 @get("/v1/providers", dependencies=AUTH, tags=["catalogue"])
-async def list_providers(request: Request[Any, Any, Any], principal: Any) -> dict[str, Any]:
+async def list_providers(
+    request: Request[Any, Any, Any], principal: NamedDependency[Any]
+) -> dict[str, Any]:
     """Every loaded adapter, built-in or plugin, with its vendor-to-canonical mapping."""
     services: Services = request.app.state.services
     return {

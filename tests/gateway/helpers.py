@@ -1,0 +1,30 @@
+"""Helpers for gateway tests: connect a vendor, sign like it, post to ingest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from providers import default_registry
+from tests.conftest import ADMIN
+
+SECRETS = {"breezy": "whsec_test_breezy_secret", "hatchbeacon": "hb-secret-ü", "bindbee": "bb-key"}
+
+
+async def connect(client: Any, provider: str, tenant: str = "acme", **extra: Any) -> dict[str, Any]:
+    body = {"provider": provider, "tenant": tenant, "secret": SECRETS[provider], **extra}
+    response = await client.post("/v1/connections", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def signed(
+    provider: str, vendor_type: str, secret: str | None = None
+) -> tuple[bytes, dict[str, str]]:
+    adapter = default_registry().get(provider)
+    body = adapter.sample_events()[vendor_type]
+    return body, adapter.sign(body, secret or SECRETS[provider])
+
+
+def sign(provider: str, body: bytes, secret: str | None = None) -> dict[str, str]:
+    return default_registry().get(provider).sign(body, secret or SECRETS[provider])
