@@ -48,8 +48,10 @@ class Services:
     _tenant_providers: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, settings: Settings, registry: Registry | None = None) -> Services:
-        engine = make_engine(settings.database_url)
+    def build(
+        cls, settings: Settings, registry: Registry | None = None, **engine_kwargs: Any
+    ) -> Services:
+        engine = make_engine(settings.database_url, **engine_kwargs)
         return cls(
             settings=settings,
             engine=engine,

@@ -6,13 +6,20 @@ re-serialisation of the JSON body, so both the raw body and that re-serialisatio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from providers._base import BaseAdapter, compact_json, parse_json, parse_timestamp, sha256_event_id
+from providers._base import (
+    BaseAdapter,
+    compact_json,
+    format_timestamp,
+    parse_json,
+    parse_timestamp,
+    sha256_event_id,
+)
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData, JobData, NoteData
 from schemas.resources import (
@@ -115,7 +122,7 @@ class BObject(_In):
     stage: BStage | None = None
     stage_was: BStage | None = None
     entered_stage: str | None = None
-    time_in_previous_stage: float | None = None
+    time_in_previous_stage: int | float | None = None
     candidate: BCandidate | None = None
     acting_user: BUser | None = None
     source: BSource | None = None
@@ -262,7 +269,7 @@ class BreezyAdapter(BaseAdapter):
     signature_header = "X-Hook-Signature"
     event_types = EVENT_TYPES
 
-    def detect(self, headers: Any) -> bool:
+    def detect(self, headers: Mapping[str, str]) -> bool:
         return "x-hook-signature" in headers or "x-breezy-webhook-version" in headers
 
     def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
@@ -282,8 +289,7 @@ class BreezyAdapter(BaseAdapter):
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: BEnvelope = self.decode(raw_body, BEnvelope)
         event_id = env.id or sha256_event_id(raw_body)
-        timestamp = parse_timestamp(env.creation_date) or parse_timestamp(received_at.isoformat())
-        assert timestamp is not None
+        timestamp = parse_timestamp(env.creation_date) or format_timestamp(received_at)
         canonical = EVENT_TYPES.get(env.type)
         if canonical is None:
             return self.unmapped(raw_body, env.type, event_id, timestamp)

@@ -36,7 +36,7 @@ Completeness = Literal["full", "partial", "reference", "raw"]
 class ApplicationData(Resource):
     application: Application
     previous_stage: Stage | None = None
-    time_in_previous_stage: float | None = None
+    time_in_previous_stage: int | float | None = None
     actor: Person | None = None
     company: Company | None = None
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
+from sqlalchemy.pool import NullPool
 
 from gateway.app import create_app
 from gateway.services import Services
@@ -68,7 +69,10 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
-    svc = Services.build(settings)
+    # The test client runs the app on its own event loop; asyncpg connections belong to one
+    # loop, so PostgreSQL tests open a connection per use instead of pooling across loops.
+    extra: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
+    svc = Services.build(settings, **extra)
     await svc.migrate()
     try:
         yield svc

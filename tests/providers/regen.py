@@ -1,0 +1,466 @@
+"""Write the golden request fixtures in ``tests/providers/<vendor>/`` from the adapters' samples.
+
+Run ``.venv/bin/python tests/providers/regen.py``. Request and body files are always rewritten
+(they are deterministic). Each body is signed here with the vendor's real scheme, computed with
+the standard library rather than the adapter's own ``sign``, so the golden test checks the
+adapter against the vendor and not against itself.
+
+An ``<case>.expected.json`` is written only when it is missing, or for every case with
+``--update-expected``: expected files are reviewed by hand against the vendor docs and SPEC.md
+before they are committed, and a change to one is a change of behaviour to review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from providers import default_registry
+from schemas import to_event
+
+HERE = Path(__file__).resolve().parent
+RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+RECEIVED_AT_TEXT = "2025-01-01T00:00:00Z"
+
+SECRETS = {
+    "breezy": "whsec_4f9c2a7e1b8d3f6a0c5e9b2d7f1a4c8e",
+    "hatchbeacon": "hb_sk_7d2e9f4a1c6b8e3d5f0a2c7e9b4d1f6a",
+    "bindbee": "bb_sig_3a8f1c6e9d2b7f4a0e5c8d1b6f3a9e2c",
+}
+HEADERS = {
+    "breezy": "X-Hook-Signature",
+    "hatchbeacon": "X-Webhook-Signature",
+    "bindbee": "X-Bindbee-Webhook-Signature",
+}
+
+
+# ---- how each vendor serialises and signs ---------------------------------------------------
+
+
+def compact(payload: Any) -> bytes:
+    """Node's ``JSON.stringify`` for payloads without floats: what Breezy and HatchBeacon send."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def pretty(payload: Any) -> bytes:
+    return json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def python_default(payload: Any) -> bytes:
+    """Python's ``json.dumps(payload)``: ``", "``/``": "`` separators, non-ASCII escaped."""
+    return json.dumps(payload).encode("ascii")
+
+
+def hex_hmac(secret: str, content: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), content, hashlib.sha256).hexdigest()
+
+
+def raw_hmac(secret: str, content: bytes) -> bytes:
+    return hmac.new(secret.encode("utf-8"), content, hashlib.sha256).digest()
+
+
+def b64url(digest: bytes, *, padded: bool = True) -> str:
+    text = base64.urlsafe_b64encode(digest).decode("ascii")
+    return text if padded else text.rstrip("=")
+
+
+# ---- the cases ------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    vendor: str
+    name: str
+    body: bytes
+    headers: dict[str, str]
+    note: str
+
+
+def breezy_headers(secret: str, signed: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Breezy-Webhook-Version": "1",
+        "X-Hook-Signature": hex_hmac(secret, signed),
+    }
+
+
+def breezy_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["breezy"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "breezy",
+                kind,
+                body,
+                breezy_headers(secret, body),
+                "Breezy's sample as sent: compact JSON, signed over the body.",
+            )
+        )
+    status = samples["candidateStatusUpdated"]
+    cases.append(
+        Case(
+            "breezy",
+            "candidateStatusUpdated.pretty",
+            pretty(status),
+            breezy_headers(secret, compact(status)),
+            "Pretty-printed body, signature over the compact re-serialisation (Breezy's docs).",
+        )
+    )
+    unknown = {
+        "_id": "66f1c0ffee00ff",
+        "type": "candidateQuestionnaireCompleted",
+        "object": {
+            "company_id": "5e1f2b3c4d5e",
+            "candidate": {"_id": "c_42abcd", "name": "José Álvarez"},
+            "questionnaire": {"id": "q_1", "score": 87},
+        },
+        "creation_date": "2025-01-19T11:00:00.000Z",
+    }
+    cases.append(
+        Case(
+            "breezy",
+            "unknown_type",
+            compact(unknown),
+            breezy_headers(secret, compact(unknown)),
+            "A type the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
+def hatchbeacon_headers(secret: str, signed: bytes) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Webhook-Signature": hex_hmac(secret, signed)}
+
+
+def hatchbeacon_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["hatchbeacon"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "hatchbeacon",
+                kind,
+                body,
+                hatchbeacon_headers(secret, body),
+                "HatchBeacon's sample as sent: JSON.stringify(payload), signed over that.",
+            )
+        )
+    status = samples["application_status_changed"]
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "application_status_changed.pretty",
+            pretty(status),
+            hatchbeacon_headers(secret, compact(status)),
+            "Pretty-printed body, signature over JSON.stringify(payload) (the Node sample).",
+        )
+    )
+    created = samples["job_application_created"]
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "job_application_created.python_signed",
+            compact(created),
+            hatchbeacon_headers(secret, python_default(created)),
+            "Signature over Python's json.dumps(payload) (the Python sample), non-ASCII escaped.",
+        )
+    )
+    doc_example = {
+        "event": "job_application_created",
+        "timestamp": "2024-01-20T10:30:00.000Z",
+        "data": {
+            "log": {
+                "action": "create_application",
+                "resourceType": "job_application",
+                "resourceId": "507f1f77bcf86cd799439011",
+                "userId": "507f191e810c19729de860ea",
+                "userName": "John Doe",
+                "userEmail": "john@example.com",
+                "timestamp": "2024-01-20T10:30:00.000Z",
+            },
+            "details": {
+                "method": "POST",
+                "path": "/job-applications",
+                "candidateName": "Jane Smith",
+                "jobTitle": "Senior Developer",
+            },
+        },
+    }
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "job_application_created.doc_example",
+            compact(doc_example),
+            hatchbeacon_headers(secret, compact(doc_example)),
+            "The payload of HatchBeacon's docs, verbatim.",
+        )
+    )
+    test_doc = {
+        "event": "webhook.test",
+        "timestamp": "2024-01-20T10:30:00.000Z",
+        "data": {
+            "message": "This is a test webhook",
+            "webhookId": "507f1f77bcf86cd799439011",
+            "webhookName": "My Webhook",
+        },
+    }
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "webhook.test.doc_example",
+            compact(test_doc),
+            hatchbeacon_headers(secret, compact(test_doc)),
+            "The test event of HatchBeacon's docs, verbatim.",
+        )
+    )
+    no_top_time = copy.deepcopy(samples["user_updated"])
+    del no_top_time["timestamp"]
+    no_top_time["data"]["log"]["timestamp"] = "2025-01-06T07:30:00.250Z"
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "user_updated.log_timestamp",
+            compact(no_top_time),
+            hatchbeacon_headers(secret, compact(no_top_time)),
+            "No top-level timestamp: the event time comes from data.log.timestamp.",
+        )
+    )
+    alt = copy.deepcopy(status)
+    details = alt["data"]["details"]
+    del details["previousStatus"], details["newStatus"]
+    details["oldStatus"] = "interview"
+    details["status"] = "offer"
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "application_status_changed.alt_keys",
+            compact(alt),
+            hatchbeacon_headers(secret, compact(alt)),
+            "The other guessed status keys (oldStatus/status) map to previous_stage/stage.",
+        )
+    )
+    unknown = {
+        "event": "candidate_archived",
+        "timestamp": "2025-02-01T12:00:00.000Z",
+        "data": {
+            "log": {
+                "action": "archive_candidate",
+                "resourceType": "candidate",
+                "resourceId": "6790a1b2c3d4e5f601234801",
+                "userId": "65a1f0c2e4b0a1b2c3d4e5f6",
+                "userName": "Zoë Ångström",
+                "timestamp": "2025-02-01T12:00:00.000Z",
+            },
+            "details": {"method": "POST", "path": "/candidates/archive", "candidateName": "李雷"},
+        },
+    }
+    cases.append(
+        Case(
+            "hatchbeacon",
+            "unknown_type",
+            compact(unknown),
+            hatchbeacon_headers(secret, compact(unknown)),
+            "An event the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
+def bindbee_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Bindbee-Webhook-Signature": signature}
+
+
+def bindbee_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["bindbee"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "bindbee",
+                kind,
+                body,
+                bindbee_headers(b64url(raw_hmac(secret, body))),
+                "Bindbee's sample: HMAC-SHA256 over the raw body, padded base64url (as Merge).",
+            )
+        )
+    doc_example = {
+        "webhook": {
+            "webhook_id": "10c9a6b1-4ea8-476e-bdb0-193001a94a8d",
+            "url": "https://webhook-test.com/8e771727c78e3a4017f374fb745313b6",
+            "event": "connector_sync_started",
+        },
+        "connector": {
+            "id": "018f99e2-ed3a-7f4c-ae97-83d619bdf95c",
+            "display_name": "BreatheHR",
+            "categories": ["HRIS"],
+            "org_name": "Test Org",
+            "connector_status": "COMPLETE",
+            "end_user_name": "John Doe",
+            "end_user_email": "abc@xyz.com",
+        },
+        "data": {
+            "id": "018f99e7-886b-7c9f-a63a-f6fbc9da1f83",
+            "integration_name": "breathehr",
+            "initial_sync": True,
+            "category": "HRIS",
+            "display_status": "Syncing",
+            "last_sync_start_time": "2024-07-22T09:49:30.478384+00:00",
+        },
+    }
+    body = pretty(doc_example)
+    cases.append(
+        Case(
+            "bindbee",
+            "connector_sync_started.doc_example",
+            body,
+            bindbee_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "Bindbee's documented sample, pretty-printed; unpadded base64url over the raw body.",
+        )
+    )
+    hook_key = copy.deepcopy(samples["connector_synced"])
+    hook_key = {"hook": hook_key.pop("webhook"), **hook_key}
+    for n in range(100):  # a delivery id whose signature uses base64's own "+" or "/"
+        hook_key["hook"]["webhook_id"] = f"10c9a6b1-4ea8-476e-bdb0-1930{n:08d}"
+        body = compact(hook_key)
+        if {"+", "/"} & set(base64.b64encode(raw_hmac(secret, body)).decode("ascii")):
+            break
+    cases.append(
+        Case(
+            "bindbee",
+            "connector_synced.hook_key",
+            body,
+            bindbee_headers(base64.b64encode(raw_hmac(secret, body)).decode("ascii")),
+            "The older `hook` envelope key; standard base64 signature (with + or /).",
+        )
+    )
+    error = samples["connector_sync_error"]
+    body = python_default(error)
+    cases.append(
+        Case(
+            "bindbee",
+            "connector_sync_error.python_body",
+            body,
+            bindbee_headers(hex_hmac(secret, body)),
+            "A Python-serialised body (spaces, non-ASCII escaped); hex signature over it.",
+        )
+    )
+    objects = copy.deepcopy(samples["employee_data_changed"])
+    ids = objects["data"].pop("employee_ids")
+    objects["data"]["employees"] = [{"id": i, "remote_id": f"BHR-{n}"} for n, i in enumerate(ids)]
+    body = pretty(objects)
+    cases.append(
+        Case(
+            "bindbee",
+            "employee_data_changed.objects",
+            body,
+            bindbee_headers(b64url(raw_hmac(secret, body))),
+            "Employee ids as objects under data.employees (a guessed shape).",
+        )
+    )
+    as_list = copy.deepcopy(samples["connector_data_modified"])
+    as_list["data"] = as_list["data"]["record_ids"]
+    body = compact(as_list)
+    cases.append(
+        Case(
+            "bindbee",
+            "connector_data_modified.list_data",
+            body,
+            bindbee_headers(b64url(raw_hmac(secret, body))),
+            "`data` itself is the array of record ids (a guessed shape).",
+        )
+    )
+    unknown = {
+        "webhook": {
+            "webhook_id": "5b3f4c2e-7d1a-4f0e-9a61-2c8e7b9d0f16",
+            "url": "https://hooks.acme.example/ingest/bindbee/acme",
+            "event": "connector_deleted",
+        },
+        "connector": {"id": "018f99e2-ed3a-7f4c-ae97-83d619bdf95c", "org_name": "Ångström AB"},
+        "data": {"deleted_at": "2025-02-02T08:00:00+00:00"},
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "bindbee",
+            "unknown_type",
+            body,
+            bindbee_headers(b64url(raw_hmac(secret, body))),
+            "An event the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
+    "breezy": breezy_cases,
+    "hatchbeacon": hatchbeacon_cases,
+    "bindbee": bindbee_cases,
+}
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+
+def expected_event(vendor: str, body: bytes) -> Any:
+    adapter = default_registry().get(vendor)
+    parts = adapter.normalize(body, received_at=RECEIVED_AT)
+    event = to_event(
+        parts,
+        id="evt_golden",
+        tenant="acme",
+        provider=vendor,
+        connection_id="con_golden",
+        received_at=RECEIVED_AT_TEXT,
+    )
+    return msgspec.json.decode(msgspec.json.encode(event))
+
+
+def write_json(path: Path, obj: Any) -> None:
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--update-expected", action="store_true", help="rewrite expected files")
+    args = parser.parse_args(argv)
+    registry = default_registry()
+    for vendor, build in BUILDERS.items():
+        adapter = registry.get(vendor)
+        samples = {k: json.loads(v) for k, v in adapter.sample_events().items()}
+        folder = HERE / vendor
+        folder.mkdir(exist_ok=True)
+        for case in build(samples):
+            body_file = f"{case.name}.body.json"
+            (folder / body_file).write_bytes(case.body)
+            request = {
+                "note": case.note,
+                "headers": case.headers,
+                "secret": SECRETS[vendor],
+                "body_file": body_file,
+            }
+            write_json(folder / f"{case.name}.request.json", request)
+            expected = folder / f"{case.name}.expected.json"
+            if args.update_expected or not expected.exists():
+                write_json(expected, expected_event(vendor, case.body))
+                print(f"wrote {expected.relative_to(HERE)}: review it by hand")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
