@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, tuple_
 
 from gateway.delivery.fanout import fan_out
 from gateway.ids import new_id
+from gateway.metrics import INGEST_BATCH
 from gateway.services import LiveConnection, Services, utcnow
 from gateway.storage.models import Event, Receipt
 from providers import NormalizationError, ProviderAdapter
@@ -88,6 +89,7 @@ class IngestWriter:
             batch = [await self._queue.get()]
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            INGEST_BATCH.observe(len(batch))
             try:
                 results = await self._commit(batch)
             except Exception:

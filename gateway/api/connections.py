@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_409_CONFLICT
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError

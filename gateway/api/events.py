@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 
 from gateway.api.common import AUTH, clamp_limit, parse_time_param

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, post
-from litestar.params import FromPath
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
     NotFoundException,
     ValidationException,
 )
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from gateway.ingest import IngestResult, IngestWriter, prepare
+from gateway.metrics import INGEST_REQUESTS
 from gateway.services import LiveConnection, Services, utcnow
 from providers import ProviderAdapter, UnknownProvider
 
@@ -72,11 +73,14 @@ async def _accept(
     if connection.verify and not adapter.verify(
         body, headers, connection.live_secrets(received_at)
     ):
+        INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
         raise NotAuthorizedException("invalid signature")
     receipt, event = prepare(
         adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
     )
-    return _response(await writer.submit(receipt, event))
+    result = await writer.submit(receipt, event)
+    INGEST_REQUESTS.labels(adapter.name, result.status).inc()
+    return _response(result)
 
 
 @post("/ingest/{provider:str}/{tenant:str}", status_code=HTTP_202_ACCEPTED, tags=["ingest"])
