@@ -79,12 +79,17 @@ class BreezyAPIError(Exception):
     """Breezy answered with an error, or could not be reached (``status_code`` is ``None``).
 
     ``message`` is Breezy's own text (``{"error": ...}`` or ``{"message": ...}``) when it sent one.
+    ``endpoint_id`` is set when Breezy succeeded but its answer could not be read and still named
+    an endpoint: after a ``create_endpoint``, delete that endpoint so nothing is left half-made.
     """
 
-    def __init__(self, status_code: int | None, message: str) -> None:
+    def __init__(
+        self, status_code: int | None, message: str, *, endpoint_id: str | None = None
+    ) -> None:
         super().__init__(status_code, message)
         self.status_code = status_code
         self.message = message
+        self.endpoint_id = endpoint_id
 
     @property
     def is_quota_exceeded(self) -> bool:
@@ -265,12 +270,23 @@ class BreezyClient:
             return decoder.decode(response.content)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             message = f"unexpected response from Breezy: {exc}"
-            raise BreezyAPIError(response.status_code, self._redact(message)) from None
+            raise BreezyAPIError(
+                response.status_code, self._redact(message), endpoint_id=_named_id(response)
+            ) from None
 
     def _redact(self, text: str) -> str:
         for credential in self._credentials:
             text = text.replace(credential, "<redacted>")
         return text
+
+
+def _named_id(response: httpx.Response) -> str | None:
+    try:
+        body: Any = msgspec.json.decode(response.content)
+    except msgspec.DecodeError:
+        return None
+    endpoint_id = body.get("id") if isinstance(body, dict) else None
+    return endpoint_id if isinstance(endpoint_id, str) and endpoint_id else None
 
 
 def _segment(value: str) -> str:

@@ -1,0 +1,7 @@
+"""Test doubles that speak real HTTP: the Breezy simulator and loopback servers."""
+
+import pytest
+
+# The modules here are loaded as pytest plugins (``pytest_plugins``) and imported by tests;
+# registering first keeps either order free of PytestAssertRewriteWarning.
+pytest.register_assert_rewrite("tests.support.breezy_sim", "tests.support.servers")
