@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import Connection, insert, select, tuple_
 
-from gateway.delivery.fanout import fan_out
+from gateway.delivery.fanout import queue_deliveries
 from gateway.ids import new_id
 from gateway.metrics import INGEST_BATCH
 from gateway.services import LiveConnection, Services, utcnow
@@ -62,6 +63,7 @@ class IngestWriter:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unihook-writer")
 
     async def start(self) -> None:
         if self._task is None:
@@ -76,6 +78,7 @@ class IngestWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._executor.shutdown(wait=True)
 
     async def submit(self, receipt: dict[str, Any], event: dict[str, Any] | None) -> IngestResult:
         if self._task is None:
@@ -117,40 +120,55 @@ class IngestWriter:
 
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
-        keys = {key for p in batch if (key := p.dedup_key) is not None}
-        async with self.services.sessions() as session, session.begin():
-            existing: dict[tuple[str, str], str] = {}
-            if keys:
-                rows = await session.execute(
-                    select(Event.connection_id, Event.source_event_id, Event.id).where(
-                        tuple_(Event.connection_id, Event.source_event_id).in_(list(keys))
-                    )
-                )
-                existing = {(r[0], r[1]): r[2] for r in rows}
-            results: list[IngestResult] = []
-            new_events: list[dict[str, Any]] = []
-            for pending in batch:
-                receipt = pending.receipt
-                key = pending.dedup_key
-                if pending.event is None or key is None:
-                    results.append(IngestResult("quarantined", receipt["id"]))
-                    continue
-                first = existing.get(key)
-                if first is not None:
-                    receipt["outcome"] = "duplicate"
-                    receipt["event_id"] = first
-                    results.append(IngestResult("duplicate", receipt["id"], first))
-                    continue
-                existing[key] = pending.event["id"]
-                new_events.append(pending.event)
-                receipt["outcome"] = "accepted"
-                receipt["event_id"] = pending.event["id"]
-                results.append(IngestResult("accepted", receipt["id"], pending.event["id"]))
-            await session.execute(insert(Receipt), [p.receipt for p in batch])
-            if new_events:
-                await session.execute(insert(Event), new_events)
-                await fan_out(session, new_events, now)
-        return results
+        writer_engine = self.services.writer_engine
+        if writer_engine is not None:  # SQLite: the whole transaction in one thread hop
+
+            def run() -> list[IngestResult]:
+                with writer_engine.begin() as conn:
+                    return commit_batch(conn, batch, now)
+
+            return await asyncio.get_running_loop().run_in_executor(self._executor, run)
+        async with self.services.engine.begin() as conn:
+            return await conn.run_sync(commit_batch, batch, now)
+
+
+def commit_batch(conn: Connection, batch: list[_Pending], now: datetime) -> list[IngestResult]:
+    """Write a batch in the caller's transaction: receipts for all, events for the new ones
+    (first of each (connection, vendor event id) wins, in the batch and against the table), and
+    their deliveries."""
+    keys = {key for p in batch if (key := p.dedup_key) is not None}
+    existing: dict[tuple[str, str], str] = {}
+    if keys:
+        rows = conn.execute(
+            select(Event.connection_id, Event.source_event_id, Event.id).where(
+                tuple_(Event.connection_id, Event.source_event_id).in_(list(keys))
+            )
+        )
+        existing = {(r[0], r[1]): r[2] for r in rows}
+    results: list[IngestResult] = []
+    new_events: list[dict[str, Any]] = []
+    for pending in batch:
+        receipt = pending.receipt
+        key = pending.dedup_key
+        if pending.event is None or key is None:
+            results.append(IngestResult("quarantined", receipt["id"]))
+            continue
+        first = existing.get(key)
+        if first is not None:
+            receipt["outcome"] = "duplicate"
+            receipt["event_id"] = first
+            results.append(IngestResult("duplicate", receipt["id"], first))
+            continue
+        existing[key] = pending.event["id"]
+        new_events.append(pending.event)
+        receipt["outcome"] = "accepted"
+        receipt["event_id"] = pending.event["id"]
+        results.append(IngestResult("accepted", receipt["id"], pending.event["id"]))
+    conn.execute(insert(Receipt), [p.receipt for p in batch])
+    if new_events:
+        conn.execute(insert(Event), new_events)
+        queue_deliveries(conn, new_events, now)
+    return results
 
 
 def kept_headers(headers: dict[str, str], adapter: ProviderAdapter | None) -> dict[str, str]:

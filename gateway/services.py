@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from gateway.crypto import SecretBox
 from gateway.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
+from gateway.storage.engine import make_writer_engine
 from gateway.storage.models import Connection, ConnectionSecret
 from providers import Registry, default_registry
 
@@ -41,6 +42,7 @@ class Services:
     sessions: async_sessionmaker[Any]
     registry: Registry
     box: SecretBox
+    writer_engine: Engine | None = None
     wake_dispatcher: asyncio.Event = field(default_factory=asyncio.Event)
     _connections: dict[tuple[str, str], tuple[float, LiveConnection | None]] = field(
         default_factory=dict
@@ -58,6 +60,7 @@ class Services:
             sessions=make_sessionmaker(engine),
             registry=registry if registry is not None else default_registry(),
             box=SecretBox.from_settings(settings),
+            writer_engine=make_writer_engine(settings.database_url),
         )
 
     async def migrate(self) -> None:
@@ -65,6 +68,8 @@ class Services:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.writer_engine is not None:
+            self.writer_engine.dispose()
 
     def forget_connections(self) -> None:
         """Drop cached connections after a change made through this process."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ids import new_id
@@ -25,23 +25,22 @@ def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: st
     return any(matches(pattern, event_type) for pattern in sub.events)
 
 
-async def fan_out(session: AsyncSession, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
+def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
     """Queue a delivery for every (event, matching subscription); returns how many.
 
-    Paused and disabled subscriptions get their deliveries queued too: they wait for resume.
+    Runs inside the caller's transaction (the ingest group commit). Paused and disabled
+    subscriptions get their deliveries queued too: they wait for resume, nothing is dropped.
     ``events`` are event rows as mappings (``id``, ``type``, ``tenant``, ``provider``).
     """
     if not events:
         return 0
-    subs = (
-        await session.execute(
-            select(
-                Subscription.id,
-                Subscription.scope_tenant,
-                Subscription.events,
-                Subscription.tenants,
-                Subscription.providers,
-            )
+    subs = conn.execute(
+        select(
+            Subscription.id,
+            Subscription.scope_tenant,
+            Subscription.events,
+            Subscription.tenants,
+            Subscription.providers,
         )
     ).all()
     if not subs:
@@ -64,5 +63,10 @@ async def fan_out(session: AsyncSession, events: Sequence[Mapping[str, Any]], no
         )
     ]
     if rows:
-        await session.execute(insert(Delivery), rows)
+        conn.execute(insert(Delivery), rows)
     return len(rows)
+
+
+async def fan_out(session: AsyncSession, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
+    """``queue_deliveries`` inside an async session's transaction."""
+    return await session.run_sync(lambda sync: queue_deliveries(sync.connection(), events, now))
