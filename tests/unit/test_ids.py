@@ -1,0 +1,19 @@
+"""Gateway ids: unique, prefixed, and sorting as text in the order they were made."""
+
+from __future__ import annotations
+
+from gateway.ids import _encode, new_id, ulid, ulid_floor
+
+
+def test_ids_are_unique_and_increasing() -> None:
+    ids = [new_id("evt") for _ in range(20000)]
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
+    assert all(i.startswith("evt_") and len(i) == 30 for i in ids)
+
+
+def test_text_order_is_time_order() -> None:
+    last_of_999 = _encode((999 << 80) | ((1 << 80) - 1))
+    first_of_1000 = ulid_floor(1000)
+    assert last_of_999 < first_of_1000 < _encode((1000 << 80) | 1)
+    assert ulid_floor(1_700_000_000_000) < ulid()
