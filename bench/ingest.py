@@ -27,6 +27,7 @@ from bench.loadgen import LoadResult, build_request, run_load
 from providers.breezy import adapter
 
 ROOT = Path(__file__).resolve().parent.parent
+KINDS = ["bare", "handrolled", "unihook"]
 
 
 def _free_port() -> int:
@@ -70,7 +71,16 @@ def measure(kind: str, n: int, concurrency: int) -> LoadResult:
         db_url = f"sqlite+aiosqlite:///{workdir}/bench.db"
         if kind == "unihook":
             subprocess.run(
-                [sys.executable, "-m", "gateway.cli", "connect", "breezy", "bench", "--secret", SECRET],
+                [
+                    sys.executable,
+                    "-m",
+                    "gateway.cli",
+                    "connect",
+                    "breezy",
+                    "bench",
+                    "--secret",
+                    SECRET,
+                ],
                 cwd=workdir,
                 env={**os.environ, "UNIHOOK_DATABASE_URL": db_url},
                 check=True,
@@ -81,7 +91,9 @@ def measure(kind: str, n: int, concurrency: int) -> LoadResult:
         try:
             warm = _requests(300, port)
             asyncio.run(run_load("127.0.0.1", port, warm, concurrency))
-            result = asyncio.run(run_load("127.0.0.1", port, _requests(n, port, start=1_000_000), concurrency))
+            result = asyncio.run(
+                run_load("127.0.0.1", port, _requests(n, port, start=1_000_000), concurrency)
+            )
         finally:
             proc.terminate()
             proc.wait(timeout=15)
@@ -95,12 +107,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ingest")
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--only", choices=KINDS, help="measure one receiver (no ratios)")
     args = parser.parse_args(argv)
-    results = {k: measure(k, args.requests, args.concurrency) for k in ["bare", "handrolled", "unihook"]}
-    print(f"\nIngest, {args.requests} unique signed Breezy requests, {args.concurrency} connections")
+    if args.only:
+        r = measure(args.only, args.requests, args.concurrency)
+        print(
+            f"{args.only}: {r.rps:.0f} req/s, p50 {r.percentile(50) * 1000:.2f} ms, p99 {r.percentile(99) * 1000:.2f} ms"
+        )
+        return 0
+    results = {k: measure(k, args.requests, args.concurrency) for k in KINDS}
+    print(
+        f"\nIngest, {args.requests} unique signed Breezy requests, {args.concurrency} connections"
+    )
     print(f"{'receiver':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for kind, r in results.items():
-        print(f"{kind:<12}{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}")
+        print(
+            f"{kind:<12}{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
+        )
     u, b, a = results["unihook"], results["handrolled"], results["bare"]
     print(f"\nunihook / hand-rolled: {u.rps / b.rps:.2f}x   (target >= 5x)")
     print(f"unihook / bare:        {u.rps / a.rps:.2f}x   (target >= 0.5x)")
