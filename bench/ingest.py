@@ -103,6 +103,10 @@ def measure(kind: str, n: int, concurrency: int) -> LoadResult:
     return result
 
 
+def _row(r: LoadResult) -> str:
+    return f"{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ingest")
     parser.add_argument("--requests", type=int, default=6000)
@@ -111,9 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.only:
         r = measure(args.only, args.requests, args.concurrency)
-        print(
-            f"{args.only}: {r.rps:.0f} req/s, p50 {r.percentile(50) * 1000:.2f} ms, p99 {r.percentile(99) * 1000:.2f} ms"
-        )
+        print(f"{args.only}: {_row(r)}")
         return 0
     results = {k: measure(k, args.requests, args.concurrency) for k in KINDS}
     print(
@@ -121,9 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{'receiver':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for kind, r in results.items():
-        print(
-            f"{kind:<12}{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
-        )
+        print(f"{kind:<12}{_row(r)}")
     u, b, a = results["unihook"], results["handrolled"], results["bare"]
     print(f"\nunihook / hand-rolled: {u.rps / b.rps:.2f}x   (target >= 5x)")
     print(f"unihook / bare:        {u.rps / a.rps:.2f}x   (target >= 0.5x)")

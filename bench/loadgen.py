@@ -45,9 +45,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def run_load(
-    host: str, port: int, requests: Sequence[bytes], concurrency: int
-) -> LoadResult:
+async def run_load(host: str, port: int, requests: Sequence[bytes], concurrency: int) -> LoadResult:
     """Send every prepared request once, over ``concurrency`` keep-alive connections."""
     queue = list(reversed(requests))
     latencies: list[float] = []
