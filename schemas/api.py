@@ -60,6 +60,8 @@ class ConnectionOut(_Out):
 
 
 # ---- subscriptions ----------------------------------------------------------------------------
+# ``url`` and ``events`` are typed loosely so the API can answer Breezy's own messages
+# ("Invalid URL format", "Events must be an array") rather than a generic decoding error.
 
 
 class SubscriptionCreate(_Body):
@@ -72,12 +74,15 @@ class SubscriptionCreate(_Body):
 
 
 class SubscriptionUpdate(_Body):
-    url: Any = None
-    description: str | None = None
-    events: Any = None
-    tenants: list[str] | None = None
-    providers: list[str] | None = None
-    include_raw: bool | None = None
+    """Only the fields present change; ``null`` clears ``description``, ``tenants``,
+    ``providers``."""
+
+    url: Any = msgspec.UNSET
+    description: str | msgspec.UnsetType | None = msgspec.UNSET
+    events: Any = msgspec.UNSET
+    tenants: list[str] | msgspec.UnsetType | None = msgspec.UNSET
+    providers: list[str] | msgspec.UnsetType | None = msgspec.UNSET
+    include_raw: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
@@ -110,6 +115,39 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     created_at: str
     updated_at: str
     secret: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class SecretOut(msgspec.Struct, kw_only=True):
+    secret: str
+
+
+class Enqueued(msgspec.Struct, kw_only=True):
+    enqueued: int
+
+
+class AttemptOut(msgspec.Struct, kw_only=True):
+    id: str
+    attempted_at: str
+    status_code: int | None
+    latency_ms: float
+    response_snippet: str | None
+    error: str | None
+
+
+class DeliveryOut(msgspec.Struct, kw_only=True):
+    id: str
+    event_id: str
+    event_type: str
+    subscription_id: str
+    status: Literal["pending", "succeeded", "failed"]
+    attempt_count: int
+    next_attempt_at: str | None
+    last_attempt_at: str | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: str
+    updated_at: str
+    attempts: list[AttemptOut] | msgspec.UnsetType = msgspec.UNSET
 
 
 # ---- catalogue --------------------------------------------------------------------------------

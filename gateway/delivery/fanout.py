@@ -1,17 +1,19 @@
-"""Fan-out inside the ingest transaction: one delivery row per matching subscription."""
+"""Queueing deliveries: fan-out inside the ingest transaction, replay and redelivery."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import ColumnElement, Connection, false, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ids import new_id
-from gateway.storage.models import Delivery, Subscription
+from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
+
+REPLAY_CHUNK = 1000
 
 
 def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: str) -> bool:
@@ -23,6 +25,19 @@ def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: st
     if sub.providers and provider not in sub.providers:
         return False
     return any(matches(pattern, event_type) for pattern in sub.events)
+
+
+def delivery_row(event_id: str, subscription_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id("dlv"),
+        "event_id": event_id,
+        "subscription_id": subscription_id,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
@@ -46,16 +61,7 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     if not subs:
         return 0
     rows = [
-        {
-            "id": new_id("dlv"),
-            "event_id": ev["id"],
-            "subscription_id": sub.id,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
+        delivery_row(ev["id"], sub.id, now)
         for ev in events
         for sub in subs
         if subscription_selects(
@@ -70,3 +76,61 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
 async def fan_out(session: AsyncSession, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
     """``queue_deliveries`` inside an async session's transaction."""
     return await session.run_sync(lambda sync: queue_deliveries(sync.connection(), events, now))
+
+
+def type_clause(patterns: Iterable[str]) -> ColumnElement[bool]:
+    """SQL for "``Event.type`` matches one of ``patterns``" (``*``, exact, ``prefix.*``)."""
+    clauses: list[ColumnElement[bool]] = []
+    for pattern in patterns:
+        if pattern == "*":
+            return true()
+        if pattern.endswith(".*"):
+            clauses.append(Event.type.startswith(pattern[:-1], autoescape=True))
+        else:
+            clauses.append(Event.type == pattern)
+    return or_(*clauses) if clauses else false()
+
+
+async def replay(
+    session: AsyncSession,
+    sub: Subscription,
+    *,
+    since: datetime,
+    until: datetime | None,
+    now: datetime,
+) -> int:
+    """Queue new deliveries to ``sub`` of every event it selects received in [since, until)."""
+    query = (
+        select(Event.id)
+        .where(Event.received_at >= since, type_clause(sub.events))
+        .order_by(Event.id)
+    )
+    if until is not None:
+        query = query.where(Event.received_at < until)
+    if sub.scope_tenant is not None:
+        query = query.where(Event.tenant == sub.scope_tenant)
+    if sub.tenants:
+        query = query.where(Event.tenant.in_(sub.tenants))
+    if sub.providers:
+        query = query.where(Event.provider.in_(sub.providers))
+    event_ids = list((await session.execute(query)).scalars())
+    for start in range(0, len(event_ids), REPLAY_CHUNK):
+        chunk = event_ids[start : start + REPLAY_CHUNK]
+        await session.execute(insert(Delivery), [delivery_row(e, sub.id, now) for e in chunk])
+    return len(event_ids)
+
+
+async def redeliver(
+    session: AsyncSession, event: Event, subs: Iterable[Subscription], now: datetime
+) -> int:
+    """Queue a new delivery of ``event`` to each of ``subs`` that selects it."""
+    rows = [
+        delivery_row(event.id, sub.id, now)
+        for sub in subs
+        if subscription_selects(
+            sub, event_type=event.type, tenant=event.tenant, provider=event.provider
+        )
+    ]
+    if rows:
+        await session.execute(insert(Delivery), rows)
+    return len(rows)

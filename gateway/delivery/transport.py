@@ -167,7 +167,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         conn.idle_since = time.monotonic()
         conns.append(conn)
 
-    async def _connect(self, origin: tuple[str, str, int], timeout: float | None) -> _Connection:
+    async def _connect(self, origin: tuple[str, str, int], seconds: float | None) -> _Connection:
         scheme, host, port = origin
         address = await self._resolve(host, port)
         tls: ssl.SSLContext | None = None
@@ -184,7 +184,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
                     server_hostname=host if tls is not None else None,
                     limit=MAX_HEAD_BYTES,
                 ),
-                timeout,
+                seconds,
                 httpx.ConnectTimeout,
             )
         except OSError as exc:

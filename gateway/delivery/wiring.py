@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from gateway.api.deliveries import event_deliveries, redeliver_event
+from gateway.api.subscriptions import SubscriptionController
 from gateway.services import Services
 
-ROUTES: list[Any] = []
+ROUTES: list[Any] = [SubscriptionController, event_deliveries, redeliver_event]
 
 
 class RunningWorker(Protocol):
@@ -14,4 +16,9 @@ class RunningWorker(Protocol):
 
 
 async def start_worker(services: Services) -> RunningWorker | None:
-    return None
+    """Start this process's dispatcher (``unihook serve`` without ``--no-worker``)."""
+    from gateway.delivery.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(services)
+    await dispatcher.start()
+    return dispatcher

@@ -1,0 +1,495 @@
+"""The dispatcher: claims due deliveries, sends them concurrently, records the results.
+
+One per process (inside ``unihook serve`` or as ``unihook worker``); any number may share a
+database. Claims are leases (``UNIHOOK_LEASE_SECONDS``), renewed while this process holds them,
+so a killed process's deliveries return to the queue once its leases lapse. Sends share one
+``httpx.AsyncClient``; at most ``UNIHOOK_PER_DESTINATION_CONNECTIONS`` requests are in flight
+per destination (scheme, host, port) and ``UNIHOOK_WORKER_CONCURRENCY`` in all, and a destination
+is never handed more claimed work than it can start soon, so one slow subscriber cannot hold the
+slots or the claims the others need. Results are written in batches (group commit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from gateway.delivery import queue
+from gateway.delivery.queue import Candidate, Result, Target
+from gateway.delivery.retry import disables_at_once, is_success, outcome_of
+from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
+from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
+from gateway.delivery.transport import PinnedTransport
+from gateway.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
+from gateway.services import Services, utcnow
+
+log = logging.getLogger("unihook.delivery")
+
+Destination = tuple[str, str, int]
+SNIPPET_BYTES = 1024
+AHEAD = 2  # claimed work per destination: this many times its connection limit
+MAX_RECORD_BATCH = 512
+
+
+def worker_id() -> str:
+    host = socket.gethostname()[:40]
+    return f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def destination_of(url: str) -> Destination:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+@dataclass(slots=True)
+class _Work:
+    candidate: Candidate
+    destination: Destination
+    lease_until: float  # monotonic
+
+
+@dataclass
+class _Prepared:
+    target: Target
+    url: httpx.URL
+    keys: list[tuple[bytes, datetime | None]] = field(default_factory=list)
+
+    def live_keys(self, now: datetime) -> list[bytes]:
+        return [key for key, expires in self.keys if expires is None or expires > now]
+
+
+class Dispatcher:
+    """Call ``start()`` then, eventually, ``stop()``; or ``run(stop_event)``."""
+
+    def __init__(self, services: Services, *, owner: str | None = None) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.owner = owner or worker_id()
+        self.concurrency = max(1, self.settings.worker_concurrency)
+        self.per_destination = max(1, self.settings.per_destination_connections)
+        self._client: httpx.AsyncClient | None = None
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._destination_slots: dict[Destination, asyncio.Semaphore] = {}
+        self._held: dict[Destination, int] = defaultdict(int)
+        self._held_subs: dict[str, int] = defaultdict(int)
+        self._held_ids: dict[str, _Work] = {}
+        self._targets: dict[str, _Prepared] = {}
+        self._results: asyncio.Queue[Result] = asyncio.Queue()
+        self._sends: set[asyncio.Task[None]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._backlog = True
+        self._stopping = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = float("inf")
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        quiet = logging.getLogger("httpx")
+        if quiet.level == logging.NOTSET:
+            quiet.setLevel(logging.WARNING)  # not a log line per delivery (attempts are stored)
+        resolve = None if self.settings.allow_insecure_destinations else resolve_public
+        transport = PinnedTransport(
+            resolve=resolve,
+            max_idle_per_origin=self.per_destination,
+            max_body=64 * 1024,
+        )
+        timeout = self.settings.delivery_timeout
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        self._tasks = [
+            asyncio.create_task(self._claim_loop(), name="unihook-dispatcher"),
+            asyncio.create_task(self._record_loop(), name="unihook-recorder"),
+            asyncio.create_task(self._renew_loop(), name="unihook-lease-renewal"),
+        ]
+        log.info("dispatcher %s started", self.owner)
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming, let sends in flight finish (up to ``grace`` s), record, release."""
+        self._stopping = True
+        self.services.wake_dispatcher.set()
+        claim_task, record_task, renew_task = self._tasks or (None, None, None)
+        if claim_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await claim_task
+        if self._sends:
+            _, pending = await asyncio.wait(set(self._sends), timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if record_task is not None:
+            await self._drain_results()
+            record_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await record_task
+        if renew_task is not None:
+            renew_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renew_task
+        if self._held_ids:
+            try:
+                await queue.release(self.services.sessions, self.owner, list(self._held_ids))
+            except Exception:
+                log.exception("could not release leases; they lapse in %ss", self._lease)
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._client is not None:
+            await self._client.aclose()
+        log.info("dispatcher %s stopped", self.owner)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    @property
+    def _lease(self) -> float:
+        return float(max(1, self.settings.lease_seconds))
+
+    # ---- claiming ----------------------------------------------------------------------------
+
+    async def _claim_loop(self) -> None:
+        wake = self.services.wake_dispatcher
+        while not self._stopping:
+            if not self._backlog or self._room() <= 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=self.settings.poll_interval)
+                if self._stopping:
+                    return
+            wake.clear()
+            if self._room() <= 0:
+                continue
+            try:
+                await self._claim()
+            except Exception:
+                log.exception("claiming deliveries failed")
+                self._backlog = False
+                await asyncio.sleep(min(1.0, self.settings.poll_interval))
+
+    def _room(self) -> int:
+        return 2 * self.concurrency - len(self._held_ids)
+
+    async def _claim(self) -> None:
+        room = self._room()
+        host_room = AHEAD * self.per_destination
+        taken: dict[Destination, int] = defaultdict(int)
+        skipped = 0
+
+        def pick(candidates: list[Candidate]) -> list[Candidate]:
+            nonlocal skipped
+            chosen: list[Candidate] = []
+            for c in candidates:
+                dest = destination_of(c.url)
+                if len(chosen) < room and self._held[dest] + taken[dest] < host_room:
+                    taken[dest] += 1
+                    chosen.append(c)
+                else:
+                    skipped += 1
+            return chosen
+
+        saturated = [sub for sub, n in self._held_subs.items() if n > 0 and self._is_saturated(sub)]
+        now = utcnow()
+        leased, found = await queue.claim(
+            self.services.sessions,
+            owner=self.owner,
+            now=now,
+            lease_seconds=self._lease,
+            limit=room,
+            pick=pick,
+            exclude=saturated,
+        )
+        self._backlog = found >= room or skipped > 0
+        if not leased:
+            return
+        lease_until = time.monotonic() + self._lease * 0.9
+        work = [_Work(c, destination_of(c.url), lease_until) for c in leased]
+        for item in work:
+            self._hold(item)
+        try:
+            bodies = await self._prepare(work)
+        except Exception:
+            for item in work:
+                self._unhold(item)
+            await queue.release(self.services.sessions, self.owner, [c.id for c in leased])
+            raise
+        for item in work:
+            task = asyncio.create_task(self._send(item, bodies))
+            self._sends.add(task)
+            task.add_done_callback(self._sends.discard)
+
+    def _is_saturated(self, subscription_id: str) -> bool:
+        prepared = self._targets.get(subscription_id)
+        if prepared is None:
+            return False
+        return self._held[destination_of(prepared.target.url)] >= AHEAD * self.per_destination
+
+    def _hold(self, item: _Work) -> None:
+        self._held_ids[item.candidate.id] = item
+        self._held[item.destination] += 1
+        self._held_subs[item.candidate.subscription_id] += 1
+
+    def _unhold(self, item: _Work) -> None:
+        if self._held_ids.pop(item.candidate.id, None) is None:
+            return
+        self._held[item.destination] -= 1
+        self._held_subs[item.candidate.subscription_id] -= 1
+        if self._held_subs[item.candidate.subscription_id] <= 0:
+            del self._held_subs[item.candidate.subscription_id]
+        if self._backlog and (
+            len(self._held_ids) <= self.concurrency
+            or self._held[item.destination] <= self.per_destination
+        ):
+            self.services.wake_dispatcher.set()
+
+    async def _prepare(self, work: list[_Work]) -> dict[tuple[str, bool], bytes]:
+        """Load changed subscriptions and the events' bodies for a claimed batch."""
+        stale = {
+            w.candidate.subscription_id
+            for w in work
+            if (p := self._targets.get(w.candidate.subscription_id)) is None
+            or p.target.version != w.candidate.version
+        }
+        if stale:
+            loaded = await queue.load_targets(self.services.sessions, self.services.box, stale)
+            for sub_id, target in loaded.items():
+                self._targets[sub_id] = _prepare_target(target)
+        raw_events = {
+            w.candidate.event_id
+            for w in work
+            if (p := self._targets.get(w.candidate.subscription_id)) is not None
+            and p.target.include_raw
+        }
+        return await queue.load_bodies(
+            self.services.sessions, {w.candidate.event_id for w in work}, raw_events
+        )
+
+    # ---- sending -----------------------------------------------------------------------------
+
+    async def _send(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> None:
+        slots = self._destination_slots.get(item.destination)
+        if slots is None:
+            slots = self._destination_slots[item.destination] = asyncio.Semaphore(
+                self.per_destination
+            )
+        try:
+            async with slots, self._slots:
+                if time.monotonic() > item.lease_until:
+                    return  # the lease lapsed while waiting: another worker may own it now
+                result = await self._attempt(item, bodies)
+            self._results.put_nowait(result)
+        finally:
+            self._unhold(item)
+
+    async def _attempt(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> Result:
+        c = item.candidate
+        prepared = self._targets.get(c.subscription_id)
+        started = utcnow()
+        clock = time.perf_counter()
+        status: int | None = None
+        snippet: str | None = None
+        error: str | None = None
+        retry_after: str | None = None
+        body = (
+            bodies.get((c.event_id, prepared.target.include_raw)) if prepared is not None else None
+        )
+        if prepared is None or body is None:
+            error = "subscription or event no longer exists"
+        elif problem := scheme_error(
+            prepared.target.url, self.settings.allow_insecure_destinations
+        ):
+            error = problem
+        else:
+            keys = prepared.live_keys(started)
+            timestamp = int(time.time())
+            assert self._client is not None
+            request = httpx.Request(
+                "POST",
+                prepared.url,
+                content=body,
+                headers=webhook_headers(keys, c.event_id, timestamp, body),
+            )
+            try:
+                async with asyncio.timeout(self.settings.delivery_timeout):
+                    response = await self._client.send(request)
+                status = response.status_code
+                snippet = response.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None
+                retry_after = response.headers.get("retry-after")
+                error = _status_error(response)
+            except TimeoutError:
+                error = f"timeout: no response within {self.settings.delivery_timeout:g} s"
+            except DestinationRefused as exc:
+                error = str(exc)
+            except httpx.TimeoutException as exc:
+                error = f"timeout: {exc}"
+            except httpx.HTTPError as exc:
+                error = _describe_error(exc)
+            except OSError as exc:
+                error = f"connection failed: {exc}"
+        latency = (time.perf_counter() - clock) * 1000
+        finished = utcnow()
+        outcome, next_at = outcome_of(
+            status,
+            attempts_made=c.attempts + 1,
+            schedule=self.settings.retry_schedule,
+            now=finished,
+            retry_after_header=retry_after,
+        )
+        DELIVERY_ATTEMPTS.labels(outcome="success" if is_success(status) else "failure").inc()
+        DELIVERY_LATENCY.observe(latency / 1000)
+        return Result(
+            delivery_id=c.id,
+            subscription_id=c.subscription_id,
+            attempted_at=started,
+            attempt_number=c.attempts + 1,
+            status_code=status,
+            latency_ms=latency,
+            snippet=snippet,
+            error=error,
+            outcome=outcome,
+            next_attempt_at=next_at,
+            gone=disables_at_once(status),
+        )
+
+    # ---- recording ---------------------------------------------------------------------------
+
+    async def _record_loop(self) -> None:
+        while True:
+            batch = [await self._results.get()]
+            while len(batch) < MAX_RECORD_BATCH and not self._results.empty():
+                batch.append(self._results.get_nowait())
+            await self._record(batch)
+            for _ in batch:
+                self._results.task_done()
+
+    async def _record(self, batch: list[Result]) -> None:
+        for attempt in range(5):
+            try:
+                disabled = await queue.record(
+                    self.services.sessions,
+                    batch,
+                    owner=self.owner,
+                    now=utcnow(),
+                    disable_after=self.settings.disable_after,
+                )
+                break
+            except Exception:
+                log.exception("recording %d delivery results failed (try %d)", len(batch), attempt)
+                await asyncio.sleep(0.2 * 2**attempt)
+        else:
+            log.error(
+                "dropped %d results; their deliveries are sent again after the lease", len(batch)
+            )
+            return
+        for sub_id in disabled:
+            log.warning("subscription %s disabled", sub_id)
+        due = [r.next_attempt_at for r in batch if r.next_attempt_at is not None]
+        if due:
+            self._wake_at(min(due))
+
+    async def _drain_results(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                await self._results.join()
+
+    def _wake_at(self, when: datetime) -> None:
+        """Claim again when the earliest retry this process scheduled falls due."""
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, (when - utcnow()).total_seconds()) + 0.005
+        at = loop.time() + delay
+        if self._timer is not None and self._timer_at <= at and self._timer_at > loop.time():
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_at = at
+
+        def fire() -> None:
+            self._backlog = True
+            self.services.wake_dispatcher.set()
+
+        self._timer = loop.call_at(at, fire)
+
+    # ---- leases ------------------------------------------------------------------------------
+
+    async def _renew_loop(self) -> None:
+        """Extend the leases of deliveries this process still holds (queued or in flight)."""
+        every = self._lease / 3
+        while True:
+            await asyncio.sleep(every)
+            ids = list(self._held_ids)
+            if not ids:
+                continue
+            now = utcnow()
+            try:
+                await queue.renew(
+                    self.services.sessions,
+                    self.owner,
+                    ids,
+                    now=now,
+                    until=now + timedelta(seconds=self._lease),
+                )
+            except Exception:
+                log.exception("renewing %d leases failed", len(ids))
+                continue
+            until = time.monotonic() + self._lease * 0.9
+            for delivery_id in ids:
+                item = self._held_ids.get(delivery_id)
+                if item is not None:
+                    item.lease_until = until
+
+
+def _prepare_target(target: Target) -> _Prepared:
+    keys: list[tuple[bytes, datetime | None]] = []
+    for secret, expires in target.secrets:
+        try:
+            keys.append((secret_key(secret), expires))
+        except InvalidSecret:
+            log.error("subscription %s has a malformed secret; skipped", target.id)
+    try:
+        url = httpx.URL(target.url)
+    except httpx.InvalidURL:
+        url = httpx.URL("https://invalid.invalid/")
+    return _Prepared(target=target, url=url, keys=keys)
+
+
+def _status_error(response: httpx.Response) -> str | None:
+    status = response.status_code
+    if is_success(status):
+        return None
+    if 300 <= status < 400:
+        location = response.headers.get("location", "")
+        return f"HTTP {status}: redirect to {location or '(no Location)'} not followed"
+    if disables_at_once(status):
+        return "HTTP 410 Gone: subscription disabled"
+    retry_after = response.headers.get("retry-after")
+    if status in (429, 503) and retry_after:
+        return f"HTTP {status} (Retry-After: {retry_after})"
+    return f"HTTP {status}"
+
+
+def _describe_error(exc: httpx.HTTPError) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed: {text}"
+    return f"{type(exc).__name__}: {text}"

@@ -1,0 +1,425 @@
+"""The delivery queue in the database: claim due deliveries with a lease, load what sending needs,
+record results in batches. Every function is one short transaction.
+
+Claiming is correct with many workers: on PostgreSQL the candidates are locked with
+``FOR UPDATE OF deliveries SKIP LOCKED`` (other workers skip them instead of queueing behind the
+lock); on SQLite, where SQLAlchemy leaves that clause out, the single writer serialises the
+``UPDATE``, and its ``WHERE`` re-checks that no live lease exists, so of two workers that saw the
+same candidate only one gets it (``RETURNING`` tells which).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.api.common import iso
+from gateway.api.events import with_raw
+from gateway.crypto import SecretBox
+from gateway.delivery.retry import failing_too_long
+from gateway.ids import new_id
+from gateway.storage.models import (
+    Attempt,
+    Delivery,
+    Event,
+    Receipt,
+    Subscription,
+    SubscriptionSecret,
+)
+
+DELIVERIES = cast(Table, Delivery.__table__)
+SUBSCRIPTIONS = cast(Table, Subscription.__table__)
+ATTEMPTS = cast(Table, Attempt.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A due delivery, as the claim query sees it."""
+
+    id: str
+    event_id: str
+    subscription_id: str
+    attempts: int
+    url: str
+    version: datetime  # the subscription's updated_at: a cache key for its settings
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A subscription as sending needs it: destination, live secrets (newest first), raw flag."""
+
+    id: str
+    url: str
+    include_raw: bool
+    version: datetime
+    secrets: tuple[tuple[str, datetime | None], ...]
+
+    def live_secrets(self, now: datetime) -> list[str]:
+        return [s for s, expires in self.secrets if expires is None or expires > now]
+
+
+@dataclass(slots=True)
+class Result:
+    """One attempt's outcome, waiting to be written."""
+
+    delivery_id: str
+    subscription_id: str
+    attempted_at: datetime
+    attempt_number: int
+    status_code: int | None
+    latency_ms: float
+    snippet: str | None
+    error: str | None
+    outcome: str  # succeeded | retry | failed
+    next_attempt_at: datetime | None
+    gone: bool = False
+
+
+Pick = Callable[[list[Candidate]], list[Candidate]]
+
+
+def lease_is_free(now: datetime) -> Any:
+    return or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at <= now)
+
+
+async def claim(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    owner: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    pick: Pick,
+    exclude: Collection[str] = (),
+) -> tuple[list[Candidate], int]:
+    """Lease due deliveries of active subscriptions; returns the leased ones and how many
+    candidates the query found (``== limit`` means there may be more)."""
+    query = (
+        select(
+            Delivery.id,
+            Delivery.event_id,
+            Delivery.subscription_id,
+            Delivery.attempts,
+            Subscription.url,
+            Subscription.updated_at,
+        )
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .where(
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+            Subscription.status == "active",
+            lease_is_free(now),
+        )
+        .order_by(Delivery.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Delivery)
+    )
+    if exclude:
+        query = query.where(Delivery.subscription_id.not_in(list(exclude)))
+    async with sessions() as session, session.begin():
+        rows = (await session.execute(query)).all()
+        candidates = [Candidate(*row) for row in rows]
+        chosen = pick(candidates) if candidates else []
+        if not chosen:
+            return [], len(candidates)
+        leased = set(
+            (
+                await session.execute(
+                    update(DELIVERIES)
+                    .where(
+                        DELIVERIES.c.id.in_([c.id for c in chosen]),
+                        DELIVERIES.c.status == "pending",
+                        or_(
+                            DELIVERIES.c.lease_expires_at.is_(None),
+                            DELIVERIES.c.lease_expires_at <= now,
+                        ),
+                    )
+                    .values(
+                        lease_owner=owner,
+                        lease_expires_at=now + timedelta(seconds=lease_seconds),
+                    )
+                    .returning(DELIVERIES.c.id)
+                )
+            ).scalars()
+        )
+    return [c for c in chosen if c.id in leased], len(candidates)
+
+
+async def release(
+    sessions: async_sessionmaker[AsyncSession], owner: str, ids: Sequence[str] | None = None
+) -> None:
+    """Give leases back (shutdown): the deliveries are due again at once for any worker."""
+    statement = (
+        update(DELIVERIES)
+        .where(DELIVERIES.c.lease_owner == owner, DELIVERIES.c.status == "pending")
+        .values(lease_owner=None, lease_expires_at=None)
+    )
+    if ids is not None:
+        if not ids:
+            return
+        statement = statement.where(DELIVERIES.c.id.in_(list(ids)))
+    async with sessions() as session, session.begin():
+        await session.execute(statement)
+
+
+async def renew(
+    sessions: async_sessionmaker[AsyncSession],
+    owner: str,
+    ids: Sequence[str],
+    *,
+    now: datetime,
+    until: datetime,
+) -> None:
+    """Extend this worker's live leases on ``ids`` (lapsed ones may belong to another worker)."""
+    async with sessions() as session, session.begin():
+        for start in range(0, len(ids), 500):
+            await session.execute(
+                update(DELIVERIES)
+                .where(
+                    DELIVERIES.c.id.in_(list(ids[start : start + 500])),
+                    DELIVERIES.c.lease_owner == owner,
+                    DELIVERIES.c.lease_expires_at > now,
+                )
+                .values(lease_expires_at=until)
+            )
+
+
+async def load_targets(
+    sessions: async_sessionmaker[AsyncSession], box: SecretBox, ids: Collection[str]
+) -> dict[str, Target]:
+    async with sessions() as session:
+        subs = (
+            await session.execute(
+                select(
+                    Subscription.id,
+                    Subscription.url,
+                    Subscription.include_raw,
+                    Subscription.updated_at,
+                ).where(Subscription.id.in_(list(ids)))
+            )
+        ).all()
+        secrets = (
+            await session.execute(
+                select(
+                    SubscriptionSecret.subscription_id,
+                    SubscriptionSecret.secret_enc,
+                    SubscriptionSecret.expires_at,
+                )
+                .where(SubscriptionSecret.subscription_id.in_(list(ids)))
+                .order_by(SubscriptionSecret.created_at.desc(), SubscriptionSecret.id.desc())
+            )
+        ).all()
+    by_sub: dict[str, list[tuple[str, datetime | None]]] = {}
+    for sub_id, enc, expires in secrets:
+        by_sub.setdefault(sub_id, []).append((box.decrypt(enc), expires))
+    return {
+        row.id: Target(
+            row.id, row.url, row.include_raw, row.updated_at, tuple(by_sub.get(row.id, ()))
+        )
+        for row in subs
+    }
+
+
+async def load_bodies(
+    sessions: async_sessionmaker[AsyncSession],
+    event_ids: Collection[str],
+    with_raw_ids: Collection[str],
+) -> dict[tuple[str, bool], bytes]:
+    """Delivery bodies by (event id, include_raw): the canonical JSON, with ``raw`` if asked."""
+    out: dict[tuple[str, bool], bytes] = {}
+    async with sessions() as session:
+        plain = [e for e in event_ids if e not in with_raw_ids] if with_raw_ids else event_ids
+        if plain:
+            rows = await session.execute(
+                select(Event.id, Event.payload).where(Event.id.in_(list(plain)))
+            )
+            for event_id, payload in rows:
+                out[(event_id, False)] = payload
+        if with_raw_ids:
+            raw_rows = await session.execute(
+                select(Event.id, Event.payload, Receipt.body)
+                .join(Receipt, Receipt.id == Event.receipt_id)
+                .where(Event.id.in_(list(with_raw_ids)))
+            )
+            for event_id, payload, raw in raw_rows:
+                out[(event_id, False)] = payload
+                out[(event_id, True)] = with_raw(payload, raw)
+    return out
+
+
+_UPDATE_DELIVERY = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.lease_owner == bindparam("b_owner"))
+    .values(
+        status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next"),
+        lease_owner=None,
+        lease_expires_at=None,
+        last_status_code=bindparam("b_code"),
+        last_error=bindparam("b_error"),
+        last_attempt_at=bindparam("b_at"),
+        updated_at=bindparam("b_at"),
+    )
+)
+
+
+async def record(
+    sessions: async_sessionmaker[AsyncSession],
+    results: Sequence[Result],
+    *,
+    owner: str,
+    now: datetime,
+    disable_after: float,
+) -> list[str]:
+    """Write attempts, delivery states and subscription stats and health in one transaction.
+
+    Returns the ids of subscriptions this disabled. A delivery deleted meanwhile (its
+    subscription was deleted) is skipped; a delivery whose lease another worker took over keeps
+    that worker's state, but the attempt is still recorded.
+    """
+    async with sessions() as session, session.begin():
+        alive = set(
+            (
+                await session.execute(
+                    select(Delivery.id)
+                    .where(Delivery.id.in_([r.delivery_id for r in results]))
+                    .with_for_update()
+                )
+            ).scalars()
+        )
+        kept = [r for r in results if r.delivery_id in alive]
+        if not kept:
+            return []
+        await session.execute(
+            ATTEMPTS.insert(),
+            [
+                {
+                    "id": new_id("att"),
+                    "delivery_id": r.delivery_id,
+                    "attempted_at": r.attempted_at,
+                    "status_code": r.status_code,
+                    "latency_ms": round(r.latency_ms, 2),
+                    "response_snippet": r.snippet,
+                    "error": r.error,
+                }
+                for r in kept
+            ],
+        )
+        await session.execute(
+            _UPDATE_DELIVERY,
+            [
+                {
+                    "b_id": r.delivery_id,
+                    "b_owner": owner,
+                    "b_status": "pending" if r.outcome == "retry" else r.outcome,
+                    "b_attempts": r.attempt_number,
+                    "b_next": r.next_attempt_at or r.attempted_at,
+                    "b_code": r.status_code,
+                    "b_error": r.error,
+                    "b_at": r.attempted_at,
+                }
+                for r in kept
+            ],
+        )
+        return await _update_subscriptions(session, kept, now=now, disable_after=disable_after)
+
+
+async def _update_subscriptions(
+    session: AsyncSession, results: Sequence[Result], *, now: datetime, disable_after: float
+) -> list[str]:
+    """Stats, ``failing_since`` and disabling, one statement per subscription in the batch."""
+    per_sub: dict[str, list[Result]] = {}
+    for r in sorted(results, key=lambda r: r.attempted_at):
+        per_sub.setdefault(r.subscription_id, []).append(r)
+    gone: dict[str, Result] = {}
+    for sub_id, items in per_sub.items():
+        ok = [r for r in items if r.outcome == "succeeded"]
+        failures = len(items) - len(ok)
+        last_ok = ok[-1].attempted_at if ok else None
+        after_ok = [
+            r
+            for r in items
+            if r.outcome != "succeeded" and (last_ok is None or r.attempted_at > last_ok)
+        ]
+        if items[-1].outcome == "succeeded":
+            failing: Any = None
+        elif last_ok is not None:
+            failing = after_ok[0].attempted_at
+        else:
+            failing = func.coalesce(SUBSCRIPTIONS.c.failing_since, items[0].attempted_at)
+        await session.execute(
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.id == sub_id)
+            .values(
+                successful_deliveries=SUBSCRIPTIONS.c.successful_deliveries + len(ok),
+                failed_deliveries=SUBSCRIPTIONS.c.failed_deliveries + failures,
+                last_delivery_at=case(
+                    (
+                        or_(
+                            SUBSCRIPTIONS.c.last_delivery_at.is_(None),
+                            SUBSCRIPTIONS.c.last_delivery_at < items[-1].attempted_at,
+                        ),
+                        items[-1].attempted_at,
+                    ),
+                    else_=SUBSCRIPTIONS.c.last_delivery_at,
+                ),
+                failing_since=failing,
+            )
+        )
+        for r in items:
+            if r.gone:
+                gone[sub_id] = r
+    disabled: list[str] = []
+    for sub_id, r in gone.items():
+        changed = await session.execute(
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.id == sub_id, SUBSCRIPTIONS.c.status != "disabled")
+            .values(
+                status="disabled",
+                disabled_reason=f"the destination answered 410 Gone at {_iso(r.attempted_at)}",
+                updated_at=now,
+            )
+            .returning(SUBSCRIPTIONS.c.id)
+        )
+        disabled.extend(changed.scalars())
+    failing_ids = [s for s in per_sub if s not in gone and per_sub[s][-1].outcome != "succeeded"]
+    if failing_ids:
+        rows = await session.execute(
+            select(Subscription.id, Subscription.failing_since).where(
+                Subscription.id.in_(failing_ids), Subscription.status != "disabled"
+            )
+        )
+        for sub_id, since in rows.all():
+            if since is not None and failing_too_long(since, now, disable_after):
+                await session.execute(
+                    update(SUBSCRIPTIONS)
+                    .where(SUBSCRIPTIONS.c.id == sub_id)
+                    .values(
+                        status="disabled",
+                        disabled_reason=(
+                            f"every delivery failed from {_iso(since)} to {_iso(now)}, "
+                            f"longer than UNIHOOK_DISABLE_AFTER ({_span(disable_after)})"
+                        ),
+                        updated_at=now,
+                    )
+                )
+                disabled.append(sub_id)
+    return disabled
+
+
+def _iso(moment: datetime) -> str:
+    return iso(moment) or ""
+
+
+def _span(seconds: float) -> str:
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return f"{int(seconds // 86400)} d"
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    return f"{seconds:g} s"

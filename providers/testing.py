@@ -1,0 +1,293 @@
+"""The adapter conformance kit: a pytest plugin that gives any adapter a ready test class.
+
+Installed with unihook (entry point ``pytest11``), so a plugin package's tests need two lines::
+
+    from providers.testing import get_adapter_test_class
+    from my_vendor import adapter
+
+    TestMyVendor = get_adapter_test_class(adapter)
+
+Every check runs per vendor event type of ``sample_events()``: the sample verifies when signed
+as the vendor signs, and fails with one flipped byte, a wrong secret, a missing or empty
+signature header, or no secrets; it normalises to an event of the declared canonical type that
+round-trips through the canonical Struct and validates against the type's JSON Schema;
+normalising the same bytes twice gives the same event. An unknown vendor type gives
+``unmapped``, and hostile bytes give ``NormalizationError`` or ``False``, never anything else.
+
+The module imports nothing from pytest at import time beyond what a plugin needs, and does no
+I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import msgspec
+import pytest
+
+from providers._base import ProviderAdapter
+from providers.errors import NormalizationError
+from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
+
+RECEIVED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
+# A non-ASCII character in the key catches encoding slips.
+SECRET = "conformance-kit-secret-\u00e9"  # noqa: S105
+OTHER_SECRET = "conformance-kit-other-secret"  # noqa: S105
+UNKNOWN_TYPE = "unihook.conformance.unknown_type"
+
+HOSTILE_BODIES: tuple[bytes, ...] = (
+    b"",
+    b" ",
+    b"\xff\xfe\xfd",
+    b"{",
+    b"[]",
+    b'"a string"',
+    b"null",
+    b"12345",
+    b'{"a": 1}',
+    b"[" * 5000 + b"]" * 5000,
+    b'{"a":' * 5000 + b"1" + b"}" * 5000,
+    b'{"type": 1e999999, "event": 10000000000000000000000000000000000}',
+    b'{"type": null, "event": null, "data": null, "payload": null}',
+    b'{"type": [], "event": {}, "data": [], "payload": "x"}',
+    b'{"x": NaN}',
+)
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header names as the gateway hands them to adapters: lower-cased, as ASGI delivers them."""
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _flip(body: bytes, index: int) -> bytes:
+    return body[:index] + bytes([body[index] ^ 0x01]) + body[index + 1 :]
+
+
+def _replace_string(node: Any, old: str, new: str) -> tuple[Any, bool]:
+    """``node`` with the first string equal to ``old`` (breadth-first) replaced by ``new``."""
+    queue: list[Any] = [node]
+    while queue:
+        current = queue.pop(0)
+        items: list[tuple[Any, Any]] = (
+            list(current.items())
+            if isinstance(current, dict)
+            else list(enumerate(current))
+            if isinstance(current, list)
+            else []
+        )
+        for key, value in items:
+            if value == old:
+                current[key] = new
+                return node, True
+            if isinstance(value, dict | list):
+                queue.append(value)
+    return node, False
+
+
+def event_json(adapter: ProviderAdapter, parts: Normalized) -> Any:
+    """The canonical event for an adapter's output, as the JSON the gateway would store."""
+    event = to_event(
+        parts,
+        id="evt_conformance",
+        tenant="conformance",
+        provider=adapter.name,
+        connection_id="con_conformance",
+        received_at="2025-01-01T12:00:00Z",
+    )
+    return msgspec.json.decode(msgspec.json.encode(event))
+
+
+class AdapterConformance:
+    """The checks every adapter must pass. Use ``get_adapter_test_class``, or subclass and set
+    ``adapter``. Override ``unknown_type_body`` when the vendor's type cannot be found by value
+    in its samples."""
+
+    adapter: ClassVar[ProviderAdapter]
+
+    # -- parametrisation: one test per vendor event type --------------------------------------
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "vendor_type" in metafunc.fixturenames:
+            kinds = sorted(self.adapter.sample_events())
+            metafunc.parametrize("vendor_type", kinds, ids=kinds)
+        if "hostile_body" in metafunc.fixturenames:
+            metafunc.parametrize(
+                "hostile_body",
+                HOSTILE_BODIES,
+                ids=[f"hostile{i}" for i in range(len(HOSTILE_BODIES))],
+            )
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def sample(self, vendor_type: str) -> bytes:
+        return self.adapter.sample_events()[vendor_type]
+
+    def signed(self, body: bytes, secret: str = SECRET) -> dict[str, str]:
+        return _lower(self.adapter.sign(body, secret))
+
+    @property
+    def header(self) -> str:
+        return self.adapter.signature_header.lower()
+
+    def unknown_type_body(self) -> bytes:
+        """A sample whose vendor type is replaced by one no adapter knows."""
+        for vendor_type, body in sorted(self.adapter.sample_events().items()):
+            payload = json.loads(body)
+            payload, replaced = _replace_string(payload, vendor_type, UNKNOWN_TYPE)
+            if replaced:
+                return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        pytest.fail(
+            f"{self.adapter.name}: no sample carries its vendor type as a JSON string value; "
+            "override unknown_type_body() in the test class"
+        )
+
+    # -- the contract's shape -------------------------------------------------------------------
+
+    def test_satisfies_the_protocol(self) -> None:
+        adapter = self.adapter
+        assert isinstance(adapter, ProviderAdapter), "adapter lacks part of ProviderAdapter"
+        assert adapter.name, "name is empty"
+        assert adapter.name == adapter.name.lower(), "name must be lower-case"
+        assert adapter.name.replace("-", "").replace("_", "").isalnum()
+        assert adapter.category in ("ats", "hris")
+        assert adapter.signature_header, "signature_header is empty"
+        assert adapter.event_types, "the adapter maps no vendor event types"
+
+    def test_mapping_targets_are_catalogued(self) -> None:
+        unknown = {k: v for k, v in self.adapter.event_types.items() if v not in CATALOGUE}
+        assert not unknown, f"mapped to types missing from the catalogue: {unknown}"
+
+    def test_one_sample_per_vendor_type(self) -> None:
+        samples = set(self.adapter.sample_events())
+        declared = set(self.adapter.event_types)
+        assert samples == declared, (
+            f"samples without a mapping: {sorted(samples - declared)}; "
+            f"mapped types without a sample: {sorted(declared - samples)}"
+        )
+
+    # -- verification ---------------------------------------------------------------------------
+
+    def test_sample_verifies_when_signed_as_the_vendor_signs(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        headers = self.signed(body)
+        assert self.header in headers, f"sign() did not set {self.adapter.signature_header}"
+        assert self.adapter.verify(body, headers, [SECRET])
+        assert self.adapter.detect(headers), "detect() does not recognise the vendor's headers"
+
+    def test_any_secret_of_a_rotation_verifies(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        assert self.adapter.verify(body, self.signed(body), [OTHER_SECRET, SECRET])
+        assert self.adapter.verify(body, self.signed(body, OTHER_SECRET), [OTHER_SECRET, SECRET])
+
+    def test_one_flipped_byte_fails(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        headers = self.signed(body)
+        for index in sorted({0, len(body) // 2, len(body) - 1}):
+            tampered = _flip(body, index)
+            assert not self.adapter.verify(tampered, headers, [SECRET]), (
+                f"verified with byte {index} flipped"
+            )
+
+    def test_tampered_signature_fails(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        headers = self.signed(body)
+        signature = headers[self.header]
+        # The middle character carries full value bits in hex and base64 alike (an end character
+        # may be padding or carry unused bits), and "0"/"1" differ from it in any letter case.
+        mid = len(signature) // 2
+        swap = "1" if signature[mid].lower() == "0" else "0"
+        headers[self.header] = signature[:mid] + swap + signature[mid + 1 :]
+        assert not self.adapter.verify(body, headers, [SECRET])
+
+    def test_wrong_secret_fails(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        assert not self.adapter.verify(body, self.signed(body), [OTHER_SECRET])
+        assert not self.adapter.verify(body, self.signed(body), [SECRET + "x"])
+
+    def test_missing_or_empty_signature_fails(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        headers = self.signed(body)
+        missing = {k: v for k, v in headers.items() if k != self.header}
+        assert not self.adapter.verify(body, missing, [SECRET])
+        assert not self.adapter.verify(body, {**headers, self.header: ""}, [SECRET])
+        assert not self.adapter.verify(body, {**headers, self.header: "   "}, [SECRET])
+
+    def test_no_secrets_fails(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        assert not self.adapter.verify(body, self.signed(body), [])
+
+    def test_detect_needs_the_vendor_header(self) -> None:
+        assert not self.adapter.detect({}), "detect() accepts a request with no headers"
+        assert not self.adapter.detect({"content-type": "application/json"})
+
+    def test_verify_never_raises_on_hostile_input(self, hostile_body: bytes) -> None:
+        for signature in ("", "zz", "sha256=" + "0" * 64, "v1," + "A" * 44, "\x00" * 3, "=" * 90):
+            headers = {self.header: signature, "content-type": "application/json"}
+            assert self.adapter.verify(hostile_body, headers, [SECRET]) is False
+
+    # -- normalisation --------------------------------------------------------------------------
+
+    def test_sample_normalizes_to_its_declared_type(self, vendor_type: str) -> None:
+        parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
+        assert parts.type in CATALOGUE, f"{parts.type!r} is not a catalogued event type"
+        assert parts.type == self.adapter.event_types[vendor_type], (
+            f"{vendor_type} normalised to {parts.type}, but the mapping says "
+            f"{self.adapter.event_types[vendor_type]}"
+        )
+        assert parts.event_type == vendor_type
+        assert parts.event_id, "source.event_id is empty"
+        assert parts.timestamp.endswith("Z"), "timestamps are RFC 3339 UTC"
+        datetime.fromisoformat(parts.timestamp.replace("Z", "+00:00"))
+
+    def test_event_round_trips_through_the_struct(self, vendor_type: str) -> None:
+        parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
+        as_json = event_json(self.adapter, parts)
+        decoded = EVENT_DECODER.decode(msgspec.json.encode(as_json))
+        assert msgspec.json.decode(msgspec.json.encode(decoded)) == as_json
+        assert decoded.__struct_config__.tag == parts.type
+
+    def test_event_validates_against_its_json_schema(self, vendor_type: str) -> None:
+        import jsonschema  # type: ignore[import-untyped]
+
+        parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
+        schema = CATALOGUE[parts.type].json_schema()
+        jsonschema.validate(event_json(self.adapter, parts), schema)
+
+    def test_normalizing_twice_gives_the_same_event(self, vendor_type: str) -> None:
+        body = self.sample(vendor_type)
+        first = self.adapter.normalize(body, received_at=RECEIVED_AT)
+        second = self.adapter.normalize(bytes(body), received_at=RECEIVED_AT)
+        assert event_json(self.adapter, first) == event_json(self.adapter, second)
+        # The dedup key must not depend on when a retry arrives.
+        later = self.adapter.normalize(body, received_at=datetime(2030, 6, 1, tzinfo=UTC))
+        assert later.event_id == first.event_id, "source.event_id depends on received_at"
+
+    def test_unknown_vendor_type_is_unmapped(self) -> None:
+        parts = self.adapter.normalize(self.unknown_type_body(), received_at=RECEIVED_AT)
+        assert parts.type == "unmapped"
+        assert parts.event_type == UNKNOWN_TYPE
+        assert parts.completeness == "raw"
+
+    def test_hostile_bytes_raise_normalization_error_only(self, hostile_body: bytes) -> None:
+        try:
+            parts = self.adapter.normalize(hostile_body, received_at=RECEIVED_AT)
+        except NormalizationError:
+            return
+        # Accepting is allowed only when the result is a well-formed event.
+        assert parts.type in CATALOGUE
+        EVENT_DECODER.decode(msgspec.json.encode(event_json(self.adapter, parts)))
+
+
+def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]:
+    """A test class (collect it by assigning it to a ``Test...`` name) for ``adapter``."""
+    name = "".join(part.capitalize() for part in adapter.name.replace("-", "_").split("_"))
+    return type(f"Test{name}Conformance", (AdapterConformance,), {"adapter": adapter})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "unihook_adapter: an adapter conformance test from providers.testing"
+    )
