@@ -54,7 +54,7 @@ def render(event: dict[str, Any]) -> str:
     source = event.get("source", {})
     return "  ".join(
         [
-            paint(str(event.get("timestamp", "")), "dim"),
+            paint(str(event.get("timestamp", "")).ljust(24), "dim"),  # fits ...T09:51:02.118Z
             paint(str(event.get("type", "")).ljust(30), "cyan"),
             str(source.get("provider", "")).ljust(12),
             str(event.get("tenant", "")).ljust(12),

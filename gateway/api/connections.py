@@ -114,11 +114,13 @@ async def create_connection(
             session.add(row)
             await session.flush()
             session.add_all(secrets)
-    except IntegrityError:
-        if provisioned is not None:
-            from gateway.provisioning import deprovision
+    except Exception as exc:
+        if provisioned is not None:  # delete the vendor's endpoint: nothing half-made
+            from gateway.provisioning import undo_provision
 
-            await deprovision(services, row)
+            await undo_provision(services, row, data)
+        if not isinstance(exc, IntegrityError):
+            raise
         raise ClientException(
             f"a {data.provider} connection for this tenant already exists",
             status_code=HTTP_409_CONFLICT,

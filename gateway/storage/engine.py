@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from gateway.storage.models import Base
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -50,6 +49,9 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create or upgrade the schema (``unihook migrate`` and ``serve`` start call this)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    """Create or upgrade the schema to the newest migration (``unihook migrate`` and every
+    process start call this); a no-op when it is current, safe from many processes at once."""
+    from gateway.migrations import upgrade
+
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade)
