@@ -1,0 +1,36 @@
+"""docs/events.md is what ``make docs`` generates from the catalogue and the adapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway import docgen
+from schemas import CATALOGUE
+
+
+def test_events_md_is_up_to_date() -> None:
+    assert docgen.EVENTS_MD.read_text(encoding="utf-8") == docgen.render(), (
+        "docs/events.md is out of date: run `make docs`"
+    )
+
+
+def test_every_type_is_documented_with_an_example() -> None:
+    text = docgen.render()
+    for name in CATALOGUE:
+        section = text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+        assert f'"type": "{name}"' in section, f"{name} has no example event"
+        assert f"entry `{name}`" in section
+
+
+def test_check_fails_on_a_stale_file_and_passes_once_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "events.md"
+    assert docgen.main(["--check", "--output", str(out)]) == 1
+    out.write_text(docgen.render().replace("ats.job.created", "ats.job.made", 1))
+    assert docgen.main(["--check", "--output", str(out)]) == 1
+    assert "run `make docs`" in capsys.readouterr().err
+    assert docgen.main(["--output", str(out)]) == 0
+    assert docgen.main(["--check", "--output", str(out)]) == 0
