@@ -37,7 +37,7 @@ from providers._base import (
     first_timestamp,
     format_timestamp,
     hmac_sha256,
-    js_stringify,
+    js_restringify,
     parse_json,
     python_dumps,
     sha256_event_id,
@@ -327,21 +327,20 @@ class HatchBeaconAdapter(BaseAdapter):
     def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
         yield raw_body
         try:
-            parsed = parse_json(raw_body)
-        except (ValueError, UnicodeError):
+            stringified = js_restringify(raw_body)
+        except ValueError:
             return
-        stringified = js_stringify(parsed)
         if stringified != raw_body:
             yield stringified
-        dumped = python_dumps(parsed)
+        dumped = python_dumps(parse_json(raw_body))
         if dumped != raw_body and dumped != stringified:
             yield dumped
 
     def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
         """Sign ``JSON.stringify(payload)``, as HatchBeacon's Node sample computes it."""
         try:
-            content = js_stringify(parse_json(raw_body))
-        except (ValueError, UnicodeError):
+            content = js_restringify(raw_body)
+        except ValueError:
             content = raw_body
         return {
             "content-type": "application/json",
