@@ -300,6 +300,32 @@ def run_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_purge(args: argparse.Namespace) -> int:
+    from gateway.retention import purge
+    from gateway.services import utcnow
+
+    days = args.days if args.days is not None else Settings.from_env().retention_days
+    if not days or days < 1:
+        print("purge needs --days N (N >= 1) or UNIHOOK_RETENTION_DAYS", file=sys.stderr)
+        return 2
+    if args.batch_size < 1:
+        print("--batch-size must be at least 1", file=sys.stderr)
+        return 2
+
+    async def go(services: Services) -> Any:
+        return await purge(
+            services.sessions,
+            now=utcnow(),
+            days=days,
+            batch_size=args.batch_size,
+            dry_run=args.dry_run,
+        )
+
+    report = asyncio.run(_with_services(go))
+    print(report.summary())
+    return 0
+
+
 # ---- parser ---------------------------------------------------------------------------------
 
 
@@ -361,6 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reprocess", help="re-normalise quarantined receipts")
     p.add_argument("--receipt", help="only this receipt id")
     p.set_defaults(handler=run_reprocess)
+
+    p = sub.add_parser("purge", help="delete events, deliveries and receipts past retention")
+    p.add_argument("--days", type=int, help="older than N days (default UNIHOOK_RETENTION_DAYS)")
+    p.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
+    p.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
+    p.set_defaults(handler=run_purge)
 
     try:
         from gateway.delivery.commands import add_parsers
