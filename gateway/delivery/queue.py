@@ -289,6 +289,7 @@ async def record(
                 await session.execute(
                     select(Delivery.id)
                     .where(Delivery.id.in_([r.delivery_id for r in results]))
+                    .order_by(Delivery.id)  # one lock order for every worker: no deadlocks
                     .with_for_update()
                 )
             ).scalars()
@@ -338,7 +339,7 @@ async def _update_subscriptions(
     for r in sorted(results, key=lambda r: r.attempted_at):
         per_sub.setdefault(r.subscription_id, []).append(r)
     gone: dict[str, Result] = {}
-    for sub_id, items in per_sub.items():
+    for sub_id, items in sorted(per_sub.items()):  # rows locked in id order by every worker
         ok = [r for r in items if r.outcome == "succeeded"]
         failures = len(items) - len(ok)
         last_ok = ok[-1].attempted_at if ok else None
