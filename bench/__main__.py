@@ -7,10 +7,11 @@ python -m bench ingest --requests 2000       # one benchmark, options passed thr
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable
 
-BENCHMARKS = ("adapters", "ingest", "delivery")
+BENCHMARKS = ("adapters", "ingest", "delivery", "postgres")
 
 
 def _entry(name: str) -> Callable[[list[str]], int] | None:
@@ -41,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         if entry is None:
             continue
         print(f"\n==== bench {name} ====", flush=True)
+        if name == "postgres" and not (
+            os.environ.get("UNIHOOK_BENCH_POSTGRES_URL")
+            or os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
+        ):
+            print("skipped: set UNIHOOK_BENCH_POSTGRES_URL to a PostgreSQL server to run it")
+            continue
         status = entry([]) or status
     return status
 

@@ -220,7 +220,9 @@ class Dispatcher:
             pick=pick,
             exclude=saturated,
         )
-        self._backlog = found >= room or skipped > 0
+        # Saturated subscriptions were left out of the query, so "found nothing" does not mean
+        # "nothing is due": keep claiming as their sends finish instead of sleeping a poll.
+        self._backlog = found >= room or skipped > 0 or bool(saturated)
         if not leased:
             return
         lease_until = time.monotonic() + self._lease * 0.9
@@ -293,14 +295,21 @@ class Dispatcher:
             slots = self._destination_slots[item.destination] = asyncio.Semaphore(
                 self.per_destination
             )
+        queued = False
         try:
             async with slots, self._slots:
                 if time.monotonic() > item.lease_until:
                     return  # the lease lapsed while waiting: another worker may own it now
                 result = await self._attempt(item, bodies)
             self._results.put_nowait(result)
+            queued = True
         finally:
-            self._unhold(item)
+            # A sent delivery stays held (its lease renewed, counted against the claim limits)
+            # until its result is committed; ``_record`` releases it. Otherwise a crash would
+            # repeat every answered-but-unrecorded send, and a slow commit could let the lease
+            # lapse and another worker send it again.
+            if not queued:
+                self._unhold(item)
 
     async def _attempt(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> Result:
         c = item.candidate
@@ -384,6 +393,15 @@ class Dispatcher:
                 self._results.task_done()
 
     async def _record(self, batch: list[Result]) -> None:
+        try:
+            await self._record_batch(batch)
+        finally:
+            for result in batch:
+                item = self._held_ids.get(result.delivery_id)
+                if item is not None:
+                    self._unhold(item)
+
+    async def _record_batch(self, batch: list[Result]) -> None:
         for attempt in range(5):
             try:
                 disabled = await queue.record(
