@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,6 +20,14 @@ from gateway.delivery.wiring import start_worker
 from gateway.ingest import IngestWriter
 from gateway.services import Services
 from gateway.settings import Settings
+
+
+def settle_heap() -> None:
+    """Hide what start-up made (modules, routes, SQLAlchemy's caches: hundreds of thousands of
+    long-lived objects) from the cyclic garbage collector. Otherwise every full collection walks
+    them all while requests wait: 50-70 ms pauses, measured as the ingest p99 under load."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(
@@ -54,6 +63,8 @@ def create_app(
         app.state.ingest_writer = writer
         await writer.start()
         worker = await start_worker(svc) if run_worker else None
+        if owned:
+            settle_heap()
         try:
             yield
         finally:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import Connection, insert, select, tuple_
+from sqlalchemy import Connection, insert, or_, select
 
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ids import new_id
@@ -139,9 +139,20 @@ def commit_batch(conn: Connection, batch: list[_Pending], now: datetime) -> list
     keys = {key for p in batch if (key := p.dedup_key) is not None}
     existing: dict[tuple[str, str], str] = {}
     if keys:
+        # One "connection = ? AND source_event_id IN (...)" per connection: SQLite cannot use
+        # the unique index for a row-value IN ((?, ?), ...) and would scan the whole table.
+        by_connection: dict[str, list[str]] = {}
+        for connection_id, source_event_id in keys:
+            by_connection.setdefault(connection_id, []).append(source_event_id)
         rows = conn.execute(
             select(Event.connection_id, Event.source_event_id, Event.id).where(
-                tuple_(Event.connection_id, Event.source_event_id).in_(list(keys))
+                or_(
+                    *(
+                        (Event.connection_id == connection_id)
+                        & Event.source_event_id.in_(source_ids)
+                        for connection_id, source_ids in by_connection.items()
+                    )
+                )
             )
         )
         existing = {(r[0], r[1]): r[2] for r in rows}

@@ -92,6 +92,9 @@ def run_worker(args: argparse.Namespace) -> int:
                 ),
                 flush=True,
             )
+            from gateway.app import settle_heap
+
+            settle_heap()
             await dispatcher.run(stop)
         finally:
             await services.close()
