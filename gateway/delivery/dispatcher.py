@@ -38,7 +38,7 @@ log = logging.getLogger("unihook.delivery")
 
 Destination = tuple[str, str, int]
 SNIPPET_BYTES = 1024
-AHEAD = 2  # claimed work per destination: this many times its connection limit
+AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_RECORD_BATCH = 512
 
 
@@ -62,6 +62,7 @@ class _Work:
     candidate: Candidate
     destination: Destination
     lease_until: float  # monotonic
+    sent: bool = False  # answered (or failed); its result waits to be recorded
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Dispatcher:
         self._sends: set[asyncio.Task[None]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._backlog = True
+        self._found_nothing = False
         self._stopping = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = float("inf")
@@ -173,7 +175,7 @@ class Dispatcher:
     async def _claim_loop(self) -> None:
         wake = self.services.wake_dispatcher
         while not self._stopping:
-            if not self._backlog or self._room() <= 0:
+            if not self._backlog or self._room() <= 0 or self._found_nothing:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=self.settings.poll_interval)
                 if self._stopping:
@@ -223,6 +225,9 @@ class Dispatcher:
         # Saturated subscriptions were left out of the query, so "found nothing" does not mean
         # "nothing is due": keep claiming as their sends finish instead of sleeping a poll.
         self._backlog = found >= room or skipped > 0 or bool(saturated)
+        # Nothing claimable now (everything due is for saturated destinations): wait for a send
+        # to finish or new work to be woken for, rather than asking the database again at once.
+        self._found_nothing = found == 0
         if not leased:
             return
         lease_until = time.monotonic() + self._lease * 0.9
@@ -253,8 +258,17 @@ class Dispatcher:
         self._held_subs[item.candidate.subscription_id] += 1
 
     def _unhold(self, item: _Work) -> None:
+        """Forget a claim: its result is recorded, or it was never sent."""
         if self._held_ids.pop(item.candidate.id, None) is None:
             return
+        self._release_destination(item)
+
+    def _release_destination(self, item: _Work) -> None:
+        """The send is over: the destination's and subscription's share of the claim limits is
+        free again. The claim itself stays held (lease renewed) until its result commits."""
+        if item.sent:
+            return
+        item.sent = True
         self._held[item.destination] -= 1
         self._held_subs[item.candidate.subscription_id] -= 1
         if self._held_subs[item.candidate.subscription_id] <= 0:
@@ -303,11 +317,12 @@ class Dispatcher:
                 result = await self._attempt(item, bodies)
             self._results.put_nowait(result)
             queued = True
+            self._release_destination(item)
         finally:
-            # A sent delivery stays held (its lease renewed, counted against the claim limits)
-            # until its result is committed; ``_record`` releases it. Otherwise a crash would
-            # repeat every answered-but-unrecorded send, and a slow commit could let the lease
-            # lapse and another worker send it again.
+            # A sent delivery stays held (its lease renewed, counted against this worker's room)
+            # until its result is committed; ``_record`` releases it. Otherwise a slow commit
+            # could let the lease lapse and another worker send it again, and a stuck recorder
+            # would not stop this worker from claiming more.
             if not queued:
                 self._unhold(item)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, or_, select, update
+from sqlalchemy import Integer, String, Table, bindparam, case, func, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.api.common import iso
@@ -30,6 +30,7 @@ from gateway.storage.models import (
     Receipt,
     Subscription,
     SubscriptionSecret,
+    UTCDateTime,
 )
 
 DELIVERIES = cast(Table, Delivery.__table__)
@@ -269,6 +270,39 @@ _UPDATE_DELIVERY = (
 )
 
 
+_LAST = bindparam("b_last", type_=UTCDateTime())
+_FAILING_AT = bindparam("b_failing_at", type_=UTCDateTime())
+_FAILING = bindparam("b_failing", type_=String())
+# One statement for every subscription of a recorded batch (executemany): stats, last delivery
+# time, and ``failing_since`` ("clear" after a success, "set" to the first failure after the
+# last success, "keep" the current start of a failure streak or begin one).
+_UPDATE_SUBSCRIPTION = (
+    update(SUBSCRIPTIONS)
+    .where(SUBSCRIPTIONS.c.id == bindparam("b_id"))
+    .values(
+        successful_deliveries=SUBSCRIPTIONS.c.successful_deliveries
+        + bindparam("b_ok", type_=Integer()),
+        failed_deliveries=SUBSCRIPTIONS.c.failed_deliveries
+        + bindparam("b_failed", type_=Integer()),
+        last_delivery_at=case(
+            (
+                or_(
+                    SUBSCRIPTIONS.c.last_delivery_at.is_(None),
+                    SUBSCRIPTIONS.c.last_delivery_at < _LAST,
+                ),
+                _LAST,
+            ),
+            else_=SUBSCRIPTIONS.c.last_delivery_at,
+        ),
+        failing_since=case(
+            (_FAILING == "clear", null()),
+            (_FAILING == "set", _FAILING_AT),
+            else_=func.coalesce(SUBSCRIPTIONS.c.failing_since, _FAILING_AT),
+        ),
+    )
+)
+
+
 async def record(
     sessions: async_sessionmaker[AsyncSession],
     results: Sequence[Result],
@@ -334,14 +368,14 @@ async def record(
 async def _update_subscriptions(
     session: AsyncSession, results: Sequence[Result], *, now: datetime, disable_after: float
 ) -> list[str]:
-    """Stats, ``failing_since`` and disabling, one statement per subscription in the batch."""
+    """Stats, ``failing_since`` and disabling: one statement for every subscription in the batch."""
     per_sub: dict[str, list[Result]] = {}
     for r in sorted(results, key=lambda r: r.attempted_at):
         per_sub.setdefault(r.subscription_id, []).append(r)
     gone: dict[str, Result] = {}
+    stats: list[dict[str, Any]] = []
     for sub_id, items in sorted(per_sub.items()):  # rows locked in id order by every worker
         ok = [r for r in items if r.outcome == "succeeded"]
-        failures = len(items) - len(ok)
         last_ok = ok[-1].attempted_at if ok else None
         after_ok = [
             r
@@ -349,33 +383,25 @@ async def _update_subscriptions(
             if r.outcome != "succeeded" and (last_ok is None or r.attempted_at > last_ok)
         ]
         if items[-1].outcome == "succeeded":
-            failing: Any = None
+            mode, failing_at = "clear", None
         elif last_ok is not None:
-            failing = after_ok[0].attempted_at
+            mode, failing_at = "set", after_ok[0].attempted_at
         else:
-            failing = func.coalesce(SUBSCRIPTIONS.c.failing_since, items[0].attempted_at)
-        await session.execute(
-            update(SUBSCRIPTIONS)
-            .where(SUBSCRIPTIONS.c.id == sub_id)
-            .values(
-                successful_deliveries=SUBSCRIPTIONS.c.successful_deliveries + len(ok),
-                failed_deliveries=SUBSCRIPTIONS.c.failed_deliveries + failures,
-                last_delivery_at=case(
-                    (
-                        or_(
-                            SUBSCRIPTIONS.c.last_delivery_at.is_(None),
-                            SUBSCRIPTIONS.c.last_delivery_at < items[-1].attempted_at,
-                        ),
-                        items[-1].attempted_at,
-                    ),
-                    else_=SUBSCRIPTIONS.c.last_delivery_at,
-                ),
-                failing_since=failing,
-            )
+            mode, failing_at = "keep", items[0].attempted_at
+        stats.append(
+            {
+                "b_id": sub_id,
+                "b_ok": len(ok),
+                "b_failed": len(items) - len(ok),
+                "b_last": items[-1].attempted_at,
+                "b_failing": mode,
+                "b_failing_at": failing_at,
+            }
         )
         for r in items:
             if r.gone:
                 gone[sub_id] = r
+    await session.execute(_UPDATE_SUBSCRIPTION, stats)
     disabled: list[str] = []
     for sub_id, r in gone.items():
         changed = await session.execute(
