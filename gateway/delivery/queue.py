@@ -84,10 +84,6 @@ class Result:
 Pick = Callable[[list[Candidate]], list[Candidate]]
 
 
-def lease_is_free(now: datetime) -> Any:
-    return or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at <= now)
-
-
 async def claim(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -100,28 +96,22 @@ async def claim(
 ) -> tuple[list[Candidate], int]:
     """Lease due deliveries of active subscriptions; returns the leased ones and how many
     candidates the query found (``== limit`` means there may be more)."""
+    d, s = DELIVERIES.c, SUBSCRIPTIONS.c  # Core columns: no ORM compilation on the hot path
     query = (
-        select(
-            Delivery.id,
-            Delivery.event_id,
-            Delivery.subscription_id,
-            Delivery.attempts,
-            Subscription.url,
-            Subscription.updated_at,
-        )
-        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        select(d.id, d.event_id, d.subscription_id, d.attempts, s.url, s.updated_at)
+        .join_from(DELIVERIES, SUBSCRIPTIONS, s.id == d.subscription_id)
         .where(
-            Delivery.status == "pending",
-            Delivery.next_attempt_at <= now,
-            Subscription.status == "active",
-            lease_is_free(now),
+            d.status == "pending",
+            d.next_attempt_at <= now,
+            s.status == "active",
+            or_(d.lease_expires_at.is_(None), d.lease_expires_at <= now),
         )
-        .order_by(Delivery.next_attempt_at)
+        .order_by(d.next_attempt_at)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=Delivery)
+        .with_for_update(skip_locked=True, of=DELIVERIES)
     )
     if exclude:
-        query = query.where(Delivery.subscription_id.not_in(list(exclude)))
+        query = query.where(d.subscription_id.not_in(list(exclude)))
     async with sessions() as session, session.begin():
         rows = (await session.execute(query)).all()
         candidates = [Candidate(*row) for row in rows]
