@@ -246,6 +246,7 @@ def throughput(workdir: Path, port: int, events: int, fanout: int) -> float:
     _run(_queue(env, port, events, fanout))
     db = workdir / "bench.db"
     total = events * fanout
+    httpx.post(f"http://127.0.0.1:{port}/reset")  # forget arrivals from earlier measurements
     with _process([sys.executable, "-m", "gateway.cli", "worker"], env, workdir):
         deadline = time.monotonic() + 300
         while True:

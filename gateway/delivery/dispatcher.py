@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -85,6 +86,14 @@ class Dispatcher:
         self.concurrency = max(1, self.settings.worker_concurrency)
         self.per_destination = max(1, self.settings.per_destination_connections)
         self._transport: PinnedTransport | None = None
+        # SQLite has one writer: this process's claim, record and renew transactions take turns
+        # here, in asyncio, instead of colliding in SQLite's busy handler (which sleeps 1 to
+        # 100 ms per retry while the lock is held). PostgreSQL needs no such turn-taking.
+        self._writes: contextlib.AbstractAsyncContextManager[Any] = (
+            asyncio.Lock()
+            if services.settings.database_url.startswith("sqlite")
+            else contextlib.nullcontext()
+        )
         self._timeouts: dict[str, float | None] = {}
         self._slots = asyncio.Semaphore(self.concurrency)
         self._destination_slots: dict[Destination, asyncio.Semaphore] = {}
@@ -212,15 +221,16 @@ class Dispatcher:
 
         saturated = [sub for sub, n in self._held_subs.items() if n > 0 and self._is_saturated(sub)]
         now = utcnow()
-        leased, found = await queue.claim(
-            self.services.sessions,
-            owner=self.owner,
-            now=now,
-            lease_seconds=self._lease,
-            limit=room,
-            pick=pick,
-            exclude=saturated,
-        )
+        async with self._writes:
+            leased, found = await queue.claim(
+                self.services.sessions,
+                owner=self.owner,
+                now=now,
+                lease_seconds=self._lease,
+                limit=room,
+                pick=pick,
+                exclude=saturated,
+            )
         # Saturated subscriptions were left out of the query, so "found nothing" does not mean
         # "nothing is due": keep claiming as their sends finish instead of sleeping a poll.
         self._backlog = found >= room or skipped > 0 or bool(saturated)
@@ -249,7 +259,10 @@ class Dispatcher:
         prepared = self._targets.get(subscription_id)
         if prepared is None:
             return False
-        return self._held[destination_of(prepared.target.url)] >= AHEAD * self.per_destination
+        # Hysteresis: a destination takes new claims again only once half its allowance is free,
+        # so each claim brings a batch worth a transaction rather than one or two deliveries.
+        held = self._held[destination_of(prepared.target.url)]
+        return held > AHEAD * self.per_destination // 2
 
     def _hold(self, item: _Work) -> None:
         self._held_ids[item.candidate.id] = item
@@ -274,7 +287,7 @@ class Dispatcher:
             del self._held_subs[item.candidate.subscription_id]
         if self._backlog and (
             len(self._held_ids) <= self.concurrency
-            or self._held[item.destination] <= self.per_destination
+            or self._held[item.destination] == AHEAD * self.per_destination // 2
         ):
             self.services.wake_dispatcher.set()
 
@@ -423,13 +436,14 @@ class Dispatcher:
     async def _record_batch(self, batch: list[Result]) -> None:
         for attempt in range(5):
             try:
-                disabled = await queue.record(
-                    self.services.sessions,
-                    batch,
-                    owner=self.owner,
-                    now=utcnow(),
-                    disable_after=self.settings.disable_after,
-                )
+                async with self._writes:
+                    disabled = await queue.record(
+                        self.services.sessions,
+                        batch,
+                        owner=self.owner,
+                        now=utcnow(),
+                        disable_after=self.settings.disable_after,
+                    )
                 break
             except Exception:
                 log.exception("recording %d delivery results failed (try %d)", len(batch), attempt)
@@ -479,13 +493,14 @@ class Dispatcher:
                 continue
             now = utcnow()
             try:
-                await queue.renew(
-                    self.services.sessions,
-                    self.owner,
-                    ids,
-                    now=now,
-                    until=now + timedelta(seconds=self._lease),
-                )
+                async with self._writes:
+                    await queue.renew(
+                        self.services.sessions,
+                        self.owner,
+                        ids,
+                        now=now,
+                        until=now + timedelta(seconds=self._lease),
+                    )
             except Exception:
                 log.exception("renewing %d leases failed", len(ids))
                 continue
