@@ -94,7 +94,6 @@ class Dispatcher:
             if services.settings.database_url.startswith("sqlite")
             else contextlib.nullcontext()
         )
-        self._timeouts: dict[str, float | None] = {}
         self._slots = asyncio.Semaphore(self.concurrency)
         self._destination_slots: dict[Destination, asyncio.Semaphore] = {}
         self._held: dict[Destination, int] = defaultdict(int)
@@ -126,7 +125,6 @@ class Dispatcher:
         # cookie jar, auth, redirect or event-hook handling, which cost more CPU per delivery
         # than the transport itself. Redirects are never followed.
         self._transport = transport
-        self._timeouts = httpx.Timeout(self.settings.delivery_timeout).as_dict()
         self._tasks = [
             asyncio.create_task(self._claim_loop(), name="unihook-dispatcher"),
             asyncio.create_task(self._record_loop(), name="unihook-recorder"),
@@ -365,8 +363,7 @@ class Dispatcher:
                 prepared.url,
                 content=body,
                 headers=webhook_headers(keys, c.event_id, timestamp, body),
-                extensions={"timeout": self._timeouts},
-            )
+            )  # no per-phase timeouts: UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt below
             try:
                 async with asyncio.timeout(self.settings.delivery_timeout):
                     response = await self._transport.handle_async_request(request)
