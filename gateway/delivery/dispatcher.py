@@ -31,7 +31,7 @@ from gateway.delivery.queue import Candidate, Result, Target
 from gateway.delivery.retry import disables_at_once, is_success, outcome_of
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
-from gateway.delivery.transport import PinnedTransport
+from gateway.delivery.transport import PinnedTransport, Reply
 from gateway.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 from gateway.services import Services, utcnow
 
@@ -358,23 +358,15 @@ class Dispatcher:
             keys = prepared.live_keys(started)
             timestamp = int(time.time())
             assert self._transport is not None
-            request = httpx.Request(
-                "POST",
-                prepared.url,
-                content=body,
-                headers=webhook_headers(keys, c.event_id, timestamp, body),
-            )  # no per-phase timeouts: UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt below
+            headers = webhook_headers(keys, c.event_id, timestamp, body)
             try:
+                # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
                 async with asyncio.timeout(self.settings.delivery_timeout):
-                    response = await self._transport.handle_async_request(request)
-                    try:
-                        content = await response.aread()
-                    finally:
-                        await response.aclose()
-                status = response.status_code
-                snippet = content[:SNIPPET_BYTES].decode("utf-8", "replace") or None
-                retry_after = response.headers.get("retry-after")
-                error = _status_error(response)
+                    reply = await self._transport.post(prepared.url, headers, body)
+                status = reply.status
+                snippet = reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None
+                retry_after = reply.header("retry-after")
+                error = _status_error(reply)
             except TimeoutError:
                 error = f"timeout: no response within {self.settings.delivery_timeout:g} s"
             except DestinationRefused as exc:
@@ -522,16 +514,16 @@ def _prepare_target(target: Target) -> _Prepared:
     return _Prepared(target=target, url=url, keys=keys)
 
 
-def _status_error(response: httpx.Response) -> str | None:
-    status = response.status_code
+def _status_error(reply: Reply) -> str | None:
+    status = reply.status
     if is_success(status):
         return None
     if 300 <= status < 400:
-        location = response.headers.get("location", "")
+        location = reply.header("location") or ""
         return f"HTTP {status}: redirect to {location or '(no Location)'} not followed"
     if disables_at_once(status):
         return "HTTP 410 Gone: subscription disabled"
-    retry_after = response.headers.get("retry-after")
+    retry_after = reply.header("retry-after")
     if status in (429, 503) and retry_after:
         return f"HTTP {status} (Retry-After: {retry_after})"
     return f"HTTP {status}"

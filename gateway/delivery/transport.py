@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -53,6 +53,23 @@ class _Connection:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.writer.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A destination's answer as ``PinnedTransport.post`` returns it."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    content: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (any case), decoded as Latin-1."""
+        wanted = name.lower().encode("ascii")
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
 
 
 @dataclass
@@ -91,12 +108,42 @@ class PinnedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
+        origin = self._origin(url)
+        timeouts = request.extensions.get("timeout", {})
+        response_head, content = await self._exchange(
+            origin, _serialise(request, request.content), timeouts
+        )
+        return httpx.Response(
+            response_head.status,
+            headers=response_head.headers,
+            content=content,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": response_head.reason},
+        )
+
+    async def post(self, url: httpx.URL, headers: Mapping[str, str], body: bytes) -> Reply:
+        """POST ``body`` with ``headers`` (plus ``host`` and ``content-length``) and read the
+        answer: what the dispatcher needs, without building httpx request and response objects
+        for every delivery. No timeouts of its own; the caller bounds the whole exchange."""
+        origin = self._origin(url)
+        lines = [b"POST " + url.raw_path + b" HTTP/1.1", b"host: " + url.netloc]
+        lines.append(b"content-length: " + str(len(body)).encode("ascii"))
+        lines.extend(
+            name.encode("ascii") + b": " + value.encode("latin-1")
+            for name, value in headers.items()
+        )
+        head = b"\r\n".join(lines) + b"\r\n\r\n" + body
+        response_head, content = await self._exchange(origin, head, {})
+        return Reply(response_head.status, response_head.headers, content)
+
+    def _origin(self, url: httpx.URL) -> tuple[str, str, int]:
         origin = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
         if origin[0] not in {"http", "https"}:
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {origin[0]!r}")
-        timeouts = request.extensions.get("timeout", {})
-        body = request.content
-        head = _serialise(request, body)
+        return origin
+
+    async def _exchange(
+        self, origin: tuple[str, str, int], head: bytes, timeouts: Mapping[str, float | None]
+    ) -> tuple[_Head, bytes]:
         for reused in (True, False):
             conn = self._checkout(origin) if reused else None
             if reused and conn is None:
@@ -132,12 +179,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
                 self._checkin(origin, conn)
             else:
                 conn.close()
-            return httpx.Response(
-                response_head.status,
-                headers=response_head.headers,
-                content=content,
-                extensions={"http_version": b"HTTP/1.1", "reason_phrase": response_head.reason},
-            )
+            return response_head, content
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def aclose(self) -> None:
