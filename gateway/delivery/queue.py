@@ -167,12 +167,22 @@ async def renew(
     until: datetime,
 ) -> None:
     """Extend this worker's live leases on ``ids`` (lapsed ones may belong to another worker)."""
+    ordered = sorted(ids)
     async with sessions() as session, session.begin():
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            # Lock the rows in id order first, as ``record`` does: an UPDATE alone locks them in
+            # whatever order the plan visits them, and could deadlock with a concurrent record.
+            await session.execute(
+                select(DELIVERIES.c.id)
+                .where(DELIVERIES.c.id.in_(chunk))
+                .order_by(DELIVERIES.c.id)
+                .with_for_update()
+            )
             await session.execute(
                 update(DELIVERIES)
                 .where(
-                    DELIVERIES.c.id.in_(list(ids[start : start + 500])),
+                    DELIVERIES.c.id.in_(chunk),
                     DELIVERIES.c.lease_owner == owner,
                     DELIVERIES.c.lease_expires_at > now,
                 )
