@@ -7,7 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.openapi import OpenAPIConfig
 
 from gateway import __version__
@@ -20,6 +20,14 @@ from gateway.delivery.wiring import start_worker
 from gateway.ingest import IngestWriter
 from gateway.services import Services
 from gateway.settings import Settings
+
+
+def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+    """msgspec refuses JSON nested deeper than it can decode with ``RecursionError``, which
+    Litestar does not map: it is the client's body, so a 400, not a 500."""
+    return Response(
+        {"status_code": 400, "detail": "request body is nested too deeply"}, status_code=400
+    )
 
 
 def settle_heap() -> None:
@@ -77,6 +85,7 @@ def create_app(
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
+        exception_handlers={RecursionError: _too_deep},
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )

@@ -329,3 +329,22 @@ async def test_reprocess_turns_quarantined_receipts_into_events(
     again = await reprocess(services)
     assert again.accepted == 0
     assert again.still_quarantined == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v1/connections"),
+        ("POST", "/v1/connections/con_x/secrets"),
+        ("POST", "/v1/subscriptions"),
+        ("PUT", "/v1/subscriptions/sub_x"),
+        ("POST", "/v1/subscriptions/sub_x/replay"),
+        ("POST", "/v1/events/evt_x/redeliver"),
+    ],
+)
+async def test_deeply_nested_json_is_a_400_not_a_500(client: Any, method: str, path: str) -> None:
+    body = b"[" * 20_000 + b"]" * 20_000
+    headers = {**ADMIN, "content-type": "application/json"}
+    response = await client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {"status_code": 400, "detail": "request body is nested too deeply"}
