@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway import __version__
 from gateway.console import paint, table
-from gateway.services import Services
+from gateway.services import SecretKeyMismatch, Services
 from gateway.settings import Settings, SettingsError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -72,6 +72,7 @@ def run_serve(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         settings = replace(settings, public_url=url)
+    asyncio.run(_preflight(settings))  # schema and key checked before the banner, not after
     app = create_app(settings, run_worker=not args.no_worker)
     print(paint(f"unihook {__version__}", "bold"), "listening on", paint(url, "cyan"))
     print("  database     ", _redact_url(settings.database_url))
@@ -84,6 +85,14 @@ def run_serve(args: argparse.Namespace) -> int:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     uvicorn.Server(config).run()
     return 0
+
+
+async def _preflight(settings: Settings) -> None:
+    services = Services.build(settings)
+    try:
+        await services.migrate()
+    finally:
+        await services.close()
 
 
 def _redact_url(url: str) -> str:
@@ -412,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except SecretKeyMismatch as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,14 +11,18 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from gateway.crypto import SecretBox
+from gateway.crypto import SecretBox, key_file_path
 from gateway.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
 from gateway.storage.engine import make_writer_engine
-from gateway.storage.models import Connection, ConnectionSecret
+from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSecret
 from providers import Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
+
+
+class SecretKeyMismatch(RuntimeError):
+    """This process's secret key is not the one the database's secrets were encrypted with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +68,35 @@ class Services:
         )
 
     async def migrate(self) -> None:
+        """Bring the schema up to date, then make sure this process can read the secrets."""
         await create_schema(self.engine)
+        await self.check_secret_key()
+
+    async def check_secret_key(self) -> None:
+        """Refuse to run with a key that cannot decrypt what the database holds.
+
+        Every process sharing a database must share its key (``UNIHOOK_SECRET_KEY``, or the key
+        file beside a SQLite database). A process started with another key would answer every
+        vendor request of an existing connection with an error; this says why at start instead.
+        """
+        async with self.engine.connect() as conn:
+            for table in (ConnectionSecret, SubscriptionSecret):
+                token = (await conn.execute(select(table.secret_enc).limit(1))).scalar()
+                if token is None:
+                    continue
+                try:
+                    self.box.decrypt(token)
+                except ValueError:
+                    source = (
+                        "UNIHOOK_SECRET_KEY"
+                        if self.settings.secret_key
+                        else f"the key file {key_file_path(self.settings)}"
+                    )
+                    raise SecretKeyMismatch(
+                        f"{source} cannot decrypt the secrets stored in this database: every "
+                        "process sharing a database needs the same key (see docs/operations.md, "
+                        '"Secrets at rest")'
+                    ) from None
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -348,3 +348,29 @@ async def test_deeply_nested_json_is_a_400_not_a_500(client: Any, method: str, p
     response = await client.request(method, path, content=body, headers=headers)
     assert response.status_code == 400
     assert response.json() == {"status_code": 400, "detail": "request body is nested too deeply"}
+
+
+async def test_a_process_with_another_secret_key_refuses_to_start(
+    client: Any, settings: Any
+) -> None:
+    from dataclasses import replace
+
+    from cryptography.fernet import Fernet
+    from sqlalchemy.pool import NullPool
+
+    from gateway.services import SecretKeyMismatch
+
+    await connect(client, "breezy", "acme")
+    other = Fernet.generate_key().decode()
+
+    async def start(secret_key: str) -> None:
+        services = Services.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
+        try:
+            await services.migrate()
+        finally:
+            await services.close()
+
+    with pytest.raises(SecretKeyMismatch, match="UNIHOOK_SECRET_KEY cannot decrypt"):
+        await start(other)
+    await start(settings.secret_key)  # the same key starts
+    await start(f"{other},{settings.secret_key}")  # a rotation list holding the key starts
