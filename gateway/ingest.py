@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, Select, insert, or_, select
 
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ids import new_id
@@ -132,6 +133,25 @@ class IngestWriter:
             return await conn.run_sync(commit_batch, batch, now)
 
 
+def existing_events(keys: Iterable[tuple[str, str]]) -> Select[str, str, str]:
+    """The stored events among (connection id, vendor event id) keys.
+
+    One ``connection_id = ? AND source_event_id IN (...)`` per connection: SQLite cannot use the
+    unique index for a row-value ``IN ((?, ?), ...)`` and would scan the whole events table.
+    """
+    by_connection: dict[str, list[str]] = {}
+    for connection_id, source_event_id in keys:
+        by_connection.setdefault(connection_id, []).append(source_event_id)
+    return select(Event.connection_id, Event.source_event_id, Event.id).where(
+        or_(
+            *(
+                (Event.connection_id == connection_id) & Event.source_event_id.in_(source_ids)
+                for connection_id, source_ids in by_connection.items()
+            )
+        )
+    )
+
+
 def commit_batch(conn: Connection, batch: list[_Pending], now: datetime) -> list[IngestResult]:
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
@@ -139,22 +159,7 @@ def commit_batch(conn: Connection, batch: list[_Pending], now: datetime) -> list
     keys = {key for p in batch if (key := p.dedup_key) is not None}
     existing: dict[tuple[str, str], str] = {}
     if keys:
-        # One "connection = ? AND source_event_id IN (...)" per connection: SQLite cannot use
-        # the unique index for a row-value IN ((?, ?), ...) and would scan the whole table.
-        by_connection: dict[str, list[str]] = {}
-        for connection_id, source_event_id in keys:
-            by_connection.setdefault(connection_id, []).append(source_event_id)
-        rows = conn.execute(
-            select(Event.connection_id, Event.source_event_id, Event.id).where(
-                or_(
-                    *(
-                        (Event.connection_id == connection_id)
-                        & Event.source_event_id.in_(source_ids)
-                        for connection_id, source_ids in by_connection.items()
-                    )
-                )
-            )
-        )
+        rows = conn.execute(existing_events(keys))
         existing = {(r[0], r[1]): r[2] for r in rows}
     results: list[IngestResult] = []
     new_events: list[dict[str, Any]] = []

@@ -350,3 +350,21 @@ async def test_canonical_event_decodes_with_the_tagged_union(client: Any) -> Non
     assert event.id == response.json()["event_id"]
     assert event.data.job.status == "closed"
     assert event.data.previous_status == "open"
+
+
+def test_duplicate_lookup_uses_the_unique_index_on_sqlite(tmp_path: Any) -> None:
+    """The group commit's duplicate check must not scan the events table (it grows forever)."""
+    from sqlalchemy import create_engine
+
+    from gateway.ingest import existing_events
+    from gateway.storage.models import Base
+
+    engine = create_engine(f"sqlite:///{tmp_path}/plan.db")
+    Base.metadata.create_all(engine)
+    query = existing_events([("con_a", "e1"), ("con_a", "e2"), ("con_b", "e3")])
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    engine.dispose()
+    assert "SCAN events" not in plan, plan
+    assert "USING INDEX" in plan, plan
