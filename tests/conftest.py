@@ -7,6 +7,7 @@ database of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -46,9 +47,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIt
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/unihook.db"
         return
+    async with fresh_postgres_database("unihook_test") as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def fresh_postgres_database(prefix: str) -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database for one test (skips without a server), then dropped."""
     if not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP)
-    name = f"unihook_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     await _pg_admin(f'CREATE DATABASE "{name}"')
     base, _, _ = POSTGRES_URL.rpartition("/")
     try:

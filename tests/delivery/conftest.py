@@ -15,11 +15,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from gateway.app import create_app
-from gateway.crypto import hash_key, new_api_key
-from gateway.ids import new_id
-from gateway.services import Services, utcnow
+from gateway.services import Services
 from gateway.settings import Settings
-from gateway.storage.models import ApiKey
 from tests.conftest import ADMIN
 from tests.gateway.helpers import signed
 
@@ -126,18 +123,3 @@ async def settled(client: Any, event_id: str, count: int = 1) -> list[dict[str, 
 
     result: list[dict[str, Any]] = await eventually(check)
     return result
-
-
-async def tenant_key(services: Services, tenant: str) -> dict[str, str]:
-    key = new_api_key(tenant)
-    async with services.sessions() as session, session.begin():
-        session.add(
-            ApiKey(
-                id=new_id("key"),
-                tenant=tenant,
-                key_hash=hash_key(key),
-                prefix=key[:8],
-                created_at=utcnow(),
-            )
-        )
-    return {"Authorization": f"Bearer {key}"}

@@ -22,10 +22,9 @@ from tests.delivery.conftest import (
     ingest,
     settled,
     subscribe,
-    tenant_key,
 )
 from tests.delivery.receiver import Receiver, Reply, closed_port
-from tests.gateway.helpers import connect
+from tests.gateway.helpers import connect, tenant_key
 
 
 def verify_both(secret: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:

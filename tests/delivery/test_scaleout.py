@@ -32,7 +32,7 @@ from standardwebhooks import Webhook
 from bench.loadgen import build_request, run_load
 from gateway.settings import Settings
 from providers import default_registry
-from tests.conftest import ADMIN, ADMIN_TOKEN, POSTGRES_SKIP, POSTGRES_URL, _pg_admin
+from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
 from tests.delivery.receiver import Received, Receiver, Reply
 from tests.gateway.helpers import SECRETS, sign
 
@@ -56,15 +56,8 @@ def _free_port() -> int:
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A fresh, empty PostgreSQL database for the whole cluster."""
-    if not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
-    name = f"unihook_scale_{uuid.uuid4().hex[:12]}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_URL.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with fresh_postgres_database("unihook_scale") as url:
+        yield url
 
 
 class Cluster:

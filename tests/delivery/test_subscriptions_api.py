@@ -8,8 +8,8 @@ import pytest
 
 from gateway.services import Services
 from tests.conftest import ADMIN
-from tests.delivery.conftest import subscribe, tenant_key
-from tests.gateway.helpers import connect
+from tests.delivery.conftest import subscribe
+from tests.gateway.helpers import connect, tenant_key
 
 URL = "https://hooks.example.com/unihook"
 

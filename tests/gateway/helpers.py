@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.crypto import hash_key, new_api_key
+from gateway.ids import new_id
+from gateway.services import Services, utcnow
+from gateway.storage.models import ApiKey
 from providers import default_registry
 from tests.conftest import ADMIN
 
@@ -28,3 +32,19 @@ def signed(
 
 def sign(provider: str, body: bytes, secret: str | None = None) -> dict[str, str]:
     return default_registry().get(provider).sign(body, secret or SECRETS[provider])
+
+
+async def tenant_key(services: Services, tenant: str | None) -> dict[str, str]:
+    """Headers with a new API key for ``tenant`` (``None``: an admin key), stored hashed."""
+    key = new_api_key(tenant)
+    async with services.sessions() as session, session.begin():
+        session.add(
+            ApiKey(
+                id=new_id("key"),
+                tenant=tenant,
+                key_hash=hash_key(key),
+                prefix=key[:8],
+                created_at=utcnow(),
+            )
+        )
+    return {"Authorization": f"Bearer {key}"}

@@ -10,27 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from gateway.crypto import hash_key, new_api_key
-from gateway.ids import new_id
-from gateway.services import Services, utcnow
+from gateway.crypto import hash_key
+from gateway.services import Services
 from gateway.storage.models import ApiKey
 from tests.conftest import ADMIN
-from tests.gateway.helpers import connect, sign, signed
-
-
-async def tenant_key(services: Services, tenant: str | None) -> dict[str, str]:
-    key = new_api_key(tenant)
-    async with services.sessions() as session, session.begin():
-        session.add(
-            ApiKey(
-                id=new_id("key"),
-                tenant=tenant,
-                key_hash=hash_key(key),
-                prefix=key[:8],
-                created_at=utcnow(),
-            )
-        )
-    return {"Authorization": f"Bearer {key}"}
+from tests.gateway.helpers import connect, sign, signed, tenant_key
 
 
 @pytest.mark.parametrize(
