@@ -7,14 +7,13 @@ ids made by one process are strictly increasing.
 
 from __future__ import annotations
 
-import base64
 import os
 import threading
 import time
 
-_RFC4648 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-_CROCKFORD = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # ascending in ASCII, so text order = time order
-_TO_CROCKFORD = bytes.maketrans(_RFC4648, _CROCKFORD)
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # ascending in ASCII, so text order = time order
+_PAIRS = [high + low for high in _CROCKFORD for low in _CROCKFORD]  # every 10 bits as 2 chars
+_SHIFTS = range(120, -1, -10)
 _RANDOM_MASK = (1 << 80) - 1
 _lock = threading.Lock()
 _last_ms = 0
@@ -23,8 +22,8 @@ _last_rand = 0
 
 def _encode(value: int) -> str:
     # 26 base32 characters hold 130 bits: the 128 of the value, then two zero bits
-    raw = base64.b32encode(value.to_bytes(16, "big") + b"\0")[:26]
-    return raw.translate(_TO_CROCKFORD).decode("ascii")
+    bits = value << 2
+    return "".join([_PAIRS[(bits >> shift) & 1023] for shift in _SHIFTS])
 
 
 def ulid(now_ms: int | None = None) -> str:

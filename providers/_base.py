@@ -190,14 +190,14 @@ def sha256_event_id(raw_body: bytes) -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a ``Z``; fraction only when there is one (ms, else µs)."""
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    base = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     micro = moment.microsecond
     if micro == 0:
-        return base + "Z"
+        return moment.isoformat("T", "seconds") + "Z"
     if micro % 1000 == 0:
-        return f"{base}.{micro // 1000:03d}Z"
-    return f"{base}.{micro:06d}Z"
+        return moment.isoformat("T", "milliseconds") + "Z"
+    return moment.isoformat("T", "microseconds") + "Z"
 
 
 def parse_timestamp(value: object) -> str | None:

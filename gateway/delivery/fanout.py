@@ -10,10 +10,18 @@ from sqlalchemy import ColumnElement, Connection, false, insert, or_, select, tr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ids import new_id
+from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
 
 REPLAY_CHUNK = 1000
+SUBSCRIPTION_FILTERS = select(
+    Subscription.id,
+    Subscription.scope_tenant,
+    Subscription.events,
+    Subscription.tenants,
+    Subscription.providers,
+)
 
 
 def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: str) -> bool:
@@ -49,15 +57,7 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     """
     if not events:
         return 0
-    subs = conn.execute(
-        select(
-            Subscription.id,
-            Subscription.scope_tenant,
-            Subscription.events,
-            Subscription.tenants,
-            Subscription.providers,
-        )
-    ).all()
+    subs = conn.execute(SUBSCRIPTION_FILTERS).all()
     if not subs:
         return 0
     rows = [
@@ -68,8 +68,7 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
             sub, event_type=ev["type"], tenant=ev["tenant"], provider=ev["provider"]
         )
     ]
-    if rows:
-        conn.execute(insert(Delivery), rows)
+    bulk_insert(Delivery.__table__, conn.dialect).execute(conn, rows)
     return len(rows)
 
 

@@ -17,3 +17,18 @@ def test_text_order_is_time_order() -> None:
     first_of_1000 = ulid_floor(1000)
     assert last_of_999 < first_of_1000 < _encode((1000 << 80) | 1)
     assert ulid_floor(1_700_000_000_000) < ulid()
+
+
+def test_encoding_is_crockford_base32_of_the_128_bits() -> None:
+    """The same text as RFC 4648 base32 of the 16 bytes, in Crockford's alphabet."""
+    import base64
+    import random
+
+    to_crockford = bytes.maketrans(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    )
+    rng = random.Random(7)
+    values = [0, 1, (1 << 128) - 1, 1 << 127, *(rng.getrandbits(128) for _ in range(2000))]
+    for value in values:
+        reference = base64.b32encode(value.to_bytes(16, "big") + b"\0")[:26].translate(to_crockford)
+        assert _encode(value) == reference.decode("ascii")

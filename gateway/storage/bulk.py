@@ -1,0 +1,60 @@
+"""Many-row INSERTs for the ingest hot path: compiled once per dialect, run as one executemany.
+
+``conn.execute(insert(table), rows)`` rebuilds and re-binds its parameters row by row in Python
+(about 6 µs a row before the driver sees it). These statements are the same SQL, compiled once by
+SQLAlchemy for the connection's dialect, and the values go through the same bind processors the
+columns declare (``UTCDateTime``, ``JSON``...), so what is stored is what Core would have stored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, insert
+
+Processor = Callable[[Any], Any]
+
+
+class BulkInsert:
+    """``INSERT INTO table (every column) VALUES (...)`` for one dialect's positional paramstyle."""
+
+    __slots__ = ("columns", "processors", "sql")
+
+    def __init__(self, table: Table, dialect: Dialect) -> None:
+        compiled = insert(table).compile(dialect=dialect)
+        if not compiled.positional or compiled.positiontup is None:
+            raise ValueError(f"{dialect.name}: BulkInsert needs a positional paramstyle")
+        by_key = {column.key: column for column in table.columns}
+        self.sql = str(compiled)
+        columns: list[tuple[str, Any]] = []
+        processors: list[tuple[int, Processor]] = []
+        for index, name in enumerate(compiled.positiontup):
+            column = by_key[name]
+            default = column.default
+            if default is not None and not default.is_scalar:
+                raise ValueError(f"{table.name}.{name}: only scalar column defaults are supported")
+            columns.append((name, None if default is None else default.arg))  # type: ignore[attr-defined]
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        self.columns = tuple(columns)
+        self.processors = tuple(processors)
+
+    def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """One row as the driver takes it; a missing key takes the column's default, as in Core."""
+        values = [row.get(name, default) for name, default in self.columns]
+        for index, process in self.processors:
+            values[index] = process(values[index])
+        return tuple(values)
+
+    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            conn.exec_driver_sql(self.sql, [self.parameters(row) for row in rows])
+
+
+@functools.lru_cache(maxsize=64)
+def bulk_insert(table: Table, dialect: Dialect) -> BulkInsert:
+    """The compiled statement for ``table`` on ``dialect`` (cached: one per engine and table)."""
+    return BulkInsert(table, dialect)
