@@ -203,7 +203,8 @@ async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> No
     from gateway.api.connections import create_connection
     from gateway.api.subscriptions import create_subscription
     from gateway.auth import Principal
-    from gateway.ingest import commit_batch, prepare
+    from gateway.commit import commit_batch
+    from gateway.ingest import prepare
     from gateway.services import Services, utcnow
     from gateway.settings import Settings
     from providers.breezy import adapter
@@ -222,8 +223,6 @@ async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> No
     connection = await services.connection("breezy", "bench")
     assert connection is not None
     assert services.writer_engine is not None
-    from gateway.ingest import _Pending
-
     bodies = _bodies(events, f"q{fanout}")
     for start in range(0, events, 500):
         batch = []
@@ -231,11 +230,7 @@ async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> No
             receipt, event = prepare(
                 adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
             )
-            batch.append(
-                _Pending(
-                    receipt=receipt, event=event, future=asyncio.get_running_loop().create_future()
-                )
-            )
+            batch.append((receipt, event))
         with services.writer_engine.begin() as conn:
             commit_batch(conn, batch, utcnow())
     await services.close()

@@ -285,7 +285,8 @@ async def _fill(env: dict[str, str], subscriber_port: int, events: int) -> None:
     from gateway.api.connections import create_connection
     from gateway.api.subscriptions import create_subscription
     from gateway.auth import Principal
-    from gateway.ingest import _Pending, commit_batch, prepare
+    from gateway.commit import commit_batch
+    from gateway.ingest import prepare
     from gateway.services import Services, utcnow
     from gateway.settings import Settings
     from providers.breezy import adapter
@@ -306,7 +307,6 @@ async def _fill(env: dict[str, str], subscriber_port: int, events: int) -> None:
         connection = await services.connection("breezy", "bench")
         assert connection is not None
         bodies = _bodies(events, f"pg{uuid.uuid4().hex[:6]}")
-        loop = asyncio.get_running_loop()
         for start in range(0, events, 500):
             batch = []
             for body in bodies[start : start + 500]:
@@ -317,7 +317,7 @@ async def _fill(env: dict[str, str], subscriber_port: int, events: int) -> None:
                     headers={},
                     received_at=utcnow(),
                 )
-                batch.append(_Pending(receipt=receipt, event=event, future=loop.create_future()))
+                batch.append((receipt, event))
             async with services.engine.begin() as conn:
                 await conn.run_sync(commit_batch, batch, utcnow())
     finally:

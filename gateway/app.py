@@ -13,7 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from gateway import __version__
 from gateway.api.connections import ConnectionController
 from gateway.api.events import EventController
-from gateway.api.ingest import ingest_for_provider, ingest_for_tenant
+from gateway.api.ingest import describe_ingest, ingest
 from gateway.api.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.delivery.wiring import ROUTES as DELIVERY_ROUTES
 from gateway.delivery.wiring import start_worker
@@ -48,8 +48,7 @@ def create_app(
     """Build the app. ``services`` may be given (tests share them); otherwise built on start."""
     settings = settings or (services.settings if services else Settings.from_env())
     route_handlers: list[Any] = [
-        ingest_for_provider,
-        ingest_for_tenant,
+        ingest,
         ConnectionController,
         EventController,
         list_event_types,
@@ -82,10 +81,12 @@ def create_app(
             if owned:
                 await svc.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep},
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )
+    describe_ingest(app.openapi_schema)
+    return app

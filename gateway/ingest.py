@@ -2,7 +2,9 @@
 
 Requests hand their rows to one ``IngestWriter`` per process. It takes everything waiting, writes
 it in one transaction (receipts, events, deliveries) and resolves every request's future after
-the commit: concurrent requests share one fsync, and a 2xx always means committed.
+the commit: concurrent requests share one fsync, and a 2xx always means committed. The
+transaction runs in the SQLite commit process (``gateway.commit_process``), in a thread (SQLite,
+``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -10,35 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Select, insert, or_, select
 
-from gateway.delivery.fanout import queue_deliveries
+from gateway.commit import IngestResult, IngestRows, commit_batch
+from gateway.commit_process import CommitProcess
 from gateway.ids import new_id
 from gateway.metrics import INGEST_BATCH
 from gateway.services import LiveConnection, Services, utcnow
-from gateway.storage.models import Event, Receipt
 from providers import NormalizationError, ProviderAdapter
 from providers._base import format_timestamp, sha256_event_id
 from schemas import EVENT_ENCODER, Normalized, to_event
 
 log = logging.getLogger("unihook.ingest")
 
-Outcome = Literal["accepted", "duplicate", "quarantined"]
 KEPT_HEADERS = ("content-type", "content-length", "user-agent")
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    status: Outcome
-    receipt_id: str
-    event_id: str | None = None
+MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -48,12 +41,6 @@ class _Pending:
     future: asyncio.Future[IngestResult] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-
-    @property
-    def dedup_key(self) -> tuple[str, str] | None:
-        if self.event is None:
-            return None
-        return (self.event["connection_id"], self.event["source_event_id"])
 
 
 class IngestWriter:
@@ -65,8 +52,14 @@ class IngestWriter:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unihook-writer")
+        self.commit_process: CommitProcess | None = None  # SQLite on a file, by default
+        settings = services.settings
+        if settings.ingest_writer == "process" and settings.sqlite_path() is not None:
+            self.commit_process = CommitProcess(settings.database_url)
 
     async def start(self) -> None:
+        if self.commit_process is not None:
+            await self.commit_process.start()  # it imports while the server finishes starting
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="unihook-ingest-writer")
 
@@ -79,6 +72,8 @@ class IngestWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self.commit_process is not None:
+            await self.commit_process.close()
         self._executor.shutdown(wait=True)
 
     async def submit(self, receipt: dict[str, Any], event: dict[str, Any] | None) -> IngestResult:
@@ -91,8 +86,12 @@ class IngestWriter:
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
-            while len(batch) < self.max_batch and not self._queue.empty():
+            size = len(batch[0].receipt["body"])
+            while (
+                len(batch) < self.max_batch and size < MAX_BATCH_BYTES and not self._queue.empty()
+            ):
                 batch.append(self._queue.get_nowait())
+                size += len(batch[-1].receipt["body"])
             INGEST_BATCH.observe(len(batch))
             try:
                 results = await self._commit(batch)
@@ -121,70 +120,19 @@ class IngestWriter:
 
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
+        rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
+        if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
+            return await self.commit_process.commit(rows, now)
         writer_engine = self.services.writer_engine
-        if writer_engine is not None:  # SQLite: the whole transaction in one thread hop
+        if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
                 with writer_engine.begin() as conn:
-                    return commit_batch(conn, batch, now)
+                    return commit_batch(conn, rows, now)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
         async with self.services.engine.begin() as conn:
-            return await conn.run_sync(commit_batch, batch, now)
-
-
-def existing_events(keys: Iterable[tuple[str, str]]) -> Select[str, str, str]:
-    """The stored events among (connection id, vendor event id) keys.
-
-    One ``connection_id = ? AND source_event_id IN (...)`` per connection: SQLite cannot use the
-    unique index for a row-value ``IN ((?, ?), ...)`` and would scan the whole events table.
-    """
-    by_connection: dict[str, list[str]] = {}
-    for connection_id, source_event_id in keys:
-        by_connection.setdefault(connection_id, []).append(source_event_id)
-    return select(Event.connection_id, Event.source_event_id, Event.id).where(
-        or_(
-            *(
-                (Event.connection_id == connection_id) & Event.source_event_id.in_(source_ids)
-                for connection_id, source_ids in by_connection.items()
-            )
-        )
-    )
-
-
-def commit_batch(conn: Connection, batch: list[_Pending], now: datetime) -> list[IngestResult]:
-    """Write a batch in the caller's transaction: receipts for all, events for the new ones
-    (first of each (connection, vendor event id) wins, in the batch and against the table), and
-    their deliveries."""
-    keys = {key for p in batch if (key := p.dedup_key) is not None}
-    existing: dict[tuple[str, str], str] = {}
-    if keys:
-        rows = conn.execute(existing_events(keys))
-        existing = {(r[0], r[1]): r[2] for r in rows}
-    results: list[IngestResult] = []
-    new_events: list[dict[str, Any]] = []
-    for pending in batch:
-        receipt = pending.receipt
-        key = pending.dedup_key
-        if pending.event is None or key is None:
-            results.append(IngestResult("quarantined", receipt["id"]))
-            continue
-        first = existing.get(key)
-        if first is not None:
-            receipt["outcome"] = "duplicate"
-            receipt["event_id"] = first
-            results.append(IngestResult("duplicate", receipt["id"], first))
-            continue
-        existing[key] = pending.event["id"]
-        new_events.append(pending.event)
-        receipt["outcome"] = "accepted"
-        receipt["event_id"] = pending.event["id"]
-        results.append(IngestResult("accepted", receipt["id"], pending.event["id"]))
-    conn.execute(insert(Receipt), [p.receipt for p in batch])
-    if new_events:
-        conn.execute(insert(Event), new_events)
-        queue_deliveries(conn, new_events, now)
-    return results
+            return await conn.run_sync(commit_batch, rows, now)
 
 
 def kept_headers(headers: dict[str, str], adapter: ProviderAdapter | None) -> dict[str, str]:

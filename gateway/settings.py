@@ -39,6 +39,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, the first being the default."""
+    raw = env.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -79,6 +87,7 @@ class Settings:
     lease_seconds: int = 60
     poll_interval: float = 0.5
     retention_days: int = 0
+    ingest_writer: str = "process"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +112,7 @@ class Settings:
             lease_seconds=_int(env, "UNIHOOK_LEASE_SECONDS", cls.lease_seconds),
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
+            ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
         )
 
     @property
@@ -111,7 +121,7 @@ class Settings:
 
     def sqlite_path(self) -> str | None:
         """The database file for a file-backed SQLite URL, else None."""
-        if not self.is_sqlite:
+        if not self.is_sqlite or ":///" not in self.database_url:
             return None
-        path = self.database_url.split(":///", 1)[-1].split("?", 1)[0]
+        path = self.database_url.split(":///", 1)[1].split("?", 1)[0]
         return None if path in {"", ":memory:"} else path

@@ -72,6 +72,10 @@ def settings(database_url: str) -> Settings:
         admin_token=ADMIN_TOKEN,
         secret_key=Fernet.generate_key().decode(),
         public_url="http://testserver.local",
+        # In-process commits: a commit process per test's app would add its start-up (0.5 s)
+        # to hundreds of tests. tests/gateway/test_commit_process.py and every test running
+        # `unihook serve` as a process cover the default, `process`.
+        ingest_writer="thread",
     )
 
 

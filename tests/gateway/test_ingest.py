@@ -356,12 +356,12 @@ def test_duplicate_lookup_uses_the_unique_index_on_sqlite(tmp_path: Any) -> None
     """The group commit's duplicate check must not scan the events table (it grows forever)."""
     from sqlalchemy import create_engine
 
-    from gateway.ingest import existing_events
+    from gateway.commit import EXISTING_EVENTS
     from gateway.storage.models import Base
 
     engine = create_engine(f"sqlite:///{tmp_path}/plan.db")
     Base.metadata.create_all(engine)
-    query = existing_events([("con_a", "e1"), ("con_a", "e2"), ("con_b", "e3")])
+    query = EXISTING_EVENTS.params(connection_id="con_a", source_event_ids=["e1", "e2"])
     sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
     with engine.connect() as conn:
         plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
