@@ -52,6 +52,10 @@ class Services:
         default_factory=dict
     )
     _tenant_providers: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+    _loading: dict[tuple[str, str], asyncio.Future[LiveConnection | None]] = field(
+        default_factory=dict
+    )
+    _generation: int = 0
 
     @classmethod
     def build(
@@ -107,15 +111,38 @@ class Services:
         """Drop cached connections after a change made through this process."""
         self._connections.clear()
         self._tenant_providers.clear()
+        self._generation += 1  # a read already under way must not cache what it saw,
+        self._loading.clear()  # nor be joined by the requests that come after the change
 
     async def connection(self, provider: str, tenant: str) -> LiveConnection | None:
         """The connection for (provider, tenant), cached for a moment (other processes' changes
-        show within ``CONNECTION_CACHE_SECONDS``)."""
+        show within ``CONNECTION_CACHE_SECONDS``). When it expires under load, one request
+        reads it again and the others wait for that read instead of each making their own."""
         key = (provider, tenant)
         cached = self._connections.get(key)
-        now = time.monotonic()
-        if cached is not None and cached[0] > now:
+        if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        loading = self._loading.get(key)
+        if loading is not None:
+            return await asyncio.shield(loading)
+        loading = self._loading[key] = asyncio.get_running_loop().create_future()
+        generation = self._generation
+        try:
+            live = await self._load_connection(provider, tenant)
+        except BaseException as exc:
+            loading.set_exception(exc)
+            loading.exception()  # the waiters (if any) get it; none waiting is not an error
+            raise
+        else:
+            if generation == self._generation:
+                self._connections[key] = (time.monotonic() + CONNECTION_CACHE_SECONDS, live)
+            loading.set_result(live)
+            return live
+        finally:
+            if self._loading.get(key) is loading:
+                del self._loading[key]
+
+    async def _load_connection(self, provider: str, tenant: str) -> LiveConnection | None:
         async with self.sessions() as session:
             row = (
                 await session.execute(
@@ -124,24 +151,22 @@ class Services:
                     )
                 )
             ).scalar_one_or_none()
-            live: LiveConnection | None = None
-            if row is not None:
-                secrets = (
-                    await session.execute(
-                        select(ConnectionSecret.secret_enc, ConnectionSecret.expires_at)
-                        .where(ConnectionSecret.connection_id == row.id)
-                        .order_by(ConnectionSecret.created_at.desc())
-                    )
-                ).all()
-                live = LiveConnection(
-                    id=row.id,
-                    provider=row.provider,
-                    tenant=row.tenant,
-                    verify=row.verify,
-                    secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
+            if row is None:
+                return None
+            secrets = (
+                await session.execute(
+                    select(ConnectionSecret.secret_enc, ConnectionSecret.expires_at)
+                    .where(ConnectionSecret.connection_id == row.id)
+                    .order_by(ConnectionSecret.created_at.desc())
                 )
-        self._connections[key] = (now + CONNECTION_CACHE_SECONDS, live)
-        return live
+            ).all()
+            return LiveConnection(
+                id=row.id,
+                provider=row.provider,
+                tenant=row.tenant,
+                verify=row.verify,
+                secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
+            )
 
     async def tenant_providers(self, tenant: str) -> list[str]:
         """Providers with a connection for ``tenant`` (for the single ingest URL)."""
