@@ -6,15 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
-from gateway.app import create_app
 from gateway.commit_process import CommitFailed, CommitProcess
 from gateway.ingest import IngestWriter, prepare
 from gateway.services import Services, utcnow
@@ -26,26 +23,14 @@ from tests.gateway.helpers import connect, sign, signed
 
 
 @pytest.fixture
-async def services(tmp_path: Any) -> AsyncIterator[Services]:
-    settings = Settings(
+def settings(tmp_path: Any) -> Settings:
+    """conftest's ``services`` and ``client``, on a SQLite file with the default writer."""
+    return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path}/unihook.db",
         admin_token=ADMIN_TOKEN,
         secret_key=Fernet.generate_key().decode(),
         ingest_writer="process",
     )
-    svc = Services.build(settings)
-    await svc.migrate()
-    try:
-        yield svc
-    finally:
-        await svc.close()
-
-
-@pytest.fixture
-async def client(services: Services) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = create_app(services=services, run_worker=False, migrate=False)
-    async with AsyncTestClient(app=app) as test_client:
-        yield test_client
 
 
 def child_of(client: Any) -> CommitProcess:
