@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -114,14 +115,10 @@ async def test_a_killed_child_is_replaced_and_every_2xx_is_stored(
 
 async def test_a_batch_that_fails_fails_alone(services: Services) -> None:
     """A rolled-back batch raises in the parent; the child carries on with the next one."""
-    connection = await _connection(services)
-    adapter = default_registry().get("breezy")
+    sample = await _sample_rows(services)
     process = CommitProcess(services.settings.database_url)
     try:
-        body, _ = signed("breezy", "candidateStatusUpdated")
-        receipt, event = prepare(
-            adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
-        )
+        receipt, event = sample()
         clash = dict(receipt)  # the same receipt id twice: the primary key refuses the batch
         with pytest.raises(CommitFailed, match="IntegrityError"):
             await process.commit([(receipt, event), (clash, None)], utcnow())
@@ -138,31 +135,20 @@ async def test_a_batch_that_fails_fails_alone(services: Services) -> None:
 
 async def test_an_interrupt_does_not_stop_the_child(services: Services) -> None:
     """Ctrl-C reaches the whole process group; the child ends when its parent closes it."""
-    connection = await _connection(services)
-    adapter = default_registry().get("breezy")
+    sample = await _sample_rows(services)
     process = CommitProcess(services.settings.database_url)
     try:
-        body, _ = signed("breezy", "candidateStatusUpdated")
-        rows = [
-            prepare(
-                adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
-            )
-        ]
-        await process.commit(rows, utcnow())
+        await process.commit([sample()], utcnow())
         assert process.pid is not None
         os.kill(process.pid, signal.SIGINT)
         await asyncio.sleep(0.2)
-        again = [
-            prepare(
-                adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
-            )
-        ]
-        assert [r.status for r in await process.commit(again, utcnow())] == ["duplicate"]
+        assert [r.status for r in await process.commit([sample()], utcnow())] == ["duplicate"]
     finally:
         await process.close()
 
 
-async def _connection(services: Services) -> Any:
+async def _sample_rows(services: Services) -> Callable[[], tuple[dict[str, Any], Any]]:
+    """A Breezy connection, and a maker of fresh receipt and event rows for one sample event."""
     from gateway.api.connections import create_connection
     from gateway.auth import Principal
     from schemas.api import ConnectionCreate
@@ -175,7 +161,15 @@ async def _connection(services: Services) -> Any:
     )
     connection = await services.connection("breezy", "acme")
     assert connection is not None
-    return connection
+    adapter = default_registry().get("breezy")
+    body, _ = signed("breezy", "candidateStatusUpdated")
+
+    def sample() -> tuple[dict[str, Any], Any]:
+        return prepare(
+            adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
+        )
+
+    return sample
 
 
 def test_the_writer_is_a_setting() -> None:
