@@ -76,7 +76,10 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(settings, run_worker=not args.no_worker)
     print(paint(f"unihook {__version__}", "bold"), "listening on", paint(url, "cyan"))
     print("  database     ", _redact_url(settings.database_url))
-    print("  admin token  ", settings.admin_token, paint(f"(from {origin})", "dim"))
+    shown = settings.admin_token or ""
+    if origin == "UNIHOOK_ADMIN_TOKEN":  # the operator has it; the banner may end up in logs
+        shown = f"{shown[:6]}…"
+    print("  admin token  ", shown, paint(f"(from {origin})", "dim"))
     print("  ingest URLs  ", f"{settings.public_url}/ingest/{{provider}}/{{tenant}}")
     print("               ", f"{settings.public_url}/ingest/{{tenant}}  (provider told by headers)")
     print("  API docs     ", f"{url}/schema")
@@ -122,6 +125,16 @@ def run_keys_create(args: argparse.Namespace) -> int:
     from gateway.services import utcnow
     from gateway.storage.models import ApiKey
 
+    if args.tenant is not None:
+        from litestar.exceptions import ValidationException
+
+        from gateway.api.common import valid_tenant
+
+        try:
+            valid_tenant(args.tenant)
+        except ValidationException as exc:
+            print(f"error: --tenant: {exc.detail}", file=sys.stderr)
+            return 2
     key = new_api_key(args.tenant)
 
     async def go(services: Services) -> None:

@@ -82,25 +82,34 @@ class Services:
         Every process sharing a database must share its key (``UNIHOOK_SECRET_KEY``, or the key
         file beside a SQLite database). A process started with another key would answer every
         vendor request of an existing connection with an error; this says why at start instead.
+        Every stored secret is read, as each may have been written under a different key of a
+        rotation list (Fernet tokens do not say which); decrypting one takes microseconds.
         """
+        columns = (
+            ConnectionSecret.secret_enc,
+            SubscriptionSecret.secret_enc,
+            Connection.vendor_token_enc,
+            Connection.vendor_partner_key_enc,
+        )
         async with self.engine.connect() as conn:
-            for table in (ConnectionSecret, SubscriptionSecret):
-                token = (await conn.execute(select(table.secret_enc).limit(1))).scalar()
-                if token is None:
-                    continue
-                try:
-                    self.box.decrypt(token)
-                except ValueError:
-                    source = (
-                        "UNIHOOK_SECRET_KEY"
-                        if self.settings.secret_key
-                        else f"the key file {key_file_path(self.settings)}"
-                    )
-                    raise SecretKeyMismatch(
-                        f"{source} cannot decrypt the secrets stored in this database: every "
-                        "process sharing a database needs the same key (see docs/operations.md, "
-                        '"Secrets at rest")'
-                    ) from None
+            for column in columns:
+                tokens = await conn.stream_scalars(select(column).where(column.is_not(None)))
+                async for token in tokens:
+                    try:
+                        self.box.decrypt(str(token))
+                    except ValueError:
+                        raise SecretKeyMismatch(self._mismatch()) from None
+
+    def _mismatch(self) -> str:
+        source = (
+            "UNIHOOK_SECRET_KEY"
+            if self.settings.secret_key
+            else f"the key file {key_file_path(self.settings)}"
+        )
+        return (
+            f"{source} cannot decrypt the secrets stored in this database: every process "
+            'sharing a database needs the same key (see docs/operations.md, "Secrets at rest")'
+        )
 
     async def close(self) -> None:
         await self.engine.dispose()
