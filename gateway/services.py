@@ -19,6 +19,7 @@ from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSec
 from providers import Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
+CONNECTION_CACHE_ENTRIES = 10_000
 
 
 class SecretKeyMismatch(RuntimeError):
@@ -37,6 +38,20 @@ class LiveConnection:
 
     def live_secrets(self, now: datetime) -> list[str]:
         return [s for s, expires in self.secrets if expires is None or expires > now]
+
+
+def remember(cache: dict[Any, tuple[float, Any]], key: Any, value: Any) -> None:
+    """Cache ``value`` for ``CONNECTION_CACHE_SECONDS`` in a dict kept in expiry order, dropping
+    the oldest entries past ``CONNECTION_CACHE_ENTRIES``: its keys come from request paths
+    (unknown tenants are cached too), so it must not grow with what clients send."""
+    now = time.monotonic()
+    cache.pop(key, None)
+    cache[key] = (now + CONNECTION_CACHE_SECONDS, value)
+    while cache:
+        oldest = next(iter(cache))
+        if len(cache) <= CONNECTION_CACHE_ENTRIES and cache[oldest][0] > now:
+            break
+        del cache[oldest]
 
 
 @dataclass
@@ -144,7 +159,7 @@ class Services:
             raise
         else:
             if generation == self._generation:
-                self._connections[key] = (time.monotonic() + CONNECTION_CACHE_SECONDS, live)
+                remember(self._connections, key, live)
             loading.set_result(live)
             return live
         finally:
@@ -191,7 +206,7 @@ class Services:
                     )
                 ).scalars()
             )
-        self._tenant_providers[tenant] = (now + CONNECTION_CACHE_SECONDS, names)
+        remember(self._tenant_providers, tenant, names)
         return names
 
 

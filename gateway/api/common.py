@@ -13,6 +13,7 @@ from providers._base import format_timestamp, parse_timestamp
 
 AUTH = {"principal": Provide(principal_from_request)}
 MAX_LIMIT = 500
+MAX_TENANT_LENGTH = 200
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -54,7 +55,7 @@ def page(items: list[Any], limit: int, cursor_of: Any) -> dict[str, Any]:
 
 def valid_tenant(tenant: str) -> str:
     """Tenants are path segments: any printable text, but no slashes, dots-only or controls."""
-    if not tenant or len(tenant) > 200:
+    if not tenant or len(tenant) > MAX_TENANT_LENGTH:
         raise ValidationException("tenant must be 1 to 200 characters")
     if tenant.strip(".") == "" or any(ch in tenant for ch in "/\\") or not tenant.isprintable():
         raise ValidationException("tenant must not contain slashes or control characters")

@@ -42,6 +42,7 @@ from litestar.types import (
     Send,
 )
 
+from gateway.api.common import MAX_TENANT_LENGTH
 from gateway.commit import IngestResult
 from gateway.ingest import IngestWriter, prepare
 from gateway.metrics import INGEST_REQUESTS
@@ -179,8 +180,8 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
-    if not 1 <= len(segments) <= 2:
-        raise NotFoundException()
+    if not 1 <= len(segments) <= 2 or len(segments[-1]) > MAX_TENANT_LENGTH:
+        raise NotFoundException()  # no tenant can have a longer name: not worth a lookup
     method = cast("HTTPScope", scope)["method"]
     if method == "OPTIONS":
         await _answer(send, 204, [(b"allow", b"OPTIONS, POST")], b"")
