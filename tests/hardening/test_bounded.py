@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from gateway import services as services_module
-from gateway.services import Services
+from gateway import runtime as runtime_module
+from gateway.runtime import Runtime
 from tests.gateway.helpers import connect, signed
 
 
 async def test_unknown_tenants_do_not_grow_the_connection_cache(
-    client: Any, services: Services, monkeypatch: pytest.MonkeyPatch
+    client: Any, services: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services_module, "CONNECTION_CACHE_ENTRIES", 50)
+    monkeypatch.setattr(runtime_module, "CONNECTION_CACHE_ENTRIES", 50)
     await connect(client, "breezy", "acme")
     body, headers = signed("breezy", "candidateAdded")
     for _ in range(400):
@@ -29,7 +29,7 @@ async def test_unknown_tenants_do_not_grow_the_connection_cache(
 
 
 async def test_tenant_names_longer_than_any_tenant_are_not_looked_up(
-    client: Any, services: Services
+    client: Any, services: Runtime
 ) -> None:
     name = "x" * 30_000
     assert (await client.post(f"/ingest/breezy/{name}", content=b"{}")).status_code == 404

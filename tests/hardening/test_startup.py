@@ -13,15 +13,15 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.pool import NullPool
 
-from gateway.app import create_app
-from gateway.services import SecretKeyMismatch, Services
-from gateway.settings import Settings, SettingsError
+from gateway.core.settings import Settings, SettingsError
+from gateway.http.app import create_app
+from gateway.runtime import Runtime, SecretKeyMismatch
 from tests.conftest import ADMIN
 from tests.gateway.helpers import SECRETS
 
 
 async def _start(settings: Settings, secret_key: str) -> None:
-    services = Services.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
+    services = Runtime.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
     try:
         await services.migrate()
     finally:
@@ -32,7 +32,7 @@ async def _connect_with(settings: Settings, secret_key: str, provider: str) -> N
     """Create a connection through a gateway running with ``secret_key``."""
     from litestar.testing import AsyncTestClient
 
-    services = Services.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
+    services = Runtime.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
     await services.migrate()
     try:
         app = create_app(services=services, run_worker=False, migrate=False)
@@ -58,7 +58,7 @@ async def test_an_older_key_after_a_rotation_refuses_to_start(settings: Settings
 
 @pytest.mark.parametrize("key", ["not-a-fernet-key", "abc,def", "ü" * 44])
 def test_a_malformed_secret_key_is_a_settings_error(key: str) -> None:
-    from gateway.crypto import SecretBox
+    from gateway.core.crypto import SecretBox
 
     with pytest.raises(SettingsError, match="UNIHOOK_SECRET_KEY"):
         SecretBox.from_settings(Settings(secret_key=key))
