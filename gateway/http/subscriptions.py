@@ -25,6 +25,7 @@ from gateway.http.auth import Principal
 from gateway.http.common import AUTH, clamp_limit, iso, page, parse_time_param, valid_tenant
 from gateway.http.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.runtime import Runtime, utcnow
+from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Subscription, SubscriptionSecret
 from schemas import pattern_is_known
 from schemas.api import (
@@ -136,8 +137,12 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 
 
 async def find_subscription(
-    session: AsyncSession, principal: Principal, subscription_id: str
+    session: AsyncSession, principal: Principal, subscription_id: str, *, lock: bool = False
 ) -> Subscription:
+    """The subscription the key may see, else 404. ``lock`` holds its row for the transaction
+    first, so a change racing a DELETE answers 404 instead of writing to a deleted row."""
+    if lock and not await lock_subscription(session, subscription_id):
+        raise NotFoundException("subscription not found")
     row = await session.get(Subscription, subscription_id)
     if row is None or (principal.tenant is not None and row.scope_tenant != principal.tenant):
         raise NotFoundException("subscription not found")
@@ -176,6 +181,7 @@ async def create_subscription(
         updated_at=now,
     )
     async with services.sessions() as session, session.begin():
+        await lock_owner(session, principal.key_id)
         owned = await session.scalar(
             select(func.count())
             .select_from(Subscription)
@@ -268,7 +274,7 @@ class SubscriptionController(Controller):
         if not isinstance(data.include_raw, msgspec.UnsetType):
             changes["include_raw"] = data.include_raw
         async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
+            row = await find_subscription(session, principal, subscription_id, lock=True)
             for name, value in changes.items():
                 setattr(row, name, value)
             row.updated_at = utcnow()
@@ -284,7 +290,7 @@ class SubscriptionController(Controller):
         """Delete it with its queued deliveries and their history."""
         services: Runtime = request.app.state.services
         async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
+            row = await find_subscription(session, principal, subscription_id, lock=True)
             await session.delete(row)
         return {"success": True}
 
@@ -321,7 +327,7 @@ class SubscriptionController(Controller):
         grace_end = now + ROTATION_GRACE
         secret = new_secret()
         async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
+            row = await find_subscription(session, principal, subscription_id, lock=True)
             await session.execute(
                 update(SubscriptionSecret)
                 .where(
@@ -360,7 +366,7 @@ class SubscriptionController(Controller):
         if until is not None and until <= since:
             raise ValidationException("until must be later than since")
         async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
+            row = await find_subscription(session, principal, subscription_id, lock=True)
             n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
         if n:
             services.wake_dispatcher.set()
@@ -396,7 +402,7 @@ async def _set_status(
 ) -> SubscriptionOut:
     services: Runtime = request.app.state.services
     async with services.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         if status == "active":
             row.status = "active"
             row.disabled_reason = None

@@ -24,7 +24,14 @@ from sqlalchemy.pool import NullPool
 from gateway.core.ids import new_id
 from gateway.runtime import utcnow
 from gateway.storage import create_schema, make_engine
-from gateway.storage.migrations import alembic_config, current_revision, downgrade
+from gateway.storage.migrations import (
+    BASELINE,
+    VERSION_TABLE,
+    alembic_config,
+    current_revision,
+    downgrade,
+    upgrade,
+)
 from gateway.storage.models import ApiKey, Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -96,8 +103,10 @@ async def test_downgrade_to_base_then_upgrade(engine: AsyncEngine) -> None:
 async def test_database_made_by_create_all_is_stamped(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
+    async with engine.connect() as conn:  # the baseline's tables, as create_all made them
+        await conn.run_sync(upgrade, BASELINE)
     async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text(f"DROP TABLE {VERSION_TABLE}"))
         await conn.execute(
             insert(ApiKey).values(
                 id=new_id("key"), tenant="t", key_hash="k" * 64, prefix="p", created_at=utcnow()

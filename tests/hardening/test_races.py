@@ -1,0 +1,85 @@
+"""Concurrent requests on one owner or one subscription: quotas hold, races end in 404, not 500."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
+from tests.gateway.helpers import tenant_key
+from tests.support.servers import ThreadedServer
+
+SUBSCRIPTION = {"url": "https://hooks.example.com/x", "events": ["*"]}
+
+
+@pytest.fixture
+def live(settings: Settings, services: Runtime) -> Iterator[str]:
+    """The gateway under uvicorn on loopback: requests really run side by side."""
+    server = ThreadedServer(None, lifespan="on", name="gateway")
+    url = server.bind()
+    server.app = create_app(replace(settings, public_url=url), run_worker=False, migrate=False)
+    with server:
+        yield url
+
+
+async def test_concurrent_creates_respect_the_quota(live: str, services: Runtime) -> None:
+    headers = await tenant_key(services, "acme")
+    limits = httpx.Limits(max_connections=50)
+    async with httpx.AsyncClient(base_url=live, limits=limits, timeout=60) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post("/v1/subscriptions", json=SUBSCRIPTION, headers=headers)
+                for _ in range(50)
+            )
+        )
+        listed = await client.get("/v1/subscriptions", headers=headers)
+    statuses = Counter(r.status_code for r in answers)
+    assert statuses == {201: 10, 429: 40}, [r.text for r in answers if r.status_code >= 500][:3]
+    assert all(r.json()["detail"] == "Quota exceeded" for r in answers if r.status_code == 429)
+    assert len(listed.json()["data"]) == 10
+
+
+async def test_a_deleted_subscription_frees_its_place(client: Any, services: Runtime) -> None:
+    headers = await tenant_key(services, "acme")
+    made = [
+        (await client.post("/v1/subscriptions", json=SUBSCRIPTION, headers=headers)).json()
+        for _ in range(10)
+    ]
+    full = await client.post("/v1/subscriptions", json=SUBSCRIPTION, headers=headers)
+    assert full.status_code == 429
+    await client.delete(f"/v1/subscriptions/{made[0]['id']}", headers=headers)
+    again = await client.post("/v1/subscriptions", json=SUBSCRIPTION, headers=headers)
+    assert again.status_code == 201
+
+
+async def test_changes_racing_a_delete_are_404(live: str, services: Runtime) -> None:
+    headers = await tenant_key(services, "acme")
+    async with httpx.AsyncClient(base_url=live, timeout=60) as client:
+        await _race_deletes(client, headers)
+
+
+async def _race_deletes(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    for _ in range(5):
+        made = await client.post("/v1/subscriptions", json=SUBSCRIPTION, headers=headers)
+        sid = made.json()["id"]
+        path = f"/v1/subscriptions/{sid}"
+        answers = await asyncio.gather(
+            client.delete(path, headers=headers),
+            *(client.put(path, json={"description": "x"}, headers=headers) for _ in range(4)),
+            *(client.post(f"{path}/pause", headers=headers) for _ in range(2)),
+            *(client.post(f"{path}/resume", headers=headers) for _ in range(2)),
+            *(client.post(f"{path}/rotate-secret", headers=headers) for _ in range(2)),
+        )
+        assert answers[0].status_code == 200
+        assert {r.status_code for r in answers[1:]} <= {200, 404}, [
+            r.text for r in answers if r.status_code >= 500
+        ][:3]
+        assert (await client.get(path, headers=headers)).status_code == 404
