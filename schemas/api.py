@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -34,9 +34,12 @@ class ConnectionCreate(_Body):
     provision: ProvisionRequest | None = None
 
 
+MAX_PREVIOUS_EXPIRES_IN = 366 * 86400  # a year (and a leap day): a rotation, not a second secret
+
+
 class SecretRotate(_Body):
     secret: str
-    previous_expires_in: int = 86400
+    previous_expires_in: Annotated[int, msgspec.Meta(ge=0, le=MAX_PREVIOUS_EXPIRES_IN)] = 86400
 
 
 class Provisioned(_Out):

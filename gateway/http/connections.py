@@ -19,6 +19,7 @@ from gateway.core.ids import new_id
 from gateway.http.auth import Principal
 from gateway.http.common import AUTH, clamp_limit, iso, page, valid_tenant
 from gateway.runtime import Runtime, utcnow
+from gateway.storage.locks import lock_connection
 from gateway.storage.models import Connection, ConnectionSecret
 from schemas.api import ConnectionCreate, ConnectionOut, Provisioned, SecretRotate
 
@@ -238,6 +239,8 @@ class ConnectionController(Controller):
         now = utcnow()
         expires = now + timedelta(seconds=data.previous_expires_in)
         async with services.sessions() as session, session.begin():
+            if not await lock_connection(session, row.id):  # deleted since it was read
+                raise NotFoundException("connection not found")
             await session.execute(
                 update(ConnectionSecret)
                 .where(

@@ -7,11 +7,11 @@ question serialises it against every other transaction that does the same, on bo
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.storage.models import Subscription, SubscriptionOwner
+from gateway.storage.models import Connection, Subscription, SubscriptionOwner
 
 
 async def lock_owner(session: AsyncSession, owner: str) -> None:
@@ -29,10 +29,22 @@ async def lock_owner(session: AsyncSession, owner: str) -> None:
 async def lock_subscription(session: AsyncSession, subscription_id: str) -> bool:
     """Hold the subscription's row until the transaction ends; False when it is gone (a DELETE
     that committed first), so the caller answers 404 instead of writing to a deleted row."""
-    result = await session.execute(
+    return await _touch(
+        session,
         update(Subscription)
         .where(Subscription.id == subscription_id)
-        .values(owner=Subscription.owner)
-        .execution_options(synchronize_session=False)
+        .values(owner=Subscription.owner),
     )
+
+
+async def lock_connection(session: AsyncSession, connection_id: str) -> bool:
+    """As ``lock_subscription``, for a connection."""
+    return await _touch(
+        session,
+        update(Connection).where(Connection.id == connection_id).values(tenant=Connection.tenant),
+    )
+
+
+async def _touch(session: AsyncSession, statement: Update) -> bool:
+    result = await session.execute(statement.execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import pytest
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
+from tests.conftest import ADMIN
 from tests.gateway.helpers import tenant_key
 from tests.support.servers import ThreadedServer
 
@@ -83,3 +84,20 @@ async def _race_deletes(client: httpx.AsyncClient, headers: dict[str, str]) -> N
             r.text for r in answers if r.status_code >= 500
         ][:3]
         assert (await client.get(path, headers=headers)).status_code == 404
+
+
+async def test_a_connection_rotation_racing_its_delete_is_404(live: str, services: Runtime) -> None:
+    async with httpx.AsyncClient(base_url=live, timeout=60, headers=ADMIN) as client:
+        for n in range(5):
+            made = await client.post(
+                "/v1/connections", json={"provider": "breezy", "tenant": f"t{n}", "secret": "s"}
+            )
+            path = f"/v1/connections/{made.json()['id']}"
+            answers = await asyncio.gather(
+                client.delete(path),
+                *(client.post(f"{path}/secrets", json={"secret": f"s{i}"}) for i in range(6)),
+            )
+            assert answers[0].status_code in {200, 204}
+            assert {r.status_code for r in answers[1:]} <= {200, 201, 404}, [
+                r.text for r in answers if r.status_code >= 500
+            ][:3]
