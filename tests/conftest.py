@@ -57,6 +57,8 @@ class StubResolver:
         self.violations: list[str] = []
 
     def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str):
+            host.encode("idna")  # as the system call does first: UnicodeError for "a..b"
         name = host.decode("idna") if isinstance(host, bytes) else host
         if name is None or _is_local(name):
             return _SYSTEM_GETADDRINFO(host, port, *args, **kwargs)

@@ -3,6 +3,7 @@ Management API (its validation messages, quota, pause and resume, stats)."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,11 +59,28 @@ def valid_url(value: Any, *, allow_insecure: bool) -> str:
     except (ValueError, httpx.InvalidURL):
         raise ValidationException("Invalid URL format") from None
     scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.hostname:
+    if scheme not in {"http", "https"} or not parts.hostname or not valid_host(parts.hostname):
         raise ValidationException("Invalid URL format")
     if scheme == "http" and not allow_insecure:
         raise ValidationException("URL must use HTTPS protocol")
     return value
+
+
+def valid_host(host: str) -> bool:
+    """An IP literal, or a name the resolver can be asked for: IDNA-encodable (labels of 1 to 63
+    characters), 253 characters at most. Anything else would fail every delivery attempt."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    name = host[:-1] if host.endswith(".") else host
+    try:
+        encoded = name.encode("idna")  # the codec the resolver call uses
+    except UnicodeError:
+        return False
+    return 0 < len(encoded) <= 253
 
 
 def valid_events(value: Any) -> list[str]:
