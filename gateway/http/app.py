@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from litestar import Litestar, Request, Response
 from litestar.openapi import OpenAPIConfig
 
 from gateway import __version__
+from gateway.core.ids import new_id
 from gateway.core.settings import Settings
 from gateway.http.connections import ConnectionController
 from gateway.http.events import EventController
@@ -21,12 +23,30 @@ from gateway.http.wiring import start_worker
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
 
+log = logging.getLogger("unihook.http")
+
 
 def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
     """msgspec refuses JSON nested deeper than it can decode with ``RecursionError``, which
     Litestar does not map: it is the client's body, so a 400, not a 500."""
     return Response(
         {"status_code": 400, "detail": "request body is nested too deeply"}, status_code=400
+    )
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Every 500 is logged with its cause under a request id, which the client gets to quote."""
+    request_id = new_id("req")
+    log.error(
+        "500 on %s %s (request_id %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=exc,
+    )
+    return Response(
+        {"status_code": 500, "detail": "Internal Server Error", "request_id": request_id},
+        status_code=500,
     )
 
 
@@ -84,7 +104,7 @@ def create_app(
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        exception_handlers={RecursionError: _too_deep},
+        exception_handlers={RecursionError: _too_deep, 500: _internal_error},
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )

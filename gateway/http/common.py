@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar.di import Provide
@@ -21,12 +21,19 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def parse_time_param(name: str, value: str | None) -> datetime | None:
-    """A ``since``/``until`` query value (RFC 3339 or unix seconds) as an aware datetime."""
+    """A ``since``/``until`` query value as an aware datetime: RFC 3339, or a number, which is
+    always unix seconds (never guessed to be milliseconds from its size)."""
     if value is None or value == "":
         return None
-    parsed = parse_timestamp(float(value) if _is_number(value) else value)
+    problem = f"{name} must be an RFC 3339 time or unix seconds"
+    if _is_number(value):
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, ValueError, OSError):
+            raise ValidationException(problem) from None
+    parsed = parse_timestamp(value)
     if parsed is None:
-        raise ValidationException(f"{name} must be an RFC 3339 time or unix seconds")
+        raise ValidationException(problem)
     return datetime.fromisoformat(parsed.replace("Z", "+00:00"))
 
 
