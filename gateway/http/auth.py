@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers import BaseRouteHandler
 from sqlalchemy import select
 
 from gateway.core.crypto import constant_time_equals, hash_key
@@ -34,8 +36,21 @@ class Principal:
             raise NotFoundException(f"{what} not found")
 
 
+async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A guard: Litestar runs guards before it reads and decodes the body, so a request without
+    a valid key is refused before any of its body is read."""
+    connection.state.principal = await _principal(connection)
+
+
 async def principal_from_request(request: Request[Any, Any, Any]) -> Principal:
-    services: Runtime = request.app.state.services
+    """The caller, as ``authenticate`` found it (or found now for a route without the guard)."""
+    found: Principal | None = request.state.get("principal")
+    return found if found is not None else await _principal(request)
+
+
+async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    services: Runtime = connection.app.state.services
+    request = connection
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()

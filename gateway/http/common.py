@@ -8,10 +8,11 @@ from typing import Any
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 
-from gateway.http.auth import principal_from_request
+from gateway.http.auth import authenticate, principal_from_request
 from providers import format_timestamp, parse_timestamp
 
 AUTH = {"principal": Provide(principal_from_request)}
+GUARDS = [authenticate]  # with AUTH: the key is checked before the body is read
 MAX_LIMIT = 500
 MAX_TENANT_LENGTH = 200
 

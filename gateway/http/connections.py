@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway.core.crypto import secret_prefix
 from gateway.core.ids import new_id
 from gateway.http.auth import Principal
-from gateway.http.common import AUTH, clamp_limit, iso, page, valid_tenant
+from gateway.http.common import AUTH, GUARDS, clamp_limit, iso, page, valid_tenant
 from gateway.runtime import Runtime, utcnow
 from gateway.storage.locks import lock_connection
 from gateway.storage.models import Connection, ConnectionSecret
@@ -133,6 +133,7 @@ async def create_connection(
 class ConnectionController(Controller):
     path = "/v1/connections"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["connections"]
 
     @post("/", status_code=HTTP_201_CREATED)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from gateway.delivery import fanout
 from gateway.http.auth import Principal
-from gateway.http.common import AUTH, iso, page
+from gateway.http.common import AUTH, GUARDS, iso, page
 from gateway.runtime import Runtime, utcnow
 from gateway.storage.models import Attempt, Delivery, Event, Subscription
 from schemas.api import AttemptOut, DeliveryOut, Enqueued, RedeliverRequest
@@ -94,7 +94,7 @@ def _visible_subscriptions(principal: Principal) -> Any:
     return query
 
 
-@get("/v1/events/{event_id:str}/deliveries", dependencies=AUTH, tags=["events"])
+@get("/v1/events/{event_id:str}/deliveries", dependencies=AUTH, guards=GUARDS, tags=["events"])
 async def event_deliveries(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -133,6 +133,7 @@ async def event_deliveries(
 @post(
     "/v1/events/{event_id:str}/redeliver",
     dependencies=AUTH,
+    guards=GUARDS,
     tags=["events"],
     status_code=HTTP_202_ACCEPTED,
 )

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 
 from gateway.http.auth import Principal
-from gateway.http.common import AUTH, clamp_limit, parse_time_param
+from gateway.http.common import AUTH, GUARDS, clamp_limit, parse_time_param
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 
@@ -26,6 +26,7 @@ def with_raw(payload: bytes, raw_body: bytes) -> bytes:
 class EventController(Controller):
     path = "/v1/events"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["events"]
 
     @get("/")

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency, Provide
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from gateway.http.auth import principal_from_request
+from gateway.http.auth import authenticate, principal_from_request
 from gateway.runtime import Runtime
 from schemas import CATALOGUE
 from schemas.api import EventTypeOut, ProviderOut
@@ -17,7 +17,7 @@ from schemas.api import EventTypeOut, ProviderOut
 AUTH = {"principal": Provide(principal_from_request)}
 
 
-@get("/v1/event-types", dependencies=AUTH, tags=["catalogue"])
+@get("/v1/event-types", dependencies=AUTH, guards=[authenticate], tags=["catalogue"])
 async def list_event_types(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
@@ -37,7 +37,7 @@ async def list_event_types(
     }
 
 
-@get("/v1/providers", dependencies=AUTH, tags=["catalogue"])
+@get("/v1/providers", dependencies=AUTH, guards=[authenticate], tags=["catalogue"])
 async def list_providers(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:

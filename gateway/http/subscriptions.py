@@ -23,7 +23,7 @@ from gateway.core.ids import new_id
 from gateway.delivery import fanout
 from gateway.delivery.signing import new_secret
 from gateway.http.auth import Principal
-from gateway.http.common import AUTH, clamp_limit, iso, page, parse_time_param, valid_tenant
+from gateway.http.common import AUTH, GUARDS, clamp_limit, iso, page, parse_time_param, valid_tenant
 from gateway.http.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.runtime import Runtime, utcnow
 from gateway.storage.locks import lock_owner, lock_subscription
@@ -224,6 +224,7 @@ async def create_subscription(
 class SubscriptionController(Controller):
     path = "/v1/subscriptions"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["subscriptions"]
 
     @post("/", status_code=HTTP_201_CREATED)

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
-import pytest
 
-from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.gateway.helpers import tenant_key
-from tests.support.servers import ThreadedServer
 
 SUBSCRIPTION = {"url": "https://hooks.example.com/x", "events": ["*"]}
-
-
-@pytest.fixture
-def live(settings: Settings, services: Runtime) -> Iterator[str]:
-    """The gateway under uvicorn on loopback: requests really run side by side."""
-    server = ThreadedServer(None, lifespan="on", name="gateway")
-    url = server.bind()
-    server.app = create_app(replace(settings, public_url=url), run_worker=False, migrate=False)
-    with server:
-        yield url
 
 
 async def test_concurrent_creates_respect_the_quota(live: str, services: Runtime) -> None:
