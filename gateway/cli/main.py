@@ -64,6 +64,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from gateway.http.app import create_app
+    from gateway.http.server import head_deadline_protocol
 
     settings, origin = ensure_admin_token(Settings.from_env())
     host, port = args.host, args.port
@@ -85,7 +86,14 @@ def run_serve(args: argparse.Namespace) -> int:
     print("  API docs     ", f"{url}/schema")
     print("  worker       ", "off (--no-worker)" if args.no_worker else "on")
     sys.stdout.flush()
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http=head_deadline_protocol(settings.header_timeout),
+    )
     uvicorn.Server(config).run()
     return 0
 

@@ -88,6 +88,8 @@ class Settings:
     poll_interval: float = 0.5
     retention_days: int = 0
     ingest_writer: str = "process"
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,6 +115,8 @@ class Settings:
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
+            header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
+            body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
         )
 
     @property

@@ -18,6 +18,7 @@ from gateway.http.connections import ConnectionController
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
+from gateway.http.server import BodyDeadline
 from gateway.http.wiring import ROUTES as DELIVERY_ROUTES
 from gateway.http.wiring import start_worker
 from gateway.ingest.pipeline import IngestWriter
@@ -105,6 +106,7 @@ def create_app(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep, 500: _internal_error},
+        middleware=[BodyDeadline(settings.body_timeout)],
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )

@@ -10,6 +10,7 @@ by Litestar as on every other route; the two operations are described in the Ope
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
 
 import msgspec
@@ -44,6 +45,7 @@ from litestar.types import (
 
 from gateway.core.metrics import INGEST_REQUESTS
 from gateway.http.common import MAX_TENANT_LENGTH
+from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime, utcnow
@@ -54,24 +56,29 @@ _ENCODE = msgspec.json.Encoder().encode
 _STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
 
 
-async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` (never buffered whole first)."""
+async def read_body(scope: Scope, receive: Receive, limit: int, seconds: float) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` (never buffered whole first),
+    and with 408 when it has not all arrived within ``seconds``."""
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
             raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # the client went away mid-body
-            raise HTTPException(status_code=400, detail="client disconnected")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    try:
+        async with asyncio.timeout(seconds):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":  # the client went away mid-body
+                    raise HTTPException(status_code=400, detail="client disconnected")
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except TimeoutError:
+        raise request_timeout("request body not sent in time") from None
 
 
 def _too_large(limit: int) -> HTTPException:
@@ -136,7 +143,9 @@ async def _for_provider(
     connection = await services.connection(provider, tenant)
     if connection is None:
         raise NotFoundException(f"no {provider} connection for this tenant")
-    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    body = await read_body(
+        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+    )
     return adapter, connection, body, request_headers(scope)
 
 
@@ -148,7 +157,9 @@ async def _for_tenant(
     if not connected:
         raise NotFoundException("no connection for this tenant")
     headers = request_headers(scope)
-    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    body = await read_body(
+        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+    )
     candidates: list[tuple[ProviderAdapter, LiveConnection]] = []
     for adapter in services.registry.detect(headers):
         if adapter.name in connected:
