@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from gateway.core.clock import utcnow
+from gateway.core.crypto import SecretBox
 from gateway.core.ids import new_id
 from gateway.storage import create_schema, make_engine
-from gateway.core.crypto import SecretBox
 from gateway.storage.migrations import alembic_config, current_revision, downgrade, upgrade
 from gateway.storage.models import ApiKey, Base
 
