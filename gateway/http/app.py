@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,19 +11,19 @@ from litestar import Litestar, Request, Response
 from litestar.openapi import OpenAPIConfig
 
 from gateway import __version__
-from gateway.core.ids import new_id
 from gateway.core.settings import Settings
+from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.connections import ConnectionController
+from gateway.http.deliveries import event_deliveries, redeliver_event
+from gateway.http.errors import EXCEPTION_HANDLERS
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
+from gateway.http.openapi import describe_provisioning
 from gateway.http.server import BodyDeadline
-from gateway.http.wiring import ROUTES as DELIVERY_ROUTES
-from gateway.http.wiring import start_worker
+from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
-
-log = logging.getLogger("unihook.http")
 
 
 def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
@@ -32,22 +31,6 @@ def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[
     Litestar does not map: it is the client's body, so a 400, not a 500."""
     return Response(
         {"status_code": 400, "detail": "request body is nested too deeply"}, status_code=400
-    )
-
-
-def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    """Every 500 is logged with its cause under a request id, which the client gets to quote."""
-    request_id = new_id("req")
-    log.error(
-        "500 on %s %s (request_id %s)",
-        request.method,
-        request.url.path,
-        request_id,
-        exc_info=exc,
-    )
-    return Response(
-        {"status_code": 500, "detail": "Internal Server Error", "request_id": request_id},
-        status_code=500,
     )
 
 
@@ -77,8 +60,10 @@ def create_app(
         healthz,
         readyz,
         metrics,
+        SubscriptionController,
+        event_deliveries,
+        redeliver_event,
     ]
-    route_handlers.extend(DELIVERY_ROUTES)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -90,7 +75,9 @@ def create_app(
         app.state.services = svc
         app.state.ingest_writer = writer
         await writer.start()
-        worker = await start_worker(svc) if run_worker else None
+        worker = Dispatcher(svc) if run_worker else None
+        if worker is not None:
+            await worker.start()
         if owned:
             settle_heap()
         try:
@@ -105,10 +92,11 @@ def create_app(
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        exception_handlers={RecursionError: _too_deep, 500: _internal_error},
+        exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
         middleware=[BodyDeadline(settings.body_timeout)],
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )
     describe_ingest(app.openapi_schema)
+    describe_provisioning(app.openapi_schema, services.registry if services else None)
     return app

@@ -1,70 +1,45 @@
-"""Bearer keys for the management API: the admin token, and hashed admin or tenant keys."""
+"""The management routes' bearer key: ``Authorization: Bearer <key>``, checked by a guard.
+
+Litestar runs guards before it reads and decodes a body, so a request without a valid key is
+refused before any of its body is read; the ``principal`` dependency then hands the guard's
+finding to the handler.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
-from sqlalchemy import select
 
-from gateway.core.crypto import constant_time_equals, hash_key
 from gateway.runtime import Runtime
-from gateway.storage.models import ApiKey
+from gateway.services.access import Principal, authenticate
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: ``tenant`` is None for admin keys, which see every tenant."""
-
-    key_id: str
-    tenant: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.tenant is None
-
-    def can_see(self, tenant: str | None) -> bool:
-        return self.tenant is None or self.tenant == tenant
-
-    def check(self, tenant: str | None, what: str = "resource") -> None:
-        """A tenant key asking for another tenant's thing gets the same 404 as a missing one."""
-        if not self.can_see(tenant):
-            raise NotFoundException(f"{what} not found")
+async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    runtime: Runtime = connection.app.state.services
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("missing bearer key")
+    principal = await authenticate(runtime, token)
+    if principal is None:
+        raise NotAuthorizedException("invalid bearer key")
+    return principal
 
 
-async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """A guard: Litestar runs guards before it reads and decodes the body, so a request without
-    a valid key is refused before any of its body is read."""
+async def require_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """The guard: find the caller before anything reads the body."""
     connection.state.principal = await _principal(connection)
 
 
 async def principal_from_request(request: Request[Any, Any, Any]) -> Principal:
-    """The caller, as ``authenticate`` found it (or found now for a route without the guard)."""
+    """The caller, as ``require_key`` found it (or found now on a route without the guard)."""
     found: Principal | None = request.state.get("principal")
     return found if found is not None else await _principal(request)
 
 
-async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    services: Runtime = connection.app.state.services
-    request = connection
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise NotAuthorizedException("missing bearer key")
-    admin = services.settings.admin_token
-    if admin and constant_time_equals(token, admin):
-        return Principal(key_id="admin", tenant=None)
-    async with services.sessions() as session:
-        row = (
-            await session.execute(
-                select(ApiKey.id, ApiKey.tenant).where(ApiKey.key_hash == hash_key(token))
-            )
-        ).first()
-    if row is None:
-        raise NotAuthorizedException("invalid bearer key")
-    return Principal(key_id=row.id, tenant=row.tenant)
+AUTH = {"principal": Provide(principal_from_request)}
+GUARDS = [require_key]  # with AUTH on every management route

@@ -43,12 +43,13 @@ from litestar.types import (
     Send,
 )
 
+from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
-from gateway.http.common import MAX_TENANT_LENGTH
 from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.pipeline import IngestWriter, prepare
-from gateway.runtime import LiveConnection, Runtime, utcnow
+from gateway.runtime import LiveConnection, Runtime
+from gateway.services.common import MAX_TENANT_LENGTH
 from providers import ProviderAdapter, UnknownProvider
 
 ALLOWED = "POST, OPTIONS"

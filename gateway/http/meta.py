@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from gateway.http.auth import authenticate, principal_from_request
+from gateway.http.auth import AUTH, GUARDS
 from gateway.runtime import Runtime
+from gateway.services.catalogue import provider_out
 from schemas import CATALOGUE
-from schemas.api import EventTypeOut, ProviderOut
-
-AUTH = {"principal": Provide(principal_from_request)}
+from schemas.api import EventTypeOut
 
 
-@get("/v1/event-types", dependencies=AUTH, guards=[authenticate], tags=["catalogue"])
+@get("/v1/event-types", dependencies=AUTH, guards=GUARDS, tags=["catalogue"])
 async def list_event_types(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
@@ -37,25 +36,14 @@ async def list_event_types(
     }
 
 
-@get("/v1/providers", dependencies=AUTH, guards=[authenticate], tags=["catalogue"])
+@get("/v1/providers", dependencies=AUTH, guards=GUARDS, tags=["catalogue"])
 async def list_providers(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
     """Every loaded adapter, built-in or plugin, with its vendor-to-canonical mapping."""
     services: Runtime = request.app.state.services
     return {
-        "data": [
-            ProviderOut(
-                name=item.name,
-                display_name=item.adapter.display_name,
-                category=item.adapter.category,
-                signature_header=item.adapter.signature_header,
-                distribution=item.distribution,
-                version=item.version,
-                event_types=dict(item.adapter.event_types),
-            )
-            for item in services.registry
-        ],
+        "data": [provider_out(item) for item in services.registry],
         "next_cursor": None,
     }
 
