@@ -185,8 +185,20 @@ def hmac_matches(
 
 
 def sha256_event_id(raw_body: bytes) -> str:
-    """The event id for vendors that send none: ``sha256:<hex of the raw body>``."""
+    """The event id for vendors that send none and sign the raw bytes only:
+    ``sha256:<hex of the raw body>``."""
     return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+
+
+def canonical_event_id(raw_body: bytes) -> str:
+    """The event id for vendors that send none and whose signature may verify over a
+    re-serialisation: ``sha256:`` of the compact form of the parsed body (``compact_json``), so a
+    copy re-sent pretty-printed, ASCII-escaped or with a trailing newline is the same event. A
+    body that is not JSON keeps the raw hash."""
+    try:
+        return sha256_event_id(compact_json(parse_json(raw_body)))
+    except ValueError:
+        return sha256_event_id(raw_body)
 
 
 def format_timestamp(moment: datetime) -> str:

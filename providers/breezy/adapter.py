@@ -12,11 +12,11 @@ from typing import Any
 
 from providers import (
     BaseAdapter,
+    canonical_event_id,
     compact_json,
     format_timestamp,
     parse_json,
     parse_timestamp,
-    sha256_event_id,
 )
 from providers.breezy.payloads import (
     BCandidate,
@@ -212,7 +212,7 @@ class BreezyAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: BEnvelope = self.decode(raw_body, BEnvelope)
-        event_id = env.id or sha256_event_id(raw_body)
+        event_id = env.id or canonical_event_id(raw_body)  # it may verify re-serialised
         timestamp = parse_timestamp(env.creation_date) or format_timestamp(received_at)
         canonical = EVENT_TYPES.get(env.type)
         if canonical is None:

@@ -34,13 +34,13 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    canonical_event_id,
     first_timestamp,
     format_timestamp,
     hmac_sha256,
     js_restringify,
     parse_json,
     python_dumps,
-    sha256_event_id,
 )
 from providers.hatchbeacon.payloads import HAudit, HDetails, HEnvelope, HLog, HTest, LogTime
 from providers.hatchbeacon.samples import SAMPLES
@@ -280,7 +280,7 @@ class HatchBeaconAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: HEnvelope = self.decode(raw_body, HEnvelope)
-        event_id = sha256_event_id(raw_body)
+        event_id = canonical_event_id(raw_body)  # it verifies re-serialised
         timestamp = self._timestamp(env, received_at)
         canonical = EVENT_TYPES.get(env.event)
         if canonical is None:
