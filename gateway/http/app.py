@@ -19,6 +19,7 @@ from gateway.http.errors import EXCEPTION_HANDLERS
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
+from gateway.http.errors_doc import describe_errors
 from gateway.http.openapi import describe_provisioning
 from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController
@@ -99,4 +100,5 @@ def create_app(
     )
     describe_ingest(app.openapi_schema)
     describe_provisioning(app.openapi_schema, services.registry if services else None)
+    describe_errors(app.openapi_schema)
     return app
