@@ -16,10 +16,10 @@ from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.connections import ConnectionController
 from gateway.http.deliveries import event_deliveries, redeliver_event
 from gateway.http.errors import EXCEPTION_HANDLERS
+from gateway.http.errors_doc import describe_errors
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
-from gateway.http.errors_doc import describe_errors
 from gateway.http.openapi import describe_provisioning
 from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController

@@ -87,8 +87,8 @@ def describe_errors(document: OpenAPI) -> None:
                 responses.setdefault(str(code), _error(code))
             body = BODIES.get((method, path))
             if body is not None:
-                for code, answer in responses.items():
-                    if code.startswith("2") and isinstance(answer, OpenAPIResponse):
+                for status, answer in responses.items():
+                    if status.startswith("2") and isinstance(answer, OpenAPIResponse):
                         answer.content = {"application/json": OpenAPIMediaType(schema=body)}
             operation.responses = responses
 
