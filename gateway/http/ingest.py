@@ -11,6 +11,7 @@ by Litestar as on every other route; the two operations are described in the Ope
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, cast
 
 import msgspec
@@ -20,6 +21,7 @@ from litestar.exceptions import (
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
+    ServiceUnavailableException,
     ValidationException,
 )
 from litestar.openapi.spec import (
@@ -47,12 +49,16 @@ from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
 from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
+from gateway.ingest.commit_process import CommitFailed
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services.common import MAX_TENANT_LENGTH
+from gateway.storage.engine import DATABASE_UNAVAILABLE
 from providers import ProviderAdapter, UnknownProvider
 
 ALLOWED = "POST, OPTIONS"
+STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (*DATABASE_UNAVAILABLE, CommitFailed)
+log = logging.getLogger("unihook.ingest")
 _ENCODE = msgspec.json.Encoder().encode
 _STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
 
@@ -202,11 +208,17 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         raise MethodNotAllowedException(headers={"Allow": ALLOWED})
     state = scope["litestar_app"].state
     services: Runtime = state.services
-    if len(segments) == 2:
-        found = await _for_provider(services, scope, receive, segments[0], segments[1])
-    else:
-        found = await _for_tenant(services, scope, receive, segments[0])
-    result = await _accept(state.ingest_writer, *found)
+    try:
+        if len(segments) == 2:
+            found = await _for_provider(services, scope, receive, segments[0], segments[1])
+        else:
+            found = await _for_tenant(services, scope, receive, segments[0])
+        result = await _accept(state.ingest_writer, *found)
+    except STORAGE_UNAVAILABLE as exc:  # nothing was committed: the vendor is to retry
+        log.warning("ingest answered 503: the database failed: %s", exc)
+        raise ServiceUnavailableException(
+            "storage unavailable; nothing was stored, retry later", headers={"Retry-After": "5"}
+        ) from None
     body = _ENCODE(_result_body(result))
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     await _answer(send, _STATUS[result.status], headers, body)
@@ -255,7 +267,9 @@ def _operation(summary: str, description: str, parameters: list[str]) -> Operati
             "400": error(400, "cannot tell the provider from the request headers"),
             "401": error(401, "invalid signature"),
             "404": error(404, "no connection for this tenant"),
+            "408": error(408, "request body not sent in time"),
             "413": error(413, "body exceeds UNIHOOK_MAX_BODY_BYTES (1048576 bytes)"),
+            "503": error(503, "storage unavailable; nothing was stored, retry later"),
         },
     )
 

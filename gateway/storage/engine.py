@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 
@@ -17,6 +18,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# What a database that is down, restarting, or out of disk raises: the transaction did not commit.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (SQLAlchemyError, OSError)
 
 
 def create_private_file(url: str) -> None:
