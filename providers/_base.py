@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -213,21 +214,42 @@ def format_timestamp(moment: datetime) -> str:
     return moment.isoformat("T", "microseconds") + "Z"
 
 
-def parse_timestamp(value: object) -> str | None:
-    """A vendor time (ISO 8601 string, or unix seconds/milliseconds) as RFC 3339 UTC, else None."""
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def parse_timestamp(value: object, *, plausible: bool = True) -> str | None:
+    """A vendor time (ISO 8601 string, or unix seconds or milliseconds) as RFC 3339 UTC, else
+    None. A number is seconds when that reads as a time from 1990 to 2100, else milliseconds
+    when that does; with ``plausible`` (the default) any time outside those years is None, so
+    the caller falls back to the time it received the event (a year 5138 is a vendor's bug)."""
     if isinstance(value, bool):
         return None
     try:
-        if isinstance(value, int | float):
-            seconds = value / 1000 if abs(value) > 1e11 else value
-            return format_timestamp(datetime.fromtimestamp(seconds, tz=UTC))
-        if isinstance(value, str) and value:
-            text = value.strip()
-            if text.endswith(("Z", "z")):
-                text = text[:-1] + "+00:00"
-            return format_timestamp(datetime.fromisoformat(text))
+        moment = _moment(value, plausible)
     except (ValueError, OverflowError, OSError):
         return None
+    if moment is None or (plausible and not EARLIEST <= moment < LATEST):
+        return None
+    return format_timestamp(moment)
+
+
+def _moment(value: object, plausible: bool) -> datetime | None:
+    if isinstance(value, int | float):
+        if not plausible:
+            return datetime.fromtimestamp(value / 1000 if abs(value) > 1e11 else value, tz=UTC)
+        for seconds in (value, value / 1000):
+            with contextlib.suppress(ValueError, OverflowError, OSError):
+                moment = datetime.fromtimestamp(seconds, tz=UTC)
+                if EARLIEST <= moment < LATEST:
+                    return moment
+        return None
+    if isinstance(value, str) and value:
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return None
 
 

@@ -24,7 +24,7 @@ def parse_time_param(name: str, value: str | None) -> datetime | None:
             return datetime.fromtimestamp(float(value), UTC)
         except (OverflowError, ValueError, OSError):
             raise Invalid(problem) from None
-    parsed = parse_timestamp(value)
+    parsed = parse_timestamp(value, plausible=False)
     if parsed is None:
         raise Invalid(problem)
     return datetime.fromisoformat(parsed.replace("Z", "+00:00"))
