@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.openapi import OpenAPIConfig
 
-from gateway import __version__
 from gateway.core.settings import Settings
+from gateway.http.apidocs import assets_router, openapi_config
 from gateway.http.connections import ConnectionController
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
@@ -56,6 +55,7 @@ def create_app(
         healthz,
         readyz,
         metrics,
+        assets_router(),
     ]
     route_handlers.extend(DELIVERY_ROUTES)
 
@@ -85,7 +85,7 @@ def create_app(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep},
-        openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
+        openapi_config=openapi_config(),
         debug=False,
     )
     describe_ingest(app.openapi_schema)
