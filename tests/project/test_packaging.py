@@ -101,6 +101,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> None:
     assert f"{info}/licenses/LICENSE" in names
     assert not [n for n in names if n.split("/")[0] in {"tests", "docs", "bench", "examples"}]
     assert any(re.match(r"gateway/(.+/)?migrations/versions/0001_", n) for n in names)
+    assert "gateway/http/static/swagger-ui/swagger-ui-bundle.js" in names
     assert "unihook = gateway.cli:main" in entry_points
     for vendor, target in PYPROJECT["project"]["entry-points"]["unihook.providers"].items():
         assert f"{vendor} = {target}" in entry_points

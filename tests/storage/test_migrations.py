@@ -24,7 +24,13 @@ from sqlalchemy.pool import NullPool
 from gateway.core.ids import new_id
 from gateway.runtime import utcnow
 from gateway.storage import create_schema, make_engine
-from gateway.storage.migrations import alembic_config, current_revision, downgrade
+from gateway.storage.migrations import (
+    BASELINE,
+    alembic_config,
+    current_revision,
+    downgrade,
+    upgrade,
+)
 from gateway.storage.models import ApiKey, Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -96,8 +102,10 @@ async def test_downgrade_to_base_then_upgrade(engine: AsyncEngine) -> None:
 async def test_database_made_by_create_all_is_stamped(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
+    async with engine.connect() as conn:  # the tables create_all made then: the baseline
+        await conn.run_sync(upgrade, BASELINE)
     async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text("DROP TABLE alembic_version"))
         await conn.execute(
             insert(ApiKey).values(
                 id=new_id("key"), tenant="t", key_hash="k" * 64, prefix="p", created_at=utcnow()
