@@ -35,9 +35,10 @@ run: $(STAMP) ## start the gateway on an embedded SQLite database
 
 test: lint typecheck pytest ## ruff, mypy and the whole test suite
 
-lint: $(STAMP) ## ruff check and ruff format --check
+lint: $(STAMP) ## ruff check, ruff format --check and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict on schemas, providers and gateway
 	$(BIN)/mypy
