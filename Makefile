@@ -51,6 +51,7 @@ bench: $(STAMP) ## the benchmarks in bench/
 
 docs: $(STAMP) ## regenerate the generated parts of docs/
 	$(BIN)/python -m gateway.docgen
+	$(BIN)/python -m gateway.settingsdoc
 
 lock: $(STAMP) ## re-pin the lock file after editing pyproject.toml (LOCK_ARGS=--upgrade for newer)
 	$(BIN)/uv pip compile pyproject.toml --group dev --extra otel --universal \
