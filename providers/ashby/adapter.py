@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from providers import (
     BaseAdapter,
@@ -63,6 +63,9 @@ from schemas.resources import (
     Stage,
     SurveySubmission,
 )
+
+if TYPE_CHECKING:
+    from providers.ashby.provisioner import AshbyProvisioner
 
 EVENT_TYPES: dict[str, str] = {
     "applicationSubmit": "ats.application.created",
@@ -357,6 +360,13 @@ class AshbyAdapter(BaseAdapter):
     category = "ats"
     signature_header = "Ashby-Signature"
     event_types = EVENT_TYPES
+
+    @property
+    def provisioner(self) -> AshbyProvisioner:
+        """Ashby's webhook-setting API (imported on first use: it imports this module)."""
+        from providers.ashby.provisioner import provisioner
+
+        return provisioner
 
     def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
         """``sha256=`` and 64 hex digits of HMAC-SHA256 over the raw body, by any live secret."""
