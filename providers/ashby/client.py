@@ -74,7 +74,7 @@ class _ErrorInfo(msgspec.Struct, rename="camel"):
 
 class _Answer(msgspec.Struct, rename="camel"):
     success: bool | None = None
-    results: msgspec.Raw | None = None
+    results: msgspec.Raw = msgspec.Raw(b"null")
     errors: list[Any] | None = None
     error_info: _ErrorInfo | None = None
 
@@ -146,9 +146,12 @@ def _failure(status: int, answer: _Answer | None, body: bytes) -> AshbyAPIError:
     errors = [str(e) for e in (answer.errors or [])] if answer is not None else []
     code = (info.code if info is not None else None) or (errors[0] if errors else None)
     message = (info.message if info is not None else None) or ", ".join(errors)
+    if not message and status != 200 and answer is None:
+        # A proxy's or load balancer's page, not Ashby's JSON (which could echo a token).
+        message = body.decode("utf-8", "replace").strip()
     if not message:
-        text = body.decode("utf-8", "replace").strip()
-        message = text or httpx.codes.get_reason_phrase(status) or "no message"
+        phrase = httpx.codes.get_reason_phrase(status) if status != 200 else ""
+        message = phrase or "an answer unihook cannot read"
     if info is not None and info.request_id:
         message = f"{message} (request {info.request_id})"
     return AshbyAPIError(status, _clip(message), code=code)
@@ -185,7 +188,7 @@ class AshbyClient:
             raise _failure(response.status_code, answer, response.content)
         if answer is None or answer.success is not True:
             raise _failure(200, answer, response.content)
-        if answer.results is None:
+        if bytes(answer.results) == b"null":
             raise AshbyAPIError(200, f"{method} answered success with no results")
         return answer.results
 

@@ -53,6 +53,11 @@ class AshbyProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     then the four documented types it does not list, skipped if Ashby refuses them)."""
 
 
+def new_token() -> str:
+    """A secret token: ``SECRET_BYTES`` from the operating system's CSPRNG, as hex."""
+    return secrets.token_hex(SECRET_BYTES)
+
+
 def _webhooks(vendor: VendorState) -> list[dict[str, Any]]:
     return [dict(w) for w in vendor.state.get("webhooks") or () if isinstance(w, Mapping)]
 
@@ -137,7 +142,7 @@ class AshbyProvisioner(BaseProvisioner):
         if not api_key:
             raise ProvisioningError("invalid", "provision.api_key must not be empty")
         required, optional = _valid_events(request.events)
-        token = secrets.token_hex(SECRET_BYTES)
+        token = new_token()
         client = self._client(ctx, api_key)
         made = await self._create(client, ctx.ingest_url, token, required, optional)
         webhooks, skipped = made
