@@ -31,6 +31,7 @@ SAMPLES = {
     "breezy": "candidateStatusUpdated",
     "hatchbeacon": "interview_scheduled",
     "bindbee": "connector_sync_error",
+    "ashby": "candidateStageChange",
 }
 Verify = Callable[[bytes, dict[str, str]], None]
 
