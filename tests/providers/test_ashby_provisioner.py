@@ -429,3 +429,34 @@ def test_basic_auth_header_shape() -> None:
     client = AshbyClient(httpx.AsyncClient(), "k3y")
     assert client._headers["authorization"] == "Basic " + base64.b64encode(b"k3y:").decode()
     assert "k3y" not in repr(client)
+
+
+async def test_the_simulator_answers_as_ashby_s_docs_say(sim: AshbySim, ingest: Ingest) -> None:
+    """Auth by status, other refusals as 200 with ``success: false``, no token from info."""
+    sim.add_key("theirs", organization="globex")
+    async with httpx.AsyncClient(base_url=sim.base_url) as http:
+        no_key = await http.post("/webhook.info", json={"webhookId": "x"})
+        assert no_key.status_code == 401
+        assert no_key.json()["success"] is False
+        assert (await http.get("/webhook.info", auth=(KEY, ""))).status_code == 405
+        assert (await http.post("/webhook.list", json={}, auth=(KEY, ""))).status_code == 404
+        bad = await http.post("/webhook.create", content=b"{", auth=(KEY, ""))
+        assert bad.status_code == 200
+        assert bad.json()["errorInfo"]["code"] == "invalid_input"
+        made = await http.post(
+            "/webhook.create",
+            json={"webhookType": "offerCreate", "requestUrl": ingest.url, "secretToken": "t"},
+            auth=(KEY, ""),
+        )
+        webhook = made.json()["results"]
+        assert webhook["secretToken"] == "t"
+        mine = await http.post("/webhook.info", json={"webhookId": webhook["id"]}, auth=(KEY, ""))
+        assert "secretToken" not in mine.json()["results"]
+        other = await http.post(
+            "/webhook.info", json={"webhookId": webhook["id"]}, auth=("theirs", "")
+        )
+        assert other.json()["errorInfo"]["code"] == "webhook_not_found"
+        nothing = await http.post(
+            "/webhook.update", json={"webhookId": webhook["id"]}, auth=(KEY, "")
+        )
+        assert nothing.json()["errorInfo"]["code"] == "invalid_input"
