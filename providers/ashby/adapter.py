@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from providers import (
     BaseAdapter,
@@ -63,9 +63,6 @@ from schemas.resources import (
     Stage,
     SurveySubmission,
 )
-
-if TYPE_CHECKING:
-    from providers.ashby.provisioner import AshbyProvisioner
 
 EVENT_TYPES: dict[str, str] = {
     "applicationSubmit": "ats.application.created",
@@ -361,13 +358,6 @@ class AshbyAdapter(BaseAdapter):
     signature_header = "Ashby-Signature"
     event_types = EVENT_TYPES
 
-    @property
-    def provisioner(self) -> AshbyProvisioner:
-        """Ashby's webhook-setting API (imported on first use: it imports this module)."""
-        from providers.ashby.provisioner import provisioner
-
-        return provisioner
-
     def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
         """``sha256=`` and 64 hex digits of HMAC-SHA256 over the raw body, by any live secret."""
         signature = headers.get("ashby-signature", "").strip()
@@ -408,6 +398,3 @@ class AshbyAdapter(BaseAdapter):
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES
-
-
-adapter = AshbyAdapter()

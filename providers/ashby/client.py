@@ -162,6 +162,7 @@ class AshbyClient:
 
     def __init__(self, http: httpx.AsyncClient, api_key: str, *, base_url: str = API_URL) -> None:
         self._http = http
+        self.credentials = {"api_key": api_key}
         self._base = base_url.rstrip("/")
         token = base64.b64encode(f"{api_key}:".encode()).decode("ascii")
         self._headers = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import msgspec
 
@@ -118,8 +118,8 @@ def _summary(webhooks: Sequence[Mapping[str, Any]], **extra: Any) -> Provisioned
 
 
 class AshbyProvisioner(BaseProvisioner):
-    request_type: ClassVar[type[Any]] = AshbyProvision
-    capabilities: ClassVar[frozenset[str]] = frozenset({"health", "update", "pause", "resume"})
+    request_type = AshbyProvision
+    capabilities = frozenset({"health", "update", "pause", "resume"})
 
     @staticmethod
     def _client(ctx: ProvisionContext, api_key: str) -> AshbyClient:
@@ -193,7 +193,12 @@ class AshbyProvisioner(BaseProvisioner):
                 if not remaining
                 else f"creating the webhooks: {exc}; {len(remaining)} could not be deleted",
                 status_code=exc.status_code,
-                leftover={"webhooks": [{"id": i} for i in remaining]} if remaining else None,
+                leftover=VendorState(
+                    state={"webhooks": [{"id": i} for i in remaining]},
+                    credentials=client.credentials,
+                )
+                if remaining
+                else None,
             ) from None
         return webhooks, skipped
 
@@ -252,7 +257,7 @@ class AshbyProvisioner(BaseProvisioner):
                 w["enabled"] = False
                 continue
             w["enabled"] = found.enabled
-            if found.request_url and found.request_url != ctx.ingest_url:
+            if ctx.ingest_url and found.request_url and found.request_url != ctx.ingest_url:
                 elsewhere.append(str(w.get("type") or w["id"]))
         summary = _summary(webhooks, **({"missing": missing} if missing else {}))
         problems = []
@@ -260,11 +265,6 @@ class AshbyProvisioner(BaseProvisioner):
             problems.append(f"Ashby no longer has the webhooks for {', '.join(missing)}")
         if elsewhere:
             problems.append(f"the webhooks for {', '.join(elsewhere)} point elsewhere")
-        disabled = [str(w.get("type")) for w in webhooks if not w.get("enabled")]
-        if disabled and not missing:
-            problems.append(
-                f"disabled in Ashby: {', '.join(disabled)} (resume the connection to enable them)"
-            )
         if not problems:
             return summary
         status = "missing" if missing and len(missing) == len(webhooks) else summary.status
@@ -326,6 +326,3 @@ class AshbyProvisioner(BaseProvisioner):
             kept.extend(w for w in webhooks if str(w["id"]) in remaining)
         result = kept + made
         return {"webhooks": result}, _summary(result)
-
-
-provisioner = AshbyProvisioner()

@@ -59,7 +59,12 @@ async def live(settings: Settings, ashby_sim: AshbySim) -> AsyncIterator[Live]:
     ashby_sim.add_key(KEY)
     server = ThreadedServer(None, name="gateway", lifespan="on")
     public = server.bind()
-    server.app = create_app(replace(settings, public_url=public), run_worker=False)  # type: ignore[assignment]
+    configured = replace(
+        settings,
+        public_url=public,
+        provider_env={"UNIHOOK_PROVIDER_ASHBY_API_URL": ashby_sim.base_url},
+    )
+    server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
     with server:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
             yield Live(public, api, ashby_sim)
@@ -171,3 +176,83 @@ async def test_database_down_is_an_answer_ashby_retries(postgres_only: str, live
 
 def test_non_retryable_statuses_are_ashbys() -> None:
     assert frozenset({401, 403, 404, 405, 410}) == NON_RETRYABLE
+
+
+async def test_provisioning_through_the_api_end_to_end(live: Live) -> None:
+    sim, api = live.sim, live.api
+    created = await api.post(
+        "/v1/connections",
+        json={
+            "provider": "ashby",
+            "tenant": "acme",
+            "provision": {"api_key": KEY, "events": EVENTS},
+        },
+    )
+    assert created.status_code == 201, created.text
+    con = created.json()
+    assert "secret" not in con
+    shown = con["provisioned"]
+    assert (shown["status"], shown["enabled"]) == ("active", True)
+    assert [w["type"] for w in shown["stats"]["webhooks"]] == EVENTS
+    webhooks = sim.webhooks()
+    assert {w.request_url for w in webhooks} == {live.ingest_url}
+    assert all(w.enabled for w in webhooks)
+    # Ashby's first pings came before the connection was committed; the second ones verified.
+    assert [p.status_code for p in sim.pings] == [404, 404, 202, 202]
+
+    health = (await api.get(f"/v1/connections/{con['id']}")).json()["provisioned"]
+    assert (health["status"], health["enabled"], health.get("error")) == ("active", True, None)
+
+    (delivery,) = await sim.deliver("candidateStageChange")
+    assert delivery.status_code == 202
+
+    paused = await api.post(f"/v1/connections/{con['id']}/pause")
+    assert paused.status_code == 200, paused.text
+    assert not any(w.enabled for w in sim.webhooks())
+    assert await sim.deliver("candidateStageChange") == []  # Ashby sends nothing while disabled
+    resumed = await api.post(f"/v1/connections/{con['id']}/resume")
+    assert resumed.status_code == 200, resumed.text
+    assert all(w.enabled for w in sim.webhooks())
+
+    changed = await api.patch(
+        f"/v1/connections/{con['id']}", json={"events": ["candidateStageChange", "offerCreate"]}
+    )
+    assert changed.status_code == 200, changed.text
+    assert sorted(w.webhook_type for w in sim.webhooks()) == ["candidateStageChange", "offerCreate"]
+    (offer,) = await sim.deliver("offerCreate")
+    assert offer.status_code == 202  # the new webhook signs with the connection's token
+
+    deleted = await api.delete(f"/v1/connections/{con['id']}")
+    assert deleted.status_code == 200, deleted.text
+    assert sim.webhooks() == []
+
+
+async def test_provisioning_refusals_leave_nothing_anywhere(live: Live) -> None:
+    sim, api = live.sim, live.api
+    refused = await api.post(
+        "/v1/connections",
+        json={"provider": "ashby", "tenant": "acme", "provision": {"api_key": "wrong-key-value"}},
+    )
+    assert refused.status_code == 502, refused.text
+    assert "wrong-key-value" not in refused.text
+    sim.rate_limit = 2
+    limited = await api.post(
+        "/v1/connections",
+        json={"provider": "ashby", "tenant": "acme", "provision": {"api_key": KEY}},
+    )
+    assert limited.status_code == 429, limited.text
+    # Under Ashby's rate limit the clean-up is refused too: what is left is said, not hidden.
+    assert "2 could not be deleted" in limited.json()["detail"]
+    assert len(sim.webhooks()) == 2
+    sim.rate_limit = None
+    assert (await api.get("/v1/connections")).json()["data"] == []
+    invalid = await api.post(
+        "/v1/connections",
+        json={
+            "provider": "ashby",
+            "tenant": "acme",
+            "provision": {"api_key": KEY, "events": ["ping"]},
+        },
+    )
+    assert invalid.status_code == 400
+    assert "ping" in invalid.json()["detail"]

@@ -19,7 +19,8 @@ unknown method name ``404`` (both with the error body); ``requestUrl`` must be a
 docs); a missing webhook is ``webhook_not_found``; rate limiting (off unless ``rate_limit`` is set)
 is ``429`` with ``Retry-After`` and ``rate_limit_exceeded``; the same type and URL twice is allowed
 (the docs invite several webhooks per event) unless ``reject_duplicates`` is set, which answers
-``duplicate_webhook``; deliveries retry at once, without Ashby's delays.
+``duplicate_webhook``; deliveries retry at once, without Ashby's delays; pings and deliveries go
+to loopback URLs only (any other host counts as one that does not answer: no DNS from tests).
 
 Use it as a context manager (``with AshbySim() as sim:``) or through the ``ashby_sim`` fixture
 (``pytest_plugins = ["tests.support.ashby_sim"]``): one server per session, reset for each test.
@@ -33,6 +34,7 @@ import copy
 import dataclasses
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import threading
@@ -293,6 +295,13 @@ class AshbySim:
             separators=(",", ":"),
         ).encode()
         delivery = Delivery(webhook.id, webhook.request_url, body, _headers(webhook, body))
+        if not _local(webhook.request_url):
+            # Tests must not leave the machine (no DNS either): a name the simulator will not
+            # look up counts as a URL that does not answer, as it would for Ashby.
+            delivery.attempts.append(Attempt(None, "not pinged: the simulator pings loopback only"))
+            with self._lock:
+                self.pings.append(delivery)
+            return False
         try:
             response = httpx.post(
                 webhook.request_url,
@@ -339,6 +348,10 @@ class AshbySim:
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             for target in targets:
                 delivery = Delivery(target.id, target.request_url, body, _headers(target, body))
+                if not _local(target.request_url):
+                    delivery.attempts.append(Attempt(None, "not sent: loopback only"))
+                    results.append(delivery)
+                    continue
                 for _ in range(max_attempts):
                     try:
                         response = await client.post(
@@ -558,6 +571,16 @@ def _valid_url(value: Any) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise _Fail("invalid_input", "requestUrl must be a valid URL")
     return value
+
+
+def _local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _headers(webhook: SimWebhook, body: bytes) -> dict[str, str]:
