@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from litestar import asgi
@@ -45,6 +45,7 @@ from litestar.types import (
     Send,
 )
 
+from gateway.core import tracing
 from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
 from gateway.http.server import request_timeout
@@ -56,11 +57,22 @@ from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
 from providers import ProviderAdapter, UnknownProvider
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
+
 ALLOWED = "POST, OPTIONS"
 STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (*DATABASE_UNAVAILABLE, CommitFailed)
 log = logging.getLogger("unihook.ingest")
 _ENCODE = msgspec.json.Encoder().encode
 _STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
+_REFUSED = {
+    400: "invalid",
+    401: "unauthorized",
+    404: "not_found",
+    405: "invalid",
+    408: "timeout",
+    413: "too_large",
+}
 
 
 async def read_body(scope: Scope, receive: Receive, limit: int, seconds: float) -> bytes:
@@ -125,6 +137,8 @@ async def _accept(
     connection: LiveConnection,
     body: bytes,
     headers: dict[str, str],
+    *,
+    span: Span | None = None,
 ) -> IngestResult:
     received_at = utcnow()
     if connection.verify and not adapter.verify(
@@ -135,6 +149,8 @@ async def _accept(
     receipt, event = prepare(
         adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
     )
+    if span is not None and event is not None:
+        event["trace_parent"] = tracing.traceparent(span)
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result
@@ -208,20 +224,35 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         raise MethodNotAllowedException(headers={"Allow": ALLOWED})
     state = scope["litestar_app"].state
     services: Runtime = state.services
-    try:
-        if len(segments) == 2:
-            found = await _for_provider(services, scope, receive, segments[0], segments[1])
-        else:
-            found = await _for_tenant(services, scope, receive, segments[0])
-        result = await _accept(state.ingest_writer, *found)
-    except STORAGE_UNAVAILABLE as exc:  # nothing was committed: the vendor is to retry
-        log.warning("ingest answered 503: the database failed: %s", exc)
-        raise ServiceUnavailableException(
-            "storage unavailable; nothing was stored, retry later", headers={"Retry-After": "5"}
-        ) from None
+    provider, tenant = segments if len(segments) == 2 else (None, segments[0])
+    with tracing.ingest_span(tenant, provider) as span:
+        try:
+            if provider is not None:
+                found = await _for_provider(services, scope, receive, provider, tenant)
+            else:
+                found = await _for_tenant(services, scope, receive, tenant)
+                tracing.ingest_provider(span, found[0].name)
+            result = await _accept(state.ingest_writer, *found, span=span)
+        except HTTPException as exc:
+            tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)
+            raise
+        except STORAGE_UNAVAILABLE as exc:  # nothing was committed: the vendor is to retry
+            tracing.ingest_outcome(span, "unavailable", 503)
+            log.warning("ingest answered 503: the database failed: %s", exc)
+            raise ServiceUnavailableException(
+                "storage unavailable; nothing was stored, retry later",
+                headers={"Retry-After": "5"},
+            ) from None
+        except Exception:
+            tracing.ingest_outcome(span, "error", 500)
+            raise
+        status = _STATUS[result.status]
+        tracing.ingest_outcome(
+            span, result.status, status, event_id=result.event_id, receipt_id=result.receipt_id
+        )
     body = _ENCODE(_result_body(result))
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    await _answer(send, _STATUS[result.status], headers, body)
+    await _answer(send, status, headers, body)
 
 
 def _operation(summary: str, description: str, parameters: list[str]) -> Operation:
