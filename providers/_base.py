@@ -10,9 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import contextvars
+import copy
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -261,6 +264,63 @@ def first_timestamp(*values: object) -> str | None:
     return None
 
 
+# ---- fields left out ------------------------------------------------------------------------
+
+MAX_DROPPED_FIELDS = 16
+_DROPPED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "unihook_dropped_fields", default=None
+)
+_PATH = re.compile(r" - at `\$((?:\.[^.\[`]+|\[\d+\])+)`$")
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+@contextlib.contextmanager
+def dropped_fields() -> Iterator[list[str]]:
+    """Collect the ``provider:field`` names ``BaseAdapter.decode`` leaves out inside the block
+    (the gateway counts them in a metric)."""
+    found: list[str] = []
+    token = _DROPPED.set(found)
+    try:
+        yield found
+    finally:
+        _DROPPED.reset(token)
+
+
+def _note_dropped(name: str) -> None:
+    found = _DROPPED.get()
+    if found is not None:
+        found.append(name)
+
+
+def _error_path(error: Exception) -> list[str | int] | None:
+    match = _PATH.search(str(error))
+    if match is None:
+        return None
+    return [int(i) if i else key for key, i in _STEP.findall(match.group(1))]
+
+
+def _field_name(path: list[str | int]) -> str:
+    return ".".join(str(step) for step in path if isinstance(step, str))
+
+
+def _drop(document: Any, path: list[str | int]) -> bool:
+    """Remove the field the path ends in (for a list element: the list's whole field)."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    if not path:
+        return False
+    parent = document
+    for step in path[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(parent, dict) or path[-1] not in parent:
+        return False
+    del parent[path[-1]]
+    return True
+
+
 # ---- the convenience base class -------------------------------------------------------------
 
 
@@ -316,20 +376,51 @@ class BaseAdapter:
     # -- helpers for subclasses --
 
     def decode(self, raw_body: bytes, type_: type[Any]) -> Any:
-        """Decode with msgspec into a vendor Struct; any failure becomes ``NormalizationError``."""
-        try:
-            return msgspec.json.decode(raw_body, type=type_)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise NormalizationError(self.name, f"invalid payload: {exc}") from None
-        except (RecursionError, UnicodeDecodeError, ValueError) as exc:
-            raise NormalizationError(self.name, f"invalid payload: {exc}") from None
+        """Decode with msgspec into a vendor Struct; any failure becomes ``NormalizationError``.
+
+        A field of the wrong type is left out (reported through ``dropped_fields``) and the rest
+        decoded, so one mistyped optional field does not quarantine the event; a required field
+        of the wrong type still fails."""
+        body, document = raw_body, None
+        for _ in range(MAX_DROPPED_FIELDS + 1):
+            try:
+                return msgspec.json.decode(body, type=type_)
+            except msgspec.ValidationError as exc:
+                if document is None:
+                    document = self._untyped(raw_body, exc)
+                self._leave_out(document, exc, "payload")
+                body = msgspec.json.encode(document)
+            except (msgspec.DecodeError, RecursionError, UnicodeDecodeError, ValueError) as exc:
+                raise NormalizationError(self.name, f"invalid payload: {exc}") from None
+        raise NormalizationError(self.name, "invalid payload: too many mistyped fields")
 
     def convert(self, obj: Any, type_: type[Any], where: str) -> Any:
-        """``msgspec.convert`` a decoded sub-document, errors naming ``where``."""
+        """``msgspec.convert`` a decoded sub-document, errors naming ``where``; mistyped fields
+        are left out as in ``decode``."""
+        copied = False
+        for _ in range(MAX_DROPPED_FIELDS + 1):
+            try:
+                return msgspec.convert(obj, type=type_)
+            except msgspec.ValidationError as exc:
+                if not copied:
+                    obj, copied = copy.deepcopy(obj), True
+                self._leave_out(obj, exc, where)
+            except (RecursionError, ValueError) as exc:
+                raise NormalizationError(self.name, f"invalid {where}: {exc}") from None
+        raise NormalizationError(self.name, f"invalid {where}: too many mistyped fields")
+
+    def _untyped(self, raw_body: bytes, error: Exception) -> Any:
         try:
-            return msgspec.convert(obj, type=type_)
-        except (msgspec.ValidationError, RecursionError, ValueError) as exc:
-            raise NormalizationError(self.name, f"invalid {where}: {exc}") from None
+            return msgspec.json.decode(raw_body)
+        except (msgspec.DecodeError, RecursionError, ValueError):
+            raise NormalizationError(self.name, f"invalid payload: {error}") from None
+
+    def _leave_out(self, document: Any, error: Exception, where: str) -> None:
+        """Drop the field ``error`` names from ``document``, or raise when it names none."""
+        path = _error_path(error)
+        if path is None or not _drop(document, path):
+            raise NormalizationError(self.name, f"invalid {where}: {error}") from None
+        _note_dropped(f"{self.name}:{_field_name(path)}")
 
     def unmapped(
         self, raw_body: bytes, vendor_type: str, event_id: str, timestamp: str

@@ -1,7 +1,7 @@
 """The per-owner lock row that makes the subscription quota hold under concurrent creates.
 
 Revision ID: 0004_hardening
-Revises: 0002_vendor_state
+Revises: 0006_trace
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_hardening"
-down_revision: str | Sequence[str] | None = "0002_vendor_state"
+down_revision: str | Sequence[str] | None = "0006_trace"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
