@@ -243,6 +243,10 @@ class BaseAdapter:
     event_types: ClassVar[Mapping[str, str]]
     encodings: ClassVar[Sequence[Encoding]] = ("hex",)
     sign_encoding: ClassVar[Encoding] = "hex"
+    accepted_status: ClassVar[int] = 202
+    """What ingest answers an accepted or quarantined body: 200 where a vendor counts only 200."""
+    kept_headers: ClassVar[Sequence[str]] = ()
+    """Vendor headers (lower-case) kept with each receipt beyond content type, agent and x-*."""
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         return self.signature_header.lower() in headers

@@ -135,11 +135,13 @@ class IngestWriter:
 
 
 def kept_headers(headers: dict[str, str], adapter: ProviderAdapter | None) -> dict[str, str]:
-    """The request headers worth keeping with a receipt: content type, agent, vendor headers."""
+    """The request headers worth keeping with a receipt: content type, agent, vendor headers
+    (``x-*`` and any the adapter names in its optional ``kept_headers``)."""
+    extra = getattr(adapter, "kept_headers", ())
     return {
         name: value
         for name, value in headers.items()
-        if name in KEPT_HEADERS or name.startswith("x-")
+        if name in KEPT_HEADERS or name.startswith("x-") or name in extra
     }
 
 
