@@ -26,12 +26,17 @@ import httpx
 
 from gateway.cli.output import paint
 from gateway.core.settings import Settings
+from gateway.docgen import builtin_adapters
+from providers import ProviderAdapter
 
-SAMPLES = {
-    "breezy": "candidateStatusUpdated",
-    "hatchbeacon": "interview_scheduled",
-    "bindbee": "connector_sync_error",
-}
+# What the demo shows, in order of preference: each vendor sends the first of these it maps that
+# no vendor before it has shown, so the run shows several families of events.
+SHOWCASE = (
+    "ats.application.stage_changed",
+    "ats.interview.scheduled",
+    "connection.sync.failed",
+    "ats.candidate.hired",
+)
 Verify = Callable[[bytes, dict[str, str]], None]
 
 
@@ -146,10 +151,12 @@ async def demo(*, keep: bool = False) -> int:
             verifier_name, check = _verifier(secret)
             print(f"  subscribed  to every event type; secret {secret[:12]}...")
             print()
-            registry = default_registry()
             failures = 0
-            for provider, vendor_type in SAMPLES.items():
-                adapter = registry.get(provider)
+            shown: set[str] = set()
+            for item in builtin_adapters(default_registry()):
+                adapter = item.adapter
+                provider = adapter.name
+                vendor_type = _showcase(adapter, shown)
                 vendor_secret = f"demo-{provider}-secret"
                 connected = await api.post(
                     "/v1/connections",
@@ -157,9 +164,8 @@ async def demo(*, keep: bool = False) -> int:
                     headers=auth,
                 )
                 connected.raise_for_status()
-                samples = adapter.sample_events()
-                kind = vendor_type if vendor_type in samples else next(iter(samples))
-                body = samples[kind]
+                kind = vendor_type
+                body = adapter.sample_events()[kind]
                 sent_at = time.monotonic()
                 answer = await api.post(
                     f"/ingest/{provider}/demo",
@@ -180,6 +186,21 @@ async def demo(*, keep: bool = False) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _showcase(adapter: ProviderAdapter, shown: set[str]) -> str:
+    """The vendor type the demo sends for ``adapter`` (see ``SHOWCASE``); ``shown`` grows."""
+    samples = adapter.sample_events()
+    mapped: dict[str, str] = {}
+    for vendor_type, canonical_type in adapter.event_types.items():
+        if vendor_type in samples:
+            mapped.setdefault(canonical_type, vendor_type)
+    wanted = [c for c in SHOWCASE if c in mapped]
+    canonical = next((c for c in wanted if c not in shown), wanted[0] if wanted else None)
+    if canonical is None:
+        return next(iter(samples))
+    shown.add(canonical)
+    return mapped[canonical]
+
+
 async def _show(
     provider: str,
     vendor_type: str,
@@ -191,7 +212,7 @@ async def _show(
 ) -> int:
     """Print what the subscriber got for one vendor request; 1 if something went wrong."""
     title = f"{provider} {vendor_type}"
-    if answer.status_code != 202:
+    if not answer.is_success or answer.json().get("status") != "accepted":
         print(paint(f"✗ {title}: the gateway answered {answer.status_code} {answer.text}", "red"))
         return 1
     try:

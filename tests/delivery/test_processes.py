@@ -17,8 +17,10 @@ from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 
 from gateway.core.settings import Settings
+from gateway.docgen import builtin_adapters
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
+from providers import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import ingest, subscribe
 from tests.delivery.receiver import Receiver, Reply, closed_port
@@ -186,7 +188,10 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
     result = setup.cli("demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert out.count("signature verified by the standardwebhooks library") == 3
+    builtins = builtin_adapters(default_registry())
+    assert out.count("signature verified by the standardwebhooks library") == len(builtins)
+    for item in builtins:
+        assert f"● {item.name} " in out
     for canonical in (
         "ats.application.stage_changed",
         "ats.interview.scheduled",
