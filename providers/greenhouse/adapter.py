@@ -169,9 +169,9 @@ class GreenhouseAdapter(BaseAdapter):
         rule = RULES.get(head.action)
         if rule is None:
             return self.unmapped(raw_body, head.action, event_id, format_timestamp(received_at))
-        if not isinstance(head.payload, dict):
+        if not bytes(head.payload).lstrip().startswith(b"{"):
             raise NormalizationError(self.name, "invalid payload: `payload` is not an object")
-        payload = self.convert(head.payload, rule.shape, "payload")
+        payload = self.decode(head.payload, rule.shape)
         data = rule.build(payload)
         timestamp = parse_timestamp(rule.time(payload)) or format_timestamp(received_at)
         return self.parts(

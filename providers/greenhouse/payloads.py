@@ -7,8 +7,6 @@ accepted too.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 Id = int | str
@@ -19,10 +17,10 @@ class _In(msgspec.Struct):
 
 
 class GhHead(_In, kw_only=True):
-    """The envelope: read first, to pick the payload's shape by ``action``."""
+    """The envelope: ``payload`` is left as bytes until ``action`` has picked its shape."""
 
     action: str
-    payload: Any = None
+    payload: msgspec.Raw = msgspec.field(default_factory=msgspec.Raw)
 
 
 class GhValue(_In):
