@@ -17,7 +17,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,18 +26,20 @@ import httpx
 
 from gateway.cli.output import paint
 from gateway.core.settings import Settings
-from gateway.docgen import builtin_adapters
-from providers import ProviderAdapter
 
-# What the demo shows, in order of preference: each vendor sends the first of these it maps that
-# no vendor before it has shown, so the run shows several families of events.
-SHOWCASE = (
-    "ats.application.stage_changed",
-    "ats.interview.scheduled",
-    "connection.sync.failed",
-    "ats.candidate.hired",
-)
+PREFERRED = ("ats.application.stage_changed", "ats.interview.scheduled", "connection.sync.failed")
+"""What the demo sends of each vendor: the first of these it maps, else its first real type."""
 Verify = Callable[[bytes, dict[str, str]], None]
+
+
+def demo_type(event_types: Mapping[str, str]) -> str:
+    """The vendor type the demo sends for an adapter (its mapping: vendor type -> canonical)."""
+    for canonical in PREFERRED:
+        for vendor_type, mapped in event_types.items():
+            if mapped == canonical:
+                return vendor_type
+    real = [v for v, c in event_types.items() if c not in ("connection.test", "unmapped")]
+    return real[0] if real else next(iter(event_types), "")
 
 
 class _Subscriber:
@@ -151,12 +153,11 @@ async def demo(*, keep: bool = False) -> int:
             verifier_name, check = _verifier(secret)
             print(f"  subscribed  to every event type; secret {secret[:12]}...")
             print()
+            registry = default_registry()
             failures = 0
-            shown: set[str] = set()
-            for item in builtin_adapters(default_registry()):
-                adapter = item.adapter
-                provider = adapter.name
-                vendor_type = _showcase(adapter, shown)
+            for item in registry:
+                provider, adapter = item.name, item.adapter
+                vendor_type = demo_type(adapter.event_types)
                 vendor_secret = f"demo-{provider}-secret"
                 connected = await api.post(
                     "/v1/connections",
@@ -164,8 +165,9 @@ async def demo(*, keep: bool = False) -> int:
                     headers=auth,
                 )
                 connected.raise_for_status()
-                kind = vendor_type
-                body = adapter.sample_events()[kind]
+                samples = adapter.sample_events()
+                kind = vendor_type if vendor_type in samples else next(iter(samples))
+                body = samples[kind]
                 sent_at = time.monotonic()
                 answer = await api.post(
                     f"/ingest/{provider}/demo",
@@ -184,21 +186,6 @@ async def demo(*, keep: bool = False) -> int:
         sock.close()
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _showcase(adapter: ProviderAdapter, shown: set[str]) -> str:
-    """The vendor type the demo sends for ``adapter`` (see ``SHOWCASE``); ``shown`` grows."""
-    samples = adapter.sample_events()
-    mapped: dict[str, str] = {}
-    for vendor_type, canonical_type in adapter.event_types.items():
-        if vendor_type in samples:
-            mapped.setdefault(canonical_type, vendor_type)
-    wanted = [c for c in SHOWCASE if c in mapped]
-    canonical = next((c for c in wanted if c not in shown), wanted[0] if wanted else None)
-    if canonical is None:
-        return next(iter(samples))
-    shown.add(canonical)
-    return mapped[canonical]
 
 
 async def _show(
