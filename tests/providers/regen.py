@@ -47,8 +47,8 @@ HEADERS = {
     "breezy": "X-Hook-Signature",
     "hatchbeacon": "X-Webhook-Signature",
     "bindbee": "X-Bindbee-Webhook-Signature",
-    "ashby": "Ashby-Signature",
     "greenhouse": "Signature",
+    "ashby": "Ashby-Signature",
 }
 
 
@@ -533,6 +533,11 @@ def ashby_cases(samples: dict[str, Any]) -> list[Case]:
             body,
             ashby_headers(secret, body),
             "An action the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 def greenhouse_headers(secret: str, name: str, body: bytes) -> dict[str, str]:
     """Greenhouse's headers: ``Signature: sha256 <hex>`` over the body, a delivery id."""
     return {
@@ -629,8 +634,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
     "bindbee": bindbee_cases,
-    "ashby": ashby_cases,
     "greenhouse": greenhouse_cases,
+    "ashby": ashby_cases,
 }
 
 
