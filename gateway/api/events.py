@@ -36,6 +36,7 @@ class EventController(Controller):
         type: FromQuery[str | None] = None,
         provider: FromQuery[str | None] = None,
         tenant: FromQuery[str | None] = None,
+        subject: FromQuery[str | None] = None,
         since: FromQuery[str | None] = None,
         until: FromQuery[str | None] = None,
         limit: FromQuery[int | None] = None,
@@ -56,6 +57,8 @@ class EventController(Controller):
                 query = query.where(Event.type == type)
         if provider is not None:
             query = query.where(Event.provider == provider)
+        if subject is not None:
+            query = query.where(Event.subject == subject)
         if (start := parse_time_param("since", since)) is not None:
             query = query.where(Event.received_at >= start)
         if (end := parse_time_param("until", until)) is not None:

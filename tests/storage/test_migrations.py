@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from gateway.ids import new_id
-from gateway.migrations import alembic_config, current_revision, downgrade
+from gateway.migrations import BASELINE, alembic_config, current_revision, downgrade, upgrade
 from gateway.services import utcnow
 from gateway.storage import create_schema, make_engine
 from gateway.storage.models import ApiKey, Base
@@ -96,8 +96,11 @@ async def test_downgrade_to_base_then_upgrade(engine: AsyncEngine) -> None:
 async def test_database_made_by_create_all_is_stamped(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # What ``create_all`` made before migrations existed: the baseline's tables, no version table.
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade, BASELINE)
     async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text("DROP TABLE alembic_version"))
         await conn.execute(
             insert(ApiKey).values(
                 id=new_id("key"), tenant="t", key_hash="k" * 64, prefix="p", created_at=utcnow()
