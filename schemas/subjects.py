@@ -2,8 +2,8 @@
 
 The rule is read off each type's ``data`` Struct, so a new type gets one with no code here: the
 first required field that is a resource with an ``id`` (``application`` in ``ApplicationData``,
-``user`` in ``UserData``) names the subject, or when that resource has no id, the first resource
-inside it (``candidate/…`` for an application a vendor gives no id of its own). A family without
+``user`` in ``UserData``) names the subject, or when that resource has no id, the resource that owns
+it (``candidate/…`` for an application a vendor gives no id of its own). A family without
 one uses the single id of an ``<resource>_ids`` list (``employee_ids`` holding one id), then its
 first optional resource when present (the ``connector`` of ``connection.sync.*``). ``OVERRIDES``
 pins the families where that would pick the wrong thing. No resource with an id, no subject.
@@ -21,6 +21,8 @@ import msgspec
 
 # Families whose subject the generic rule would get wrong: the records of ``hris.data.changed``
 # belong to any data model, so a single record id would not say what resource it is.
+# Resources that own others: an application a vendor gives no id of its own is its candidate's.
+OWNERS = ("candidate",)
 MAX_ID_LENGTH = 200  # a subject fits its 300-character column
 
 OVERRIDES: dict[str, tuple[str, ...]] = {"hris.data": ("connector",)}
@@ -102,7 +104,7 @@ def rule_for(family: str, data_type: type) -> SubjectRule:
             id_lists.append(field.name)
     if required:
         primary = required[0]
-        nested = _resource_fields(_field_type(data_type, primary))
+        nested = [n for n in _resource_fields(_field_type(data_type, primary)) if n in OWNERS]
         return SubjectRule(resources=(primary, *(f"{primary}.{n}" for n in nested[:1])))
     return SubjectRule(id_lists=tuple(id_lists), optional=tuple(optional[:1]))
 
