@@ -82,8 +82,8 @@ class Settings:
     max_subscriptions: int = 10
     breezy_api_url: str = "https://api.breezy.hr"
     store_vendor_tokens: bool = True
-    worker_concurrency: int = 64
-    per_destination_connections: int = 8
+    worker_concurrency: int = 0  # 0: derived from the open-file limit
+    per_destination_connections: int = 256  # the ceiling adaptive concurrency grows to
     lease_seconds: int = 60
     poll_interval: float = 0.5
     retention_days: int = 0

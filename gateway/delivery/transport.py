@@ -211,6 +211,7 @@ class PinnedTransport:
         resolve: ``(host, port) -> address to connect to``; may raise to refuse the destination.
         max_idle_per_origin: idle connections kept per origin (more in flight are allowed; the
             dispatcher bounds concurrency per destination).
+        max_idle_total: idle connections kept in all (each holds a file descriptor).
         max_body: response body bytes kept at most.
         ssl_context: for https destinations (default: httpx's, with certifi's CA bundle).
     """
@@ -220,11 +221,14 @@ class PinnedTransport:
         *,
         resolve: Resolve | None = None,
         max_idle_per_origin: int = 8,
+        max_idle_total: int = 1024,
         max_body: int = 64 * 1024,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._resolve = resolve or _plain_resolve
         self.max_idle_per_origin = max_idle_per_origin
+        self.max_idle_total = max_idle_total
+        self._idle_count = 0
         self._max_body = max_body
         self._ssl = ssl_context
         self._idle: dict[Origin, list[_Connection]] = {}
@@ -268,7 +272,7 @@ class PinnedTransport:
     @property
     def open_connections(self) -> int:
         """Connections open now, idle or busy."""
-        return len(self._busy) + sum(len(conns) for conns in self._idle.values())
+        return len(self._busy) + self._idle_count
 
     async def aclose(self) -> None:
         for conns in self._idle.values():
@@ -278,12 +282,14 @@ class PinnedTransport:
             conn.close()
         self._idle.clear()
         self._busy.clear()
+        self._idle_count = 0
 
     def _checkout(self, origin: Origin) -> _Connection | None:
         conns = self._idle.get(origin)
         now = time.monotonic()
         while conns:
             conn = conns.pop()
+            self._idle_count -= 1
             if conn.usable(now):
                 return conn
             conn.close()
@@ -291,11 +297,12 @@ class PinnedTransport:
 
     def _checkin(self, origin: Origin, conn: _Connection) -> None:
         conns = self._idle.setdefault(origin, [])
-        if len(conns) >= self.max_idle_per_origin:
+        if len(conns) >= self.max_idle_per_origin or self._idle_count >= self.max_idle_total:
             conn.close()
             return
         conn.idle_since = time.monotonic()
         conns.append(conn)
+        self._idle_count += 1
 
     async def _connect(self, origin: Origin) -> _Connection:
         scheme, host, port = origin
