@@ -22,6 +22,7 @@ test: lint typecheck pytest
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +35,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m gateway.docgen
+	$(BIN)/python -m gateway.settingsdoc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

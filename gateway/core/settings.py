@@ -6,7 +6,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from providers import ProviderSettings
+
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+PROVIDER_PREFIX = "UNIHOOK_PROVIDER_"
+
+
+def _is_provider_setting(name: str) -> bool:
+    return name.startswith(PROVIDER_PREFIX) or (
+        name.startswith("UNIHOOK_") and name.endswith("_API_URL")
+    )
 
 
 class SettingsError(ValueError):
@@ -66,6 +75,119 @@ def _schedule(env: Mapping[str, str]) -> tuple[float, ...]:
     return steps
 
 
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One environment variable as the operations guide documents it."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "UNIHOOK_DATABASE_URL",
+        "`sqlite+aiosqlite:///unihook.db`",
+        "the database: `sqlite+aiosqlite:///path` or `postgresql+asyncpg://user:pass@host/db`",
+    ),
+    Variable(
+        "UNIHOOK_ADMIN_TOKEN",
+        "generated into `<db>.admin-token` (0600) by `serve`",
+        "the admin API key",
+    ),
+    Variable(
+        "UNIHOOK_SECRET_KEY",
+        "generated into `<db>.key` (0600)",
+        "Fernet key(s) encrypting stored secrets; comma-separated for rotation (the first "
+        "encrypts, all decrypt)",
+    ),
+    Variable(
+        "UNIHOOK_PUBLIC_URL",
+        "`http://127.0.0.1:8000` (`serve`: its own address)",
+        "the gateway's public base URL: shown ingest URLs and the URL given to vendors when "
+        "provisioning",
+    ),
+    Variable("UNIHOOK_HOST", "`127.0.0.1`", "default for `serve --host`"),
+    Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
+    Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
+    Variable(
+        "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
+        "off",
+        "`1` allows `http://` subscription URLs and private, loopback and link-local "
+        "destinations (development only)",
+    ),
+    Variable("UNIHOOK_DELIVERY_TIMEOUT", "`15`", "seconds to wait for a subscriber's response"),
+    Variable(
+        "UNIHOOK_RETRY_SCHEDULE",
+        "`5,300,1800,7200,18000,36000,36000`",
+        "seconds between attempts (±20% jitter); after the last, the delivery is `failed`",
+    ),
+    Variable(
+        "UNIHOOK_DISABLE_AFTER",
+        "`432000`",
+        "a subscription failing with no success for this many seconds is disabled",
+    ),
+    Variable("UNIHOOK_MAX_SUBSCRIPTIONS", "`10`", "subscriptions per API key"),
+    Variable(
+        "UNIHOOK_PROVIDER_<NAME>_<KEY>",
+        "unset",
+        "a provider's own setting, e.g. `UNIHOOK_PROVIDER_BREEZY_API_URL` (the vendor API a "
+        "provisioner calls); `UNIHOOK_<NAME>_API_URL` is read as `..._API_URL` too",
+    ),
+    Variable(
+        "UNIHOOK_FORGET_VENDOR_TOKENS",
+        "off",
+        "`1`: do not store the vendor API credentials used to provision (then deleting the "
+        "connection cannot delete the endpoint at the vendor)",
+    ),
+    Variable(
+        "UNIHOOK_WORKER_CONCURRENCY",
+        "derived",
+        "deliveries in flight per worker at most; unset or `0`: half the open-file limit (less "
+        "64), at most 4096",
+    ),
+    Variable(
+        "UNIHOOK_PER_DESTINATION_CONNECTIONS",
+        "`256`",
+        "ceiling of the deliveries in flight per worker to one scheme/host/port (the number in "
+        "flight adapts below it to how the destination answers)",
+    ),
+    Variable(
+        "UNIHOOK_LEASE_SECONDS",
+        "`60`",
+        "how long a claim lasts without renewal (how soon a dead worker's deliveries are retried)",
+    ),
+    Variable(
+        "UNIHOOK_POLL_INTERVAL",
+        "`0.5`",
+        "seconds between a worker's looks for due deliveries when idle",
+    ),
+    Variable(
+        "UNIHOOK_RETENTION_DAYS", "`0` (keep everything)", "the default age for `unihook purge`"
+    ),
+    Variable(
+        "UNIHOOK_INGEST_WRITER",
+        "`process`",
+        "SQLite only: `process` commits ingest batches in a child process of `serve` (see "
+        "below); `thread` in a thread of the server process (slower under load, no child "
+        "process)",
+    ),
+    Variable(
+        "UNIHOOK_TEST_POSTGRES_URL",
+        "unset",
+        "tests only: a PostgreSQL server for the PostgreSQL half of the test suite",
+    ),
+)
+"""Every ``UNIHOOK_*`` variable, for ``docs/operations.md`` (``make docs`` writes its table)."""
+
+
+def settings_table() -> str:
+    """The Markdown table of ``VARIABLES``."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{v.name}` | {v.default} | {v.meaning} |" for v in VARIABLES]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///unihook.db"
@@ -80,7 +202,8 @@ class Settings:
     )
     disable_after: int = 432000
     max_subscriptions: int = 10
-    breezy_api_url: str = "https://api.breezy.hr"
+    provider_env: Mapping[str, str] = field(default_factory=dict)
+    """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
     store_vendor_tokens: bool = True
     worker_concurrency: int = 0  # 0: derived from the open-file limit
     per_destination_connections: int = 256  # the ceiling adaptive concurrency grows to
@@ -103,7 +226,7 @@ class Settings:
             retry_schedule=_schedule(env),
             disable_after=_int(env, "UNIHOOK_DISABLE_AFTER", cls.disable_after),
             max_subscriptions=_int(env, "UNIHOOK_MAX_SUBSCRIPTIONS", cls.max_subscriptions),
-            breezy_api_url=(env.get("UNIHOOK_BREEZY_API_URL") or cls.breezy_api_url).rstrip("/"),
+            provider_env={k: v for k, v in env.items() if _is_provider_setting(k)},
             store_vendor_tokens=not _flag(env, "UNIHOOK_FORGET_VENDOR_TOKENS"),
             worker_concurrency=_int(env, "UNIHOOK_WORKER_CONCURRENCY", cls.worker_concurrency),
             per_destination_connections=_int(
@@ -114,6 +237,16 @@ class Settings:
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
         )
+
+    def provider_settings(self, provider: str) -> ProviderSettings:
+        """One provider's settings: ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` as ``{"<key>": value}``;
+        ``UNIHOOK_<NAME>_API_URL`` is read as ``api_url`` when the newer name is not set."""
+        prefix = f"{PROVIDER_PREFIX}{provider.upper()}_"
+        values = {k[len(prefix) :]: v for k, v in self.provider_env.items() if k.startswith(prefix)}
+        legacy = self.provider_env.get(f"UNIHOOK_{provider.upper()}_API_URL")
+        if legacy and "API_URL" not in values:
+            values["API_URL"] = legacy
+        return ProviderSettings(values)
 
     @property
     def is_sqlite(self) -> bool:

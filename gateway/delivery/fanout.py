@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, insert, or_, select, true
+from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.ids import new_id
-from gateway.storage.bulk import bulk_insert
+from gateway.storage.bulk import bulk_insert, insert_rows
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
 
@@ -131,7 +131,7 @@ async def replay(
             delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))
             for e in events[start : start + REPLAY_CHUNK]
         ]
-        await session.execute(insert(Delivery), rows)
+        await insert_rows(session, Delivery.__table__, rows)
     return len(events)
 
 
@@ -147,5 +147,5 @@ async def redeliver(
         )
     ]
     if rows:
-        await session.execute(insert(Delivery), rows)
+        await insert_rows(session, Delivery.__table__, rows)
     return len(rows)

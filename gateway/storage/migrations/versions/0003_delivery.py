@@ -1,7 +1,7 @@
 """Delivery control: event subjects, per-subscription rate limits and ordering, dispatcher gauges.
 
 Revision ID: 0003_delivery
-Revises: 0001
+Revises: 0002_vendor_state
 Create Date: 2026-12-01
 
 Existing events keep no subject (they were normalised before subjects existed); existing
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_delivery"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002_vendor_state"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
