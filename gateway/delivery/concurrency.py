@@ -5,7 +5,7 @@ A destination starts at ``INITIAL`` requests in flight and doubles each round tr
 answers succeed and their latency stays within ``LATENCY_SLACK`` of the fastest seen (slow start),
 then grows by one a round trip; a timeout, ``429``, ``503`` or connection error halves it (at most
 once a round trip, so one burst of failures is one cut). ``UNIHOOK_PER_DESTINATION_CONNECTIONS``
-is the ceiling. Growth only happens while the limit is what holds sends back.
+is the ceiling. Growth only happens while at least half the limit is in use.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ class AdaptiveLimit:
 
     def release(self, signal: Signal, latency: float) -> None:
         """One request is over: adapt the limit to what it said, and let the next one go."""
-        saturated = self.in_flight >= int(self.limit) or bool(self._waiters)
+        # the limit is what holds sends back when at least half of it is in use (as TCP's
+        # "cwnd-limited" test): an idle allowance is not grown
+        saturated = 2 * self.in_flight >= self.limit or bool(self._waiters)
         self.in_flight -= 1
         now = time.monotonic()
         if signal is Signal.OVERLOAD:
