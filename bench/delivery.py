@@ -14,6 +14,9 @@ measured alongside them move much less.
   (idle) and at a steady rate (load); ingest request sent -> subscriber got it, p50/p99.
 
     python -m bench.delivery [--events 3000] [--idle 100] [--rate 150] [--seconds 5]
+                             [--only scenarios|pipeline] [--scale 1.0] [--backlog 1000000]
+
+The scenarios at realistic subscriber latencies (``bench.scenarios``) run first.
 """
 
 from __future__ import annotations
@@ -385,10 +388,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration under load")
     parser.add_argument("--fanout", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--subscriber", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        choices=("scenarios", "pipeline"),
+        help="scenarios: realistic subscriber latencies against targets (bench.scenarios); "
+        "pipeline: the transport baselines, throughput by fan-out and latency",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="scenarios: backlog factor")
+    parser.add_argument("--backlog", type=int, default=1_000_000, help="scenarios: RSS backlog")
     args = parser.parse_args(argv)
     if args.subscriber:
         serve_subscriber(args.subscriber)
         return 0
+    status = 0
+    if args.only in (None, "scenarios"):
+        from bench import scenarios
+
+        print(
+            "scenario                                        before (64, 8 per destination)"
+            "      now (defaults)"
+        )
+        status = scenarios.main(["--scale", str(args.scale), "--backlog", str(args.backlog)])
+        if args.only == "scenarios":
+            return status
+        print()
 
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -424,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             del events
-    return 0
+    return status
 
 
 if __name__ == "__main__":

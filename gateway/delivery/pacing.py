@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+log = logging.getLogger("unihook.delivery")
+
 MARGIN = 0.05
+RETRY_SECONDS = 0.5
 LATE = 0.02
 GRANT_SECONDS = 0.25  # slots taken per database round trip: this much of the limit's time
 
@@ -89,7 +93,12 @@ class Pacer:
                     del self._lanes[subscription_id]
                 return
             count = min(len(lane.waiters), max(1, math.ceil(rate_limit * GRANT_SECONDS)))
-            end = await self._take(subscription_id, count, step, time.time())
+            try:
+                end = await self._take(subscription_id, count, step, time.time())
+            except Exception:  # the database is away: the deliveries wait, none is sent early
+                log.exception("taking send slots for %s failed", subscription_id)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
             if end is None:  # the subscription is gone: let them find out when they send
                 for waiter in lane.waiters:
                     if not waiter.done():

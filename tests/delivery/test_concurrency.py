@@ -144,3 +144,19 @@ async def test_a_cancelled_wait_leaves_the_lane() -> None:
         await second
     assert pacer.waiting("sub_1") == 0
     await pacer.close()
+
+
+async def test_a_failing_database_holds_sends_back_then_lets_them_go() -> None:
+    row = SharedRow()
+    failures = [RuntimeError("database is locked")] * 2
+
+    async def take(sub: str, count: int, step: float, now: float) -> float:
+        if failures:
+            raise failures.pop()
+        return await row.take(sub, count, step, now)
+
+    pacer = Pacer(take)
+    began = time.monotonic()
+    await asyncio.wait_for(pacer.wait("sub_1", 5), 5)
+    assert time.monotonic() - began >= 0.9  # two failed grants, half a second apart
+    await pacer.close()
