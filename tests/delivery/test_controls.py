@@ -114,7 +114,7 @@ async def test_ordering_per_subject_survives_a_killed_worker(workers: Workers) -
         return Reply(status=200, delay=0.002)
 
     with Receiver(decide=decide) as receiver:
-        await subscribe(workers, receiver.url, ordering="resource")
+        sub = await subscribe(workers, receiver.url, ordering="resource")
         posting = asyncio.ensure_future(post_events(workers, bodies(ORDERED_EVENTS, SUBJECTS)))
         victim, _ = workers.workers[0]
         owner = workers.worker_owner(0)
@@ -128,6 +128,9 @@ async def test_ordering_per_subject_survives_a_killed_worker(workers: Workers) -
             victim.send_signal(signal.SIGKILL)
             victim.wait(10)
             await posting
+            async with httpx.AsyncClient(headers=ADMIN, timeout=30) as client:
+                shown = await client.get(f"{workers.serve_urls[0]}/v1/subscriptions/{sub['id']}")
+            held_while_running = shown.json()["delivery"]["ordering_held"]
         finally:
             if not posting.done():
                 posting.cancel()
@@ -137,6 +140,7 @@ async def test_ordering_per_subject_survives_a_killed_worker(workers: Workers) -
 
     assert victim.returncode == -signal.SIGKILL
     assert by_status == {"succeeded": ORDERED_EVENTS}
+    assert held_while_running > 0  # later events of a subject were seen waiting
     accepted: dict[str, list[str]] = defaultdict(list)
     for event_id, subject in await workers.query("SELECT id, subject FROM events ORDER BY id"):
         accepted[subject].append(event_id)
