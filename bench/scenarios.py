@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from bench.delivery import _run
+
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = {"UNIHOOK_WORKER_CONCURRENCY": "64", "UNIHOOK_PER_DESTINATION_CONNECTIONS": "8"}
 OK = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
@@ -98,14 +100,6 @@ def serve_subscribers(control: int, spec: list[tuple[int, float]]) -> None:
         await asyncio.Event().wait()
 
     _run(main())
-
-
-def _run(coro: Any) -> Any:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
 
 
 @contextmanager

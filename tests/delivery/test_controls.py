@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import ADMIN
 from tests.delivery.receiver import Received, Receiver, Reply
-from tests.delivery.test_scaleout import Cluster, post_events
+from tests.delivery.test_scaleout import Cluster, post_events, wait_recorded
 from tests.gateway.helpers import SECRETS
 
 pytestmark = [pytest.mark.slow]
@@ -89,17 +89,6 @@ def bodies(n: int, subjects: int) -> list[bytes]:
     return out
 
 
-async def settled(cluster: Cluster, total: int) -> dict[str, int]:
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        rows = await cluster.query("SELECT status, count(*) FROM deliveries GROUP BY status")
-        by_status = {r[0]: r[1] for r in rows}
-        if not by_status.get("pending") and sum(by_status.values()) >= total:
-            return by_status
-        assert time.monotonic() < deadline, f"deliveries not settled: {by_status}"
-        await asyncio.sleep(0.2)
-
-
 async def test_ordering_per_subject_survives_a_killed_worker(workers: Workers) -> None:
     lock = threading.Lock()
     rng = random.Random(7)
@@ -134,7 +123,7 @@ async def test_ordering_per_subject_survives_a_killed_worker(workers: Workers) -
         finally:
             if not posting.done():
                 posting.cancel()
-        by_status = await settled(workers, ORDERED_EVENTS)
+        by_status = await wait_recorded(workers, ORDERED_EVENTS, DEADLINE)
         with lock:
             receipts = list(ok)
 
@@ -163,7 +152,7 @@ async def test_rate_limit_holds_across_workers(workers: Workers) -> None:
         assert sub["rate_limit"] == limit
         started = time.monotonic()
         await post_events(workers, bodies(events, events))
-        by_status = await settled(workers, events)
+        by_status = await wait_recorded(workers, events, DEADLINE)
         elapsed = time.monotonic() - started
         arrivals = sorted(r.at for r in receiver.received())
 

@@ -233,9 +233,9 @@ async def wait_for(receiver: Receiver, count: int, started: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def wait_recorded(cluster: Cluster, total: int) -> dict[str, int]:
+async def wait_recorded(cluster: Cluster, total: int, within: float = 30) -> dict[str, int]:
     """Delivery rows by status once none is pending (results are written just after sending)."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + within
     while True:
         rows = await cluster.query("SELECT status, count(*) FROM deliveries GROUP BY status")
         by_status = {r[0]: r[1] for r in rows}
