@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.core import tracing
 from gateway.core.clock import unexpired, utcnow
 from gateway.core.metrics import (
     DELIVERY_ATTEMPTS,
@@ -80,6 +81,7 @@ class _Work:
     destination: Destination
     lease_until: float  # monotonic
     sent: bool = False  # answered (or failed); its result waits to be recorded
+    trace_parent: str | None = None  # the event's ingest span, when tracing
 
 
 @dataclass
@@ -358,9 +360,12 @@ class Dispatcher:
             if (p := self._targets.get(w.candidate.subscription_id)) is not None
             and p.target.include_raw
         }
-        return await queue.load_bodies(
-            self.services.sessions, {w.candidate.event_id for w in work}, raw_events
-        )
+        event_ids = {w.candidate.event_id for w in work}
+        if tracing.enabled():
+            parents = await queue.load_trace_parents(self.services.sessions, event_ids)
+            for w in work:
+                w.trace_parent = parents.get(w.candidate.event_id)
+        return await queue.load_bodies(self.services.sessions, event_ids, raw_events)
 
     # ---- sending -----------------------------------------------------------------------------
 
@@ -384,8 +389,19 @@ class Dispatcher:
                         return  # the lease lapsed while waiting: another worker may own it now
                     self._sending[sub] += 1
                     DELIVERY_IN_FLIGHT.inc()
+                    c = item.candidate
                     try:
-                        result = await self._attempt(item, bodies)
+                        with tracing.delivery_span(
+                            item.trace_parent,
+                            delivery_id=c.id,
+                            event_id=c.event_id,
+                            subscription_id=c.subscription_id,
+                            attempt=c.attempts + 1,
+                        ) as span:
+                            result = await self._attempt(item, bodies)
+                            tracing.delivery_outcome(
+                                span, result.outcome, result.status_code, result.error
+                            )
                     finally:
                         DELIVERY_IN_FLIGHT.dec()
                         self._sending[sub] -= 1

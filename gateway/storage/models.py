@@ -144,6 +144,7 @@ class Event(Base):
     receipt_id: Mapped[str] = mapped_column(ID)
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH))  # "<resource>/<vendor id>"
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
+    trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
 
 
 class Subscription(Base):
