@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,11 +22,17 @@ import msgspec
 
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
-from gateway.core.metrics import INGEST_BATCH
+from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
 from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.runtime import LiveConnection, Runtime
-from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
+from providers import (
+    NormalizationError,
+    ProviderAdapter,
+    dropped_fields,
+    format_timestamp,
+    sha256_event_id,
+)
 from schemas import EVENT_ENCODER, Normalized, to_event
 
 log = logging.getLogger("unihook.ingest")
@@ -135,12 +142,13 @@ class IngestWriter:
             return await conn.run_sync(commit_batch, rows, now)
 
 
-def kept_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The request headers worth keeping with a receipt: content type, agent, vendor headers."""
+def kept_headers(headers: dict[str, str], extra: Sequence[str] = ()) -> dict[str, str]:
+    """The request headers worth keeping with a receipt: content type, agent, vendor headers
+    (``x-*`` and the adapter's optional ``kept_headers``)."""
     return {
         name: value
         for name, value in headers.items()
-        if name in KEPT_HEADERS or name.startswith("x-")
+        if name in KEPT_HEADERS or name.startswith("x-") or name in extra
     }
 
 
@@ -159,14 +167,18 @@ def prepare(
         "provider": connection.provider,
         "tenant": connection.tenant,
         "received_at": received_at,
-        "headers": kept_headers(headers),
+        "headers": kept_headers(headers, getattr(adapter, "kept_headers", ())),
         "body": body,
         "outcome": "quarantined",
         "error": None,
         "event_id": None,
     }
     try:
-        parts = adapter.normalize(body, received_at=received_at)
+        with dropped_fields() as dropped:
+            parts = adapter.normalize(body, received_at=received_at)
+        for name in dropped:
+            provider, _, field = name.partition(":")
+            INGEST_DROPPED_FIELDS.labels(provider, field).inc()
     except NormalizationError as exc:
         receipt["error"] = str(exc)
         return receipt, None
