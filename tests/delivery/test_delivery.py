@@ -413,3 +413,27 @@ async def test_deleting_a_subscription_while_delivering_is_safe(gateway: Any) ->
         await subscribe(gateway, receiver.url)
         await ingest(gateway)
         await receiver.wait_for(1)
+
+
+async def test_rate_limited_and_in_flight_are_visible(gateway: Any) -> None:
+    await connect(gateway, "breezy")
+    with Receiver(default=Reply(delay=0.05)) as receiver:
+        sub = await subscribe(gateway, receiver.url, rate_limit=2)
+        for _ in range(8):
+            await ingest(gateway)
+        seen: dict[str, int] = {}
+        metrics = ""
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and len(receiver.requests) < 8:
+            shown = (await gateway.get(f"/v1/subscriptions/{sub['id']}", headers=ADMIN)).json()
+            for name, value in shown["delivery"].items():
+                seen[name] = max(seen.get(name, 0), value)
+            if seen.get("rate_limited") and not metrics:
+                metrics = (await gateway.get("/metrics")).text
+            await asyncio.sleep(0.1)
+        assert len(receiver.requests) == 8
+    assert seen["rate_limited"] >= 1
+    assert seen["concurrency"] >= 1
+    assert seen["ordering_held"] == 0
+    assert f'unihook_delivery_rate_limited{{subscription="{sub["id"]}"}}' in metrics
+    assert "unihook_delivery_concurrency{destination=" in metrics
