@@ -337,18 +337,17 @@ async def test_ssrf_guard_refuses_loopback_after_resolving(gateway: Any) -> None
 
 @pytest.mark.parametrize("overrides", [{"per_destination_connections": 2, "worker_concurrency": 8}])
 async def test_a_slow_subscriber_does_not_delay_a_fast_one(gateway: Any) -> None:
+    """The fast subscriber gets all twelve while the slow one still holds its first two
+    requests unanswered: nothing the fast one got waited for a slow answer (no clock is read)."""
     await connect(gateway, "breezy")
-    with Receiver(default=Reply(delay=1.0)) as slow, Receiver() as fast:
+    with Receiver(default=Reply(delay=5.0)) as slow, Receiver() as fast:
         await subscribe(gateway, slow.url)
         await subscribe(gateway, fast.url)
-        started = time.monotonic()
         for _ in range(12):
             await ingest(gateway)
         await fast.wait_for(12)
-        fast_done = time.monotonic() - started
         slow_count = len(slow.received())
-    assert fast_done < 2.5, fast_done
-    assert slow_count <= 6  # two at a time, a second each
+    assert slow_count <= 2  # its ceiling of two in flight, neither answered yet
 
 
 async def test_stats_and_listing_after_mixed_results(gateway: Any) -> None:
