@@ -17,6 +17,7 @@ from gateway.api.ingest import describe_ingest, ingest
 from gateway.api.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.delivery.wiring import ROUTES as DELIVERY_ROUTES
 from gateway.delivery.wiring import start_worker
+from gateway.http.console import console_routers, template_config
 from gateway.ingest import IngestWriter
 from gateway.services import Services
 from gateway.settings import Settings
@@ -58,6 +59,7 @@ def create_app(
         metrics,
     ]
     route_handlers.extend(DELIVERY_ROUTES)
+    route_handlers.extend(console_routers())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -86,6 +88,7 @@ def create_app(
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep},
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
+        template_config=template_config(),
         debug=False,
     )
     describe_ingest(app.openapi_schema)

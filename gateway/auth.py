@@ -41,6 +41,14 @@ async def principal_from_request(request: Request[Any, Any, Any]) -> Principal:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise NotAuthorizedException("missing bearer key")
+    principal = await principal_for_token(services, token)
+    if principal is None:
+        raise NotAuthorizedException("invalid bearer key")
+    return principal
+
+
+async def principal_for_token(services: Services, token: str) -> Principal | None:
+    """Who ``token`` (the admin token or an API key) speaks for, or None for a bad token."""
     admin = services.settings.admin_token
     if admin and constant_time_equals(token, admin):
         return Principal(key_id="admin", tenant=None)
@@ -50,6 +58,13 @@ async def principal_from_request(request: Request[Any, Any, Any]) -> Principal:
                 select(ApiKey.id, ApiKey.tenant).where(ApiKey.key_hash == hash_key(token))
             )
         ).first()
-    if row is None:
-        raise NotAuthorizedException("invalid bearer key")
-    return Principal(key_id=row.id, tenant=row.tenant)
+    return None if row is None else Principal(key_id=row.id, tenant=row.tenant)
+
+
+async def principal_for_key_id(services: Services, key_id: str) -> Principal | None:
+    """The stored API key ``key_id`` as a principal, or None once it no longer exists."""
+    async with services.sessions() as session:
+        row = (
+            await session.execute(select(ApiKey.id, ApiKey.tenant).where(ApiKey.id == key_id))
+        ).first()
+    return None if row is None else Principal(key_id=row.id, tenant=row.tenant)

@@ -129,6 +129,105 @@ async def create_connection(
     return connection_out(services, row, secrets, provisioned)
 
 
+async def list_connections(
+    services: Services,
+    principal: Principal,
+    *,
+    tenant: str | None = None,
+    provider: str | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """``{data, next_cursor}`` of the connections the principal may see, oldest first."""
+    query = select(Connection).order_by(Connection.id).limit(limit + 1)
+    if principal.tenant is not None:
+        query = query.where(Connection.tenant == principal.tenant)
+    if tenant is not None:
+        query = query.where(Connection.tenant == tenant)
+    if provider is not None:
+        query = query.where(Connection.provider == provider)
+    if cursor:
+        query = query.where(Connection.id > cursor)
+    async with services.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+        ids = [r.id for r in rows]
+        secrets = list(
+            (
+                await session.execute(
+                    select(ConnectionSecret)
+                    .where(ConnectionSecret.connection_id.in_(ids))
+                    .order_by(ConnectionSecret.created_at.desc())
+                )
+            ).scalars()
+        )
+    by_conn: dict[str, list[ConnectionSecret]] = {}
+    for s in secrets:
+        by_conn.setdefault(s.connection_id, []).append(s)
+    out = [connection_out(services, r, by_conn.get(r.id, [])) for r in rows]
+    return page(out, limit, lambda c: c.id)
+
+
+async def get_connection(
+    services: Services, principal: Principal, connection_id: str
+) -> ConnectionOut:
+    """One connection, with the vendor's view of its endpoint when unihook provisioned it."""
+    row, secrets = await load_connection(services, principal, connection_id)
+    provisioned = None
+    if row.vendor_endpoint_id:
+        from gateway.provisioning import vendor_health
+
+        provisioned = await vendor_health(services, row)
+    return connection_out(services, row, secrets, provisioned)
+
+
+async def delete_connection(services: Services, principal: Principal, connection_id: str) -> None:
+    """Delete a connection (and its endpoint at the vendor, when unihook provisioned it)."""
+    row, _ = await load_connection(services, principal, connection_id)
+    if row.vendor_endpoint_id:
+        from gateway.provisioning import deprovision
+
+        await deprovision(services, row)
+    async with services.sessions() as session, session.begin():
+        target = await session.get(Connection, connection_id)
+        if target is not None:
+            await session.delete(target)
+    services.forget_connections()
+
+
+async def rotate_connection_secret(
+    services: Services, principal: Principal, connection_id: str, data: SecretRotate
+) -> ConnectionOut:
+    """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s."""
+    if not data.secret:
+        raise ValidationException("secret must not be empty")
+    if data.previous_expires_in < 0:
+        raise ValidationException("previous_expires_in must not be negative")
+    row, _ = await load_connection(services, principal, connection_id)
+    now = utcnow()
+    expires = now + timedelta(seconds=data.previous_expires_in)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(ConnectionSecret)
+            .where(
+                ConnectionSecret.connection_id == row.id,
+                (ConnectionSecret.expires_at.is_(None)) | (ConnectionSecret.expires_at > expires),
+            )
+            .values(expires_at=expires)
+        )
+        session.add(
+            ConnectionSecret(
+                id=new_id("csec"),
+                connection_id=row.id,
+                secret_enc=services.box.encrypt(data.secret),
+                created_at=now,
+                expires_at=None,
+            )
+        )
+    services.forget_connections()
+    row, secrets = await load_connection(services, principal, connection_id)
+    return connection_out(services, row, secrets)
+
+
 class ConnectionController(Controller):
     path = "/v1/connections"
     dependencies = AUTH
@@ -154,34 +253,14 @@ class ConnectionController(Controller):
         limit: FromQuery[int | None] = None,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        services: Services = request.app.state.services
-        n = clamp_limit(limit)
-        query = select(Connection).order_by(Connection.id).limit(n + 1)
-        if principal.tenant is not None:
-            query = query.where(Connection.tenant == principal.tenant)
-        if tenant is not None:
-            query = query.where(Connection.tenant == tenant)
-        if provider is not None:
-            query = query.where(Connection.provider == provider)
-        if cursor:
-            query = query.where(Connection.id > cursor)
-        async with services.sessions() as session:
-            rows = list((await session.execute(query)).scalars())
-            ids = [r.id for r in rows]
-            secrets = list(
-                (
-                    await session.execute(
-                        select(ConnectionSecret)
-                        .where(ConnectionSecret.connection_id.in_(ids))
-                        .order_by(ConnectionSecret.created_at.desc())
-                    )
-                ).scalars()
-            )
-        by_conn: dict[str, list[ConnectionSecret]] = {}
-        for s in secrets:
-            by_conn.setdefault(s.connection_id, []).append(s)
-        out = [connection_out(services, r, by_conn.get(r.id, [])) for r in rows]
-        return page(out, n, lambda c: c.id)
+        return await list_connections(
+            request.app.state.services,
+            principal,
+            tenant=tenant,
+            provider=provider,
+            limit=clamp_limit(limit),
+            cursor=cursor,
+        )
 
     @get("/{connection_id:str}")
     async def get_connection(
@@ -190,14 +269,7 @@ class ConnectionController(Controller):
         principal: NamedDependency[Principal],
         connection_id: FromPath[str],
     ) -> ConnectionOut:
-        services: Services = request.app.state.services
-        row, secrets = await load_connection(services, principal, connection_id)
-        provisioned = None
-        if row.vendor_endpoint_id:
-            from gateway.provisioning import vendor_health
-
-            provisioned = await vendor_health(services, row)
-        return connection_out(services, row, secrets, provisioned)
+        return await get_connection(request.app.state.services, principal, connection_id)
 
     @delete("/{connection_id:str}", status_code=HTTP_200_OK)
     async def delete_connection(
@@ -207,17 +279,7 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
     ) -> dict[str, bool]:
         """Delete a connection (and its endpoint at the vendor, when unihook provisioned it)."""
-        services: Services = request.app.state.services
-        row, _ = await load_connection(services, principal, connection_id)
-        if row.vendor_endpoint_id:
-            from gateway.provisioning import deprovision
-
-            await deprovision(services, row)
-        async with services.sessions() as session, session.begin():
-            target = await session.get(Connection, connection_id)
-            if target is not None:
-                await session.delete(target)
-        services.forget_connections()
+        await delete_connection(request.app.state.services, principal, connection_id)
         return {"success": True}
 
     @post("/{connection_id:str}/secrets", status_code=HTTP_200_OK)
@@ -229,33 +291,6 @@ class ConnectionController(Controller):
         data: JSONBody[SecretRotate],
     ) -> ConnectionOut:
         """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s."""
-        services: Services = request.app.state.services
-        if not data.secret:
-            raise ValidationException("secret must not be empty")
-        if data.previous_expires_in < 0:
-            raise ValidationException("previous_expires_in must not be negative")
-        row, _ = await load_connection(services, principal, connection_id)
-        now = utcnow()
-        expires = now + timedelta(seconds=data.previous_expires_in)
-        async with services.sessions() as session, session.begin():
-            await session.execute(
-                update(ConnectionSecret)
-                .where(
-                    ConnectionSecret.connection_id == row.id,
-                    (ConnectionSecret.expires_at.is_(None))
-                    | (ConnectionSecret.expires_at > expires),
-                )
-                .values(expires_at=expires)
-            )
-            session.add(
-                ConnectionSecret(
-                    id=new_id("csec"),
-                    connection_id=row.id,
-                    secret_enc=services.box.encrypt(data.secret),
-                    created_at=now,
-                    expires_at=None,
-                )
-            )
-        services.forget_connections()
-        row, secrets = await load_connection(services, principal, connection_id)
-        return connection_out(services, row, secrets)
+        return await rotate_connection_secret(
+            request.app.state.services, principal, connection_id, data
+        )

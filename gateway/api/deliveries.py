@@ -143,9 +143,16 @@ async def redeliver_event(
     data: JSONBody[RedeliverRequest | None] = None,
 ) -> Enqueued:
     """Queue the event again: to one subscription, or to every matching one."""
-    services: Services = request.app.state.services
-    event = await _event_for(services, principal, event_id)
     target = data.subscription_id if data is not None else None
+    return await redeliver(request.app.state.services, principal, event_id, target)
+
+
+async def redeliver(
+    services: Services, principal: Principal, event_id: str, subscription_id: str | None = None
+) -> Enqueued:
+    """Queue the event again: to one subscription, or to every matching one."""
+    event = await _event_for(services, principal, event_id)
+    target = subscription_id
     query = _visible_subscriptions(principal)
     if target is not None:
         query = query.where(Subscription.id == target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -23,6 +24,45 @@ def with_raw(payload: bytes, raw_body: bytes) -> bytes:
     return payload[:-1] + b',"raw":' + raw_body + b"}"
 
 
+async def list_events(
+    services: Services,
+    principal: Principal,
+    *,
+    type: str | None = None,
+    provider: str | None = None,
+    tenant: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
+    after: str | None = None,
+) -> list[Any]:
+    """Rows of (id, payload) the principal may see, newest first (``cursor``: older than that
+    id; ``after``: newer than that id, for a live tail). ``type`` may end in ``.*``."""
+    query = select(Event.id, Event.payload).order_by(Event.id.desc()).limit(limit)
+    if principal.tenant is not None:
+        query = query.where(Event.tenant == principal.tenant)
+    if tenant is not None:
+        query = query.where(Event.tenant == tenant)
+    if type is not None:
+        if type.endswith(".*"):
+            query = query.where(Event.type.startswith(type[:-1], autoescape=True))
+        else:
+            query = query.where(Event.type == type)
+    if provider is not None:
+        query = query.where(Event.provider == provider)
+    if since is not None:
+        query = query.where(Event.received_at >= since)
+    if until is not None:
+        query = query.where(Event.received_at < until)
+    if cursor:
+        query = query.where(Event.id < cursor)
+    if after:
+        query = query.where(Event.id > after)
+    async with services.sessions() as session:
+        return list((await session.execute(query)).all())
+
+
 class EventController(Controller):
     path = "/v1/events"
     dependencies = AUTH
@@ -42,28 +82,18 @@ class EventController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """Newest first; ``since``/``until`` bound the time unihook received the event."""
-        services: Services = request.app.state.services
         n = clamp_limit(limit)
-        query = select(Event.id, Event.payload).order_by(Event.id.desc()).limit(n + 1)
-        if principal.tenant is not None:
-            query = query.where(Event.tenant == principal.tenant)
-        if tenant is not None:
-            query = query.where(Event.tenant == tenant)
-        if type is not None:
-            if type.endswith(".*"):
-                query = query.where(Event.type.startswith(type[:-1], autoescape=True))
-            else:
-                query = query.where(Event.type == type)
-        if provider is not None:
-            query = query.where(Event.provider == provider)
-        if (start := parse_time_param("since", since)) is not None:
-            query = query.where(Event.received_at >= start)
-        if (end := parse_time_param("until", until)) is not None:
-            query = query.where(Event.received_at < end)
-        if cursor:
-            query = query.where(Event.id < cursor)
-        async with services.sessions() as session:
-            rows = (await session.execute(query)).all()
+        rows = await list_events(
+            request.app.state.services,
+            principal,
+            type=type,
+            provider=provider,
+            tenant=tenant,
+            since=parse_time_param("since", since),
+            until=parse_time_param("until", until),
+            limit=n + 1,
+            cursor=cursor,
+        )
         more = len(rows) > n
         rows = rows[:n]
         next_cursor = f'"{rows[-1].id}"'.encode() if more and rows else b"null"

@@ -197,6 +197,95 @@ async def create_subscription(
     return subscription_out(row, secret)
 
 
+async def list_subscriptions(
+    services: Services, principal: Principal, *, limit: int = 100, cursor: str | None = None
+) -> dict[str, Any]:
+    """``{data, next_cursor}`` of the subscriptions the principal may see, oldest first."""
+    query = (
+        select(Subscription).where(visible(principal)).order_by(Subscription.id).limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(Subscription.id > cursor)
+    async with services.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+    return page([subscription_out(r) for r in rows], limit, lambda s: s.id)
+
+
+async def get_subscription(
+    services: Services, principal: Principal, subscription_id: str
+) -> SubscriptionOut:
+    async with services.sessions() as session:
+        return subscription_out(await find_subscription(session, principal, subscription_id))
+
+
+async def rotate_subscription_secret(
+    services: Services, principal: Principal, subscription_id: str
+) -> SecretOut:
+    """A new secret; the previous ones keep signing alongside it for 24 hours."""
+    now = utcnow()
+    grace_end = now + ROTATION_GRACE
+    secret = new_secret()
+    async with services.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        await session.execute(
+            update(SubscriptionSecret)
+            .where(
+                SubscriptionSecret.subscription_id == row.id,
+                SubscriptionSecret.expires_at.is_(None)
+                | (SubscriptionSecret.expires_at > grace_end),
+            )
+            .values(expires_at=grace_end)
+        )
+        session.add(
+            SubscriptionSecret(
+                id=new_id("ssec"),
+                subscription_id=row.id,
+                secret_enc=services.box.encrypt(secret),
+                created_at=now,
+                expires_at=None,
+            )
+        )
+        row.updated_at = now  # the dispatcher reloads secrets when this changes
+    return SecretOut(secret=secret)
+
+
+async def replay_subscription(
+    services: Services, principal: Principal, subscription_id: str, data: ReplayRequest
+) -> Enqueued:
+    """Queue again every matching event received in [since, until), delivered or not."""
+    since = parse_time_param("since", data.since)
+    until = parse_time_param("until", data.until)
+    if since is None:
+        raise ValidationException("since is required")
+    if until is not None and until <= since:
+        raise ValidationException("until must be later than since")
+    async with services.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
+    if n:
+        services.wake_dispatcher.set()
+    return Enqueued(enqueued=n)
+
+
+async def subscription_deliveries(
+    services: Services,
+    principal: Principal,
+    subscription_id: str,
+    *,
+    status: str | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Newest first; ``status`` is pending, succeeded or failed."""
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise ValidationException(f"status must be one of {', '.join(DELIVERY_STATUSES)}")
+    async with services.sessions() as session:
+        await find_subscription(session, principal, subscription_id)
+    return await list_deliveries(
+        services, subscription_id=subscription_id, status=status, limit=limit, cursor=cursor
+    )
+
+
 class SubscriptionController(Controller):
     path = "/v1/subscriptions"
     dependencies = AUTH
@@ -220,16 +309,9 @@ class SubscriptionController(Controller):
         limit: FromQuery[int | None] = None,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        services: Services = request.app.state.services
-        n = clamp_limit(limit)
-        query = (
-            select(Subscription).where(visible(principal)).order_by(Subscription.id).limit(n + 1)
+        return await list_subscriptions(
+            request.app.state.services, principal, limit=clamp_limit(limit), cursor=cursor
         )
-        if cursor:
-            query = query.where(Subscription.id > cursor)
-        async with services.sessions() as session:
-            rows = list((await session.execute(query)).scalars())
-        return page([subscription_out(r) for r in rows], n, lambda s: s.id)
 
     @get("/{subscription_id:str}")
     async def get_subscription(
@@ -238,9 +320,7 @@ class SubscriptionController(Controller):
         principal: NamedDependency[Principal],
         subscription_id: FromPath[str],
     ) -> SubscriptionOut:
-        services: Services = request.app.state.services
-        async with services.sessions() as session:
-            return subscription_out(await find_subscription(session, principal, subscription_id))
+        return await get_subscription(request.app.state.services, principal, subscription_id)
 
     @put("/{subscription_id:str}")
     async def update_subscription(
@@ -296,7 +376,7 @@ class SubscriptionController(Controller):
         subscription_id: FromPath[str],
     ) -> SubscriptionOut:
         """Hold deliveries: matching events keep queueing and are sent on resume."""
-        return await _set_status(request, principal, subscription_id, "paused")
+        return await set_status(request.app.state.services, principal, subscription_id, "paused")
 
     @post("/{subscription_id:str}/resume", status_code=HTTP_200_OK)
     async def resume(
@@ -306,7 +386,7 @@ class SubscriptionController(Controller):
         subscription_id: FromPath[str],
     ) -> SubscriptionOut:
         """Deliver again, everything held included (a disabled subscription too)."""
-        return await _set_status(request, principal, subscription_id, "active")
+        return await set_status(request.app.state.services, principal, subscription_id, "active")
 
     @post("/{subscription_id:str}/rotate-secret", status_code=HTTP_200_OK)
     async def rotate_secret(
@@ -316,32 +396,9 @@ class SubscriptionController(Controller):
         subscription_id: FromPath[str],
     ) -> SecretOut:
         """A new secret; the previous ones keep signing alongside it for 24 hours."""
-        services: Services = request.app.state.services
-        now = utcnow()
-        grace_end = now + ROTATION_GRACE
-        secret = new_secret()
-        async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
-            await session.execute(
-                update(SubscriptionSecret)
-                .where(
-                    SubscriptionSecret.subscription_id == row.id,
-                    SubscriptionSecret.expires_at.is_(None)
-                    | (SubscriptionSecret.expires_at > grace_end),
-                )
-                .values(expires_at=grace_end)
-            )
-            session.add(
-                SubscriptionSecret(
-                    id=new_id("ssec"),
-                    subscription_id=row.id,
-                    secret_enc=services.box.encrypt(secret),
-                    created_at=now,
-                    expires_at=None,
-                )
-            )
-            row.updated_at = now  # the dispatcher reloads secrets when this changes
-        return SecretOut(secret=secret)
+        return await rotate_subscription_secret(
+            request.app.state.services, principal, subscription_id
+        )
 
     @post("/{subscription_id:str}/replay", status_code=HTTP_202_ACCEPTED)
     async def replay(
@@ -352,19 +409,9 @@ class SubscriptionController(Controller):
         data: JSONBody[ReplayRequest],
     ) -> Enqueued:
         """Queue again every matching event received in [since, until), delivered or not."""
-        services: Services = request.app.state.services
-        since = parse_time_param("since", data.since)
-        until = parse_time_param("until", data.until)
-        if since is None:
-            raise ValidationException("since is required")
-        if until is not None and until <= since:
-            raise ValidationException("until must be later than since")
-        async with services.sessions() as session, session.begin():
-            row = await find_subscription(session, principal, subscription_id)
-            n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
-        if n:
-            services.wake_dispatcher.set()
-        return Enqueued(enqueued=n)
+        return await replay_subscription(
+            request.app.state.services, principal, subscription_id, data
+        )
 
     @get("/{subscription_id:str}/deliveries")
     async def deliveries(
@@ -377,24 +424,20 @@ class SubscriptionController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         """Newest first; ``status`` is pending, succeeded or failed."""
-        services: Services = request.app.state.services
-        if status is not None and status not in DELIVERY_STATUSES:
-            raise ValidationException(f"status must be one of {', '.join(DELIVERY_STATUSES)}")
-        async with services.sessions() as session:
-            await find_subscription(session, principal, subscription_id)
-        return await list_deliveries(
-            services,
-            subscription_id=subscription_id,
+        return await subscription_deliveries(
+            request.app.state.services,
+            principal,
+            subscription_id,
             status=status,
             limit=clamp_limit(limit),
             cursor=cursor,
         )
 
 
-async def _set_status(
-    request: Request[Any, Any, Any], principal: Principal, subscription_id: str, status: str
+async def set_status(
+    services: Services, principal: Principal, subscription_id: str, status: str
 ) -> SubscriptionOut:
-    services: Services = request.app.state.services
+    """Pause (``paused``) or resume (``active``, which also re-enables a disabled one)."""
     async with services.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id)
         if status == "active":
