@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from gateway.auth import principal_for_token
+from gateway.http.auth import principal_for_token
 from gateway.http.console.charts import bars
 from gateway.http.console.session import (
     PRESESSION_COOKIE,
@@ -25,7 +25,7 @@ from gateway.http.console.web import (
     render,
     services_of,
 )
-from gateway.insights import overview
+from gateway.services.insights import overview
 
 SIGN_IN_FORM_SECONDS = 3600
 

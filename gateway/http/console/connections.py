@@ -11,18 +11,18 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.api.connections import (
+from gateway.http.connections import (
     create_connection,
     delete_connection,
     get_connection,
     list_connections,
     rotate_connection_secret,
 )
-from gateway.api.events import list_events
 from gateway.http.console.forms import text
 from gateway.http.console.vendordocs import setup_guide
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.insights import last_events
+from gateway.http.events import list_events
+from gateway.services.insights import last_events
 from schemas.api import ConnectionCreate, ProvisionRequest, SecretRotate
 
 PAGE = 50

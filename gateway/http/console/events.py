@@ -13,14 +13,14 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.api.common import parse_time_param
-from gateway.api.deliveries import redeliver
-from gateway.api.events import list_events
-from gateway.api.subscriptions import list_subscriptions
-from gateway.eventview import summary
+from gateway.cli.eventview import summary
+from gateway.http.common import parse_time_param
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.stories import event_story, find_candidates, timeline
+from gateway.http.deliveries import redeliver
+from gateway.http.events import list_events
+from gateway.http.subscriptions import list_subscriptions
+from gateway.services.stories import event_story, find_candidates, timeline
 from schemas import CATALOGUE
 
 PAGE = 50

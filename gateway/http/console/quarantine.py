@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.insights import quarantined
-from gateway.reprocess import ReprocessReport, reprocess
+from gateway.ingest.reprocess import ReprocessReport, reprocess
+from gateway.services.insights import quarantined
 
 PAGE = 25
 

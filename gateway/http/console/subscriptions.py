@@ -11,8 +11,10 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.api.deliveries import redeliver
-from gateway.api.subscriptions import (
+from gateway.http.console.forms import text, texts
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.http.deliveries import redeliver
+from gateway.http.subscriptions import (
     create_subscription,
     get_subscription,
     list_subscriptions,
@@ -21,8 +23,6 @@ from gateway.api.subscriptions import (
     set_status,
     subscription_deliveries,
 )
-from gateway.http.console.forms import text, texts
-from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
 from schemas import CATALOGUE
 from schemas.api import ReplayRequest, SubscriptionCreate
 

@@ -12,7 +12,7 @@ from litestar.datastructures.multi_dicts import FormMultiDict
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
-from gateway.auth import Principal, principal_for_key_id
+from gateway.http.auth import Principal, principal_for_key_id
 from gateway.http.console.limiter import SignInLimiter
 from gateway.http.console.session import (
     CSRF_FIELD,
@@ -21,7 +21,7 @@ from gateway.http.console.session import (
     Session,
     SessionSigner,
 )
-from gateway.services import Services
+from gateway.runtime import Runtime
 
 BASE = "/console"
 NOTICE_COOKIE = "unihook_console_notice"
@@ -52,8 +52,8 @@ class Viewer:
         return self.principal.is_admin
 
 
-def services_of(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
+def services_of(request: Request[Any, Any, Any]) -> Runtime:
+    services: Runtime = request.app.state.services
     return services
 
 
