@@ -61,7 +61,7 @@ def millis(value: float | None) -> str:
         return f"{value / 1000:.0f} s"
     if value >= 1000:
         return f"{value / 1000:.1f} s"
-    return f"{value:.0f} ms"
+    return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
 
 
 def icon(name: str, label: str | None = None) -> Markup:

@@ -40,7 +40,9 @@ async def _list_page(
     result = await list_subscriptions(services, who.principal, limit=PAGE, cursor=cursor)
     families: dict[str, list[Any]] = {}
     for event_type in CATALOGUE.values():
-        families.setdefault(event_type.name.split(".")[0], []).append(event_type)
+        family = ".".join(event_type.name.split(".")[:2])
+        families.setdefault(family, []).append(event_type)
+    domains = sorted({name.split(".")[0] for name in CATALOGUE})
     return render(
         request,
         "subscriptions.html",
@@ -49,6 +51,7 @@ async def _list_page(
         subscriptions=result["data"],
         next_cursor=result["next_cursor"],
         families=families,
+        domains=domains,
         providers=services.registry.names(),
         **extra,
     )
