@@ -80,7 +80,7 @@ def test_a_tenant_session_sees_only_its_tenant_even_by_typing_urls(
         f"/console/connections/{site.connections['globex']}",
         f"/console/events/{site.events['globex']}",
         f"/console/subscriptions/{site.subscriptions['globex']}",
-        f"/console/timeline?subject=application/none",
+        "/console/timeline?subject=application/none",
     ):
         browser.get(site.url + url)
         if "timeline" in url:
