@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 
-from gateway.core.ids import ulid_floor
-from gateway.http.auth import Principal
-from gateway.runtime import Runtime, utcnow
+from gateway.core.clock import utcnow
+from gateway.core.ids import id_floor
+from gateway.runtime import Runtime
+from gateway.services.access import Principal
 from gateway.storage.models import Attempt, Connection, Delivery, Event, Receipt, Subscription
 
 HOURS = 24
@@ -26,7 +27,7 @@ TIMELINE_WINDOW = 5_000
 
 def id_at(prefix: str, moment: datetime) -> str:
     """The smallest id made at ``moment``: ids sort by time, so time ranges are id ranges."""
-    return f"{prefix}_{ulid_floor(int(moment.timestamp() * 1000))}"
+    return f"{prefix}_{id_floor(int(moment.timestamp() * 1000))}"
 
 
 def _events_visible(principal: Principal) -> ColumnElement[bool]:
@@ -201,24 +202,3 @@ async def last_events(
         for event in (await session.execute(query)).scalars():
             out[event.connection_id] = event
     return out
-
-
-async def quarantined(
-    services: Runtime, principal: Principal, *, limit: int = 50, cursor: str | None = None
-) -> tuple[list[Receipt], str | None]:
-    """Receipts that verified but did not normalise, newest first, with the next cursor."""
-    query = (
-        select(Receipt)
-        .where(Receipt.outcome == "quarantined")
-        .order_by(Receipt.id.desc())
-        .limit(limit + 1)
-    )
-    if principal.tenant is not None:
-        query = query.where(Receipt.tenant == principal.tenant)
-    if cursor:
-        query = query.where(Receipt.id < cursor)
-    async with services.sessions() as session:
-        rows = list((await session.execute(query)).scalars())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1].id if more and rows else None

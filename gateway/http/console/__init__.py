@@ -16,6 +16,7 @@ from litestar.template.config import TemplateConfig
 from gateway.http.console import auth, connections, events, quarantine, subscriptions
 from gateway.http.console.formatting import STATIC, environment
 from gateway.http.console.web import BASE, SignInRequired, render, viewer
+from gateway.services.errors import ServiceError
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -34,14 +35,20 @@ def _to_sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Respons
     return Redirect(f"{BASE}/", status_code=303)
 
 
-def _error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    titles = {400: "Not understood", 403: "Not allowed", 404: "Not found", 429: "Slow down"}
+TITLES = {400: "Not understood", 403: "Not allowed", 404: "Not found", 429: "Slow down"}
+
+
+def _error_page(
+    request: Request[Any, Any, Any], exc: HTTPException | ServiceError
+) -> Response[Any]:
+    """The gateway's refusals and Litestar's own (a bad query value, a CSRF 403) as a page."""
+    status = exc.status if isinstance(exc, ServiceError) else exc.status_code
     return render(
         request,
         "error.html",
         None,
-        status_code=exc.status_code,
-        title=titles.get(exc.status_code, "Something is wrong"),
+        status_code=status,
+        title=TITLES.get(status, "Something is wrong"),
         detail=exc.detail,
     )
 
@@ -70,7 +77,11 @@ def console_routers() -> list[Router]:
             *quarantine.ROUTES,
         ],
         dependencies={"viewer": Provide(viewer)},
-        exception_handlers={SignInRequired: _to_sign_in, HTTPException: _error_page},
+        exception_handlers={
+            SignInRequired: _to_sign_in,
+            HTTPException: _error_page,
+            ServiceError: _error_page,
+        },
         after_request=_headers,
         include_in_schema=False,
     )

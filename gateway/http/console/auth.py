@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from gateway.http.auth import principal_for_token
 from gateway.http.console.charts import bars
 from gateway.http.console.session import (
     PRESESSION_COOKIE,
@@ -25,6 +24,7 @@ from gateway.http.console.web import (
     render,
     services_of,
 )
+from gateway.services.access import authenticate
 from gateway.services.insights import overview
 
 SIGN_IN_FORM_SECONDS = 3600
@@ -80,7 +80,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
         return page
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
-    principal = await principal_for_token(services_of(request), token) if token else None
+    principal = await authenticate(services_of(request), token) if token else None
     if principal is None:
         state.limiter.failed(address)
         return sign_in_page(request, 401, "That is not a valid admin token or API key.")

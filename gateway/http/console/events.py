@@ -2,46 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.cli.eventview import summary
-from gateway.http.common import parse_time_param
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.http.deliveries import redeliver
-from gateway.http.events import list_events
-from gateway.http.subscriptions import list_subscriptions
-from gateway.services.stories import event_story, find_candidates, timeline
+from gateway.services.deliveries import redeliver_event
+from gateway.services.errors import Invalid, NotFound
+from gateway.services.events import list_events
+from gateway.services.stories import event_story, find_candidates, summary, timeline
+from gateway.services.subscriptions import list_subscriptions
 from schemas import CATALOGUE
 
 PAGE = 50
 TAIL = 100
 
 
-def _row(payload: bytes) -> dict[str, Any]:
-    event: dict[str, Any] = msgspec.json.decode(payload)
-    event["_summary"] = summary(event)
-    return event
+def _rows(body: bytes) -> tuple[list[dict[str, Any]], str | None]:
+    """The events of a ``list_events`` answer, each with its one-line summary."""
+    page: dict[str, Any] = msgspec.json.decode(body)
+    for event in page["data"]:
+        event["_summary"] = summary(event)
+    return page["data"], page["next_cursor"]
 
 
 def _filters(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
-def _time(name: str, value: str | None) -> datetime | None:
+def _time(value: str | None) -> str | None:
     """A filter time: RFC 3339, unix seconds, or the browser's ``datetime-local`` (as UTC)."""
     if value and len(value) == 16 and value[10] == "T":
-        value += ":00Z"
-    return parse_time_param(name, value)
+        return value + ":00Z"
+    return value or None
 
 
 @get("/events")
@@ -59,27 +58,28 @@ async def events_page(
     services = services_of(request)
     filters = _filters(type=type, provider=provider, tenant=tenant, since=since, until=until)
     error = None
+    events: list[dict[str, Any]] = []
+    next_cursor = None
     try:
-        rows = await list_events(
-            services,
-            viewer.principal,
-            type=type or None,
-            provider=provider or None,
-            tenant=tenant or None,
-            since=_time("since", since),
-            until=_time("until", until),
-            limit=PAGE + 1,
-            cursor=cursor,
+        events, next_cursor = _rows(
+            await list_events(
+                services,
+                viewer.principal,
+                type=type or None,
+                provider=provider or None,
+                tenant=tenant or None,
+                since=_time(since),
+                until=_time(until),
+                limit=PAGE,
+                cursor=cursor,
+            )
         )
-    except ValidationException as exc:
-        rows, error = [], exc.detail
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
-    events = [_row(r.payload) for r in rows]
+    except Invalid as exc:
+        error = exc.detail
     next_url = (
-        f"{BASE}/events?{urlencode({**filters, 'cursor': rows[-1].id})}" if more and rows else None
+        f"{BASE}/events?{urlencode({**filters, 'cursor': next_cursor})}" if next_cursor else None
     )
-    newest = rows[0].id if rows else ""
+    newest = events[0]["id"] if events else ""
     return render(
         request,
         "events.html",
@@ -88,7 +88,7 @@ async def events_page(
         filters=filters,
         error=error,
         next_url=next_url,
-        tail_url=None if cursor or until else _tail_url(filters, newest),
+        tail_url=None if cursor or until or error else _tail_url(filters, newest),
         types=sorted(CATALOGUE),
         providers=services.registry.names(),
     )
@@ -110,24 +110,20 @@ async def events_tail(
 ) -> Template:
     """The rows newer than ``after`` (an htmx fragment), and the poller that asks again."""
     filters = _filters(type=type, provider=provider, tenant=tenant, since=since)
-    rows = await list_events(
-        services_of(request),
-        viewer.principal,
-        type=type or None,
-        provider=provider or None,
-        tenant=tenant or None,
-        since=_time("since", since),
-        limit=TAIL,
-        after=after or None,
+    events, _ = _rows(
+        await list_events(
+            services_of(request),
+            viewer.principal,
+            type=type or None,
+            provider=provider or None,
+            tenant=tenant or None,
+            since=_time(since),
+            limit=TAIL,
+            after=after or None,
+        )
     )
-    newest = rows[0].id if rows else after
-    return render(
-        request,
-        "_tail.html",
-        viewer,
-        events=[_row(r.payload) for r in rows],
-        tail_url=_tail_url(filters, newest),
-    )
+    newest = events[0]["id"] if events else after
+    return render(request, "_tail.html", viewer, events=events, tail_url=_tail_url(filters, newest))
 
 
 @get("/events/{event_id:str}")
@@ -139,7 +135,7 @@ async def event_page(
     services = services_of(request)
     story = await event_story(services, viewer.principal, event_id)
     if story is None:
-        raise NotFoundException("event not found")
+        raise NotFound("event not found")
     subscriptions = await list_subscriptions(services, viewer.principal, limit=200)
     return render(
         request,
@@ -160,7 +156,7 @@ async def event_deliveries_fragment(
     """The deliveries section alone, which the event page refreshes while it is open."""
     story = await event_story(services_of(request), viewer.principal, event_id)
     if story is None:
-        raise NotFoundException("event not found")
+        raise NotFound("event not found")
     return render(request, "_deliveries.html", viewer, story=story)
 
 
@@ -172,10 +168,10 @@ async def redeliver_page(
 ) -> Redirect:
     form = await checked_form(request)
     try:
-        out = await redeliver(
+        out = await redeliver_event(
             services_of(request), viewer.principal, event_id, text(form, "subscription_id")
         )
-    except ValidationException as exc:
+    except Invalid as exc:
         return done(request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}")
     notice = (
         f"Queued {out.enqueued} new deliver{'y' if out.enqueued == 1 else 'ies'}."

@@ -6,14 +6,12 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.ingest.reprocess import ReprocessReport, reprocess
-from gateway.services.insights import quarantined
+from gateway.services.quarantine import quarantined, reprocess_quarantined
 
 PAGE = 25
 
@@ -36,28 +34,15 @@ async def reprocess_page(
 ) -> Redirect:
     """Normalise again one receipt (``receipt_id``) or every quarantined one the viewer sees."""
     form = await checked_form(request)
-    services = services_of(request)
-    receipt_id = text(form, "receipt_id")
-    visible, _ = await quarantined(services, viewer.principal, limit=10_000)
-    ids = [r.id for r in visible]
-    if receipt_id is not None and receipt_id not in ids:
-        raise NotFoundException("receipt not found")
-    total = ReprocessReport()
-    if viewer.is_admin and receipt_id is None:
-        total = await reprocess(services)
-    else:
-        for one in [receipt_id] if receipt_id else ids:
-            report = await reprocess(services, one)
-            total.accepted += report.accepted
-            total.duplicates += report.duplicates
-            total.still_quarantined += report.still_quarantined
-            total.lines.extend(report.lines)
-    notice = (
-        f"Reprocessed: {total.accepted} accepted, {total.duplicates} duplicates, "
-        f"{total.still_quarantined} still quarantined."
+    report = await reprocess_quarantined(
+        services_of(request), viewer.principal, text(form, "receipt_id")
     )
-    if total.still_quarantined and total.lines:
-        notice += " " + total.lines[-1]
+    notice = (
+        f"Reprocessed: {report.accepted} accepted, {report.duplicates} duplicates, "
+        f"{report.still_quarantined} still quarantined."
+    )
+    if report.still_quarantined and report.lines:
+        notice += " " + report.lines[-1]
     return done(request, f"{BASE}/quarantine", notice)
 
 

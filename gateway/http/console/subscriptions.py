@@ -7,22 +7,14 @@ from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text, texts
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
-from gateway.http.deliveries import redeliver
-from gateway.http.subscriptions import (
-    create_subscription,
-    get_subscription,
-    list_subscriptions,
-    replay_subscription,
-    rotate_subscription_secret,
-    set_status,
-    subscription_deliveries,
-)
+from gateway.services import subscriptions as service
+from gateway.services.deliveries import redeliver_event
+from gateway.services.errors import NotFound, ServiceError
 from schemas import CATALOGUE
 from schemas.api import ReplayRequest, SubscriptionCreate
 
@@ -37,7 +29,7 @@ async def _list_page(
     **extra: Any,
 ) -> Template:
     services = services_of(request)
-    result = await list_subscriptions(services, who.principal, limit=PAGE, cursor=cursor)
+    result = await service.list_subscriptions(services, who.principal, limit=PAGE, cursor=cursor)
     families: dict[str, list[Any]] = {}
     for event_type in CATALOGUE.values():
         family = ".".join(event_type.name.split(".")[:2])
@@ -85,12 +77,12 @@ async def add_subscription(
     )
     services = services_of(request)
     try:
-        created = await create_subscription(services, viewer.principal, data)
-    except HTTPException as exc:
-        if isinstance(exc, NotFoundException):
+        created = await service.create_subscription(services, viewer.principal, data)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
             raise
         return await _list_page(
-            request, viewer, status_code=exc.status_code, error=exc.detail, form=form
+            request, viewer, status_code=exc.status, error=exc.detail, form=form
         )
     return render(request, "secret.html", viewer, subscription=created, secret=created.secret)
 
@@ -104,9 +96,9 @@ async def subscription_page(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     services = services_of(request)
-    sub = await get_subscription(services, viewer.principal, subscription_id)
+    sub = await service.get_subscription(services, viewer.principal, subscription_id)
     status = status if status in {"pending", "succeeded", "failed"} else None
-    deliveries = await subscription_deliveries(
+    deliveries = await service.subscription_deliveries(
         services, viewer.principal, subscription_id, status=status, limit=PAGE, cursor=cursor
     )
     next_url = None
@@ -135,7 +127,7 @@ async def pause(
     request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
 ) -> Redirect:
     await checked_form(request)
-    await set_status(services_of(request), viewer.principal, subscription_id, "paused")
+    await service.set_status(services_of(request), viewer.principal, subscription_id, "paused")
     return done(
         request, _back(subscription_id), "Paused: matching events queue up until you resume."
     )
@@ -146,7 +138,7 @@ async def resume(
     request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
 ) -> Redirect:
     await checked_form(request)
-    await set_status(services_of(request), viewer.principal, subscription_id, "active")
+    await service.set_status(services_of(request), viewer.principal, subscription_id, "active")
     return done(request, _back(subscription_id), "Resumed: held deliveries are on their way.")
 
 
@@ -156,8 +148,8 @@ async def rotate(
 ) -> Template:
     await checked_form(request)
     services = services_of(request)
-    out = await rotate_subscription_secret(services, viewer.principal, subscription_id)
-    sub = await get_subscription(services, viewer.principal, subscription_id)
+    out = await service.rotate_secret(services, viewer.principal, subscription_id)
+    sub = await service.get_subscription(services, viewer.principal, subscription_id)
     return render(request, "secret.html", viewer, subscription=sub, secret=out.secret, rotated=True)
 
 
@@ -168,14 +160,14 @@ async def replay(
     form = await checked_form(request)
     since, until = text(form, "since"), text(form, "until")
     try:
-        out = await replay_subscription(
+        out = await service.replay(
             services_of(request),
             viewer.principal,
             subscription_id,
             ReplayRequest(since=_utc(since) or "", until=_utc(until)),
         )
-    except HTTPException as exc:
-        if isinstance(exc, NotFoundException):
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
             raise
         return done(request, _back(subscription_id), f"Not replayed: {exc.detail}")
     return done(request, _back(subscription_id), f"Replay queued {out.enqueued} deliveries.")
@@ -195,12 +187,12 @@ async def retry(
     """Redeliver one delivery's event to this subscription (a new delivery, a new attempt)."""
     form = await checked_form(request)
     services = services_of(request)
-    await get_subscription(services, viewer.principal, subscription_id)
+    await service.get_subscription(services, viewer.principal, subscription_id)
     event_id = text(form, "event_id") or ""
     try:
-        out = await redeliver(services, viewer.principal, event_id, subscription_id)
-    except HTTPException as exc:
-        if isinstance(exc, NotFoundException):
+        out = await redeliver_event(services, viewer.principal, event_id, subscription_id)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
             raise
         return done(request, _back(subscription_id), f"Not retried: {exc.detail}")
     return done(

@@ -12,7 +12,6 @@ from litestar.datastructures.multi_dicts import FormMultiDict
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
-from gateway.http.auth import Principal, principal_for_key_id
 from gateway.http.console.limiter import SignInLimiter
 from gateway.http.console.session import (
     CSRF_FIELD,
@@ -22,6 +21,7 @@ from gateway.http.console.session import (
     SessionSigner,
 )
 from gateway.runtime import Runtime
+from gateway.services.access import ADMIN, Principal, principal_of_key
 
 BASE = "/console"
 NOTICE_COOKIE = "unihook_console_notice"
@@ -101,9 +101,9 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
         admin = services.settings.admin_token
         if not admin or session.admin_mark != state.signer.admin_mark(admin):
             return None
-        principal: Principal | None = Principal(key_id="admin", tenant=None)
+        principal: Principal | None = ADMIN
     else:
-        principal = await principal_for_key_id(services, session.key_id)
+        principal = await principal_of_key(services, session.key_id)
     if principal is None:
         return None
     return Viewer(principal, session, state.signer.csrf_token(session.nonce))
