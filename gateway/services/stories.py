@@ -181,10 +181,13 @@ async def timeline(
     services: Runtime, principal: Principal, subject: str, window: int = RECENT_WINDOW * 5
 ) -> list[TimelineEntry]:
     """Every event about ``subject`` among the ``window`` most recent visible events, oldest
-    first, each with its deliveries."""
+    first, each with its deliveries. (Events are stored without an indexed subject yet, so this
+    reads recent events; only those whose JSON holds the vendor id are decoded.)"""
+    vendor_id = subject.partition("/")[2]
+    needle = msgspec.json.encode(vendor_id)
     matches = [
         event
-        for event in await _recent(services, principal, window)
+        for event in await _recent(services, principal, window, needle if vendor_id else None)
         if subject_of(event) == subject
     ]
     matches.reverse()
@@ -230,10 +233,13 @@ async def find_candidates(
     return list(found.values())
 
 
-async def _recent(services: Runtime, principal: Principal, window: int) -> list[dict[str, Any]]:
+async def _recent(
+    services: Runtime, principal: Principal, window: int, containing: bytes | None = None
+) -> list[dict[str, Any]]:
+    """The ``window`` newest visible events, decoded (only those holding ``containing``)."""
     query = select(Event.payload).order_by(Event.id.desc()).limit(window)
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
     async with services.sessions() as session:
         payloads = (await session.execute(query)).scalars().all()
-    return [msgspec.json.decode(p) for p in payloads]
+    return [msgspec.json.decode(p) for p in payloads if containing is None or containing in p]

@@ -18,6 +18,7 @@ from standardwebhooks import Webhook
 from tests.conftest import ADMIN_TOKEN
 from tests.console.browser import javascript_errors, screenshot
 from tests.console.conftest import Site, sign_in, submit
+from tests.gateway.helpers import sign
 
 
 def wait_until(browser: Any, check: Callable[[Any], Any], timeout: float = 15) -> Any:
@@ -156,6 +157,7 @@ def test_a_new_subscription_shows_its_secret_once_and_it_signs_deliveries(
     browser.find_element(By.LINK_TEXT, "Done: open the subscription").click()
     wait_until(browser, staleness_of(page))
     assert "/console/subscriptions/sub_" in browser.current_url
+    page_url = browser.current_url
     assert secret not in browser.page_source
     browser.get(f"{site.url}/console/subscriptions")
     assert secret not in browser.page_source
@@ -165,7 +167,12 @@ def test_a_new_subscription_shows_its_secret_once_and_it_signs_deliveries(
     got = site.receiver.received("/hook/fresh")[0]
     assert got.headers["webhook-id"] == event_id
     Webhook(secret).verify(got.body, got.headers)  # raises unless the shown secret signed it
-    browser.get(browser.current_url)
+    browser.get(page_url)
+    submit(browser, "form[action$='/test'] button")
+    assert "answered 200" in text_of(browser)
+    probe = site.receiver.received("/hook/fresh")[-1]
+    assert b'"type":"connection.test"' in probe.body
+    Webhook(secret).verify(probe.body, probe.headers)
     screenshot(browser, "subscription")
 
 
@@ -214,3 +221,34 @@ def test_no_page_logs_a_javascript_error(browser: Any, site: Site) -> None:
     assert browser.find_elements(By.CSS_SELECTOR, "ol.timeline li")
     screenshot(browser, "timeline")
     assert not javascript_errors(browser)
+
+
+def test_the_action_buttons_carry_the_session_csrf_token(browser: Any, site: Site) -> None:
+    sign_in(browser, site, site.keys["acme"])
+    page = f"{site.url}/console/subscriptions/{site.subscriptions['acme']}"
+    browser.get(page)
+    submit(browser, "form[action$='/pause'] button")
+    assert "Paused" in text_of(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "p.lead .badge").text == "paused"
+    submit(browser, "form[action$='/resume'] button")
+    assert browser.find_element(By.CSS_SELECTOR, "p.lead .badge").text == "active"
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/rotate'] button").click()
+    browser.switch_to.alert.accept()  # the page asks before making a new secret
+    wait_until(browser, staleness_of(old))
+    assert browser.find_element(By.ID, "secret").get_attribute("value").startswith("whsec_")
+
+    body = b"this is not JSON"
+    quarantined = site.api.post("/ingest/breezy/acme", content=body, headers=sign("breezy", body))
+    assert quarantined.json()["status"] == "quarantined", quarantined.text
+    browser.get(f"{site.url}/console/quarantine")
+    assert quarantined.json()["receipt_id"] in browser.page_source
+    screenshot(browser, "quarantine-receipt")
+    submit(
+        browser,
+        "form[action$='/quarantine/reprocess'] input[value='"
+        + quarantined.json()["receipt_id"]
+        + "'] ~ button",
+    )
+    assert "1 still quarantined" in text_of(browser)

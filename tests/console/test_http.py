@@ -229,3 +229,32 @@ async def test_the_ingest_sign_in_helper_signs_like_the_vendor(client: Any) -> N
     await sign_in(client, ADMIN_TOKEN)
     page = await client.get(f"/console/connections/{made['id']}")
     assert response.json()["event_id"] in page.text
+
+
+async def test_every_form_on_every_page_carries_the_csrf_token(client: Any) -> None:
+    made = await connect(client, "breezy", tenant="acme")
+    body, headers = signed("breezy", "candidateAdded")
+    event_id = (await client.post("/ingest/breezy/acme", content=body, headers=headers)).json()[
+        "event_id"
+    ]
+    sub = await client.post(
+        "/v1/subscriptions", json={"url": "https://app.example/h", "events": ["*"]}, headers=ADMIN
+    )
+    await sign_in(client, ADMIN_TOKEN)
+    for path in (
+        "/console/",
+        "/console/connections",
+        f"/console/connections/{made['id']}",
+        "/console/events",
+        f"/console/events/{event_id}",
+        "/console/subscriptions",
+        f"/console/subscriptions/{sub.json()['id']}",
+        "/console/quarantine",
+        "/console/timeline?q=a",
+    ):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        forms = page.text.count('method="post"')
+        tokens = CSRF.findall(page.text)
+        assert len(tokens) >= forms, path
+        assert all(tokens), path

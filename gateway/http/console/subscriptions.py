@@ -15,6 +15,7 @@ from gateway.http.console.web import BASE, Viewer, checked_form, done, render, s
 from gateway.services import subscriptions as service
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import NotFound, ServiceError
+from gateway.services.probe import send_test_event
 from schemas import CATALOGUE
 from schemas.api import ReplayRequest, SubscriptionCreate
 
@@ -200,7 +201,26 @@ async def retry(
     )
 
 
+@post("/subscriptions/{subscription_id:str}/test", status_code=303)
+async def send_test(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
+) -> Redirect:
+    """Send one signed ``connection.test`` event now and say what the endpoint answered."""
+    await checked_form(request)
+    sent = await send_test_event(services_of(request), viewer.principal, subscription_id)
+    if sent.ok:
+        notice = (
+            f"Test event {sent.event_id}: answered {sent.status_code} in {sent.latency_ms:.0f} ms."
+        )
+    elif sent.status_code is not None:
+        notice = f"Test event {sent.event_id}: the endpoint answered {sent.status_code}."
+    else:
+        notice = f"Test event {sent.event_id} not delivered: {sent.error}."
+    return done(request, _back(subscription_id), notice)
+
+
 ROUTES = [
+    send_test,
     subscriptions_page,
     add_subscription,
     subscription_page,
