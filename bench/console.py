@@ -3,9 +3,9 @@
 Seeds ``--events`` events (default 100,000) over the last two days across three tenants and two
 providers, each with its receipt, one delivery and one attempt (one in ten failed), plus some
 quarantined receipts; then runs each page's service calls and prints their time (best of
-``--repeat``) and SQLite's plan for every statement they ran.
+``--repeat``, default 7) and SQLite's plan for every statement they ran.
 
-python -m bench console [--events 100000] [--repeat 5] [--keep PATH]
+python -m bench console [--events 100000] [--repeat 7] [--keep PATH]
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ def _plans(path: Path, statements: list[tuple[str, Any]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench console", description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="database file to create (default: a temp one)")
     args = parser.parse_args(argv)
     if args.keep:
