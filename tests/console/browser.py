@@ -44,7 +44,7 @@ def chromium_or_skip() -> None:
     pytest.skip(reason)
 
 
-def start_browser() -> Any:
+def start_browser(*, javascript: bool = True) -> Any:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -53,6 +53,10 @@ def start_browser() -> Any:
     for flag in FLAGS:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(20)
     return driver

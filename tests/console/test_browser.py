@@ -6,6 +6,7 @@ Each test leaves a screenshot in ``build/console-screenshots/``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from standardwebhooks import Webhook
 
 from tests.conftest import ADMIN_TOKEN
-from tests.console.browser import javascript_errors, screenshot
+from tests.console.browser import javascript_errors, screenshot, start_browser
 from tests.console.conftest import Site, sign_in, submit
 from tests.gateway.helpers import sign
 
@@ -108,6 +109,9 @@ def test_the_live_tail_shows_an_event_ingested_while_the_page_is_open(
     )
     rows = browser.find_elements(By.CSS_SELECTOR, "#event-rows tr")
     assert event_id in rows[0].get_attribute("innerHTML")
+    when = rows[0].find_element(By.TAG_NAME, "time")
+    wait_until(browser, lambda b: when.get_attribute("data-local") is not None)
+    assert when.get_attribute("title").endswith(" UTC")  # UTC on hover, local in the text
     screenshot(browser, "events-live-tail")
 
 
@@ -252,3 +256,26 @@ def test_the_action_buttons_carry_the_session_csrf_token(browser: Any, site: Sit
         + "'] ~ button",
     )
     assert "1 still quarantined" in text_of(browser)
+
+
+def test_pages_read_and_forms_work_with_javascript_off(site: Site) -> None:
+    browser = start_browser(javascript=False)
+    try:
+        sign_in(browser, site, site.keys["acme"])
+        browser.get(f"{site.url}/console/events")
+        assert site.events["acme"] in browser.page_source
+        first_time = browser.find_element(By.CSS_SELECTOR, "#event-rows time")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", first_time.text)
+        assert first_time.get_attribute("data-local") is None  # no script made it local
+        browser.get(f"{site.url}/console/events/{site.events['acme']}")
+        assert "Canonical event" in text_of(browser)
+        assert "succeeded" in browser.find_element(By.ID, "deliveries").text
+        copy = browser.find_elements(By.CSS_SELECTOR, "[data-copy]")
+        assert all(not button.is_displayed() for button in copy)
+        browser.get(f"{site.url}/console/subscriptions/{site.subscriptions['acme']}")
+        submit(browser, "form[action$='/pause'] button")
+        assert browser.find_element(By.CSS_SELECTOR, "p.lead .badge").text == "paused"
+        submit(browser, "form[action$='/resume'] button")
+        screenshot(browser, "subscription-without-javascript")
+    finally:
+        browser.quit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from typing import Any
 
 import pytest
@@ -115,12 +117,32 @@ async def test_the_csrf_token_of_one_session_does_not_work_in_another(
 async def test_repeated_failed_sign_ins_are_slowed_down(client: Any) -> None:
     for _ in range(FREE_FAILURES):
         assert (await sign_in(client, "wrong")).status_code == 401
-    blocked = await sign_in(client, "wrong")
-    assert blocked.status_code in (401, 429)
-    refused = await sign_in(client, ADMIN_TOKEN)  # even the right token waits its turn
-    assert refused.status_code == 429
-    assert int(refused.headers["retry-after"]) >= 1
-    assert 'name="token"' in refused.text
+    started = time.monotonic()
+    assert (await sign_in(client, "wrong")).status_code == 401
+    assert time.monotonic() - started >= 0.9  # the sixth try waited its second
+    started = time.monotonic()
+    assert (await sign_in(client, ADMIN_TOKEN)).status_code == 303  # the right key still works
+    assert time.monotonic() - started >= 1.9  # after waiting two
+    started = time.monotonic()
+    assert (await sign_in(client, "wrong")).status_code == 401  # and a success forgot the address
+    assert time.monotonic() - started < 0.9
+
+
+async def test_a_try_arriving_while_another_waits_is_refused(client: Any) -> None:
+    for _ in range(FREE_FAILURES + 1):
+        await sign_in(client, "wrong")
+    first = asyncio.create_task(sign_in(client, "wrong"))
+    limiter = client.app.state.console.limiter
+    for _ in range(200):
+        if limiter.is_waiting("testclient"):
+            break
+        await asyncio.sleep(0.02)
+    assert limiter.is_waiting("testclient")
+    second = await sign_in(client, ADMIN_TOKEN)
+    assert second.status_code == 429
+    assert int(second.headers["retry-after"]) >= 1
+    assert 'name="token"' in second.text
+    assert (await first).status_code == 401
 
 
 def test_the_limiter_forgets_the_oldest_addresses_beyond_its_capacity() -> None:
@@ -128,12 +150,18 @@ def test_the_limiter_forgets_the_oldest_addresses_beyond_its_capacity() -> None:
     for n in range(10_000):
         limiter.failed(f"10.0.{n // 256}.{n % 256}", now=1000.0)
     assert len(limiter) == 100
+    assert limiter.delay("10.0.0.0", now=1000.0) == 0  # forgotten, not kept
     for _ in range(FREE_FAILURES + 3):
         limiter.failed("192.0.2.1", now=2000.0)
-    assert limiter.wait("192.0.2.1", now=2000.0) >= 4
-    assert limiter.wait("192.0.2.1", now=2000.0 + 3600) == 0
-    limiter.succeeded("192.0.2.1")
-    assert limiter.wait("192.0.2.1", now=2000.0) == 0
+    assert len(limiter) == 100
+    assert limiter.delay("192.0.2.1", now=2000.0) == 8
+    for _ in range(20):
+        limiter.failed("192.0.2.1", now=2000.0)
+    assert limiter.delay("192.0.2.1", now=2000.0) == 10  # the wait is bounded too
+    assert limiter.delay("192.0.2.1", now=2000.0 + 3600) == 0
+    limiter.failed("192.0.2.2", now=2000.0)
+    limiter.succeeded("192.0.2.2")
+    assert limiter.delay("192.0.2.2", now=2000.0) == 0
 
 
 async def test_a_tenant_session_gets_404_for_another_tenants_things(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Request, get, post
@@ -71,13 +72,18 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     form = await checked_form(request)
     state = console_state(request)
     address = request.client.host if request.client else "unknown"
-    wait = state.limiter.wait(address)
-    if wait > 0:
-        page = sign_in_page(
-            request, 429, f"Too many failed sign-ins from your address: wait {wait:.0f} s."
-        )
-        page.headers["retry-after"] = str(max(1, round(wait)))
-        return page
+    delay = state.limiter.delay(address)
+    if delay > 0:
+        if not state.limiter.begin_wait(address):
+            page = sign_in_page(
+                request, 429, "Another sign-in from your address is waiting: try again shortly."
+            )
+            page.headers["retry-after"] = str(round(delay))
+            return page
+        try:
+            await asyncio.sleep(delay)  # after repeated failures every try waits its turn
+        finally:
+            state.limiter.end_wait(address)
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
     principal = await authenticate(services_of(request), token) if token else None

@@ -1,7 +1,10 @@
 """Slows down guessing at the sign-in form: failures per client address earn a growing wait.
 
-Memory is bounded: at most ``capacity`` addresses are remembered (the oldest are forgotten
-first), so a flood of distinct addresses cannot grow it. Each process keeps its own.
+After ``FREE_FAILURES`` failures, each further try from the address is answered only after a
+wait (1 s, then 2, 4 ... up to ``MAX_WAIT``), one try at a time: a second one arriving while
+the first waits is refused at once. A success forgets the address. Memory is bounded: at most
+``capacity`` addresses are remembered (the oldest forgotten first), so a flood of distinct
+addresses cannot grow it. Each process keeps its own.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 FREE_FAILURES = 5
-MAX_WAIT = 300.0
+MAX_WAIT = 10.0
 FORGET_AFTER = 900.0
 
 
@@ -19,12 +22,10 @@ FORGET_AFTER = 900.0
 class _Record:
     failures: int
     last: float
-    blocked_until: float
+    waiting: bool = False
 
 
 class SignInLimiter:
-    """After ``FREE_FAILURES`` failures an address waits 1 s, then 2, 4... up to ``MAX_WAIT``."""
-
     def __init__(self, capacity: int = 10_000) -> None:
         self.capacity = capacity
         self._records: OrderedDict[str, _Record] = OrderedDict()
@@ -32,8 +33,8 @@ class SignInLimiter:
     def __len__(self) -> int:
         return len(self._records)
 
-    def wait(self, address: str, now: float | None = None) -> float:
-        """Seconds this address must wait before its next try (0 when it may try now)."""
+    def delay(self, address: str, now: float | None = None) -> float:
+        """Seconds the next try from ``address`` waits before it is checked (0: none)."""
         now = time.monotonic() if now is None else now
         record = self._records.get(address)
         if record is None:
@@ -41,18 +42,35 @@ class SignInLimiter:
         if now - record.last > FORGET_AFTER:
             del self._records[address]
             return 0.0
-        return max(0.0, record.blocked_until - now)
+        over = record.failures - FREE_FAILURES
+        return 0.0 if over < 0 else min(MAX_WAIT, 2.0**over)
+
+    def begin_wait(self, address: str) -> bool:
+        """Mark a try from ``address`` as waiting; False when one is waiting already."""
+        record = self._records.get(address)
+        if record is None:
+            return True
+        if record.waiting:
+            return False
+        record.waiting = True
+        return True
+
+    def is_waiting(self, address: str) -> bool:
+        record = self._records.get(address)
+        return record is not None and record.waiting
+
+    def end_wait(self, address: str) -> None:
+        record = self._records.get(address)
+        if record is not None:
+            record.waiting = False
 
     def failed(self, address: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
         record = self._records.pop(address, None)
         if record is None or now - record.last > FORGET_AFTER:
-            record = _Record(failures=0, last=now, blocked_until=0.0)
+            record = _Record(failures=0, last=now)
         record.failures += 1
         record.last = now
-        over = record.failures - FREE_FAILURES
-        if over >= 0:
-            record.blocked_until = now + min(MAX_WAIT, 2.0**over)
         self._records[address] = record
         while len(self._records) > self.capacity:
             self._records.popitem(last=False)
