@@ -7,14 +7,17 @@ import re
 import time
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
+from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.http.console.limiter import FREE_FAILURES, SignInLimiter
 from gateway.runtime import Runtime
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.gateway.helpers import connect, sign, signed, tenant_key
+from tests.support.servers import ThreadedServer
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -128,21 +131,22 @@ async def test_repeated_failed_sign_ins_are_slowed_down(client: Any) -> None:
     assert time.monotonic() - started < 0.9
 
 
-async def test_a_try_arriving_while_another_waits_is_refused(client: Any) -> None:
-    for _ in range(FREE_FAILURES + 1):
-        await sign_in(client, "wrong")
-    first = asyncio.create_task(sign_in(client, "wrong"))
-    limiter = client.app.state.console.limiter
-    for _ in range(200):
-        if limiter.is_waiting("testclient"):
-            break
-        await asyncio.sleep(0.02)
-    assert limiter.is_waiting("testclient")
-    second = await sign_in(client, ADMIN_TOKEN)
-    assert second.status_code == 429
-    assert int(second.headers["retry-after"]) >= 1
-    assert 'name="token"' in second.text
-    assert (await first).status_code == 401
+async def test_a_try_arriving_while_another_waits_is_refused(settings: Settings) -> None:
+    # a real server: the test client answers one request at a time
+    with ThreadedServer(create_app(settings, run_worker=False), lifespan="on") as server:
+        async with (
+            httpx.AsyncClient(base_url=server.base_url) as first,
+            httpx.AsyncClient(base_url=server.base_url) as second,
+        ):
+            for _ in range(FREE_FAILURES + 1):
+                assert (await sign_in(first, "wrong")).status_code == 401
+            waiting = asyncio.create_task(sign_in(first, "wrong"))  # waits 2 s
+            await asyncio.sleep(0.5)
+            refused = await sign_in(second, ADMIN_TOKEN)
+            assert refused.status_code == 429
+            assert int(refused.headers["retry-after"]) >= 1
+            assert 'name="token"' in refused.text
+            assert (await waiting).status_code == 401
 
 
 def test_the_limiter_forgets_the_oldest_addresses_beyond_its_capacity() -> None:

@@ -55,10 +55,6 @@ class SignInLimiter:
         record.waiting = True
         return True
 
-    def is_waiting(self, address: str) -> bool:
-        record = self._records.get(address)
-        return record is not None and record.waiting
-
     def end_wait(self, address: str) -> None:
         record = self._records.get(address)
         if record is not None:

@@ -52,6 +52,6 @@
     var buttons = document.querySelectorAll("[data-copy]");
     for (var i = 0; i < buttons.length; i++) { buttons[i].hidden = false; }
   });
-  document.addEventListener("htmx:afterSettle", function (event) { localTimes(event.target); });
-  document.addEventListener("htmx:oobAfterSwap", function (event) { localTimes(event.target); });
+  // After any htmx swap (out-of-band rows included), the new times are local too.
+  document.addEventListener("htmx:afterSettle", function () { localTimes(document); });
 })();
