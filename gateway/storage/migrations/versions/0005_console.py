@@ -1,7 +1,7 @@
 """The console: indexes for each connection's newest event and for attempts per hour.
 
 Revision ID: 0005_console
-Revises: 0002_vendor_state
+Revises: 0006_trace
 Create Date: 2026-12-01
 
 The connections page shows every connection's last event: ``max(id)`` per connection, one
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005_console"
-down_revision: str | Sequence[str] | None = "0002_vendor_state"
+down_revision: str | Sequence[str] | None = "0006_trace"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
