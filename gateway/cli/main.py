@@ -86,6 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print("  admin token  ", shown, paint(f"(from {origin})", "dim"))
     print("  ingest URLs  ", f"{settings.public_url}/ingest/{{provider}}/{{tenant}}")
     print("               ", f"{settings.public_url}/ingest/{{tenant}}  (provider told by headers)")
+    print("  console      ", f"{url}/console/", paint("(sign in with the admin token)", "dim"))
     print("  API docs     ", f"{url}/schema")
     print("  worker       ", "off (--no-worker)" if args.no_worker else "on")
     if traced:

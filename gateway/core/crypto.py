@@ -24,6 +24,7 @@ class SecretBox:
         if not keys:
             raise ValueError("SecretBox needs at least one key")
         self._fernet = MultiFernet([Fernet(k) for k in keys])
+        self._first = keys[0]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SecretBox:
@@ -40,6 +41,11 @@ class SecretBox:
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def derive_key(self, label: str) -> bytes:
+        """A key for another purpose (e.g. signing console sessions), derived from the first
+        key: every process sharing the secret key derives the same one."""
+        return hmac.new(self._first, b"unihook:" + label.encode(), hashlib.sha256).digest()
 
     def decrypt(self, token: str) -> str:
         try:

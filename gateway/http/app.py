@@ -13,6 +13,7 @@ from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.apidocs import assets_router, openapi_config
 from gateway.http.connections import ConnectionController
+from gateway.http.console import console_routers, template_config
 from gateway.http.deliveries import event_deliveries, redeliver_event
 from gateway.http.errors import EXCEPTION_HANDLERS
 from gateway.http.errors_doc import describe_errors
@@ -63,6 +64,7 @@ def create_app(
         SubscriptionController,
         event_deliveries,
         redeliver_event,
+        *console_routers(),
         assets_router(),
     ]
 
@@ -96,6 +98,7 @@ def create_app(
         exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
         middleware=[BodyDeadline(settings.body_timeout)],
         openapi_config=openapi_config(),
+        template_config=template_config(),
         debug=False,
     )
     describe_ingest(app.openapi_schema)

@@ -51,3 +51,13 @@ async def authenticate(runtime: Runtime, token: str) -> Principal | None:
             )
         ).first()
     return None if row is None else Principal(key_id=row.id, tenant=row.tenant)
+
+
+async def principal_of_key(runtime: Runtime, key_id: str) -> Principal | None:
+    """The stored key ``key_id`` as a principal, or None once it no longer exists (a console
+    session names its key by id, never by the key itself)."""
+    async with runtime.sessions() as session:
+        row = (
+            await session.execute(select(ApiKey.id, ApiKey.tenant).where(ApiKey.id == key_id))
+        ).first()
+    return None if row is None else Principal(key_id=row.id, tenant=row.tenant)

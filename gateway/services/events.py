@@ -24,9 +24,11 @@ async def list_events(
     until: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    after: str | None = None,
 ) -> bytes:
     """``{"data": [...], "next_cursor": ...}`` as JSON bytes, newest first; ``since``/``until``
-    bound the time unihook received the event. ``type`` may be a prefix glob (``ats.*``)."""
+    bound the time unihook received the event. ``type`` may be a prefix glob (``ats.*``).
+    ``after`` keeps only events newer than that id (a live tail's next look)."""
     n = clamp_limit(limit)
     query = select(Event.id, Event.payload).order_by(Event.id.desc()).limit(n + 1)
     if principal.tenant is not None:
@@ -48,6 +50,8 @@ async def list_events(
         query = query.where(Event.received_at < end)
     if cursor:
         query = query.where(Event.id < cursor)
+    if after:
+        query = query.where(Event.id > after)
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).all()
     more = len(rows) > n

@@ -131,6 +131,7 @@ class Event(Base):
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
+        Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -227,6 +228,10 @@ class Delivery(Base):
 
 class Attempt(Base):
     __tablename__ = "attempts"
+    __table_args__ = (
+        # the overview's attempts per hour: an id range read from the index alone
+        Index("ix_attempts_id_status", "id", "status_code", "delivery_id"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     delivery_id: Mapped[str] = mapped_column(

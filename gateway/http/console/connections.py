@@ -1,0 +1,235 @@
+"""Connections: each vendor account of a tenant, its ingest URL, set-up steps and health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures.multi_dicts import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from gateway.http.console.forms import text
+from gateway.http.console.vendordocs import setup_guide
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.runtime import Runtime
+from gateway.services import connections as service
+from gateway.services.catalogue import provisioning_out
+from gateway.services.errors import NotFound, ServiceError
+from gateway.services.events import list_events
+from gateway.services.insights import last_events
+from schemas.api import ConnectionCreate, SecretRotate
+
+PAGE = 50
+SECRET_WORDS = ("token", "key", "secret", "password")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input of a vendor's provisioning form, read from its request shape's JSON Schema."""
+
+    name: str
+    required: bool
+    is_list: bool
+    is_secret: bool
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provisionable:
+    provider: str
+    fields: list[Field]
+    capabilities: list[str]
+
+
+def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
+    """Every loaded adapter whose vendor unihook can set up, with its form's fields."""
+    out: dict[str, Provisionable] = {}
+    for item in runtime.registry:
+        shown = provisioning_out(item)
+        if shown is None:
+            continue
+        schema = shown.request_schema
+        ref = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+        body = schema.get("$defs", {}).get(ref, schema)
+        required = set(body.get("required", []))
+        fields = [
+            Field(
+                name=name,
+                required=name in required,
+                is_list=spec.get("type") == "array" or "array" in str(spec.get("anyOf", "")),
+                is_secret=any(word in name for word in SECRET_WORDS),
+                hint=str(spec.get("description", "")),
+            )
+            for name, spec in body.get("properties", {}).items()
+        ]
+        out[item.name] = Provisionable(item.name, fields, list(shown.capabilities))
+    return out
+
+
+def provision_block(form: FormMultiDict, spec: Provisionable) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    for field in spec.fields:
+        value = text(form, f"provision.{field.name}")
+        if value is None:
+            continue
+        block[field.name] = (
+            [v.strip() for v in value.replace(",", " ").split() if v.strip()]
+            if field.is_list
+            else value
+        )
+    return block
+
+
+async def _list_page(
+    request: Request[Any, Any, Any],
+    who: Viewer,
+    cursor: str | None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    runtime = services_of(request)
+    result = await service.list_connections(runtime, who.principal, limit=PAGE, cursor=cursor)
+    last = await last_events(runtime, who.principal, [c.id for c in result["data"]])
+    return render(
+        request,
+        "connections.html",
+        who,
+        status_code=status_code,
+        connections=result["data"],
+        last=last,
+        next_cursor=result["next_cursor"],
+        providers=runtime.registry.names(),
+        provisionable=provisionable(runtime),
+        **extra,
+    )
+
+
+@get("/connections")
+async def connections_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    return await _list_page(request, viewer, cursor)
+
+
+@post("/connections", status_code=303)
+async def add_connection(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer]
+) -> Template | Redirect:
+    """Connect a vendor account by hand (its secret) or have unihook provision it."""
+    form = await checked_form(request)
+    runtime = services_of(request)
+    provider = text(form, "provider") or ""
+    provision = None
+    if text(form, "mode") == "provisioned":
+        spec = provisionable(runtime).get(provider)
+        provision = provision_block(form, spec) if spec else {}
+    data = ConnectionCreate(
+        provider=provider,
+        tenant=viewer.principal.tenant or text(form, "tenant") or "",
+        secret=None if provision is not None else text(form, "secret"),
+        verify=provision is not None or form.get("verify") is not None,
+        provision=provision,
+    )
+    try:
+        out = await service.create_connection(runtime, viewer.principal, data)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _list_page(
+            request, viewer, None, status_code=exc.status, error=exc.detail, form=form
+        )
+    return done(
+        request, f"{BASE}/connections/{out.id}", f"Connected {out.provider} for {out.tenant}."
+    )
+
+
+@get("/connections/{connection_id:str}")
+async def connection_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    connection_id: FromPath[str],
+) -> Template:
+    runtime = services_of(request)
+    conn = await service.get_connection(runtime, viewer.principal, connection_id)
+    recent = msgspec.json.decode(
+        await list_events(
+            runtime, viewer.principal, tenant=conn.tenant, provider=conn.provider, limit=10
+        )
+    )
+    spec = provisionable(runtime).get(conn.provider)
+    return render(
+        request,
+        "connection.html",
+        viewer,
+        conn=conn,
+        recent=recent["data"],
+        guide=setup_guide(conn.provider),
+        capabilities=spec.capabilities if spec and conn.provisioned else [],
+    )
+
+
+def _back(connection_id: str) -> str:
+    return f"{BASE}/connections/{connection_id}"
+
+
+@post("/connections/{connection_id:str}/rotate", status_code=303)
+async def rotate(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    connection_id: FromPath[str],
+) -> Redirect:
+    form = await checked_form(request)
+    hours = text(form, "grace_hours") or "24"
+    try:
+        grace = int(float(hours) * 3600)
+    except ValueError:
+        return done(request, _back(connection_id), "Not rotated: the grace period is in hours.")
+    try:
+        await service.rotate_secret(
+            services_of(request),
+            viewer.principal,
+            connection_id,
+            SecretRotate(secret=text(form, "secret") or "", previous_expires_in=grace),
+        )
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return done(request, _back(connection_id), f"Not rotated: {exc.detail}")
+    return done(
+        request,
+        _back(connection_id),
+        f"New secret stored; the previous ones verify for {hours} more hours.",
+    )
+
+
+@post("/connections/{connection_id:str}/{action:str}", status_code=303)
+async def at_vendor(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    connection_id: FromPath[str],
+    action: FromPath[str],
+) -> Redirect:
+    """``pause`` or ``resume`` the endpoint at the vendor, or ``delete`` the connection."""
+    await checked_form(request)
+    runtime = services_of(request)
+    if action == "delete":
+        await service.delete_connection(runtime, viewer.principal, connection_id)
+        return done(request, f"{BASE}/connections", f"Deleted connection {connection_id}.")
+    if action not in ("pause", "resume"):
+        raise NotFound("no such action")
+    try:
+        await service.change_at_vendor(runtime, viewer.principal, connection_id, action)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return done(request, _back(connection_id), f"Not done: {exc.detail}")
+    return done(request, _back(connection_id), f"The vendor's endpoint is {action}d.")
+
+
+ROUTES = [connections_page, add_connection, connection_page, rotate, at_vendor]

@@ -1,0 +1,209 @@
+"""Events: filtered list with a live tail, one event's whole story, redelivery, timelines."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from gateway.http.console.forms import text
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.services.deliveries import redeliver_event
+from gateway.services.errors import Invalid, NotFound
+from gateway.services.events import list_events
+from gateway.services.stories import event_story, find_candidates, summary, timeline
+from gateway.services.subscriptions import list_subscriptions
+from schemas import CATALOGUE
+
+PAGE = 50
+TAIL = 100
+
+
+def _rows(body: bytes) -> tuple[list[dict[str, Any]], str | None]:
+    """The events of a ``list_events`` answer, each with its one-line summary."""
+    page: dict[str, Any] = msgspec.json.decode(body)
+    for event in page["data"]:
+        event["_summary"] = summary(event)
+    return page["data"], page["next_cursor"]
+
+
+def _filters(**values: str | None) -> dict[str, str]:
+    return {k: v for k, v in values.items() if v}
+
+
+def _time(value: str | None) -> str | None:
+    """A filter time: RFC 3339, unix seconds, or the browser's ``datetime-local`` (as UTC)."""
+    if value and len(value) == 16 and value[10] == "T":
+        return value + ":00Z"
+    return value or None
+
+
+@get("/events")
+async def events_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    type: FromQuery[str | None] = None,
+    provider: FromQuery[str | None] = None,
+    tenant: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """Newest first, filtered; the first page tails new events while it is open."""
+    services = services_of(request)
+    filters = _filters(type=type, provider=provider, tenant=tenant, since=since, until=until)
+    error = None
+    events: list[dict[str, Any]] = []
+    next_cursor = None
+    try:
+        events, next_cursor = _rows(
+            await list_events(
+                services,
+                viewer.principal,
+                type=type or None,
+                provider=provider or None,
+                tenant=tenant or None,
+                since=_time(since),
+                until=_time(until),
+                limit=PAGE,
+                cursor=cursor,
+            )
+        )
+    except Invalid as exc:
+        error = exc.detail
+    next_url = (
+        f"{BASE}/events?{urlencode({**filters, 'cursor': next_cursor})}" if next_cursor else None
+    )
+    newest = events[0]["id"] if events else ""
+    return render(
+        request,
+        "events.html",
+        viewer,
+        events=events,
+        filters=filters,
+        error=error,
+        next_url=next_url,
+        tail_url=None if cursor or until or error else _tail_url(filters, newest),
+        types=sorted(CATALOGUE),
+        providers=services.registry.names(),
+    )
+
+
+def _tail_url(filters: dict[str, str], after: str) -> str:
+    return f"{BASE}/events/tail?{urlencode({**filters, 'after': after})}"
+
+
+@get("/events/tail")
+async def events_tail(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    after: FromQuery[str] = "",
+    type: FromQuery[str | None] = None,
+    provider: FromQuery[str | None] = None,
+    tenant: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+) -> Template:
+    """The rows newer than ``after`` (an htmx fragment), and the poller that asks again."""
+    filters = _filters(type=type, provider=provider, tenant=tenant, since=since)
+    events, _ = _rows(
+        await list_events(
+            services_of(request),
+            viewer.principal,
+            type=type or None,
+            provider=provider or None,
+            tenant=tenant or None,
+            since=_time(since),
+            limit=TAIL,
+            after=after or None,
+        )
+    )
+    newest = events[0]["id"] if events else after
+    return render(request, "_tail.html", viewer, events=events, tail_url=_tail_url(filters, newest))
+
+
+@get("/events/{event_id:str}")
+async def event_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    event_id: FromPath[str],
+) -> Template:
+    services = services_of(request)
+    story = await event_story(services, viewer.principal, event_id)
+    if story is None:
+        raise NotFound("event not found")
+    subscriptions = await list_subscriptions(services, viewer.principal, limit=200)
+    return render(
+        request,
+        "event.html",
+        viewer,
+        story=story,
+        summary=summary(story.event),
+        subscriptions=subscriptions["data"],
+    )
+
+
+@get("/events/{event_id:str}/deliveries")
+async def event_deliveries_fragment(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    event_id: FromPath[str],
+) -> Template:
+    """The deliveries section alone, which the event page refreshes while it is open."""
+    story = await event_story(services_of(request), viewer.principal, event_id)
+    if story is None:
+        raise NotFound("event not found")
+    return render(request, "_deliveries.html", viewer, story=story)
+
+
+@post("/events/{event_id:str}/redeliver", status_code=303)
+async def redeliver_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    event_id: FromPath[str],
+) -> Redirect:
+    form = await checked_form(request)
+    try:
+        out = await redeliver_event(
+            services_of(request), viewer.principal, event_id, text(form, "subscription_id")
+        )
+    except Invalid as exc:
+        return done(request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}")
+    notice = (
+        f"Queued {out.enqueued} new deliver{'y' if out.enqueued == 1 else 'ies'}."
+        if out.enqueued
+        else "No subscription selects this event: nothing queued."
+    )
+    return done(request, f"{BASE}/events/{event_id}", notice)
+
+
+@get("/timeline")
+async def timeline_page(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    subject: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+) -> Template:
+    """Every event about one resource, in order, each with its deliveries; or find one."""
+    services = services_of(request)
+    entries = await timeline(services, viewer.principal, subject) if subject else []
+    found = await find_candidates(services, viewer.principal, q) if q else []
+    for entry in entries:
+        entry.event["_summary"] = summary(entry.event)
+    return render(
+        request, "timeline.html", viewer, subject=subject, q=q, entries=entries, found=found
+    )
+
+
+ROUTES = [
+    events_page,
+    events_tail,
+    event_page,
+    event_deliveries_fragment,
+    redeliver_page,
+    timeline_page,
+]

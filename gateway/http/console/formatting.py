@@ -1,0 +1,89 @@
+"""Jinja filters and globals: times the browser shows in its own zone, JSON, icons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from gateway import __version__
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def when(value: Any) -> Markup:
+    """A ``<time>`` in UTC text; console.js rewrites the text in the viewer's zone and the
+    title keeps the UTC value (so it reads right with JavaScript off, too)."""
+    moment = _moment(value)
+    if moment is None:
+        return Markup('<span class="muted">never</span>')
+    utc = moment.astimezone(UTC)
+    iso = utc.isoformat().replace("+00:00", "Z")
+    text = utc.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(iso, text, text)
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON text of a decoded value or of raw JSON bytes (shown as text otherwise)."""
+    if isinstance(value, bytes | bytearray):
+        try:
+            value = msgspec.json.decode(value)
+        except msgspec.DecodeError:
+            return bytes(value).decode("utf-8", "replace")
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def millis(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 10_000:
+        return f"{value / 1000:.0f} s"
+    if value >= 1000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+
+
+def icon(name: str, label: str | None = None) -> Markup:
+    """An icon from the vendored sprite; decorative unless ``label`` is given."""
+    aria = (
+        Markup(' role="img" aria-label="{}"').format(label)
+        if label
+        else Markup(' aria-hidden="true"')
+    )
+    return Markup(
+        '<svg class="icon"{} width="16" height="16"><use href="/console/static/icons.svg#{}">'
+        "</use></svg>"
+    ).format(aria, name)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(when=when, pretty_json=pretty_json, percent=percent, millis=millis)
+    env.globals.update(icon=icon, version=__version__)
+    return env

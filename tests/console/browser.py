@@ -1,0 +1,78 @@
+"""Headless Chromium (Debian's ``chromium`` and ``chromium-driver``) driven by Selenium.
+
+The browser resolves no name but loopback (``--host-resolver-rules``) and fetches nothing in
+the background, so a test run sends no traffic off the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("UNIHOOK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("UNIHOOK_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "console-screenshots"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def chromium_or_skip() -> None:
+    """Skip (with how to get one) where there is no Chromium; in CI a missing one fails."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (shutil.which(p) or Path(p).is_file())]
+    if not missing:
+        return
+    reason = (
+        f"no headless Chromium here ({', '.join(missing)} missing): "
+        "apt-get install chromium chromium-driver (bash .ci/run does)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def start_browser(*, javascript: bool = True) -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(20)
+    return driver
+
+
+def screenshot(driver: Any, name: str) -> Path:
+    """Keep what the page looked like (``build/console-screenshots/``, not committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1400, min(max(int(height), 800), 4000))
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1400, 1000)
+    return path
+
+
+def javascript_errors(driver: Any) -> list[dict[str, Any]]:
+    """The browser console's errors since the last call (reading the log empties it)."""
+    return [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
