@@ -25,7 +25,7 @@ from providers._base import (
     sha256_event_id,
 )
 from providers.errors import NormalizationError
-from providers.lever.payloads import LArchived, LData, LEnvelope, LSigned
+from providers.lever.payloads import LData, LEnvelope, LSigned
 from providers.lever.samples import SAMPLES, VARIANTS
 from providers.lever.signing import signature, signed_text
 from schemas import EventData, Normalized
@@ -82,30 +82,30 @@ def _millis(value: object) -> float | None:
 def _opportunity(data: LData) -> str | None:
     """Lever's opportunity is the candidacy (one application each); ``candidateId`` is its
     deprecated alias."""
-    return data.opportunityId or data.candidateId
+    return data.opportunity_id or data.candidate_id
 
 
 def _candidate(data: LData) -> Candidate | None:
-    return Candidate(id=data.contactId) if data.contactId else None
+    return Candidate(id=data.contact_id) if data.contact_id else None
 
 
 def _application(data: LData) -> Application:
     return Application(
         id=_opportunity(data),
         candidate=_candidate(data),
-        job=Job(id=data.postingId) if data.postingId else None,
-        stage=Stage(id=data.toStageId) if data.toStageId else None,
+        job=Job(id=data.posting_id) if data.posting_id else None,
+        stage=Stage(id=data.to_stage_id) if data.to_stage_id else None,
     )
 
 
 def _unarchived(data: LData) -> bool:
-    return data.toArchived is None and data.fromArchived is not None
+    return data.to_archived is None and data.from_archived is not None
 
 
 def _application_data(data: LData) -> ApplicationData:
     return ApplicationData(
         application=_application(data),
-        previous_stage=Stage(id=data.fromStageId) if data.fromStageId else None,
+        previous_stage=Stage(id=data.from_stage_id) if data.from_stage_id else None,
     )
 
 
@@ -114,7 +114,7 @@ def _candidate_data(data: LData) -> CandidateData:
 
 
 def _interview_data(data: LData) -> InterviewData:
-    return InterviewData(interview=Interview(id=data.interviewId), candidate=_candidate(data))
+    return InterviewData(interview=Interview(id=data.interview_id), candidate=_candidate(data))
 
 
 class LeverAdapter(BaseAdapter):
@@ -145,13 +145,13 @@ class LeverAdapter(BaseAdapter):
         return (
             isinstance(event, str)
             and isinstance(probe.signature, str)
-            and signed_text(probe.token, probe.triggeredAt) is not None
+            and signed_text(probe.token, probe.triggered_at) is not None
         )
 
     def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
         """Only ``token + triggeredAt``: Lever signs nothing else."""
         fields = msgspec.json.decode(raw_body, type=LSigned)
-        text = signed_text(fields.token, fields.triggeredAt)
+        text = signed_text(fields.token, fields.triggered_at)
         if text is not None:
             yield text
 
@@ -180,7 +180,7 @@ class LeverAdapter(BaseAdapter):
             fields = msgspec.json.decode(raw_body, type=LSigned)
         except Exception:
             return "triggeredAt is missing"
-        millis = _millis(fields.triggeredAt)
+        millis = _millis(fields.triggered_at)
         if millis is None:
             return "triggeredAt is missing"
         age = now.timestamp() - millis / 1000
@@ -206,7 +206,11 @@ class LeverAdapter(BaseAdapter):
         millis = int(now.timestamp() * 1000)
         seed = str(millis).encode() + b"\x00" + raw_body
         token = hashlib.sha256(seed).hexdigest()[:48]
-        fresh = {"triggeredAt": millis, "token": token, "signature": signature(token, millis, secret)}
+        fresh = {
+            "triggeredAt": millis,
+            "token": token,
+            "signature": signature(token, millis, secret),
+        }
         out = {key: fresh.get(key, value) for key, value in payload.items()}
         out.update({key: value for key, value in fresh.items() if key not in out})
         return compact_json(out), self.sign(raw_body, secret)
@@ -217,7 +221,7 @@ class LeverAdapter(BaseAdapter):
         env: LEnvelope = self.decode(raw_body, LEnvelope)
         token = env.token if isinstance(env.token, str) and env.token else None
         event_id = token or env.id or sha256_event_id(raw_body)
-        timestamp = parse_timestamp(_millis(env.triggeredAt)) or format_timestamp(received_at)
+        timestamp = parse_timestamp(_millis(env.triggered_at)) or format_timestamp(received_at)
         canonical = EVENT_TYPES.get(env.event)
         if canonical is None:
             return self.unmapped(raw_body, env.event, event_id, timestamp)
@@ -262,7 +266,6 @@ class LeverAdapter(BaseAdapter):
         """Bodies beyond one per type, keyed ``<event>:<variant>``: the dashboard's test request
         and an unarchive."""
         return {key: compact_json(payload) for key, payload in VARIANTS.items()}
-
 
 
 adapter = LeverAdapter()

@@ -9,32 +9,32 @@ from typing import Any
 import msgspec
 
 
-class _In(msgspec.Struct):
-    """Vendor input: unknown fields ignored, every field optional."""
+class _In(msgspec.Struct, rename="camel"):
+    """Vendor input: camelCase names, unknown fields ignored, every field optional."""
 
 
 class LArchived(_In):
     """``toArchived``/``fromArchived`` of ``candidateArchiveChange``: when, and the reason id."""
 
-    archivedAt: int | float | None = None  # noqa: N815 - Lever's field name
+    archived_at: int | float | None = None
     reason: str | None = None
 
 
 class LData(_In):
     """The union of the ``data`` fields Lever's events carry: ids, never records."""
 
-    opportunityId: str | None = None  # noqa: N815
-    candidateId: str | None = None  # noqa: N815 - deprecated by Lever: the opportunity's id
-    contactId: str | None = None  # noqa: N815
-    applicationId: str | None = None  # noqa: N815
-    postingId: str | None = None  # noqa: N815
-    toStageId: str | None = None  # noqa: N815
-    fromStageId: str | None = None  # noqa: N815
-    toArchived: LArchived | None = None  # noqa: N815
-    fromArchived: LArchived | None = None  # noqa: N815
-    interviewId: str | None = None  # noqa: N815
-    panelId: str | None = None  # noqa: N815
-    userId: str | None = None  # noqa: N815
+    opportunity_id: str | None = None
+    candidate_id: str | None = None  # deprecated by Lever: the opportunity's id
+    contact_id: str | None = None
+    application_id: str | None = None
+    posting_id: str | None = None
+    to_stage_id: str | None = None
+    from_stage_id: str | None = None
+    to_archived: LArchived | None = None
+    from_archived: LArchived | None = None
+    interview_id: str | None = None
+    panel_id: str | None = None
+    user_id: str | None = None
 
 
 class LEnvelope(_In, kw_only=True):
@@ -42,7 +42,7 @@ class LEnvelope(_In, kw_only=True):
 
     event: str
     id: str | None = None
-    triggeredAt: int | float | str | None = None  # noqa: N815
+    triggered_at: int | float | str | None = None
     token: str | None = None
     signature: str | None = None
     data: msgspec.Raw = msgspec.Raw(b"null")
@@ -52,5 +52,5 @@ class LSigned(_In):
     """The three fields Lever's signature is made of and carried in; anything else is unsigned."""
 
     token: Any = None
-    triggeredAt: Any = None  # noqa: N815
+    triggered_at: Any = None
     signature: Any = None
