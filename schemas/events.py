@@ -15,16 +15,25 @@ from schemas.resources import (
     Candidate,
     Company,
     Connector,
+    Department,
+    Employee,
     Interview,
     Job,
+    JobPosting,
     JobStatus,
     Note,
     Offer,
+    Office,
+    Opening,
     Person,
     Referral,
     Resource,
+    Scorecard,
+    SignatureRequest,
     Stage,
+    SurveySubmission,
     Sync,
+    TimeOff,
 )
 
 Completeness = Literal["full", "partial", "reference", "raw"]
@@ -44,6 +53,25 @@ class ApplicationData(Resource):
 class CandidateData(Resource):
     candidate: Candidate
     job: Job | None = None
+    application: Application | None = None
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class CandidateMergedData(Resource):
+    """``candidate`` was merged away into ``merged_into``, the record that remains."""
+
+    candidate: Candidate
+    merged_into: Candidate | None = None
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class CandidateAnonymizedData(Resource):
+    """``anonymized_fields`` names the candidate's fields the vendor erased, in its own words."""
+
+    candidate: Candidate
+    anonymized_fields: list[str] | None = None
     actor: Person | None = None
     company: Company | None = None
 
@@ -63,10 +91,34 @@ class NoteData(Resource):
     company: Company | None = None
 
 
+class JobPostingData(Resource):
+    job_posting: JobPosting
+    job: Job | None = None
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class StageData(Resource):
+    stage: Stage
+    job: Job | None = None
+    actor: Person | None = None
+    company: Company | None = None
+
+
 class InterviewData(Resource):
     interview: Interview
     candidate: Candidate | None = None
     job: Job | None = None
+    application: Application | None = None
+    actor: Person | None = None
+
+
+class ScorecardData(Resource):
+    scorecard: Scorecard
+    candidate: Candidate | None = None
+    job: Job | None = None
+    application: Application | None = None
+    interview: Interview | None = None
     actor: Person | None = None
 
 
@@ -74,7 +126,41 @@ class OfferData(Resource):
     offer: Offer
     candidate: Candidate | None = None
     job: Job | None = None
+    application: Application | None = None
     actor: Person | None = None
+
+
+class SignatureRequestData(Resource):
+    signature_request: SignatureRequest
+    candidate: Candidate | None = None
+    application: Application | None = None
+    offer: Offer | None = None
+    actor: Person | None = None
+
+
+class SurveyData(Resource):
+    survey_submission: SurveySubmission
+    candidate: Candidate | None = None
+    job: Job | None = None
+    application: Application | None = None
+
+
+class OpeningData(Resource):
+    opening: Opening
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class DepartmentData(Resource):
+    department: Department
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class OfficeData(Resource):
+    office: Office
+    actor: Person | None = None
+    company: Company | None = None
 
 
 class ReferralData(Resource):
@@ -87,6 +173,19 @@ class ReferralData(Resource):
 class UserData(Resource):
     user: Person
     actor: Person | None = None
+
+
+class EmployeeData(Resource):
+    employee: Employee
+    actor: Person | None = None
+    company: Company | None = None
+
+
+class TimeOffData(Resource):
+    time_off: TimeOff
+    employee: Employee | None = None
+    actor: Person | None = None
+    company: Company | None = None
 
 
 class EmployeeChangedData(Resource):
@@ -111,12 +210,24 @@ class TestData(Resource):
 EventData = Union[  # noqa: UP007 - a runtime alias used in isinstance checks and annotations
     ApplicationData,
     CandidateData,
+    CandidateMergedData,
+    CandidateAnonymizedData,
     JobData,
+    JobPostingData,
+    StageData,
     NoteData,
     InterviewData,
+    ScorecardData,
     OfferData,
+    SignatureRequestData,
+    SurveyData,
     ReferralData,
+    OpeningData,
+    DepartmentData,
+    OfficeData,
     UserData,
+    EmployeeData,
+    TimeOffData,
     EmployeeChangedData,
     DataChangedData,
     SyncData,
@@ -163,12 +274,48 @@ class ApplicationStageChanged(Event, kw_only=True, tag="ats.application.stage_ch
     data: ApplicationData
 
 
+class ApplicationRejected(Event, kw_only=True, tag="ats.application.rejected"):
+    data: ApplicationData
+
+
+class ApplicationUnrejected(Event, kw_only=True, tag="ats.application.unrejected"):
+    data: ApplicationData
+
+
+class ApplicationDeleted(Event, kw_only=True, tag="ats.application.deleted"):
+    data: ApplicationData
+
+
+class ApplicationPushedToHris(Event, kw_only=True, tag="ats.application.pushed_to_hris"):
+    data: ApplicationData
+
+
+class CandidateCreated(Event, kw_only=True, tag="ats.candidate.created"):
+    data: CandidateData
+
+
+class CandidateUpdated(Event, kw_only=True, tag="ats.candidate.updated"):
+    data: CandidateData
+
+
 class CandidateDeleted(Event, kw_only=True, tag="ats.candidate.deleted"):
     data: CandidateData
 
 
 class CandidateHired(Event, kw_only=True, tag="ats.candidate.hired"):
     data: CandidateData
+
+
+class CandidateUnhired(Event, kw_only=True, tag="ats.candidate.unhired"):
+    data: CandidateData
+
+
+class CandidateMerged(Event, kw_only=True, tag="ats.candidate.merged"):
+    data: CandidateMergedData
+
+
+class CandidateAnonymized(Event, kw_only=True, tag="ats.candidate.anonymized"):
+    data: CandidateAnonymizedData
 
 
 class JobCreated(Event, kw_only=True, tag="ats.job.created"):
@@ -185,6 +332,38 @@ class JobDeleted(Event, kw_only=True, tag="ats.job.deleted"):
 
 class JobStatusChanged(Event, kw_only=True, tag="ats.job.status_changed"):
     data: JobData
+
+
+class JobApproved(Event, kw_only=True, tag="ats.job.approved"):
+    data: JobData
+
+
+class JobInterviewPlanChanged(Event, kw_only=True, tag="ats.job.interview_plan_changed"):
+    data: JobData
+
+
+class JobPostingCreated(Event, kw_only=True, tag="ats.job_posting.created"):
+    data: JobPostingData
+
+
+class JobPostingUpdated(Event, kw_only=True, tag="ats.job_posting.updated"):
+    data: JobPostingData
+
+
+class JobPostingDeleted(Event, kw_only=True, tag="ats.job_posting.deleted"):
+    data: JobPostingData
+
+
+class JobPostingPublished(Event, kw_only=True, tag="ats.job_posting.published"):
+    data: JobPostingData
+
+
+class JobPostingUnpublished(Event, kw_only=True, tag="ats.job_posting.unpublished"):
+    data: JobPostingData
+
+
+class StageDeleted(Event, kw_only=True, tag="ats.stage.deleted"):
+    data: StageData
 
 
 class NoteCreated(Event, kw_only=True, tag="ats.note.created"):
@@ -207,6 +386,34 @@ class InterviewCompleted(Event, kw_only=True, tag="ats.interview.completed"):
     data: InterviewData
 
 
+class InterviewUpdated(Event, kw_only=True, tag="ats.interview.updated"):
+    data: InterviewData
+
+
+class InterviewDeleted(Event, kw_only=True, tag="ats.interview.deleted"):
+    data: InterviewData
+
+
+class ScorecardDeleted(Event, kw_only=True, tag="ats.scorecard.deleted"):
+    data: ScorecardData
+
+
+class OfferCreated(Event, kw_only=True, tag="ats.offer.created"):
+    data: OfferData
+
+
+class OfferUpdated(Event, kw_only=True, tag="ats.offer.updated"):
+    data: OfferData
+
+
+class OfferDeleted(Event, kw_only=True, tag="ats.offer.deleted"):
+    data: OfferData
+
+
+class OfferApproved(Event, kw_only=True, tag="ats.offer.approved"):
+    data: OfferData
+
+
 class OfferSent(Event, kw_only=True, tag="ats.offer.sent"):
     data: OfferData
 
@@ -219,8 +426,28 @@ class OfferRejected(Event, kw_only=True, tag="ats.offer.rejected"):
     data: OfferData
 
 
+class SignatureRequestUpdated(Event, kw_only=True, tag="ats.signature_request.updated"):
+    data: SignatureRequestData
+
+
+class SurveySubmitted(Event, kw_only=True, tag="ats.survey.submitted"):
+    data: SurveyData
+
+
 class ReferralCreated(Event, kw_only=True, tag="ats.referral.created"):
     data: ReferralData
+
+
+class OpeningCreated(Event, kw_only=True, tag="ats.opening.created"):
+    data: OpeningData
+
+
+class DepartmentDeleted(Event, kw_only=True, tag="ats.department.deleted"):
+    data: DepartmentData
+
+
+class OfficeDeleted(Event, kw_only=True, tag="ats.office.deleted"):
+    data: OfficeData
 
 
 class UserCreated(Event, kw_only=True, tag="ats.user.created"):
@@ -229,6 +456,22 @@ class UserCreated(Event, kw_only=True, tag="ats.user.created"):
 
 class UserUpdated(Event, kw_only=True, tag="ats.user.updated"):
     data: UserData
+
+
+class EmployeeCreated(Event, kw_only=True, tag="hris.employee.created"):
+    data: EmployeeData
+
+
+class EmployeeUpdated(Event, kw_only=True, tag="hris.employee.updated"):
+    data: EmployeeData
+
+
+class EmployeeOnboarded(Event, kw_only=True, tag="hris.employee.onboarded"):
+    data: EmployeeData
+
+
+class TimeOffUpdated(Event, kw_only=True, tag="hris.time_off.updated"):
+    data: TimeOffData
 
 
 class EmployeeChanged(Event, kw_only=True, tag="hris.employee.changed"):
@@ -265,23 +508,56 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     ApplicationCreated,
     ApplicationUpdated,
     ApplicationStageChanged,
+    ApplicationRejected,
+    ApplicationUnrejected,
+    ApplicationDeleted,
+    ApplicationPushedToHris,
+    CandidateCreated,
+    CandidateUpdated,
     CandidateDeleted,
     CandidateHired,
+    CandidateUnhired,
+    CandidateMerged,
+    CandidateAnonymized,
     JobCreated,
     JobUpdated,
     JobDeleted,
     JobStatusChanged,
+    JobApproved,
+    JobInterviewPlanChanged,
+    JobPostingCreated,
+    JobPostingUpdated,
+    JobPostingDeleted,
+    JobPostingPublished,
+    JobPostingUnpublished,
+    StageDeleted,
     NoteCreated,
     NoteUpdated,
     NoteDeleted,
     InterviewScheduled,
     InterviewCompleted,
+    InterviewUpdated,
+    InterviewDeleted,
+    ScorecardDeleted,
+    OfferCreated,
+    OfferUpdated,
+    OfferDeleted,
+    OfferApproved,
     OfferSent,
     OfferAccepted,
     OfferRejected,
+    SignatureRequestUpdated,
+    SurveySubmitted,
     ReferralCreated,
+    OpeningCreated,
+    DepartmentDeleted,
+    OfficeDeleted,
     UserCreated,
     UserUpdated,
+    EmployeeCreated,
+    EmployeeUpdated,
+    EmployeeOnboarded,
+    TimeOffUpdated,
     EmployeeChanged,
     DataChanged,
     SyncStarted,

@@ -78,6 +78,8 @@ class Application(Resource):
     stage: Stage | None = None
     stage_entered_at: str | None = None
     source: ApplicationSource | None = None
+    prospect: bool | None = None
+    rejection_reason: str | None = None
 
 
 class Note(Resource):
@@ -87,11 +89,111 @@ class Note(Resource):
 
 
 class Interview(Resource):
+    """A scheduled interview; ``start`` and ``end`` are RFC 3339 times."""
+
     id: str | None = None
+    status: str | None = None
+    start: str | None = None
+    end: str | None = None
+    interviewers: list[Person] | None = None
 
 
 class Offer(Resource):
+    """An offer, or one version of it where the vendor versions offers; ``status`` as sent."""
+
     id: str | None = None
+    status: str | None = None
+    version: int | None = None
+    created_at: str | None = None
+    sent_at: str | None = None
+    resolved_at: str | None = None
+    start_date: str | None = None
+
+
+class JobPosting(Resource):
+    """A job's public advertisement (job board post), distinct from the job itself."""
+
+    id: str | None = None
+    title: str | None = None
+    job_id: str | None = None
+    published: bool | None = None
+    url: str | None = None
+    location: Location | None = None
+    updated_at: str | None = None
+
+
+class Scorecard(Resource):
+    """An interviewer's written feedback on a candidate."""
+
+    id: str | None = None
+    status: str | None = None
+    interviewer: Person | None = None
+    interviewed_at: str | None = None
+    submitted_at: str | None = None
+
+
+class Department(Resource):
+    id: str | None = None
+    name: str | None = None
+    parent_id: str | None = None
+    external_id: str | None = None
+
+
+class Office(Resource):
+    id: str | None = None
+    name: str | None = None
+    location: Location | None = None
+    parent_id: str | None = None
+    external_id: str | None = None
+
+
+class Opening(Resource):
+    """A headcount slot that one or more jobs hire against."""
+
+    id: str | None = None
+    status: str | None = None
+    job_ids: list[str] | None = None
+    opened_at: str | None = None
+
+
+class SignatureRequest(Resource):
+    """An e-signature request for a document (an offer letter, say); ``status`` is the vendor's."""
+
+    id: str | None = None
+    status: str | None = None
+    related_type: str | None = None
+
+
+class SurveySubmission(Resource):
+    """A candidate's answers to a survey the vendor sent."""
+
+    id: str | None = None
+    survey_type: str | None = None
+    submitted_at: str | None = None
+
+
+class Employee(Resource):
+    """A person employed by the company, as an HRIS knows them."""
+
+    id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
+    department: str | None = None
+    status: str | None = None
+    start_date: str | None = None
+    employee_number: str | None = None
+
+
+class TimeOff(Resource):
+    """An employee's leave request or record; ``status`` is the vendor's."""
+
+    id: str | None = None
+    type: str | None = None
+    status: str | None = None
+    start: str | None = None
+    end: str | None = None
 
 
 class Referral(Resource):

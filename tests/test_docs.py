@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from gateway import docgen
+from providers import Registry
 from schemas import CATALOGUE
 
 
@@ -16,12 +17,33 @@ def test_events_md_is_up_to_date() -> None:
     )
 
 
-def test_every_type_is_documented_with_an_example() -> None:
+def _section(text: str, name: str) -> str:
+    return text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_type_is_documented_and_every_emitted_type_has_an_example() -> None:
     text = docgen.render()
+    emitted = {
+        canonical
+        for item in docgen.builtin_adapters()
+        for canonical in item.adapter.event_types.values()
+    } | {"unmapped"}
     for name in CATALOGUE:
-        section = text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
-        assert f'"type": "{name}"' in section, f"{name} has no example event"
+        section = _section(text, name)
         assert f"entry `{name}`" in section
+        assert CATALOGUE[name].description in section
+        if name in emitted:
+            assert f'"type": "{name}"' in section, f"{name} has no example event"
+        else:
+            assert "no built-in adapter yet" in section, name
+            assert "```json" not in section, name
+
+
+def test_a_type_no_adapter_emits_yet_is_listed_without_emitters() -> None:
+    text = docgen.render(Registry([]))
+    row = next(line for line in text.splitlines() if line.startswith("| [`ats.job.created`]"))
+    assert row.endswith("| — |")
+    assert "no built-in adapter yet" in _section(text, "ats.job.created")
 
 
 def test_check_fails_on_a_stale_file_and_passes_once_written(
