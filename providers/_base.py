@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 import msgspec
 
 from providers.errors import NormalizationError
-from schemas import Completeness, EventData, Normalized
+from schemas import Completeness, EventData, Normalized, SignatureScope
 
 Encoding = Literal["hex", "base64", "base64url"]
 Category = Literal["ats", "hris"]
@@ -243,6 +243,7 @@ class BaseAdapter:
     event_types: ClassVar[Mapping[str, str]]
     encodings: ClassVar[Sequence[Encoding]] = ("hex",)
     sign_encoding: ClassVar[Encoding] = "hex"
+    signature_scope: ClassVar[SignatureScope] = "body"
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         return self.signature_header.lower() in headers
@@ -306,6 +307,7 @@ class BaseAdapter:
             event_type=vendor_type,
             completeness="raw",
             data=payload,
+            signature_scope=self.signature_scope,
         )
 
     def parts(
@@ -324,6 +326,7 @@ class BaseAdapter:
             event_type=vendor_type,
             completeness=completeness,
             data=data,
+            signature_scope=self.signature_scope,
         )
 
 

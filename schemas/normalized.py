@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, Source
+from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, SignatureScope, Source
 
 
 class Normalized(msgspec.Struct, kw_only=True, frozen=True):
@@ -21,6 +21,7 @@ class Normalized(msgspec.Struct, kw_only=True, frozen=True):
     event_type: str
     completeness: Completeness
     data: EventData
+    signature_scope: SignatureScope = "body"
 
 
 def to_event(
@@ -47,6 +48,7 @@ def to_event(
             event_type=parts.event_type,
             received_at=received_at,
             verified=verified,
+            signature_scope=parts.signature_scope if verified else None,
         ),
         completeness=parts.completeness,
         data=parts.data,

@@ -234,6 +234,7 @@ class LeverAdapter(BaseAdapter):
                 event_type=env.event,
                 completeness="full",
                 data=TestData(message=TEST_MESSAGE),
+                signature_scope="envelope",
             )
         data: LData = LData() if raw_data == b"null" else self.decode(env.data, LData)
         if env.event == "candidateArchiveChange" and _unarchived(data):
@@ -255,6 +256,7 @@ class LeverAdapter(BaseAdapter):
             event_type=env.event,
             completeness="reference",
             data=built,
+            signature_scope="envelope",
         )
 
     # -- samples ------------------------------------------------------------------------------
