@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
@@ -328,6 +328,3 @@ class BaseAdapter:
             data=data,
             signature_scope=self.signature_scope,
         )
-
-
-DataBuilder = Callable[[Any], EventData]
