@@ -16,7 +16,7 @@ from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
 from gateway.storage.engine import make_writer_engine
 from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSecret
-from providers import Registry, default_registry
+from providers import ProviderSettings, Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
 
@@ -56,6 +56,7 @@ class Runtime:
         default_factory=dict
     )
     _generation: int = 0
+    _provider_settings: dict[str, ProviderSettings] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -101,6 +102,13 @@ class Runtime:
                         "process sharing a database needs the same key (see docs/operations.md, "
                         '"Secrets at rest")'
                     ) from None
+
+    def provider_settings(self, name: str) -> ProviderSettings:
+        """A provider's ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` settings (read once per process)."""
+        found = self._provider_settings.get(name)
+        if found is None:
+            found = self._provider_settings[name] = self.settings.provider_settings(name)
+        return found
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -6,7 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from providers import ProviderSettings
+
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+PROVIDER_PREFIX = "UNIHOOK_PROVIDER_"
 
 
 class SettingsError(ValueError):
@@ -88,6 +91,8 @@ class Settings:
     poll_interval: float = 0.5
     retention_days: int = 0
     ingest_writer: str = "process"
+    provider_env: tuple[tuple[str, str], ...] = ()
+    """Every ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variable, for ``provider_settings``."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,6 +118,16 @@ class Settings:
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
+            provider_env=tuple(
+                sorted((k, v) for k, v in env.items() if k.startswith(PROVIDER_PREFIX))
+            ),
+        )
+
+    def provider_settings(self, name: str) -> ProviderSettings:
+        """One provider's ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` settings, keyed by lower-case key."""
+        prefix = PROVIDER_PREFIX + name.upper().replace("-", "_") + "_"
+        return ProviderSettings(
+            {k[len(prefix) :]: v for k, v in self.provider_env if k.startswith(prefix)}
         )
 
     @property

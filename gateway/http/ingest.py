@@ -46,7 +46,7 @@ from gateway.core.metrics import INGEST_REQUESTS
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime, utcnow
-from providers import ProviderAdapter, UnknownProvider
+from providers import ProviderAdapter, UnknownProvider, check_request
 
 ALLOWED = "POST, OPTIONS"
 _ENCODE = msgspec.json.Encoder().encode
@@ -105,6 +105,7 @@ def _result_body(result: IngestResult) -> dict[str, Any]:
 
 
 async def _accept(
+    services: Runtime,
     writer: IngestWriter,
     adapter: ProviderAdapter,
     connection: LiveConnection,
@@ -112,11 +113,20 @@ async def _accept(
     headers: dict[str, str],
 ) -> IngestResult:
     received_at = utcnow()
-    if connection.verify and not adapter.verify(
-        body, headers, connection.live_secrets(received_at)
-    ):
-        INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
-        raise NotAuthorizedException("invalid signature")
+    if connection.verify:
+        if not adapter.verify(body, headers, connection.live_secrets(received_at)):
+            INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            raise NotAuthorizedException("invalid signature")
+        refused = check_request(
+            adapter,
+            body,
+            headers,
+            now=received_at,
+            settings=services.provider_settings(adapter.name),
+        )
+        if refused is not None:
+            INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            raise NotAuthorizedException(refused)
     receipt, event = prepare(
         adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
     )
@@ -142,21 +152,20 @@ async def _for_provider(
 async def _for_tenant(
     services: Runtime, scope: Scope, receive: Receive, tenant: str
 ) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
-    """One URL for every vendor of a tenant: the provider is told by its signature header."""
+    """One URL for every vendor of a tenant: the provider is told by its headers, or for vendors
+    that send none of their own, by its body."""
     connected = await services.tenant_providers(tenant)
     if not connected:
         raise NotFoundException("no connection for this tenant")
     headers = request_headers(scope)
     body = await read_body(scope, receive, services.settings.max_body_bytes)
-    candidates: list[tuple[ProviderAdapter, LiveConnection]] = []
-    for adapter in services.registry.detect(headers):
-        if adapter.name in connected:
-            connection = await services.connection(adapter.name, tenant)
-            if connection is not None:
-                candidates.append((adapter, connection))
+    candidates = await _connected(services, tenant, connected, services.registry.detect(headers))
+    if not candidates:
+        found = services.registry.detect_body(body, headers)
+        candidates = await _connected(services, tenant, connected, found)
     if not candidates:
         raise ValidationException(
-            "cannot tell the provider from the request headers; "
+            "cannot tell the provider from the request; "
             "use /ingest/{provider}/{tenant} or send the vendor's signature header"
         )
     if len(candidates) > 1:
@@ -172,6 +181,19 @@ async def _for_tenant(
         candidates = verified
     adapter, connection = candidates[0]
     return adapter, connection, body, headers
+
+
+async def _connected(
+    services: Runtime, tenant: str, connected: list[str], adapters: list[ProviderAdapter]
+) -> list[tuple[ProviderAdapter, LiveConnection]]:
+    """The detected adapters the tenant has a connection for, with that connection."""
+    out: list[tuple[ProviderAdapter, LiveConnection]] = []
+    for adapter in adapters:
+        if adapter.name in connected:
+            connection = await services.connection(adapter.name, tenant)
+            if connection is not None:
+                out.append((adapter, connection))
+    return out
 
 
 @asgi("/ingest", is_mount=True, copy_scope=True)
@@ -193,7 +215,7 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         found = await _for_provider(services, scope, receive, segments[0], segments[1])
     else:
         found = await _for_tenant(services, scope, receive, segments[0])
-    result = await _accept(state.ingest_writer, *found)
+    result = await _accept(services, state.ingest_writer, *found)
     body = _ENCODE(_result_body(result))
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     await _answer(send, _STATUS[result.status], headers, body)

@@ -15,8 +15,9 @@ from typing import Any
 
 import msgspec
 
-from providers._base import (
+from providers import (
     BaseAdapter,
+    NormalizationError,
     compact_json,
     format_timestamp,
     hmac_matches,
@@ -24,7 +25,6 @@ from providers._base import (
     parse_timestamp,
     sha256_event_id,
 )
-from providers.errors import NormalizationError
 from providers.lever.payloads import LData, LEnvelope, LSigned
 from providers.lever.samples import SAMPLES, VARIANTS
 from providers.lever.signing import signature, signed_text
@@ -90,12 +90,20 @@ def _candidate(data: LData) -> Candidate | None:
 
 
 def _application(data: LData) -> Application:
+    archived = data.to_archived
     return Application(
         id=_opportunity(data),
         candidate=_candidate(data),
         job=Job(id=data.posting_id) if data.posting_id else None,
         stage=Stage(id=data.to_stage_id) if data.to_stage_id else None,
+        rejection_reason=archived.reason if archived is not None else None,
     )
+
+
+def _opportunity_only(data: LData) -> Application | None:
+    """The candidacy an event about a person or an interview names, without its candidate."""
+    opportunity = _opportunity(data)
+    return Application(id=opportunity) if opportunity else None
 
 
 def _unarchived(data: LData) -> bool:
@@ -110,11 +118,17 @@ def _application_data(data: LData) -> ApplicationData:
 
 
 def _candidate_data(data: LData) -> CandidateData:
-    return CandidateData(candidate=_candidate(data) or Candidate())
+    return CandidateData(
+        candidate=_candidate(data) or Candidate(), application=_opportunity_only(data)
+    )
 
 
 def _interview_data(data: LData) -> InterviewData:
-    return InterviewData(interview=Interview(id=data.interview_id), candidate=_candidate(data))
+    return InterviewData(
+        interview=Interview(id=data.interview_id),
+        candidate=_candidate(data),
+        application=_opportunity_only(data),
+    )
 
 
 class LeverAdapter(BaseAdapter):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from providers._base import js_number
+from providers import js_number
 
 
 def signed_text(token: object, triggered_at: object) -> bytes | None:
