@@ -113,8 +113,8 @@ def test_registry_loads_it_with_distribution_and_version(
     assert loaded.entry_point == f"{MODULE}:adapter"
     assert type(loaded.adapter).__module__ == MODULE
     assert loaded.adapter.display_name == "Examplehire"
-    assert registry.names() == ["bindbee", "breezy", "example", "hatchbeacon"]
-    assert registry.emitters("ats.candidate.hired") == ["example", "hatchbeacon"]
+    assert {"bindbee", "breezy", "example", "hatchbeacon"} <= set(registry.names())
+    assert {"example", "hatchbeacon"} <= set(registry.emitters("ats.candidate.hired"))
 
 
 def test_unihook_providers_lists_it(site: Path) -> None:
@@ -127,7 +127,8 @@ def test_unihook_providers_lists_it(site: Path) -> None:
     assert f"example  (Examplehire, ats) {DIST} 0.1.0" in out.stdout
     assert "X-Examplehire-Signature" in out.stdout
     assert re.search(r"application\.stage_moved\s+ats\.application\.stage_changed", out.stdout)
-    assert "4 providers loaded" in out.stdout
+    builtin = len(load_registry().names())  # without the example's site directory
+    assert f"{builtin + 1} providers loaded" in out.stdout
 
 
 def test_its_own_conformance_tests_pass(site: Path) -> None:
@@ -150,9 +151,9 @@ def test_its_own_conformance_tests_pass(site: Path) -> None:
         timeout=120,
     )
     assert out.returncode == 0, out.stdout[-3000:]
-    # 68 kit checks for three vendor types (11 per type, 2 x 15 hostile bodies, 5 once) plus
+    # 84 kit checks for three vendor types (11 per type, 3 x 15 hostile bodies, 6 once) plus
     # the package's own two tests, one of which loads it through the registry.
-    assert re.search(r"^70 passed", out.stdout, re.MULTILINE), out.stdout[-3000:]
+    assert re.search(r"^86 passed", out.stdout, re.MULTILINE), out.stdout[-3000:]
 
 
 # ---- the kit fails broken adapters, with the right tests -------------------------------------
