@@ -1,5 +1,8 @@
-"""Lever: the adapter (``providers.lever:adapter``), its payload shapes and samples."""
+"""Lever: the adapter (``providers.lever:adapter``), its payload shapes, samples, API client and
+provisioner."""
 
-from providers.lever.adapter import EVENT_TYPES, LeverAdapter, adapter
+from providers.lever.adapter import LeverAdapter, adapter
+from providers.lever.events import EVENT_TYPES
+from providers.lever.provisioner import LeverProvision, LeverProvisioner
 
-__all__ = ["EVENT_TYPES", "LeverAdapter", "adapter"]
+__all__ = ["EVENT_TYPES", "LeverAdapter", "LeverProvision", "LeverProvisioner", "adapter"]

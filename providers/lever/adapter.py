@@ -25,31 +25,14 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers.lever.events import ALSO_EMITS, EVENT_TYPES
 from providers.lever.payloads import LData, LEnvelope, LSigned
+from providers.lever.provisioner import LeverProvisioner
 from providers.lever.samples import SAMPLES, VARIANTS
 from providers.lever.signing import signature, signed_text
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData, InterviewData, TestData
 from schemas.resources import Application, Candidate, Interview, Job, Stage
-
-EVENT_TYPES: dict[str, str] = {
-    "applicationCreated": "ats.application.created",
-    "candidateStageChange": "ats.application.stage_changed",
-    "candidateArchiveChange": "ats.application.rejected",
-    "contactCreated": "ats.candidate.created",
-    "contactUpdated": "ats.candidate.updated",
-    "candidateHired": "ats.candidate.hired",
-    "candidateDeleted": "ats.candidate.deleted",
-    "interviewCreated": "ats.interview.scheduled",
-    "interviewUpdated": "ats.interview.updated",
-    "interviewDeleted": "ats.interview.deleted",
-}
-
-ALSO_EMITS: dict[str, tuple[str, ...]] = {
-    "candidateArchiveChange": ("ats.application.unrejected",),
-    "candidateHired": ("connection.test",),
-}
-"""Types a Lever event maps to besides its main one: an unarchive, and the dashboard's test."""
 
 USER_AGENT = "Lever-Webhooks"
 DEFAULT_MAX_AGE = 86400
@@ -139,6 +122,7 @@ class LeverAdapter(BaseAdapter):
     signature_scope = "envelope"
     event_types = EVENT_TYPES
     also_emits = ALSO_EMITS
+    provisioner = LeverProvisioner()
 
     # -- detection and verification -----------------------------------------------------------
 

@@ -162,6 +162,7 @@ class _Injected:
     body: bytes
     content_type: str
     delay: float
+    after: int = 0
 
 
 class _Reject(Exception):
@@ -283,8 +284,10 @@ class LeverSim:
         *,
         content_type: str | None = None,
         delay: float = 0.0,
+        after: int = 0,
     ) -> None:
-        """Answer the next API request with this instead (after ``delay`` seconds)."""
+        """Answer an API request with this instead (after ``delay`` seconds): the next one, or
+        the one after ``after`` more have been answered normally."""
         if isinstance(body, Mapping):
             raw, default_type = json.dumps(body).encode(), "application/json"
         elif isinstance(body, str):
@@ -292,7 +295,9 @@ class LeverSim:
         else:
             raw, default_type = body, "application/octet-stream"
         with self._lock:
-            self._injected.append(_Injected(status_code, raw, content_type or default_type, delay))
+            self._injected.append(
+                _Injected(status_code, raw, content_type or default_type, delay, after)
+            )
 
     # ---- deliveries ----------------------------------------------------------------------------
 
@@ -384,8 +389,12 @@ class LeverSim:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         method: str = scope["method"]
         path = scope.get("raw_path", scope["path"].encode()).decode("latin-1").split("?", 1)[0]
+        injected = None
         with self._lock:
-            injected = self._injected.pop(0) if self._injected else None
+            if self._injected and self._injected[0].after > 0:
+                self._injected[0].after -= 1
+            elif self._injected:
+                injected = self._injected.pop(0)
         if injected is not None:
             if injected.delay:
                 await asyncio.sleep(injected.delay)
