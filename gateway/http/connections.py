@@ -228,25 +228,27 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
         data: JSONBody[SecretRotate],
     ) -> ConnectionOut:
-        """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s."""
+        """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s
+        (``null``: with no expiry, for connections holding one secret per vendor webhook)."""
         services: Runtime = request.app.state.services
         if not data.secret:
             raise ValidationException("secret must not be empty")
-        if data.previous_expires_in < 0:
+        if data.previous_expires_in is not None and data.previous_expires_in < 0:
             raise ValidationException("previous_expires_in must not be negative")
         row, _ = await load_connection(services, principal, connection_id)
         now = utcnow()
-        expires = now + timedelta(seconds=data.previous_expires_in)
         async with services.sessions() as session, session.begin():
-            await session.execute(
-                update(ConnectionSecret)
-                .where(
-                    ConnectionSecret.connection_id == row.id,
-                    (ConnectionSecret.expires_at.is_(None))
-                    | (ConnectionSecret.expires_at > expires),
+            if data.previous_expires_in is not None:
+                expires = now + timedelta(seconds=data.previous_expires_in)
+                await session.execute(
+                    update(ConnectionSecret)
+                    .where(
+                        ConnectionSecret.connection_id == row.id,
+                        (ConnectionSecret.expires_at.is_(None))
+                        | (ConnectionSecret.expires_at > expires),
+                    )
+                    .values(expires_at=expires)
                 )
-                .values(expires_at=expires)
-            )
             session.add(
                 ConnectionSecret(
                     id=new_id("csec"),

@@ -63,10 +63,11 @@ async def connect_lever(client: Any, tenant: str = "acme") -> dict[str, Any]:
     connection: dict[str, Any] = made.json()
     added = await client.post(
         f"/v1/connections/{connection['id']}/secrets",
-        json={"secret": TOKEN_B, "previous_expires_in": 10**8},
+        json={"secret": TOKEN_B, "previous_expires_in": None},
         headers=ADMIN,
     )
     assert added.status_code in (200, 201), added.text
+    assert [s.get("expires_at") for s in added.json()["secrets"]] == [None, None]
     return connection
 
 

@@ -304,7 +304,7 @@ async def test_provisioned_webhooks_deliver_through_the_gateway(
             for secret in rest:
                 added = await api.post(
                     f"/v1/connections/{made.json()['id']}/secrets",
-                    json={"secret": secret, "previous_expires_in": 10**8},
+                    json={"secret": secret, "previous_expires_in": None},
                 )
                 assert added.status_code in (200, 201), added.text
 
