@@ -12,6 +12,12 @@ DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 PROVIDER_PREFIX = "UNIHOOK_PROVIDER_"
 
 
+def _is_provider_setting(name: str) -> bool:
+    return name.startswith(PROVIDER_PREFIX) or (
+        name.startswith("UNIHOOK_") and name.endswith("_API_URL")
+    )
+
+
 class SettingsError(ValueError):
     """An environment variable holds a value unihook cannot use."""
 
@@ -83,7 +89,8 @@ class Settings:
     )
     disable_after: int = 432000
     max_subscriptions: int = 10
-    breezy_api_url: str = "https://api.breezy.hr"
+    provider_env: Mapping[str, str] = field(default_factory=dict)
+    """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
     store_vendor_tokens: bool = True
     worker_concurrency: int = 64
     per_destination_connections: int = 8
@@ -91,8 +98,6 @@ class Settings:
     poll_interval: float = 0.5
     retention_days: int = 0
     ingest_writer: str = "process"
-    provider_env: tuple[tuple[str, str], ...] = ()
-    """Every ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variable, for ``provider_settings``."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,7 +113,7 @@ class Settings:
             retry_schedule=_schedule(env),
             disable_after=_int(env, "UNIHOOK_DISABLE_AFTER", cls.disable_after),
             max_subscriptions=_int(env, "UNIHOOK_MAX_SUBSCRIPTIONS", cls.max_subscriptions),
-            breezy_api_url=(env.get("UNIHOOK_BREEZY_API_URL") or cls.breezy_api_url).rstrip("/"),
+            provider_env={k: v for k, v in env.items() if _is_provider_setting(k)},
             store_vendor_tokens=not _flag(env, "UNIHOOK_FORGET_VENDOR_TOKENS"),
             worker_concurrency=_int(env, "UNIHOOK_WORKER_CONCURRENCY", cls.worker_concurrency),
             per_destination_connections=_int(
@@ -118,17 +123,17 @@ class Settings:
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
-            provider_env=tuple(
-                sorted((k, v) for k, v in env.items() if k.startswith(PROVIDER_PREFIX))
-            ),
         )
 
-    def provider_settings(self, name: str) -> ProviderSettings:
-        """One provider's ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` settings, keyed by lower-case key."""
-        prefix = PROVIDER_PREFIX + name.upper().replace("-", "_") + "_"
-        return ProviderSettings(
-            {k[len(prefix) :]: v for k, v in self.provider_env if k.startswith(prefix)}
-        )
+    def provider_settings(self, provider: str) -> ProviderSettings:
+        """One provider's settings: ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` as ``{"<key>": value}``;
+        ``UNIHOOK_<NAME>_API_URL`` is read as ``api_url`` when the newer name is not set."""
+        prefix = f"{PROVIDER_PREFIX}{provider.upper()}_"
+        values = {k[len(prefix) :]: v for k, v in self.provider_env.items() if k.startswith(prefix)}
+        legacy = self.provider_env.get(f"UNIHOOK_{provider.upper()}_API_URL")
+        if legacy and "API_URL" not in values:
+            values["API_URL"] = legacy
+        return ProviderSettings(values)
 
     @property
     def is_sqlite(self) -> bool:

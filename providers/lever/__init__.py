@@ -5,4 +5,6 @@ from providers.lever.adapter import LeverAdapter, adapter
 from providers.lever.events import EVENT_TYPES
 from providers.lever.provisioner import LeverProvision, LeverProvisioner
 
+LeverAdapter.provisioner = LeverProvisioner()
+
 __all__ = ["EVENT_TYPES", "LeverAdapter", "LeverProvision", "LeverProvisioner", "adapter"]

@@ -27,7 +27,6 @@ from providers import (
 )
 from providers.lever.events import ALSO_EMITS, EVENT_TYPES
 from providers.lever.payloads import LData, LEnvelope, LSigned
-from providers.lever.provisioner import LeverProvisioner
 from providers.lever.samples import SAMPLES, VARIANTS
 from providers.lever.signing import signature, signed_text
 from schemas import EventData, Normalized
@@ -122,7 +121,6 @@ class LeverAdapter(BaseAdapter):
     signature_scope = "envelope"
     event_types = EVENT_TYPES
     also_emits = ALSO_EMITS
-    provisioner = LeverProvisioner()
 
     # -- detection and verification -----------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import msgspec
 
@@ -111,8 +111,8 @@ def _summary(webhooks: Sequence[Mapping[str, str]], **extra: Any) -> Provisioned
 
 
 class LeverProvisioner(BaseProvisioner):
-    request_type: ClassVar[type[Any]] = LeverProvision
-    capabilities: ClassVar[frozenset[str]] = frozenset({"health"})
+    request_type = LeverProvision
+    capabilities = frozenset({"health"})
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         if not isinstance(request, LeverProvision):
@@ -146,7 +146,9 @@ class LeverProvisioner(BaseProvisioner):
                     error.kind,
                     error.message,
                     status_code=exc.status_code,
-                    leftover={"webhooks": leftover} if leftover else None,
+                    leftover=VendorState(state={"webhooks": leftover}, credentials=credentials)
+                    if leftover
+                    else None,
                 ) from None
             made.append({"id": webhook.id, "event": webhook.event or event})
             tokens.append(token)

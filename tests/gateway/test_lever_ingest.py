@@ -17,9 +17,10 @@ from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
+from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers import all_samples, default_registry, sign_request
 from tests.conftest import ADMIN, ADMIN_TOKEN

@@ -1,11 +1,45 @@
-"""The built-in adapters pass the conformance kit, the same one plugin packages use."""
+"""The built-in adapters pass the conformance kit, the same one plugin packages use; the
+provisioners pass its provisioner suite against the simulators in ``tests/support/``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
 from providers import default_registry
-from providers.testing import get_adapter_test_class
+from providers.testing import get_adapter_test_class, get_provisioner_test_class
+from tests.support.breezy_sim import BreezySim
+
+pytest_plugins = ["tests.support.breezy_sim"]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
+
+
+@dataclass
+class BreezyHarness:
+    sim: BreezySim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"company_id": "co_kit", "api_token": "tok-kit-secret-value"}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"company_id": "co_kit", "api_token": "tok-refused-secret-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.endpoints())
+
+
+class TestBreezyProvisioner(get_provisioner_test_class(default_registry().get("breezy"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, breezy_sim: BreezySim) -> BreezyHarness:
+        breezy_sim.add_customer("co_kit", "tok-kit-secret-value")
+        return BreezyHarness(breezy_sim)

@@ -190,9 +190,11 @@ async def test_what_cannot_be_deleted_is_handed_back_as_leftover(
     with pytest.raises(ProvisioningError) as failed:
         await PROVISIONER.provision(context(lever_sim, http), request())
     [left] = lever_sim.webhooks(ACCOUNT)
-    assert failed.value.leftover == {"webhooks": [{"id": left.id, "event": left.event}]}
-    vendor = VendorState(state=failed.value.leftover, credentials={"api_key": API_KEY})
-    await PROVISIONER.deprovision(context(lever_sim, http), vendor)
+    leftover = failed.value.leftover
+    assert leftover is not None
+    assert leftover.state == {"webhooks": [{"id": left.id, "event": left.event}]}
+    assert leftover.credentials == {"api_key": API_KEY}
+    await PROVISIONER.deprovision(context(lever_sim, http), leftover)
     assert lever_sim.webhooks() == []
 
 
