@@ -154,7 +154,7 @@ class LeverProvisioner(BaseProvisioner):
             tokens.append(token)
         return ProvisionResult(
             secrets=tokens,
-            state={"webhooks": made},
+            state={"webhooks": made, "url": ctx.ingest_url},
             summary=_summary(made, status=STATUS_CREATED),
             credentials=credentials if ctx.store_credentials else {},
         )
@@ -200,7 +200,8 @@ class LeverProvisioner(BaseProvisioner):
         missing = [w for w in ours if w["id"] not in at_lever]
         if ours and not present:
             raise ProvisioningError("not_found", "none of this connection's webhooks is at Lever")
-        moved = [w["id"] for w in present if at_lever[w["id"]].url != ctx.ingest_url]
+        expected = vendor.state.get("url") or ctx.ingest_url
+        moved = [w["id"] for w in present if expected and at_lever[w["id"]].url != expected]
         problems = []
         if missing:
             problems.append("deleted at Lever: " + ", ".join(w["event"] for w in missing))

@@ -11,8 +11,9 @@ import pytest
 from providers import default_registry
 from providers.testing import get_adapter_test_class, get_provisioner_test_class
 from tests.support.breezy_sim import BreezySim
+from tests.support.lever_sim import LeverSim
 
-pytest_plugins = ["tests.support.breezy_sim"]
+pytest_plugins = ["tests.support.breezy_sim", "tests.support.lever_sim"]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
@@ -43,3 +44,31 @@ class TestBreezyProvisioner(get_provisioner_test_class(default_registry().get("b
     def provisioner_harness(self, breezy_sim: BreezySim) -> BreezyHarness:
         breezy_sim.add_customer("co_kit", "tok-kit-secret-value")
         return BreezyHarness(breezy_sim)
+
+
+LEVER_KEY = "lever-kit-api-key-value"
+
+
+@dataclass
+class LeverHarness:
+    sim: LeverSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"api_key": LEVER_KEY, "events": ["candidateStageChange", "candidateHired"]}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"api_key": "lever-refused-api-key-value", "events": ["candidateHired"]}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestLeverProvisioner(get_provisioner_test_class(default_registry().get("lever"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, lever_sim: LeverSim) -> LeverHarness:
+        lever_sim.add_api_key("acct-kit", LEVER_KEY)
+        return LeverHarness(lever_sim)

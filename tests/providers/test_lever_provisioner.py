@@ -5,7 +5,7 @@ nothing left half-made, health from Lever's list, and Lever delivering through t
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -28,24 +28,14 @@ from tests.conftest import ADMIN
 from tests.support.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
 from tests.support.servers import ThreadedServer
 
+pytest_plugins = ["tests.support.lever_sim"]
+
 ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"
 INGEST = "https://hooks.acme.example/ingest/lever/acme"
 LEVER = default_registry().get("lever")
 PROVISIONER = provisioner_of(LEVER)
 assert PROVISIONER is not None
-
-
-@pytest.fixture(scope="module")
-def lever_server() -> Iterator[LeverSim]:
-    with LeverSim() as sim:
-        yield sim
-
-
-@pytest.fixture
-def lever_sim(lever_server: LeverSim) -> LeverSim:
-    lever_server.reset()
-    return lever_server
 
 
 @pytest.fixture

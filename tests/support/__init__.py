@@ -4,4 +4,6 @@ import pytest
 
 # The modules here are loaded as pytest plugins (``pytest_plugins``) and imported by tests;
 # registering first keeps either order free of PytestAssertRewriteWarning.
-pytest.register_assert_rewrite("tests.support.breezy_sim", "tests.support.servers")
+pytest.register_assert_rewrite(
+    "tests.support.breezy_sim", "tests.support.lever_sim", "tests.support.servers"
+)
