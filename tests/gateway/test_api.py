@@ -245,8 +245,9 @@ class TestEvents:
 async def test_catalogue_routes(client: Any) -> None:
     types = (await client.get("/v1/event-types", headers=ADMIN)).json()["data"]
     by_name = {t["name"]: t for t in types}
-    assert by_name["ats.application.stage_changed"]["providers"] == ["breezy", "hatchbeacon"]
-    assert by_name["connection.sync.failed"]["providers"] == ["bindbee"]
+    assert {"breezy", "hatchbeacon"} <= set(by_name["ats.application.stage_changed"]["providers"])
+    assert "bindbee" in by_name["connection.sync.failed"]["providers"]
+    assert "breezy" not in by_name["connection.sync.failed"]["providers"]
     assert (
         "$defs" in by_name["ats.job.created"]["schema"]
         or "properties" in by_name["ats.job.created"]["schema"]
