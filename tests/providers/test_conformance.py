@@ -20,6 +20,7 @@ TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
 TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
+TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 
 
