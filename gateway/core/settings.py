@@ -113,6 +113,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
     Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
     Variable(
+        "UNIHOOK_HEADER_TIMEOUT",
+        "`10`",
+        "seconds a client has to send a request's head (from its first byte; from the connection "
+        "for the first request); later: `408` and the connection is closed",
+    ),
+    Variable(
+        "UNIHOOK_BODY_TIMEOUT",
+        "`30`",
+        "seconds a client has, after the head, to send the whole body (every route); later: `408`",
+    ),
+    Variable(
         "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
         "off",
         "`1` allows `http://` subscription URLs and private, loopback and link-local "
@@ -142,11 +153,17 @@ VARIABLES: tuple[Variable, ...] = (
         "`1`: do not store the vendor API credentials used to provision (then deleting the "
         "connection cannot delete the endpoint at the vendor)",
     ),
-    Variable("UNIHOOK_WORKER_CONCURRENCY", "`64`", "deliveries in flight per worker"),
+    Variable(
+        "UNIHOOK_WORKER_CONCURRENCY",
+        "derived",
+        "deliveries in flight per worker at most; unset or `0`: half the open-file limit (less "
+        "64), at most 4096",
+    ),
     Variable(
         "UNIHOOK_PER_DESTINATION_CONNECTIONS",
-        "`8`",
-        "deliveries in flight per worker to one scheme/host/port",
+        "`256`",
+        "ceiling of the deliveries in flight per worker to one scheme/host/port (the number in "
+        "flight adapts below it to how the destination answers)",
     ),
     Variable(
         "UNIHOOK_LEASE_SECONDS",
@@ -201,12 +218,14 @@ class Settings:
     provider_env: Mapping[str, str] = field(default_factory=dict)
     """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
     store_vendor_tokens: bool = True
-    worker_concurrency: int = 64
-    per_destination_connections: int = 8
+    worker_concurrency: int = 0  # 0: derived from the open-file limit
+    per_destination_connections: int = 256  # the ceiling adaptive concurrency grows to
     lease_seconds: int = 60
     poll_interval: float = 0.5
     retention_days: int = 0
     ingest_writer: str = "process"
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -232,6 +251,8 @@ class Settings:
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
+            header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
+            body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
         )
 
     def provider_settings(self, provider: str) -> ProviderSettings:

@@ -18,6 +18,7 @@ from gateway.services import provisioning
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
+from gateway.storage.locks import lock_connection
 from gateway.storage.models import Connection, ConnectionSecret
 from providers import ProvisionResult
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
@@ -229,7 +230,7 @@ async def rotate_secret(
     row, _ = await load_connection(runtime, principal, connection_id)
     now = utcnow()
     async with runtime.sessions() as session, session.begin():
-        if await session.get(Connection, row.id) is None:
+        if not await lock_connection(session, row.id):  # deleted since it was read
             raise NotFound("connection not found")
         if grace is not None:
             expires = now + timedelta(seconds=grace)

@@ -3,6 +3,7 @@ follow the webhook-management APIs ATS vendors offer, so an integrator meets fam
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,16 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.core.clock import iso, utcnow
 from gateway.core.crypto import secret_prefix
 from gateway.core.ids import new_id
-from gateway.delivery import fanout
+from gateway.delivery import controls, fanout
 from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
 from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.services.errors import Invalid, NotFound, QuotaExceeded
+from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Subscription, SubscriptionSecret
 from schemas import pattern_is_known
 from schemas.api import (
+    DeliveryState,
     Enqueued,
     ReplayRequest,
     SecretOut,
@@ -37,6 +40,8 @@ from schemas.api import (
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048
 MAX_DESCRIPTION = 1000
+MAX_RATE_LIMIT = 1_000_000
+ORDERINGS = ("none", "resource")
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -54,11 +59,28 @@ def valid_url(value: Any, *, allow_insecure: bool) -> str:
     except (ValueError, httpx.InvalidURL):
         raise Invalid("Invalid URL format") from None
     scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.hostname:
+    if scheme not in {"http", "https"} or not parts.hostname or not valid_host(parts.hostname):
         raise Invalid("Invalid URL format")
     if scheme == "http" and not allow_insecure:
         raise Invalid("URL must use HTTPS protocol")
     return value
+
+
+def valid_host(host: str) -> bool:
+    """An IP literal, or a name the resolver can be asked for: IDNA-encodable (labels of 1 to 63
+    characters), 253 characters at most. Anything else would fail every delivery attempt."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    name = host[:-1] if host.endswith(".") else host
+    try:
+        encoded = name.encode("idna")  # the codec the resolver call uses
+    except UnicodeError:
+        return False
+    return 0 < len(encoded) <= 253
 
 
 def valid_events(value: Any) -> list[str]:
@@ -101,7 +123,24 @@ def valid_description(value: str | None) -> str | None:
 # ---- rows and shapes --------------------------------------------------------------------------
 
 
-def subscription_out(row: Subscription, secret: str | None = None) -> SubscriptionOut:
+def valid_rate_limit(value: Any) -> int | None:
+    """Deliveries a second at most: a positive integer, or null for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_RATE_LIMIT:
+        raise Invalid(f"rate_limit must be a positive integer (at most {MAX_RATE_LIMIT}) or null")
+    return value
+
+
+def valid_ordering(value: Any) -> str:
+    if value not in ORDERINGS:
+        raise Invalid('ordering must be "none" or "resource"')
+    return str(value)
+
+
+def subscription_out(
+    row: Subscription, secret: str | None = None, delivery: DeliveryState | None = None
+) -> SubscriptionOut:
     tenants = row.tenants or ([row.scope_tenant] if row.scope_tenant else None)
     return SubscriptionOut(
         id=row.id,
@@ -111,6 +150,8 @@ def subscription_out(row: Subscription, secret: str | None = None) -> Subscripti
         tenants=tenants,
         providers=row.providers or None,
         include_raw=row.include_raw,
+        rate_limit=row.rate_limit,
+        ordering=row.ordering,  # type: ignore[arg-type]  # validated on the way in
         status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
         disabled_reason=row.disabled_reason,
         stats=SubscriptionStats(
@@ -121,6 +162,7 @@ def subscription_out(row: Subscription, secret: str | None = None) -> Subscripti
         secret_prefix=secret_prefix(secret or "whsec_"),
         created_at=iso(row.created_at) or "",
         updated_at=iso(row.updated_at) or "",
+        delivery=delivery if delivery is not None else msgspec.UNSET,
         secret=secret if secret is not None else msgspec.UNSET,
     )
 
@@ -133,8 +175,12 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 
 
 async def find_subscription(
-    session: AsyncSession, principal: Principal, subscription_id: str
+    session: AsyncSession, principal: Principal, subscription_id: str, *, lock: bool = False
 ) -> Subscription:
+    """The subscription the key may see, else 404. ``lock`` holds its row for the transaction
+    first, so a change racing a DELETE answers 404 instead of writing to a deleted row."""
+    if lock and not await lock_subscription(session, subscription_id):
+        raise NotFound("subscription not found")
     row = await session.get(Subscription, subscription_id)
     if row is None or (principal.tenant is not None and row.scope_tenant != principal.tenant):
         raise NotFound("subscription not found")
@@ -151,6 +197,8 @@ async def create_subscription(
     tenants = valid_tenants(principal, data.tenants)
     providers = valid_providers(runtime, data.providers)
     description = valid_description(data.description)
+    rate_limit = valid_rate_limit(data.rate_limit)
+    ordering = valid_ordering(data.ordering)
     now = utcnow()
     secret = new_secret()
     row = Subscription(
@@ -163,6 +211,8 @@ async def create_subscription(
         tenants=tenants,
         providers=providers,
         include_raw=data.include_raw,
+        rate_limit=rate_limit,
+        ordering=ordering,
         status="active",
         disabled_reason=None,
         successful_deliveries=0,
@@ -173,6 +223,7 @@ async def create_subscription(
         updated_at=now,
     )
     async with runtime.sessions() as session, session.begin():
+        await lock_owner(session, principal.key_id)
         owned = await session.scalar(
             select(func.count())
             .select_from(Subscription)
@@ -210,7 +261,21 @@ async def get_subscription(
     runtime: Runtime, principal: Principal, subscription_id: str
 ) -> SubscriptionOut:
     async with runtime.sessions() as session:
-        return subscription_out(await find_subscription(session, principal, subscription_id))
+        row = await find_subscription(session, principal, subscription_id)
+        return subscription_out(row, delivery=await delivery_state(session, row.id))
+
+
+async def delivery_state(session: AsyncSession, subscription_id: str) -> DeliveryState:
+    """In flight, concurrency and rate-limited as every live worker reports them; ordering-held
+    from the queue itself."""
+    gauge = await controls.gauges(session, subscription_id, utcnow())
+    held = await controls.ordering_held(session, [subscription_id])
+    return DeliveryState(
+        in_flight=gauge.in_flight,
+        concurrency=gauge.concurrency,
+        rate_limited=gauge.rate_limited,
+        ordering_held=held.get(subscription_id, 0),
+    )
 
 
 async def update_subscription(
@@ -232,8 +297,12 @@ async def update_subscription(
         changes["description"] = valid_description(data.description)
     if not isinstance(data.include_raw, msgspec.UnsetType):
         changes["include_raw"] = data.include_raw
+    if data.rate_limit is not msgspec.UNSET:
+        changes["rate_limit"] = valid_rate_limit(data.rate_limit)
+    if data.ordering is not msgspec.UNSET:
+        changes["ordering"] = valid_ordering(data.ordering)
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_at = utcnow()
@@ -243,7 +312,7 @@ async def update_subscription(
 async def delete_subscription(runtime: Runtime, principal: Principal, subscription_id: str) -> None:
     """Delete it with its queued deliveries and their history."""
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         await session.delete(row)
 
 
@@ -253,7 +322,7 @@ async def set_status(
     """``paused`` holds deliveries (they keep queueing); ``active`` delivers again, everything
     held included (a disabled subscription too)."""
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         if status == "active":
             row.status = "active"
             row.disabled_reason = None
@@ -273,7 +342,7 @@ async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id:
     grace_end = now + ROTATION_GRACE
     secret = new_secret()
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         await session.execute(
             update(SubscriptionSecret)
             .where(
@@ -307,7 +376,7 @@ async def replay(
     if until is not None and until <= since:
         raise Invalid("until must be later than since")
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
     if n:
         runtime.wake_dispatcher.set()

@@ -276,9 +276,9 @@ async def test_the_example_provisions_through_the_gateway(
 
     with ExamplehireSim() as sim:
         env = {"UNIHOOK_PROVIDER_EXAMPLE_API_URL": sim.base_url}
-        # The test client runs the app on its own event loop: no pooled asyncpg connections.
-        extra: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
-        runtime = Runtime.build(replace(settings, provider_env=env), registry=registry, **extra)
+        # the client runs the app on its own loop: no asyncpg pool shared across loops
+        pool: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
+        runtime = Runtime.build(replace(settings, provider_env=env), registry=registry, **pool)
         await runtime.migrate()
         app = create_app(services=runtime, run_worker=False, migrate=False)
         try:
