@@ -18,7 +18,7 @@ from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
 from gateway.storage.engine import make_writer_engine
 from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSecret
-from providers import Registry, default_registry
+from providers import ProviderSettings, Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
 CONNECTION_CACHE_ENTRIES = 10_000
@@ -75,6 +75,7 @@ class Runtime:
     _generation: int = 0
     vendor_health: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=10_000))
     """The vendors' last view of provisioned endpoints, by connection (bounded)."""
+    _provider_settings: dict[str, ProviderSettings] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -128,6 +129,13 @@ class Runtime:
             f"{source} cannot decrypt the secrets stored in this database: every process "
             'sharing a database needs the same key (see docs/operations.md, "Secrets at rest")'
         )
+
+    def provider_settings(self, name: str) -> ProviderSettings:
+        """A provider's ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` settings (read once per process)."""
+        found = self._provider_settings.get(name)
+        if found is None:
+            found = self._provider_settings[name] = self.settings.provider_settings(name)
+        return found
 
     async def close(self) -> None:
         await self.engine.dispose()

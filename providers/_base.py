@@ -24,7 +24,7 @@ import msgspec
 
 from providers.errors import NormalizationError
 from providers.provisioning import Provisioner
-from schemas import Completeness, EventData, Normalized
+from schemas import Completeness, EventData, Normalized, SignatureScope
 
 Encoding = Literal["hex", "base64", "base64url"]
 Category = Literal["ats", "hris"]
@@ -338,6 +338,7 @@ class BaseAdapter:
     event_types: ClassVar[Mapping[str, str]]
     encodings: ClassVar[Sequence[Encoding]] = ("hex",)
     sign_encoding: ClassVar[Encoding] = "hex"
+    signature_scope: ClassVar[SignatureScope] = "body"
     provisioner: ClassVar[Provisioner | None] = None
     """The vendor's webhook management API, where it has one (see ``providers.provisioning``)."""
     accepted_status: ClassVar[int] = 202
@@ -440,6 +441,7 @@ class BaseAdapter:
             event_type=vendor_type,
             completeness="raw",
             data=payload,
+            signature_scope=self.signature_scope,
         )
 
     def parts(
@@ -458,4 +460,5 @@ class BaseAdapter:
             event_type=vendor_type,
             completeness=completeness,
             data=data,
+            signature_scope=self.signature_scope,
         )

@@ -8,6 +8,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from providers._base import ProviderAdapter
+from providers._hooks import detect_body, emitted_types
 from providers.errors import ProviderLoadError, UnknownProvider
 
 GROUP = "unihook.providers"
@@ -70,12 +71,16 @@ class Registry:
         """Adapters whose signature header is present (lower-cased header names)."""
         return [item.adapter for item in self if item.adapter.detect(headers)]
 
+    def detect_body(self, raw_body: bytes, headers: Mapping[str, str]) -> list[ProviderAdapter]:
+        """Adapters that recognise the body itself (vendors that send no header of their own)."""
+        return [item.adapter for item in self if detect_body(item.adapter, raw_body, headers)]
+
     def emitters(self, event_type: str) -> list[str]:
         """Names of the providers whose mapping produces ``event_type``."""
         return [
             item.name
             for item in self
-            if event_type == "unmapped" or event_type in item.adapter.event_types.values()
+            if event_type == "unmapped" or event_type in emitted_types(item.adapter)
         ]
 
 

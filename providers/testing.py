@@ -12,11 +12,14 @@ get_provisioner_test_class(adapter)`` and a ``provisioner_harness`` fixture poin
 simulator it ships (see ``ProvisionerHarness``).
 
 Every check runs per vendor event type of ``sample_events()``: the sample verifies when signed
-as the vendor signs, and fails with one flipped byte, a wrong secret, a missing or empty
-signature header, or no secrets; it normalises to an event of the declared canonical type that
-round-trips through the canonical Struct and validates against the type's JSON Schema;
-normalising the same bytes twice gives the same event. An unknown vendor type gives
-``unmapped``, and hostile bytes give ``NormalizationError`` or ``False``, never anything else.
+as the vendor signs (``sign_request``, so vendors that sign inside the body are signed there),
+and fails with one flipped byte (or, where only the envelope is signed, is marked
+``signature_scope: "envelope"``), a tampered, missing or empty signature, a wrong secret, or no
+secrets; it normalises to an event of the declared canonical type that round-trips through the
+canonical Struct and validates against the type's JSON Schema; normalising the same bytes twice
+gives the same event. Sample variants map to a type the adapter declares. An unknown vendor type
+gives ``unmapped``, and hostile bytes give ``NormalizationError`` or ``False``, never anything
+else.
 
 The module imports nothing from pytest at import time beyond what a plugin needs, and does no
 I/O.
@@ -32,13 +35,21 @@ from typing import Any, ClassVar
 import msgspec
 import pytest
 
-from providers import ProviderAdapter
+from providers import (
+    NormalizationError,
+    ProviderAdapter,
+    check_request,
+    detect_body,
+    emitted_types,
+    sample_variants,
+    sign_request,
+    signature_scope,
+)
 from providers._provisioner_kit import (
     ProvisionerConformance,
     ProvisionerHarness,
     get_provisioner_test_class,
 )
-from providers.errors import NormalizationError
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
 
 RECEIVED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
@@ -96,6 +107,13 @@ def _replace_string(node: Any, old: str, new: str) -> tuple[Any, bool]:
     return node, False
 
 
+def jsonschema_validate(event: Any, event_type: str) -> None:
+    """Validate an event (as JSON) against its type's published JSON Schema."""
+    import jsonschema  # type: ignore[import-untyped]
+
+    jsonschema.validate(event, CATALOGUE[event_type].json_schema())
+
+
 def event_json(adapter: ProviderAdapter, parts: Normalized) -> Any:
     """The canonical event for an adapter's output, as the JSON the gateway would store."""
     event = to_event(
@@ -137,9 +155,31 @@ class AdapterConformance:
     def signed(self, body: bytes, secret: str = SECRET) -> dict[str, str]:
         return _lower(self.adapter.sign(body, secret))
 
+    def request(self, vendor_type: str, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+        """The sample as the vendor sends it signed with ``secret`` (``sign_request``: the body
+        changes for vendors that sign inside it)."""
+        body, headers = sign_request(
+            self.adapter, self.sample(vendor_type), secret, now=RECEIVED_AT
+        )
+        return body, _lower(headers)
+
     @property
     def header(self) -> str:
         return self.adapter.signature_header.lower()
+
+    def in_body(self) -> bool:
+        """Whether the vendor's signature travels inside the body (no signature header)."""
+        return not self.adapter.signature_header
+
+    def signature_span(self, vendor_type: str) -> tuple[int, int]:
+        """Where the signature sits in the signed body: the bytes that differ between the same
+        request signed with two secrets."""
+        body, _ = self.request(vendor_type)
+        other, _ = self.request(vendor_type, OTHER_SECRET)
+        assert len(body) == len(other), "sign_request changed more than the signature"
+        differ = [i for i, (a, b) in enumerate(zip(body, other, strict=True)) if a != b]
+        assert differ, "sign_request does not sign inside the body"
+        return differ[0], differ[-1] + 1
 
     def unknown_type_body(self) -> bytes:
         """A sample whose vendor type is replaced by one no adapter knows."""
@@ -162,8 +202,11 @@ class AdapterConformance:
         assert adapter.name == adapter.name.lower(), "name must be lower-case"
         assert adapter.name.replace("-", "").replace("_", "").isalnum()
         assert adapter.category in ("ats", "hris")
-        assert adapter.signature_header, "signature_header is empty"
+        assert adapter.signature_header or hasattr(adapter, "sign_request"), (
+            "signature_header is empty and there is no sign_request for a signature in the body"
+        )
         assert adapter.event_types, "the adapter maps no vendor event types"
+        assert signature_scope(adapter) == getattr(adapter, "signature_scope", "body")
 
     def test_optional_ingest_attributes_are_well_formed(self) -> None:
         status = getattr(self.adapter, "accepted_status", 202)
@@ -177,6 +220,8 @@ class AdapterConformance:
     def test_mapping_targets_are_catalogued(self) -> None:
         unknown = {k: v for k, v in self.adapter.event_types.items() if v not in CATALOGUE}
         assert not unknown, f"mapped to types missing from the catalogue: {unknown}"
+        extra = sorted(t for t in emitted_types(self.adapter) if t not in CATALOGUE)
+        assert not extra, f"also_emits names types missing from the catalogue: {extra}"
 
     def test_one_sample_per_vendor_type(self) -> None:
         samples = set(self.adapter.sample_events())
@@ -185,71 +230,110 @@ class AdapterConformance:
             f"samples without a mapping: {sorted(samples - declared)}; "
             f"mapped types without a sample: {sorted(declared - samples)}"
         )
+        for key in sample_variants(self.adapter):
+            base, _, variant = key.partition(":")
+            assert variant, f"sample variant {key!r} is not named <vendor type>:<variant>"
+            assert base in declared, f"sample variant {key!r} names an unmapped vendor type"
 
     # -- verification ---------------------------------------------------------------------------
 
     def test_sample_verifies_when_signed_as_the_vendor_signs(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        headers = self.signed(body)
-        assert self.header in headers, f"sign() did not set {self.adapter.signature_header}"
+        body, headers = self.request(vendor_type)
+        if not self.in_body():
+            assert self.header in headers, f"sign() did not set {self.adapter.signature_header}"
         assert self.adapter.verify(body, headers, [SECRET])
-        assert self.adapter.detect(headers), "detect() does not recognise the vendor's headers"
+        assert self.adapter.detect(headers) or detect_body(self.adapter, body, headers), (
+            "neither detect() nor detect_body() recognises the vendor's request"
+        )
+        refused = check_request(self.adapter, body, headers, now=RECEIVED_AT, settings={})
+        assert refused is None, f"a request signed just now is refused: {refused}"
 
     def test_any_secret_of_a_rotation_verifies(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        assert self.adapter.verify(body, self.signed(body), [OTHER_SECRET, SECRET])
-        assert self.adapter.verify(body, self.signed(body, OTHER_SECRET), [OTHER_SECRET, SECRET])
+        body, headers = self.request(vendor_type)
+        assert self.adapter.verify(body, headers, [OTHER_SECRET, SECRET])
+        body, headers = self.request(vendor_type, OTHER_SECRET)
+        assert self.adapter.verify(body, headers, [OTHER_SECRET, SECRET])
 
     def test_one_flipped_byte_fails(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        headers = self.signed(body)
+        """Any flipped byte fails where the whole body is signed; where only the envelope is
+        (``signature_scope`` ``envelope``), a body that still verifies must say so."""
+        body, headers = self.request(vendor_type)
         for index in sorted({0, len(body) // 2, len(body) - 1}):
             tampered = _flip(body, index)
-            assert not self.adapter.verify(tampered, headers, [SECRET]), (
+            if not self.adapter.verify(tampered, headers, [SECRET]):
+                continue
+            assert signature_scope(self.adapter) == "envelope", (
                 f"verified with byte {index} flipped"
             )
+            parts = self.adapter.normalize(tampered, received_at=RECEIVED_AT)
+            assert parts.signature_scope == "envelope", "an unsigned change is marked as signed"
 
     def test_tampered_signature_fails(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        headers = self.signed(body)
-        signature = headers[self.header]
+        body, headers = self.request(vendor_type)
+        if self.in_body():
+            start, end = self.signature_span(vendor_type)
+            signature = body[start:end].decode("latin-1")
+        else:
+            signature = headers[self.header]
         # The middle character carries full value bits in hex and base64 alike (an end character
         # may be padding or carry unused bits), and "0"/"1" differ from it in any letter case.
         mid = len(signature) // 2
         swap = "1" if signature[mid].lower() == "0" else "0"
-        headers[self.header] = signature[:mid] + swap + signature[mid + 1 :]
+        tampered = signature[:mid] + swap + signature[mid + 1 :]
+        if self.in_body():
+            body = body[:start] + tampered.encode("latin-1") + body[end:]
+        else:
+            headers[self.header] = tampered
         assert not self.adapter.verify(body, headers, [SECRET])
 
     def test_wrong_secret_fails(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        assert not self.adapter.verify(body, self.signed(body), [OTHER_SECRET])
-        assert not self.adapter.verify(body, self.signed(body), [SECRET + "x"])
+        body, headers = self.request(vendor_type)
+        assert not self.adapter.verify(body, headers, [OTHER_SECRET])
+        assert not self.adapter.verify(body, headers, [SECRET + "x"])
 
     def test_missing_or_empty_signature_fails(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        headers = self.signed(body)
+        body, headers = self.request(vendor_type)
+        if self.in_body():
+            start, end = self.signature_span(vendor_type)
+            for replacement in (b"", b"   "):
+                cut = body[:start] + replacement + body[end:]
+                assert not self.adapter.verify(cut, headers, [SECRET])
+            return
         missing = {k: v for k, v in headers.items() if k != self.header}
         assert not self.adapter.verify(body, missing, [SECRET])
         assert not self.adapter.verify(body, {**headers, self.header: ""}, [SECRET])
         assert not self.adapter.verify(body, {**headers, self.header: "   "}, [SECRET])
 
     def test_no_secrets_fails(self, vendor_type: str) -> None:
-        body = self.sample(vendor_type)
-        assert not self.adapter.verify(body, self.signed(body), [])
+        body, headers = self.request(vendor_type)
+        assert not self.adapter.verify(body, headers, [])
 
     def test_detect_needs_the_vendor_header(self) -> None:
         assert not self.adapter.detect({}), "detect() accepts a request with no headers"
         assert not self.adapter.detect({"content-type": "application/json"})
+
+    def test_detect_body_rejects_other_bodies(self, hostile_body: bytes) -> None:
+        assert detect_body(self.adapter, hostile_body, {}) is False
 
     def test_verify_never_raises_on_hostile_input(self, hostile_body: bytes) -> None:
         for signature in ("", "zz", "sha256=" + "0" * 64, "v1," + "A" * 44, "\x00" * 3, "=" * 90):
             headers = {self.header: signature, "content-type": "application/json"}
             assert self.adapter.verify(hostile_body, headers, [SECRET]) is False
 
+    def test_sample_variants_verify_and_map_to_an_emitted_type(self) -> None:
+        for key, raw in sample_variants(self.adapter).items():
+            body, headers = sign_request(self.adapter, raw, SECRET, now=RECEIVED_AT)
+            assert self.adapter.verify(body, _lower(headers), [SECRET]), key
+            parts = self.adapter.normalize(body, received_at=RECEIVED_AT)
+            assert parts.type in emitted_types(self.adapter), f"{key} gave {parts.type}"
+            assert parts.event_type == key.partition(":")[0]
+            jsonschema_validate(event_json(self.adapter, parts), parts.type)
+
     # -- normalisation --------------------------------------------------------------------------
 
     def test_sample_normalizes_to_its_declared_type(self, vendor_type: str) -> None:
         parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
+        assert parts.signature_scope == signature_scope(self.adapter)
         assert parts.type in CATALOGUE, f"{parts.type!r} is not a catalogued event type"
         assert parts.type == self.adapter.event_types[vendor_type], (
             f"{vendor_type} normalised to {parts.type}, but the mapping says "
@@ -268,11 +352,8 @@ class AdapterConformance:
         assert decoded.__struct_config__.tag == parts.type
 
     def test_event_validates_against_its_json_schema(self, vendor_type: str) -> None:
-        import jsonschema  # type: ignore[import-untyped]
-
         parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
-        schema = CATALOGUE[parts.type].json_schema()
-        jsonschema.validate(event_json(self.adapter, parts), schema)
+        jsonschema_validate(event_json(self.adapter, parts), parts.type)
 
     def test_normalizing_twice_gives_the_same_event(self, vendor_type: str) -> None:
         body = self.sample(vendor_type)

@@ -9,6 +9,7 @@ from schemas.events import (
     Completeness,
     Event,
     EventData,
+    SignatureScope,
     Source,
 )
 from schemas.normalized import Normalized, to_event
@@ -24,6 +25,7 @@ __all__ = [
     "EventData",
     "EventType",
     "Normalized",
+    "SignatureScope",
     "Source",
     "matches",
     "pattern_is_known",

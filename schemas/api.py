@@ -37,7 +37,9 @@ class ConnectionUpdate(_Body):
 
 class SecretRotate(_Body):
     secret: str
-    previous_expires_in: int = 86400
+    previous_expires_in: int | None = 86400
+    """Seconds the current secrets keep verifying; ``null`` keeps them with no expiry (a
+    connection that holds several live secrets, e.g. one per vendor webhook)."""
 
 
 class Provisioned(_Out):

@@ -37,6 +37,8 @@ from schemas.resources import (
 )
 
 Completeness = Literal["full", "partial", "reference", "raw"]
+SignatureScope = Literal["body", "envelope"]
+"""What a vendor's signature covers: the whole ``body``, or only its ``envelope`` fields."""
 
 
 # ---- data, per type family ------------------------------------------------------------------
@@ -248,6 +250,10 @@ class Source(msgspec.Struct, omit_defaults=True, kw_only=True, forbid_unknown_fi
     event_type: str
     received_at: str
     verified: bool = True
+    signature_scope: SignatureScope | None = None
+    """``body`` when the vendor signs the whole body; ``envelope`` when it signs only some
+    envelope fields (Lever: ``token`` and ``triggeredAt``), so ``data`` is not authenticated.
+    Absent when the connection does not verify."""
 
 
 class Event(msgspec.Struct, omit_defaults=True, kw_only=True, tag_field="type"):

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, Source
+from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, SignatureScope, Source
 from schemas.subjects import subject_of
 
 
@@ -22,6 +22,7 @@ class Normalized(msgspec.Struct, kw_only=True, frozen=True):
     event_type: str
     completeness: Completeness
     data: EventData
+    signature_scope: SignatureScope = "body"
 
 
 def to_event(
@@ -48,6 +49,7 @@ def to_event(
             event_type=parts.event_type,
             received_at=received_at,
             verified=verified,
+            signature_scope=parts.signature_scope if verified else None,
         ),
         subject=subject_of(parts.type.rsplit(".", 1)[0], parts.data),
         completeness=parts.completeness,

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ async def demo(*, keep: bool = False) -> int:
     import uvicorn
 
     from gateway.http.app import create_app
-    from providers import default_registry
+    from providers import default_registry, sign_request
 
     workdir = Path(tempfile.mkdtemp(prefix="unihook-demo-"))
     sock = socket.socket()
@@ -167,13 +168,11 @@ async def demo(*, keep: bool = False) -> int:
                 connected.raise_for_status()
                 samples = adapter.sample_events()
                 kind = vendor_type if vendor_type in samples else next(iter(samples))
-                body = samples[kind]
-                sent_at = time.monotonic()
-                answer = await api.post(
-                    f"/ingest/{provider}/demo",
-                    content=body,
-                    headers=adapter.sign(body, vendor_secret),
+                body, headers = sign_request(
+                    adapter, samples[kind], vendor_secret, now=datetime.now(UTC)
                 )
+                sent_at = time.monotonic()
+                answer = await api.post(f"/ingest/{provider}/demo", content=body, headers=headers)
                 failures += await _show(
                     provider, kind, answer, subscriber, sent_at, check, verifier_name
                 )

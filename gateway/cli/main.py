@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +283,7 @@ def run_providers(args: argparse.Namespace) -> int:
         a = item.adapter
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
-        print(f"  signature header: {a.signature_header}")
+        print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
         table(
             ["  vendor type", "canonical type"],
             [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
@@ -296,14 +297,14 @@ def run_providers(args: argparse.Namespace) -> int:
 def run_send_test(args: argparse.Namespace) -> int:
     import httpx
 
-    from providers import UnknownProvider, default_registry
+    from providers import UnknownProvider, all_samples, default_registry, sign_request
 
     try:
         adapter = default_registry().get(args.provider)
     except UnknownProvider as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    samples = adapter.sample_events()
+    samples = all_samples(adapter)
     if args.event not in samples:
         print(
             f"error: {args.provider} has no sample for {args.event!r}; "
@@ -311,8 +312,7 @@ def run_send_test(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    body = samples[args.event]
-    headers = adapter.sign(body, args.secret)
+    body, headers = sign_request(adapter, samples[args.event], args.secret, now=datetime.now(UTC))
     base = (args.url or os.environ.get("UNIHOOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
     from urllib.parse import quote
 

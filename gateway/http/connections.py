@@ -119,7 +119,8 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
         data: JSONBody[SecretRotate],
     ) -> ConnectionOut:
-        """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s."""
+        """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s
+        (``null``: with no expiry, for connections holding one secret per vendor webhook)."""
         return await connections.rotate_secret(
             request.app.state.services, principal, connection_id, data
         )

@@ -55,7 +55,7 @@ from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
-from providers import ProviderAdapter, UnknownProvider
+from providers import ProviderAdapter, UnknownProvider, check_request
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -142,6 +142,7 @@ def _result_body(result: IngestResult) -> dict[str, Any]:
 
 
 async def _accept(
+    services: Runtime,
     writer: IngestWriter,
     adapter: ProviderAdapter,
     connection: LiveConnection,
@@ -151,11 +152,20 @@ async def _accept(
     span: Span | None = None,
 ) -> IngestResult:
     received_at = utcnow()
-    if connection.verify and not adapter.verify(
-        body, headers, connection.live_secrets(received_at)
-    ):
-        INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
-        raise NotAuthorizedException("invalid signature")
+    if connection.verify:
+        if not adapter.verify(body, headers, connection.live_secrets(received_at)):
+            INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            raise NotAuthorizedException("invalid signature")
+        refused = check_request(
+            adapter,
+            body,
+            headers,
+            now=received_at,
+            settings=services.provider_settings(adapter.name),
+        )
+        if refused is not None:
+            INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            raise NotAuthorizedException(refused)
     receipt, event = prepare(
         adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
     )
@@ -185,7 +195,8 @@ async def _for_provider(
 async def _for_tenant(
     services: Runtime, scope: Scope, receive: Receive, tenant: str
 ) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
-    """One URL for every vendor of a tenant: the provider is told by its signature header."""
+    """One URL for every vendor of a tenant: the provider is told by its headers, or for vendors
+    that send none of their own, by its body."""
     connected = await services.tenant_providers(tenant)
     if not connected:
         raise NotFoundException("no connection for this tenant")
@@ -193,15 +204,13 @@ async def _for_tenant(
     body = await read_body(
         scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
     )
-    candidates: list[tuple[ProviderAdapter, LiveConnection]] = []
-    for adapter in services.registry.detect(headers):
-        if adapter.name in connected:
-            connection = await services.connection(adapter.name, tenant)
-            if connection is not None:
-                candidates.append((adapter, connection))
+    candidates = await _connected(services, tenant, connected, services.registry.detect(headers))
+    if not candidates:
+        found = services.registry.detect_body(body, headers)
+        candidates = await _connected(services, tenant, connected, found)
     if not candidates:
         raise ValidationException(
-            "cannot tell the provider from the request headers; "
+            "cannot tell the provider from the request; "
             "use /ingest/{provider}/{tenant} or send the vendor's signature header"
         )
     if len(candidates) > 1:
@@ -217,6 +226,19 @@ async def _for_tenant(
         candidates = verified
     adapter, connection = candidates[0]
     return adapter, connection, body, headers
+
+
+async def _connected(
+    services: Runtime, tenant: str, connected: list[str], adapters: list[ProviderAdapter]
+) -> list[tuple[ProviderAdapter, LiveConnection]]:
+    """The detected adapters the tenant has a connection for, with that connection."""
+    out: list[tuple[ProviderAdapter, LiveConnection]] = []
+    for adapter in adapters:
+        if adapter.name in connected:
+            connection = await services.connection(adapter.name, tenant)
+            if connection is not None:
+                out.append((adapter, connection))
+    return out
 
 
 @asgi("/ingest", is_mount=True, copy_scope=True)
@@ -242,7 +264,7 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
             else:
                 found = await _for_tenant(services, scope, receive, tenant)
                 tracing.ingest_provider(span, found[0].name)
-            result = await _accept(state.ingest_writer, *found, span=span)
+            result = await _accept(services, state.ingest_writer, *found, span=span)
         except HTTPException as exc:
             tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)
             raise

@@ -220,25 +220,29 @@ async def delete_connection(runtime: Runtime, principal: Principal, connection_i
 async def rotate_secret(
     runtime: Runtime, principal: Principal, connection_id: str, data: SecretRotate
 ) -> ConnectionOut:
-    """Add a new secret; the current ones keep verifying for ``previous_expires_in`` seconds."""
+    """Add a new secret; the current ones keep verifying for ``previous_expires_in`` seconds,
+    or with no expiry when it is ``None`` (a connection holding one secret per vendor webhook)."""
     if not data.secret:
         raise Invalid("secret must not be empty")
-    if not 0 <= data.previous_expires_in <= MAX_SECRET_GRACE:
+    grace = data.previous_expires_in
+    if grace is not None and not 0 <= grace <= MAX_SECRET_GRACE:
         raise Invalid(f"previous_expires_in must be between 0 and {MAX_SECRET_GRACE} seconds")
     row, _ = await load_connection(runtime, principal, connection_id)
     now = utcnow()
-    expires = now + timedelta(seconds=data.previous_expires_in)
     async with runtime.sessions() as session, session.begin():
         if not await lock_connection(session, row.id):  # deleted since it was read
             raise NotFound("connection not found")
-        await session.execute(
-            update(ConnectionSecret)
-            .where(
-                ConnectionSecret.connection_id == row.id,
-                (ConnectionSecret.expires_at.is_(None)) | (ConnectionSecret.expires_at > expires),
+        if grace is not None:
+            expires = now + timedelta(seconds=grace)
+            await session.execute(
+                update(ConnectionSecret)
+                .where(
+                    ConnectionSecret.connection_id == row.id,
+                    (ConnectionSecret.expires_at.is_(None))
+                    | (ConnectionSecret.expires_at > expires),
+                )
+                .values(expires_at=expires)
             )
-            .values(expires_at=expires)
-        )
         session.add(
             ConnectionSecret(
                 id=new_id("csec"),

@@ -40,6 +40,7 @@ SECRETS = {
     "breezy": "whsec_4f9c2a7e1b8d3f6a0c5e9b2d7f1a4c8e",
     "hatchbeacon": "hb_sk_7d2e9f4a1c6b8e3d5f0a2c7e9b4d1f6a",
     "bindbee": "bb_sig_3a8f1c6e9d2b7f4a0e5c8d1b6f3a9e2c",
+    "lever": "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089",
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
 }
@@ -630,11 +631,119 @@ def greenhouse_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def lever_signed(payload: dict[str, Any], secret: str) -> dict[str, Any]:
+    """``payload`` with ``signature`` = hex HMAC-SHA256 of ``token + triggeredAt`` (Lever's
+    JavaScript reference code: ``body.token + body.triggeredAt``), key order kept."""
+    text = f"{payload['token']}{payload['triggeredAt']}".encode()
+    return {**payload, "signature": hex_hmac(secret, text)}
+
+
+LEVER_HEADERS = {"User-Agent": "Lever-Webhooks", "Content-Type": "application/json"}
+
+
+def lever_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["lever"]
+    cases = [
+        Case(
+            "lever",
+            kind,
+            compact(lever_signed(payload, secret)),
+            LEVER_HEADERS,
+            "Lever's body as sent (JSON.stringify); signature over token + triggeredAt only.",
+        )
+        for kind, payload in samples.items()
+    ]
+    doc_delivery = {
+        "triggeredAt": 1431454330072,
+        "event": "candidateStageChange",
+        "data": {
+            "opportunityId": "3410c8b9-5c31-4bab-b7e9-9f710206d647",
+            "candidateId": "daeaa038-cddb-4d69-9b8c-74b6c23be3f3",
+            "contactId": "05c248f9-ccb1-435f-bab5-0ec608aec263",
+            "toStageId": "7c2690d8-6308-4ed9-ae2a-cbfe7db26593",
+            "fromStageId": "992f01a9-ee19-41d2-ae79-1040701b195c",
+        },
+        "signature": "",
+        "token": "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
+    }
+    cases.append(
+        Case(
+            "lever",
+            "candidateStageChange.doc_example",
+            pretty(lever_signed(doc_delivery, secret)),
+            {"User-Agent": '"Lever-Webhooks"', "Content-Type": '"application/json"'},
+            "The example delivery of Lever's docs (its missing and extra commas fixed), "
+            "pretty-printed, re-signed with this secret; the header values quoted as printed.",
+        )
+    )
+    test_request = {
+        "triggeredAt": 1431458021951,
+        "event": "candidateHired",
+        "data": {},
+        "signature": "",
+        "token": "657fd5a0759c87d35660b096dbc388d1d31058869f08ce3f",
+    }
+    cases.append(
+        Case(
+            "lever",
+            "candidateHired.test_request",
+            compact(lever_signed(test_request, secret)),
+            LEVER_HEADERS,
+            "The dashboard's test request from Lever's docs (candidateHired, empty data), "
+            "re-signed: its published signature is a placeholder with non-hex letters.",
+        )
+    )
+    unarchived = copy.deepcopy(samples["candidateArchiveChange"])
+    data = unarchived["data"]
+    data["toArchived"], data["fromArchived"] = None, data["toArchived"]
+    unarchived["token"] = "4c0b2e7f9a1d3c5e8f6a0b2d4c6e8f0a1b3d5c7e9f1a2b4d"
+    cases.append(
+        Case(
+            "lever",
+            "candidateArchiveChange.unarchived",
+            compact(lever_signed(unarchived, secret)),
+            LEVER_HEADERS,
+            "An unarchive (toArchived null, fromArchived set): ats.application.unrejected.",
+        )
+    )
+    with_id = copy.deepcopy(samples["applicationCreated"])
+    with_id = {"id": "f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", **with_id}
+    with_id["data"]["postingId"] = "6a1e4b79-75a3-454f-9417-ea79612b9585"
+    cases.append(
+        Case(
+            "lever",
+            "applicationCreated.with_id",
+            compact(lever_signed(with_id, secret)),
+            LEVER_HEADERS,
+            "The envelope's documented but never shown `id`, and a postingId: the dedup key is "
+            "still the signed token; the posting becomes application.job.",
+        )
+    )
+    unknown = {
+        "triggeredAt": 1736940000000,
+        "event": "candidateReferred",
+        "data": {"opportunityId": "3410c8b9-5c31-4bab-b7e9-9f710206d647", "note": "Zoë → 李雷"},
+        "signature": "",
+        "token": "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f",
+    }
+    cases.append(
+        Case(
+            "lever",
+            "unknown_type",
+            compact(lever_signed(unknown, secret)),
+            LEVER_HEADERS,
+            "An event the adapter does not know: emitted as unmapped, still marked envelope.",
+        )
+    )
+    return cases
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
     "bindbee": bindbee_cases,
     "greenhouse": greenhouse_cases,
+    "lever": lever_cases,
     "ashby": ashby_cases,
 }
 

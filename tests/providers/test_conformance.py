@@ -12,14 +12,16 @@ from providers import default_registry
 from providers.testing import get_adapter_test_class, get_provisioner_test_class
 from tests.support.ashby_sim import AshbySim
 from tests.support.breezy_sim import BreezySim
+from tests.support.lever_sim import LeverSim
 
-pytest_plugins = ["tests.support.ashby_sim", "tests.support.breezy_sim"]
+pytest_plugins = ["tests.support.ashby_sim", "tests.support.breezy_sim", "tests.support.lever_sim"]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
 TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
+TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 
 
 @dataclass
@@ -70,3 +72,31 @@ class TestAshbyProvisioner(get_provisioner_test_class(default_registry().get("as
     def provisioner_harness(self, ashby_sim: AshbySim) -> AshbyHarness:
         ashby_sim.add_key("ashby-kit-key-value")
         return AshbyHarness(ashby_sim)
+
+
+LEVER_KEY = "lever-kit-api-key-value"
+
+
+@dataclass
+class LeverHarness:
+    sim: LeverSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"api_key": LEVER_KEY, "events": ["candidateStageChange", "candidateHired"]}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"api_key": "lever-refused-api-key-value", "events": ["candidateHired"]}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestLeverProvisioner(get_provisioner_test_class(default_registry().get("lever"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, lever_sim: LeverSim) -> LeverHarness:
+        lever_sim.add_api_key("acct-kit", LEVER_KEY)
+        return LeverHarness(lever_sim)

@@ -1,0 +1,155 @@
+"""Lever's signing rules at the adapter: what is signed, how ``triggeredAt`` is written, the age
+check, detection, and the test request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.core.settings import Settings
+from providers import check_request, default_registry, detect_body, sign_request
+
+LEVER = default_registry().get("lever")
+KEY = "lever-test-signature-token"
+TOKEN = "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154"
+NOW = datetime(2025, 1, 15, 10, 30, tzinfo=UTC)
+
+
+def lever_hmac(text: str, key: str = KEY) -> str:
+    return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def body(**fields: object) -> bytes:
+    payload = {
+        "triggeredAt": 1431454330072,
+        "event": "candidateStageChange",
+        "data": {"opportunityId": "opp-1"},
+        "token": TOKEN,
+        **fields,
+    }
+    if "signature" not in fields:
+        payload["signature"] = lever_hmac(f"{payload['token']}{payload['triggeredAt']}")
+    return json.dumps(payload).encode()
+
+
+def test_the_signed_text_is_token_then_triggered_at() -> None:
+    """A vector computed here (not published by Lever): ``token + triggeredAt``, no separator."""
+    assert lever_hmac(TOKEN + "1431454330072") == (
+        "1512b430389978c52450c49638360254742c95f14e8279230fc0e689b4555123"
+    )
+    assert LEVER.verify(body(), {}, [KEY])
+    with_separator = body(signature=lever_hmac(TOKEN + ".1431454330072"))
+    assert not LEVER.verify(with_separator, {}, [KEY])
+    reversed_order = body(signature=lever_hmac("1431454330072" + TOKEN))
+    assert not LEVER.verify(reversed_order, {}, [KEY])
+
+
+def test_triggered_at_is_concatenated_as_javascript_writes_it() -> None:
+    as_float = json.dumps(
+        {"triggeredAt": 1.431454330072e12, "token": TOKEN, "event": "x", "data": {}}
+    )
+    signed = json.loads(as_float) | {"signature": lever_hmac(TOKEN + "1431454330072")}
+    assert LEVER.verify(json.dumps(signed).encode(), {}, [KEY])
+    as_text = body(triggeredAt="1431454330072")
+    assert LEVER.verify(as_text, {}, [KEY])
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"triggeredAt": True, "signature": lever_hmac(TOKEN + "true")},
+        {"triggeredAt": None, "signature": lever_hmac(TOKEN + "null")},
+        {"token": 12345, "signature": lever_hmac("123451431454330072")},
+        {"token": "", "signature": lever_hmac("1431454330072")},
+        {"signature": lever_hmac(TOKEN + "1431454330072").upper()[:-1]},
+    ],
+    ids=["bool-time", "null-time", "number-token", "empty-token", "short-signature"],
+)
+def test_what_lever_cannot_have_sent_never_verifies(fields: dict[str, object]) -> None:
+    assert not LEVER.verify(body(**fields), {}, [KEY])
+
+
+def test_uppercase_hex_verifies() -> None:
+    upper = body(signature=lever_hmac(TOKEN + "1431454330072").upper())
+    assert LEVER.verify(upper, {}, [KEY])
+
+
+def test_data_is_not_signed_and_events_say_so() -> None:
+    original, forged = body(), body(data={"opportunityId": "someone-else"})
+    assert LEVER.verify(forged, {}, [KEY])
+    parts = LEVER.normalize(forged, received_at=NOW)
+    assert parts.signature_scope == "envelope"
+    assert parts.event_id == TOKEN == LEVER.normalize(original, received_at=NOW).event_id
+
+
+def test_age_is_checked_both_ways_against_the_setting() -> None:
+    signed, headers = sign_request(LEVER, body(), KEY, now=NOW - timedelta(hours=23))
+    assert check_request(LEVER, signed, headers, now=NOW, settings={}) is None
+    assert check_request(LEVER, signed, headers, now=NOW, settings={"max_age": "3600"})
+    for moment in (NOW - timedelta(days=2), NOW + timedelta(days=2)):
+        stale, _ = sign_request(LEVER, body(), KEY, now=moment)
+        refused = check_request(LEVER, stale, {}, now=NOW, settings={})
+        assert refused is not None
+        assert "86400" in refused
+    for unusable in ("", "soon", "-5", "0"):
+        refused = check_request(LEVER, signed, {}, now=NOW, settings={"max_age": unusable})
+        assert refused is None, unusable  # falls back to one day
+
+
+def test_the_provider_settings_reach_the_adapter_by_name() -> None:
+    settings = Settings.from_env(
+        {
+            "UNIHOOK_PROVIDER_LEVER_MAX_AGE": "60",
+            "UNIHOOK_PROVIDER_LEVER_API_URL": "http://127.0.0.1:9/v1/",
+            "UNIHOOK_PROVIDER_BREEZY_API_URL": "http://127.0.0.1:8",
+        }
+    )
+    lever = settings.provider_settings("lever")
+    assert dict(lever) == {"max_age": "60", "api_url": "http://127.0.0.1:9/v1/"}
+    assert lever.url("api_url", "x") == "http://127.0.0.1:9/v1"
+    assert dict(settings.provider_settings("hatchbeacon")) == {}
+
+
+def test_sign_request_signs_inside_the_body_with_a_fresh_token() -> None:
+    first, headers = sign_request(LEVER, body(), "k1", now=NOW)
+    later, _ = sign_request(LEVER, body(), "k1", now=NOW + timedelta(seconds=1))
+    sent = json.loads(first)
+    assert list(sent) == ["triggeredAt", "event", "data", "token", "signature"]
+    assert sent["triggeredAt"] == int(NOW.timestamp() * 1000)
+    assert len(sent["token"]) == 48
+    assert json.loads(later)["token"] != sent["token"]
+    assert headers == {"content-type": "application/json", "user-agent": "Lever-Webhooks"}
+    assert LEVER.verify(first, headers, ["k1"])
+    assert not LEVER.verify(first, headers, [KEY])
+
+
+@pytest.mark.parametrize("agent", ["Lever-Webhooks", '"Lever-Webhooks"', "lever-webhooks/2.0"])
+def test_detected_by_its_agent(agent: str) -> None:
+    assert LEVER.detect({"user-agent": agent})
+
+
+def test_detected_by_its_body_alone() -> None:
+    assert detect_body(LEVER, body(), {})
+    assert not detect_body(LEVER, b'{"event": "candidateHired", "data": {}}', {})
+    assert not detect_body(LEVER, b'{"triggeredAt": 1, "signature": "x", "token": "t"}', {})
+    assert not LEVER.detect({"user-agent": "python-httpx/0.28"})
+
+
+def test_the_documented_test_request_is_connection_test() -> None:
+    """The docs' test POST body, verbatim: its signature is a placeholder (non-hex letters)."""
+    raw = (
+        b'{"triggeredAt":1431458021951,"event":"candidateHired","data":{},'
+        b'"signature":"m3e73080553bcbf65f66c90b6m4ac0mb664c6am763efb1899653808864456b36",'
+        b'"token":"657fd5a0759c87d35660b096dbc388d1d31058869f08ce3f"}'
+    )
+    assert len(raw) == 202  # the docs' Content-Length: Lever sends compact JSON
+    assert not LEVER.verify(raw, {}, [KEY])
+    parts = LEVER.normalize(raw, received_at=NOW)
+    assert parts.type == "connection.test"
+    assert parts.timestamp == "2015-05-12T19:13:41.951Z"
+    hired = LEVER.normalize(body(event="candidateHired"), received_at=NOW)
+    assert hired.type == "ats.candidate.hired"
