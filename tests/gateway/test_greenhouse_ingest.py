@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from gateway.core.clock import utcnow
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import default_registry
+from providers import default_registry, sign_request
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, sign, signed
 from tests.gateway.test_ingest import count
@@ -217,8 +218,8 @@ class TestDetectionAmongSeveralVendors:
         checked: dict[str, int] = {}
         for name in registry.names():
             adapter = registry.get(name)
-            for vendor_type, body in adapter.sample_events().items():
-                headers = adapter.sign(body, f"{name} secret")
+            for vendor_type, sample in adapter.sample_events().items():
+                body, headers = sign_request(adapter, sample, f"{name} secret", now=utcnow())
                 response = await client.post("/ingest/acme", content=body, headers=headers)
                 if not response.is_success:  # refused for a reason of the vendor's own
                     direct = await client.post(
