@@ -8,3 +8,4 @@ from providers.testing import get_adapter_test_class
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
+TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
