@@ -200,18 +200,18 @@ def _bodies(n: int, tag: str) -> list[bytes]:
 async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> None:
     """A connection, ``fanout`` subscriptions to the subscriber, ``events`` accepted events (the
     ingest commit path itself, minus HTTP), their deliveries queued."""
-    from gateway.api.connections import create_connection
-    from gateway.api.subscriptions import create_subscription
-    from gateway.auth import Principal
-    from gateway.commit import commit_batch
-    from gateway.ingest import prepare
-    from gateway.services import Services, utcnow
-    from gateway.settings import Settings
+    from gateway.core.settings import Settings
+    from gateway.http.auth import Principal
+    from gateway.http.connections import create_connection
+    from gateway.http.subscriptions import create_subscription
+    from gateway.ingest.commit import commit_batch
+    from gateway.ingest.pipeline import prepare
+    from gateway.runtime import Runtime, utcnow
     from providers.breezy import adapter
     from schemas.api import ConnectionCreate, SubscriptionCreate
 
     settings = Settings.from_env(env)
-    services = Services.build(settings)
+    services = Runtime.build(settings)
     await services.migrate()
     admin = Principal("admin", None)
     await create_connection(

@@ -2,7 +2,7 @@
 
 - ``bare``: a Litestar endpoint that only reads the body (the framework's ceiling);
 - ``handrolled``: what the vendors' docs suggest: verify, parse, one SQLAlchemy commit per request;
-- ``unihook``: the real gateway (``gateway.app.create_app``), delivery worker off.
+- ``unihook``: the real gateway (``gateway.http.app.create_app``), delivery worker off.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def handrolled_app(db_url: str) -> Litestar:
 
 
 def unihook_app(db_url: str) -> Litestar:
-    from gateway.app import create_app
-    from gateway.settings import Settings
+    from gateway.core.settings import Settings
+    from gateway.http.app import create_app
 
     settings = Settings(database_url=db_url, admin_token="bench", secret_key=None)
     return create_app(settings, run_worker=False)

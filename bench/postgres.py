@@ -282,17 +282,17 @@ def ingest(url: str, processes: int, requests: int, concurrency: int) -> tuple[L
 async def _fill(env: dict[str, str], subscriber_port: int, events: int) -> None:
     """A connection, one subscription to the subscriber, ``events`` accepted events with their
     deliveries queued: the same group-commit code ingest runs on PostgreSQL."""
-    from gateway.api.connections import create_connection
-    from gateway.api.subscriptions import create_subscription
-    from gateway.auth import Principal
-    from gateway.commit import commit_batch
-    from gateway.ingest import prepare
-    from gateway.services import Services, utcnow
-    from gateway.settings import Settings
+    from gateway.core.settings import Settings
+    from gateway.http.auth import Principal
+    from gateway.http.connections import create_connection
+    from gateway.http.subscriptions import create_subscription
+    from gateway.ingest.commit import commit_batch
+    from gateway.ingest.pipeline import prepare
+    from gateway.runtime import Runtime, utcnow
     from providers.breezy import adapter
     from schemas.api import ConnectionCreate, SubscriptionCreate
 
-    services = Services.build(Settings.from_env(env))
+    services = Runtime.build(Settings.from_env(env))
     try:
         await services.migrate()
         admin = Principal("admin", None)

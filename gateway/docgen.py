@@ -21,8 +21,7 @@ from typing import Any
 
 import msgspec
 
-from providers import LoadedAdapter, ProviderAdapter, Registry, default_registry
-from providers._base import format_timestamp
+from providers import LoadedAdapter, ProviderAdapter, Registry, default_registry, format_timestamp
 from schemas import CATALOGUE, EVENT_ENCODER, Normalized, to_event
 from schemas.catalogue import EventType
 

@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
@@ -325,6 +325,3 @@ class BaseAdapter:
             completeness=completeness,
             data=data,
         )
-
-
-DataBuilder = Callable[[Any], EventData]

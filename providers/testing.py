@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import msgspec
 import pytest
 
-from providers._base import ProviderAdapter
+from providers import ProviderAdapter
 from providers.errors import NormalizationError
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
 

@@ -18,9 +18,9 @@ from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 from sqlalchemy.pool import NullPool
 
-from gateway.app import create_app
-from gateway.services import Services
-from gateway.settings import Settings
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
 
 POSTGRES_URL = os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
 POSTGRES_SKIP = (
@@ -80,11 +80,11 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[Services]:
+async def services(settings: Settings) -> AsyncIterator[Runtime]:
     # The test client runs the app on its own event loop; asyncpg connections belong to one
     # loop, so PostgreSQL tests open a connection per use instead of pooling across loops.
     extra: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
-    svc = Services.build(settings, **extra)
+    svc = Runtime.build(settings, **extra)
     await svc.migrate()
     try:
         yield svc
@@ -93,7 +93,7 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 
 
 @pytest.fixture
-async def client(services: Services) -> AsyncIterator[AsyncTestClient[Any]]:
+async def client(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
     app = create_app(services=services, run_worker=False, migrate=False)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.breezy_api import ALL_EVENTS, BreezyAPIError, BreezyClient, BreezyEndpoint
 from providers.breezy import SAMPLES, adapter
+from providers.breezy.client import ALL_EVENTS, BreezyAPIError, BreezyClient, BreezyEndpoint
 from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
@@ -338,7 +338,6 @@ async def test_headers_on_the_wire() -> None:
     assert get.path == post.path == f"/v3/company/{COMPANY}/webhook_endpoints"
     assert get.headers["authorization"] == TOKEN  # the token as it is: no "Bearer"
     assert get.headers["partner-api-key"] == PARTNER_KEY
-    assert get.headers["user-agent"].startswith("unihook/")
     assert post.headers["content-type"] == "application/json"
     assert json.loads(post.body) == {"url": "https://hooks.example/x", "events": EVENTS}
 

@@ -20,12 +20,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-import gateway.provisioning as provisioning
-from gateway.app import create_app
-from gateway.breezy_api import ALL_EVENTS, BreezyClient
-from gateway.services import Services
-from gateway.settings import Settings
+import gateway.services.provisioning as provisioning
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
 from gateway.storage.models import Connection, ConnectionSecret
+from providers.breezy.client import ALL_EVENTS, BreezyClient
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.gateway.helpers import connect
 from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim
@@ -89,14 +89,14 @@ def assert_no_credentials(text: str, *secrets: str) -> None:
     assert "api_token" not in text
 
 
-async def row_of(services: Services, connection_id: str) -> Connection:
+async def row_of(services: Runtime, connection_id: str) -> Connection:
     async with services.sessions() as session:
         row: Connection | None = await session.get(Connection, connection_id)
     assert row is not None
     return row
 
 
-async def connection_count(services: Services) -> int:
+async def connection_count(services: Runtime) -> int:
     async with services.sessions() as session:
         return len(list((await session.execute(select(Connection.id))).scalars()))
 
@@ -118,7 +118,7 @@ def closed_port_url() -> str:
 
 
 async def test_provision_creates_the_endpoint_and_keeps_its_secret(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     con = await provision(client)
 
@@ -183,11 +183,11 @@ async def test_events_description_and_a_tenant_needing_quoting(client: Any, sim:
 
 
 async def test_a_tenant_key_provisions_its_own_tenant_only(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
-    from gateway.crypto import hash_key, new_api_key
-    from gateway.ids import new_id
-    from gateway.services import utcnow
+    from gateway.core.crypto import hash_key, new_api_key
+    from gateway.core.ids import new_id
+    from gateway.runtime import utcnow
     from gateway.storage.models import ApiKey
 
     key = new_api_key("acme")
@@ -260,7 +260,7 @@ async def test_a_duplicate_tenant_is_409_without_calling_breezy(
     ],
 )
 async def test_requests_unihook_can_judge_are_400_without_calling_breezy(
-    client: Any, services: Services, sim: BreezySim, change: dict[str, Any], message: str
+    client: Any, services: Runtime, sim: BreezySim, change: dict[str, Any], message: str
 ) -> None:
     response = await client.post("/v1/connections", json={**body(), **change}, headers=ADMIN)
     assert response.status_code == 400, response.text
@@ -275,7 +275,7 @@ async def test_requests_unihook_can_judge_are_400_without_calling_breezy(
 
 @pytest.mark.parametrize("overrides", [{"public_url": "http://testserver.local"}])
 async def test_breezy_400_is_passed_through_and_nothing_is_made(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
     assert response.status_code == 502
@@ -289,7 +289,7 @@ async def test_breezy_400_is_passed_through_and_nothing_is_made(
 
 
 async def test_breezy_invalid_events_message_is_passed_through(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     sim.fail_next(400, {"error": "Invalid events"})
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
@@ -299,7 +299,7 @@ async def test_breezy_invalid_events_message_is_passed_through(
 
 
 async def test_quota_429_is_429_and_leaves_nothing(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     async with BreezyClient(sim.base_url, TOKEN) as breezy:
         for n in range(10):
@@ -332,7 +332,7 @@ async def test_quota_429_is_429_and_leaves_nothing(
 )
 async def test_refused_credentials_are_502_without_echoing_them(
     client: Any,
-    services: Services,
+    services: Runtime,
     sim: BreezySim,
     provision_fields: dict[str, str],
     status_word: str,
@@ -349,7 +349,7 @@ async def test_refused_credentials_are_502_without_echoing_them(
     assert await connection_count(services) == 0
 
 
-async def test_breezy_5xx_is_502(client: Any, services: Services, sim: BreezySim) -> None:
+async def test_breezy_5xx_is_502(client: Any, services: Runtime, sim: BreezySim) -> None:
     sim.fail_next(503, {"error": "Service Unavailable"})
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
     assert response.status_code == 502
@@ -358,7 +358,7 @@ async def test_breezy_5xx_is_502(client: Any, services: Services, sim: BreezySim
 
 
 @pytest.mark.parametrize("overrides", [{"breezy_api_url": closed_port_url()}])
-async def test_breezy_unreachable_is_502(client: Any, services: Services) -> None:
+async def test_breezy_unreachable_is_502(client: Any, services: Runtime) -> None:
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
     assert response.status_code == 502
     assert "could not reach Breezy" in response.json()["detail"]
@@ -366,7 +366,7 @@ async def test_breezy_unreachable_is_502(client: Any, services: Services) -> Non
 
 
 async def test_an_unreadable_answer_naming_an_endpoint_deletes_it(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     async with BreezyClient(sim.base_url, TOKEN) as breezy:
         made = await breezy.create_endpoint(COMPANY, "https://x.example/1", ["candidateAdded"])
@@ -381,7 +381,7 @@ async def test_an_unreadable_answer_naming_an_endpoint_deletes_it(
 
 @pytest.mark.parametrize("overrides", [{}, {"store_vendor_tokens": False}])
 async def test_a_failed_insert_deletes_the_new_endpoint(
-    client: Any, services: Services, sim: BreezySim, monkeypatch: pytest.MonkeyPatch
+    client: Any, services: Runtime, sim: BreezySim, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A connection made by someone else between the check and the insert: 409, and the endpoint
     just made at Breezy is deleted again (with the request's token, even when none is kept)."""
@@ -399,7 +399,7 @@ async def test_a_failed_insert_deletes_the_new_endpoint(
 
 
 async def test_a_database_failure_deletes_the_new_endpoint(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     from sqlalchemy import text
 
@@ -416,7 +416,7 @@ async def test_a_database_failure_deletes_the_new_endpoint(
 # ---- partner auth, deleting ---------------------------------------------------------------------
 
 
-async def test_partner_auth_end_to_end(client: Any, services: Services, sim: BreezySim) -> None:
+async def test_partner_auth_end_to_end(client: Any, services: Runtime, sim: BreezySim) -> None:
     con = await provision(client, partner_api_key=PARTNER_KEY)
     [endpoint] = sim.endpoints(COMPANY)
     assert endpoint.owner == ("partner", PARTNER_KEY)
@@ -437,7 +437,7 @@ async def test_partner_auth_end_to_end(client: Any, services: Services, sim: Bre
 
 
 async def test_delete_removes_the_endpoint_at_breezy(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     con = await provision(client)
     [endpoint] = sim.endpoints(COMPANY)
@@ -457,7 +457,7 @@ async def test_delete_removes_the_endpoint_at_breezy(
 
 
 async def test_delete_when_the_endpoint_is_already_gone(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     con = await provision(client)
     [endpoint] = sim.endpoints(COMPANY)
@@ -470,7 +470,7 @@ async def test_delete_when_the_endpoint_is_already_gone(
 
 
 async def test_delete_while_breezy_fails_keeps_the_connection(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     con = await provision(client)
     sim.fail_next(503, {"error": "Service Unavailable"})
@@ -487,7 +487,7 @@ async def test_delete_while_breezy_fails_keeps_the_connection(
 
 
 async def test_delete_with_a_revoked_token_deletes_the_connection_only(
-    client: Any, services: Services, sim: BreezySim
+    client: Any, services: Runtime, sim: BreezySim
 ) -> None:
     con = await provision(client)
     sim.fail_next(401, {"error": "Unauthorized"})
@@ -498,7 +498,7 @@ async def test_delete_with_a_revoked_token_deletes_the_connection_only(
 
 
 @pytest.mark.parametrize("overrides", [{"store_vendor_tokens": False}])
-async def test_forget_vendor_tokens(client: Any, services: Services, sim: BreezySim) -> None:
+async def test_forget_vendor_tokens(client: Any, services: Runtime, sim: BreezySim) -> None:
     con = await provision(client, partner_api_key=PARTNER_KEY)
     assert con["provisioned"]["status"] == "active"
     row = await row_of(services, con["id"])
@@ -611,7 +611,7 @@ async def test_get_survives_breezy_being_down(client: Any, sim: BreezySim, clock
 
 
 async def test_get_with_breezy_unreachable_or_the_endpoint_gone(
-    client: Any, services: Services, sim: BreezySim, clock: Clock
+    client: Any, services: Runtime, sim: BreezySim, clock: Clock
 ) -> None:
     con = await provision(client)
     url = f"/v1/connections/{con['id']}"

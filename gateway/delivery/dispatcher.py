@@ -26,14 +26,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.core.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 from gateway.delivery import queue
 from gateway.delivery.queue import Candidate, Result, Target
 from gateway.delivery.retry import disables_at_once, is_success, outcome_of
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
 from gateway.delivery.transport import PinnedTransport, Reply
-from gateway.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
-from gateway.services import Services, utcnow
+from gateway.runtime import Runtime, utcnow
 
 log = logging.getLogger("unihook.delivery")
 
@@ -79,7 +79,7 @@ class _Prepared:
 class Dispatcher:
     """Call ``start()`` then, eventually, ``stop()``; or ``run(stop_event)``."""
 
-    def __init__(self, services: Services, *, owner: str | None = None) -> None:
+    def __init__(self, services: Runtime, *, owner: str | None = None) -> None:
         self.services = services
         self.settings = services.settings
         self.owner = owner or worker_id()

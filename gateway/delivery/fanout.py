@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, false, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.ids import new_id
+from gateway.core.ids import new_id
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches

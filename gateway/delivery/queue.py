@@ -18,11 +18,11 @@ from typing import Any, cast
 from sqlalchemy import Integer, String, Table, bindparam, case, func, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.api.common import iso
-from gateway.api.events import with_raw
-from gateway.crypto import SecretBox
+from gateway.core.crypto import SecretBox
+from gateway.core.ids import new_id
 from gateway.delivery.retry import failing_too_long
-from gateway.ids import new_id
+from gateway.http.common import iso
+from gateway.http.events import with_raw
 from gateway.storage.models import (
     Attempt,
     Delivery,

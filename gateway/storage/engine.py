@@ -50,7 +50,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
 async def create_schema(engine: AsyncEngine) -> None:
     """Create or upgrade the schema to the newest migration (``unihook migrate`` and every
     process start call this); a no-op when it is current, safe from many processes at once."""
-    from gateway.migrations import upgrade
+    from gateway.storage.migrations import upgrade
 
     async with engine.connect() as conn:
         await conn.run_sync(upgrade)

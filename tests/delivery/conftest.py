@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from gateway.app import create_app
-from gateway.services import Services
-from gateway.settings import Settings
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.gateway.helpers import signed
 
@@ -39,7 +39,7 @@ def settings(settings: Settings, overrides: dict[str, Any]) -> Settings:
 
 
 @pytest.fixture
-async def gateway(services: Services) -> AsyncIterator[AsyncTestClient[Any]]:
+async def gateway(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
     """The app with its in-process dispatcher, as ``unihook serve`` runs it."""
     app = create_app(services=services, run_worker=True, migrate=False)
     async with AsyncTestClient(app=app) as client:

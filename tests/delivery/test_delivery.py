@@ -14,7 +14,7 @@ import standardwebhooks
 import svix.webhooks
 
 from gateway import __version__
-from gateway.services import Services
+from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.delivery.conftest import (
     deliveries_of,
@@ -291,7 +291,7 @@ async def test_filters_by_type_tenant_and_provider(gateway: Any) -> None:
 
 
 async def test_tenant_key_subscription_gets_only_its_tenant(
-    gateway: Any, services: Services
+    gateway: Any, services: Runtime
 ) -> None:
     await connect(gateway, "breezy", tenant="acme")
     await connect(gateway, "breezy", tenant="globex")

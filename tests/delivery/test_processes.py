@@ -16,9 +16,9 @@ import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 
-from gateway.app import create_app
-from gateway.services import Services
-from gateway.settings import Settings
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import ingest, subscribe
 from tests.delivery.receiver import Receiver, Reply, closed_port
@@ -80,7 +80,7 @@ def setup(tmp_path: Path) -> Setup:
 @pytest.fixture
 async def api(setup: Setup) -> AsyncIterator[AsyncTestClient[Any]]:
     """The API on the test's database, with no dispatcher: workers are separate processes."""
-    services = Services.build(setup.settings())
+    services = Runtime.build(setup.settings())
     await services.migrate()
     app = create_app(services=services, run_worker=False, migrate=False)
     try:

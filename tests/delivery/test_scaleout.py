@@ -30,7 +30,7 @@ from cryptography.fernet import Fernet
 from standardwebhooks import Webhook
 
 from bench.loadgen import build_request, run_load
-from gateway.settings import Settings
+from gateway.core.settings import Settings
 from providers import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
 from tests.delivery.receiver import Received, Receiver, Reply

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.services import Services
+from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.delivery.conftest import subscribe
 from tests.gateway.helpers import connect, tenant_key
@@ -64,7 +64,7 @@ async def test_unknown_provider_filter_is_rejected(client: Any) -> None:
 
 
 @pytest.mark.parametrize("overrides", [{"max_subscriptions": 3}])
-async def test_quota_per_owning_key(client: Any, services: Services) -> None:
+async def test_quota_per_owning_key(client: Any, services: Runtime) -> None:
     for _ in range(3):
         await subscribe(client, URL)
     response = await client.post(
@@ -170,7 +170,7 @@ async def test_deliveries_status_filter_is_validated(client: Any) -> None:
     assert (await client.get(path, params={"status": "lost"}, headers=ADMIN)).status_code == 400
 
 
-async def test_tenant_keys_see_only_their_subscriptions(client: Any, services: Services) -> None:
+async def test_tenant_keys_see_only_their_subscriptions(client: Any, services: Runtime) -> None:
     acme = await tenant_key(services, "acme")
     globex = await tenant_key(services, "globex")
     admin_sub = await subscribe(client, URL)
@@ -215,7 +215,7 @@ async def test_no_key_is_401(client: Any) -> None:
     ).status_code == 401
 
 
-async def test_redeliver_errors(client: Any, services: Services) -> None:
+async def test_redeliver_errors(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     sub = await subscribe(client, URL, events=["hris.*"])
     from tests.delivery.conftest import ingest

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.crypto import hash_key, new_api_key
-from gateway.ids import new_id
-from gateway.services import Services, utcnow
+from gateway.core.crypto import hash_key, new_api_key
+from gateway.core.ids import new_id
+from gateway.runtime import Runtime, utcnow
 from gateway.storage.models import ApiKey
 from providers import default_registry
 from tests.conftest import ADMIN
@@ -34,7 +34,7 @@ def sign(provider: str, body: bytes, secret: str | None = None) -> dict[str, str
     return default_registry().get(provider).sign(body, secret or SECRETS[provider])
 
 
-async def tenant_key(services: Services, tenant: str | None) -> dict[str, str]:
+async def tenant_key(services: Runtime, tenant: str | None) -> dict[str, str]:
     """Headers with a new API key for ``tenant`` (``None``: an admin key), stored hashed."""
     key = new_api_key(tenant)
     async with services.sessions() as session, session.begin():

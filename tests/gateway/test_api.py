@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from gateway.crypto import hash_key
-from gateway.services import Services
+from gateway.core.crypto import hash_key
+from gateway.runtime import Runtime
 from gateway.storage.models import ApiKey
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, sign, signed, tenant_key
@@ -33,7 +33,7 @@ async def test_missing_or_wrong_key_is_401(client: Any, headers: dict[str, str])
         assert response.json()["status_code"] == 401
 
 
-async def test_keys_created_by_cli_shape_are_stored_hashed(client: Any, services: Services) -> None:
+async def test_keys_created_by_cli_shape_are_stored_hashed(client: Any, services: Runtime) -> None:
     headers = await tenant_key(services, None)
     assert (await client.get("/v1/connections", headers=headers)).status_code == 200
     async with services.sessions() as session:
@@ -44,7 +44,7 @@ async def test_keys_created_by_cli_shape_are_stored_hashed(client: Any, services
 
 
 class TestTenantIsolation:
-    async def test_tenant_key_sees_only_its_tenant(self, client: Any, services: Services) -> None:
+    async def test_tenant_key_sees_only_its_tenant(self, client: Any, services: Runtime) -> None:
         mine = await connect(client, "breezy", tenant="acme")
         theirs = await connect(client, "breezy", tenant="globex")
         body, headers = signed("breezy", "candidateAdded")
@@ -80,7 +80,7 @@ class TestTenantIsolation:
         ).status_code == 200
 
     async def test_tenant_key_cannot_create_for_another_tenant(
-        self, client: Any, services: Services
+        self, client: Any, services: Runtime
     ) -> None:
         acme = await tenant_key(services, "acme")
         body = {"provider": "breezy", "tenant": "globex", "secret": "s"}
@@ -160,7 +160,7 @@ class TestConnections:
 
 
 async def test_no_secret_in_responses_logs_or_database_file(
-    client: Any, services: Services, settings: Any, caplog: pytest.LogCaptureFixture
+    client: Any, services: Runtime, settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "whsec_SUPER-secret-value-4242"
@@ -269,9 +269,9 @@ async def test_operations_routes(client: Any) -> None:
 
 
 async def test_reprocess_turns_quarantined_receipts_into_events(
-    client: Any, services: Services
+    client: Any, services: Runtime
 ) -> None:
-    from gateway.reprocess import reprocess
+    from gateway.ingest.reprocess import reprocess
 
     await connect(client, "hatchbeacon")
     # signed, but data.log is a string: HatchBeacon's adapter cannot normalise it
@@ -342,13 +342,13 @@ async def test_a_process_with_another_secret_key_refuses_to_start(
     from cryptography.fernet import Fernet
     from sqlalchemy.pool import NullPool
 
-    from gateway.services import SecretKeyMismatch
+    from gateway.runtime import SecretKeyMismatch
 
     await connect(client, "breezy", "acme")
     other = Fernet.generate_key().decode()
 
     async def start(secret_key: str) -> None:
-        services = Services.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
+        services = Runtime.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
         try:
             await services.migrate()
         finally:

@@ -13,10 +13,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-from gateway.commit_process import CommitFailed, CommitProcess
-from gateway.ingest import IngestWriter, prepare
-from gateway.services import Services, utcnow
-from gateway.settings import Settings, SettingsError
+from gateway.core.settings import Settings, SettingsError
+from gateway.ingest.commit_process import CommitFailed, CommitProcess
+from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.runtime import Runtime, utcnow
 from gateway.storage.models import Event, Receipt
 from providers import default_registry
 from tests.conftest import ADMIN_TOKEN
@@ -40,12 +40,12 @@ def child_of(client: Any) -> CommitProcess:
     return writer.commit_process
 
 
-async def count(services: Services, model: Any) -> int:
+async def count(services: Runtime, model: Any) -> int:
     async with services.sessions() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
-async def test_outcomes_are_those_of_the_in_process_writer(client: Any, services: Services) -> None:
+async def test_outcomes_are_those_of_the_in_process_writer(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     body, headers = signed("breezy", "candidateStatusUpdated")
     first = await client.post("/ingest/breezy/acme", content=body, headers=headers)
@@ -69,7 +69,7 @@ async def test_outcomes_are_those_of_the_in_process_writer(client: Any, services
     assert stored.json()["type"] == "ats.application.stage_changed"
 
 
-async def test_racing_duplicates_make_one_event(client: Any, services: Services) -> None:
+async def test_racing_duplicates_make_one_event(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     body, headers = signed("breezy", "candidateStatusUpdated")
     responses = await asyncio.gather(
@@ -82,7 +82,7 @@ async def test_racing_duplicates_make_one_event(client: Any, services: Services)
 
 
 async def test_a_killed_child_is_replaced_and_every_2xx_is_stored(
-    client: Any, services: Services
+    client: Any, services: Runtime
 ) -> None:
     await connect(client, "breezy")
     adapter = default_registry().get("breezy")
@@ -113,7 +113,7 @@ async def test_a_killed_child_is_replaced_and_every_2xx_is_stored(
     assert len(stored) <= 80
 
 
-async def test_a_batch_that_fails_fails_alone(services: Services) -> None:
+async def test_a_batch_that_fails_fails_alone(services: Runtime) -> None:
     """A rolled-back batch raises in the parent; the child carries on with the next one."""
     sample = await _sample_rows(services)
     process = CommitProcess(services.settings.database_url)
@@ -133,7 +133,7 @@ async def test_a_batch_that_fails_fails_alone(services: Services) -> None:
         os.kill(pid, 0)  # closing its input ended it
 
 
-async def test_an_interrupt_does_not_stop_the_child(services: Services) -> None:
+async def test_an_interrupt_does_not_stop_the_child(services: Runtime) -> None:
     """Ctrl-C reaches the whole process group; the child ends when its parent closes it."""
     sample = await _sample_rows(services)
     process = CommitProcess(services.settings.database_url)
@@ -147,10 +147,10 @@ async def test_an_interrupt_does_not_stop_the_child(services: Services) -> None:
         await process.close()
 
 
-async def _sample_rows(services: Services) -> Callable[[], tuple[dict[str, Any], Any]]:
+async def _sample_rows(services: Runtime) -> Callable[[], tuple[dict[str, Any], Any]]:
     """A Breezy connection, and a maker of fresh receipt and event rows for one sample event."""
-    from gateway.api.connections import create_connection
-    from gateway.auth import Principal
+    from gateway.http.auth import Principal
+    from gateway.http.connections import create_connection
     from schemas.api import ConnectionCreate
     from tests.gateway.helpers import SECRETS
 
@@ -186,5 +186,5 @@ def test_in_memory_sqlite_and_postgresql_commit_in_process() -> None:
         settings = Settings(
             database_url=url, secret_key=Fernet.generate_key().decode(), ingest_writer="process"
         )
-        services = Services.build(settings)
+        services = Runtime.build(settings)
         assert IngestWriter(services).commit_process is None

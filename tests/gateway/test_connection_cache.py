@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import event
 
-from gateway import services as services_module
-from gateway.services import Services
+from gateway import runtime as services_module
+from gateway.runtime import Runtime
 from tests.gateway.helpers import connect
 
 
-def count_connection_reads(services: Services) -> list[str]:
+def count_connection_reads(services: Runtime) -> list[str]:
     reads: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -25,7 +25,7 @@ def count_connection_reads(services: Services) -> list[str]:
 
 
 async def test_concurrent_misses_share_one_read(
-    client: Any, services: Services, monkeypatch: Any
+    client: Any, services: Runtime, monkeypatch: Any
 ) -> None:
     await connect(client, "breezy")
     services.forget_connections()
@@ -42,7 +42,7 @@ async def test_concurrent_misses_share_one_read(
     assert len(reads) == 3  # expired: read again, once per miss when they do not overlap
 
 
-async def test_a_change_is_not_hidden_by_a_read_under_way(client: Any, services: Services) -> None:
+async def test_a_change_is_not_hidden_by_a_read_under_way(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     services.forget_connections()
     under_way = asyncio.ensure_future(services.connection("breezy", "acme"))

@@ -10,13 +10,13 @@ import msgspec
 import pytest
 from sqlalchemy import func, select
 
-from gateway.services import Services
+from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from tests.conftest import ADMIN
 from tests.gateway.helpers import SECRETS, connect, sign, signed
 
 
-async def count(services: Services, model: Any, *where: Any) -> int:
+async def count(services: Runtime, model: Any, *where: Any) -> int:
     async with services.sessions() as session:
         return int(
             (
@@ -34,7 +34,7 @@ async def count(services: Services, model: Any, *where: Any) -> int:
     ],
 )
 async def test_accepted_event_is_committed_and_normalised(
-    client: Any, services: Services, provider: str, vendor_type: str, canonical: str
+    client: Any, services: Runtime, provider: str, vendor_type: str, canonical: str
 ) -> None:
     con = await connect(client, provider)
     body, headers = signed(provider, vendor_type)
@@ -56,7 +56,7 @@ async def test_accepted_event_is_committed_and_normalised(
     assert receipt.outcome == "accepted"
 
 
-async def test_duplicate_returns_first_event_id(client: Any, services: Services) -> None:
+async def test_duplicate_returns_first_event_id(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     body, headers = signed("breezy", "candidateAdded")
     first = await client.post("/ingest/breezy/acme", content=body, headers=headers)
@@ -69,7 +69,7 @@ async def test_duplicate_returns_first_event_id(client: Any, services: Services)
 
 
 async def test_duplicate_by_vendor_id_even_when_bytes_differ(
-    client: Any, services: Services
+    client: Any, services: Runtime
 ) -> None:
     """Breezy retries carry the same ``_id``; a pretty-printed retry is the same event."""
     await connect(client, "breezy")
@@ -81,7 +81,7 @@ async def test_duplicate_by_vendor_id_even_when_bytes_differ(
     assert again.json()["event_id"] == first.json()["event_id"]
 
 
-async def test_racing_duplicates_make_exactly_one_event(client: Any, services: Services) -> None:
+async def test_racing_duplicates_make_exactly_one_event(client: Any, services: Runtime) -> None:
     await connect(client, "hatchbeacon")
     body, headers = signed("hatchbeacon", "candidate_hired")
     responses = await asyncio.gather(
@@ -94,7 +94,7 @@ async def test_racing_duplicates_make_exactly_one_event(client: Any, services: S
     assert await count(services, Event) == 1
 
 
-async def test_concurrent_distinct_events_all_commit(client: Any, services: Services) -> None:
+async def test_concurrent_distinct_events_all_commit(client: Any, services: Runtime) -> None:
     await connect(client, "breezy")
     adapter_body = json.loads(signed("breezy", "candidateAdded")[0])
     bodies = []
@@ -121,7 +121,7 @@ async def test_concurrent_distinct_events_all_commit(client: Any, services: Serv
     ],
 )
 async def test_signed_but_unusable_body_is_quarantined_with_bytes_kept(
-    client: Any, services: Services, body: bytes, reason: str
+    client: Any, services: Runtime, body: bytes, reason: str
 ) -> None:
     await connect(client, "breezy")
     response = await client.post("/ingest/breezy/acme", content=body, headers=sign("breezy", body))
@@ -164,7 +164,7 @@ async def test_wrong_content_type_is_judged_by_signature_and_body(client: Any) -
     "case", ["unsigned", "empty-header", "tampered", "wrong-secret", "garbage"]
 )
 async def test_bad_signatures_are_401_and_store_nothing(
-    client: Any, services: Services, case: str
+    client: Any, services: Runtime, case: str
 ) -> None:
     await connect(client, "bindbee")
     body, headers = signed("bindbee", "connector_synced")
@@ -202,13 +202,13 @@ async def test_unknown_provider_and_unknown_tenant_are_404(client: Any) -> None:
 
 
 async def test_oversized_body_is_413_before_anything_is_stored(
-    services: Services, settings: Any
+    services: Runtime, settings: Any
 ) -> None:
     from dataclasses import replace
 
     from litestar.testing import AsyncTestClient
 
-    from gateway.app import create_app
+    from gateway.http.app import create_app
 
     services.settings = replace(settings, max_body_bytes=2048)
     app = create_app(services=services, run_worker=False, migrate=False)
@@ -356,7 +356,7 @@ def test_duplicate_lookup_uses_the_unique_index_on_sqlite(tmp_path: Any) -> None
     """The group commit's duplicate check must not scan the events table (it grows forever)."""
     from sqlalchemy import create_engine
 
-    from gateway.commit import EXISTING_EVENTS
+    from gateway.ingest.commit import EXISTING_EVENTS
     from gateway.storage.models import Base
 
     engine = create_engine(f"sqlite:///{tmp_path}/plan.db")

@@ -21,10 +21,10 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from gateway.ids import new_id
-from gateway.migrations import alembic_config, current_revision, downgrade
-from gateway.services import utcnow
+from gateway.core.ids import new_id
+from gateway.runtime import utcnow
 from gateway.storage import create_schema, make_engine
+from gateway.storage.migrations import alembic_config, current_revision, downgrade
 from gateway.storage.models import ApiKey, Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

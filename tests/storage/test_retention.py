@@ -15,9 +15,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, insert, select, update
 
-from gateway.ids import _encode
-from gateway.retention import purge
-from gateway.services import Services, utcnow
+from gateway.core.ids import _encode
+from gateway.runtime import Runtime, utcnow
+from gateway.services.retention import purge
 from gateway.storage.models import Attempt, Delivery, Event, Receipt, Subscription
 
 NOW = utcnow()
@@ -133,7 +133,7 @@ class Writer:
             )
         return did
 
-    async def write(self, services: Services) -> None:
+    async def write(self, services: Runtime) -> None:
         async with services.sessions() as session, session.begin():
             await session.execute(insert(Subscription), self.subs)
             for model in (Receipt, Event, Delivery, Attempt):
@@ -141,7 +141,7 @@ class Writer:
                     await session.execute(insert(model), self.rows[model])
 
 
-async def seed(services: Services) -> Data:
+async def seed(services: Runtime) -> Data:
     """Old: 5 delivered events (2 subscriptions, 2 attempts each), 1 failed, 1 with a pending
     delivery, a duplicate and a quarantined receipt, an event reprocessed recently from an old
     receipt. Recent: 3 delivered events."""
@@ -175,7 +175,7 @@ async def seed(services: Services) -> Data:
     return data
 
 
-async def counts(services: Services) -> dict[str, int]:
+async def counts(services: Runtime) -> dict[str, int]:
     async with services.sessions() as session:
         return {
             name: (await session.execute(select(func.count()).select_from(model))).scalar_one()
@@ -183,7 +183,7 @@ async def counts(services: Services) -> dict[str, int]:
         }
 
 
-async def test_purge_deletes_old_rows_in_batches_and_keeps_the_rest(services: Services) -> None:
+async def test_purge_deletes_old_rows_in_batches_and_keeps_the_rest(services: Runtime) -> None:
     data = await seed(services)
     before = await counts(services)
 
@@ -238,7 +238,7 @@ async def test_purge_deletes_old_rows_in_batches_and_keeps_the_rest(services: Se
     assert last.kept_pending == 0
 
 
-async def test_dry_run_counts_the_same_and_deletes_nothing(services: Services) -> None:
+async def test_dry_run_counts_the_same_and_deletes_nothing(services: Runtime) -> None:
     await seed(services)
     before = await counts(services)
 
@@ -258,7 +258,7 @@ async def test_dry_run_counts_the_same_and_deletes_nothing(services: Services) -
     assert real.batches == 2
 
 
-async def test_nothing_recent_is_touched(services: Services) -> None:
+async def test_nothing_recent_is_touched(services: Runtime) -> None:
     await seed(services)
     report = await purge(services.sessions, now=NOW, days=60)
     assert (report.events, report.deliveries, report.attempts, report.receipts) == (0, 0, 0, 0)
@@ -290,6 +290,6 @@ def test_purge_command(database_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("batch_size", [0, -1])
-async def test_batch_size_must_be_positive(services: Services, batch_size: int) -> None:
+async def test_batch_size_must_be_positive(services: Runtime, batch_size: int) -> None:
     with pytest.raises(ValueError, match="batch_size"):
         await purge(services.sessions, now=NOW, days=30, batch_size=batch_size)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.ids import _encode, new_id, ulid, ulid_floor
+from gateway.core.ids import _encode, new_id, ulid, ulid_floor
 
 
 def test_ids_are_unique_and_increasing() -> None:

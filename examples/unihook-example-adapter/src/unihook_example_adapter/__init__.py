@@ -12,8 +12,7 @@ from typing import Any
 
 import msgspec
 
-from providers import BaseAdapter
-from providers._base import format_timestamp, parse_timestamp, sha256_event_id
+from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData
 from schemas.resources import Application, Candidate, Company, Job, Person, Stage

@@ -1,1 +1,0 @@
-"""HTTP routes: ingest (vendors), management (bearer keys), operations."""

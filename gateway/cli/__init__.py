@@ -1,0 +1,5 @@
+"""The ``unihook`` command line."""
+
+from gateway.cli.main import main
+
+__all__ = ["main"]

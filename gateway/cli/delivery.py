@@ -1,0 +1,253 @@
+"""The delivery side of the command line: ``worker``, ``subscribe``, ``deliveries``, ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Coroutine, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from gateway.cli.output import paint, use_colour
+from gateway.core.settings import Settings
+from gateway.runtime import Runtime, utcnow
+
+T = TypeVar("T")
+STATUS_STYLE = {"succeeded": "green", "failed": "red", "pending": "yellow"}
+
+
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run on uvloop when it is installed (as ``unihook serve`` does), else asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Register ``worker``, ``subscribe``, ``deliveries`` and ``demo`` on the ``unihook`` CLI."""
+    p = subparsers.add_parser("worker", help="run a delivery worker (no HTTP server)")
+    p.set_defaults(handler=run_worker)
+
+    p = subparsers.add_parser("subscribe", help="subscribe a URL to events (prints the secret)")
+    p.add_argument("url", help="where to POST events (https://; http:// needs the insecure flag)")
+    p.add_argument(
+        "--event",
+        "-e",
+        dest="events",
+        action="extend",
+        nargs="+",
+        required=True,
+        metavar="PATTERN",
+        help="event type, prefix glob (ats.*) or * (repeatable)",
+    )
+    p.add_argument("--tenant", dest="tenants", action="extend", nargs="+", metavar="T")
+    p.add_argument("--provider", dest="providers", action="extend", nargs="+", metavar="P")
+    p.add_argument("--include-raw", action="store_true", help="add the vendor payload as raw")
+    p.add_argument("--description")
+    p.set_defaults(handler=run_subscribe)
+
+    p = subparsers.add_parser("deliveries", help="what was delivered, what failed, why, when next")
+    p.add_argument("--status", choices=["pending", "succeeded", "failed"])
+    p.add_argument("--subscription", help="only this subscription id")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(handler=run_deliveries)
+
+    p = subparsers.add_parser(
+        "demo", help="a gateway, a subscriber and one signed event from each vendor, end to end"
+    )
+    p.add_argument("--keep", action="store_true", help="keep the demo's temporary directory")
+    p.set_defaults(handler=run_demo)
+
+
+# ---- worker ---------------------------------------------------------------------------------
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    from gateway.delivery.dispatcher import Dispatcher
+
+    settings = Settings.from_env()
+
+    async def main() -> None:
+        services = Runtime.build(settings)
+        try:
+            await services.migrate()
+            dispatcher = Dispatcher(services)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            print(
+                paint("unihook worker", "bold"),
+                dispatcher.owner,
+                paint(
+                    f"(concurrency {settings.worker_concurrency}, "
+                    f"{settings.per_destination_connections} per destination, "
+                    f"lease {settings.lease_seconds}s)",
+                    "dim",
+                ),
+                flush=True,
+            )
+            from gateway.http.app import settle_heap
+
+            settle_heap()
+            await dispatcher.run(stop)
+        finally:
+            await services.close()
+
+    run_async(main())
+    return 0
+
+
+# ---- subscribe ------------------------------------------------------------------------------
+
+
+def run_subscribe(args: argparse.Namespace) -> int:
+    import msgspec
+    from litestar.exceptions import HTTPException
+
+    from gateway.http.auth import Principal
+    from gateway.http.subscriptions import create_subscription
+    from schemas.api import SubscriptionCreate
+
+    data = SubscriptionCreate(
+        url=args.url,
+        events=args.events,
+        tenants=args.tenants,
+        providers=args.providers,
+        include_raw=args.include_raw,
+        description=args.description,
+    )
+
+    async def main() -> Any:
+        services = Runtime.build(Settings.from_env())
+        try:
+            await services.migrate()
+            return await create_subscription(services, Principal("admin", None), data)
+        finally:
+            await services.close()
+
+    try:
+        out = run_async(main())
+    except HTTPException as exc:
+        print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
+        return 1
+    print(msgspec.json.format(msgspec.json.encode(out), indent=2).decode())
+    print(
+        paint("# the secret is shown once; subscribers verify webhook-signature with it", "dim"),
+        file=sys.stderr,
+    )
+    return 0
+
+
+# ---- deliveries -----------------------------------------------------------------------------
+
+
+def run_deliveries(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from gateway.storage.models import Delivery, Event, Subscription
+
+    async def main() -> list[Any]:
+        services = Runtime.build(Settings.from_env())
+        try:
+            await services.migrate()
+            query = (
+                select(Delivery, Event.type, Subscription.url)
+                .join(Event, Event.id == Delivery.event_id)
+                .join(Subscription, Subscription.id == Delivery.subscription_id)
+                .order_by(Delivery.id.desc())
+                .limit(max(1, args.limit))
+            )
+            if args.status:
+                query = query.where(Delivery.status == args.status)
+            if args.subscription:
+                query = query.where(Delivery.subscription_id == args.subscription)
+            async with services.sessions() as session:
+                return list((await session.execute(query)).all())
+        finally:
+            await services.close()
+
+    rows = run_async(main())
+    now = utcnow()
+    cells = [
+        [
+            d.id,
+            d.status,
+            event_type,
+            url,
+            str(d.attempts),
+            _last_result(d.last_status_code, d.last_error),
+            _when(d.next_attempt_at, now) if d.status == "pending" else "-",
+        ]
+        for d, event_type, url in rows
+    ]
+    print_table(
+        ["delivery", "status", "event type", "subscription url", "attempts", "last result", "next"],
+        cells,
+        colour_of=lambda row: STATUS_STYLE.get(row[1]),
+    )
+    if not rows:
+        print(paint("no deliveries", "dim"))
+    return 0
+
+
+def _last_result(code: int | None, error: str | None) -> str:
+    if error:
+        return error if len(error) <= 70 else error[:67] + "..."
+    if code is not None:
+        return f"HTTP {code}"
+    return "-"
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "-"
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "now"
+    if seconds < 60:
+        return f"in {seconds}s"
+    if seconds < 3600:
+        return f"in {seconds // 60}m {seconds % 60}s"
+    if seconds < 86400:
+        return f"in {seconds // 3600}h {seconds % 3600 // 60}m"
+    return f"in {seconds // 86400}d {seconds % 86400 // 3600}h"
+
+
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], colour_of: Any = None
+) -> None:
+    """Aligned columns; the status column coloured only when stdout is a terminal."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    print(
+        paint(
+            "  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+            "dim",
+        )
+    )
+    colour = use_colour()
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        style = colour_of(row) if colour_of is not None and colour else None
+        if style:
+            cells[1] = paint(cells[1], style)
+        print("  ".join(cells).rstrip())
+
+
+# ---- demo -----------------------------------------------------------------------------------
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from gateway.cli.demo import demo
+
+    with contextlib.suppress(KeyboardInterrupt):
+        return run_async(demo(keep=args.keep))
+    return 130

@@ -1,0 +1,430 @@
+"""The ``unihook`` command line: serve, worker, migrate, keys, connect, send-test, events..."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gateway import __version__
+from gateway.cli.output import paint, table
+from gateway.core.settings import Settings, SettingsError
+from gateway.runtime import Runtime, SecretKeyMismatch
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _services() -> Runtime:
+    return Runtime.build(Settings.from_env())
+
+
+async def _with_services(fn: Callable[[Runtime], Any]) -> Any:
+    services = _services()
+    try:
+        await services.migrate()
+        return await fn(services)
+    finally:
+        await services.close()
+
+
+# ---- serve / migrate ------------------------------------------------------------------------
+
+
+def admin_token_file(settings: Settings) -> Path:
+    db = settings.sqlite_path()
+    return Path((db or "unihook.db") + ".admin-token")
+
+
+def ensure_admin_token(settings: Settings) -> tuple[Settings, str]:
+    """The admin token: ``UNIHOOK_ADMIN_TOKEN``, else one generated on first run and kept in a
+    0600 file beside the database. Returns the settings carrying it and where it came from."""
+    if settings.admin_token:
+        return settings, "UNIHOOK_ADMIN_TOKEN"
+    from dataclasses import replace
+
+    from gateway.core.crypto import new_api_key
+
+    path = admin_token_file(settings)
+    if path.exists():
+        token = path.read_text().strip()
+    else:
+        token = new_api_key(None)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(token + "\n")
+    return replace(settings, admin_token=token), str(path)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.http.app import create_app
+
+    settings, origin = ensure_admin_token(Settings.from_env())
+    host, port = args.host, args.port
+    url = f"http://{host}:{port}"
+    if "UNIHOOK_PUBLIC_URL" not in os.environ:
+        from dataclasses import replace
+
+        settings = replace(settings, public_url=url)
+    asyncio.run(_preflight(settings))  # schema and key checked before the banner, not after
+    app = create_app(settings, run_worker=not args.no_worker)
+    print(paint(f"unihook {__version__}", "bold"), "listening on", paint(url, "cyan"))
+    print("  database     ", _redact_url(settings.database_url))
+    print("  admin token  ", settings.admin_token, paint(f"(from {origin})", "dim"))
+    print("  ingest URLs  ", f"{settings.public_url}/ingest/{{provider}}/{{tenant}}")
+    print("               ", f"{settings.public_url}/ingest/{{tenant}}  (provider told by headers)")
+    print("  API docs     ", f"{url}/schema")
+    print("  worker       ", "off (--no-worker)" if args.no_worker else "on")
+    sys.stdout.flush()
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(config).run()
+    return 0
+
+
+async def _preflight(settings: Settings) -> None:
+    services = Runtime.build(settings)
+    try:
+        await services.migrate()
+    finally:
+        await services.close()
+
+
+def _redact_url(url: str) -> str:
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    async def go(services: Runtime) -> None:
+        return None
+
+    asyncio.run(_with_services(go))
+    print("schema is up to date")
+    return 0
+
+
+# ---- keys / connections ---------------------------------------------------------------------
+
+
+def run_keys_create(args: argparse.Namespace) -> int:
+    from gateway.core.crypto import hash_key, new_api_key
+    from gateway.core.ids import new_id
+    from gateway.runtime import utcnow
+    from gateway.storage.models import ApiKey
+
+    key = new_api_key(args.tenant)
+
+    async def go(services: Runtime) -> None:
+        async with services.sessions() as session, session.begin():
+            session.add(
+                ApiKey(
+                    id=new_id("key"),
+                    tenant=args.tenant,
+                    key_hash=hash_key(key),
+                    prefix=key[:8],
+                    created_at=utcnow(),
+                )
+            )
+
+    asyncio.run(_with_services(go))
+    scope = f"tenant {args.tenant!r}" if args.tenant else "admin (every tenant)"
+    print(key)
+    print(paint(f"# {scope} key; shown once, stored hashed", "dim"), file=sys.stderr)
+    return 0
+
+
+def run_connect(args: argparse.Namespace) -> int:
+    import msgspec
+    from litestar.exceptions import HTTPException
+
+    from gateway.http.auth import Principal
+    from gateway.http.connections import create_connection
+    from schemas.api import ConnectionCreate, ProvisionRequest
+
+    provision = None
+    if args.provision:
+        if not (args.company_id and args.api_token):
+            print("--provision needs --company-id and --api-token", file=sys.stderr)
+            return 2
+        provision = ProvisionRequest(
+            company_id=args.company_id,
+            api_token=args.api_token,
+            partner_api_key=args.partner_key,
+            events=args.events,
+            description=args.description,
+        )
+    data = ConnectionCreate(
+        provider=args.provider,
+        tenant=args.tenant,
+        secret=args.secret,
+        verify=not args.no_verify,
+        provision=provision,
+    )
+
+    async def go(services: Runtime) -> Any:
+        return await create_connection(services, Principal("admin", None), data)
+
+    try:
+        out = asyncio.run(_with_services(go))
+    except HTTPException as exc:
+        print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
+        return 1
+    print(msgspec.json.format(msgspec.json.encode(out), indent=2).decode())
+    return 0
+
+
+def run_connections(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from gateway.http.common import iso
+    from gateway.storage.models import Connection
+
+    async def go(services: Runtime) -> list[list[str]]:
+        from gateway.services.provisioning import vendor_health
+
+        rows: list[list[str]] = []
+        async with services.sessions() as session:
+            conns = list(
+                (await session.execute(select(Connection).order_by(Connection.id))).scalars()
+            )
+        for c in conns:
+            health = ""
+            if c.vendor_endpoint_id:
+                status = await vendor_health(services, c)
+                if status is not None and status.error:
+                    health = f"vendor unreachable: {status.error}"
+                elif status is not None:
+                    failed = (status.stats or {}).get("failed_deliveries") or 0
+                    health = f"{status.status}, failed_deliveries={failed}"
+                    if failed:
+                        health = "WARNING " + health
+            rows.append(
+                [
+                    c.id,
+                    c.provider,
+                    c.tenant,
+                    "yes" if c.verify else "NO",
+                    iso(c.created_at) or "",
+                    health,
+                ]
+            )
+        return rows
+
+    rows = asyncio.run(_with_services(go))
+    table(["id", "provider", "tenant", "verify", "created", "vendor health"], rows)
+    return 0
+
+
+# ---- providers / send-test ------------------------------------------------------------------
+
+
+def run_providers(args: argparse.Namespace) -> int:
+    from providers import default_registry
+
+    registry = default_registry()
+    for item in registry:
+        a = item.adapter
+        header = f"{a.name}  ({a.display_name}, {a.category})"
+        print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
+        print(f"  signature header: {a.signature_header}")
+        table(
+            ["  vendor type", "canonical type"],
+            [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
+            styles=[None, "cyan"],
+        )
+        print()
+    print(f"{len(registry.names())} providers loaded")
+    return 0
+
+
+def run_send_test(args: argparse.Namespace) -> int:
+    import httpx
+
+    from providers import UnknownProvider, default_registry
+
+    try:
+        adapter = default_registry().get(args.provider)
+    except UnknownProvider as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    samples = adapter.sample_events()
+    if args.event not in samples:
+        print(
+            f"error: {args.provider} has no sample for {args.event!r}; "
+            f"choose one of: {', '.join(samples)}",
+            file=sys.stderr,
+        )
+        return 2
+    body = samples[args.event]
+    headers = adapter.sign(body, args.secret)
+    base = (args.url or os.environ.get("UNIHOOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+    from urllib.parse import quote
+
+    url = f"{base}/ingest/{args.provider}/{quote(args.tenant, safe='')}"
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=15)
+    except httpx.HTTPError as exc:
+        print(paint(f"error: cannot reach {url}: {exc}", "red", sys.stderr), file=sys.stderr)
+        return 1
+    ok = response.is_success
+    print(paint(f"{response.status_code}", "green" if ok else "red"), url)
+    print(response.text)
+    return 0 if ok else 1
+
+
+# ---- events / reprocess ---------------------------------------------------------------------
+
+
+def run_events(args: argparse.Namespace) -> int:
+    from gateway.cli.eventview import follow_events
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(follow_events(_services(), args))
+    return 0
+
+
+def run_reprocess(args: argparse.Namespace) -> int:
+    from gateway.ingest.reprocess import reprocess
+
+    async def go(services: Runtime) -> Any:
+        return await reprocess(services, receipt_id=args.receipt)
+
+    report = asyncio.run(_with_services(go))
+    for line in report.lines:
+        print(line)
+    print(
+        f"{report.accepted} turned into events, {report.duplicates} duplicates, "
+        f"{report.still_quarantined} still quarantined"
+    )
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from gateway.runtime import utcnow
+    from gateway.services.retention import purge
+
+    days = args.days if args.days is not None else Settings.from_env().retention_days
+    if not days or days < 1:
+        print("purge needs --days N (N >= 1) or UNIHOOK_RETENTION_DAYS", file=sys.stderr)
+        return 2
+    if args.batch_size < 1:
+        print("--batch-size must be at least 1", file=sys.stderr)
+        return 2
+
+    async def go(services: Runtime) -> Any:
+        return await purge(
+            services.sessions,
+            now=utcnow(),
+            days=days,
+            batch_size=args.batch_size,
+            dry_run=args.dry_run,
+        )
+
+    report = asyncio.run(_with_services(go))
+    print(report.summary())
+    return 0
+
+
+# ---- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="unihook", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"unihook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="run the gateway (and its delivery worker)")
+    p.add_argument("--host", default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("UNIHOOK_PORT", "8000")))
+    p.add_argument("--no-worker", action="store_true", help="ingest and API only")
+    p.set_defaults(handler=run_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.set_defaults(handler=run_migrate)
+
+    keys = sub.add_parser("keys", help="management API keys").add_subparsers(
+        dest="keys_command", required=True, metavar="ACTION"
+    )
+    p = keys.add_parser("create", help="make a key (shown once, stored hashed)")
+    p.add_argument("--tenant", help="limit the key to one tenant")
+    p.set_defaults(handler=run_keys_create)
+
+    p = sub.add_parser("connect", help="connect a vendor account of a tenant")
+    p.add_argument("provider")
+    p.add_argument("tenant")
+    p.add_argument("--secret", help="the vendor's signing secret")
+    p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
+    p.add_argument("--provision", action="store_true", help="create the endpoint at the vendor")
+    p.add_argument("--company-id")
+    p.add_argument("--api-token")
+    p.add_argument("--partner-key")
+    p.add_argument("--events", nargs="+", help="vendor event types (default: all)")
+    p.add_argument("--description")
+    p.set_defaults(handler=run_connect)
+
+    p = sub.add_parser("connections", help="list connections (with vendor-side health)")
+    p.set_defaults(handler=run_connections)
+
+    p = sub.add_parser("providers", help="list the loaded adapters and their mappings")
+    p.set_defaults(handler=run_providers)
+
+    p = sub.add_parser("send-test", help="sign a sample as the vendor would and post it")
+    p.add_argument("provider")
+    p.add_argument("tenant")
+    p.add_argument("--event", required=True, help="vendor event type, e.g. candidateAdded")
+    p.add_argument("--secret", required=True)
+    p.add_argument("--url", help="gateway base URL (default UNIHOOK_PUBLIC_URL or :8000)")
+    p.set_defaults(handler=run_send_test)
+
+    p = sub.add_parser("events", help="show normalised events")
+    p.add_argument("--follow", "-f", action="store_true", help="keep showing new events")
+    p.add_argument("--tenant")
+    p.add_argument("--type")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(handler=run_events)
+
+    p = sub.add_parser("reprocess", help="re-normalise quarantined receipts")
+    p.add_argument("--receipt", help="only this receipt id")
+    p.set_defaults(handler=run_reprocess)
+
+    p = sub.add_parser("purge", help="delete events, deliveries and receipts past retention")
+    p.add_argument("--days", type=int, help="older than N days (default UNIHOOK_RETENTION_DAYS)")
+    p.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
+    p.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
+    p.set_defaults(handler=run_purge)
+
+    try:
+        from gateway.cli.delivery import add_parsers
+    except ImportError:  # the delivery side not installed in this build
+        pass
+    else:
+        add_parsers(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SecretKeyMismatch as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The Litestar application: routes, lifespan (schema, ingest writer, dispatcher), OpenAPI."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.openapi import OpenAPIConfig
+
+from gateway import __version__
+from gateway.core.settings import Settings
+from gateway.http.connections import ConnectionController
+from gateway.http.events import EventController
+from gateway.http.ingest import describe_ingest, ingest
+from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
+from gateway.http.wiring import ROUTES as DELIVERY_ROUTES
+from gateway.http.wiring import start_worker
+from gateway.ingest.pipeline import IngestWriter
+from gateway.runtime import Runtime
+
+
+def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+    """msgspec refuses JSON nested deeper than it can decode with ``RecursionError``, which
+    Litestar does not map: it is the client's body, so a 400, not a 500."""
+    return Response(
+        {"status_code": 400, "detail": "request body is nested too deeply"}, status_code=400
+    )
+
+
+def settle_heap() -> None:
+    """Hide what start-up made (modules, routes, SQLAlchemy's caches: hundreds of thousands of
+    long-lived objects) from the cyclic garbage collector. Otherwise every full collection walks
+    them all while requests wait: 50-70 ms pauses, measured as the ingest p99 under load."""
+    gc.collect()
+    gc.freeze()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: Runtime | None = None,
+    run_worker: bool = True,
+    migrate: bool = True,
+) -> Litestar:
+    """Build the app. ``services`` may be given (tests share them); otherwise built on start."""
+    settings = settings or (services.settings if services else Settings.from_env())
+    route_handlers: list[Any] = [
+        ingest,
+        ConnectionController,
+        EventController,
+        list_event_types,
+        list_providers,
+        healthz,
+        readyz,
+        metrics,
+    ]
+    route_handlers.extend(DELIVERY_ROUTES)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = services is None
+        svc = services if services is not None else Runtime.build(settings)
+        if migrate:
+            await svc.migrate()
+        writer = IngestWriter(svc)
+        app.state.services = svc
+        app.state.ingest_writer = writer
+        await writer.start()
+        worker = await start_worker(svc) if run_worker else None
+        if owned:
+            settle_heap()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            await writer.stop()
+            if owned:
+                await svc.close()
+
+    app = Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        exception_handlers={RecursionError: _too_deep},
+        openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
+        debug=False,
+    )
+    describe_ingest(app.openapi_schema)
+    return app

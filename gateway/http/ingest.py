@@ -1,0 +1,267 @@
+"""``POST /ingest/{provider}/{tenant}`` and ``POST /ingest/{tenant}``: the vendors' side.
+
+The hottest path in the gateway, so it is a plain ASGI handler mounted at ``/ingest``: it reads
+the path, headers and body straight from the ASGI messages and writes its answer itself, skipping
+Litestar's request and response objects, which cost more per request than verifying and
+normalising the event (``docs/performance.md``). Errors are still Litestar's exceptions, rendered
+by Litestar as on every other route; the two operations are described in the OpenAPI document by
+``describe_ingest``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import msgspec
+from litestar import asgi
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    PathItem,
+    RequestBody,
+    Schema,
+)
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.types import (
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    HTTPScope,
+    Receive,
+    Scope,
+    Send,
+)
+
+from gateway.core.metrics import INGEST_REQUESTS
+from gateway.ingest.commit import IngestResult
+from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.runtime import LiveConnection, Runtime, utcnow
+from providers import ProviderAdapter, UnknownProvider
+
+ALLOWED = "POST, OPTIONS"
+_ENCODE = msgspec.json.Encoder().encode
+_STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` (never buffered whole first)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away mid-body
+            raise HTTPException(status_code=400, detail="client disconnected")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        detail=f"body exceeds UNIHOOK_MAX_BODY_BYTES ({limit} bytes)",
+    )
+
+
+def request_headers(scope: Scope) -> dict[str, str]:
+    """Header names lower-cased (ASGI servers already do) and values as Latin-1 text."""
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+    }
+
+
+async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers,
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
+
+
+def _result_body(result: IngestResult) -> dict[str, Any]:
+    if result.status == "quarantined":
+        return {"status": "quarantined", "receipt_id": result.receipt_id}
+    return {"status": result.status, "event_id": result.event_id}
+
+
+async def _accept(
+    writer: IngestWriter,
+    adapter: ProviderAdapter,
+    connection: LiveConnection,
+    body: bytes,
+    headers: dict[str, str],
+) -> IngestResult:
+    received_at = utcnow()
+    if connection.verify and not adapter.verify(
+        body, headers, connection.live_secrets(received_at)
+    ):
+        INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+        raise NotAuthorizedException("invalid signature")
+    receipt, event = prepare(
+        adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
+    )
+    result = await writer.submit(receipt, event)
+    INGEST_REQUESTS.labels(adapter.name, result.status).inc()
+    return result
+
+
+async def _for_provider(
+    services: Runtime, scope: Scope, receive: Receive, provider: str, tenant: str
+) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
+    try:
+        adapter = services.registry.get(provider)
+    except UnknownProvider:
+        raise NotFoundException(f"unknown provider {provider!r}") from None
+    connection = await services.connection(provider, tenant)
+    if connection is None:
+        raise NotFoundException(f"no {provider} connection for this tenant")
+    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    return adapter, connection, body, request_headers(scope)
+
+
+async def _for_tenant(
+    services: Runtime, scope: Scope, receive: Receive, tenant: str
+) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
+    """One URL for every vendor of a tenant: the provider is told by its signature header."""
+    connected = await services.tenant_providers(tenant)
+    if not connected:
+        raise NotFoundException("no connection for this tenant")
+    headers = request_headers(scope)
+    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    candidates: list[tuple[ProviderAdapter, LiveConnection]] = []
+    for adapter in services.registry.detect(headers):
+        if adapter.name in connected:
+            connection = await services.connection(adapter.name, tenant)
+            if connection is not None:
+                candidates.append((adapter, connection))
+    if not candidates:
+        raise ValidationException(
+            "cannot tell the provider from the request headers; "
+            "use /ingest/{provider}/{tenant} or send the vendor's signature header"
+        )
+    if len(candidates) > 1:
+        now = utcnow()
+        verified = [
+            (a, c)
+            for a, c in candidates
+            if c.verify and a.verify(body, headers, c.live_secrets(now))
+        ]
+        if len(verified) != 1:
+            names = ", ".join(a.name for a, _ in candidates)
+            raise ValidationException(f"ambiguous provider ({names}); use /ingest/{{provider}}/...")
+        candidates = verified
+    adapter, connection = candidates[0]
+    return adapter, connection, body, headers
+
+
+@asgi("/ingest", is_mount=True, copy_scope=True)
+async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
+    """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
+    # the path below the mount, as Litestar's router reads one: empty segments are skipped
+    segments = [segment for segment in scope["path"].split("/") if segment]
+    if not 1 <= len(segments) <= 2:
+        raise NotFoundException()
+    method = cast("HTTPScope", scope)["method"]
+    if method == "OPTIONS":
+        await _answer(send, 204, [(b"allow", b"OPTIONS, POST")], b"")
+        return
+    if method != "POST":
+        raise MethodNotAllowedException(headers={"Allow": ALLOWED})
+    state = scope["litestar_app"].state
+    services: Runtime = state.services
+    if len(segments) == 2:
+        found = await _for_provider(services, scope, receive, segments[0], segments[1])
+    else:
+        found = await _for_tenant(services, scope, receive, segments[0])
+    result = await _accept(state.ingest_writer, *found)
+    body = _ENCODE(_result_body(result))
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await _answer(send, _STATUS[result.status], headers, body)
+
+
+def _operation(summary: str, description: str, parameters: list[str]) -> Operation:
+    def answer(description: str, example: dict[str, Any]) -> OpenAPIResponse:
+        return OpenAPIResponse(
+            description=description,
+            content={
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.OBJECT), example=example
+                )
+            },
+        )
+
+    def error(status: int, detail: str) -> OpenAPIResponse:
+        return answer(detail, {"status_code": status, "detail": detail})
+
+    return Operation(
+        tags=["ingest"],
+        summary=summary,
+        description=description,
+        operation_id=summary.title().replace(" ", ""),
+        parameters=[
+            Parameter(
+                name=name, param_in="path", required=True, schema=Schema(type=OpenAPIType.STRING)
+            )
+            for name in parameters
+        ],
+        request_body=RequestBody(
+            description="The vendor's webhook body, byte for byte as signed",
+            required=True,
+            content={"application/json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT))},
+        ),
+        responses={
+            "202": answer(
+                "Committed: the event is stored and its deliveries queued (or the body is "
+                "quarantined, kept byte for byte for `unihook reprocess`)",
+                {"status": "accepted", "event_id": "evt_06H0HE9EFCRQH6BN54X81HSYC4"},
+            ),
+            "200": answer(
+                "A retry of an event already stored: the first event's id",
+                {"status": "duplicate", "event_id": "evt_06H0HE9EFCRQH6BN54X81HSYC4"},
+            ),
+            "400": error(400, "cannot tell the provider from the request headers"),
+            "401": error(401, "invalid signature"),
+            "404": error(404, "no connection for this tenant"),
+            "413": error(413, "body exceeds UNIHOOK_MAX_BODY_BYTES (1048576 bytes)"),
+        },
+    )
+
+
+def describe_ingest(openapi: OpenAPI) -> None:
+    """Add the ingest routes (a mounted ASGI handler, which Litestar does not describe)."""
+    paths = openapi.paths if openapi.paths is not None else {}
+    paths["/ingest/{provider}/{tenant}"] = PathItem(
+        post=_operation(
+            "Ingest for provider",
+            "Vendor webhook for one provider and tenant. The signature is the authentication.",
+            ["provider", "tenant"],
+        )
+    )
+    paths["/ingest/{tenant}"] = PathItem(
+        post=_operation(
+            "Ingest for tenant",
+            "One URL for every vendor of a tenant: the provider is told by its signature header.",
+            ["tenant"],
+        )
+    )
+    openapi.paths = paths

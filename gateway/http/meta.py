@@ -1,0 +1,83 @@
+"""Catalogue and operations routes: event types, providers, health, readiness, metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.di import NamedDependency, Provide
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from gateway.http.auth import principal_from_request
+from gateway.runtime import Runtime
+from schemas import CATALOGUE
+from schemas.api import EventTypeOut, ProviderOut
+
+AUTH = {"principal": Provide(principal_from_request)}
+
+
+@get("/v1/event-types", dependencies=AUTH, tags=["catalogue"])
+async def list_event_types(
+    request: Request[Any, Any, Any], principal: NamedDependency[Any]
+) -> dict[str, Any]:
+    """Every canonical type, its description, the providers that emit it, its JSON Schema."""
+    services: Runtime = request.app.state.services
+    return {
+        "data": [
+            EventTypeOut(
+                name=t.name,
+                description=t.description,
+                providers=services.registry.emitters(t.name),
+                schema=t.json_schema(),
+            )
+            for t in CATALOGUE.values()
+        ],
+        "next_cursor": None,
+    }
+
+
+@get("/v1/providers", dependencies=AUTH, tags=["catalogue"])
+async def list_providers(
+    request: Request[Any, Any, Any], principal: NamedDependency[Any]
+) -> dict[str, Any]:
+    """Every loaded adapter, built-in or plugin, with its vendor-to-canonical mapping."""
+    services: Runtime = request.app.state.services
+    return {
+        "data": [
+            ProviderOut(
+                name=item.name,
+                display_name=item.adapter.display_name,
+                category=item.adapter.category,
+                signature_header=item.adapter.signature_header,
+                distribution=item.distribution,
+                version=item.version,
+                event_types=dict(item.adapter.event_types),
+            )
+            for item in services.registry
+        ],
+        "next_cursor": None,
+    }
+
+
+@get("/healthz", tags=["operations"])
+async def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@get("/readyz", tags=["operations"])
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+    """The database answers."""
+    services: Runtime = request.app.state.services
+    try:
+        async with services.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return Response({"status": "unavailable", "detail": type(exc).__name__}, status_code=503)
+    return Response({"status": "ready"})
+
+
+@get("/metrics", tags=["operations"], include_in_schema=False)
+async def metrics() -> Response[bytes]:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,1 @@
+"""Ingest: verify and normalise a vendor request, and commit it with its deliveries."""

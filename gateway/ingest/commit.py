@@ -1,0 +1,88 @@
+"""Writing a batch of ingested requests in one transaction: the duplicate check, receipts,
+new events and their deliveries. Runs wherever the batch is committed: the ingest writer's
+thread, the SQLite commit process (``gateway.ingest.commit_process``), or PostgreSQL's async
+engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, bindparam, select
+
+from gateway.delivery.fanout import queue_deliveries
+from gateway.storage.bulk import bulk_insert
+from gateway.storage.models import Event, Receipt
+
+Outcome = Literal["accepted", "duplicate", "quarantined"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    status: Outcome
+    receipt_id: str
+    event_id: str | None = None
+
+
+IngestRows = list[tuple[dict[str, Any], dict[str, Any] | None]]
+"""A batch as it is written: each request's receipt row and event row (None: quarantined)."""
+
+
+EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
+    Event.connection_id == bindparam("connection_id"),
+    Event.source_event_id.in_(bindparam("source_event_ids", expanding=True)),
+)
+"""The stored events of one connection among vendor event ids; one query per connection in a
+batch (SQLite cannot use the unique index for a row-value ``IN ((?, ?), ...)``)."""
+
+
+def existing_events(
+    conn: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Event ids already stored for (connection id, vendor event id) keys."""
+    by_connection: dict[str, list[str]] = {}
+    for connection_id, source_event_id in keys:
+        by_connection.setdefault(connection_id, []).append(source_event_id)
+    found: dict[tuple[str, str], str] = {}
+    for connection_id, source_event_ids in by_connection.items():
+        params = {"connection_id": connection_id, "source_event_ids": source_event_ids}
+        for row in conn.execute(EXISTING_EVENTS, params):
+            found[(row[0], row[1])] = row[2]
+    return found
+
+
+def _dedup_key(event: dict[str, Any]) -> tuple[str, str]:
+    return (event["connection_id"], event["source_event_id"])
+
+
+def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[IngestResult]:
+    """Write a batch in the caller's transaction: receipts for all, events for the new ones
+    (first of each (connection, vendor event id) wins, in the batch and against the table), and
+    their deliveries."""
+    existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
+    results: list[IngestResult] = []
+    new_events: list[dict[str, Any]] = []
+    for receipt, event in rows:
+        if event is None:
+            results.append(IngestResult("quarantined", receipt["id"]))
+            continue
+        key = _dedup_key(event)
+        first = existing.get(key)
+        if first is not None:
+            receipt["outcome"] = "duplicate"
+            receipt["event_id"] = first
+            results.append(IngestResult("duplicate", receipt["id"], first))
+            continue
+        existing[key] = event["id"]
+        new_events.append(event)
+        receipt["outcome"] = "accepted"
+        receipt["event_id"] = event["id"]
+        results.append(IngestResult("accepted", receipt["id"], event["id"]))
+    dialect = conn.dialect
+    bulk_insert(Receipt.__table__, dialect).execute(conn, [receipt for receipt, _ in rows])
+    if new_events:
+        bulk_insert(Event.__table__, dialect).execute(conn, new_events)
+        queue_deliveries(conn, new_events, now)
+    return results

@@ -1,0 +1,218 @@
+"""Durable ingest: verify, normalise, and commit in groups, answering only after the commit.
+
+Requests hand their rows to one ``IngestWriter`` per process. It takes everything waiting, writes
+it in one transaction (receipts, events, deliveries) and resolves every request's future after
+the commit: concurrent requests share one fsync, and a 2xx always means committed. The
+transaction runs in the SQLite commit process (``gateway.ingest.commit_process``), in a thread
+(SQLite, ``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from gateway.core.ids import new_id
+from gateway.core.metrics import INGEST_BATCH
+from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
+from gateway.ingest.commit_process import CommitProcess
+from gateway.runtime import LiveConnection, Runtime, utcnow
+from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
+from schemas import EVENT_ENCODER, Normalized, to_event
+
+log = logging.getLogger("unihook.ingest")
+
+KEPT_HEADERS = ("content-type", "content-length", "user-agent")
+MAX_BATCH_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Pending:
+    receipt: dict[str, Any]
+    event: dict[str, Any] | None
+    future: asyncio.Future[IngestResult] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class IngestWriter:
+    """Group commit: one writer task per process turns waiting requests into one transaction."""
+
+    def __init__(self, services: Runtime, max_batch: int = 512) -> None:
+        self.services = services
+        self.max_batch = max_batch
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unihook-writer")
+        self.commit_process: CommitProcess | None = None  # SQLite on a file, by default
+        settings = services.settings
+        if settings.ingest_writer == "process" and settings.sqlite_path() is not None:
+            self.commit_process = CommitProcess(settings.database_url)
+
+    async def start(self) -> None:
+        if self.commit_process is not None:
+            await self.commit_process.start()  # it imports while the server finishes starting
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="unihook-ingest-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            # let requests already queued commit before stopping
+            while not self._queue.empty():  # noqa: ASYNC110 - a queue has no "empty" event
+                await asyncio.sleep(0.01)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.commit_process is not None:
+            await self.commit_process.close()
+        self._executor.shutdown(wait=True)
+
+    async def submit(self, receipt: dict[str, Any], event: dict[str, Any] | None) -> IngestResult:
+        if self._task is None:
+            raise RuntimeError("ingest writer is not running")
+        pending = _Pending(receipt=receipt, event=event)
+        self._queue.put_nowait(pending)
+        return await pending.future
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            size = len(batch[0].receipt["body"])
+            while (
+                len(batch) < self.max_batch and size < MAX_BATCH_BYTES and not self._queue.empty()
+            ):
+                batch.append(self._queue.get_nowait())
+                size += len(batch[-1].receipt["body"])
+            INGEST_BATCH.observe(len(batch))
+            try:
+                results = await self._commit(batch)
+            except Exception:
+                # One bad row (or a race with another process) must not fail its neighbours:
+                # retry each request in its own transaction.
+                log.warning("group commit of %d failed; committing one by one", len(batch))
+                results = []
+                for pending in batch:
+                    try:
+                        results.extend(await self._commit([pending]))
+                    except Exception as exc:
+                        log.exception("ingest commit failed")
+                        results.append(exc)  # type: ignore[arg-type]
+            accepted = False
+            for pending, result in zip(batch, results, strict=True):
+                if pending.future.done():
+                    continue
+                if isinstance(result, BaseException):
+                    pending.future.set_exception(result)
+                else:
+                    accepted = accepted or result.status == "accepted"
+                    pending.future.set_result(result)
+            if accepted:
+                self.services.wake_dispatcher.set()
+
+    async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
+        now = utcnow()
+        rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
+        if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
+            return await self.commit_process.commit(rows, now)
+        writer_engine = self.services.writer_engine
+        if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
+
+            def run() -> list[IngestResult]:
+                with writer_engine.begin() as conn:
+                    return commit_batch(conn, rows, now)
+
+            return await asyncio.get_running_loop().run_in_executor(self._executor, run)
+        async with self.services.engine.begin() as conn:
+            return await conn.run_sync(commit_batch, rows, now)
+
+
+def kept_headers(headers: dict[str, str], adapter: ProviderAdapter | None) -> dict[str, str]:
+    """The request headers worth keeping with a receipt: content type, agent, vendor headers."""
+    return {
+        name: value
+        for name, value in headers.items()
+        if name in KEPT_HEADERS or name.startswith("x-")
+    }
+
+
+def prepare(
+    *,
+    adapter: ProviderAdapter,
+    connection: LiveConnection,
+    body: bytes,
+    headers: dict[str, str],
+    received_at: datetime,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Normalise a verified body into its receipt row and event row (None: quarantine)."""
+    receipt: dict[str, Any] = {
+        "id": new_id("rcp"),
+        "connection_id": connection.id,
+        "provider": connection.provider,
+        "tenant": connection.tenant,
+        "received_at": received_at,
+        "headers": kept_headers(headers, adapter),
+        "body": body,
+        "outcome": "quarantined",
+        "error": None,
+        "event_id": None,
+    }
+    try:
+        parts = adapter.normalize(body, received_at=received_at)
+    except NormalizationError as exc:
+        receipt["error"] = str(exc)
+        return receipt, None
+    except Exception as exc:  # a plugin adapter's bug must not lose the vendor's data
+        log.exception("adapter %s raised while normalising", adapter.name)
+        receipt["error"] = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
+        return receipt, None
+    row = event_row(parts, connection, received_at, receipt["id"])
+    if row is None:
+        receipt["error"] = f"{adapter.name}: normalised event does not fit the canonical schema"
+    return receipt, row
+
+
+def dedup_id(vendor_event_id: str) -> str:
+    """The vendor's event id as stored for dedup; overlong ids are hashed, never truncated."""
+    if len(vendor_event_id) <= 200:
+        return vendor_event_id
+    return sha256_event_id(vendor_event_id.encode("utf-8", "surrogatepass"))
+
+
+def event_row(
+    parts: Normalized, connection: LiveConnection, received_at: datetime, receipt_id: str
+) -> dict[str, Any] | None:
+    event_id = new_id("evt")
+    try:
+        event = to_event(
+            parts,
+            id=event_id,
+            tenant=connection.tenant,
+            provider=connection.provider,
+            connection_id=connection.id,
+            received_at=format_timestamp(received_at),
+            verified=connection.verify,
+        )
+        payload = EVENT_ENCODER.encode(event)
+        occurred_at = datetime.fromisoformat(parts.timestamp.replace("Z", "+00:00"))
+    except (KeyError, ValueError, TypeError, msgspec.EncodeError):
+        return None
+    return {
+        "id": event_id,
+        "tenant": connection.tenant,
+        "provider": connection.provider,
+        "connection_id": connection.id,
+        "type": parts.type,
+        "source_event_id": dedup_id(parts.event_id),
+        "occurred_at": occurred_at,
+        "received_at": received_at,
+        "receipt_id": receipt_id,
+        "payload": payload,
+    }

@@ -1,0 +1,83 @@
+"""``unihook reprocess``: quarantined receipts re-normalised once an adapter is fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select, update
+
+from gateway.delivery.fanout import fan_out
+from gateway.ingest.pipeline import prepare
+from gateway.runtime import LiveConnection, Runtime, utcnow
+from gateway.storage.models import Event, Receipt
+from providers import UnknownProvider
+
+
+@dataclass
+class ReprocessReport:
+    accepted: int = 0
+    duplicates: int = 0
+    still_quarantined: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+async def reprocess(services: Runtime, receipt_id: str | None = None) -> ReprocessReport:
+    """Turn quarantined receipts that now normalise into events (deduplicated, fanned out)."""
+    report = ReprocessReport()
+    query = select(Receipt).where(Receipt.outcome == "quarantined").order_by(Receipt.id)
+    if receipt_id:
+        query = query.where(Receipt.id == receipt_id)
+    async with services.sessions() as session:
+        receipts = list((await session.execute(query)).scalars())
+    for receipt in receipts:
+        try:
+            adapter = services.registry.get(receipt.provider)
+        except UnknownProvider:
+            report.still_quarantined += 1
+            report.lines.append(f"{receipt.id}: provider {receipt.provider!r} is not installed")
+            continue
+        conn = LiveConnection(
+            id=receipt.connection_id,
+            provider=receipt.provider,
+            tenant=receipt.tenant,
+            verify=True,
+            secrets=(),
+        )
+        fresh, event = prepare(
+            adapter=adapter,
+            connection=conn,
+            body=receipt.body,
+            headers=receipt.headers,
+            received_at=receipt.received_at,
+        )
+        if event is None:
+            report.still_quarantined += 1
+            report.lines.append(f"{receipt.id}: still fails: {fresh['error']}")
+            continue
+        event["receipt_id"] = receipt.id
+        async with services.sessions() as session, session.begin():
+            first = (
+                await session.execute(
+                    select(Event.id).where(
+                        Event.connection_id == event["connection_id"],
+                        Event.source_event_id == event["source_event_id"],
+                    )
+                )
+            ).scalar_one_or_none()
+            if first is None:
+                await session.execute(insert(Event), [event])
+                await fan_out(session, [event], utcnow())
+                outcome, event_id = "accepted", event["id"]
+                report.accepted += 1
+            else:
+                outcome, event_id = "duplicate", first
+                report.duplicates += 1
+            await session.execute(
+                update(Receipt)
+                .where(Receipt.id == receipt.id)
+                .values(outcome=outcome, event_id=event_id, error=None)
+            )
+        report.lines.append(f"{receipt.id}: {outcome} as {event_id}")
+    if report.accepted:
+        services.wake_dispatcher.set()
+    return report

@@ -1,0 +1,190 @@
+"""The process's long-lived parts, built once and shared by routes, the worker and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from gateway.core.crypto import SecretBox, key_file_path
+from gateway.core.settings import Settings
+from gateway.storage import create_schema, make_engine, make_sessionmaker
+from gateway.storage.engine import make_writer_engine
+from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSecret
+from providers import Registry, default_registry
+
+CONNECTION_CACHE_SECONDS = 2.0
+
+
+class SecretKeyMismatch(RuntimeError):
+    """This process's secret key is not the one the database's secrets were encrypted with."""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConnection:
+    """A connection as ingest needs it: decrypted secrets with their expiry."""
+
+    id: str
+    provider: str
+    tenant: str
+    verify: bool
+    secrets: tuple[tuple[str, datetime | None], ...]
+
+    def live_secrets(self, now: datetime) -> list[str]:
+        return [s for s, expires in self.secrets if expires is None or expires > now]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[Any]
+    registry: Registry
+    box: SecretBox
+    writer_engine: Engine | None = None
+    wake_dispatcher: asyncio.Event = field(default_factory=asyncio.Event)
+    _connections: dict[tuple[str, str], tuple[float, LiveConnection | None]] = field(
+        default_factory=dict
+    )
+    _tenant_providers: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+    _loading: dict[tuple[str, str], asyncio.Future[LiveConnection | None]] = field(
+        default_factory=dict
+    )
+    _generation: int = 0
+
+    @classmethod
+    def build(
+        cls, settings: Settings, registry: Registry | None = None, **engine_kwargs: Any
+    ) -> Runtime:
+        engine = make_engine(settings.database_url, **engine_kwargs)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            registry=registry if registry is not None else default_registry(),
+            box=SecretBox.from_settings(settings),
+            writer_engine=make_writer_engine(settings.database_url),
+        )
+
+    async def migrate(self) -> None:
+        """Bring the schema up to date, then make sure this process can read the secrets."""
+        await create_schema(self.engine)
+        await self.check_secret_key()
+
+    async def check_secret_key(self) -> None:
+        """Refuse to run with a key that cannot decrypt what the database holds.
+
+        Every process sharing a database must share its key (``UNIHOOK_SECRET_KEY``, or the key
+        file beside a SQLite database). A process started with another key would answer every
+        vendor request of an existing connection with an error; this says why at start instead.
+        """
+        async with self.engine.connect() as conn:
+            for table in (ConnectionSecret, SubscriptionSecret):
+                token = (await conn.execute(select(table.secret_enc).limit(1))).scalar()
+                if token is None:
+                    continue
+                try:
+                    self.box.decrypt(token)
+                except ValueError:
+                    source = (
+                        "UNIHOOK_SECRET_KEY"
+                        if self.settings.secret_key
+                        else f"the key file {key_file_path(self.settings)}"
+                    )
+                    raise SecretKeyMismatch(
+                        f"{source} cannot decrypt the secrets stored in this database: every "
+                        "process sharing a database needs the same key (see docs/operations.md, "
+                        '"Secrets at rest")'
+                    ) from None
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        if self.writer_engine is not None:
+            self.writer_engine.dispose()
+
+    def forget_connections(self) -> None:
+        """Drop cached connections after a change made through this process."""
+        self._connections.clear()
+        self._tenant_providers.clear()
+        self._generation += 1  # a read already under way must not cache what it saw,
+        self._loading.clear()  # nor be joined by the requests that come after the change
+
+    async def connection(self, provider: str, tenant: str) -> LiveConnection | None:
+        """The connection for (provider, tenant), cached for a moment (other processes' changes
+        show within ``CONNECTION_CACHE_SECONDS``). When it expires under load, one request
+        reads it again and the others wait for that read instead of each making their own."""
+        key = (provider, tenant)
+        cached = self._connections.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        loading = self._loading.get(key)
+        if loading is not None:
+            return await asyncio.shield(loading)
+        loading = self._loading[key] = asyncio.get_running_loop().create_future()
+        generation = self._generation
+        try:
+            live = await self._load_connection(provider, tenant)
+        except BaseException as exc:
+            loading.set_exception(exc)
+            loading.exception()  # the waiters (if any) get it; none waiting is not an error
+            raise
+        else:
+            if generation == self._generation:
+                self._connections[key] = (time.monotonic() + CONNECTION_CACHE_SECONDS, live)
+            loading.set_result(live)
+            return live
+        finally:
+            if self._loading.get(key) is loading:
+                del self._loading[key]
+
+    async def _load_connection(self, provider: str, tenant: str) -> LiveConnection | None:
+        async with self.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Connection).where(
+                        Connection.provider == provider, Connection.tenant == tenant
+                    )
+                )
+            ).scalar_one_or_none()
+            if row is None:
+                return None
+            secrets = (
+                await session.execute(
+                    select(ConnectionSecret.secret_enc, ConnectionSecret.expires_at)
+                    .where(ConnectionSecret.connection_id == row.id)
+                    .order_by(ConnectionSecret.created_at.desc())
+                )
+            ).all()
+            return LiveConnection(
+                id=row.id,
+                provider=row.provider,
+                tenant=row.tenant,
+                verify=row.verify,
+                secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
+            )
+
+    async def tenant_providers(self, tenant: str) -> list[str]:
+        """Providers with a connection for ``tenant`` (for the single ingest URL)."""
+        cached = self._tenant_providers.get(tenant)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        async with self.sessions() as session:
+            names = list(
+                (
+                    await session.execute(
+                        select(Connection.provider).where(Connection.tenant == tenant)
+                    )
+                ).scalars()
+            )
+        self._tenant_providers[tenant] = (now + CONNECTION_CACHE_SECONDS, names)
+        return names
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Vendor-neutral domain services shared by the HTTP API, the console and the CLI."""

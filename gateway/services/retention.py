@@ -1,0 +1,217 @@
+"""Retention: delete what is older than ``UNIHOOK_RETENTION_DAYS`` (``unihook purge``).
+
+Old events go with their finished deliveries and those deliveries' attempts; then old receipts
+that no kept event needs (a kept event's raw body lives in its receipt). An event with a pending
+delivery is kept whatever its age: it must still be delivered, and it ages out once delivered.
+Work is done in batches of primary keys, each batch one short transaction, so neither
+PostgreSQL rows nor SQLite's single writer lock are held for long while ingest goes on.
+
+Ids are time-ordered, so "made before the cutoff" is also an id range: every query is bounded
+by the primary key as well as by the timestamp, and stops at the cutoff instead of scanning the
+recent rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, delete, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.core.ids import ulid_floor
+from gateway.storage.models import Attempt, Delivery, Event, Receipt
+
+DEFAULT_BATCH_SIZE = 1000
+
+EVENTS = cast(Table, Event.__table__)
+RECEIPTS = cast(Table, Receipt.__table__)
+DELIVERIES = cast(Table, Delivery.__table__)
+ATTEMPTS = cast(Table, Attempt.__table__)
+
+
+@dataclass
+class PurgeReport:
+    """What a purge deleted (or, with ``dry_run``, would delete)."""
+
+    cutoff: datetime
+    dry_run: bool
+    events: int = 0
+    deliveries: int = 0
+    attempts: int = 0
+    receipts: int = 0
+    kept_pending: int = 0  # old events kept because a delivery of theirs is pending
+    batches: int = 0
+
+    def summary(self) -> str:
+        verb = "would delete" if self.dry_run else "deleted"
+        text = (
+            f"{verb} {self.events} events, {self.deliveries} deliveries, {self.attempts} "
+            f"attempts and {self.receipts} receipts received before {self.cutoff.isoformat()} "
+            f"({self.batches} batches)"
+        )
+        if self.kept_pending:
+            text += f"; kept {self.kept_pending} old events whose deliveries are still pending"
+        return text
+
+
+def _id_before(prefix: str, moment: datetime) -> str:
+    """The smallest id a ``new_id(prefix)`` made at ``moment`` can have."""
+    return f"{prefix}_{ulid_floor(int(moment.timestamp() * 1000))}"
+
+
+def _pending_delivery(event_id: Any) -> Any:
+    return exists().where(DELIVERIES.c.event_id == event_id, DELIVERIES.c.status == "pending")
+
+
+def _old_event(cutoff: datetime) -> Any:
+    """Events this purge removes: made before the cutoff and with nothing left to deliver."""
+    return and_(
+        EVENTS.c.id < _id_before("evt", cutoff),
+        EVENTS.c.received_at < cutoff,
+        ~_pending_delivery(EVENTS.c.id),
+    )
+
+
+async def purge(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime,
+    days: float,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    dry_run: bool = False,
+) -> PurgeReport:
+    """Delete events, their finished deliveries and attempts, and receipts, older than ``days``.
+
+    Args:
+        sessions: the database.
+        now: the current time (the cutoff is ``now - days``).
+        days: how old a row must be to go.
+        batch_size: rows per transaction.
+        dry_run: count what would go, delete nothing.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    report = PurgeReport(cutoff=now - timedelta(days=days), dry_run=dry_run)
+    await _purge_events(sessions, report, batch_size)
+    await _purge_receipts(sessions, report, batch_size)
+    async with sessions() as session:
+        report.kept_pending = (
+            await session.execute(
+                select(func.count())
+                .select_from(EVENTS)
+                .where(
+                    EVENTS.c.id < _id_before("evt", report.cutoff),
+                    EVENTS.c.received_at < report.cutoff,
+                    _pending_delivery(EVENTS.c.id),
+                )
+            )
+        ).scalar_one()
+    return report
+
+
+async def _purge_events(
+    sessions: async_sessionmaker[AsyncSession], report: PurgeReport, batch_size: int
+) -> None:
+    after = ""
+    while True:
+        async with sessions() as session, session.begin():
+            ids = list(
+                (
+                    await session.execute(
+                        select(EVENTS.c.id)
+                        .where(EVENTS.c.id > after, _old_event(report.cutoff))
+                        .order_by(EVENTS.c.id)
+                        .limit(batch_size)
+                    )
+                ).scalars()
+            )
+            if not ids:
+                return
+            after = ids[-1]
+            finished = select(DELIVERIES.c.id).where(
+                DELIVERIES.c.event_id.in_(ids), DELIVERIES.c.status != "pending"
+            )
+            if report.dry_run:
+                report.attempts += await _count(
+                    session, ATTEMPTS, ATTEMPTS.c.delivery_id.in_(finished)
+                )
+                report.deliveries += await _count(
+                    session,
+                    DELIVERIES,
+                    and_(DELIVERIES.c.event_id.in_(ids), DELIVERIES.c.status != "pending"),
+                )
+                report.events += len(ids)
+            else:
+                report.attempts += await _delete(
+                    session, ATTEMPTS, ATTEMPTS.c.delivery_id.in_(finished)
+                )
+                report.deliveries += await _delete(
+                    session,
+                    DELIVERIES,
+                    and_(DELIVERIES.c.event_id.in_(ids), DELIVERIES.c.status != "pending"),
+                )
+                # re-checked here: a redelivery queued since the select keeps its event
+                report.events += await _delete(
+                    session,
+                    EVENTS,
+                    and_(
+                        EVENTS.c.id.in_(ids),
+                        ~exists().where(DELIVERIES.c.event_id == EVENTS.c.id),
+                    ),
+                )
+        report.batches += 1
+        await asyncio.sleep(0)  # let other work on this loop reach the database in between
+
+
+async def _purge_receipts(
+    sessions: async_sessionmaker[AsyncSession], report: PurgeReport, batch_size: int
+) -> None:
+    # A receipt stays while an event that is not being purged was made from it.
+    kept_event = exists().where(
+        EVENTS.c.id == RECEIPTS.c.event_id,
+        EVENTS.c.receipt_id == RECEIPTS.c.id,
+        ~_old_event(report.cutoff),
+    )
+    after = ""
+    while True:
+        async with sessions() as session, session.begin():
+            ids = list(
+                (
+                    await session.execute(
+                        select(RECEIPTS.c.id)
+                        .where(
+                            RECEIPTS.c.id > after,
+                            RECEIPTS.c.id < _id_before("rcp", report.cutoff),
+                            RECEIPTS.c.received_at < report.cutoff,
+                            ~kept_event,
+                        )
+                        .order_by(RECEIPTS.c.id)
+                        .limit(batch_size)
+                    )
+                ).scalars()
+            )
+            if not ids:
+                return
+            after = ids[-1]
+            if report.dry_run:
+                report.receipts += len(ids)
+            else:
+                report.receipts += await _delete(
+                    session, RECEIPTS, and_(RECEIPTS.c.id.in_(ids), ~kept_event)
+                )
+        report.batches += 1
+        await asyncio.sleep(0)
+
+
+async def _count(session: AsyncSession, table: Table, where: Any) -> int:
+    return int(
+        (await session.execute(select(func.count()).select_from(table).where(where))).scalar_one()
+    )
+
+
+async def _delete(session: AsyncSession, table: Table, where: Any) -> int:
+    result = await session.execute(delete(table).where(where))
+    return int(cast(Any, result).rowcount or 0)

@@ -1,0 +1,80 @@
+"""The schema's history as Alembic revisions, run in-process (no ``alembic.ini`` needed).
+
+``upgrade`` is what ``unihook migrate`` and every process start run. It is safe to run from many
+processes at once: on PostgreSQL it holds an advisory lock for its transaction, on SQLite it
+takes the write lock (``BEGIN IMMEDIATE``) first, so one migrates and the others then find the
+schema current. DDL is transactional on both, so a failed upgrade leaves the old schema intact.
+
+For developers: ``python -m gateway.storage.migrations revision --autogenerate -m "..."`` (any
+Alembic command) against ``UNIHOOK_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+
+log = logging.getLogger("unihook.migrations")
+
+SCRIPT_LOCATION = str(Path(__file__).resolve().parent)
+BASELINE = "0001"  # the schema ``create_all`` made before migrations existed
+VERSION_TABLE = "alembic_version"
+# pg_advisory_xact_lock key: the bytes "unihook" as an integer, so it is unlikely to collide
+PG_LOCK_KEY = int.from_bytes(b"unihook", "big")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """A Config for this package's scripts; ``connection``, when given, is the one env.py uses."""
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.set_main_option("version_table", VERSION_TABLE)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _serialise(connection: Connection) -> None:
+    """Make concurrent migrators wait for each other, for the rest of this transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` in one transaction (a no-op when it is already there).
+
+    A database made by ``create_all`` before migrations existed (tables, no version table) is
+    stamped with the baseline revision first rather than failing on existing tables.
+    """
+    config = alembic_config(connection)
+    with connection.begin():
+        _serialise(connection)
+        tables = set(inspect(connection).get_table_names())
+        if VERSION_TABLE not in tables and "events" in tables:
+            log.warning(
+                "tables exist but no %s: a database made before migrations; "
+                "stamping it at revision %s",
+                VERSION_TABLE,
+                BASELINE,
+            )
+            command.stamp(config, BASELINE)
+        command.upgrade(config, revision)
+
+
+def downgrade(connection: Connection, revision: str) -> None:
+    """Take the schema back to ``revision`` (``"base"``: no tables). Loses data; for tests and
+    rollbacks."""
+    config = alembic_config(connection)
+    with connection.begin():
+        _serialise(connection)
+        command.downgrade(config, revision)

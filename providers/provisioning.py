@@ -1,0 +1,193 @@
+"""The provisioning capability: an adapter may carry a provisioner for the vendor's webhook API.
+
+A provisioner creates the webhook endpoint at the vendor (pointing at unihook's ingest URL for the
+tenant), changes its events, pauses and resumes it, reports the vendor's view of it, and deletes
+it. It declares the shape of its request (the ``provision`` block of ``POST /v1/connections``) as
+a msgspec Struct, and does its I/O only through the ``httpx.AsyncClient`` in the context the
+gateway hands it, so it opens nothing itself and tests point it at a simulator.
+
+What it hands back is split by sensitivity: ``secrets`` (the signing secrets, stored encrypted
+as the connection's secrets), ``state`` (endpoint and account ids, kept) and ``credentials``
+(API tokens, kept encrypted unless the operator sets ``UNIHOOK_FORGET_VENDOR_TOKENS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+
+from schemas.api import Provisioned
+
+if TYPE_CHECKING:
+    import httpx
+
+ErrorKind = Literal["invalid", "rejected", "auth", "not_found", "quota", "unreachable"]
+
+
+class ProvisioningError(Exception):
+    """The vendor refused, failed or could not be reached; or the request is invalid.
+
+    ``kind`` tells the gateway how to answer: ``invalid`` is the client's mistake (``400``),
+    ``quota`` is the vendor's ``429`` (``429``), ``not_found`` means the endpoint is gone at the
+    vendor, and the rest are the vendor's answer (``502``). ``message`` never holds a credential.
+    ``leftover`` is vendor state of an endpoint that was created although the call failed (its
+    answer could not be read): the gateway deprovisions it so nothing is left half-made.
+    """
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        status_code: int | None = None,
+        leftover: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.message = message
+        self.status_code = status_code
+        self.leftover = dict(leftover) if leftover is not None else None
+
+    def __repr__(self) -> str:
+        return f"ProvisioningError({self.kind!r}, {self.message!r}, status_code={self.status_code})"
+
+
+class ProviderSettings(Mapping[str, str]):
+    """One provider's settings: ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` as ``{"<key>": value}``."""
+
+    def __init__(self, values: Mapping[str, str] | None = None) -> None:
+        self._values = {key.lower(): value for key, value in (values or {}).items()}
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"ProviderSettings({sorted(self._values)!r})"
+
+    def url(self, key: str, default: str) -> str:
+        """A base URL setting without its trailing slash."""
+        return (self.get(key) or default).rstrip("/")
+
+    def number(self, key: str, default: float) -> float:
+        """A positive number setting; a value that is not one is a ``ValueError`` naming it."""
+        raw = self.get(key)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"{key} must be a number, got {raw!r}") from None
+        if value <= 0:
+            raise ValueError(f"{key} must be positive, got {raw!r}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionContext:
+    """What the gateway hands a provisioner for one call."""
+
+    http: httpx.AsyncClient
+    """The only way to the vendor; the gateway owns and closes it, and sets its timeouts."""
+    settings: ProviderSettings
+    tenant: str
+    ingest_url: str
+    """Where the vendor must send this tenant's webhooks."""
+    store_credentials: bool = True
+    """False when the operator asked unihook not to keep vendor API tokens."""
+
+
+@dataclass(frozen=True, slots=True)
+class VendorState:
+    """What unihook remembers of a provisioned endpoint (decrypted), handed back on later calls."""
+
+    state: Mapping[str, Any]
+    credentials: Mapping[str, str] | None = None
+    """``None`` when no credentials were kept (``UNIHOOK_FORGET_VENDOR_TOKENS``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionResult:
+    """A created endpoint: its signing secrets, what to remember, and the vendor's view of it."""
+
+    secrets: Sequence[str]
+    state: Mapping[str, Any]
+    summary: Provisioned
+    credentials: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Provisioner(Protocol):
+    """The vendor-side endpoint lifecycle. ``update``, ``pause`` and ``resume`` may raise
+    ``NotImplementedError`` where the vendor's API cannot do it (see ``capabilities``)."""
+
+    request_type: type[Any]
+    """A msgspec Struct: the ``provision`` block, validated before ``provision`` is called."""
+    capabilities: frozenset[str]
+    """Which of ``update``, ``pause``, ``resume`` and ``health`` the vendor's API supports."""
+
+    async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
+        """Create the endpoint at the vendor; raise ``ProvisioningError`` on any failure."""
+        ...
+
+    async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
+        """Delete the endpoint at the vendor; one already gone there is not an error."""
+        ...
+
+    async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        """The vendor's view of the endpoint now (status, enabled, its own delivery stats)."""
+        ...
+
+    async def update(
+        self,
+        ctx: ProvisionContext,
+        vendor: VendorState,
+        *,
+        events: Sequence[str] | None,
+        description: str | None,
+    ) -> tuple[Mapping[str, Any], Provisioned]:
+        """Change the endpoint's events or description; return the new state and view."""
+        ...
+
+    async def pause(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        """Stop the vendor sending to the endpoint."""
+        ...
+
+    async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        """Have the vendor send to the endpoint again."""
+        ...
+
+
+class BaseProvisioner:
+    """Defaults for provisioners: the optional operations say the vendor cannot do them."""
+
+    request_type: ClassVar[type[Any]]
+    capabilities: ClassVar[frozenset[str]] = frozenset({"health"})
+
+    async def update(
+        self,
+        ctx: ProvisionContext,
+        vendor: VendorState,
+        *,
+        events: Sequence[str] | None,
+        description: str | None,
+    ) -> tuple[Mapping[str, Any], Provisioned]:
+        raise NotImplementedError("this vendor's API cannot change an endpoint")
+
+    async def pause(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        raise NotImplementedError("this vendor's API cannot pause an endpoint")
+
+    async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        raise NotImplementedError("this vendor's API cannot resume an endpoint")
+
+
+def provisioner_of(adapter: object) -> Provisioner | None:
+    """The adapter's provisioner, if it has one (an optional ``provisioner`` attribute)."""
+    provisioner = getattr(adapter, "provisioner", None)
+    return provisioner if isinstance(provisioner, Provisioner) else None
