@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from providers._base import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
+from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
 from providers.workable.samples import SAMPLES
 from schemas import Completeness, EventData, Normalized
@@ -29,6 +29,9 @@ from schemas.resources import (
     Stage,
     TimeOff,
 )
+
+if TYPE_CHECKING:
+    from providers.workable.provisioner import WorkableProvisioner
 
 EVENT_TYPES: dict[str, str] = {
     "candidate_created": "ats.application.created",
@@ -206,6 +209,13 @@ class WorkableAdapter(BaseAdapter):
     category = "ats"
     signature_header = "X-Workable-Signature"
     event_types = EVENT_TYPES
+
+    @property
+    def provisioner(self) -> WorkableProvisioner:
+        """Workable's subscriptions API (imported on first use: it imports this module)."""
+        from providers.workable.provisioner import provisioner
+
+        return provisioner
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: WEnvelope = self.decode(raw_body, WEnvelope)

@@ -101,7 +101,8 @@ def test_metadata_declares_the_entry_point(site: Path) -> None:
 def test_registry_loads_it_with_distribution_and_version(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if "example" in load_registry():
+    builtin = load_registry()
+    if "example" in builtin:
         pytest.skip("the example adapter is installed in this environment; uninstall it")
     monkeypatch.delitem(sys.modules, MODULE, raising=False)
     monkeypatch.syspath_prepend(str(site))
@@ -113,8 +114,11 @@ def test_registry_loads_it_with_distribution_and_version(
     assert loaded.entry_point == f"{MODULE}:adapter"
     assert type(loaded.adapter).__module__ == MODULE
     assert loaded.adapter.display_name == "Examplehire"
-    assert registry.names() == ["bindbee", "breezy", "example", "hatchbeacon"]
-    assert registry.emitters("ats.candidate.hired") == ["example", "hatchbeacon"]
+    assert registry.names() == sorted([*builtin.names(), "example"])
+    assert "hatchbeacon" in builtin.emitters("ats.candidate.hired")
+    assert registry.emitters("ats.candidate.hired") == sorted(
+        [*builtin.emitters("ats.candidate.hired"), "example"]
+    )
 
 
 def test_unihook_providers_lists_it(site: Path) -> None:
@@ -127,7 +131,7 @@ def test_unihook_providers_lists_it(site: Path) -> None:
     assert f"example  (Examplehire, ats) {DIST} 0.1.0" in out.stdout
     assert "X-Examplehire-Signature" in out.stdout
     assert re.search(r"application\.stage_moved\s+ats\.application\.stage_changed", out.stdout)
-    assert "4 providers loaded" in out.stdout
+    assert f"{len(load_registry().names()) + 1} providers loaded" in out.stdout
 
 
 def test_its_own_conformance_tests_pass(site: Path) -> None:

@@ -1,7 +1,9 @@
-"""Test doubles that speak real HTTP: the Breezy simulator and loopback servers."""
+"""Test doubles that speak real HTTP: the Breezy and Workable simulators and loopback servers."""
 
 import pytest
 
 # The modules here are loaded as pytest plugins (``pytest_plugins``) and imported by tests;
 # registering first keeps either order free of PytestAssertRewriteWarning.
-pytest.register_assert_rewrite("tests.support.breezy_sim", "tests.support.servers")
+pytest.register_assert_rewrite(
+    "tests.support.breezy_sim", "tests.support.servers", "tests.support.workable_sim"
+)

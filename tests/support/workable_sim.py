@@ -175,13 +175,14 @@ class _Injected:
 class WorkableSim:
     """Workable's subscriptions API on ``127.0.0.1:<free port>``, plus deliveries.
 
-    ``clock`` (unix seconds) drives the rate-limit intervals and ``valid_until``; tests may
-    replace it to step time.
+    ``clock`` (unix seconds) drives the rate-limit intervals and ``valid_until``, and
+    ``rate_interval`` is the interval's length (Workable: 10 s); tests may change either.
     """
 
     def __init__(self) -> None:
         self.calls: list[SimCall] = []
         self.clock: Callable[[], float] = time.time
+        self.rate_interval = RATE_INTERVAL
         self._lock = threading.Lock()
         self._tokens: dict[str, Token] = {}
         self._subscriptions: dict[int, SimSubscription] = {}
@@ -205,6 +206,7 @@ class WorkableSim:
         """Forget every token, subscription, injected answer, rate window and call."""
         with self._lock:
             self.clock = time.time
+            self.rate_interval = RATE_INTERVAL
             self._tokens.clear()
             self._subscriptions.clear()
             self._ids = itertools.count(FIRST_ID)
@@ -389,17 +391,18 @@ class WorkableSim:
                 raise _Reject(401, "Not authorized")
             limit = RATE_LIMITS[token.kind]
             now = self.clock()
-            interval = int(now // RATE_INTERVAL)
+            interval = int(now // self.rate_interval)
             current, used = self._windows.get(token.token, (interval, 0))
             if current != interval:
                 used = 0
             used += 1
             self._windows[token.token] = (interval, used)
-        reset = int((interval + 1) * RATE_INTERVAL)
+        reset = (interval + 1) * self.rate_interval
+        reset_text = str(int(reset)) if reset == int(reset) else f"{reset:.3f}"
         extra = [
             ("X-Rate-Limit-Limit", str(limit)),
             ("X-Rate-Limit-Remaining", str(max(limit - used, 0))),
-            ("X-Rate-Limit-Reset", str(reset)),
+            ("X-Rate-Limit-Reset", reset_text),
         ]
         if used > limit:
             raise _RateLimited(extra)
