@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
@@ -209,6 +209,8 @@ class WorkableAdapter(BaseAdapter):
     category = "ats"
     signature_header = "X-Workable-Signature"
     event_types = EVENT_TYPES
+    accepted_status: ClassVar[int] = 200
+    """Workable replays a delivery unless the answer is 200, so accepted bodies get 200."""
 
     @property
     def provisioner(self) -> WorkableProvisioner:
