@@ -31,6 +31,7 @@ SAMPLES = {
     "breezy": "candidateStatusUpdated",
     "hatchbeacon": "interview_scheduled",
     "bindbee": "connector_sync_error",
+    "workable": "candidate_moved",
 }
 Verify = Callable[[bytes, dict[str, str]], None]
 
@@ -191,7 +192,8 @@ async def _show(
 ) -> int:
     """Print what the subscriber got for one vendor request; 1 if something went wrong."""
     title = f"{provider} {vendor_type}"
-    if answer.status_code != 202:
+    json_answer = answer.headers.get("content-type", "").startswith("application/json")
+    if not (answer.is_success and json_answer and answer.json().get("status") == "accepted"):
         print(paint(f"✗ {title}: the gateway answered {answer.status_code} {answer.text}", "red"))
         return 1
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
@@ -29,9 +29,6 @@ from schemas.resources import (
     Stage,
     TimeOff,
 )
-
-if TYPE_CHECKING:
-    from providers.workable.provisioner import WorkableProvisioner
 
 EVENT_TYPES: dict[str, str] = {
     "candidate_created": "ats.application.created",
@@ -212,12 +209,8 @@ class WorkableAdapter(BaseAdapter):
     accepted_status: ClassVar[int] = 200
     """Workable replays a delivery unless the answer is 200, so accepted bodies get 200."""
 
-    @property
-    def provisioner(self) -> WorkableProvisioner:
-        """Workable's subscriptions API (imported on first use: it imports this module)."""
-        from providers.workable.provisioner import provisioner
-
-        return provisioner
+    provisioner: ClassVar[Any] = None
+    """Workable's subscriptions API; set in ``providers.workable`` (it imports this module)."""
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: WEnvelope = self.decode(raw_body, WEnvelope)

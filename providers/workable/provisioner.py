@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 from urllib.parse import quote
 
 import msgspec
@@ -62,8 +62,8 @@ class WorkableProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 class WorkableProvisioner(BaseProvisioner):
     """Creates, checks, changes and deletes a tenant's subscriptions at Workable."""
 
-    request_type: ClassVar[type[Any]] = WorkableProvision
-    capabilities: ClassVar[frozenset[str]] = frozenset({"health", "update"})
+    request_type = WorkableProvision
+    capabilities = frozenset({"health", "update"})
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         req: WorkableProvision = request

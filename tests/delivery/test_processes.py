@@ -16,6 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 
+from gateway.cli.demo import SAMPLES
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
@@ -186,7 +187,7 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
     result = setup.cli("demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert out.count("signature verified by the standardwebhooks library") == 3
+    assert out.count("signature verified by the standardwebhooks library") == len(SAMPLES)
     for canonical in (
         "ats.application.stage_changed",
         "ats.interview.scheduled",
@@ -194,3 +195,4 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
     ):
         assert canonical in out
     assert '"tenant": "demo"' in out
+    assert '"provider": "workable"' in out
