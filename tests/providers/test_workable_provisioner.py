@@ -3,6 +3,7 @@ over real HTTP: one subscription per event, cleanup, health, errors and rate lim
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,6 +15,7 @@ from providers import ProviderSettings, ProvisionContext, ProvisioningError, Ven
 from providers.workable import EVENT_TYPES, adapter
 from providers.workable.client import WorkableClient, api_base
 from providers.workable.provisioner import WorkableProvision, provisioner, target_for
+from tests.support.servers import Receiver, ThreadedServer
 from tests.support.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 
 pytest_plugins = ["tests.support.workable_sim"]
@@ -22,6 +24,7 @@ SUBDOMAIN = "groove-tech"
 TOKEN = "wk-account-token-0123456789abcdef"
 OTHER_TOKEN = "wk-other-account-token-fedcba9876543210"
 INGEST = "http://127.0.0.1:9/ingest/workable/acme"
+SAMPLE_FIRED_AT = "2025-03-05T14:30:02.941Z"
 
 
 @pytest.fixture
@@ -295,3 +298,89 @@ async def test_an_answer_without_an_id_is_rejected(sim: WorkableSim, ctx: Provis
     with pytest.raises(ProvisioningError) as caught:
         await provisioner.provision(ctx, request(events=["candidate_created"]))
     assert caught.value.kind == "rejected"
+
+
+async def test_rate_limit_counts_the_account_not_the_token(sim: WorkableSim) -> None:
+    """Workable rates "on client basis": an account's tokens share one allowance."""
+    sim.rate_interval = 30.0
+    sim.add_token(SUBDOMAIN, "second-token-of-the-account")
+    url = api_base(sim.api_url_template, SUBDOMAIN) + "/subscriptions"
+    async with httpx.AsyncClient(timeout=10) as http:
+        for token in [TOKEN] * 5 + ["second-token-of-the-account"] * 5:
+            ok = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+            assert ok.status_code == 200
+        refused = await http.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
+        other = await http.get(url, headers={"Authorization": f"Bearer {OTHER_TOKEN}"})
+    assert refused.status_code == 429
+    assert other.status_code == 401  # another account's token, on this account's host
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"event": "candidate_created"}, 422),
+        ({"target": "not a url", "event": "candidate_created"}, 422),
+        ({"target": "https://h.example/x", "event": "candidate_hired"}, 422),
+        ({"target": "https://h.example/x", "event": "candidate_moved", "args": {}}, 422),
+        (
+            {
+                "target": "https://h.example/x",
+                "event": "employee_created",
+                "args": {"account_id": SUBDOMAIN, "job_shortcode": "J1", "stage_slug": ""},
+            },
+            422,
+        ),
+        (
+            {
+                "target": "https://h.example/x",
+                "event": "candidate_moved",
+                "args": {"job_shortcode": "", "stage_slug": "hired"},
+            },
+            201,
+        ),
+    ],
+)
+async def test_simulator_validates_as_workable_documents(
+    sim: WorkableSim, body: dict[str, Any], status: int
+) -> None:
+    url = api_base(sim.api_url_template, SUBDOMAIN) + "/subscriptions"
+    async with httpx.AsyncClient(timeout=10) as http:
+        answer = await http.post(url, json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert answer.status_code == status, answer.text
+        if status == 201:
+            listed = (await http.get(url, headers={"Authorization": f"Bearer {TOKEN}"})).json()[
+                "subscriptions"
+            ]
+            assert listed[0]["id"] == answer.json()["id"]
+            assert listed[0]["stage_slug"] == "hired"
+            assert listed[0]["valid_until"] > listed[0]["created_at"]
+        else:
+            assert answer.json()["error"]
+
+
+async def test_simulator_replays_anything_but_200_with_the_same_fired_at(
+    sim: WorkableSim, ctx: ProvisionContext
+) -> None:
+    """Workable's rule ("Response status should be 200 ... replays the request"): a 202 is
+    replayed; each replay is signed again and carries the resource as it is now."""
+    answers = iter([202, 503, 200])
+    receiver = Receiver(check=lambda request: next(answers))
+    with ThreadedServer(receiver, name="receiver") as server:
+        hook = ProvisionContext(
+            http=ctx.http, settings=ctx.settings, tenant="acme", ingest_url=f"{server.base_url}/in"
+        )
+        await provisioner.provision(hook, request(events=["candidate_moved"]))
+
+        def moved_on(data: dict[str, Any]) -> dict[str, Any]:
+            return {**data, "stage": "Interview"}
+
+        [delivery] = await sim.deliver(SUBDOMAIN, "candidate_moved", attempts=5, refresh=moved_on)
+    assert [a.status_code for a in delivery.attempts] == [202, 503, 200]
+    assert delivery.ok
+    bodies = [r.body for r in receiver.requests]
+    assert len(bodies) == 3
+    assert {json.loads(b)["fired_at"] for b in bodies} == {SAMPLE_FIRED_AT}
+    assert json.loads(bodies[0])["data"]["stage"] == "Phone Screen"
+    assert json.loads(bodies[2])["data"]["stage"] == "Interview"
+    for received in receiver.requests:
+        assert adapter.verify(received.body, received.headers, [TOKEN])

@@ -7,14 +7,15 @@ Built from Workable's reference pages "Webhook Subscriptions" (``POST /subscript
   secret then signs the deliveries. ``r_candidates`` is needed for candidate events and
   ``r_employees`` for employee events; either one lists and deletes.
 - ``POST /subscriptions`` ``{target, event, args?}``: a ``target`` already registered is
-  ``409 Conflict``; when ``args`` is present for a candidate event, ``account_id``,
-  ``job_shortcode`` and ``stage_slug`` are required (empty strings mean all jobs and stages);
+  ``409 Conflict``; when ``args`` is present for a candidate event, ``job_shortcode`` and
+  ``stage_slug`` are required (empty strings mean all jobs and stages), and ``account_id``, which
+  open-source clients send, must be the account's subdomain;
   employee events take no job or stage filter (``422``).
 - ``GET /subscriptions`` lists ``{"subscriptions": [...]}`` with ``valid_until``;
   ``DELETE /subscriptions/:id`` answers ``200 {}``, or ``404 {}`` when there is no such
   subscription.
-- Rate limits per token in fixed 10-second intervals: 10 requests for account tokens, 50 for
-  OAuth tokens; over it ``429``. Every response carries ``X-Rate-Limit-Limit``,
+- Rate limits per client (the account for account tokens, the app for OAuth tokens) in fixed
+  10-second intervals: 10 requests for account tokens, 50 for OAuth tokens; over it ``429``. Every response carries ``X-Rate-Limit-Limit``,
   ``X-Rate-Limit-Remaining`` and ``X-Rate-Limit-Reset``.
 - ``deliver`` POSTs an event to the subscribed targets signed as Workable signs (lowercase hex
   HMAC-SHA256 of the body in ``X-Workable-Signature``, keyed by the account token or the OAuth
@@ -23,7 +24,8 @@ Built from Workable's reference pages "Webhook Subscriptions" (``POST /subscript
 Where the docs are silent the simulator chooses, and says so: the API is served under
 ``/{subdomain}/spi/v3`` (a base with ``{subdomain}`` in it, as the real host has it) or
 ``/spi/v3`` (the token's account); a token of another account is ``401``; error bodies are
-``{"error": "..."}`` (as open-source clients read them); validation errors are ``422``; a
+``{"error": "..."}`` (as open-source clients read them); a subscription belongs to the token
+that made it (its list, its delete, its ``409``); validation errors are ``422``; a
 created subscription answers ``201 {"id": <integer>}``; ``valid_until`` is one year after
 creation (Workable's example); ``X-Rate-Limit-Reset`` is unix seconds; ``candidate_deleted`` is
 accepted (the newest event list has it; the subscriptions reference does not); a replay carries
@@ -86,6 +88,13 @@ class Token:
     scopes: frozenset[str] = frozenset({"r_candidates", "r_employees"})
     client_secret: str | None = None
     """For ``kind="oauth"``: the app's client secret, which signs the deliveries."""
+
+    @property
+    def client(self) -> str:
+        """What a rate limit counts: the account for account tokens, else the OAuth app."""
+        if self.kind == "account":
+            return f"account:{self.subdomain}"
+        return f"oauth:{self.client_secret or self.token}"
 
     @property
     def signing_key(self) -> str:
@@ -187,7 +196,7 @@ class WorkableSim:
         self._tokens: dict[str, Token] = {}
         self._subscriptions: dict[int, SimSubscription] = {}
         self._ids = itertools.count(FIRST_ID)
-        self._windows: dict[str, tuple[int, int]] = {}  # token -> (interval number, used)
+        self._windows: dict[str, tuple[int, int]] = {}  # client -> (interval number, used)
         self._injected: list[_Injected] = []
         self._server = ThreadedServer(self, name="workable-sim")
 
@@ -392,11 +401,12 @@ class WorkableSim:
             limit = RATE_LIMITS[token.kind]
             now = self.clock()
             interval = int(now // self.rate_interval)
-            current, used = self._windows.get(token.token, (interval, 0))
+            client = token.client
+            current, used = self._windows.get(client, (interval, 0))
             if current != interval:
                 used = 0
             used += 1
-            self._windows[token.token] = (interval, used)
+            self._windows[client] = (interval, used)
         reset = (interval + 1) * self.rate_interval
         reset_text = str(int(reset)) if reset == int(reset) else f"{reset:.3f}"
         extra = [
@@ -519,12 +529,17 @@ def _valid_args(value: Any, event: str, subdomain: str) -> dict[str, str] | None
         if value.get("job_shortcode") or value.get("stage_slug"):
             raise _Reject(422, "employee events cannot be filtered by job or stage")
         return None
-    for name in ("account_id", "job_shortcode", "stage_slug"):
+    for name in ("job_shortcode", "stage_slug"):
         if not isinstance(value.get(name), str):
             raise _Reject(422, f"args.{name} is required")
-    if value["account_id"] != subdomain:
+    account_id = value.get("account_id", subdomain)
+    if account_id != subdomain:
         raise _Reject(422, "args.account_id is not this account's subdomain")
-    return {k: value[k] for k in ("account_id", "job_shortcode", "stage_slug")}
+    return {
+        "account_id": subdomain,
+        "job_shortcode": value["job_shortcode"],
+        "stage_slug": value["stage_slug"],
+    }
 
 
 def _json_object(raw_body: bytes) -> dict[str, Any]:
