@@ -1,8 +1,9 @@
 """Workable (ATS and HR): envelope ``{data, id, resource_type, event_type, fired_at}``, signed in
 ``X-Workable-Signature``.
 
-Workable signs the raw body with HMAC-SHA256 (lowercase hex) keyed by the account's API token,
-or by the OAuth app's client secret for OAuth integrations: that key is the connection's secret.
+Workable signs the raw body with HMAC-SHA256 keyed by the account's API token, or by the OAuth
+app's client secret for OAuth integrations: that key is the connection's secret. Workable does not
+name the digest's encoding; it is hex in every receiver of Workable's webhooks found.
 The envelope's ``id`` is the resource's, not the event's, and ``data`` is the resource as it is
 when Workable sends (a replay may carry a newer state), so the event is identified by what
 Workable keeps across replays: its type, the resource id and ``fired_at``.
@@ -140,7 +141,7 @@ def _employee(e: WEmployee, resource_id: str | None) -> Employee:
         job_title=e.job_title,
         department=e.department,
         status=e.status,
-        start_date=parse_timestamp(e.start_date) if e.start_date else None,
+        start_date=(parse_timestamp(e.start_date) or e.start_date) if e.start_date else None,
         employee_number=_text(e.employee_number),
     )
 
