@@ -200,13 +200,14 @@ def _bodies(n: int, tag: str) -> list[bytes]:
 async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> None:
     """A connection, ``fanout`` subscriptions to the subscriber, ``events`` accepted events (the
     ingest commit path itself, minus HTTP), their deliveries queued."""
+    from gateway.core.clock import utcnow
     from gateway.core.settings import Settings
-    from gateway.http.auth import Principal
-    from gateway.http.connections import create_connection
-    from gateway.http.subscriptions import create_subscription
     from gateway.ingest.commit import commit_batch
     from gateway.ingest.pipeline import prepare
-    from gateway.runtime import Runtime, utcnow
+    from gateway.runtime import Runtime
+    from gateway.services.access import Principal
+    from gateway.services.connections import create_connection
+    from gateway.services.subscriptions import create_subscription
     from providers.breezy import adapter
     from schemas.api import ConnectionCreate, SubscriptionCreate
 

@@ -282,13 +282,14 @@ def ingest(url: str, processes: int, requests: int, concurrency: int) -> tuple[L
 async def _fill(env: dict[str, str], subscriber_port: int, events: int) -> None:
     """A connection, one subscription to the subscriber, ``events`` accepted events with their
     deliveries queued: the same group-commit code ingest runs on PostgreSQL."""
+    from gateway.core.clock import utcnow
     from gateway.core.settings import Settings
-    from gateway.http.auth import Principal
-    from gateway.http.connections import create_connection
-    from gateway.http.subscriptions import create_subscription
     from gateway.ingest.commit import commit_batch
     from gateway.ingest.pipeline import prepare
-    from gateway.runtime import Runtime, utcnow
+    from gateway.runtime import Runtime
+    from gateway.services.access import Principal
+    from gateway.services.connections import create_connection
+    from gateway.services.subscriptions import create_subscription
     from providers.breezy import adapter
     from schemas.api import ConnectionCreate, SubscriptionCreate
 

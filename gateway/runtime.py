@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from gateway.core.clock import unexpired
 from gateway.core.crypto import SecretBox, key_file_path
 from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
@@ -36,7 +38,7 @@ class LiveConnection:
     secrets: tuple[tuple[str, datetime | None], ...]
 
     def live_secrets(self, now: datetime) -> list[str]:
-        return [s for s, expires in self.secrets if expires is None or expires > now]
+        return unexpired(self.secrets, now)
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Runtime:
         default_factory=dict
     )
     _generation: int = 0
+    vendor_health: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=10_000))
+    """The vendors' last view of provisioned endpoints, by connection (bounded)."""
 
     @classmethod
     def build(
@@ -73,7 +77,7 @@ class Runtime:
 
     async def migrate(self) -> None:
         """Bring the schema up to date, then make sure this process can read the secrets."""
-        await create_schema(self.engine)
+        await create_schema(self.engine, self.box)
         await self.check_secret_key()
 
     async def check_secret_key(self) -> None:
@@ -184,7 +188,3 @@ class Runtime:
             )
         self._tenant_providers[tenant] = (now + CONNECTION_CACHE_SECONDS, names)
         return names
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

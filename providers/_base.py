@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 import msgspec
 
 from providers.errors import NormalizationError
+from providers.provisioning import Provisioner
 from schemas import Completeness, EventData, Normalized
 
 Encoding = Literal["hex", "base64", "base64url"]
@@ -243,6 +244,8 @@ class BaseAdapter:
     event_types: ClassVar[Mapping[str, str]]
     encodings: ClassVar[Sequence[Encoding]] = ("hex",)
     sign_encoding: ClassVar[Encoding] = "hex"
+    provisioner: ClassVar[Provisioner | None] = None
+    """The vendor's webhook management API, where it has one (see ``providers.provisioning``)."""
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         return self.signature_header.lower() in headers

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from schemas.api import Provisioned
 
@@ -31,8 +31,8 @@ class ProvisioningError(Exception):
     ``kind`` tells the gateway how to answer: ``invalid`` is the client's mistake (``400``),
     ``quota`` is the vendor's ``429`` (``429``), ``not_found`` means the endpoint is gone at the
     vendor, and the rest are the vendor's answer (``502``). ``message`` never holds a credential.
-    ``leftover`` is vendor state of an endpoint that was created although the call failed (its
-    answer could not be read): the gateway deprovisions it so nothing is left half-made.
+    ``leftover`` is an endpoint that was created although the call failed (its answer could not
+    be read, say): the gateway deprovisions it so nothing is left half-made.
     """
 
     def __init__(
@@ -41,13 +41,13 @@ class ProvisioningError(Exception):
         message: str,
         *,
         status_code: int | None = None,
-        leftover: Mapping[str, Any] | None = None,
+        leftover: VendorState | None = None,
     ) -> None:
         super().__init__(message)
         self.kind: ErrorKind = kind
         self.message = message
         self.status_code = status_code
-        self.leftover = dict(leftover) if leftover is not None else None
+        self.leftover = leftover
 
     def __repr__(self) -> str:
         return f"ProvisioningError({self.kind!r}, {self.message!r}, status_code={self.status_code})"
@@ -167,8 +167,8 @@ class Provisioner(Protocol):
 class BaseProvisioner:
     """Defaults for provisioners: the optional operations say the vendor cannot do them."""
 
-    request_type: ClassVar[type[Any]]
-    capabilities: ClassVar[frozenset[str]] = frozenset({"health"})
+    request_type: type[Any]
+    capabilities: frozenset[str] = frozenset({"health"})
 
     async def update(
         self,

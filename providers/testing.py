@@ -7,6 +7,10 @@ Installed with unihook (entry point ``pytest11``), so a plugin package's tests n
 
     TestMyVendor = get_adapter_test_class(adapter)
 
+A vendor with a webhook management API adds ``TestMyVendorProvisioner =
+get_provisioner_test_class(adapter)`` and a ``provisioner_harness`` fixture pointing at the
+simulator it ships (see ``ProvisionerHarness``).
+
 Every check runs per vendor event type of ``sample_events()``: the sample verifies when signed
 as the vendor signs, and fails with one flipped byte, a wrong secret, a missing or empty
 signature header, or no secrets; it normalises to an event of the declared canonical type that
@@ -29,6 +33,11 @@ import msgspec
 import pytest
 
 from providers import ProviderAdapter
+from providers._provisioner_kit import (
+    ProvisionerConformance,
+    ProvisionerHarness,
+    get_provisioner_test_class,
+)
 from providers.errors import NormalizationError
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
 
@@ -287,7 +296,10 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
     return type(f"Test{name}Conformance", (AdapterConformance,), {"adapter": adapter})
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "unihook_adapter: an adapter conformance test from providers.testing"
-    )
+__all__ = [
+    "AdapterConformance",
+    "ProvisionerConformance",
+    "ProvisionerHarness",
+    "get_adapter_test_class",
+    "get_provisioner_test_class",
+]

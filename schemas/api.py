@@ -18,20 +18,21 @@ class _Out(msgspec.Struct, kw_only=True, omit_defaults=True):
 # ---- connections ------------------------------------------------------------------------------
 
 
-class ProvisionRequest(_Body):
-    company_id: str
-    api_token: str
-    partner_api_key: str | None = None
-    events: list[str] | None = None
-    description: str | None = None
-
-
 class ConnectionCreate(_Body):
     provider: str
     tenant: str
     secret: str | None = None
     verify: bool = True
-    provision: ProvisionRequest | None = None
+    provision: dict[str, Any] | None = None
+    """Have the vendor create the endpoint: the provider's own request shape (see
+    ``GET /v1/providers``, ``provisioning.request_schema``)."""
+
+
+class ConnectionUpdate(_Body):
+    """Changes to a provisioned connection's endpoint at the vendor."""
+
+    events: list[str] | None = None
+    description: str | None = None
 
 
 class SecretRotate(_Body):
@@ -160,6 +161,11 @@ class EventTypeOut(_Out):
     schema: dict[str, Any]
 
 
+class ProvisioningOut(_Out):
+    capabilities: list[str]
+    request_schema: dict[str, Any]
+
+
 class ProviderOut(_Out):
     name: str
     display_name: str
@@ -168,3 +174,4 @@ class ProviderOut(_Out):
     distribution: str
     version: str
     event_types: dict[str, str]
+    provisioning: ProvisioningOut | None = None

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+import gateway.services.connections as connections_service
 import gateway.services.provisioning as provisioning
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
@@ -56,14 +57,19 @@ def overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(settings: Settings, sim: BreezySim, overrides: dict[str, Any]) -> Settings:
-    return replace(settings, **{"breezy_api_url": sim.base_url, "public_url": PUBLIC, **overrides})
+    return replace(settings, **{**breezy_at(sim.base_url), "public_url": PUBLIC, **overrides})
 
 
-@pytest.fixture(autouse=True)
-def fresh_health_cache() -> Iterator[None]:
-    provisioning.forget_health()
-    yield
-    provisioning.forget_health()
+def breezy_at(url: str) -> dict[str, Any]:
+    """Settings overrides pointing the Breezy provisioner at ``url``."""
+    return {"provider_env": {"UNIHOOK_PROVIDER_BREEZY_API_URL": url}}
+
+
+def vendor_state(services: Runtime, row: Connection) -> dict[str, Any]:
+    """The decrypted vendor state document of a provisioned connection."""
+    assert row.vendor_state_enc is not None
+    document: dict[str, Any] = json.loads(services.box.decrypt(row.vendor_state_enc))
+    return document
 
 
 def body(tenant: str = "acme", **provision: Any) -> dict[str, Any]:
@@ -128,11 +134,9 @@ async def test_provision_creates_the_endpoint_and_keeps_its_secret(
     assert con["ingest_url"] == f"{PUBLIC}/ingest/breezy/acme"
     assert con["secret_prefix"].startswith("whsec_")
     [endpoint] = sim.endpoints(COMPANY)
-    assert con["provisioned"] == {
-        "endpoint_id": endpoint.id,
-        "status": "active",
-        "enabled": True,
-    }
+    assert con["provisioned"]["endpoint_id"] == endpoint.id
+    assert con["provisioned"]["status"] == "active"
+    assert con["provisioned"]["enabled"] is True
     assert endpoint.url == f"{PUBLIC}/ingest/breezy/acme"
     assert sorted(endpoint.events) == sorted(BREEZY_EVENTS)  # every type, by default
     assert set(ALL_EVENTS) == set(BREEZY_EVENTS)
@@ -143,12 +147,12 @@ async def test_provision_creates_the_endpoint_and_keeps_its_secret(
     assert call.partner_key is None
 
     row = await row_of(services, con["id"])
-    assert row.vendor_account_id == COMPANY
-    assert row.vendor_endpoint_id == endpoint.id
-    assert row.vendor_token_enc is not None
-    assert TOKEN not in row.vendor_token_enc
-    assert services.box.decrypt(row.vendor_token_enc) == TOKEN
-    assert row.vendor_partner_key_enc is None
+    assert row.vendor_state_enc is not None
+    assert TOKEN not in row.vendor_state_enc
+    assert vendor_state(services, row) == {
+        "state": {"company_id": COMPANY, "endpoint_id": endpoint.id},
+        "credentials": {"api_token": TOKEN},
+    }
     async with services.sessions() as session:
         [secret] = (
             await session.execute(
@@ -185,9 +189,9 @@ async def test_events_description_and_a_tenant_needing_quoting(client: Any, sim:
 async def test_a_tenant_key_provisions_its_own_tenant_only(
     client: Any, services: Runtime, sim: BreezySim
 ) -> None:
+    from gateway.core.clock import utcnow
     from gateway.core.crypto import hash_key, new_api_key
     from gateway.core.ids import new_id
-    from gateway.runtime import utcnow
     from gateway.storage.models import ApiKey
 
     key = new_api_key("acme")
@@ -357,7 +361,7 @@ async def test_breezy_5xx_is_502(client: Any, services: Runtime, sim: BreezySim)
     assert await connection_count(services) == 0
 
 
-@pytest.mark.parametrize("overrides", [{"breezy_api_url": closed_port_url()}])
+@pytest.mark.parametrize("overrides", [breezy_at(closed_port_url())])
 async def test_breezy_unreachable_is_502(client: Any, services: Runtime) -> None:
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
     assert response.status_code == 502
@@ -390,7 +394,7 @@ async def test_a_failed_insert_deletes_the_new_endpoint(
     async def no_check(*args: Any) -> None:
         return None
 
-    monkeypatch.setattr(provisioning, "_check_no_connection", no_check)
+    monkeypatch.setattr(connections_service, "_check_no_connection", no_check)
     response = await client.post("/v1/connections", json=body(), headers=ADMIN)
     assert response.status_code == 409
     assert [(c.method, c.status_code) for c in sim.calls] == [("POST", 200), ("DELETE", 200)]
@@ -422,8 +426,7 @@ async def test_partner_auth_end_to_end(client: Any, services: Runtime, sim: Bree
     assert endpoint.owner == ("partner", PARTNER_KEY)
     assert sim.calls[0].partner_key == PARTNER_KEY
     row = await row_of(services, con["id"])
-    assert row.vendor_partner_key_enc is not None
-    assert services.box.decrypt(row.vendor_partner_key_enc) == PARTNER_KEY
+    assert vendor_state(services, row)["credentials"]["partner_api_key"] == PARTNER_KEY
 
     health = (await client.get(f"/v1/connections/{con['id']}", headers=ADMIN)).json()
     assert health["provisioned"]["status"] == "active"
@@ -502,14 +505,15 @@ async def test_forget_vendor_tokens(client: Any, services: Runtime, sim: BreezyS
     con = await provision(client, partner_api_key=PARTNER_KEY)
     assert con["provisioned"]["status"] == "active"
     row = await row_of(services, con["id"])
-    assert row.vendor_endpoint_id == sim.endpoints(COMPANY)[0].id
-    assert row.vendor_account_id == COMPANY
-    assert row.vendor_token_enc is None
-    assert row.vendor_partner_key_enc is None
+    endpoint_id = sim.endpoints(COMPANY)[0].id
+    assert vendor_state(services, row) == {
+        "state": {"company_id": COMPANY, "endpoint_id": endpoint_id},
+        "credentials": None,
+    }
     sim.calls.clear()
 
     got = (await client.get(f"/v1/connections/{con['id']}", headers=ADMIN)).json()
-    assert got["provisioned"]["endpoint_id"] == row.vendor_endpoint_id
+    assert got["provisioned"]["endpoint_id"] == endpoint_id
     assert "UNIHOOK_FORGET_VENDOR_TOKENS" in got["provisioned"]["error"]
     assert "status" not in got["provisioned"]
 
@@ -618,12 +622,12 @@ async def test_get_with_breezy_unreachable_or_the_endpoint_gone(
     assert (await client.get(url, headers=ADMIN)).json()["provisioned"]["status"] == "active"
 
     clock.now += 31
-    services.settings = replace(services.settings, breezy_api_url=closed_port_url())
+    services.settings = replace(services.settings, **breezy_at(closed_port_url()))
     unreachable = (await client.get(url, headers=ADMIN)).json()["provisioned"]
     assert "Breezy unreachable" in unreachable["error"]
     assert unreachable["status"] == "active"  # the last good answer
 
-    services.settings = replace(services.settings, breezy_api_url=sim.base_url)
+    services.settings = replace(services.settings, **breezy_at(sim.base_url))
     async with BreezyClient(sim.base_url, TOKEN) as breezy:
         await breezy.delete_endpoint(COMPANY, con["provisioned"]["endpoint_id"])
     clock.now += 31
@@ -732,7 +736,7 @@ def cli_env(settings: Settings, tmp_path: Path) -> dict[str, str]:
         UNIHOOK_DATABASE_URL=settings.database_url,
         UNIHOOK_SECRET_KEY=settings.secret_key or "",
         UNIHOOK_PUBLIC_URL=PUBLIC,
-        UNIHOOK_BREEZY_API_URL=settings.breezy_api_url,
+        UNIHOOK_BREEZY_API_URL=settings.provider_settings("breezy")["api_url"],
         UNIHOOK_ADMIN_TOKEN=ADMIN_TOKEN,
         NO_COLOR="1",
     )
@@ -762,7 +766,7 @@ async def test_cli_connect_provision_and_connections(
     code, out, err = await run_cli(
         cli_env,
         "connect", "breezy", "acme", "--provision",
-        "--company-id", COMPANY, "--api-token", TOKEN, "--partner-key", PARTNER_KEY,
+        "--company-id", COMPANY, "--api-token", TOKEN, "--partner-api-key", PARTNER_KEY,
         "--events", "candidateAdded", "companyPositionAdded",
         "--description", "from the CLI",
     )  # fmt: skip
@@ -823,3 +827,86 @@ async def test_cli_connect_provision_and_connections(
         assert raw  # the database is there
         for value in (TOKEN, PARTNER_KEY, endpoint.secret):
             assert value.encode() not in raw
+
+
+# ---- changing the endpoint at the vendor --------------------------------------------------------
+
+
+async def test_patch_changes_the_endpoint_events_at_breezy(
+    client: Any, services: Runtime, sim: BreezySim
+) -> None:
+    con = await provision(client)
+    url = f"/v1/connections/{con['id']}"
+    response = await client.patch(
+        url, json={"events": ["candidateAdded", "candidateStatusUpdated"]}, headers=ADMIN
+    )
+    assert response.status_code == 200, response.text
+    assert_no_credentials(response.text)
+    [endpoint] = sim.endpoints(COMPANY)
+    assert sorted(endpoint.events) == ["candidateAdded", "candidateStatusUpdated"]
+    assert sim.calls[-1].method == "PUT"
+
+    described = await client.patch(url, json={"description": "Acme, prod"}, headers=ADMIN)
+    assert described.status_code == 200
+    assert sim.endpoints(COMPANY)[0].description == "Acme, prod"
+    assert sorted(sim.endpoints(COMPANY)[0].events) == ["candidateAdded", "candidateStatusUpdated"]
+
+
+async def test_patch_refuses_what_breezy_cannot_take(client: Any, sim: BreezySim) -> None:
+    con = await provision(client)
+    url = f"/v1/connections/{con['id']}"
+    calls = len(sim.calls)
+    unknown = await client.patch(url, json={"events": ["candidate_hired"]}, headers=ADMIN)
+    assert unknown.status_code == 400
+    assert "Invalid events" in unknown.json()["detail"]
+    empty = await client.patch(url, json={}, headers=ADMIN)
+    assert empty.status_code == 400
+    typo = await client.patch(url, json={"event": ["candidateAdded"]}, headers=ADMIN)
+    assert typo.status_code == 400
+    assert len(sim.calls) == calls  # Breezy was never asked
+
+
+async def test_pause_and_resume_the_endpoint_at_breezy(client: Any, sim: BreezySim) -> None:
+    con = await provision(client)
+    url = f"/v1/connections/{con['id']}"
+    paused = await client.post(f"{url}/pause", headers=ADMIN)
+    assert paused.status_code == 200, paused.text
+    assert paused.json()["provisioned"]["status"] == "paused"
+    assert sim.endpoints(COMPANY)[0].status == "paused"
+    resumed = await client.post(f"{url}/resume", headers=ADMIN)
+    assert resumed.status_code == 200
+    assert resumed.json()["provisioned"]["status"] == "active"
+    assert sim.endpoints(COMPANY)[0].status == "active"
+
+
+async def test_changing_a_manual_or_foreign_connection(client: Any, sim: BreezySim) -> None:
+    manual = await connect(client, "breezy")
+    for path, body_ in ((f"/v1/connections/{manual['id']}/pause", None),):
+        response = await client.post(path, headers=ADMIN, json=body_)
+        assert response.status_code == 400
+        assert "not provisioned" in response.json()["detail"]
+    patched = await client.patch(
+        f"/v1/connections/{manual['id']}", json={"description": "x"}, headers=ADMIN
+    )
+    assert patched.status_code == 400
+    missing = await client.post("/v1/connections/con_nope/pause", headers=ADMIN)
+    assert missing.status_code == 404
+    assert sim.calls == []
+
+
+async def test_providers_describe_the_provisioning_request(client: Any, sim: BreezySim) -> None:
+    listed = (await client.get("/v1/providers", headers=ADMIN)).json()["data"]
+    breezy = next(p for p in listed if p["name"] == "breezy")
+    provisioning_ = breezy["provisioning"]
+    assert set(provisioning_["capabilities"]) == {"health", "update", "pause", "resume"}
+    schema = provisioning_["request_schema"]
+    definition = schema["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert set(definition["required"]) == {"company_id", "api_token"}
+    hatchbeacon = next(p for p in listed if p["name"] == "hatchbeacon")
+    assert "provisioning" not in hatchbeacon
+
+    document = (await client.get("/schema/openapi.json")).json()
+    component = document["components"]["schemas"]["ProvisionBreezy"]
+    assert set(component["required"]) == {"company_id", "api_token"}
+    provision_prop = document["components"]["schemas"]["ConnectionCreate"]["properties"]
+    assert {"$ref": "#/components/schemas/ProvisionBreezy"} in provision_prop["provision"]["oneOf"]

@@ -7,13 +7,14 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
-from gateway.cli.output import paint, use_colour
+from gateway.cli.output import paint, table
+from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 
 T = TypeVar("T")
 STATUS_STYLE = {"succeeded": "green", "failed": "red", "pending": "yellow"}
@@ -108,10 +109,10 @@ def run_worker(args: argparse.Namespace) -> int:
 
 def run_subscribe(args: argparse.Namespace) -> int:
     import msgspec
-    from litestar.exceptions import HTTPException
 
-    from gateway.http.auth import Principal
-    from gateway.http.subscriptions import create_subscription
+    from gateway.services.access import ADMIN
+    from gateway.services.errors import ServiceError
+    from gateway.services.subscriptions import create_subscription
     from schemas.api import SubscriptionCreate
 
     data = SubscriptionCreate(
@@ -127,13 +128,13 @@ def run_subscribe(args: argparse.Namespace) -> int:
         services = Runtime.build(Settings.from_env())
         try:
             await services.migrate()
-            return await create_subscription(services, Principal("admin", None), data)
+            return await create_subscription(services, ADMIN, data)
         finally:
             await services.close()
 
     try:
         out = run_async(main())
-    except HTTPException as exc:
+    except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
     print(msgspec.json.format(msgspec.json.encode(out), indent=2).decode())
@@ -186,10 +187,10 @@ def run_deliveries(args: argparse.Namespace) -> int:
         ]
         for d, event_type, url in rows
     ]
-    print_table(
+    table(
         ["delivery", "status", "event type", "subscription url", "attempts", "last result", "next"],
         cells,
-        colour_of=lambda row: STATUS_STYLE.get(row[1]),
+        row_style=lambda row: STATUS_STYLE.get(row[1]),
     )
     if not rows:
         print(paint("no deliveries", "dim"))
@@ -217,29 +218,6 @@ def _when(moment: datetime | None, now: datetime) -> str:
     if seconds < 86400:
         return f"in {seconds // 3600}h {seconds % 3600 // 60}m"
     return f"in {seconds // 86400}d {seconds % 86400 // 3600}h"
-
-
-def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], colour_of: Any = None
-) -> None:
-    """Aligned columns; the status column coloured only when stdout is a terminal."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    print(
-        paint(
-            "  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-            "dim",
-        )
-    )
-    colour = use_colour()
-    for row in rows:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row)]
-        style = colour_of(row) if colour_of is not None and colour else None
-        if style:
-            cells[1] = paint(cells[1], style)
-        print("  ".join(cells).rstrip())
 
 
 # ---- demo -----------------------------------------------------------------------------------

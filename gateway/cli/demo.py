@@ -17,7 +17,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,19 @@ import httpx
 from gateway.cli.output import paint
 from gateway.core.settings import Settings
 
-SAMPLES = {
-    "breezy": "candidateStatusUpdated",
-    "hatchbeacon": "interview_scheduled",
-    "bindbee": "connector_sync_error",
-    "workable": "candidate_moved",
-}
+PREFERRED = ("ats.application.stage_changed", "ats.interview.scheduled", "connection.sync.failed")
+"""What the demo sends of each vendor: the first of these it maps, else its first real type."""
 Verify = Callable[[bytes, dict[str, str]], None]
+
+
+def demo_type(event_types: Mapping[str, str]) -> str:
+    """The vendor type the demo sends for an adapter (its mapping: vendor type -> canonical)."""
+    for canonical in PREFERRED:
+        for vendor_type, mapped in event_types.items():
+            if mapped == canonical:
+                return vendor_type
+    real = [v for v, c in event_types.items() if c not in ("connection.test", "unmapped")]
+    return real[0] if real else next(iter(event_types), "")
 
 
 class _Subscriber:
@@ -149,8 +155,9 @@ async def demo(*, keep: bool = False) -> int:
             print()
             registry = default_registry()
             failures = 0
-            for provider, vendor_type in SAMPLES.items():
-                adapter = registry.get(provider)
+            for item in registry:
+                provider, adapter = item.name, item.adapter
+                vendor_type = demo_type(adapter.event_types)
                 vendor_secret = f"demo-{provider}-secret"
                 connected = await api.post(
                     "/v1/connections",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway import __version__
+from gateway.cli.delivery import add_parsers
 from gateway.cli.output import paint, table
 from gateway.core.settings import Settings, SettingsError
 from gateway.runtime import Runtime, SecretKeyMismatch
@@ -117,9 +118,9 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def run_keys_create(args: argparse.Namespace) -> int:
+    from gateway.core.clock import utcnow
     from gateway.core.crypto import hash_key, new_api_key
     from gateway.core.ids import new_id
-    from gateway.runtime import utcnow
     from gateway.storage.models import ApiKey
 
     key = new_api_key(args.tenant)
@@ -145,24 +146,22 @@ def run_keys_create(args: argparse.Namespace) -> int:
 
 def run_connect(args: argparse.Namespace) -> int:
     import msgspec
-    from litestar.exceptions import HTTPException
 
-    from gateway.http.auth import Principal
-    from gateway.http.connections import create_connection
-    from schemas.api import ConnectionCreate, ProvisionRequest
+    from gateway.services.access import ADMIN
+    from gateway.services.connections import create_connection
+    from gateway.services.errors import ServiceError
+    from schemas.api import ConnectionCreate
 
-    provision = None
+    provision: dict[str, Any] | None = None
     if args.provision:
-        if not (args.company_id and args.api_token):
-            print("--provision needs --company-id and --api-token", file=sys.stderr)
+        try:
+            provision = provision_fields(args.provider, args.vendor_options)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
             return 2
-        provision = ProvisionRequest(
-            company_id=args.company_id,
-            api_token=args.api_token,
-            partner_api_key=args.partner_key,
-            events=args.events,
-            description=args.description,
-        )
+    elif args.vendor_options:
+        print(f"unrecognized arguments: {' '.join(args.vendor_options)}", file=sys.stderr)
+        return 2
     data = ConnectionCreate(
         provider=args.provider,
         tenant=args.tenant,
@@ -171,36 +170,64 @@ def run_connect(args: argparse.Namespace) -> int:
         provision=provision,
     )
 
-    async def go(services: Runtime) -> Any:
-        return await create_connection(services, Principal("admin", None), data)
+    async def go(runtime: Runtime) -> Any:
+        return await create_connection(runtime, ADMIN, data)
 
     try:
         out = asyncio.run(_with_services(go))
-    except HTTPException as exc:
+    except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
     print(msgspec.json.format(msgspec.json.encode(out), indent=2).decode())
     return 0
 
 
+def provision_fields(provider: str, options: list[str]) -> dict[str, Any]:
+    """The ``provision`` block from ``--<field> value`` options named after the fields of the
+    provider's request shape (``company_id`` is ``--company-id``; list fields take several)."""
+    import msgspec
+
+    from providers import UnknownProvider, default_registry, provisioner_of
+
+    try:
+        provisioner = provisioner_of(default_registry().get(provider))
+    except UnknownProvider as exc:
+        raise ValueError(str(exc)) from None
+    if provisioner is None:
+        raise ValueError(f"provider {provider!r} cannot be provisioned through unihook")
+    parser = argparse.ArgumentParser(prog=f"unihook connect {provider} TENANT --provision")
+    required: list[str] = []
+    for field in msgspec.structs.fields(provisioner.request_type):
+        flag = "--" + field.name.replace("_", "-")
+        is_list = "list" in str(field.type)
+        parser.add_argument(flag, dest=field.name, nargs="+" if is_list else None)
+        if field.required:
+            required.append(flag)
+    try:
+        parsed, unknown = parser.parse_known_args(options)
+    except SystemExit:
+        raise ValueError(f"--provision for {provider} takes {', '.join(required)}") from None
+    if unknown:
+        raise ValueError(f"unrecognized arguments: {' '.join(unknown)}")
+    values = {k: v for k, v in vars(parsed).items() if v is not None}
+    missing = [flag for flag in required if flag[2:].replace("-", "_") not in values]
+    if missing:
+        raise ValueError(f"--provision for {provider} needs {', '.join(missing)}")
+    return values
+
+
 def run_connections(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    from gateway.services.access import ADMIN
+    from gateway.services.connections import get_connection, list_connections
 
-    from gateway.http.common import iso
-    from gateway.storage.models import Connection
-
-    async def go(services: Runtime) -> list[list[str]]:
-        from gateway.services.provisioning import vendor_health
-
+    async def go(runtime: Runtime) -> list[list[str]]:
         rows: list[list[str]] = []
-        async with services.sessions() as session:
-            conns = list(
-                (await session.execute(select(Connection).order_by(Connection.id))).scalars()
-            )
-        for c in conns:
-            health = ""
-            if c.vendor_endpoint_id:
-                status = await vendor_health(services, c)
+        cursor: str | None = None
+        while True:
+            listed = await list_connections(runtime, ADMIN, limit=500, cursor=cursor)
+            for c in listed["data"]:
+                status = (await get_connection(runtime, ADMIN, c.id)).provisioned
+                health = ""
                 if status is not None and status.error:
                     health = f"vendor unreachable: {status.error}"
                 elif status is not None:
@@ -208,17 +235,11 @@ def run_connections(args: argparse.Namespace) -> int:
                     health = f"{status.status}, failed_deliveries={failed}"
                     if failed:
                         health = "WARNING " + health
-            rows.append(
-                [
-                    c.id,
-                    c.provider,
-                    c.tenant,
-                    "yes" if c.verify else "NO",
-                    iso(c.created_at) or "",
-                    health,
-                ]
-            )
-        return rows
+                verify = "yes" if c.verify else "NO"
+                rows.append([c.id, c.provider, c.tenant, verify, c.created_at, health])
+            cursor = listed["next_cursor"]
+            if cursor is None:
+                return rows
 
     rows = asyncio.run(_with_services(go))
     table(["id", "provider", "tenant", "verify", "created", "vendor health"], rows)
@@ -310,7 +331,7 @@ def run_reprocess(args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    from gateway.runtime import utcnow
+    from gateway.core.clock import utcnow
     from gateway.services.retention import purge
 
     days = args.days if args.days is not None else Settings.from_env().retention_days
@@ -364,13 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tenant")
     p.add_argument("--secret", help="the vendor's signing secret")
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
-    p.add_argument("--provision", action="store_true", help="create the endpoint at the vendor")
-    p.add_argument("--company-id")
-    p.add_argument("--api-token")
-    p.add_argument("--partner-key")
-    p.add_argument("--events", nargs="+", help="vendor event types (default: all)")
-    p.add_argument("--description")
-    p.set_defaults(handler=run_connect)
+    p.add_argument(
+        "--provision",
+        action="store_true",
+        help="create the endpoint at the vendor; the provider's fields follow as options "
+        "(see GET /v1/providers, provisioning.request_schema), e.g. --api-token T",
+    )
+    p.set_defaults(handler=run_connect, takes_vendor_options=True)
 
     p = sub.add_parser("connections", help="list connections (with vendor-side health)")
     p.set_defaults(handler=run_connections)
@@ -403,18 +424,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
     p.set_defaults(handler=run_purge)
 
-    try:
-        from gateway.cli.delivery import add_parsers
-    except ImportError:  # the delivery side not installed in this build
-        pass
-    else:
-        add_parsers(sub)
+    add_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_vendor_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.vendor_options = extra
     handler: Handler = args.handler
     try:
         return handler(args)

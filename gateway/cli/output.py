@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
@@ -25,8 +25,12 @@ def table(
     rows: Sequence[Sequence[str]],
     styles: Sequence[str | None] | None = None,
     stream: TextIO = sys.stdout,
+    *,
+    row_style: Callable[[Sequence[str]], str | None] | None = None,
+    styled_column: int = 1,
 ) -> None:
-    """Print rows under headers, columns aligned; ``styles`` colours whole columns on a TTY."""
+    """Print rows under headers, columns aligned. On a TTY, ``styles`` colours whole columns and
+    ``row_style`` (a style per row) colours that row's ``styled_column``."""
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -38,5 +42,7 @@ def table(
         for i, cell in enumerate(row):
             text = cell.ljust(widths[i])
             style = styles[i] if styles else None
+            if row_style is not None and i == styled_column:
+                style = row_style(row) or style
             cells.append(paint(text, style, stream) if style else text)
         print("  ".join(cells).rstrip(), file=stream)

@@ -1,8 +1,9 @@
 """Gateway-made identifiers: a prefix and 26 characters of a 128-bit, time-ordered id.
 
-48 bits of milliseconds then 80 random bits (ULID's layout), written in Crockford base32 so ids
-sort as text in the order they were made. Within one millisecond the random part increments, so
-ids made by one process are strictly increasing.
+The 128 bits are 48 bits of unix milliseconds then 80 random bits, written as 26 Crockford
+base32 characters with the two spare bits at the end (ULID's canonical text puts them at the
+start, so these are not ULIDs and ULID libraries do not read them). Text order is time order.
+Within one millisecond the random part increments, so ids made by one process strictly increase.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _encode(value: int) -> str:
     return "".join([_PAIRS[(bits >> shift) & 1023] for shift in _SHIFTS])
 
 
-def ulid(now_ms: int | None = None) -> str:
+def time_ordered(now_ms: int | None = None) -> str:
     global _last_ms, _last_rand
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     with _lock:
@@ -41,9 +42,9 @@ def ulid(now_ms: int | None = None) -> str:
 
 
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{ulid()}"
+    return f"{prefix}_{time_ordered()}"
 
 
-def ulid_floor(ms: int) -> str:
+def id_floor(ms: int) -> str:
     """The smallest id of millisecond ``ms``: for id-range queries by time."""
     return _encode(ms << 80)

@@ -6,7 +6,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from providers import ProviderSettings
+
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+PROVIDER_PREFIX = "UNIHOOK_PROVIDER_"
+
+
+def _is_provider_setting(name: str) -> bool:
+    return name.startswith(PROVIDER_PREFIX) or (
+        name.startswith("UNIHOOK_") and name.endswith("_API_URL")
+    )
 
 
 class SettingsError(ValueError):
@@ -80,7 +89,8 @@ class Settings:
     )
     disable_after: int = 432000
     max_subscriptions: int = 10
-    breezy_api_url: str = "https://api.breezy.hr"
+    provider_env: Mapping[str, str] = field(default_factory=dict)
+    """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
     store_vendor_tokens: bool = True
     worker_concurrency: int = 64
     per_destination_connections: int = 8
@@ -103,7 +113,7 @@ class Settings:
             retry_schedule=_schedule(env),
             disable_after=_int(env, "UNIHOOK_DISABLE_AFTER", cls.disable_after),
             max_subscriptions=_int(env, "UNIHOOK_MAX_SUBSCRIPTIONS", cls.max_subscriptions),
-            breezy_api_url=(env.get("UNIHOOK_BREEZY_API_URL") or cls.breezy_api_url).rstrip("/"),
+            provider_env={k: v for k, v in env.items() if _is_provider_setting(k)},
             store_vendor_tokens=not _flag(env, "UNIHOOK_FORGET_VENDOR_TOKENS"),
             worker_concurrency=_int(env, "UNIHOOK_WORKER_CONCURRENCY", cls.worker_concurrency),
             per_destination_connections=_int(
@@ -114,6 +124,16 @@ class Settings:
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
         )
+
+    def provider_settings(self, provider: str) -> ProviderSettings:
+        """One provider's settings: ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` as ``{"<key>": value}``;
+        ``UNIHOOK_<NAME>_API_URL`` is read as ``api_url`` when the newer name is not set."""
+        prefix = f"{PROVIDER_PREFIX}{provider.upper()}_"
+        values = {k[len(prefix) :]: v for k, v in self.provider_env.items() if k.startswith(prefix)}
+        legacy = self.provider_env.get(f"UNIHOOK_{provider.upper()}_API_URL")
+        if legacy and "API_URL" not in values:
+            values["API_URL"] = legacy
+        return ProviderSettings(values)
 
     @property
     def is_sqlite(self) -> bool:

@@ -26,14 +26,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.core.clock import unexpired, utcnow
 from gateway.core.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 from gateway.delivery import queue
-from gateway.delivery.queue import Candidate, Result, Target
+from gateway.delivery.queue import Due, Result, Target
 from gateway.delivery.retry import disables_at_once, is_success, outcome_of
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
 from gateway.delivery.transport import PinnedTransport, Reply
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 
 log = logging.getLogger("unihook.delivery")
 
@@ -60,7 +61,7 @@ def destination_of(url: str) -> Destination:
 
 @dataclass(slots=True)
 class _Work:
-    candidate: Candidate
+    candidate: Due
     destination: Destination
     lease_until: float  # monotonic
     sent: bool = False  # answered (or failed); its result waits to be recorded
@@ -73,7 +74,7 @@ class _Prepared:
     keys: list[tuple[bytes, datetime | None]] = field(default_factory=list)
 
     def live_keys(self, now: datetime) -> list[bytes]:
-        return [key for key, expires in self.keys if expires is None or expires > now]
+        return unexpired(self.keys, now)
 
 
 class Dispatcher:
@@ -205,9 +206,9 @@ class Dispatcher:
         taken: dict[Destination, int] = defaultdict(int)
         skipped = 0
 
-        def pick(candidates: list[Candidate]) -> list[Candidate]:
+        def pick(candidates: list[Due]) -> list[Due]:
             nonlocal skipped
-            chosen: list[Candidate] = []
+            chosen: list[Due] = []
             for c in candidates:
                 dest = destination_of(c.url)
                 if len(chosen) < room and self._held[dest] + taken[dest] < host_room:

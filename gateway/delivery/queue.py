@@ -18,11 +18,11 @@ from typing import Any, cast
 from sqlalchemy import Integer, String, Table, bindparam, case, func, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.core.clock import iso, unexpired
 from gateway.core.crypto import SecretBox
 from gateway.core.ids import new_id
+from gateway.core.payloads import with_raw
 from gateway.delivery.retry import failing_too_long
-from gateway.http.common import iso
-from gateway.http.events import with_raw
 from gateway.storage.models import (
     Attempt,
     Delivery,
@@ -39,7 +39,7 @@ ATTEMPTS = cast(Table, Attempt.__table__)
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class Due:
     """A due delivery, as the claim query sees it."""
 
     id: str
@@ -61,7 +61,7 @@ class Target:
     secrets: tuple[tuple[str, datetime | None], ...]
 
     def live_secrets(self, now: datetime) -> list[str]:
-        return [s for s, expires in self.secrets if expires is None or expires > now]
+        return unexpired(self.secrets, now)
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ class Result:
     gone: bool = False
 
 
-Pick = Callable[[list[Candidate]], list[Candidate]]
+Pick = Callable[[list[Due]], list[Due]]
 
 
 async def claim(
@@ -93,7 +93,7 @@ async def claim(
     limit: int,
     pick: Pick,
     exclude: Collection[str] = (),
-) -> tuple[list[Candidate], int]:
+) -> tuple[list[Due], int]:
     """Lease due deliveries of active subscriptions; returns the leased ones and how many
     candidates the query found (``== limit`` means there may be more)."""
     d, s = DELIVERIES.c, SUBSCRIPTIONS.c  # Core columns: no ORM compilation on the hot path
@@ -114,7 +114,7 @@ async def claim(
         query = query.where(d.subscription_id.not_in(list(exclude)))
     async with sessions() as session, session.begin():
         rows = (await session.execute(query)).all()
-        candidates = [Candidate(*row) for row in rows]
+        candidates = [Due(*row) for row in rows]
         chosen = pick(candidates) if candidates else []
         if not chosen:
             return [], len(candidates)

@@ -17,7 +17,7 @@ JITTER = 0.2
 MAX_RETRY_AFTER = 86400.0  # a subscriber's Retry-After is honoured up to one day
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
-Outcome = Literal["succeeded", "retry", "failed"]
+AttemptOutcome = Literal["succeeded", "retry", "failed"]
 
 
 def is_success(status_code: int | None) -> bool:
@@ -74,7 +74,7 @@ def outcome_of(
     now: datetime,
     retry_after_header: str | None = None,
     rand: Callable[[], float] = random.random,
-) -> tuple[Outcome, datetime | None]:
+) -> tuple[AttemptOutcome, datetime | None]:
     """The delivery's state after an attempt, and when the next one is due (None if none)."""
     if is_success(status_code):
         return "succeeded", None

@@ -12,12 +12,15 @@ from litestar.openapi import OpenAPIConfig
 
 from gateway import __version__
 from gateway.core.settings import Settings
+from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.connections import ConnectionController
+from gateway.http.deliveries import event_deliveries, redeliver_event
+from gateway.http.errors import EXCEPTION_HANDLERS
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
-from gateway.http.wiring import ROUTES as DELIVERY_ROUTES
-from gateway.http.wiring import start_worker
+from gateway.http.openapi import describe_provisioning
+from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
 
@@ -56,8 +59,10 @@ def create_app(
         healthz,
         readyz,
         metrics,
+        SubscriptionController,
+        event_deliveries,
+        redeliver_event,
     ]
-    route_handlers.extend(DELIVERY_ROUTES)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -69,7 +74,9 @@ def create_app(
         app.state.services = svc
         app.state.ingest_writer = writer
         await writer.start()
-        worker = await start_worker(svc) if run_worker else None
+        worker = Dispatcher(svc) if run_worker else None
+        if worker is not None:
+            await worker.start()
         if owned:
             settle_heap()
         try:
@@ -84,9 +91,10 @@ def create_app(
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        exception_handlers={RecursionError: _too_deep},
+        exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
         openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
         debug=False,
     )
     describe_ingest(app.openapi_schema)
+    describe_provisioning(app.openapi_schema, services.registry if services else None)
     return app

@@ -42,10 +42,11 @@ from litestar.types import (
     Send,
 )
 
+from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.pipeline import IngestWriter, prepare
-from gateway.runtime import LiveConnection, Runtime, utcnow
+from gateway.runtime import LiveConnection, Runtime
 from providers import ProviderAdapter, UnknownProvider
 
 ALLOWED = "POST, OPTIONS"

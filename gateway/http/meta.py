@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from gateway.http.auth import principal_from_request
 from gateway.runtime import Runtime
+from gateway.services.catalogue import provider_out
 from schemas import CATALOGUE
-from schemas.api import EventTypeOut, ProviderOut
+from schemas.api import EventTypeOut
 
 AUTH = {"principal": Provide(principal_from_request)}
 
@@ -44,18 +45,7 @@ async def list_providers(
     """Every loaded adapter, built-in or plugin, with its vendor-to-canonical mapping."""
     services: Runtime = request.app.state.services
     return {
-        "data": [
-            ProviderOut(
-                name=item.name,
-                display_name=item.adapter.display_name,
-                category=item.adapter.category,
-                signature_header=item.adapter.signature_header,
-                distribution=item.distribution,
-                version=item.version,
-                event_types=dict(item.adapter.event_types),
-            )
-            for item in services.registry
-        ],
+        "data": [provider_out(item) for item in services.registry],
         "next_cursor": None,
     }
 

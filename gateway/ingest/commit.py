@@ -16,12 +16,12 @@ from gateway.delivery.fanout import queue_deliveries
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, Receipt
 
-Outcome = Literal["accepted", "duplicate", "quarantined"]
+IngestOutcome = Literal["accepted", "duplicate", "quarantined"]
 
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    status: Outcome
+    status: IngestOutcome
     receipt_id: str
     event_id: str | None = None
 

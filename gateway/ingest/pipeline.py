@@ -19,11 +19,12 @@ from typing import Any
 
 import msgspec
 
+from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
 from gateway.core.metrics import INGEST_BATCH
 from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
 from gateway.ingest.commit_process import CommitProcess
-from gateway.runtime import LiveConnection, Runtime, utcnow
+from gateway.runtime import LiveConnection, Runtime
 from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
 from schemas import EVENT_ENCODER, Normalized, to_event
 
@@ -134,7 +135,7 @@ class IngestWriter:
             return await conn.run_sync(commit_batch, rows, now)
 
 
-def kept_headers(headers: dict[str, str], adapter: ProviderAdapter | None) -> dict[str, str]:
+def kept_headers(headers: dict[str, str]) -> dict[str, str]:
     """The request headers worth keeping with a receipt: content type, agent, vendor headers."""
     return {
         name: value
@@ -158,7 +159,7 @@ def prepare(
         "provider": connection.provider,
         "tenant": connection.tenant,
         "received_at": received_at,
-        "headers": kept_headers(headers, adapter),
+        "headers": kept_headers(headers),
         "body": body,
         "outcome": "quarantined",
         "error": None,

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
 
+from gateway.core.clock import utcnow
 from gateway.delivery.fanout import fan_out
 from gateway.ingest.pipeline import prepare
-from gateway.runtime import LiveConnection, Runtime, utcnow
+from gateway.runtime import LiveConnection, Runtime
 from gateway.storage.models import Event, Receipt
 from providers import UnknownProvider
 

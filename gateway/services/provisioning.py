@@ -1,431 +1,373 @@
-"""Creating, watching and deleting the vendor-side endpoint (Breezy's Webhook Management API).
+"""Provisioning at the vendor, for any adapter that has a provisioner: vendor-neutral.
 
-``provision`` runs inside ``POST /v1/connections`` (and ``unihook connect --provision``) before the
-connection row is written: it creates the endpoint at Breezy, pointing at the tenant's ingest URL,
-and hands back Breezy's secret and the columns that remember the endpoint. ``undo_provision``
-deletes that endpoint again if the row cannot be written, so nothing is left half-made on either
-side. ``deprovision`` deletes the endpoint with the connection, and ``vendor_health`` shows Breezy's
-view of it (briefly cached, and never failing the request that asked).
+``provision`` runs inside connection creation before the row is written: the provider's
+provisioner creates the endpoint at the vendor, pointing at the tenant's ingest URL, and hands
+back the signing secrets and the vendor state, which is stored as one encrypted JSON document.
+``undo`` deletes that endpoint again if the row cannot be written, so nothing is left half-made on
+either side. ``deprovision`` deletes the endpoint with the connection; ``health`` shows the
+vendor's view of it (briefly cached, bounded, never failing the request that asked).
 
-Breezy's errors become ``502`` with Breezy's message in ``detail``, except its ``429`` (the
-ten-endpoints-per-owner quota), which stays ``429``. Requests unihook can tell are wrong without
-asking Breezy (unknown event types, a missing company id or token) are ``400``.
+Every call gets an HTTP client made here (timeouts, no redirects, unihook's user agent) and the
+provider's settings (``UNIHOOK_PROVIDER_<NAME>_<KEY>``); the provisioner opens nothing itself.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from litestar.exceptions import ClientException, HTTPException, ValidationException
-from litestar.status_codes import (
-    HTTP_409_CONFLICT,
-    HTTP_429_TOO_MANY_REQUESTS,
-    HTTP_502_BAD_GATEWAY,
-)
-from sqlalchemy import select
+import httpx
+import msgspec
+from cachetools import LRUCache
 
-from gateway.http.connections import ingest_url
+from gateway import __version__
 from gateway.runtime import Runtime
-from gateway.storage.models import Connection
-from providers.breezy import EVENT_TYPES
-from providers.breezy.client import ALL_EVENTS, BreezyAPIError, BreezyClient, BreezyEndpoint
-from schemas.api import ConnectionCreate, Provisioned
+from gateway.services.errors import Invalid, QuotaExceeded, ServiceError, VendorFailed
+from providers import (
+    ProvisionContext,
+    Provisioned,
+    Provisioner,
+    ProvisioningError,
+    ProvisionResult,
+    VendorState,
+    provisioner_of,
+)
 
 log = logging.getLogger("unihook.provisioning")
 
-PROVISIONABLE: Final = ("breezy",)
-QUOTA: Final = 10
-"""Breezy's endpoints per owner (the company's own, and each partner's, counted apart)."""
-HEALTH_CACHE_SECONDS: Final = 30.0
-"""How long Breezy's view of an endpoint is reused before it is asked again."""
-HEALTH_RETRY_SECONDS: Final = 10.0
-"""After a failed health check, how long before Breezy is asked again (a down Breezy is not
-hammered by every ``GET``)."""
+CALL_TIMEOUT: Final = 10.0
+"""Seconds a create, change or delete at the vendor may take."""
 HEALTH_TIMEOUT: Final = 5.0
-"""Seconds a health check may wait for Breezy: a ``GET`` of a connection must stay quick."""
+"""Seconds a health check may wait: a ``GET`` of a connection must stay quick."""
+HEALTH_CACHE_SECONDS: Final = 30.0
+"""How long the vendor's view of an endpoint is reused before it is asked again."""
+HEALTH_RETRY_SECONDS: Final = 10.0
+"""After a failed health check, how long before the vendor is asked again (a vendor that is down
+is not hammered by every ``GET``)."""
+HEALTH_CACHE_ENTRIES: Final = 10_000
+_clock = time.monotonic
 NO_STORED_CREDENTIALS: Final = (
-    "not checked: unihook keeps no Breezy API token for this connection "
+    "not checked: unihook keeps no vendor API credentials for this connection "
     "(UNIHOOK_FORGET_VENDOR_TOKENS was set when it was provisioned)"
 )
-_HEALTH_CACHE_MAX = 10_000
 
 
-class _Health:
-    """One connection's last answer from Breezy (``good``) and when to ask again."""
-
-    __slots__ = ("checked_at", "endpoint_id", "fresh_until", "good", "good_at", "shown")
-
-    def __init__(self, endpoint_id: str) -> None:
-        self.endpoint_id = endpoint_id
-        self.good: Provisioned | None = None
-        self.good_at = 0.0
-        self.shown: Provisioned | None = None
-        self.checked_at = 0.0
-        self.fresh_until = 0.0
-
-
-_health: dict[str, _Health] = {}
-_clock = time.monotonic
+def provisioner_for(runtime: Runtime, provider: str) -> Provisioner:
+    """The provider's provisioner, or ``Invalid`` saying which providers have one."""
+    found = provisioner_of(runtime.registry.get(provider)) if provider in runtime.registry else None
+    if found is None:
+        able = [item.name for item in runtime.registry if provisioner_of(item.adapter)]
+        raise Invalid(
+            f"provisioning is not available for provider {provider!r} (only for "
+            f"{', '.join(able) or 'none'}): create the webhook at the vendor yourself and "
+            "connect it with its secret"
+        )
+    return found
 
 
-# ---- provisioning -----------------------------------------------------------------------------
+def parse_request(provisioner: Provisioner, raw: Mapping[str, Any]) -> Any:
+    """The ``provision`` block validated by the provider's own request shape."""
+    try:
+        return msgspec.convert(raw, type=provisioner.request_type)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"provision: {exc}") from None
+
+
+@asynccontextmanager
+async def context(
+    runtime: Runtime, provider: str, tenant: str, ingest_url: str, seconds: float = CALL_TIMEOUT
+) -> AsyncIterator[ProvisionContext]:
+    """A provisioner's context for one operation, with an HTTP client closed afterwards."""
+    async with httpx.AsyncClient(
+        timeout=seconds,
+        follow_redirects=False,
+        headers={"user-agent": f"unihook/{__version__}"},
+    ) as http:
+        yield ProvisionContext(
+            http=http,
+            settings=runtime.settings.provider_settings(provider),
+            tenant=tenant,
+            ingest_url=ingest_url,
+            store_credentials=runtime.settings.store_vendor_tokens,
+        )
+
+
+def seal(runtime: Runtime, result: ProvisionResult) -> str:
+    """The encrypted vendor state document for a connection row."""
+    credentials = dict(result.credentials) if runtime.settings.store_vendor_tokens else None
+    return runtime.box.encrypt(
+        json.dumps({"state": dict(result.state), "credentials": credentials})
+    )
+
+
+def unseal(runtime: Runtime, sealed: str) -> VendorState:
+    """The vendor state of a row (``ValueError`` when this key cannot decrypt it)."""
+    document = json.loads(runtime.box.decrypt(sealed))
+    return VendorState(state=document.get("state") or {}, credentials=document.get("credentials"))
 
 
 async def provision(
-    services: Runtime, provider: str, tenant: str, data: ConnectionCreate
-) -> tuple[str, Provisioned, dict[str, Any]]:
-    """Create the endpoint at the vendor; return its secret, its summary and the row's columns.
-
-    Checks everything it can first (provider, request, no connection yet for the tenant), so
-    Breezy is only called when the connection can be made.
-    """
-    if provider not in PROVISIONABLE:
-        raise ValidationException(
-            f"provisioning is not available for provider {provider!r} (only for "
-            f"{', '.join(PROVISIONABLE)}): create the webhook at the vendor yourself and connect "
-            "it with its secret"
-        )
-    request = data.provision
-    if request is None:
-        raise ValidationException("provision is required to provision a connection")
-    if data.secret:
-        raise ValidationException(
-            "secret must not be given with provision: Breezy makes the endpoint's secret"
-        )
-    if not data.verify:
-        raise ValidationException(
-            "verify: false cannot be combined with provision: Breezy signs provisioned endpoints"
-        )
-    company_id = request.company_id.strip()
-    if not company_id:
-        raise ValidationException("provision.company_id must not be empty")
-    if not request.api_token.strip():
-        raise ValidationException("provision.api_token must not be empty")
-    if request.partner_api_key is not None and not request.partner_api_key.strip():
-        raise ValidationException("provision.partner_api_key must not be empty when given")
-    events = _valid_events(request.events)
-    description = request.description if request.description is not None else f"unihook - {tenant}"
-
-    await _check_no_connection(services, provider, tenant)
-
-    url = ingest_url(services, provider, tenant)
-    async with _client(services, request.api_token, request.partner_api_key) as breezy:
+    runtime: Runtime, provider: str, tenant: str, ingest_url: str, raw: Mapping[str, Any]
+) -> ProvisionResult:
+    """Create the endpoint at the vendor; any failure leaves nothing behind there."""
+    provisioner = provisioner_for(runtime, provider)
+    request = parse_request(provisioner, raw)
+    display = runtime.registry.get(provider).display_name
+    async with context(runtime, provider, tenant, ingest_url) as ctx:
         try:
-            endpoint = await breezy.create_endpoint(company_id, url, events, description)
-        except BreezyAPIError as exc:
-            if exc.endpoint_id is not None:  # created, but the answer could not be read
-                await _delete_quietly(breezy, company_id, exc.endpoint_id)
-            raise _create_failure(services, exc, url) from None
-        if not endpoint.secret:
-            await _delete_quietly(breezy, company_id, endpoint.id)
-            raise HTTPException(
-                status_code=HTTP_502_BAD_GATEWAY,
-                detail="Breezy created the endpoint but its answer had no secret; the endpoint "
-                "was deleted again, nothing was connected",
+            result = await provisioner.provision(ctx, request)
+        except ProvisioningError as exc:
+            if exc.leftover is not None:
+                await _delete_quietly(provisioner, ctx, exc.leftover, display)
+            raise as_service_error(exc, f"{display} did not create the endpoint") from None
+        if not result.secrets:
+            await _delete_quietly(provisioner, ctx, _vendor(result), display)
+            raise VendorFailed(
+                f"{display} created the endpoint but gave no signing secret; the endpoint was "
+                "deleted again, nothing was connected"
             )
-
-    box, keep = services.box, services.settings.store_vendor_tokens
-    vendor: dict[str, Any] = {
-        "vendor_account_id": company_id,
-        "vendor_endpoint_id": endpoint.id,
-        "vendor_token_enc": box.encrypt(request.api_token) if keep else None,
-        "vendor_partner_key_enc": (
-            box.encrypt(request.partner_api_key) if keep and request.partner_api_key else None
-        ),
-    }
-    log.info(
-        "provisioned Breezy endpoint %s for tenant %r (company %s, %s auth)",
-        endpoint.id,
-        tenant,
-        company_id,
-        "partner" if request.partner_api_key else "customer",
-    )
-    return (
-        endpoint.secret,
-        Provisioned(endpoint_id=endpoint.id, status=endpoint.status, enabled=endpoint.enabled),
-        vendor,
-    )
+    log.info("provisioned %s endpoint for tenant %r", display, tenant)
+    return result
 
 
-async def undo_provision(services: Runtime, row: Any, data: ConnectionCreate) -> None:
-    """Delete the endpoint ``provision`` just made, when its connection row could not be written.
+async def undo(
+    runtime: Runtime, provider: str, tenant: str, ingest_url: str, result: ProvisionResult
+) -> None:
+    """Delete what ``provision`` just made, when its connection could not be stored. Never
+    raises: the caller is already reporting the original failure."""
+    provisioner = provisioner_for(runtime, provider)
+    display = runtime.registry.get(provider).display_name
+    async with context(runtime, provider, tenant, ingest_url) as ctx:
+        await _delete_quietly(provisioner, ctx, _vendor(result), display)
 
-    Uses the credentials of the request (so it works with ``UNIHOOK_FORGET_VENDOR_TOKENS`` too)
-    and never raises: the caller is already reporting the original failure.
+
+async def deprovision(
+    runtime: Runtime, connection_id: str, provider: str, tenant: str, sealed: str
+) -> None:
+    """Delete the connection's endpoint at the vendor (already gone there is fine).
+
+    The vendor unreachable or failing is ``VendorFailed`` and the connection is kept, so nothing
+    is half-deleted: try again. Credentials the vendor now refuses, or none kept, can never
+    delete it: the endpoint is left at the vendor (logged) and the connection goes anyway.
     """
-    request = data.provision
-    endpoint_id = getattr(row, "vendor_endpoint_id", None)
-    company_id = getattr(row, "vendor_account_id", None)
-    if request is None or not endpoint_id or not company_id:
-        return
-    try:
-        async with _client(services, request.api_token, request.partner_api_key) as breezy:
-            await _delete_quietly(breezy, company_id, endpoint_id)
-    except Exception:  # pragma: no cover - _delete_quietly already swallows Breezy's errors
-        log.exception("could not delete Breezy endpoint %s after a failed connect", endpoint_id)
-
-
-async def deprovision(services: Runtime, row: Any) -> None:
-    """Delete the connection's endpoint at Breezy (already gone there is fine).
-
-    Breezy unreachable or failing (network, ``5xx``, ``429``) is a ``502`` and the connection is
-    kept, so nothing is half-deleted: try again. A token Breezy now refuses (``401``/``403``) or
-    no stored token (``UNIHOOK_FORGET_VENDOR_TOKENS``) cannot ever delete it, so the endpoint is
-    left at Breezy (logged) and the connection is deleted anyway.
-    """
-    endpoint_id: str | None = getattr(row, "vendor_endpoint_id", None)
-    company_id: str | None = getattr(row, "vendor_account_id", None)
-    _health.pop(row.id, None)
-    if not endpoint_id or not company_id:
-        return
-    try:
-        credentials = _stored_credentials(services, row)
-    except ValueError as exc:  # the stored token cannot be decrypted with this key
-        raise HTTPException(status_code=500, detail=str(exc)) from None
-    if credentials is None:
+    runtime.vendor_health.pop(connection_id, None)
+    provisioner = provisioner_for(runtime, provider)
+    display = runtime.registry.get(provider).display_name
+    vendor = _unseal_or_fail(runtime, sealed)
+    if vendor.credentials is None:
         log.warning(
-            "connection %s: no Breezy API token is stored (UNIHOOK_FORGET_VENDOR_TOKENS), so "
-            "endpoint %s of company %s is left at Breezy; delete it there",
-            row.id,
-            endpoint_id,
-            company_id,
+            "connection %s: no %s API credentials are kept (UNIHOOK_FORGET_VENDOR_TOKENS), so its "
+            "endpoint is left at the vendor; delete it there",
+            connection_id,
+            display,
         )
         return
-    async with _client(services, *credentials) as breezy:
+    async with context(runtime, provider, tenant, "") as ctx:
         try:
-            await breezy.delete_endpoint(company_id, endpoint_id)
-        except BreezyAPIError as exc:
-            if exc.is_not_found:
+            await provisioner.deprovision(ctx, vendor)
+        except ProvisioningError as exc:
+            if exc.kind == "not_found":
                 return
-            if exc.is_auth_error:
+            if exc.kind == "auth":
                 log.warning(
-                    "connection %s: Breezy refused the stored credentials (%s), so endpoint %s "
-                    "of company %s is left at Breezy; delete it there",
-                    row.id,
-                    exc,
-                    endpoint_id,
-                    company_id,
+                    "connection %s: %s refused the stored credentials (%s), so its endpoint is "
+                    "left at the vendor; delete it there",
+                    connection_id,
+                    display,
+                    exc.message,
                 )
                 return
-            raise HTTPException(
-                status_code=HTTP_502_BAD_GATEWAY,
-                detail=f"could not delete the endpoint at Breezy ({_describe(exc)}); the "
-                "connection is kept, try again",
+            raise VendorFailed(
+                f"could not delete the endpoint at {display} ({exc.message}); the connection is "
+                "kept, try again"
             ) from None
-    log.info("deleted Breezy endpoint %s of connection %s", endpoint_id, row.id)
+    log.info("deleted the %s endpoint of connection %s", display, connection_id)
+
+
+async def change(
+    runtime: Runtime,
+    connection_id: str,
+    provider: str,
+    tenant: str,
+    sealed: str,
+    *,
+    events: Sequence[str] | None = None,
+    description: str | None = None,
+    action: str = "update",
+) -> tuple[str, Provisioned]:
+    """Update, pause or resume the endpoint at the vendor; the new sealed state and its view."""
+    provisioner = provisioner_for(runtime, provider)
+    display = runtime.registry.get(provider).display_name
+    if action not in provisioner.capabilities:
+        raise Invalid(f"{display}'s API cannot {action} a webhook endpoint")
+    vendor = _unseal_or_fail(runtime, sealed)
+    if vendor.credentials is None:
+        raise Invalid(
+            f"unihook keeps no {display} API credentials for this connection "
+            "(UNIHOOK_FORGET_VENDOR_TOKENS): change the endpoint at the vendor"
+        )
+    runtime.vendor_health.pop(connection_id, None)
+    async with context(runtime, provider, tenant, "") as ctx:
+        try:
+            if action == "update":
+                state, shown = await provisioner.update(
+                    ctx, vendor, events=events, description=description
+                )
+            elif action == "pause":
+                state, shown = vendor.state, await provisioner.pause(ctx, vendor)
+            else:
+                state, shown = vendor.state, await provisioner.resume(ctx, vendor)
+        except ProvisioningError as exc:
+            raise as_service_error(exc, f"{display} did not {action} the endpoint") from None
+    result = ProvisionResult(secrets=(), state=state, summary=shown, credentials=vendor.credentials)
+    return seal(runtime, result), shown
 
 
 # ---- health -----------------------------------------------------------------------------------
 
 
-async def vendor_health(services: Runtime, row: Any) -> Provisioned | None:
-    """Breezy's view of the connection's endpoint: ``status``, ``enabled`` and its ``stats``.
+class _Health:
+    """One connection's last good answer from the vendor, what was shown, and when to ask again."""
 
-    Cached per connection for ``HEALTH_CACHE_SECONDS``. Never raises: when Breezy cannot be asked
-    the answer carries ``error`` (and the last good answer's fields, if there was one).
-    """
-    endpoint_id: str | None = getattr(row, "vendor_endpoint_id", None)
-    company_id: str | None = getattr(row, "vendor_account_id", None)
-    if not endpoint_id or not company_id:
-        return None
+    __slots__ = ("fresh_until", "good", "good_at", "shown")
+
+    def __init__(self) -> None:
+        self.good: Provisioned | None = None
+        self.good_at = 0.0
+        self.shown: Provisioned | None = None
+        self.fresh_until = 0.0
+
+
+def health_cache() -> LRUCache[str, _Health]:
+    """The bounded per-process cache of vendor views (one per ``Runtime``)."""
+    return LRUCache(maxsize=HEALTH_CACHE_ENTRIES)
+
+
+async def health(
+    runtime: Runtime, connection_id: str, provider: str, tenant: str, sealed: str
+) -> Provisioned:
+    """The vendor's view of the endpoint. Never raises: when the vendor cannot be asked the
+    answer carries ``error`` (and the last good answer's fields, if there was one)."""
     now = _clock()
-    entry = _health.get(row.id)
-    if entry is None or entry.endpoint_id != endpoint_id:
-        entry = _Health(endpoint_id)
-    elif entry.shown is not None and now < entry.fresh_until:
+    cache: LRUCache[str, _Health] = runtime.vendor_health
+    entry = cache.get(connection_id) or _Health()
+    if entry.shown is not None and now < entry.fresh_until:
         return entry.shown
-    try:
-        credentials = _stored_credentials(services, row)
-    except ValueError as exc:  # the stored token cannot be decrypted with this key
-        return _remember(row.id, endpoint_id, entry, now, None, f"not checked: {exc}")
-    if credentials is None:
-        return _remember(
-            row.id, endpoint_id, entry, now, None, NO_STORED_CREDENTIALS, ttl=HEALTH_CACHE_SECONDS
-        )
-    try:
-        async with _client(services, *credentials, timeout=HEALTH_TIMEOUT) as breezy:
-            endpoint = await breezy.get_endpoint(company_id, endpoint_id)
-    except BreezyAPIError as exc:
-        if exc.is_not_found:
-            error = "the endpoint no longer exists at Breezy (deleted outside unihook?)"
-            return _remember(row.id, endpoint_id, entry, now, None, error, stale_ok=False)
-        if exc.is_auth_error:
-            error = f"Breezy refused the stored credentials ({_describe(exc)})"
-        else:
-            error = _describe(exc)
-        return _remember(row.id, endpoint_id, entry, now, None, error)
-    except Exception as exc:  # never turn a GET into a 500 because of the vendor
-        log.exception("health check of Breezy endpoint %s failed", endpoint_id)
-        return _remember(
-            row.id, endpoint_id, entry, now, None, f"health check failed: {type(exc).__name__}"
-        )
-    return _remember(
-        row.id, endpoint_id, entry, now, _summary(endpoint), None, ttl=HEALTH_CACHE_SECONDS
+    display = (
+        runtime.registry.get(provider).display_name if provider in runtime.registry else provider
     )
-
-
-def forget_health(connection_id: str | None = None) -> None:
-    """Drop cached health (one connection's, or all)."""
-    if connection_id is None:
-        _health.clear()
-    else:
-        _health.pop(connection_id, None)
+    endpoint_id = "unknown"
+    try:
+        vendor = unseal(runtime, sealed)
+        endpoint_id = str(vendor.state.get("endpoint_id") or vendor.state.get("id") or "unknown")
+    except (ValueError, TypeError) as exc:
+        return _remember(cache, connection_id, entry, now, endpoint_id, None, f"not checked: {exc}")
+    provisioner = (
+        provisioner_of(runtime.registry.get(provider)) if provider in runtime.registry else None
+    )
+    if provisioner is None or "health" not in provisioner.capabilities:
+        error = f"not checked: {display}'s API offers no health check"
+        return _remember(
+            cache, connection_id, entry, now, endpoint_id, None, error, HEALTH_CACHE_SECONDS
+        )
+    if vendor.credentials is None:
+        return _remember(
+            cache,
+            connection_id,
+            entry,
+            now,
+            endpoint_id,
+            None,
+            NO_STORED_CREDENTIALS,
+            HEALTH_CACHE_SECONDS,
+        )
+    try:
+        async with context(runtime, provider, tenant, "", HEALTH_TIMEOUT) as ctx:
+            good = await provisioner.health(ctx, vendor)
+    except ProvisioningError as exc:
+        if exc.kind == "not_found":
+            error = f"the endpoint no longer exists at {display} (deleted outside unihook?)"
+            entry.good = None
+        elif exc.kind == "auth":
+            error = f"{display} refused the stored credentials ({exc.message})"
+        else:
+            error = exc.message
+        return _remember(cache, connection_id, entry, now, endpoint_id, None, error)
+    except Exception as exc:  # never turn a GET into a 500 because of the vendor
+        log.exception("health check of the %s endpoint of %s failed", display, connection_id)
+        error = f"health check failed: {type(exc).__name__}"
+        return _remember(cache, connection_id, entry, now, endpoint_id, None, error)
+    return _remember(
+        cache, connection_id, entry, now, endpoint_id, good, None, HEALTH_CACHE_SECONDS
+    )
 
 
 def _remember(
+    cache: LRUCache[str, _Health],
     connection_id: str,
-    endpoint_id: str,
     entry: _Health,
     now: float,
+    endpoint_id: str,
     good: Provisioned | None,
     error: str | None,
-    *,
     ttl: float = HEALTH_RETRY_SECONDS,
-    stale_ok: bool = True,
 ) -> Provisioned:
-    """Cache and return what to show: a good answer, else the error (with the last good answer's
-    fields when ``stale_ok``)."""
+    """Cache and return what to show: a good answer, else the error (with the last good
+    answer's fields when there is one)."""
     if good is not None:
         entry.good, entry.good_at = good, now
         shown = good
-    elif entry.good is not None and stale_ok:
+    elif entry.good is not None:
         age = round(now - entry.good_at)
-        shown = Provisioned(
-            endpoint_id=endpoint_id,
-            status=entry.good.status,
-            enabled=entry.good.enabled,
-            stats=entry.good.stats,
-            error=f"{error}; showing Breezy's answer from {age} s ago",
+        shown = msgspec.structs.replace(
+            entry.good, error=f"{error}; showing the vendor's answer from {age} s ago"
         )
     else:
-        entry.good = None
         shown = Provisioned(endpoint_id=endpoint_id, error=error)
-    entry.shown, entry.checked_at, entry.fresh_until = shown, now, now + ttl
-    if len(_health) >= _HEALTH_CACHE_MAX and connection_id not in _health:
-        _prune(now)
-    _health[connection_id] = entry
+    entry.shown, entry.fresh_until = shown, now + ttl
+    cache[connection_id] = entry
     return shown
-
-
-def _prune(now: float) -> None:
-    for key in [k for k, e in _health.items() if e.fresh_until <= now]:
-        del _health[key]
-    while len(_health) >= _HEALTH_CACHE_MAX:
-        del _health[next(iter(_health))]
-
-
-def _summary(endpoint: BreezyEndpoint) -> Provisioned:
-    return Provisioned(
-        endpoint_id=endpoint.id,
-        status=endpoint.status,
-        enabled=endpoint.enabled,
-        stats={
-            "successful_deliveries": endpoint.stats.successful_deliveries,
-            "failed_deliveries": endpoint.stats.failed_deliveries,
-            "last_delivery_at": endpoint.stats.last_delivery_at,
-        },
-    )
 
 
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _valid_events(events: list[str] | None) -> list[str]:
-    """The Breezy event types to subscribe to (default: every type the adapter maps)."""
-    if events is None:
-        return list(ALL_EVENTS)
-    if not events:
-        raise ValidationException("At least one event must be specified (provision.events)")
-    unknown = [e for e in events if e not in EVENT_TYPES]
-    if unknown:
-        canonical = {v: k for k, v in EVENT_TYPES.items()}
-        hints = [f"{e} (Breezy calls it {canonical[e]})" for e in unknown if e in canonical]
-        raise ValidationException(
-            f"Invalid events: {', '.join(unknown)} are not Breezy event types"
-            + (f"; {'; '.join(hints)}" if hints else "")
-            + f". Breezy's types: {', '.join(ALL_EVENTS)}"
-        )
-    return list(dict.fromkeys(events))
+def as_service_error(exc: ProvisioningError, prefix: str) -> ServiceError:
+    """A provisioner's refusal as the gateway's error: ``invalid`` 400, ``quota`` 429, else 502."""
+    if exc.kind == "invalid":
+        return Invalid(exc.message)
+    if exc.kind == "quota":
+        return QuotaExceeded(f"{prefix}: {exc.message}")
+    return VendorFailed(f"{prefix}: {exc.message}")
 
 
-async def _check_no_connection(services: Runtime, provider: str, tenant: str) -> None:
-    async with services.sessions() as session:
-        existing = await session.scalar(
-            select(Connection.id).where(
-                Connection.provider == provider, Connection.tenant == tenant
-            )
-        )
-    if existing is not None:
-        raise ClientException(
-            f"a {provider} connection for this tenant already exists",
-            status_code=HTTP_409_CONFLICT,
-        )
+def _vendor(result: ProvisionResult) -> VendorState:
+    return VendorState(state=result.state, credentials=result.credentials)
 
 
-def _client(
-    services: Runtime, api_token: str, partner_api_key: str | None, *, timeout: float = 10.0
-) -> BreezyClient:
-    return BreezyClient(
-        services.settings.breezy_api_url, api_token, partner_api_key, timeout=timeout
-    )
-
-
-def _stored_credentials(services: Runtime, row: Any) -> tuple[str, str | None] | None:
-    """The stored ``(api token, partner key)``; ``None`` when the token was not kept."""
-    token_enc: str | None = getattr(row, "vendor_token_enc", None)
-    if not token_enc:
-        return None
-    partner_enc: str | None = getattr(row, "vendor_partner_key_enc", None)
-    box = services.box
-    return box.decrypt(token_enc), box.decrypt(partner_enc) if partner_enc else None
-
-
-async def _delete_quietly(breezy: BreezyClient, company_id: str, endpoint_id: str) -> None:
+def _unseal_or_fail(runtime: Runtime, sealed: str) -> VendorState:
     try:
-        await breezy.delete_endpoint(company_id, endpoint_id)
-    except BreezyAPIError as exc:
-        if not exc.is_not_found:
+        return unseal(runtime, sealed)
+    except ValueError as exc:  # the stored state cannot be decrypted with this key
+        raise ServiceError(str(exc)) from None
+
+
+async def _delete_quietly(
+    provisioner: Provisioner, ctx: ProvisionContext, vendor: VendorState, display: str
+) -> None:
+    try:
+        await provisioner.deprovision(ctx, vendor)
+    except ProvisioningError as exc:
+        if exc.kind != "not_found":
             log.error(
-                "could not delete Breezy endpoint %s of company %s (%s): delete it at Breezy",
-                endpoint_id,
-                company_id,
-                exc,
+                "could not delete the %s endpoint %s (%s): delete it at the vendor",
+                display,
+                vendor.state,
+                exc.message,
             )
-
-
-def _describe(exc: BreezyAPIError) -> str:
-    if exc.status_code is None:
-        return f"Breezy unreachable: {exc.message}"
-    return f"Breezy answered {exc.status_code}: {exc.message}"
-
-
-def _create_failure(services: Runtime, exc: BreezyAPIError, url: str) -> HTTPException:
-    """Breezy's refusal to create the endpoint, as the answer to ``POST /v1/connections``."""
-    prefix = "Breezy did not create the endpoint"
-    if exc.is_quota_exceeded:
-        return ClientException(
-            f"{prefix}: {exc.message} (Breezy answered 429). Breezy allows {QUOTA} webhook "
-            "endpoints per owner (the company's own, and each partner's, counted apart): delete "
-            "unused endpoints at Breezy, or retry later if Breezy is rate limiting",
-            status_code=HTTP_429_TOO_MANY_REQUESTS,
-        )
-    if exc.status_code is None:
-        where = services.settings.breezy_api_url
-        detail = f"{prefix}: could not reach Breezy at {where} ({exc.message})"
-    elif exc.is_auth_error:
-        detail = (
-            f"{prefix}: Breezy refused the credentials ({exc.status_code} {exc.message}); check "
-            "the API token, that it is for this company_id, and the partner API key"
-        )
-    elif exc.status_code == 400:
-        detail = f"{prefix}: Breezy answered 400: {exc.message} (endpoint URL {url})"
-        if not url.lower().startswith("https://"):
-            detail += (
-                "; Breezy delivers only to https:// URLs: set UNIHOOK_PUBLIC_URL to the gateway's "
-                "public https address"
-            )
-    else:
-        detail = f"{prefix}: Breezy answered {exc.status_code}: {exc.message}"
-    return HTTPException(status_code=HTTP_502_BAD_GATEWAY, detail=detail)
+    except Exception:
+        log.exception("could not delete the %s endpoint %s", display, vendor.state)

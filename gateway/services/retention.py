@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.core.ids import ulid_floor
+from gateway.core.ids import id_floor
 from gateway.storage.models import Attempt, Delivery, Event, Receipt
 
 DEFAULT_BATCH_SIZE = 1000
@@ -59,7 +59,7 @@ class PurgeReport:
 
 def _id_before(prefix: str, moment: datetime) -> str:
     """The smallest id a ``new_id(prefix)`` made at ``moment`` can have."""
-    return f"{prefix}_{ulid_floor(int(moment.timestamp() * 1000))}"
+    return f"{prefix}_{id_floor(int(moment.timestamp() * 1000))}"
 
 
 def _pending_delivery(event_id: Any) -> Any:

@@ -47,10 +47,10 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def create_schema(engine: AsyncEngine) -> None:
+async def create_schema(engine: AsyncEngine, secret_box: Any = None) -> None:
     """Create or upgrade the schema to the newest migration (``unihook migrate`` and every
     process start call this); a no-op when it is current, safe from many processes at once."""
     from gateway.storage.migrations import upgrade
 
     async with engine.connect() as conn:
-        await conn.run_sync(upgrade)
+        await conn.run_sync(upgrade, "head", secret_box)

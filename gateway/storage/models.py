@@ -87,11 +87,9 @@ class Connection(Base):
     tenant: Mapped[str] = mapped_column(String(200), index=True)
     verify: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
-    # Provisioned at the vendor (Breezy): where the endpoint lives and how to manage it.
-    vendor_account_id: Mapped[str | None] = mapped_column(String(200))
-    vendor_endpoint_id: Mapped[str | None] = mapped_column(String(200))
-    vendor_token_enc: Mapped[str | None] = mapped_column(Text)
-    vendor_partner_key_enc: Mapped[str | None] = mapped_column(Text)
+    # Provisioned at the vendor: the provisioner's state and credentials, one encrypted JSON
+    # document ``{"state": {...}, "credentials": {...} | null}``; null when made by hand.
+    vendor_state_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class ConnectionSecret(Base):

@@ -1,6 +1,11 @@
-"""Breezy HR: the adapter, its payload shapes and samples."""
+"""Breezy HR: the adapter, its payload shapes and samples, and its Webhook Management API
+(client and provisioner)."""
 
-from providers.breezy.adapter import EVENT_TYPES, BreezyAdapter, adapter
+from providers.breezy.adapter import EVENT_TYPES, BreezyAdapter
+from providers.breezy.provisioner import BreezyProvision, BreezyProvisioner
 from providers.breezy.samples import SAMPLES
 
-__all__ = ["EVENT_TYPES", "SAMPLES", "BreezyAdapter", "adapter"]
+BreezyAdapter.provisioner = BreezyProvisioner()
+adapter = BreezyAdapter()
+
+__all__ = ["EVENT_TYPES", "SAMPLES", "BreezyAdapter", "BreezyProvision", "adapter"]

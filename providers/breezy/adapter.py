@@ -229,6 +229,3 @@ class BreezyAdapter(BaseAdapter):
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES
-
-
-adapter = BreezyAdapter()

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from providers.breezy import EVENT_TYPES
+from providers.breezy.adapter import EVENT_TYPES
 
 DEFAULT_BASE_URL: Final = "https://api.breezy.hr"
 DEFAULT_TIMEOUT: Final = 10.0

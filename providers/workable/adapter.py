@@ -210,9 +210,6 @@ class WorkableAdapter(BaseAdapter):
     accepted_status: ClassVar[int] = 200
     """Workable replays a delivery unless the answer is 200, so accepted bodies get 200."""
 
-    provisioner: ClassVar[Any] = None
-    """Workable's subscriptions API; set in ``providers.workable`` (it imports this module)."""
-
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: WEnvelope = self.decode(raw_body, WEnvelope)
         key = event_id(env, raw_body)

@@ -16,10 +16,10 @@ import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 
-from gateway.cli.demo import SAMPLES
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
+from providers import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import ingest, subscribe
 from tests.delivery.receiver import Receiver, Reply, closed_port
@@ -187,7 +187,9 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
     result = setup.cli("demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert out.count("signature verified by the standardwebhooks library") == len(SAMPLES)
+    assert out.count("signature verified by the standardwebhooks library") == len(
+        default_registry().names()
+    )
     for canonical in (
         "ats.application.stage_changed",
         "ats.interview.scheduled",

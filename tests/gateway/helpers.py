@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.core.clock import utcnow
 from gateway.core.crypto import hash_key, new_api_key
 from gateway.core.ids import new_id
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 from gateway.storage.models import ApiKey
 from providers import default_registry
 from tests.conftest import ADMIN

@@ -13,10 +13,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
+from gateway.core.clock import utcnow
 from gateway.core.settings import Settings, SettingsError
 from gateway.ingest.commit_process import CommitFailed, CommitProcess
 from gateway.ingest.pipeline import IngestWriter, prepare
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers import default_registry
 from tests.conftest import ADMIN_TOKEN
@@ -149,8 +150,8 @@ async def test_an_interrupt_does_not_stop_the_child(services: Runtime) -> None:
 
 async def _sample_rows(services: Runtime) -> Callable[[], tuple[dict[str, Any], Any]]:
     """A Breezy connection, and a maker of fresh receipt and event rows for one sample event."""
-    from gateway.http.auth import Principal
-    from gateway.http.connections import create_connection
+    from gateway.services.access import Principal
+    from gateway.services.connections import create_connection
     from schemas.api import ConnectionCreate
     from tests.gateway.helpers import SECRETS
 

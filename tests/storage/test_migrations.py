@@ -4,6 +4,7 @@ again, to reverse, and from several processes at once."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import subprocess
@@ -21,10 +22,11 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
+from gateway.core.clock import utcnow
+from gateway.core.crypto import SecretBox
 from gateway.core.ids import new_id
-from gateway.runtime import utcnow
 from gateway.storage import create_schema, make_engine
-from gateway.storage.migrations import alembic_config, current_revision, downgrade
+from gateway.storage.migrations import alembic_config, current_revision, downgrade, upgrade
 from gateway.storage.models import ApiKey, Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -96,8 +98,11 @@ async def test_downgrade_to_base_then_upgrade(engine: AsyncEngine) -> None:
 async def test_database_made_by_create_all_is_stamped(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # What create_all made before migrations existed is the first revision's schema.
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade, "0001")
     async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text("DROP TABLE alembic_version"))
         await conn.execute(
             insert(ApiKey).values(
                 id=new_id("key"), tenant="t", key_hash="k" * 64, prefix="p", created_at=utcnow()
@@ -153,3 +158,73 @@ async def test_concurrent_migrate_processes(database_url: str, tmp_path: Path) -
         assert await _revision(engine) == HEAD
     finally:
         await engine.dispose()
+
+
+async def test_provisioned_connections_survive_the_move_to_one_vendor_state_column(
+    engine: AsyncEngine,
+) -> None:
+    """A connection provisioned under the first schema (vendor ids and encrypted tokens in
+    columns of their own) keeps everything, re-encrypted as one JSON document, and goes back."""
+    box = SecretBox([Fernet.generate_key()])
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade, "0001")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO connections (id, provider, tenant, verify, created_at, "
+                "vendor_account_id, vendor_endpoint_id, vendor_token_enc, vendor_partner_key_enc) "
+                "VALUES ('con_a', 'breezy', 'acme', :t, :now, 'co_1', 'ep_1', :tok, :pk), "
+                "('con_b', 'breezy', 'globex', :t, :now, 'co_2', 'ep_2', NULL, NULL), "
+                "('con_c', 'breezy', 'initech', :t, :now, NULL, NULL, NULL, NULL)"
+            ),
+            {"t": True, "now": utcnow(), "tok": box.encrypt("tok-1"), "pk": box.encrypt("pk-1")},
+        )
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade, "head", box)
+    async with engine.connect() as conn:
+        rows = dict(
+            (await conn.execute(text("SELECT id, vendor_state_enc FROM connections"))).all()
+        )
+    assert json.loads(box.decrypt(rows["con_a"])) == {
+        "state": {"company_id": "co_1", "endpoint_id": "ep_1"},
+        "credentials": {"api_token": "tok-1", "partner_api_key": "pk-1"},
+    }
+    assert json.loads(box.decrypt(rows["con_b"])) == {
+        "state": {"company_id": "co_2", "endpoint_id": "ep_2"},
+        "credentials": None,
+    }
+    assert rows["con_c"] is None
+
+    async with engine.connect() as conn:
+        await conn.run_sync(downgrade, "0001", box)
+        back = (
+            await conn.execute(
+                text(
+                    "SELECT vendor_endpoint_id, vendor_token_enc FROM connections "
+                    "WHERE id = 'con_a'"
+                )
+            )
+        ).one()
+    assert back.vendor_endpoint_id == "ep_1"
+    assert box.decrypt(back.vendor_token_enc) == "tok-1"
+
+
+async def test_moving_vendor_state_without_the_key_stops_with_a_reason(
+    engine: AsyncEngine,
+) -> None:
+    box = SecretBox([Fernet.generate_key()])
+    async with engine.connect() as conn:
+        await conn.run_sync(upgrade, "0001")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO connections (id, provider, tenant, verify, created_at, "
+                "vendor_account_id, vendor_endpoint_id, vendor_token_enc) "
+                "VALUES ('con_a', 'breezy', 'acme', :t, :now, 'co_1', 'ep_1', :tok)"
+            ),
+            {"t": True, "now": utcnow(), "tok": box.encrypt("tok-1")},
+        )
+    with pytest.raises(RuntimeError, match="needs the secret key"):
+        async with engine.connect() as conn:
+            await conn.run_sync(upgrade, "head")
+    assert await _revision(engine) == "0001"  # the failed upgrade changed nothing

@@ -15,8 +15,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, insert, select, update
 
+from gateway.core.clock import utcnow
 from gateway.core.ids import _encode
-from gateway.runtime import Runtime, utcnow
+from gateway.runtime import Runtime
 from gateway.services.retention import purge
 from gateway.storage.models import Attempt, Delivery, Event, Receipt, Subscription
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.core.ids import _encode, new_id, ulid, ulid_floor
+from gateway.core.ids import _encode, id_floor, new_id, time_ordered
 
 
 def test_ids_are_unique_and_increasing() -> None:
@@ -14,9 +14,9 @@ def test_ids_are_unique_and_increasing() -> None:
 
 def test_text_order_is_time_order() -> None:
     last_of_999 = _encode((999 << 80) | ((1 << 80) - 1))
-    first_of_1000 = ulid_floor(1000)
+    first_of_1000 = id_floor(1000)
     assert last_of_999 < first_of_1000 < _encode((1000 << 80) | 1)
-    assert ulid_floor(1_700_000_000_000) < ulid()
+    assert id_floor(1_700_000_000_000) < time_ordered()
 
 
 def test_encoding_is_crockford_base32_of_the_128_bits() -> None:

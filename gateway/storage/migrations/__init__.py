@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -28,13 +29,16 @@ VERSION_TABLE = "alembic_version"
 PG_LOCK_KEY = int.from_bytes(b"unihook", "big")
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """A Config for this package's scripts; ``connection``, when given, is the one env.py uses."""
+def alembic_config(connection: Connection | None = None, secret_box: Any = None) -> Config:
+    """A Config for this package's scripts; ``connection``, when given, is the one env.py uses,
+    and ``secret_box`` the key revisions use to re-encrypt what they move."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.set_main_option("version_table", VERSION_TABLE)
     if connection is not None:
         config.attributes["connection"] = connection
+    if secret_box is not None:
+        config.attributes["secret_box"] = secret_box
     return config
 
 
@@ -50,13 +54,13 @@ def _serialise(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
+def upgrade(connection: Connection, revision: str = "head", secret_box: Any = None) -> None:
     """Bring the schema to ``revision`` in one transaction (a no-op when it is already there).
 
     A database made by ``create_all`` before migrations existed (tables, no version table) is
     stamped with the baseline revision first rather than failing on existing tables.
     """
-    config = alembic_config(connection)
+    config = alembic_config(connection, secret_box)
     with connection.begin():
         _serialise(connection)
         tables = set(inspect(connection).get_table_names())
@@ -71,10 +75,10 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def downgrade(connection: Connection, revision: str) -> None:
+def downgrade(connection: Connection, revision: str, secret_box: Any = None) -> None:
     """Take the schema back to ``revision`` (``"base"``: no tables). Loses data; for tests and
     rollbacks."""
-    config = alembic_config(connection)
+    config = alembic_config(connection, secret_box)
     with connection.begin():
         _serialise(connection)
         command.downgrade(config, revision)

@@ -43,10 +43,14 @@ def run_on(connection: Connection) -> None:
 
 
 async def run_standalone() -> None:
+    from gateway.core.crypto import SecretBox
     from gateway.core.settings import Settings
     from gateway.storage.engine import make_engine
 
-    url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+    settings = Settings.from_env()
+    url = config.get_main_option("sqlalchemy.url") or settings.database_url
+    if "secret_box" not in config.attributes:
+        config.attributes["secret_box"] = SecretBox.from_settings(settings)
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:

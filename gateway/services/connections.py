@@ -1,0 +1,287 @@
+"""Connections: a vendor account of a tenant, its signing secrets, and its endpoint at the vendor
+when unihook provisioned it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from gateway.core.clock import iso, unexpired, utcnow
+from gateway.core.crypto import secret_prefix
+from gateway.core.ids import new_id
+from gateway.runtime import Runtime
+from gateway.services import provisioning
+from gateway.services.access import Principal
+from gateway.services.common import clamp_limit, page, valid_tenant
+from gateway.services.errors import Conflict, Invalid, NotFound
+from gateway.storage.models import Connection, ConnectionSecret
+from providers import ProvisionResult
+from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
+
+MAX_SECRET_GRACE = 10 * 365 * 86400
+"""The longest ``previous_expires_in`` a rotation accepts (ten years, in seconds)."""
+
+
+def ingest_url(runtime: Runtime, provider: str, tenant: str) -> str:
+    return f"{runtime.settings.public_url}/ingest/{provider}/{quote(tenant, safe='')}"
+
+
+def live_secrets(secrets: list[ConnectionSecret]) -> list[ConnectionSecret]:
+    """The secrets that still verify now (a rotated-out secret verifies until it expires)."""
+    return unexpired(((s, s.expires_at) for s in secrets), utcnow())
+
+
+def connection_out(
+    runtime: Runtime,
+    row: Connection,
+    secrets: list[ConnectionSecret],
+    provisioned: Provisioned | None = None,
+) -> ConnectionOut:
+    live = live_secrets(secrets)
+    return ConnectionOut(
+        id=row.id,
+        provider=row.provider,
+        tenant=row.tenant,
+        verify=row.verify,
+        secret_prefix=secret_prefix(runtime.box.decrypt(live[0].secret_enc)) if live else None,
+        ingest_url=ingest_url(runtime, row.provider, row.tenant),
+        created_at=iso(row.created_at) or "",
+        secrets=[
+            {"id": s.id, "created_at": iso(s.created_at), "expires_at": iso(s.expires_at)}
+            for s in live
+        ],
+        provisioned=provisioned,
+    )
+
+
+async def load_connection(
+    runtime: Runtime, principal: Principal, connection_id: str
+) -> tuple[Connection, list[ConnectionSecret]]:
+    """The connection and its secrets, newest first; ``NotFound`` when not the caller's."""
+    async with runtime.sessions() as session:
+        row = await session.get(Connection, connection_id)
+        if row is None or not principal.can_see(row.tenant):
+            raise NotFound("connection not found")
+        secrets = list(
+            (
+                await session.execute(
+                    select(ConnectionSecret)
+                    .where(ConnectionSecret.connection_id == row.id)
+                    .order_by(ConnectionSecret.created_at.desc())
+                )
+            ).scalars()
+        )
+    return row, secrets
+
+
+async def create_connection(
+    runtime: Runtime, principal: Principal, data: ConnectionCreate
+) -> ConnectionOut:
+    """Connect a vendor account of a tenant (provisioning it at the vendor when asked)."""
+    tenant = valid_tenant(data.tenant)
+    principal.check(tenant, "tenant")
+    if data.provider not in runtime.registry:
+        raise Invalid(
+            f"unknown provider {data.provider!r}; known: {', '.join(runtime.registry.names())}"
+        )
+    secrets = [data.secret] if data.secret else []
+    result: ProvisionResult | None = None
+    url = ingest_url(runtime, data.provider, tenant)
+    if data.provision is not None:
+        if data.secret:
+            raise Invalid(
+                "secret must not be given with provision: the vendor makes the endpoint's secret "
+                "or unihook chooses it"
+            )
+        if not data.verify:
+            raise Invalid("verify: false cannot be combined with provision")
+        provisioner = provisioning.provisioner_for(runtime, data.provider)
+        provisioning.parse_request(provisioner, data.provision)  # a 400 before the vendor is asked
+        await _check_no_connection(runtime, data.provider, tenant)
+        result = await provisioning.provision(runtime, data.provider, tenant, url, data.provision)
+        secrets = list(result.secrets)
+    elif data.verify and not secrets:
+        raise Invalid("secret is required (or set verify: false)")
+    now = utcnow()
+    row = Connection(
+        id=new_id("con"),
+        provider=data.provider,
+        tenant=tenant,
+        verify=data.verify,
+        created_at=now,
+        vendor_state_enc=provisioning.seal(runtime, result) if result is not None else None,
+    )
+    secret_rows = [
+        ConnectionSecret(
+            id=new_id("csec"),
+            connection_id=row.id,
+            secret_enc=runtime.box.encrypt(secret),
+            created_at=now,
+            expires_at=None,
+        )
+        for secret in secrets
+    ]
+    try:
+        async with runtime.sessions() as session, session.begin():
+            session.add(row)
+            await session.flush()
+            session.add_all(secret_rows)
+    except Exception as exc:
+        if result is not None:  # delete the vendor's endpoint: nothing half-made
+            await provisioning.undo(runtime, data.provider, tenant, url, result)
+        if not isinstance(exc, IntegrityError):
+            raise
+        raise Conflict(f"a {data.provider} connection for this tenant already exists") from None
+    runtime.forget_connections()
+    return connection_out(runtime, row, secret_rows, result.summary if result else None)
+
+
+async def list_connections(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    tenant: str | None = None,
+    provider: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    n = clamp_limit(limit)
+    query = select(Connection).order_by(Connection.id).limit(n + 1)
+    if principal.tenant is not None:
+        query = query.where(Connection.tenant == principal.tenant)
+    if tenant is not None:
+        query = query.where(Connection.tenant == tenant)
+    if provider is not None:
+        query = query.where(Connection.provider == provider)
+    if cursor:
+        query = query.where(Connection.id > cursor)
+    async with runtime.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+        secrets = list(
+            (
+                await session.execute(
+                    select(ConnectionSecret)
+                    .where(ConnectionSecret.connection_id.in_([r.id for r in rows]))
+                    .order_by(ConnectionSecret.created_at.desc())
+                )
+            ).scalars()
+        )
+    by_connection: dict[str, list[ConnectionSecret]] = {}
+    for s in secrets:
+        by_connection.setdefault(s.connection_id, []).append(s)
+    out = [connection_out(runtime, r, by_connection.get(r.id, [])) for r in rows]
+    return page(out, n, lambda c: c.id)
+
+
+async def vendor_health(runtime: Runtime, row: Connection) -> Provisioned | None:
+    """The vendor's view of a provisioned connection's endpoint (``None`` when made by hand)."""
+    if not row.vendor_state_enc:
+        return None
+    return await provisioning.health(
+        runtime, row.id, row.provider, row.tenant, row.vendor_state_enc
+    )
+
+
+async def get_connection(
+    runtime: Runtime, principal: Principal, connection_id: str
+) -> ConnectionOut:
+    row, secrets = await load_connection(runtime, principal, connection_id)
+    return connection_out(runtime, row, secrets, await vendor_health(runtime, row))
+
+
+async def delete_connection(runtime: Runtime, principal: Principal, connection_id: str) -> None:
+    """Delete a connection, and its endpoint at the vendor when unihook provisioned it."""
+    row, _ = await load_connection(runtime, principal, connection_id)
+    if row.vendor_state_enc:
+        await provisioning.deprovision(
+            runtime, row.id, row.provider, row.tenant, row.vendor_state_enc
+        )
+    async with runtime.sessions() as session, session.begin():
+        target = await session.get(Connection, connection_id)
+        if target is not None:
+            await session.delete(target)
+    runtime.forget_connections()
+
+
+async def rotate_secret(
+    runtime: Runtime, principal: Principal, connection_id: str, data: SecretRotate
+) -> ConnectionOut:
+    """Add a new secret; the current ones keep verifying for ``previous_expires_in`` seconds."""
+    if not data.secret:
+        raise Invalid("secret must not be empty")
+    if not 0 <= data.previous_expires_in <= MAX_SECRET_GRACE:
+        raise Invalid(f"previous_expires_in must be between 0 and {MAX_SECRET_GRACE} seconds")
+    row, _ = await load_connection(runtime, principal, connection_id)
+    now = utcnow()
+    expires = now + timedelta(seconds=data.previous_expires_in)
+    async with runtime.sessions() as session, session.begin():
+        if await session.get(Connection, row.id) is None:
+            raise NotFound("connection not found")
+        await session.execute(
+            update(ConnectionSecret)
+            .where(
+                ConnectionSecret.connection_id == row.id,
+                (ConnectionSecret.expires_at.is_(None)) | (ConnectionSecret.expires_at > expires),
+            )
+            .values(expires_at=expires)
+        )
+        session.add(
+            ConnectionSecret(
+                id=new_id("csec"),
+                connection_id=row.id,
+                secret_enc=runtime.box.encrypt(data.secret),
+                created_at=now,
+                expires_at=None,
+            )
+        )
+    runtime.forget_connections()
+    row, secrets = await load_connection(runtime, principal, connection_id)
+    return connection_out(runtime, row, secrets)
+
+
+async def change_at_vendor(
+    runtime: Runtime,
+    principal: Principal,
+    connection_id: str,
+    action: str,
+    data: ConnectionUpdate | None = None,
+) -> ConnectionOut:
+    """``update`` (events, description), ``pause`` or ``resume`` the endpoint at the vendor."""
+    row, secrets = await load_connection(runtime, principal, connection_id)
+    if not row.vendor_state_enc:
+        raise Invalid(
+            "this connection was not provisioned by unihook: change its webhook at the vendor"
+        )
+    if action == "update" and (data is None or (data.events is None and data.description is None)):
+        raise Invalid("nothing to change: give events or description")
+    sealed, shown = await provisioning.change(
+        runtime,
+        row.id,
+        row.provider,
+        row.tenant,
+        row.vendor_state_enc,
+        events=data.events if data else None,
+        description=data.description if data else None,
+        action=action,
+    )
+    async with runtime.sessions() as session, session.begin():
+        target = await session.get(Connection, row.id)
+        if target is None:
+            raise NotFound("connection not found")
+        target.vendor_state_enc = sealed
+    return connection_out(runtime, row, secrets, shown)
+
+
+async def _check_no_connection(runtime: Runtime, provider: str, tenant: str) -> None:
+    async with runtime.sessions() as session:
+        existing = await session.scalar(
+            select(Connection.id).where(
+                Connection.provider == provider, Connection.tenant == tenant
+            )
+        )
+    if existing is not None:
+        raise Conflict(f"a {provider} connection for this tenant already exists")

@@ -1,0 +1,337 @@
+"""Subscriptions: where normalised events are re-emitted. The shapes and validation messages
+follow the webhook-management APIs ATS vendors offer, so an integrator meets familiar answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import msgspec
+from sqlalchemy import ColumnElement, func, select, true, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.core.clock import iso, utcnow
+from gateway.core.crypto import secret_prefix
+from gateway.core.ids import new_id
+from gateway.delivery import fanout
+from gateway.delivery.signing import new_secret
+from gateway.runtime import Runtime
+from gateway.services.access import Principal
+from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
+from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
+from gateway.services.errors import Invalid, NotFound, QuotaExceeded
+from gateway.storage.models import Subscription, SubscriptionSecret
+from schemas import pattern_is_known
+from schemas.api import (
+    Enqueued,
+    ReplayRequest,
+    SecretOut,
+    SubscriptionCreate,
+    SubscriptionOut,
+    SubscriptionStats,
+    SubscriptionUpdate,
+)
+
+ROTATION_GRACE = timedelta(hours=24)
+MAX_URL = 2048
+MAX_DESCRIPTION = 1000
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+
+def valid_url(value: Any, *, allow_insecure: bool) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_URL:
+        raise Invalid("Invalid URL format")
+    if value != value.strip() or any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise Invalid("Invalid URL format")
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+        httpx.URL(value)
+    except (ValueError, httpx.InvalidURL):
+        raise Invalid("Invalid URL format") from None
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"} or not parts.hostname:
+        raise Invalid("Invalid URL format")
+    if scheme == "http" and not allow_insecure:
+        raise Invalid("URL must use HTTPS protocol")
+    return value
+
+
+def valid_events(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise Invalid("Events must be an array")
+    if not value:
+        raise Invalid("At least one event must be specified")
+    bad = [e for e in value if not isinstance(e, str) or not pattern_is_known(e)]
+    if bad:
+        raise Invalid("Invalid events", extra={"invalid": bad})
+    return list(dict.fromkeys(value))
+
+
+def valid_tenants(principal: Principal, tenants: list[str] | None) -> list[str] | None:
+    if not tenants:
+        return None
+    for tenant in tenants:
+        valid_tenant(tenant)
+        principal.check(tenant, "tenant")
+    return list(dict.fromkeys(tenants))
+
+
+def valid_providers(runtime: Runtime, providers: list[str] | None) -> list[str] | None:
+    if not providers:
+        return None
+    for name in providers:
+        if name not in runtime.registry:
+            raise Invalid(
+                f"unknown provider {name!r}; known: {', '.join(runtime.registry.names())}"
+            )
+    return list(dict.fromkeys(providers))
+
+
+def valid_description(value: str | None) -> str | None:
+    if value is not None and len(value) > MAX_DESCRIPTION:
+        raise Invalid(f"description must be at most {MAX_DESCRIPTION} characters")
+    return value
+
+
+# ---- rows and shapes --------------------------------------------------------------------------
+
+
+def subscription_out(row: Subscription, secret: str | None = None) -> SubscriptionOut:
+    tenants = row.tenants or ([row.scope_tenant] if row.scope_tenant else None)
+    return SubscriptionOut(
+        id=row.id,
+        url=row.url,
+        description=row.description,
+        events=list(row.events),
+        tenants=tenants,
+        providers=row.providers or None,
+        include_raw=row.include_raw,
+        status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
+        disabled_reason=row.disabled_reason,
+        stats=SubscriptionStats(
+            successful_deliveries=row.successful_deliveries,
+            failed_deliveries=row.failed_deliveries,
+            last_delivery_at=iso(row.last_delivery_at),
+        ),
+        secret_prefix=secret_prefix(secret or "whsec_"),
+        created_at=iso(row.created_at) or "",
+        updated_at=iso(row.updated_at) or "",
+        secret=secret if secret is not None else msgspec.UNSET,
+    )
+
+
+def visible(principal: Principal) -> ColumnElement[bool]:
+    """The subscriptions a key may see: all for admin keys, its tenant's for tenant keys."""
+    if principal.tenant is None:
+        return true()
+    return Subscription.scope_tenant == principal.tenant
+
+
+async def find_subscription(
+    session: AsyncSession, principal: Principal, subscription_id: str
+) -> Subscription:
+    row = await session.get(Subscription, subscription_id)
+    if row is None or (principal.tenant is not None and row.scope_tenant != principal.tenant):
+        raise NotFound("subscription not found")
+    return row
+
+
+async def create_subscription(
+    runtime: Runtime, principal: Principal, data: SubscriptionCreate
+) -> SubscriptionOut:
+    """Validate, check the owner's quota, store (secret encrypted), return it with the secret."""
+    settings = runtime.settings
+    url = valid_url(data.url, allow_insecure=settings.allow_insecure_destinations)
+    events = valid_events(data.events)
+    tenants = valid_tenants(principal, data.tenants)
+    providers = valid_providers(runtime, data.providers)
+    description = valid_description(data.description)
+    now = utcnow()
+    secret = new_secret()
+    row = Subscription(
+        id=new_id("sub"),
+        owner=principal.key_id,
+        scope_tenant=principal.tenant,
+        url=url,
+        description=description,
+        events=events,
+        tenants=tenants,
+        providers=providers,
+        include_raw=data.include_raw,
+        status="active",
+        disabled_reason=None,
+        successful_deliveries=0,
+        failed_deliveries=0,
+        last_delivery_at=None,
+        failing_since=None,
+        created_at=now,
+        updated_at=now,
+    )
+    async with runtime.sessions() as session, session.begin():
+        owned = await session.scalar(
+            select(func.count())
+            .select_from(Subscription)
+            .where(Subscription.owner == principal.key_id)
+        )
+        if (owned or 0) >= settings.max_subscriptions:
+            raise QuotaExceeded("Quota exceeded")
+        session.add(row)
+        await session.flush()
+        session.add(
+            SubscriptionSecret(
+                id=new_id("ssec"),
+                subscription_id=row.id,
+                secret_enc=runtime.box.encrypt(secret),
+                created_at=now,
+                expires_at=None,
+            )
+        )
+    return subscription_out(row, secret)
+
+
+async def list_subscriptions(
+    runtime: Runtime, principal: Principal, *, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    n = clamp_limit(limit)
+    query = select(Subscription).where(visible(principal)).order_by(Subscription.id).limit(n + 1)
+    if cursor:
+        query = query.where(Subscription.id > cursor)
+    async with runtime.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+    return page([subscription_out(r) for r in rows], n, lambda s: s.id)
+
+
+async def get_subscription(
+    runtime: Runtime, principal: Principal, subscription_id: str
+) -> SubscriptionOut:
+    async with runtime.sessions() as session:
+        return subscription_out(await find_subscription(session, principal, subscription_id))
+
+
+async def update_subscription(
+    runtime: Runtime, principal: Principal, subscription_id: str, data: SubscriptionUpdate
+) -> SubscriptionOut:
+    """Change only the fields given (``null`` clears description, tenants, providers)."""
+    changes: dict[str, Any] = {}
+    if data.url is not msgspec.UNSET:
+        changes["url"] = valid_url(
+            data.url, allow_insecure=runtime.settings.allow_insecure_destinations
+        )
+    if data.events is not msgspec.UNSET:
+        changes["events"] = valid_events(data.events)
+    if not isinstance(data.tenants, msgspec.UnsetType):
+        changes["tenants"] = valid_tenants(principal, data.tenants)
+    if not isinstance(data.providers, msgspec.UnsetType):
+        changes["providers"] = valid_providers(runtime, data.providers)
+    if not isinstance(data.description, msgspec.UnsetType):
+        changes["description"] = valid_description(data.description)
+    if not isinstance(data.include_raw, msgspec.UnsetType):
+        changes["include_raw"] = data.include_raw
+    async with runtime.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+    return subscription_out(row)
+
+
+async def delete_subscription(runtime: Runtime, principal: Principal, subscription_id: str) -> None:
+    """Delete it with its queued deliveries and their history."""
+    async with runtime.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        await session.delete(row)
+
+
+async def set_status(
+    runtime: Runtime, principal: Principal, subscription_id: str, status: str
+) -> SubscriptionOut:
+    """``paused`` holds deliveries (they keep queueing); ``active`` delivers again, everything
+    held included (a disabled subscription too)."""
+    async with runtime.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        if status == "active":
+            row.status = "active"
+            row.disabled_reason = None
+            row.failing_since = None
+        elif row.status == "active":
+            row.status = status
+        # pausing a disabled subscription leaves it disabled (resume is what re-enables)
+        row.updated_at = utcnow()
+    if status == "active":
+        runtime.wake_dispatcher.set()
+    return subscription_out(row)
+
+
+async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id: str) -> SecretOut:
+    """A new secret; the previous ones keep signing alongside it for 24 hours."""
+    now = utcnow()
+    grace_end = now + ROTATION_GRACE
+    secret = new_secret()
+    async with runtime.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        await session.execute(
+            update(SubscriptionSecret)
+            .where(
+                SubscriptionSecret.subscription_id == row.id,
+                SubscriptionSecret.expires_at.is_(None)
+                | (SubscriptionSecret.expires_at > grace_end),
+            )
+            .values(expires_at=grace_end)
+        )
+        session.add(
+            SubscriptionSecret(
+                id=new_id("ssec"),
+                subscription_id=row.id,
+                secret_enc=runtime.box.encrypt(secret),
+                created_at=now,
+                expires_at=None,
+            )
+        )
+        row.updated_at = now  # the dispatcher reloads secrets when this changes
+    return SecretOut(secret=secret)
+
+
+async def replay(
+    runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
+) -> Enqueued:
+    """Queue again every matching event received in [since, until), delivered or not."""
+    since = parse_time_param("since", data.since)
+    until = parse_time_param("until", data.until)
+    if since is None:
+        raise Invalid("since is required")
+    if until is not None and until <= since:
+        raise Invalid("until must be later than since")
+    async with runtime.sessions() as session, session.begin():
+        row = await find_subscription(session, principal, subscription_id)
+        n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
+    if n:
+        runtime.wake_dispatcher.set()
+    return Enqueued(enqueued=n)
+
+
+async def subscription_deliveries(
+    runtime: Runtime,
+    principal: Principal,
+    subscription_id: str,
+    *,
+    status: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Newest first; ``status`` is pending, succeeded or failed."""
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise Invalid(f"status must be one of {', '.join(DELIVERY_STATUSES)}")
+    async with runtime.sessions() as session:
+        await find_subscription(session, principal, subscription_id)
+    return await list_deliveries(
+        runtime,
+        subscription_id=subscription_id,
+        status=status,
+        limit=clamp_limit(limit),
+        cursor=cursor,
+    )
