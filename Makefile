@@ -35,6 +35,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m gateway.docgen
+	$(BIN)/python -m gateway.settingsdoc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

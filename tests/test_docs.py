@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway import docgen
+from gateway import docgen, settingsdoc
+from gateway.core.settings import PROVIDER_PREFIX, VARIABLES, Settings
 from providers import Registry
 from schemas import CATALOGUE
 
@@ -56,3 +57,38 @@ def test_check_fails_on_a_stale_file_and_passes_once_written(
     assert "run `make docs`" in capsys.readouterr().err
     assert docgen.main(["--output", str(out)]) == 0
     assert docgen.main(["--check", "--output", str(out)]) == 0
+
+
+class _RecordingEnv(dict[str, str]):
+    """An environment that records every variable ``Settings.from_env`` asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.asked.add(key)
+        return default
+
+
+def test_every_setting_read_is_documented() -> None:
+    env = _RecordingEnv()
+    Settings.from_env(env)
+    documented = {v.name for v in VARIABLES}
+    assert env.asked, "Settings.from_env read nothing: the recording environment is not used"
+    assert env.asked - documented == set(), "add these to VARIABLES in gateway/core/settings.py"
+    assert any(name.startswith(PROVIDER_PREFIX) for name in documented)
+
+
+def test_the_settings_table_is_up_to_date() -> None:
+    current = settingsdoc.OPERATIONS_MD.read_text(encoding="utf-8")
+    assert current == settingsdoc.render(current), "docs/operations.md: run `make docs`"
+
+
+def test_settings_check_fails_on_a_stale_table(tmp_path: Path) -> None:
+    out = tmp_path / "operations.md"
+    current = settingsdoc.OPERATIONS_MD.read_text(encoding="utf-8")
+    out.write_text(current.replace("`UNIHOOK_MAX_BODY_BYTES`", "`UNIHOOK_MAX_BODY`", 1))
+    assert settingsdoc.main(["--check", "--output", str(out)]) == 1
+    assert settingsdoc.main(["--output", str(out)]) == 0
+    assert settingsdoc.main(["--check", "--output", str(out)]) == 0

@@ -75,6 +75,113 @@ def _schedule(env: Mapping[str, str]) -> tuple[float, ...]:
     return steps
 
 
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One environment variable as the operations guide documents it."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "UNIHOOK_DATABASE_URL",
+        "`sqlite+aiosqlite:///unihook.db`",
+        "the database: `sqlite+aiosqlite:///path` or `postgresql+asyncpg://user:pass@host/db`",
+    ),
+    Variable(
+        "UNIHOOK_ADMIN_TOKEN",
+        "generated into `<db>.admin-token` (0600) by `serve`",
+        "the admin API key",
+    ),
+    Variable(
+        "UNIHOOK_SECRET_KEY",
+        "generated into `<db>.key` (0600)",
+        "Fernet key(s) encrypting stored secrets; comma-separated for rotation (the first "
+        "encrypts, all decrypt)",
+    ),
+    Variable(
+        "UNIHOOK_PUBLIC_URL",
+        "`http://127.0.0.1:8000` (`serve`: its own address)",
+        "the gateway's public base URL: shown ingest URLs and the URL given to vendors when "
+        "provisioning",
+    ),
+    Variable("UNIHOOK_HOST", "`127.0.0.1`", "default for `serve --host`"),
+    Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
+    Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
+    Variable(
+        "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
+        "off",
+        "`1` allows `http://` subscription URLs and private, loopback and link-local "
+        "destinations (development only)",
+    ),
+    Variable("UNIHOOK_DELIVERY_TIMEOUT", "`15`", "seconds to wait for a subscriber's response"),
+    Variable(
+        "UNIHOOK_RETRY_SCHEDULE",
+        "`5,300,1800,7200,18000,36000,36000`",
+        "seconds between attempts (±20% jitter); after the last, the delivery is `failed`",
+    ),
+    Variable(
+        "UNIHOOK_DISABLE_AFTER",
+        "`432000`",
+        "a subscription failing with no success for this many seconds is disabled",
+    ),
+    Variable("UNIHOOK_MAX_SUBSCRIPTIONS", "`10`", "subscriptions per API key"),
+    Variable(
+        "UNIHOOK_PROVIDER_<NAME>_<KEY>",
+        "unset",
+        "a provider's own setting, e.g. `UNIHOOK_PROVIDER_BREEZY_API_URL` (the vendor API a "
+        "provisioner calls); `UNIHOOK_<NAME>_API_URL` is read as `..._API_URL` too",
+    ),
+    Variable(
+        "UNIHOOK_FORGET_VENDOR_TOKENS",
+        "off",
+        "`1`: do not store the vendor API credentials used to provision (then deleting the "
+        "connection cannot delete the endpoint at the vendor)",
+    ),
+    Variable("UNIHOOK_WORKER_CONCURRENCY", "`64`", "deliveries in flight per worker"),
+    Variable(
+        "UNIHOOK_PER_DESTINATION_CONNECTIONS",
+        "`8`",
+        "deliveries in flight per worker to one scheme/host/port",
+    ),
+    Variable(
+        "UNIHOOK_LEASE_SECONDS",
+        "`60`",
+        "how long a claim lasts without renewal (how soon a dead worker's deliveries are retried)",
+    ),
+    Variable(
+        "UNIHOOK_POLL_INTERVAL",
+        "`0.5`",
+        "seconds between a worker's looks for due deliveries when idle",
+    ),
+    Variable(
+        "UNIHOOK_RETENTION_DAYS", "`0` (keep everything)", "the default age for `unihook purge`"
+    ),
+    Variable(
+        "UNIHOOK_INGEST_WRITER",
+        "`process`",
+        "SQLite only: `process` commits ingest batches in a child process of `serve` (see "
+        "below); `thread` in a thread of the server process (slower under load, no child "
+        "process)",
+    ),
+    Variable(
+        "UNIHOOK_TEST_POSTGRES_URL",
+        "unset",
+        "tests only: a PostgreSQL server for the PostgreSQL half of the test suite",
+    ),
+)
+"""Every ``UNIHOOK_*`` variable, for ``docs/operations.md`` (``make docs`` writes its table)."""
+
+
+def settings_table() -> str:
+    """The Markdown table of ``VARIABLES``."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{v.name}` | {v.default} | {v.meaning} |" for v in VARIABLES]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///unihook.db"

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, insert, or_, select, true
+from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.ids import new_id
-from gateway.storage.bulk import bulk_insert
+from gateway.storage.bulk import bulk_insert, insert_rows
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
 
@@ -115,7 +115,9 @@ async def replay(
     event_ids = list((await session.execute(query)).scalars())
     for start in range(0, len(event_ids), REPLAY_CHUNK):
         chunk = event_ids[start : start + REPLAY_CHUNK]
-        await session.execute(insert(Delivery), [delivery_row(e, sub.id, now) for e in chunk])
+        await insert_rows(
+            session, Delivery.__table__, [delivery_row(e, sub.id, now) for e in chunk]
+        )
     return len(event_ids)
 
 
@@ -131,5 +133,5 @@ async def redeliver(
         )
     ]
     if rows:
-        await session.execute(insert(Delivery), rows)
+        await insert_rows(session, Delivery.__table__, rows)
     return len(rows)

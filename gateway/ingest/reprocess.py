@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from gateway.core.clock import utcnow
 from gateway.delivery.fanout import fan_out
 from gateway.ingest.pipeline import prepare
 from gateway.runtime import LiveConnection, Runtime
+from gateway.storage.bulk import insert_rows
 from gateway.storage.models import Event, Receipt
 from providers import UnknownProvider
 
@@ -66,7 +67,7 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
                 )
             ).scalar_one_or_none()
             if first is None:
-                await session.execute(insert(Event), [event])
+                await insert_rows(session, Event.__table__, [event])
                 await fan_out(session, [event], utcnow())
                 outcome, event_id = "accepted", event["id"]
                 report.accepted += 1

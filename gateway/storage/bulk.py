@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any]
 
@@ -58,3 +60,18 @@ class BulkInsert:
 def bulk_insert(table: Table, dialect: Dialect) -> BulkInsert:
     """The compiled statement for ``table`` on ``dialect`` (cached: one per engine and table)."""
     return BulkInsert(table, dialect)
+
+
+async def insert_rows(
+    session: AsyncSession, table: Any, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """The same statement from an async session, in its transaction: one write path per table
+    for ingest, replay, redelivery and reprocessing."""
+    if not rows:
+        return
+
+    def run(sync: Session) -> None:
+        conn = sync.connection()
+        bulk_insert(table, conn.dialect).execute(conn, rows)
+
+    await session.run_sync(run)

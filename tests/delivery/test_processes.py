@@ -16,7 +16,6 @@ import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
 
-from gateway.cli.demo import demo_type
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
@@ -188,11 +187,9 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
     result = setup.cli("demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    registry = default_registry()
-    assert out.count("signature verified by the standardwebhooks library") == len(registry.names())
-    for name in registry.names():
-        event_types = registry.get(name).event_types
-        vendor_type = demo_type(event_types)
-        assert f"{name} {vendor_type} → {event_types[vendor_type]}" in out
+    names = default_registry().names()
+    assert out.count("signature verified by the standardwebhooks library") == len(names)
+    for name in names:  # one event of every loaded vendor, in the canonical shape
+        assert f'"provider": "{name}"' in out
+    assert "ats.application.stage_changed" in out
     assert '"tenant": "demo"' in out
-    assert '"provider": "workable"' in out

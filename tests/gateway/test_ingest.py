@@ -1,4 +1,4 @@
-"""Ingest: every outcome of SPEC's table, and hostile input, on every database driver."""
+"""Ingest: every documented outcome (docs/api.md), and hostile input, on every database driver."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ the standard library rather than the adapter's own ``sign``, so the golden test 
 adapter against the vendor and not against itself.
 
 An ``<case>.expected.json`` is written only when it is missing, or for every case with
-``--update-expected``: expected files are reviewed by hand against the vendor docs and SPEC.md
+``--update-expected``: expected files are reviewed by hand against the vendor docs and docs/events.md
 before they are committed, and a change to one is a change of behaviour to review.
 """
 

@@ -195,6 +195,6 @@ def test_deep_nesting(name: str, data: st.DataObject, depth: int, brackets: str)
     else:
         nested = b'{"a":' * depth + b"1" + b"}" * depth
     body = body.replace(json.dumps(marker).encode(), nested)
-    # Not re-signed: HatchBeacon's sign() re-serialises, which recurses (see the report).
+    # Not re-signed: HatchBeacon's sign() re-serialises, which recurses on this depth.
     assert _assert_fails_closed(adapter, body, _headers(adapter, sample)) is False
     _assert_normalizes_or_rejects(adapter, body)

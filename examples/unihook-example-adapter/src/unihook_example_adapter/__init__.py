@@ -16,6 +16,7 @@ from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_eve
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData
 from schemas.resources import Application, Candidate, Company, Job, Person, Stage
+from unihook_example_adapter.provisioner import ExamplehireProvisioner
 
 __version__ = "0.1.0"
 
@@ -208,4 +209,5 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 
+ExamplehireAdapter.provisioner = ExamplehireProvisioner(list(EVENT_TYPES))
 adapter = ExamplehireAdapter()
