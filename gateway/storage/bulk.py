@@ -62,9 +62,7 @@ def bulk_insert(table: Table, dialect: Dialect) -> BulkInsert:
     return BulkInsert(table, dialect)
 
 
-async def insert_rows(
-    session: AsyncSession, table: Any, rows: Sequence[Mapping[str, Any]]
-) -> None:
+async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """The same statement from an async session, in its transaction: one write path per table
     for ingest, replay, redelivery and reprocessing."""
     if not rows:
