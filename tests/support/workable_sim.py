@@ -34,7 +34,6 @@ the same ``fired_at``, and its ``data`` may be re-read (``refresh``).
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import dataclasses
 import hashlib
@@ -54,7 +53,7 @@ import httpx
 import pytest
 
 from providers.workable.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, ThreadedServer, read_body
+from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
 
 CANDIDATE_EVENTS: tuple[str, ...] = ("candidate_created", "candidate_moved", "candidate_deleted")
 EMPLOYEE_EVENTS: tuple[str, ...] = (
@@ -173,15 +172,7 @@ class _Reject(Exception):
         return {"error": self.message} if self.message else {}
 
 
-@dataclass
-class _Injected:
-    status_code: int
-    body: bytes
-    content_type: str
-    delay: float
-
-
-class WorkableSim:
+class WorkableSim(Simulator):
     """Workable's subscriptions API on ``127.0.0.1:<free port>``, plus deliveries.
 
     ``clock`` (unix seconds) drives the rate-limit intervals and ``valid_until``, and
@@ -189,6 +180,7 @@ class WorkableSim:
     """
 
     def __init__(self) -> None:
+        super().__init__("workable-sim")
         self.calls: list[SimCall] = []
         self.clock: Callable[[], float] = time.time
         self.rate_interval = RATE_INTERVAL
@@ -197,14 +189,8 @@ class WorkableSim:
         self._subscriptions: dict[int, SimSubscription] = {}
         self._ids = itertools.count(FIRST_ID)
         self._windows: dict[str, tuple[int, int]] = {}  # client -> (interval number, used)
-        self._injected: list[_Injected] = []
-        self._server = ThreadedServer(self, name="workable-sim")
 
     # ---- set-up and inspection (the test's side) ----------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     @property
     def api_url_template(self) -> str:
@@ -220,8 +206,8 @@ class WorkableSim:
             self._subscriptions.clear()
             self._ids = itertools.count(FIRST_ID)
             self._windows.clear()
-            self._injected.clear()
             self.calls.clear()
+        self.forget_injected()
 
     def add_token(
         self,
@@ -252,24 +238,6 @@ class WorkableSim:
         with self._lock:
             sub = self._subscriptions[subscription_id]
             sub.valid_until = datetime.fromtimestamp(self.clock(), tz=UTC) - timedelta(seconds=1)
-
-    def fail_next(
-        self,
-        status_code: int,
-        body: bytes | str | Mapping[str, Any] = b"",
-        *,
-        content_type: str | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        """Answer the next API request with this instead (after ``delay`` seconds)."""
-        if isinstance(body, Mapping):
-            raw, default_type = json.dumps(body).encode(), "application/json"
-        elif isinstance(body, str):
-            raw, default_type = body.encode(), "text/plain; charset=utf-8"
-        else:
-            raw, default_type = body, "application/octet-stream"
-        with self._lock:
-            self._injected.append(_Injected(status_code, raw, content_type or default_type, delay))
 
     # ---- deliveries ----------------------------------------------------------------------------
 
@@ -326,37 +294,15 @@ class WorkableSim:
                 results.append(delivery)
         return results
 
-    # ---- serving ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> WorkableSim:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     # ---- the ASGI application ------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        raw_body = await read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        method: str = scope["method"]
-        path = scope.get("raw_path", scope["path"].encode()).decode("latin-1").split("?", 1)[0]
-
-        with self._lock:
-            injected = self._injected.pop(0) if self._injected else None
+        request = await read_request(scope, receive)
         extra: list[tuple[str, str]] = []
+        injected = await self.injected_answer()
         if injected is not None:
-            if injected.delay:
-                await asyncio.sleep(injected.delay)
             status, content, content_type = (
                 injected.status_code,
                 injected.body,
@@ -364,32 +310,23 @@ class WorkableSim:
             )
         else:
             try:
-                token, extra = self._authenticate(headers)
-                status, answer = self._handle(method, path, token, raw_body)
+                token, extra = self._authenticate(request.headers)
+                status, answer = self._handle(request.method, request.path, token, request.body)
             except _Reject as reject:
                 status, answer = reject.status_code, reject.body()
                 if isinstance(reject, _RateLimited):
                     extra = reject.headers
             content, content_type = json.dumps(answer).encode(), "application/json"
-
-        try:
-            logged: Any = json.loads(raw_body) if raw_body else None
-        except ValueError:
-            logged = raw_body
-        with self._lock:
-            self.calls.append(SimCall(method, path, status, headers.get("authorization"), logged))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", content_type.encode("latin-1")),
-                    (b"content-length", str(len(content)).encode()),
-                    *((k.encode("latin-1"), v.encode("latin-1")) for k, v in extra),
-                ],
-            }
+        call = SimCall(
+            request.method,
+            request.path,
+            status,
+            request.headers.get("authorization"),
+            request.json_body(),
         )
-        await send({"type": "http.response.body", "body": content})
+        with self._lock:
+            self.calls.append(call)
+        await respond(send, status, content, content_type, extra)
 
     def _authenticate(self, headers: Mapping[str, str]) -> tuple[Token, list[tuple[str, str]]]:
         """The caller's token and the rate-limit headers; ``401`` or ``429`` otherwise."""
