@@ -1,41 +1,64 @@
-# The README's two commands: `make run` and `make test`. Both bootstrap .venv idempotently and
-# reinstall when pyproject.toml changes.
+# The README's two commands: `make run` and `make test`. Both bootstrap .venv from the pinned
+# lock file and reinstall when pyproject.toml or the lock changes. `make help` lists the targets.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+LOCK   := requirements/dev.lock
 STAMP  := $(VENV)/.installed
+LOG    := $(VENV)/pip.log
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: run test lint typecheck pytest bench docs clean
+SHELL       := bash
+.SHELLFLAGS := -eo pipefail -c
 
-$(STAMP): pyproject.toml
+# pip's output goes to $(LOG); a terminal sees its latest line, rewritten in place
+PROGRESS := while IFS= read -r line; do [ ! -t 1 ] || printf '\r\033[K  %.76s' "$$line"; done; \
+	[ ! -t 1 ] || printf '\r\033[K'
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck pytest bench docs lock wheel clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "unihook needs Python 3.11+")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	@echo "setting up $(VENV) from $(LOCK) (pip's log: $(LOG))"
+	@$(PIP) install --progress-bar off -r $(LOCK) -e . 2>&1 | tee $(LOG) | { $(PROGRESS); } \
+		|| { cat $(LOG); echo "pip failed: see $(LOG)" >&2; exit 1; }
 	@touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/unihook serve
+run: $(STAMP) ## start the gateway on an embedded SQLite database
+	@$(BIN)/unihook serve
 
-test: lint typecheck pytest
+test: lint typecheck pytest ## ruff, mypy and the whole test suite
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff check, ruff format --check and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-typecheck: $(STAMP)
+typecheck: $(STAMP) ## mypy --strict on schemas, providers and gateway
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) ## the test suite (PYTEST_ARGS="tests/x -k y" to narrow it)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) ## the benchmarks in bench/
 	$(BIN)/python -m bench
 
-docs: $(STAMP)
+docs: $(STAMP) ## regenerate the generated parts of docs/
 	$(BIN)/python -m gateway.docgen
 	$(BIN)/python -m gateway.settingsdoc
 
-clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+lock: $(STAMP) ## re-pin the lock file after editing pyproject.toml (LOCK_ARGS=--upgrade for newer)
+	$(BIN)/uv pip compile pyproject.toml --group dev --extra otel --universal \
+		--python-version 3.11 --no-header --annotation-style line --quiet $(LOCK_ARGS) -o $(LOCK)
+
+wheel: $(STAMP) ## build the sdist and wheel into dist/
+	$(BIN)/python -m build
+
+clean: ## remove .venv, caches and build output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

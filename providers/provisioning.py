@@ -170,6 +170,15 @@ class BaseProvisioner:
     request_type: type[Any]
     capabilities: frozenset[str] = frozenset({"health"})
 
+    async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
+        """Finish the set-up once the connection and its secrets are committed (optional).
+
+        For vendors that test the endpoint while creating it (a ping that the not yet committed
+        connection could not answer): the gateway calls ``activate`` of a provisioner that has
+        one right after the commit. ``None`` means there was nothing to do.
+        """
+        return None
+
     async def update(
         self,
         ctx: ProvisionContext,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -31,7 +32,15 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
 
 def add_parsers(subparsers: Any) -> None:
     """Register ``worker``, ``subscribe``, ``deliveries`` and ``demo`` on the ``unihook`` CLI."""
-    p = subparsers.add_parser("worker", help="run a delivery worker (no HTTP server)")
+    p = subparsers.add_parser("worker", help="run a delivery worker (no API server)")
+    p.add_argument(
+        "--metrics-port", type=int, metavar="P", help="serve /metrics and /healthz on this port"
+    )
+    p.add_argument(
+        "--metrics-host",
+        default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"),
+        help="address for --metrics-port (default UNIHOOK_HOST or 127.0.0.1)",
+    )
     p.set_defaults(handler=run_worker)
 
     p = subparsers.add_parser("subscribe", help="subscribe a URL to events (prints the secret)")
@@ -69,9 +78,12 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from gateway.core import tracing
+    from gateway.core.metrics import start_metrics_server
     from gateway.delivery.dispatcher import Dispatcher
 
     settings = Settings.from_env()
+    tracing.configure()
 
     async def main() -> None:
         services = Runtime.build(settings)
@@ -93,6 +105,9 @@ def run_worker(args: argparse.Namespace) -> int:
                 ),
                 flush=True,
             )
+            if metrics is not None:
+                url = f"http://{args.metrics_host}:{metrics.server_port}/metrics"
+                print("  metrics", paint(url, "cyan"), flush=True)
             from gateway.http.app import settle_heap
 
             settle_heap()
@@ -100,7 +115,22 @@ def run_worker(args: argparse.Namespace) -> int:
         finally:
             await services.close()
 
-    run_async(main())
+    metrics = None
+    if args.metrics_port is not None:
+        try:
+            metrics = start_metrics_server(args.metrics_host, args.metrics_port)
+        except OSError as exc:
+            where = f"{args.metrics_host}:{args.metrics_port}"
+            print(
+                paint(f"error: cannot serve metrics on {where}: {exc}", "red", sys.stderr),
+                file=sys.stderr,
+            )
+            return 1
+    try:
+        run_async(main())
+    finally:
+        if metrics is not None:
+            metrics.shutdown()
     return 0
 
 

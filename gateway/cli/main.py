@@ -64,6 +64,7 @@ def ensure_admin_token(settings: Settings) -> tuple[Settings, str]:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from gateway.core import tracing
     from gateway.http.app import create_app
 
     settings, origin = ensure_admin_token(Settings.from_env())
@@ -74,6 +75,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
         settings = replace(settings, public_url=url)
     asyncio.run(_preflight(settings))  # schema and key checked before the banner, not after
+    traced = tracing.configure()
     app = create_app(settings, run_worker=not args.no_worker)
     print(paint(f"unihook {__version__}", "bold"), "listening on", paint(url, "cyan"))
     print("  database     ", _redact_url(settings.database_url))
@@ -82,6 +84,8 @@ def run_serve(args: argparse.Namespace) -> int:
     print("               ", f"{settings.public_url}/ingest/{{tenant}}  (provider told by headers)")
     print("  API docs     ", f"{url}/schema")
     print("  worker       ", "off (--no-worker)" if args.no_worker else "on")
+    if traced:
+        print("  tracing      ", "on (OpenTelemetry)")
     sys.stdout.flush()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     uvicorn.Server(config).run()

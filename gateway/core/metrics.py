@@ -1,8 +1,14 @@
-"""Prometheus metrics (``GET /metrics``)."""
+"""Prometheus metrics (``GET /metrics``), and their own HTTP server for a standalone worker."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import threading
+from collections.abc import Iterable
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from prometheus_client import Counter, Histogram, make_wsgi_app
 
 INGEST_REQUESTS = Counter(
     "unihook_ingest_requests_total",
@@ -23,3 +29,35 @@ DELIVERY_LATENCY = Histogram(
     "unihook_delivery_latency_seconds",
     "Subscriber response time per delivery attempt",
 )
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes are not worth a log line each."""
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def _worker_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    path = environ.get("PATH_INFO", "")
+    if path == "/metrics":
+        return _PROMETHEUS(environ, start_response)  # type: ignore[no-any-return]
+    if path == "/healthz":
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"status":"ok"}']
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found: /metrics and /healthz only\n"]
+
+
+_PROMETHEUS = make_wsgi_app()
+
+
+def start_metrics_server(host: str, port: int) -> WSGIServer:
+    """``/metrics`` and ``/healthz`` over HTTP for a process with no other server (a standalone
+    ``unihook worker``), answered from a thread so a busy event loop cannot delay a scrape.
+    ``shutdown()`` stops it."""
+    server = make_server(host, port, _worker_app, _ThreadingServer, _QuietHandler)
+    threading.Thread(target=server.serve_forever, name="unihook-metrics", daemon=True).start()
+    return server

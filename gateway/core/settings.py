@@ -107,7 +107,9 @@ VARIABLES: tuple[Variable, ...] = (
         "the gateway's public base URL: shown ingest URLs and the URL given to vendors when "
         "provisioning",
     ),
-    Variable("UNIHOOK_HOST", "`127.0.0.1`", "default for `serve --host`"),
+    Variable(
+        "UNIHOOK_HOST", "`127.0.0.1`", "default for `serve --host` and `worker --metrics-host`"
+    ),
     Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
     Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
     Variable(

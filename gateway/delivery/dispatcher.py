@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.core import tracing
 from gateway.core.clock import unexpired, utcnow
 from gateway.core.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 from gateway.delivery import queue
@@ -65,6 +66,7 @@ class _Work:
     destination: Destination
     lease_until: float  # monotonic
     sent: bool = False  # answered (or failed); its result waits to be recorded
+    trace_parent: str | None = None  # the event's ingest span, when tracing
 
 
 @dataclass
@@ -308,9 +310,12 @@ class Dispatcher:
             if (p := self._targets.get(w.candidate.subscription_id)) is not None
             and p.target.include_raw
         }
-        return await queue.load_bodies(
-            self.services.sessions, {w.candidate.event_id for w in work}, raw_events
-        )
+        event_ids = {w.candidate.event_id for w in work}
+        if tracing.enabled():
+            parents = await queue.load_trace_parents(self.services.sessions, event_ids)
+            for w in work:
+                w.trace_parent = parents.get(w.candidate.event_id)
+        return await queue.load_bodies(self.services.sessions, event_ids, raw_events)
 
     # ---- sending -----------------------------------------------------------------------------
 
@@ -325,7 +330,16 @@ class Dispatcher:
             async with slots, self._slots:
                 if time.monotonic() > item.lease_until:
                     return  # the lease lapsed while waiting: another worker may own it now
-                result = await self._attempt(item, bodies)
+                c = item.candidate
+                with tracing.delivery_span(
+                    item.trace_parent,
+                    delivery_id=c.id,
+                    event_id=c.event_id,
+                    subscription_id=c.subscription_id,
+                    attempt=c.attempts + 1,
+                ) as span:
+                    result = await self._attempt(item, bodies)
+                    tracing.delivery_outcome(span, result.outcome, result.status_code, result.error)
             self._results.put_nowait(result)
             queued = True
             self._release_destination(item)

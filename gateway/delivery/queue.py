@@ -226,6 +226,19 @@ async def load_targets(
     }
 
 
+async def load_trace_parents(
+    sessions: async_sessionmaker[AsyncSession], event_ids: Collection[str]
+) -> dict[str, str]:
+    """The W3C traceparent each event's ingest span left (events stored untraced have none)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Event.id, Event.trace_parent).where(
+                Event.id.in_(list(event_ids)), Event.trace_parent.is_not(None)
+            )
+        )
+        return {row.id: row.trace_parent for row in rows}
+
+
 async def load_bodies(
     sessions: async_sessionmaker[AsyncSession],
     event_ids: Collection[str],

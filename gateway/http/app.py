@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.openapi import OpenAPIConfig
 
-from gateway import __version__
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
+from gateway.http.apidocs import assets_router, openapi_config
 from gateway.http.connections import ConnectionController
 from gateway.http.deliveries import event_deliveries, redeliver_event
 from gateway.http.errors import EXCEPTION_HANDLERS
@@ -62,6 +61,7 @@ def create_app(
         SubscriptionController,
         event_deliveries,
         redeliver_event,
+        assets_router(),
     ]
 
     @contextlib.asynccontextmanager
@@ -92,7 +92,7 @@ def create_app(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
-        openapi_config=OpenAPIConfig(title="unihook", version=__version__, path="/schema"),
+        openapi_config=openapi_config(),
         debug=False,
     )
     describe_ingest(app.openapi_schema)

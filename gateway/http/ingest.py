@@ -10,7 +10,7 @@ by Litestar as on every other route; the two operations are described in the Ope
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from litestar import asgi
@@ -42,6 +42,7 @@ from litestar.types import (
     Send,
 )
 
+from gateway.core import tracing
 from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
 from gateway.ingest.commit import IngestResult
@@ -49,9 +50,13 @@ from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
 from providers import ProviderAdapter, UnknownProvider
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
+
 ALLOWED = "POST, OPTIONS"
 _ENCODE = msgspec.json.Encoder().encode
 _STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
+_REFUSED = {400: "invalid", 401: "unauthorized", 404: "not_found", 405: "invalid", 413: "too_large"}
 
 
 def status_for(adapter: ProviderAdapter, outcome: str) -> int:
@@ -121,6 +126,8 @@ async def _accept(
     connection: LiveConnection,
     body: bytes,
     headers: dict[str, str],
+    *,
+    span: Span | None = None,
 ) -> IngestResult:
     received_at = utcnow()
     if connection.verify and not adapter.verify(
@@ -131,6 +138,8 @@ async def _accept(
     receipt, event = prepare(
         adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
     )
+    if span is not None and event is not None:
+        event["trace_parent"] = tracing.traceparent(span)
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result
@@ -200,14 +209,28 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         raise MethodNotAllowedException(headers={"Allow": ALLOWED})
     state = scope["litestar_app"].state
     services: Runtime = state.services
-    if len(segments) == 2:
-        found = await _for_provider(services, scope, receive, segments[0], segments[1])
-    else:
-        found = await _for_tenant(services, scope, receive, segments[0])
-    result = await _accept(state.ingest_writer, *found)
+    provider, tenant = segments if len(segments) == 2 else (None, segments[0])
+    with tracing.ingest_span(tenant, provider) as span:
+        try:
+            if provider is not None:
+                found = await _for_provider(services, scope, receive, provider, tenant)
+            else:
+                found = await _for_tenant(services, scope, receive, tenant)
+                tracing.ingest_provider(span, found[0].name)
+            result = await _accept(state.ingest_writer, *found, span=span)
+        except HTTPException as exc:
+            tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)
+            raise
+        except Exception:
+            tracing.ingest_outcome(span, "error", 500)
+            raise
+        status = status_for(found[0], result.status)
+        tracing.ingest_outcome(
+            span, result.status, status, event_id=result.event_id, receipt_id=result.receipt_id
+        )
     body = _ENCODE(_result_body(result))
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    await _answer(send, status_for(found[0], result.status), headers, body)
+    await _answer(send, status, headers, body)
 
 
 def _operation(summary: str, description: str, parameters: list[str]) -> Operation:

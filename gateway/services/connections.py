@@ -137,7 +137,11 @@ async def create_connection(
             raise
         raise Conflict(f"a {data.provider} connection for this tenant already exists") from None
     runtime.forget_connections()
-    return connection_out(runtime, row, secret_rows, result.summary if result else None)
+    summary = result.summary if result is not None else None
+    if result is not None:
+        activated = await provisioning.activate(runtime, data.provider, tenant, url, result)
+        summary = activated or summary
+    return connection_out(runtime, row, secret_rows, summary)
 
 
 async def list_connections(
@@ -182,7 +186,12 @@ async def vendor_health(runtime: Runtime, row: Connection) -> Provisioned | None
     if not row.vendor_state_enc:
         return None
     return await provisioning.health(
-        runtime, row.id, row.provider, row.tenant, row.vendor_state_enc
+        runtime,
+        row.id,
+        row.provider,
+        row.tenant,
+        row.vendor_state_enc,
+        ingest_url(runtime, row.provider, row.tenant),
     )
 
 
@@ -267,6 +276,7 @@ async def change_at_vendor(
         events=data.events if data else None,
         description=data.description if data else None,
         action=action,
+        ingest_url=ingest_url(runtime, row.provider, row.tenant),
     )
     async with runtime.sessions() as session, session.begin():
         target = await session.get(Connection, row.id)

@@ -134,6 +134,32 @@ async def provision(
     return result
 
 
+async def activate(
+    runtime: Runtime, provider: str, tenant: str, ingest_url: str, result: ProvisionResult
+) -> Provisioned | None:
+    """Run the provisioner's optional ``activate`` once the connection is committed.
+
+    For vendors that test the endpoint while creating it (a ping the connection could not yet
+    answer). Never raises: the connection exists either way, so a failure is shown in the
+    summary's ``error`` and logged. ``None`` when there was nothing to do.
+    """
+    provisioner = provisioner_for(runtime, provider)
+    step = getattr(provisioner, "activate", None)
+    if step is None:
+        return None
+    display = runtime.registry.get(provider).display_name
+    async with context(runtime, provider, tenant, ingest_url) as ctx:
+        try:
+            shown: Provisioned | None = await step(ctx, _vendor(result))
+        except ProvisioningError as exc:
+            log.warning("could not activate the %s endpoint: %s", display, exc.message)
+            summary = result.summary
+            return msgspec.structs.replace(
+                summary, error=f"{display} did not enable the endpoint: {exc.message}"
+            )
+    return shown
+
+
 async def undo(
     runtime: Runtime, provider: str, tenant: str, ingest_url: str, result: ProvisionResult
 ) -> None:
@@ -198,6 +224,7 @@ async def change(
     events: Sequence[str] | None = None,
     description: str | None = None,
     action: str = "update",
+    ingest_url: str = "",
 ) -> tuple[str, Provisioned]:
     """Update, pause or resume the endpoint at the vendor; the new sealed state and its view."""
     provisioner = provisioner_for(runtime, provider)
@@ -211,7 +238,7 @@ async def change(
             "(UNIHOOK_FORGET_VENDOR_TOKENS): change the endpoint at the vendor"
         )
     runtime.vendor_health.pop(connection_id, None)
-    async with context(runtime, provider, tenant, "") as ctx:
+    async with context(runtime, provider, tenant, ingest_url) as ctx:
         try:
             if action == "update":
                 state, shown = await provisioner.update(
@@ -248,7 +275,12 @@ def health_cache() -> LRUCache[str, _Health]:
 
 
 async def health(
-    runtime: Runtime, connection_id: str, provider: str, tenant: str, sealed: str
+    runtime: Runtime,
+    connection_id: str,
+    provider: str,
+    tenant: str,
+    sealed: str,
+    ingest_url: str = "",
 ) -> Provisioned:
     """The vendor's view of the endpoint. Never raises: when the vendor cannot be asked the
     answer carries ``error`` (and the last good answer's fields, if there was one)."""
@@ -286,7 +318,7 @@ async def health(
             HEALTH_CACHE_SECONDS,
         )
     try:
-        async with context(runtime, provider, tenant, "", HEALTH_TIMEOUT) as ctx:
+        async with context(runtime, provider, tenant, ingest_url, HEALTH_TIMEOUT) as ctx:
             good = await provisioner.health(ctx, vendor)
     except ProvisioningError as exc:
         if exc.kind == "not_found":

@@ -141,6 +141,7 @@ class Event(Base):
     received_at: Mapped[datetime]
     receipt_id: Mapped[str] = mapped_column(ID)
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
+    trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
 
 
 class Subscription(Base):

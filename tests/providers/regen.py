@@ -38,12 +38,14 @@ SECRETS = {
     "breezy": "whsec_4f9c2a7e1b8d3f6a0c5e9b2d7f1a4c8e",
     "hatchbeacon": "hb_sk_7d2e9f4a1c6b8e3d5f0a2c7e9b4d1f6a",
     "bindbee": "bb_sig_3a8f1c6e9d2b7f4a0e5c8d1b6f3a9e2c",
+    "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
     "hatchbeacon": "X-Webhook-Signature",
     "bindbee": "X-Bindbee-Webhook-Signature",
+    "ashby": "Ashby-Signature",
     "workable": "X-Workable-Signature",
 }
 
@@ -409,6 +411,122 @@ def bindbee_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def ashby_headers(secret: str, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "Ashby-Signature": "sha256=" + hex_hmac(secret, body),
+    }
+
+
+def ashby_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["ashby"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "ashby",
+                kind,
+                body,
+                ashby_headers(secret, body),
+                "Ashby's sample (built from its schemas): HMAC-SHA256 over the raw body.",
+            )
+        )
+    stage = samples["candidateStageChange"]
+    body = pretty(stage)
+    cases.append(
+        Case(
+            "ashby",
+            "candidateStageChange.pretty",
+            body,
+            ashby_headers(secret, body),
+            "A pretty-printed body, signed over exactly those bytes (only raw bytes verify).",
+        )
+    )
+    bare = {k: v for k, v in samples["applicationSubmit"].items() if k != "webhookActionId"}
+    body = compact(bare)
+    cases.append(
+        Case(
+            "ashby",
+            "applicationSubmit.no_action_id",
+            body,
+            ashby_headers(secret, body),
+            "No webhookActionId (Ashby's schemas omit it): the event id is sha256 of the body.",
+        )
+    )
+    archived = copy.deepcopy(samples["applicationUpdate"])
+    application = archived["data"]["application"]
+    application["status"] = "Archived"
+    application["archivedAt"] = "2025-01-16T10:12:45.000Z"
+    application["updatedAt"] = "2025-01-16T10:12:45.000Z"
+    application["archiveReason"] = {
+        "id": "b7c6d5e4-f3a2-4190-8e7d-6c5b4a392817",
+        "text": "Hired elsewhere",
+        "reasonType": "RejectedByCandidate",
+        "isArchived": False,
+        "customFields": [],
+    }
+    archived["webhookActionId"] = "3d2c1b0a-9f8e-4d7c-a6b5-4f3e2d1c0b9a"
+    body = compact(archived)
+    cases.append(
+        Case(
+            "ashby",
+            "applicationUpdate.archived",
+            body,
+            ashby_headers(secret, body),
+            "An archived application: archiveReason.text becomes rejection_reason.",
+        )
+    )
+    lead = copy.deepcopy(samples["applicationSubmit"])
+    lead["data"]["application"]["status"] = "Lead"
+    lead["webhookActionId"] = "4e3d2c1b-0a9f-4e8d-b7c6-5a4f3e2d1c0b"
+    body = compact(lead)
+    cases.append(
+        Case(
+            "ashby",
+            "applicationSubmit.lead",
+            body,
+            ashby_headers(secret, body),
+            "A sourced lead (status Lead): the application is a prospect.",
+        )
+    )
+    signature = {
+        "webhookActionId": "5f4e3d2c-1b0a-4f9e-8c7d-6b5a4f3e2d1c",
+        "action": "signatureRequestUpdate",
+        "data": {
+            "relatedEntityType": "application",
+            "applicationId": "a1c2e3f4-5b6d-4789-8a9b-0c1d2e3f4a5b",
+            "eventType": "sent",
+        },
+    }
+    body = compact(signature)
+    cases.append(
+        Case(
+            "ashby",
+            "signatureRequestUpdate.application",
+            body,
+            ashby_headers(secret, body),
+            "The application variant of signatureRequestUpdate's payload.",
+        )
+    )
+    unknown = {
+        "webhookActionId": "6a5f4e3d-2c1b-4a0f-9d8e-7c6b5a4f3e2d",
+        "action": "candidateNoteCreate",
+        "data": {"note": {"id": "7b6a5f4e-3d2c-4b1a-8f9e-8d7c6b5a4f3e", "content": "Élan, café"}},
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "ashby",
+            "unknown_type",
+            body,
+            ashby_headers(secret, body),
+            "An action the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 def workable_headers(secret: str, body: bytes) -> dict[str, str]:
     return {"Content-Type": "application/json", "X-Workable-Signature": hex_hmac(secret, body)}
 
@@ -507,6 +625,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
     "bindbee": bindbee_cases,
+    "ashby": ashby_cases,
     "workable": workable_cases,
 }
 

@@ -10,14 +10,20 @@ import pytest
 
 from providers import default_registry
 from providers.testing import get_adapter_test_class, get_provisioner_test_class
+from tests.support.ashby_sim import AshbySim
 from tests.support.breezy_sim import BreezySim
 from tests.support.workable_sim import WorkableSim
 
-pytest_plugins = ["tests.support.breezy_sim", "tests.support.workable_sim"]
+pytest_plugins = [
+    "tests.support.ashby_sim",
+    "tests.support.breezy_sim",
+    "tests.support.workable_sim",
+]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
+TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 
 
@@ -44,6 +50,31 @@ class TestBreezyProvisioner(get_provisioner_test_class(default_registry().get("b
     def provisioner_harness(self, breezy_sim: BreezySim) -> BreezyHarness:
         breezy_sim.add_customer("co_kit", "tok-kit-secret-value")
         return BreezyHarness(breezy_sim)
+
+
+@dataclass
+class AshbyHarness:
+    sim: AshbySim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"api_key": "ashby-kit-key-value", "events": ["applicationSubmit", "offerCreate"]}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"api_key": "ashby-refused-key-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestAshbyProvisioner(get_provisioner_test_class(default_registry().get("ashby"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, ashby_sim: AshbySim) -> AshbyHarness:
+        ashby_sim.add_key("ashby-kit-key-value")
+        return AshbyHarness(ashby_sim)
 
 
 @dataclass
