@@ -246,6 +246,10 @@ class BaseAdapter:
     sign_encoding: ClassVar[Encoding] = "hex"
     provisioner: ClassVar[Provisioner | None] = None
     """The vendor's webhook management API, where it has one (see ``providers.provisioning``)."""
+    accepted_status: ClassVar[int] = 202
+    """What ingest answers an accepted or quarantined body: 200 where a vendor counts only 200."""
+    kept_headers: ClassVar[Sequence[str]] = ()
+    """Vendor headers (lower-case) kept with each receipt beyond content type, agent and x-*."""
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         return self.signature_header.lower() in headers

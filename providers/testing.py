@@ -165,6 +165,15 @@ class AdapterConformance:
         assert adapter.signature_header, "signature_header is empty"
         assert adapter.event_types, "the adapter maps no vendor event types"
 
+    def test_optional_ingest_attributes_are_well_formed(self) -> None:
+        status = getattr(self.adapter, "accepted_status", 202)
+        assert status in (200, 202), "accepted_status must be 200 or 202"
+        kept = getattr(self.adapter, "kept_headers", ())
+        assert all(isinstance(h, str) and h == h.lower() for h in kept), (
+            "kept_headers must be lower-case header names"
+        )
+        assert "authorization" not in kept, "credentials are never kept with a receipt"
+
     def test_mapping_targets_are_catalogued(self) -> None:
         unknown = {k: v for k, v in self.adapter.event_types.items() if v not in CATALOGUE}
         assert not unknown, f"mapped to types missing from the catalogue: {unknown}"

@@ -199,8 +199,7 @@ async def _show(
 ) -> int:
     """Print what the subscriber got for one vendor request; 1 if something went wrong."""
     title = f"{provider} {vendor_type}"
-    json_answer = answer.headers.get("content-type", "").startswith("application/json")
-    if not (answer.is_success and json_answer and answer.json().get("status") == "accepted"):
+    if not answer.is_success or answer.json().get("status") != "accepted":
         print(paint(f"✗ {title}: the gateway answered {answer.status_code} {answer.text}", "red"))
         return 1
     try:

@@ -32,6 +32,20 @@ def summary(event: dict[str, Any]) -> str:
     if job.get("title"):
         status = f" [{job['status']}]" if job.get("status") else ""
         parts.append(f"{job['title']}{status}")
+    if app.get("rejection_reason"):
+        parts.append(f"reason: {app['rejection_reason']}")
+    posting = data.get("job_posting") or {}
+    if posting.get("title"):
+        published = posting.get("published")
+        live = "" if published is None else " [live]" if published else " [not live]"
+        parts.append(f"posting {posting['title']}{live}")
+    offer = data.get("offer") or {}
+    if offer.get("status") or offer.get("version"):
+        version = f" v{offer['version']}" if offer.get("version") else ""
+        parts.append(f"offer {offer.get('status') or ''}{version}".replace("  ", " "))
+    for key in ("department", "office", "stage"):
+        if (data.get(key) or {}).get("name"):
+            parts.append(f"{key} {data[key]['name']}")
     if data.get("note", {}).get("body"):
         parts.append(repr(data["note"]["body"][:60]))
     connector = data.get("connector") or {}
@@ -47,6 +61,10 @@ def summary(event: dict[str, Any]) -> str:
         parts.append(str(data["message"]))
     if event.get("type") == "unmapped":
         parts.append(f"vendor type {event.get('source', {}).get('event_type')!r}")
+    if not parts:  # ids only: name the first resource
+        key, value = next(((k, v) for k, v in data.items() if isinstance(v, dict)), ("", {}))
+        if value.get("id"):
+            parts.append(f"{key} {value['id']}")
     return " · ".join(parts)
 
 

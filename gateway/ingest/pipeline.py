@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -135,12 +136,13 @@ class IngestWriter:
             return await conn.run_sync(commit_batch, rows, now)
 
 
-def kept_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The request headers worth keeping with a receipt: content type, agent, vendor headers."""
+def kept_headers(headers: dict[str, str], extra: Sequence[str] = ()) -> dict[str, str]:
+    """The request headers worth keeping with a receipt: content type, agent, vendor headers
+    (``x-*`` and the adapter's optional ``kept_headers``)."""
     return {
         name: value
         for name, value in headers.items()
-        if name in KEPT_HEADERS or name.startswith("x-")
+        if name in KEPT_HEADERS or name.startswith("x-") or name in extra
     }
 
 
@@ -159,7 +161,7 @@ def prepare(
         "provider": connection.provider,
         "tenant": connection.tenant,
         "received_at": received_at,
-        "headers": kept_headers(headers),
+        "headers": kept_headers(headers, getattr(adapter, "kept_headers", ())),
         "body": body,
         "outcome": "quarantined",
         "error": None,

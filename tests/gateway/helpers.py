@@ -12,7 +12,12 @@ from gateway.storage.models import ApiKey
 from providers import default_registry
 from tests.conftest import ADMIN
 
-SECRETS = {"breezy": "whsec_test_breezy_secret", "hatchbeacon": "hb-secret-ü", "bindbee": "bb-key"}
+SECRETS = {
+    "breezy": "whsec_test_breezy_secret",
+    "hatchbeacon": "hb-secret-ü",
+    "bindbee": "bb-key",
+    "greenhouse": "gh secret typed in the Dev Center",
+}
 
 
 async def connect(client: Any, provider: str, tenant: str = "acme", **extra: Any) -> dict[str, Any]:

@@ -245,3 +245,29 @@ def test_nothing_acknowledged_is_lost_when_the_process_is_killed(gateway: Gatewa
     db.close()
     missing = [event_id for event_id in accepted if event_id not in stored]
     assert missing == [], f"{len(missing)} of {len(accepted)} acknowledged events lost"
+
+
+def test_send_test_greenhouse_signs_as_greenhouse_and_gets_200(gateway: Gateway) -> None:
+    """Greenhouse counts only 200 as delivered: ``send-test`` sees 200 for every kept body."""
+    gateway.cli("connect", "greenhouse", "acme", "--secret", "gh typed secret")
+    for action in ("ping", "job_post_updated", "candidate_stage_change"):
+        sent = gateway.cli(
+            "send-test", "greenhouse", "acme", "--event", action, "--secret", "gh typed secret"
+        )
+        assert sent.stdout.startswith("200 "), sent.stdout
+        assert '"status":"accepted"' in sent.stdout
+    again = gateway.cli(
+        "send-test", "greenhouse", "acme", "--event", "ping", "--secret", "gh typed secret"
+    )
+    assert again.stdout.startswith("200 ")
+    assert '"status":"duplicate"' in again.stdout
+    wrong = gateway.cli(
+        "send-test", "greenhouse", "acme", "--event", "ping", "--secret", "other", check=False
+    )
+    assert wrong.returncode == 1
+    assert wrong.stdout.startswith("401 ")
+    lines = gateway.cli("events").stdout.strip().splitlines()
+    assert len(lines) == 3
+    assert any("connection.test" in line and "greenhouse" in line for line in lines)
+    assert any("ats.job_posting.updated" in line for line in lines)
+    assert any("ats.application.stage_changed" in line and "Giuseppe" in line for line in lines)

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from providers import default_registry
 from schemas import to_event
 
 HERE = Path(__file__).resolve().parent
+GREENHOUSE_SAMPLES = HERE.parent.parent / "providers" / "greenhouse" / "samples"
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 RECEIVED_AT_TEXT = "2025-01-01T00:00:00Z"
 
@@ -39,12 +41,14 @@ SECRETS = {
     "hatchbeacon": "hb_sk_7d2e9f4a1c6b8e3d5f0a2c7e9b4d1f6a",
     "bindbee": "bb_sig_3a8f1c6e9d2b7f4a0e5c8d1b6f3a9e2c",
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
+    "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
     "hatchbeacon": "X-Webhook-Signature",
     "bindbee": "X-Bindbee-Webhook-Signature",
+    "greenhouse": "Signature",
     "ashby": "Ashby-Signature",
     "workable": "X-Workable-Signature",
 }
@@ -65,6 +69,15 @@ def pretty(payload: Any) -> bytes:
 def python_default(payload: Any) -> bytes:
     """Python's ``json.dumps(payload)``: ``", "``/``": "`` separators, non-ASCII escaped."""
     return json.dumps(payload).encode("ascii")
+
+
+def rails_json(payload: Any, *, ascii_only: bool = False) -> bytes:
+    """Compact JSON as Rails writes it for Greenhouse: ``<``, ``>``, ``&``, U+2028 and U+2029
+    as ``\\uXXXX`` (the docs show ``<`` and ``>``); with ``ascii_only`` every non-ASCII too."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=ascii_only)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text.encode("utf-8")
 
 
 def hex_hmac(secret: str, content: bytes) -> str:
@@ -527,6 +540,98 @@ def ashby_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def greenhouse_headers(secret: str, name: str, body: bytes) -> dict[str, str]:
+    """Greenhouse's headers: ``Signature: sha256 <hex>`` over the body, a delivery id."""
+    return {
+        "Content-Type": "application/json",
+        "Greenhouse-Event-ID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"greenhouse/{name}")),
+        "Signature": "sha256 " + hex_hmac(secret, body),
+    }
+
+
+def greenhouse_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["greenhouse"]
+    cases = []
+    for action, payload in samples.items():
+        body = rails_json(payload)
+        cases.append(
+            Case(
+                "greenhouse",
+                action,
+                body,
+                greenhouse_headers(secret, action, body),
+                "Greenhouse's docs example as sent: compact, <, > and & escaped, signed as is.",
+            )
+        )
+    docs = GREENHOUSE_SAMPLES / "job_post_created.json"
+    body = docs.read_bytes()
+    cases.append(
+        Case(
+            "greenhouse",
+            "job_post_created.doc_example",
+            body,
+            greenhouse_headers(secret, "job_post_created.doc_example", body),
+            "The docs example byte for byte (pretty, literal <p>): whatever arrives is signed.",
+        )
+    )
+    posting = copy.deepcopy(samples["job_post_updated"])
+    posting["payload"]["title"] = "Développeur·se Senior <Python> & Rust"
+    posting["payload"]["content"] = "<p>Rejoignez l\u2019équipe de Zoë à Genève</p>"
+    body = rails_json(posting, ascii_only=True)
+    cases.append(
+        Case(
+            "greenhouse",
+            "job_post_updated.ascii_escaped",
+            body,
+            greenhouse_headers(secret, "job_post_updated.ascii_escaped", body),
+            "Every non-ASCII character escaped as well (\\u00e9...): the escaped bytes are signed.",
+        )
+    )
+    application = copy.deepcopy(samples["new_candidate_application"])
+    candidate = application["payload"]["application"]["candidate"]
+    candidate["first_name"], candidate["last_name"] = "Zoë", "Ångström-李"
+    body = rails_json(application)
+    cases.append(
+        Case(
+            "greenhouse",
+            "new_candidate_application.non_ascii",
+            body,
+            greenhouse_headers(secret, "new_candidate_application.non_ascii", body),
+            "Non-ASCII names as raw UTF-8, HTML characters escaped.",
+        )
+    )
+    ping = samples["ping"]
+    body = json.dumps(ping, indent=4).replace("/", "\\/").encode("ascii")
+    cases.append(
+        Case(
+            "greenhouse",
+            "ping.slashes_escaped",
+            body,
+            greenhouse_headers(secret, "ping.slashes_escaped", body),
+            "A ping as a receiver captured one: pretty, with / written as \\/ (still signed as is).",
+        )
+    )
+    unknown = {
+        "action": "hiring_team_updated",
+        "payload": {
+            "job": {"id": 371417, "name": "Software Engineer"},
+            "hiring_team": {"recruiters": [{"user_id": 2345, "employee_id": None}]},
+        },
+    }
+    body = rails_json(unknown)
+    cases.append(
+        Case(
+            "greenhouse",
+            "unknown_type",
+            body,
+            greenhouse_headers(secret, "unknown_type", body),
+            "An action the adapter does not know (the docs name a Hiring Team Updated web hook "
+            "but not its action): emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 def workable_headers(secret: str, body: bytes) -> dict[str, str]:
     return {"Content-Type": "application/json", "X-Workable-Signature": hex_hmac(secret, body)}
 
@@ -625,6 +730,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
     "bindbee": bindbee_cases,
+    "greenhouse": greenhouse_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
 }

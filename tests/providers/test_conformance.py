@@ -24,6 +24,7 @@ TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
 TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"))
 TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
+TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 
 
