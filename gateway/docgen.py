@@ -128,6 +128,11 @@ def render(registry: Registry | None = None) -> str:
         "examples below were produced by normalising the built-in adapters' sample payloads",
         "(`unihook send-test` sends the same ones), with a fixed event id and receive time.",
         "",
+        "Times (`timestamp` and every time in `data`) are RFC 3339 in UTC. A vendor's time is",
+        "read as ISO 8601 (no zone: UTC), or as a number of unix seconds when that is a time",
+        "from 1990 to 2100, else of milliseconds when that is. A time outside those years is",
+        "left out, and `timestamp` is then the time unihook received the event.",
+        "",
         "| type | description | emitted by |",
         "|---|---|---|",
     ]

@@ -21,6 +21,7 @@ from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSec
 from providers import Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
+CONNECTION_CACHE_ENTRIES = 10_000
 
 
 class SecretKeyMismatch(RuntimeError):
@@ -39,6 +40,20 @@ class LiveConnection:
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
+
+
+def remember(cache: dict[Any, tuple[float, Any]], key: Any, value: Any) -> None:
+    """Cache ``value`` for ``CONNECTION_CACHE_SECONDS`` in a dict kept in expiry order, dropping
+    the oldest entries past ``CONNECTION_CACHE_ENTRIES``: its keys come from request paths
+    (unknown tenants are cached too), so it must not grow with what clients send."""
+    now = time.monotonic()
+    cache.pop(key, None)
+    cache[key] = (now + CONNECTION_CACHE_SECONDS, value)
+    while cache:
+        oldest = next(iter(cache))
+        if len(cache) <= CONNECTION_CACHE_ENTRIES and cache[oldest][0] > now:
+            break
+        del cache[oldest]
 
 
 @dataclass
@@ -86,25 +101,33 @@ class Runtime:
         Every process sharing a database must share its key (``UNIHOOK_SECRET_KEY``, or the key
         file beside a SQLite database). A process started with another key would answer every
         vendor request of an existing connection with an error; this says why at start instead.
+        Every stored secret is read, as each may have been written under a different key of a
+        rotation list (Fernet tokens do not say which); decrypting one takes microseconds.
         """
+        columns = (
+            ConnectionSecret.secret_enc,
+            SubscriptionSecret.secret_enc,
+            Connection.vendor_state_enc,
+        )
         async with self.engine.connect() as conn:
-            for table in (ConnectionSecret, SubscriptionSecret):
-                token = (await conn.execute(select(table.secret_enc).limit(1))).scalar()
-                if token is None:
-                    continue
-                try:
-                    self.box.decrypt(token)
-                except ValueError:
-                    source = (
-                        "UNIHOOK_SECRET_KEY"
-                        if self.settings.secret_key
-                        else f"the key file {key_file_path(self.settings)}"
-                    )
-                    raise SecretKeyMismatch(
-                        f"{source} cannot decrypt the secrets stored in this database: every "
-                        "process sharing a database needs the same key (see docs/operations.md, "
-                        '"Secrets at rest")'
-                    ) from None
+            for column in columns:
+                tokens = await conn.stream_scalars(select(column).where(column.is_not(None)))
+                async for token in tokens:
+                    try:
+                        self.box.decrypt(str(token))
+                    except ValueError:
+                        raise SecretKeyMismatch(self._mismatch()) from None
+
+    def _mismatch(self) -> str:
+        source = (
+            "UNIHOOK_SECRET_KEY"
+            if self.settings.secret_key
+            else f"the key file {key_file_path(self.settings)}"
+        )
+        return (
+            f"{source} cannot decrypt the secrets stored in this database: every process "
+            'sharing a database needs the same key (see docs/operations.md, "Secrets at rest")'
+        )
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -139,7 +162,7 @@ class Runtime:
             raise
         else:
             if generation == self._generation:
-                self._connections[key] = (time.monotonic() + CONNECTION_CACHE_SECONDS, live)
+                remember(self._connections, key, live)
             loading.set_result(live)
             return live
         finally:
@@ -186,5 +209,5 @@ class Runtime:
                     )
                 ).scalars()
             )
-        self._tenant_providers[tenant] = (now + CONNECTION_CACHE_SECONDS, names)
+        remember(self._tenant_providers, tenant, names)
         return names

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import contextvars
+import copy
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -185,8 +189,20 @@ def hmac_matches(
 
 
 def sha256_event_id(raw_body: bytes) -> str:
-    """The event id for vendors that send none: ``sha256:<hex of the raw body>``."""
+    """The event id for vendors that send none and sign the raw bytes only:
+    ``sha256:<hex of the raw body>``."""
     return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+
+
+def canonical_event_id(raw_body: bytes) -> str:
+    """The event id for vendors that send none and whose signature may verify over a
+    re-serialisation: ``sha256:`` of the compact form of the parsed body (``compact_json``), so a
+    copy re-sent pretty-printed, ASCII-escaped or with a trailing newline is the same event. A
+    body that is not JSON keeps the raw hash."""
+    try:
+        return sha256_event_id(compact_json(parse_json(raw_body)))
+    except ValueError:
+        return sha256_event_id(raw_body)
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -201,21 +217,42 @@ def format_timestamp(moment: datetime) -> str:
     return moment.isoformat("T", "microseconds") + "Z"
 
 
-def parse_timestamp(value: object) -> str | None:
-    """A vendor time (ISO 8601 string, or unix seconds/milliseconds) as RFC 3339 UTC, else None."""
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def parse_timestamp(value: object, *, plausible: bool = True) -> str | None:
+    """A vendor time (ISO 8601 string, or unix seconds or milliseconds) as RFC 3339 UTC, else
+    None. A number is seconds when that reads as a time from 1990 to 2100, else milliseconds
+    when that does; with ``plausible`` (the default) any time outside those years is None, so
+    the caller falls back to the time it received the event (a year 5138 is a vendor's bug)."""
     if isinstance(value, bool):
         return None
     try:
-        if isinstance(value, int | float):
-            seconds = value / 1000 if abs(value) > 1e11 else value
-            return format_timestamp(datetime.fromtimestamp(seconds, tz=UTC))
-        if isinstance(value, str) and value:
-            text = value.strip()
-            if text.endswith(("Z", "z")):
-                text = text[:-1] + "+00:00"
-            return format_timestamp(datetime.fromisoformat(text))
+        moment = _moment(value, plausible)
     except (ValueError, OverflowError, OSError):
         return None
+    if moment is None or (plausible and not EARLIEST <= moment < LATEST):
+        return None
+    return format_timestamp(moment)
+
+
+def _moment(value: object, plausible: bool) -> datetime | None:
+    if isinstance(value, int | float):
+        if not plausible:
+            return datetime.fromtimestamp(value / 1000 if abs(value) > 1e11 else value, tz=UTC)
+        for seconds in (value, value / 1000):
+            with contextlib.suppress(ValueError, OverflowError, OSError):
+                moment = datetime.fromtimestamp(seconds, tz=UTC)
+                if EARLIEST <= moment < LATEST:
+                    return moment
+        return None
+    if isinstance(value, str) and value:
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return None
 
 
@@ -225,6 +262,63 @@ def first_timestamp(*values: object) -> str | None:
         if parsed is not None:
             return parsed
     return None
+
+
+# ---- fields left out ------------------------------------------------------------------------
+
+MAX_DROPPED_FIELDS = 16
+_DROPPED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "unihook_dropped_fields", default=None
+)
+_PATH = re.compile(r" - at `\$((?:\.[^.\[`]+|\[\d+\])+)`$")
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+@contextlib.contextmanager
+def dropped_fields() -> Iterator[list[str]]:
+    """Collect the ``provider:field`` names ``BaseAdapter.decode`` leaves out inside the block
+    (the gateway counts them in a metric)."""
+    found: list[str] = []
+    token = _DROPPED.set(found)
+    try:
+        yield found
+    finally:
+        _DROPPED.reset(token)
+
+
+def _note_dropped(name: str) -> None:
+    found = _DROPPED.get()
+    if found is not None:
+        found.append(name)
+
+
+def _error_path(error: Exception) -> list[str | int] | None:
+    match = _PATH.search(str(error))
+    if match is None:
+        return None
+    return [int(i) if i else key for key, i in _STEP.findall(match.group(1))]
+
+
+def _field_name(path: list[str | int]) -> str:
+    return ".".join(str(step) for step in path if isinstance(step, str))
+
+
+def _drop(document: Any, path: list[str | int]) -> bool:
+    """Remove the field the path ends in (for a list element: the list's whole field)."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    if not path:
+        return False
+    parent = document
+    for step in path[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(parent, dict) or path[-1] not in parent:
+        return False
+    del parent[path[-1]]
+    return True
 
 
 # ---- the convenience base class -------------------------------------------------------------
@@ -286,20 +380,51 @@ class BaseAdapter:
     # -- helpers for subclasses --
 
     def decode(self, raw_body: bytes, type_: type[Any]) -> Any:
-        """Decode with msgspec into a vendor Struct; any failure becomes ``NormalizationError``."""
-        try:
-            return msgspec.json.decode(raw_body, type=type_)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise NormalizationError(self.name, f"invalid payload: {exc}") from None
-        except (RecursionError, UnicodeDecodeError, ValueError) as exc:
-            raise NormalizationError(self.name, f"invalid payload: {exc}") from None
+        """Decode with msgspec into a vendor Struct; any failure becomes ``NormalizationError``.
+
+        A field of the wrong type is left out (reported through ``dropped_fields``) and the rest
+        decoded, so one mistyped optional field does not quarantine the event; a required field
+        of the wrong type still fails."""
+        body, document = raw_body, None
+        for _ in range(MAX_DROPPED_FIELDS + 1):
+            try:
+                return msgspec.json.decode(body, type=type_)
+            except msgspec.ValidationError as exc:
+                if document is None:
+                    document = self._untyped(raw_body, exc)
+                self._leave_out(document, exc, "payload")
+                body = msgspec.json.encode(document)
+            except (msgspec.DecodeError, RecursionError, UnicodeDecodeError, ValueError) as exc:
+                raise NormalizationError(self.name, f"invalid payload: {exc}") from None
+        raise NormalizationError(self.name, "invalid payload: too many mistyped fields")
 
     def convert(self, obj: Any, type_: type[Any], where: str) -> Any:
-        """``msgspec.convert`` a decoded sub-document, errors naming ``where``."""
+        """``msgspec.convert`` a decoded sub-document, errors naming ``where``; mistyped fields
+        are left out as in ``decode``."""
+        copied = False
+        for _ in range(MAX_DROPPED_FIELDS + 1):
+            try:
+                return msgspec.convert(obj, type=type_)
+            except msgspec.ValidationError as exc:
+                if not copied:
+                    obj, copied = copy.deepcopy(obj), True
+                self._leave_out(obj, exc, where)
+            except (RecursionError, ValueError) as exc:
+                raise NormalizationError(self.name, f"invalid {where}: {exc}") from None
+        raise NormalizationError(self.name, f"invalid {where}: too many mistyped fields")
+
+    def _untyped(self, raw_body: bytes, error: Exception) -> Any:
         try:
-            return msgspec.convert(obj, type=type_)
-        except (msgspec.ValidationError, RecursionError, ValueError) as exc:
-            raise NormalizationError(self.name, f"invalid {where}: {exc}") from None
+            return msgspec.json.decode(raw_body)
+        except (msgspec.DecodeError, RecursionError, ValueError):
+            raise NormalizationError(self.name, f"invalid payload: {error}") from None
+
+    def _leave_out(self, document: Any, error: Exception, where: str) -> None:
+        """Drop the field ``error`` names from ``document``, or raise when it names none."""
+        path = _error_path(error)
+        if path is None or not _drop(document, path):
+            raise NormalizationError(self.name, f"invalid {where}: {error}") from None
+        _note_dropped(f"{self.name}:{_field_name(path)}")
 
     def unmapped(
         self, raw_body: bytes, vendor_type: str, event_id: str, timestamp: str

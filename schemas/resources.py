@@ -77,7 +77,9 @@ class Application(Resource):
     job: Job | None = None
     stage: Stage | None = None
     stage_entered_at: str | None = None
+    previous_stage_entered_at: str | None = None
     source: ApplicationSource | None = None
+    external_source: ApplicationSource | None = None
     prospect: bool | None = None
     rejection_reason: str | None = None
 

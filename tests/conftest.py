@@ -3,14 +3,21 @@
 Storage and API tests take ``database_url``: SQLite always, PostgreSQL when
 ``UNIHOOK_TEST_POSTGRES_URL`` points at a server (``bash .ci/run`` starts one), each test on a
 database of its own.
+
+No test may send traffic off this machine, DNS included: every test runs with ``dns``, which lets
+``localhost`` and IP literals through to the system resolver, answers the names a test declares
+(``dns.names["hooks.example"] = ["8.8.4.4"]``, or ``None`` for a name that does not exist),
+and fails the test that asks for any other name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
+import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -28,6 +35,57 @@ POSTGRES_SKIP = (
     "(bash .ci/run installs and starts a throwaway server)"
 )
 ADMIN_TOKEN = "admin-token-for-tests-0123456789"
+_SYSTEM_GETADDRINFO = socket.getaddrinfo
+
+
+def _is_local(name: str) -> bool:
+    if name.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+class StubResolver:
+    """``socket.getaddrinfo`` for tests: localhost and IP literals as usual, declared names from
+    ``names`` (``None``: no such name), every other name refused and recorded as a violation."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str] | None] = {}
+        self.violations: list[str] = []
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str):
+            host.encode("idna")  # as the system call does first: UnicodeError for "a..b"
+        name = host.decode("idna") if isinstance(host, bytes) else host
+        if name is None or _is_local(name):
+            return _SYSTEM_GETADDRINFO(host, port, *args, **kwargs)
+        key = name.lower().rstrip(".")
+        if key not in self.names:
+            self.violations.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {name!r}")
+        addresses = self.names[key]
+        if addresses is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        number = int(port or 0)
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, number, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, number))
+            for a in addresses
+        ]
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[StubResolver]:
+    """Every test's resolver (see the module docstring); a lookup of an undeclared name fails it."""
+    resolver = StubResolver()
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    yield resolver
+    if resolver.violations:
+        pytest.fail(f"the test resolved names off this machine: {sorted(set(resolver.violations))}")
 
 
 async def _pg_admin(sql: str) -> None:

@@ -27,7 +27,7 @@ from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Connection, ConnectionSecret
 from providers.breezy.client import ALL_EVENTS, BreezyClient
-from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.conftest import ADMIN, ADMIN_TOKEN, StubResolver
 from tests.gateway.helpers import connect
 from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim
 from tests.support.servers import Receiver, ThreadedServer
@@ -40,6 +40,12 @@ PARTNER_KEY = "pk-unihook-SECRET-5566"
 OTHER_COMPANY = "co_globex"
 OTHER_TOKEN = "tok-globex-SECRET-1a2b"
 PUBLIC = "https://hooks.example.test"
+
+
+@pytest.fixture(autouse=True)
+def _public_url_does_not_resolve(dns: StubResolver) -> None:
+    """The simulator delivers to the public URL, which nobody serves here: no such name."""
+    dns.names["hooks.example.test"] = None
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from gateway.core import tracing
     from gateway.http.app import create_app
+    from gateway.http.server import head_deadline_protocol
 
     settings, origin = ensure_admin_token(Settings.from_env())
     host, port = args.host, args.port
@@ -79,7 +80,10 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(settings, run_worker=not args.no_worker)
     print(paint(f"unihook {__version__}", "bold"), "listening on", paint(url, "cyan"))
     print("  database     ", _redact_url(settings.database_url))
-    print("  admin token  ", settings.admin_token, paint(f"(from {origin})", "dim"))
+    shown = settings.admin_token or ""
+    if origin == "UNIHOOK_ADMIN_TOKEN":  # the operator has it; the banner may end up in logs
+        shown = f"{shown[:6]}…"
+    print("  admin token  ", shown, paint(f"(from {origin})", "dim"))
     print("  ingest URLs  ", f"{settings.public_url}/ingest/{{provider}}/{{tenant}}")
     print("               ", f"{settings.public_url}/ingest/{{tenant}}  (provider told by headers)")
     print("  API docs     ", f"{url}/schema")
@@ -87,7 +91,14 @@ def run_serve(args: argparse.Namespace) -> int:
     if traced:
         print("  tracing      ", "on (OpenTelemetry)")
     sys.stdout.flush()
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http=head_deadline_protocol(settings.header_timeout),
+    )
     uvicorn.Server(config).run()
     return 0
 
@@ -127,6 +138,15 @@ def run_keys_create(args: argparse.Namespace) -> int:
     from gateway.core.ids import new_id
     from gateway.storage.models import ApiKey
 
+    if args.tenant is not None:
+        from gateway.services.common import valid_tenant
+        from gateway.services.errors import Invalid
+
+        try:
+            valid_tenant(args.tenant)
+        except Invalid as exc:
+            print(f"error: --tenant: {exc.detail}", file=sys.stderr)
+            return 2
     key = new_api_key(args.tenant)
 
     async def go(services: Runtime) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from gateway.core.settings import Settings
+from gateway.core.settings import Settings, SettingsError
 
 
 class SecretBox:
@@ -28,7 +28,14 @@ class SecretBox:
     @classmethod
     def from_settings(cls, settings: Settings) -> SecretBox:
         if settings.secret_key:
-            return cls([k.strip().encode() for k in settings.secret_key.split(",") if k.strip()])
+            keys = [k.strip().encode() for k in settings.secret_key.split(",") if k.strip()]
+            try:
+                return cls(keys)
+            except ValueError:  # binascii.Error is one
+                raise SettingsError(
+                    "UNIHOOK_SECRET_KEY must be one or more comma-separated Fernet keys "
+                    "(32 url-safe base64-encoded bytes each)"
+                ) from None
         return cls([load_or_create_key_file(key_file_path(settings))])
 
     def encrypt(self, plaintext: str) -> str:

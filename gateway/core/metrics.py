@@ -15,6 +15,11 @@ INGEST_REQUESTS = Counter(
     "Vendor webhook requests by provider and outcome",
     ["provider", "outcome"],
 )
+INGEST_DROPPED_FIELDS = Counter(
+    "unihook_ingest_dropped_fields_total",
+    "Optional vendor fields left out of an event because their type was wrong",
+    ["provider", "field"],
+)
 INGEST_BATCH = Histogram(
     "unihook_ingest_commit_batch_size",
     "Requests committed together by one group commit",

@@ -113,6 +113,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
     Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
     Variable(
+        "UNIHOOK_HEADER_TIMEOUT",
+        "`10`",
+        "seconds a client has to send a request's head (from its first byte; from the connection "
+        "for the first request); later: `408` and the connection is closed",
+    ),
+    Variable(
+        "UNIHOOK_BODY_TIMEOUT",
+        "`30`",
+        "seconds a client has, after the head, to send the whole body (every route); later: `408`",
+    ),
+    Variable(
         "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
         "off",
         "`1` allows `http://` subscription URLs and private, loopback and link-local "
@@ -207,6 +218,8 @@ class Settings:
     poll_interval: float = 0.5
     retention_days: int = 0
     ingest_writer: str = "process"
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -232,6 +245,8 @@ class Settings:
             poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
             retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
+            header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
+            body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
         )
 
     def provider_settings(self, provider: str) -> ProviderSettings:

@@ -392,6 +392,9 @@ class Dispatcher:
                 error = _describe_error(exc)
             except OSError as exc:
                 error = f"connection failed: {exc}"
+            except Exception as exc:  # recorded as a failed attempt, never a lost send task
+                log.exception("delivery %s: unexpected error in the send", c.id)
+                error = f"unexpected error: {type(exc).__name__}: {exc}"
         latency = (time.perf_counter() - clock) * 1000
         finished = utcnow()
         outcome, next_at = outcome_of(

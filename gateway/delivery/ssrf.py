@@ -28,6 +28,8 @@ def refused_reason(address: IPAddress) -> str | None:
             return f"{reason} (embedded in {address})" if reason else None
         if address.teredo is not None:
             return "a Teredo tunnel address"
+        if address.is_site_local:  # fec0::/10: deprecated, but still routed inside some networks
+            return "a site-local address"
     checks = (
         ("is_unspecified", "an unspecified address"),
         ("is_loopback", "a loopback address"),

@@ -15,10 +15,12 @@ from gateway.http.apidocs import assets_router, openapi_config
 from gateway.http.connections import ConnectionController
 from gateway.http.deliveries import event_deliveries, redeliver_event
 from gateway.http.errors import EXCEPTION_HANDLERS
+from gateway.http.errors_doc import describe_errors
 from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.http.openapi import describe_provisioning
+from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
@@ -92,9 +94,11 @@ def create_app(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
+        middleware=[BodyDeadline(settings.body_timeout)],
         openapi_config=openapi_config(),
         debug=False,
     )
     describe_ingest(app.openapi_schema)
     describe_provisioning(app.openapi_schema, services.registry if services else None)
+    describe_errors(app.openapi_schema)
     return app

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from gateway.http.auth import AUTH
+from gateway.http.auth import AUTH, GUARDS
 from gateway.services import connections
 from gateway.services.access import Principal
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, SecretRotate
@@ -18,6 +18,7 @@ from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Secre
 class ConnectionController(Controller):
     path = "/v1/connections"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["connections"]
 
     @post("/", status_code=HTTP_201_CREATED)

@@ -9,13 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from gateway.http.auth import AUTH
+from gateway.http.auth import AUTH, GUARDS
 from gateway.services import deliveries
 from gateway.services.access import Principal
 from schemas.api import Enqueued, RedeliverRequest
 
 
-@get("/v1/events/{event_id:str}/deliveries", dependencies=AUTH, tags=["events"])
+@get("/v1/events/{event_id:str}/deliveries", dependencies=AUTH, guards=GUARDS, tags=["events"])
 async def event_deliveries(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -29,6 +29,7 @@ async def event_deliveries(
 @post(
     "/v1/events/{event_id:str}/redeliver",
     dependencies=AUTH,
+    guards=GUARDS,
     tags=["events"],
     status_code=HTTP_202_ACCEPTED,
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import Request, Response
 
+from gateway.core.ids import new_id
 from gateway.services.errors import ServiceError
+
+log = logging.getLogger("unihook.http")
 
 
 def service_error_response(request: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
@@ -17,4 +21,23 @@ def service_error_response(request: Request[Any, Any, Any], exc: ServiceError) -
     return Response(body, status_code=exc.status)
 
 
-EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {ServiceError: service_error_response}
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Every 500 is logged with its cause under a request id, which the client gets to quote."""
+    request_id = new_id("req")
+    log.error(
+        "500 on %s %s (request_id %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=exc,
+    )
+    return Response(
+        {"status_code": 500, "detail": "Internal Server Error", "request_id": request_id},
+        status_code=500,
+    )
+
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    ServiceError: service_error_response,
+    500: internal_error,
+}

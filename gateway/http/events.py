@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from gateway.http.auth import AUTH
+from gateway.http.auth import AUTH, GUARDS
 from gateway.services import events
 from gateway.services.access import Principal
 
@@ -18,6 +18,7 @@ JSON = "application/json"
 class EventController(Controller):
     path = "/v1/events"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["events"]
 
     @get("/")

@@ -10,6 +10,8 @@ by Litestar as on every other route; the two operations are described in the Ope
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -19,6 +21,7 @@ from litestar.exceptions import (
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
+    ServiceUnavailableException,
     ValidationException,
 )
 from litestar.openapi.spec import (
@@ -45,18 +48,31 @@ from litestar.types import (
 from gateway.core import tracing
 from gateway.core.clock import utcnow
 from gateway.core.metrics import INGEST_REQUESTS
+from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
+from gateway.ingest.commit_process import CommitFailed
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
+from gateway.services.common import MAX_TENANT_LENGTH
+from gateway.storage.engine import DATABASE_UNAVAILABLE
 from providers import ProviderAdapter, UnknownProvider
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
 
 ALLOWED = "POST, OPTIONS"
+STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (*DATABASE_UNAVAILABLE, CommitFailed)
+log = logging.getLogger("unihook.ingest")
 _ENCODE = msgspec.json.Encoder().encode
 _STATUS = {"accepted": 202, "duplicate": 200, "quarantined": 202}
-_REFUSED = {400: "invalid", 401: "unauthorized", 404: "not_found", 405: "invalid", 413: "too_large"}
+_REFUSED = {
+    400: "invalid",
+    401: "unauthorized",
+    404: "not_found",
+    405: "invalid",
+    408: "timeout",
+    413: "too_large",
+}
 
 
 def status_for(adapter: ProviderAdapter, outcome: str) -> int:
@@ -69,24 +85,29 @@ def status_for(adapter: ProviderAdapter, outcome: str) -> int:
     return status
 
 
-async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` (never buffered whole first)."""
+async def read_body(scope: Scope, receive: Receive, limit: int, seconds: float) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` (never buffered whole first),
+    and with 408 when it has not all arrived within ``seconds``."""
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
             raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # the client went away mid-body
-            raise HTTPException(status_code=400, detail="client disconnected")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    try:
+        async with asyncio.timeout(seconds):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":  # the client went away mid-body
+                    raise HTTPException(status_code=400, detail="client disconnected")
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except TimeoutError:
+        raise request_timeout("request body not sent in time") from None
 
 
 def _too_large(limit: int) -> HTTPException:
@@ -155,7 +176,9 @@ async def _for_provider(
     connection = await services.connection(provider, tenant)
     if connection is None:
         raise NotFoundException(f"no {provider} connection for this tenant")
-    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    body = await read_body(
+        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+    )
     return adapter, connection, body, request_headers(scope)
 
 
@@ -167,7 +190,9 @@ async def _for_tenant(
     if not connected:
         raise NotFoundException("no connection for this tenant")
     headers = request_headers(scope)
-    body = await read_body(scope, receive, services.settings.max_body_bytes)
+    body = await read_body(
+        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+    )
     candidates: list[tuple[ProviderAdapter, LiveConnection]] = []
     for adapter in services.registry.detect(headers):
         if adapter.name in connected:
@@ -199,8 +224,8 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
-    if not 1 <= len(segments) <= 2:
-        raise NotFoundException()
+    if not 1 <= len(segments) <= 2 or len(segments[-1]) > MAX_TENANT_LENGTH:
+        raise NotFoundException()  # no tenant can have a longer name: not worth a lookup
     method = cast("HTTPScope", scope)["method"]
     if method == "OPTIONS":
         await _answer(send, 204, [(b"allow", b"OPTIONS, POST")], b"")
@@ -221,6 +246,13 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         except HTTPException as exc:
             tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)
             raise
+        except STORAGE_UNAVAILABLE as exc:  # nothing was committed: the vendor is to retry
+            tracing.ingest_outcome(span, "unavailable", 503)
+            log.warning("ingest answered 503: the database failed: %s", exc)
+            raise ServiceUnavailableException(
+                "storage unavailable; nothing was stored, retry later",
+                headers={"Retry-After": "5"},
+            ) from None
         except Exception:
             tracing.ingest_outcome(span, "error", 500)
             raise
@@ -277,7 +309,9 @@ def _operation(summary: str, description: str, parameters: list[str]) -> Operati
             "400": error(400, "cannot tell the provider from the request headers"),
             "401": error(401, "invalid signature"),
             "404": error(404, "no connection for this tenant"),
+            "408": error(408, "request body not sent in time"),
             "413": error(413, "body exceeds UNIHOOK_MAX_BODY_BYTES (1048576 bytes)"),
+            "503": error(503, "storage unavailable; nothing was stored, retry later"),
         },
     )
 

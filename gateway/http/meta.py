@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from gateway.http.auth import principal_from_request
+from gateway.http.auth import AUTH, GUARDS
 from gateway.runtime import Runtime
 from gateway.services.catalogue import provider_out
 from schemas import CATALOGUE
 from schemas.api import EventTypeOut
 
-AUTH = {"principal": Provide(principal_from_request)}
 
-
-@get("/v1/event-types", dependencies=AUTH, tags=["catalogue"])
+@get("/v1/event-types", dependencies=AUTH, guards=GUARDS, tags=["catalogue"])
 async def list_event_types(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
@@ -38,7 +36,7 @@ async def list_event_types(
     }
 
 
-@get("/v1/providers", dependencies=AUTH, tags=["catalogue"])
+@get("/v1/providers", dependencies=AUTH, guards=GUARDS, tags=["catalogue"])
 async def list_providers(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:

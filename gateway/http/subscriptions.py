@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from gateway.http.auth import AUTH
+from gateway.http.auth import AUTH, GUARDS
 from gateway.services import subscriptions
 from gateway.services.access import Principal
 from schemas.api import (
@@ -25,6 +25,7 @@ from schemas.api import (
 class SubscriptionController(Controller):
     path = "/v1/subscriptions"
     dependencies = AUTH
+    guards = GUARDS
     tags = ["subscriptions"]
 
     @post("/", status_code=HTTP_201_CREATED)

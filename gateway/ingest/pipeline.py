@@ -22,11 +22,17 @@ import msgspec
 
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
-from gateway.core.metrics import INGEST_BATCH
+from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
 from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.runtime import LiveConnection, Runtime
-from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
+from providers import (
+    NormalizationError,
+    ProviderAdapter,
+    dropped_fields,
+    format_timestamp,
+    sha256_event_id,
+)
 from schemas import EVENT_ENCODER, Normalized, to_event
 
 log = logging.getLogger("unihook.ingest")
@@ -168,7 +174,11 @@ def prepare(
         "event_id": None,
     }
     try:
-        parts = adapter.normalize(body, received_at=received_at)
+        with dropped_fields() as dropped:
+            parts = adapter.normalize(body, received_at=received_at)
+        for name in dropped:
+            provider, _, field = name.partition(":")
+            INGEST_DROPPED_FIELDS.labels(provider, field).inc()
     except NormalizationError as exc:
         receipt["error"] = str(exc)
         return receipt, None

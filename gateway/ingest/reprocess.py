@@ -11,7 +11,7 @@ from gateway.delivery.fanout import fan_out
 from gateway.ingest.pipeline import prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.storage.bulk import insert_rows
-from gateway.storage.models import Event, Receipt
+from gateway.storage.models import Connection, Event, Receipt
 from providers import UnknownProvider
 
 
@@ -31,6 +31,8 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
         query = query.where(Receipt.id == receipt_id)
     async with services.sessions() as session:
         receipts = list((await session.execute(query)).scalars())
+        connections = await session.execute(select(Connection.id, Connection.verify))
+        verify = {row.id: row.verify for row in connections}
     for receipt in receipts:
         try:
             adapter = services.registry.get(receipt.provider)
@@ -42,7 +44,7 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             id=receipt.connection_id,
             provider=receipt.provider,
             tenant=receipt.tenant,
-            verify=True,
+            verify=verify.get(receipt.connection_id, True),
             secrets=(),
         )
         fresh, event = prepare(

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.services.errors import Invalid
 from providers import parse_timestamp
 
 MAX_LIMIT = 500
+MAX_TENANT_LENGTH = 200
 
 
 def parse_time_param(name: str, value: str | None) -> datetime | None:
-    """A ``since``/``until`` value (RFC 3339 or unix seconds) as an aware datetime."""
+    """A ``since``/``until`` value as an aware datetime: RFC 3339, or a number, which is always
+    unix seconds (never guessed to be milliseconds from its size)."""
     if value is None or value == "":
         return None
-    parsed = parse_timestamp(float(value) if _is_number(value) else value)
+    problem = f"{name} must be an RFC 3339 time or unix seconds"
+    if _is_number(value):
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, ValueError, OSError):
+            raise Invalid(problem) from None
+    parsed = parse_timestamp(value, plausible=False)
     if parsed is None:
-        raise Invalid(f"{name} must be an RFC 3339 time or unix seconds")
+        raise Invalid(problem)
     return datetime.fromisoformat(parsed.replace("Z", "+00:00"))
 
 
@@ -47,7 +55,7 @@ def page(items: list[Any], limit: int, cursor_of: Callable[[Any], str]) -> dict[
 
 def valid_tenant(tenant: str) -> str:
     """Tenants are path segments: any printable text, but no slashes, dots-only or controls."""
-    if not tenant or len(tenant) > 200:
+    if not tenant or len(tenant) > MAX_TENANT_LENGTH:
         raise Invalid("tenant must be 1 to 200 characters")
     if tenant.strip(".") == "" or any(ch in tenant for ch in "/\\") or not tenant.isprintable():
         raise Invalid("tenant must not contain slashes or control characters")

@@ -18,6 +18,7 @@ from gateway.services import provisioning
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
+from gateway.storage.locks import lock_connection
 from gateway.storage.models import Connection, ConnectionSecret
 from providers import ProvisionResult
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
@@ -228,7 +229,7 @@ async def rotate_secret(
     now = utcnow()
     expires = now + timedelta(seconds=data.previous_expires_in)
     async with runtime.sessions() as session, session.begin():
-        if await session.get(Connection, row.id) is None:
+        if not await lock_connection(session, row.id):  # deleted since it was read
             raise NotFound("connection not found")
         await session.execute(
             update(ConnectionSecret)

@@ -3,6 +3,7 @@ follow the webhook-management APIs ATS vendors offer, so an integrator meets fam
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
 from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.services.errors import Invalid, NotFound, QuotaExceeded
+from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Subscription, SubscriptionSecret
 from schemas import pattern_is_known
 from schemas.api import (
@@ -54,11 +56,28 @@ def valid_url(value: Any, *, allow_insecure: bool) -> str:
     except (ValueError, httpx.InvalidURL):
         raise Invalid("Invalid URL format") from None
     scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.hostname:
+    if scheme not in {"http", "https"} or not parts.hostname or not valid_host(parts.hostname):
         raise Invalid("Invalid URL format")
     if scheme == "http" and not allow_insecure:
         raise Invalid("URL must use HTTPS protocol")
     return value
+
+
+def valid_host(host: str) -> bool:
+    """An IP literal, or a name the resolver can be asked for: IDNA-encodable (labels of 1 to 63
+    characters), 253 characters at most. Anything else would fail every delivery attempt."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    name = host[:-1] if host.endswith(".") else host
+    try:
+        encoded = name.encode("idna")  # the codec the resolver call uses
+    except UnicodeError:
+        return False
+    return 0 < len(encoded) <= 253
 
 
 def valid_events(value: Any) -> list[str]:
@@ -133,8 +152,12 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 
 
 async def find_subscription(
-    session: AsyncSession, principal: Principal, subscription_id: str
+    session: AsyncSession, principal: Principal, subscription_id: str, *, lock: bool = False
 ) -> Subscription:
+    """The subscription the key may see, else 404. ``lock`` holds its row for the transaction
+    first, so a change racing a DELETE answers 404 instead of writing to a deleted row."""
+    if lock and not await lock_subscription(session, subscription_id):
+        raise NotFound("subscription not found")
     row = await session.get(Subscription, subscription_id)
     if row is None or (principal.tenant is not None and row.scope_tenant != principal.tenant):
         raise NotFound("subscription not found")
@@ -173,6 +196,7 @@ async def create_subscription(
         updated_at=now,
     )
     async with runtime.sessions() as session, session.begin():
+        await lock_owner(session, principal.key_id)
         owned = await session.scalar(
             select(func.count())
             .select_from(Subscription)
@@ -233,7 +257,7 @@ async def update_subscription(
     if not isinstance(data.include_raw, msgspec.UnsetType):
         changes["include_raw"] = data.include_raw
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_at = utcnow()
@@ -243,7 +267,7 @@ async def update_subscription(
 async def delete_subscription(runtime: Runtime, principal: Principal, subscription_id: str) -> None:
     """Delete it with its queued deliveries and their history."""
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         await session.delete(row)
 
 
@@ -253,7 +277,7 @@ async def set_status(
     """``paused`` holds deliveries (they keep queueing); ``active`` delivers again, everything
     held included (a disabled subscription too)."""
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         if status == "active":
             row.status = "active"
             row.disabled_reason = None
@@ -273,7 +297,7 @@ async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id:
     grace_end = now + ROTATION_GRACE
     secret = new_secret()
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         await session.execute(
             update(SubscriptionSecret)
             .where(
@@ -307,7 +331,7 @@ async def replay(
     if until is not None and until <= since:
         raise Invalid("until must be later than since")
     async with runtime.sessions() as session, session.begin():
-        row = await find_subscription(session, principal, subscription_id)
+        row = await find_subscription(session, principal, subscription_id, lock=True)
         n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
     if n:
         runtime.wake_dispatcher.set()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 
@@ -17,8 +20,28 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# What a database that is down, restarting, or out of disk raises: the transaction did not commit.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (SQLAlchemyError, OSError)
+
+
+def create_private_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only: it holds vendor payloads with
+    personal data, and SQLite gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    if ":///" not in url:
+        return
+    path = url.split(":///", 1)[1].split("?", 1)[0]
+    if path in {"", ":memory:"} or path.startswith("file:") or os.path.exists(path):
+        return
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
+        create_private_file(url)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -166,6 +166,15 @@ class Subscription(Base):
     updated_at: Mapped[datetime]
 
 
+class SubscriptionOwner(Base):
+    """One row per key that owns subscriptions, locked while a creation counts its quota: the
+    count and the insert then happen one creation at a time per owner, on every driver."""
+
+    __tablename__ = "subscription_owners"
+
+    owner: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class SubscriptionSecret(Base):
     __tablename__ = "subscription_secrets"
 

@@ -20,7 +20,9 @@ Guessed, not in Bindbee's docs:
   when it is a list; items may be strings, integers or objects with an ``id``. None found is an
   empty list: the event still says "this connector's data changed";
 - the event time prefers ``error.failed_at``, then ``data.last_sync_end_time`` /
-  ``data.modified_at`` / ``data.updated_at``, then ``data.last_sync_start_time``;
+  ``data.modified_at`` / ``data.updated_at``, then, for ``connector_sync_started`` only,
+  ``data.last_sync_start_time`` (a finished or failed sync did not happen when it started:
+  without an end time its event time is when unihook received it);
 - ``error.detail`` that is not a string (an object, say) is kept as its compact JSON text.
 """
 
@@ -131,18 +133,17 @@ def _ids(data: BbData | list[Any] | None, keys: tuple[str, ...]) -> list[str]:
     return [i for i in map(_id_of, found) if i is not None]
 
 
-def _timestamp(data: BbData | None, error: BbError | None, received_at: datetime) -> str:
+def _timestamp(
+    data: BbData | None, error: BbError | None, received_at: datetime, *, started: bool = False
+) -> str:
     """The best time in the payload (see the module docstring), else ``received_at``."""
     candidates: list[object] = []
     if error is not None:
         candidates.append(error.failed_at)
     if data is not None:
-        candidates += [
-            data.last_sync_end_time,
-            data.modified_at,
-            data.updated_at,
-            data.last_sync_start_time,
-        ]
+        candidates += [data.last_sync_end_time, data.modified_at, data.updated_at]
+        if started:
+            candidates.append(data.last_sync_start_time)
     return first_timestamp(*candidates) or format_timestamp(received_at)
 
 
@@ -168,7 +169,8 @@ class BindbeeAdapter(BaseAdapter):
             )
         body: BbPayload = self.decode(raw_body, BbPayload)
         data = body.data if isinstance(body.data, BbData) else None
-        timestamp = _timestamp(data, body.error, received_at)
+        started = canonical == "connection.sync.started"
+        timestamp = _timestamp(data, body.error, received_at, started=started)
         connector = _connector(body.connector, data)
         result: EventData
         if canonical == "hris.employee.changed":

@@ -12,17 +12,18 @@ from typing import Any
 
 from providers import (
     BaseAdapter,
+    canonical_event_id,
     compact_json,
     format_timestamp,
     parse_json,
     parse_timestamp,
-    sha256_event_id,
 )
 from providers.breezy.payloads import (
     BCandidate,
     BEnvelope,
     BObject,
     BPosition,
+    BSource,
     BStage,
     BUser,
 )
@@ -125,13 +126,10 @@ def _stage(s: BStage | None) -> Stage | None:
     return Stage(id=s.id, name=s.name) if s is not None else None
 
 
-def _source(obj: BObject) -> ApplicationSource | None:
-    if obj.source is not None:
-        return ApplicationSource(type=obj.source.type, id=obj.source.id, name=obj.source.name)
-    if obj.external_source is not None:
-        ext = obj.external_source
-        return ApplicationSource(type=ext.type or "external", id=ext.id, name=ext.name)
-    return None
+def _source(source: BSource | None, default_type: str | None = None) -> ApplicationSource | None:
+    if source is None:
+        return None
+    return ApplicationSource(type=source.type or default_type, id=source.id, name=source.name)
 
 
 def _application_data(obj: BObject) -> ApplicationData:
@@ -141,7 +139,9 @@ def _application_data(obj: BObject) -> ApplicationData:
             job=_job(obj.position),
             stage=_stage(obj.stage),
             stage_entered_at=parse_timestamp(obj.entered_stage),
-            source=_source(obj),
+            previous_stage_entered_at=parse_timestamp(obj.entered_previous_stage),
+            source=_source(obj.source),
+            external_source=_source(obj.external_source, "external"),
         ),
         previous_stage=_stage(obj.stage_was),
         time_in_previous_stage=obj.time_in_previous_stage,
@@ -212,7 +212,7 @@ class BreezyAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: BEnvelope = self.decode(raw_body, BEnvelope)
-        event_id = env.id or sha256_event_id(raw_body)
+        event_id = env.id or canonical_event_id(raw_body)  # it may verify re-serialised
         timestamp = parse_timestamp(env.creation_date) or format_timestamp(received_at)
         canonical = EVENT_TYPES.get(env.type)
         if canonical is None:

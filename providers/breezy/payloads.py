@@ -68,6 +68,7 @@ class BObject(_In):
     stage: BStage | None = None
     stage_was: BStage | None = None
     entered_stage: str | None = None
+    entered_previous_stage: str | None = None
     time_in_previous_stage: int | float | None = None
     candidate: BCandidate | None = None
     acting_user: BUser | None = None

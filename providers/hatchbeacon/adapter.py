@@ -34,13 +34,13 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    canonical_event_id,
     first_timestamp,
     format_timestamp,
     hmac_sha256,
     js_restringify,
     parse_json,
     python_dumps,
-    sha256_event_id,
 )
 from providers.hatchbeacon.payloads import HAudit, HDetails, HEnvelope, HLog, HTest, LogTime
 from providers.hatchbeacon.samples import SAMPLES
@@ -120,6 +120,28 @@ def _actor(log: HLog) -> Person | None:
     return Person(id=log.user_id, name=log.user_name, email=log.user_email)
 
 
+RESOURCE_TYPES: dict[str, frozenset[str]] = {
+    "application": frozenset({"jobapplication", "application"}),
+    "candidate": frozenset({"candidate"}),
+    "job": frozenset({"job", "jobposting", "position"}),
+    "note": frozenset({"note", "comment"}),
+    "interview": frozenset({"interview"}),
+    "offer": frozenset({"offer"}),
+    "referral": frozenset({"referral"}),
+    "user": frozenset({"user"}),
+}
+
+
+def _resource_id(log: HLog, resource: str) -> str | None:
+    """``log.resourceId`` when the log's ``resourceType`` says it is a ``resource`` (or says
+    nothing): a log naming an application must not file its id as the candidate's or note's."""
+    kind = log.resource_type
+    if kind is None:
+        return log.resource_id
+    normalised = kind.lower().replace("_", "").replace("-", "")
+    return log.resource_id if normalised in RESOURCE_TYPES[resource] else None
+
+
 def _candidate(d: HDetails, id: str | None = None) -> Candidate | None:
     cid = id or _text(d.candidate_id)
     email = _text(d.candidate_email)
@@ -148,7 +170,7 @@ def _application_data(a: HAudit, kind: str) -> ApplicationData:
     previous = _text(d.previous_status, d.old_status, d.from_status)
     return ApplicationData(
         application=Application(
-            id=a.log.resource_id,
+            id=_resource_id(a.log, "application"),
             candidate=_candidate(d),
             job=_job(d),
             stage=_stage(_text(d.new_status, d.status, d.to_status)),
@@ -161,7 +183,7 @@ def _application_data(a: HAudit, kind: str) -> ApplicationData:
 def _candidate_data(a: HAudit, kind: str) -> CandidateData:
     d = a.details or _NO_DETAILS
     return CandidateData(
-        candidate=_candidate(d, a.log.resource_id) or Candidate(),
+        candidate=_candidate(d, _resource_id(a.log, "candidate")) or Candidate(),
         job=_job(d),
         actor=_actor(a.log),
     )
@@ -172,7 +194,7 @@ def _job_data(a: HAudit, kind: str) -> JobData:
     raw_status = "closed" if kind == "status_changed" else _text(d.status, d.job_status)
     return JobData(
         job=Job(
-            id=a.log.resource_id,
+            id=_resource_id(a.log, "job"),
             title=d.job_title or _text(d.title),
             status=_job_status(raw_status),
             raw_status=raw_status,
@@ -185,7 +207,7 @@ def _job_data(a: HAudit, kind: str) -> JobData:
 def _note_data(a: HAudit, kind: str) -> NoteData:
     d = a.details or _NO_DETAILS
     return NoteData(
-        note=Note(id=a.log.resource_id, body=_text(d.note, d.content, d.body)),
+        note=Note(id=_resource_id(a.log, "note"), body=_text(d.note, d.content, d.body)),
         candidate=_candidate(d),
         job=_job(d),
         actor=_actor(a.log),
@@ -195,7 +217,7 @@ def _note_data(a: HAudit, kind: str) -> NoteData:
 def _interview_data(a: HAudit, kind: str) -> InterviewData:
     d = a.details or _NO_DETAILS
     return InterviewData(
-        interview=Interview(id=a.log.resource_id),
+        interview=Interview(id=_resource_id(a.log, "interview")),
         candidate=_candidate(d),
         job=_job(d),
         actor=_actor(a.log),
@@ -205,7 +227,7 @@ def _interview_data(a: HAudit, kind: str) -> InterviewData:
 def _offer_data(a: HAudit, kind: str) -> OfferData:
     d = a.details or _NO_DETAILS
     return OfferData(
-        offer=Offer(id=a.log.resource_id),
+        offer=Offer(id=_resource_id(a.log, "offer")),
         candidate=_candidate(d),
         job=_job(d),
         actor=_actor(a.log),
@@ -215,7 +237,7 @@ def _offer_data(a: HAudit, kind: str) -> OfferData:
 def _referral_data(a: HAudit, kind: str) -> ReferralData:
     d = a.details or _NO_DETAILS
     return ReferralData(
-        referral=Referral(id=a.log.resource_id),
+        referral=Referral(id=_resource_id(a.log, "referral")),
         candidate=_candidate(d),
         job=_job(d),
         actor=_actor(a.log),
@@ -225,10 +247,11 @@ def _referral_data(a: HAudit, kind: str) -> ReferralData:
 def _user_data(a: HAudit, kind: str) -> UserData:
     d = a.details or _NO_DETAILS
     log = a.log
-    is_self = log.resource_id is not None and log.resource_id == log.user_id
+    user_id = _resource_id(log, "user")
+    is_self = user_id is not None and user_id == log.user_id
     return UserData(
         user=Person(
-            id=log.resource_id,
+            id=user_id,
             name=_text(d.name) or (log.user_name if is_self else None),
             email=_text(d.email) or (log.user_email if is_self else None),
         ),
@@ -280,7 +303,7 @@ class HatchBeaconAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: HEnvelope = self.decode(raw_body, HEnvelope)
-        event_id = sha256_event_id(raw_body)
+        event_id = canonical_event_id(raw_body)  # it verifies re-serialised
         timestamp = self._timestamp(env, received_at)
         canonical = EVENT_TYPES.get(env.event)
         if canonical is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import standardwebhooks
 import svix.webhooks
 
 from gateway.delivery import retry, signing, ssrf
+from tests.conftest import StubResolver
 
 NOW = datetime(2025, 1, 15, 10, 30, tzinfo=UTC)
 
@@ -195,16 +195,18 @@ async def test_names_are_checked_after_resolution() -> None:
     assert await ssrf.resolve_public("8.8.8.8", 443) == "8.8.8.8"  # literal: no DNS, no traffic
 
 
-async def test_unresolvable_name_is_refused() -> None:
-    name = "does-not-exist.invalid"
-    try:
-        socket.getaddrinfo(name, 443)
-    except socket.gaierror:
-        pass
-    else:  # pragma: no cover - a resolver that answers for .invalid
-        pytest.skip("this resolver answers for .invalid")
+async def test_unresolvable_name_is_refused(dns: StubResolver) -> None:
+    dns.names["does-not-exist.invalid"] = None
     with pytest.raises(ssrf.DestinationRefused, match="cannot resolve"):
-        await ssrf.resolve_public(name, 443)
+        await ssrf.resolve_public("does-not-exist.invalid", 443)
+
+
+async def test_a_name_is_refused_when_any_of_its_addresses_is_private(dns: StubResolver) -> None:
+    dns.names["hooks.example.com"] = ["8.8.4.4", "10.1.2.3"]
+    with pytest.raises(ssrf.DestinationRefused, match="private"):
+        await ssrf.resolve_public("hooks.example.com", 443)
+    dns.names["hooks.example.com"] = ["2606:4700:4700::1111"]
+    assert await ssrf.resolve_public("hooks.example.com", 443) == "2606:4700:4700::1111"
 
 
 @pytest.mark.parametrize(

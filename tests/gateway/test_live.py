@@ -247,6 +247,25 @@ def test_nothing_acknowledged_is_lost_when_the_process_is_killed(gateway: Gatewa
     assert missing == [], f"{len(missing)} of {len(accepted)} acknowledged events lost"
 
 
+def test_banner_shows_only_a_prefix_of_an_admin_token_from_the_environment(
+    gateway: Gateway,
+) -> None:
+    banner = gateway.stop()
+    line = next(line for line in banner.splitlines() if "admin token" in line)
+    assert ADMIN not in banner
+    assert ADMIN[:6] in line
+    assert "UNIHOOK_ADMIN_TOKEN" in line
+
+
+@pytest.mark.parametrize("tenant", ["", "..", "a/b"])
+def test_keys_create_refuses_an_empty_or_invalid_tenant(gateway: Gateway, tenant: str) -> None:
+    made = gateway.cli("keys", "create", "--tenant", tenant, check=False)
+    assert made.returncode == 2
+    assert "tenant" in made.stderr
+    assert "uh_" not in made.stdout
+    assert "Traceback" not in made.stderr
+
+
 def test_send_test_greenhouse_signs_as_greenhouse_and_gets_200(gateway: Gateway) -> None:
     """Greenhouse counts only 200 as delivered: ``send-test`` sees 200 for every kept body."""
     gateway.cli("connect", "greenhouse", "acme", "--secret", "gh typed secret")
