@@ -6,7 +6,7 @@ this script. Numbers on shared machines move a lot between runs; the ratios to t
 measured alongside them move much less.
 
 - baseline: plain ``httpx.AsyncClient`` POSTs/s (default transport, 8 keep-alive connections,
-  the bodies deliveries carry), and the same client on unihook's delivery transport;
+  the bodies deliveries carry), and unihook's delivery transport (``PinnedTransport.post``);
 - throughput: N events queued with fan-out to 1 and to 10 subscriptions, then one
   ``unihook worker`` delivers them all: deliveries/s from its first delivery until every result
   is recorded;
@@ -14,6 +14,9 @@ measured alongside them move much less.
   (idle) and at a steady rate (load); ingest request sent -> subscriber got it, p50/p99.
 
     python -m bench.delivery [--events 3000] [--idle 100] [--rate 150] [--seconds 5]
+                             [--only scenarios|pipeline] [--scale 1.0] [--backlog 1000000]
+
+The scenarios at realistic subscriber latencies (``bench.scenarios``) run first.
 """
 
 from __future__ import annotations
@@ -143,11 +146,9 @@ def _wait_http(url: str) -> None:
 # ---- baselines --------------------------------------------------------------------------------
 
 
-async def _post_rate(
-    url: str, n: int, body: bytes, transport: httpx.AsyncBaseTransport | None
-) -> float:
+async def _post_rate(url: str, n: int, body: bytes) -> float:
     limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
-    async with httpx.AsyncClient(transport=transport, limits=limits, timeout=15) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=15) as client:
         sem = asyncio.Semaphore(8)
 
         async def one() -> None:
@@ -155,18 +156,40 @@ async def _post_rate(
                 response = await client.post(url, content=body)
                 response.raise_for_status()
 
-        await asyncio.gather(*(one() for _ in range(200)))
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(n)))
-        return n / (time.perf_counter() - started)
+        return await _rate(one, n)
+
+
+async def _transport_rate(url: str, n: int, body: bytes) -> float:
+    from gateway.delivery.transport import PinnedTransport
+
+    transport = PinnedTransport()
+    target = httpx.URL(url)
+    headers = {"content-type": "application/json"}
+    sem = asyncio.Semaphore(8)
+
+    async def one() -> None:
+        async with sem:
+            reply = await transport.post(target, headers, body)
+            if reply.status != 200:
+                raise RuntimeError(f"baseline subscriber answered {reply.status}")
+
+    try:
+        return await _rate(one, n)
+    finally:
+        await transport.aclose()
+
+
+async def _rate(one: Any, n: int) -> float:
+    await asyncio.gather(*(one() for _ in range(200)))
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return n / (time.perf_counter() - started)
 
 
 def baselines(port: int, n: int, body: bytes) -> tuple[float, float]:
-    from gateway.delivery.transport import PinnedTransport
-
     url = f"http://127.0.0.1:{port}/baseline"
-    plain = _run(_post_rate(url, n, body, None))
-    ours = _run(_post_rate(url, n, body, PinnedTransport()))
+    plain = _run(_post_rate(url, n, body))
+    ours = _run(_transport_rate(url, n, body))
     httpx.post(f"http://127.0.0.1:{port}/reset")
     return plain, ours
 
@@ -365,10 +388,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration under load")
     parser.add_argument("--fanout", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--subscriber", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        choices=("scenarios", "pipeline"),
+        help="scenarios: realistic subscriber latencies against targets (bench.scenarios); "
+        "pipeline: the transport baselines, throughput by fan-out and latency",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="scenarios: backlog factor")
+    parser.add_argument("--backlog", type=int, default=1_000_000, help="scenarios: RSS backlog")
     args = parser.parse_args(argv)
     if args.subscriber:
         serve_subscriber(args.subscriber)
         return 0
+    status = 0
+    if args.only in (None, "scenarios"):
+        from bench import scenarios
+
+        print(
+            "scenario                                        before (64, 8 per destination)"
+            "      now (defaults)"
+        )
+        status = scenarios.main(["--scale", str(args.scale), "--backlog", str(args.backlog)])
+        if args.only == "scenarios":
+            return status
+        print()
 
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -383,9 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         payload_size = len(body) + 250  # the canonical event is about this much bigger
         plain, ours = baselines(port, 3000, b"x" * payload_size)
         print(f"baseline  httpx.AsyncClient, default transport, 8 connections: {plain:8.0f} POST/s")
-        print(
-            f"baseline  httpx.AsyncClient, unihook's transport, 8 connections: {ours:8.0f} POST/s"
-        )
+        print(f"baseline  unihook's transport (post), 8 connections:           {ours:8.0f} POST/s")
         print()
         columns = [("fan-out", 8), ("deliveries/s", 14), ("/httpx", 9), ("idle p50", 10)]
         columns += [("idle p99", 10), ("load", 8), ("load p50", 10), ("load p99", 10)]
@@ -406,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             del events
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -119,9 +119,14 @@ def render(registry: Registry | None = None) -> str:
         "     the built-in adapters' mapping tables and samples. Do not edit by hand. -->",
         "",
         "Every event a subscriber receives is one of the types below, in the envelope described",
-        "in the [README](../README.md): `id`, `type`, `timestamp`, `tenant`, `source`,",
+        "in the [README](../README.md): `id`, `type`, `timestamp`, `tenant`, `source`, `subject`,",
         "`completeness`, `data` and, for subscriptions with `include_raw`, `raw`. Subscribe to a",
         "type by its name, to a family with a prefix glob (`ats.application.*`), or to all (`*`).",
+        "",
+        "`subject` is the resource the event is about, `<resource>/<vendor id>`, by the rule shown",
+        "under each type (absent when the event names no resource). Subscriptions with",
+        '`ordering: "resource"` are ordered by it, per connection; `GET /v1/events?subject=`',
+        "finds an event by it.",
         "",
         "Each type's JSON Schema is served by `GET /v1/event-types` (the `schema` of the entry",
         "with that `name`), which also lists the providers that emit it, plugins included. The",
@@ -154,6 +159,8 @@ def render(registry: Registry | None = None) -> str:
         fields = _data_fields(t)
         if fields:
             lines += ["", "`data`: " + ", ".join(fields) + "."]
+        rule = t.subject_rule.describe()
+        lines += ["", f"`subject`: {rule}." if rule else "`subject`: none."]
         lines += [
             "",
             f"JSON Schema: `GET /v1/event-types`, entry `{t.name}`.",

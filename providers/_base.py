@@ -422,7 +422,9 @@ class BaseAdapter:
     def _leave_out(self, document: Any, error: Exception, where: str) -> None:
         """Drop the field ``error`` names from ``document``, or raise when it names none."""
         path = _error_path(error)
-        if path is None or not _drop(document, path):
+        # An id is what names the resource: one that cannot be read is a malformed resource,
+        # never an optional detail to leave out.
+        if path is None or path[-1] == "id" or not _drop(document, path):
             raise NormalizationError(self.name, f"invalid {where}: {error}") from None
         _note_dropped(f"{self.name}:{_field_name(path)}")
 

@@ -72,6 +72,8 @@ class SubscriptionCreate(_Body):
     tenants: list[str] | None = None
     providers: list[str] | None = None
     include_raw: bool = False
+    rate_limit: Any = None
+    ordering: Any = "none"
 
 
 class SubscriptionUpdate(_Body):
@@ -84,6 +86,8 @@ class SubscriptionUpdate(_Body):
     tenants: list[str] | msgspec.UnsetType | None = msgspec.UNSET
     providers: list[str] | msgspec.UnsetType | None = msgspec.UNSET
     include_raw: bool | msgspec.UnsetType = msgspec.UNSET
+    rate_limit: Any = msgspec.UNSET
+    ordering: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
@@ -101,6 +105,15 @@ class SubscriptionStats(msgspec.Struct, kw_only=True):
     last_delivery_at: str | None
 
 
+class DeliveryState(msgspec.Struct, kw_only=True):
+    """What is happening to a subscription's deliveries now, over every worker."""
+
+    in_flight: int  # being sent
+    concurrency: int  # requests its destination may have in flight (summed over workers)
+    rate_limited: int  # claimed but held back by rate_limit
+    ordering_held: int  # waiting for an earlier delivery of their subject
+
+
 class SubscriptionOut(msgspec.Struct, kw_only=True):
     id: str
     url: str
@@ -109,12 +122,15 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     tenants: list[str] | None
     providers: list[str] | None
     include_raw: bool
+    rate_limit: int | None
+    ordering: Literal["none", "resource"]
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats
     secret_prefix: str
     created_at: str
     updated_at: str
+    delivery: DeliveryState | msgspec.UnsetType = msgspec.UNSET
     secret: str | msgspec.UnsetType = msgspec.UNSET
 
 

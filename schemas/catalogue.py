@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from schemas.events import EVENT_CLASSES, Event
+from schemas.subjects import SubjectRule, rule_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,12 @@ class EventType:
     def family(self) -> str:
         """The prefix shared by related types: ``ats.application`` for ``...stage_changed``."""
         return self.name.rsplit(".", 1)[0] if "." in self.name else self.name
+
+    @property
+    def subject_rule(self) -> SubjectRule:
+        """How an event of this type names its ``subject`` (from its ``data`` Struct)."""
+        data = next(f.type for f in msgspec.structs.fields(self.struct) if f.name == "data")
+        return rule_for(self.family, data if isinstance(data, type) else dict)
 
     def json_schema(self) -> dict[str, Any]:
         return _schema(self.struct)

@@ -257,6 +257,7 @@ class Event(msgspec.Struct, omit_defaults=True, kw_only=True, tag_field="type"):
     timestamp: str
     tenant: str
     source: Source
+    subject: str | None = None
     completeness: Completeness
     data: Any
     raw: Any = msgspec.UNSET

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from schemas.events import EVENT_CLASSES, Completeness, Event, EventData, Source
+from schemas.subjects import subject_of
 
 
 class Normalized(msgspec.Struct, kw_only=True, frozen=True):
@@ -34,7 +35,7 @@ def to_event(
     verified: bool = True,
     raw: Any = msgspec.UNSET,
 ) -> Event:
-    """Complete an adapter's output into the envelope Struct for its type."""
+    """Complete an adapter's output into the envelope Struct for its type, with its subject."""
     cls = EVENT_CLASSES[parts.type]
     return cls(
         id=id,
@@ -48,6 +49,7 @@ def to_event(
             received_at=received_at,
             verified=verified,
         ),
+        subject=subject_of(parts.type.rsplit(".", 1)[0], parts.data),
         completeness=parts.completeness,
         data=parts.data,
         raw=raw,

@@ -98,8 +98,8 @@ def run_worker(args: argparse.Namespace) -> int:
                 paint("unihook worker", "bold"),
                 dispatcher.owner,
                 paint(
-                    f"(concurrency {settings.worker_concurrency}, "
-                    f"{settings.per_destination_connections} per destination, "
+                    f"(concurrency {dispatcher.concurrency}, "
+                    f"up to {dispatcher.ceiling} per destination, "
                     f"lease {settings.lease_seconds}s)",
                     "dim",
                 ),

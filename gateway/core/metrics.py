@@ -8,7 +8,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import Counter, Histogram, make_wsgi_app
+from prometheus_client import Counter, Gauge, Histogram, make_wsgi_app
 
 INGEST_REQUESTS = Counter(
     "unihook_ingest_requests_total",
@@ -33,6 +33,25 @@ DELIVERY_ATTEMPTS = Counter(
 DELIVERY_LATENCY = Histogram(
     "unihook_delivery_latency_seconds",
     "Subscriber response time per delivery attempt",
+)
+DELIVERY_IN_FLIGHT = Gauge(
+    "unihook_delivery_in_flight",
+    "Deliveries this process is sending now",
+)
+DELIVERY_CONCURRENCY = Gauge(
+    "unihook_delivery_concurrency",
+    "Requests this process allows in flight to a destination (adapts to how it answers)",
+    ["destination"],
+)
+DELIVERY_RATE_LIMITED = Gauge(
+    "unihook_delivery_rate_limited",
+    "Deliveries this process holds back for a subscription's rate limit",
+    ["subscription"],
+)
+DELIVERY_ORDERING_HELD = Gauge(
+    "unihook_delivery_ordering_held",
+    "Pending deliveries waiting for an earlier one of their subject (ordering: resource)",
+    ["subscription"],
 )
 
 

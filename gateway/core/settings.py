@@ -153,11 +153,17 @@ VARIABLES: tuple[Variable, ...] = (
         "`1`: do not store the vendor API credentials used to provision (then deleting the "
         "connection cannot delete the endpoint at the vendor)",
     ),
-    Variable("UNIHOOK_WORKER_CONCURRENCY", "`64`", "deliveries in flight per worker"),
+    Variable(
+        "UNIHOOK_WORKER_CONCURRENCY",
+        "derived",
+        "deliveries in flight per worker at most; unset or `0`: half the open-file limit (less "
+        "64), at most 4096",
+    ),
     Variable(
         "UNIHOOK_PER_DESTINATION_CONNECTIONS",
-        "`8`",
-        "deliveries in flight per worker to one scheme/host/port",
+        "`256`",
+        "ceiling of the deliveries in flight per worker to one scheme/host/port (the number in "
+        "flight adapts below it to how the destination answers)",
     ),
     Variable(
         "UNIHOOK_LEASE_SECONDS",
@@ -212,8 +218,8 @@ class Settings:
     provider_env: Mapping[str, str] = field(default_factory=dict)
     """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
     store_vendor_tokens: bool = True
-    worker_concurrency: int = 64
-    per_destination_connections: int = 8
+    worker_concurrency: int = 0  # 0: derived from the open-file limit
+    per_destination_connections: int = 256  # the ceiling adaptive concurrency grows to
     lease_seconds: int = 60
     poll_interval: float = 0.5
     retention_days: int = 0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from gateway import __version__
 
 if TYPE_CHECKING:
-    from opentelemetry.trace import Span, Tracer, TracerProvider
+    from opentelemetry.trace import Span, SpanContext, Tracer, TracerProvider
 
 try:
     from opentelemetry import context as _context
@@ -186,7 +186,8 @@ def delivery_outcome(
         span.set_status(_trace.StatusCode.ERROR, error[:200])
 
 
-def _span_context(trace_parent: str | None) -> Any:
+def _span_context(trace_parent: str | None) -> SpanContext | None:
+    """A stored ``traceparent`` read back (``None`` when absent or malformed)."""
     match = _TRACEPARENT.fullmatch(trace_parent) if trace_parent else None
     if match is None:
         return None

@@ -2,11 +2,14 @@
 
 One per process (inside ``unihook serve`` or as ``unihook worker``); any number may share a
 database. Claims are leases (``UNIHOOK_LEASE_SECONDS``), renewed while this process holds them,
-so a killed process's deliveries return to the queue once its leases lapse. Sends share one
-``httpx.AsyncClient``; at most ``UNIHOOK_PER_DESTINATION_CONNECTIONS`` requests are in flight
-per destination (scheme, host, port) and ``UNIHOOK_WORKER_CONCURRENCY`` in all, and a destination
-is never handed more claimed work than it can start soon, so one slow subscriber cannot hold the
-slots or the claims the others need. Results are written in batches (group commit).
+so a killed process's deliveries return to the queue once its leases lapse. Sends go through one
+pinned keep-alive transport; the requests in flight per destination (scheme, host, port) adapt to
+how it answers, up to ``UNIHOOK_PER_DESTINATION_CONNECTIONS`` (``concurrency``), within a total
+derived from the descriptor limit or set by ``UNIHOOK_WORKER_CONCURRENCY``, and a destination is
+never handed more claimed work than it can start soon, so one slow subscriber cannot hold the
+slots or the claims the others need. A subscription's ``rate_limit`` is paced through slots in the
+database (``pacing``), its ``ordering`` is kept by the claim query (``queue``). Results are written
+in batches (group commit); what the dispatcher holds is reported for visibility (``controls``).
 """
 
 from __future__ import annotations
@@ -28,8 +31,17 @@ import httpx
 
 from gateway.core import tracing
 from gateway.core.clock import unexpired, utcnow
-from gateway.core.metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
-from gateway.delivery import queue
+from gateway.core.metrics import (
+    DELIVERY_ATTEMPTS,
+    DELIVERY_CONCURRENCY,
+    DELIVERY_IN_FLIGHT,
+    DELIVERY_LATENCY,
+    DELIVERY_ORDERING_HELD,
+    DELIVERY_RATE_LIMITED,
+)
+from gateway.delivery import controls, queue
+from gateway.delivery.concurrency import INITIAL, AdaptiveLimit, Signal, total_budget
+from gateway.delivery.pacing import Pacer
 from gateway.delivery.queue import Due, Result, Target
 from gateway.delivery.retry import disables_at_once, is_success, outcome_of
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
@@ -43,6 +55,9 @@ Destination = tuple[str, str, int]
 SNIPPET_BYTES = 1024
 AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_RECORD_BATCH = 512
+MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
+GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
+OVERLOAD_ERRORS = ("timeout", "connection", "ReadError", "WriteError", "RemoteProtocolError")
 
 
 def worker_id() -> str:
@@ -86,8 +101,8 @@ class Dispatcher:
         self.services = services
         self.settings = services.settings
         self.owner = owner or worker_id()
-        self.concurrency = max(1, self.settings.worker_concurrency)
-        self.per_destination = max(1, self.settings.per_destination_connections)
+        self.concurrency = total_budget(self.settings.worker_concurrency)
+        self.ceiling = max(1, self.settings.per_destination_connections)
         self._transport: PinnedTransport | None = None
         # SQLite has one writer: this process's claim, record and renew transactions take turns
         # here, in asyncio, instead of colliding in SQLite's busy handler (which sleeps 1 to
@@ -98,7 +113,9 @@ class Dispatcher:
             else contextlib.nullcontext()
         )
         self._slots = asyncio.Semaphore(self.concurrency)
-        self._destination_slots: dict[Destination, asyncio.Semaphore] = {}
+        self._limits: dict[Destination, AdaptiveLimit] = {}
+        self._pacer = Pacer(self._take_slots)
+        self._sending: dict[str, int] = defaultdict(int)  # subscription -> requests in flight
         self._held: dict[Destination, int] = defaultdict(int)
         self._held_subs: dict[str, int] = defaultdict(int)
         self._held_ids: dict[str, _Work] = {}
@@ -121,7 +138,8 @@ class Dispatcher:
         resolve = None if self.settings.allow_insecure_destinations else resolve_public
         transport = PinnedTransport(
             resolve=resolve,
-            max_idle_per_origin=self.per_destination,
+            max_idle_per_origin=self.ceiling,
+            max_idle_total=self.concurrency,
             max_body=64 * 1024,
         )
         # Requests go straight to the transport: deliveries need none of httpx.AsyncClient's
@@ -132,6 +150,7 @@ class Dispatcher:
             asyncio.create_task(self._claim_loop(), name="unihook-dispatcher"),
             asyncio.create_task(self._record_loop(), name="unihook-recorder"),
             asyncio.create_task(self._renew_loop(), name="unihook-lease-renewal"),
+            asyncio.create_task(self._gauge_loop(), name="unihook-delivery-gauges"),
         ]
         log.info("dispatcher %s started", self.owner)
 
@@ -139,7 +158,11 @@ class Dispatcher:
         """Stop claiming, let sends in flight finish (up to ``grace`` s), record, release."""
         self._stopping = True
         self.services.wake_dispatcher.set()
-        claim_task, record_task, renew_task = self._tasks or (None, None, None)
+        claim_task, record_task, renew_task, gauge_task = self._tasks or (None, None, None, None)
+        if gauge_task is not None:
+            gauge_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await gauge_task
         if claim_task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await claim_task
@@ -157,11 +180,14 @@ class Dispatcher:
             renew_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renew_task
+        await self._pacer.close()
         if self._held_ids:
             try:
                 await queue.release(self.services.sessions, self.owner, list(self._held_ids))
             except Exception:
                 log.exception("could not release leases; they lapse in %ss", self._lease)
+        with contextlib.suppress(Exception):
+            await controls.forget(self.services.sessions, self.owner)
         if self._timer is not None:
             self._timer.cancel()
         if self._transport is not None:
@@ -203,9 +229,9 @@ class Dispatcher:
         return 2 * self.concurrency - len(self._held_ids)
 
     async def _claim(self) -> None:
-        room = self._room()
-        host_room = AHEAD * self.per_destination
+        room = min(self._room(), MAX_CLAIM)
         taken: dict[Destination, int] = defaultdict(int)
+        taken_subs: dict[str, int] = defaultdict(int)
         skipped = 0
 
         def pick(candidates: list[Due]) -> list[Due]:
@@ -213,8 +239,15 @@ class Dispatcher:
             chosen: list[Due] = []
             for c in candidates:
                 dest = destination_of(c.url)
-                if len(chosen) < room and self._held[dest] + taken[dest] < host_room:
+                sub = c.subscription_id
+                paced = self._paced_room(sub)
+                if (
+                    len(chosen) < room
+                    and self._held[dest] + taken[dest] < self._host_room(dest)
+                    and (paced is None or self._held_subs[sub] + taken_subs[sub] < paced)
+                ):
                     taken[dest] += 1
+                    taken_subs[sub] += 1
                     chosen.append(c)
                 else:
                     skipped += 1
@@ -256,14 +289,30 @@ class Dispatcher:
             self._sends.add(task)
             task.add_done_callback(self._sends.discard)
 
+    def _host_room(self, dest: Destination) -> int:
+        """Claimed work a destination may hold: ``AHEAD`` times what it may have in flight."""
+        limit = self._limits.get(dest)
+        allowed = INITIAL if limit is None else max(INITIAL, int(limit.limit))
+        return AHEAD * min(allowed, self.ceiling)
+
+    def _paced_room(self, subscription_id: str) -> int | None:
+        """Claimed work a rate-limited subscription may hold: about a second of its limit."""
+        prepared = self._targets.get(subscription_id)
+        if prepared is None or not prepared.target.rate_limit:
+            return None
+        return max(2, prepared.target.rate_limit)
+
     def _is_saturated(self, subscription_id: str) -> bool:
         prepared = self._targets.get(subscription_id)
         if prepared is None:
             return False
+        paced = self._paced_room(subscription_id)
+        if paced is not None and self._held_subs[subscription_id] >= paced:
+            return True
         # Hysteresis: a destination takes new claims again only once half its allowance is free,
         # so each claim brings a batch worth a transaction rather than one or two deliveries.
-        held = self._held[destination_of(prepared.target.url)]
-        return held > AHEAD * self.per_destination // 2
+        dest = destination_of(prepared.target.url)
+        return self._held[dest] > self._host_room(dest) // 2
 
     def _hold(self, item: _Work) -> None:
         self._held_ids[item.candidate.id] = item
@@ -288,7 +337,8 @@ class Dispatcher:
             del self._held_subs[item.candidate.subscription_id]
         if self._backlog and (
             len(self._held_ids) <= self.concurrency
-            or self._held[item.destination] == AHEAD * self.per_destination // 2
+            or self._held[item.destination] == self._host_room(item.destination) // 2
+            or self._paced_room(item.candidate.subscription_id) is not None
         ):
             self.services.wake_dispatcher.set()
 
@@ -320,26 +370,46 @@ class Dispatcher:
     # ---- sending -----------------------------------------------------------------------------
 
     async def _send(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> None:
-        slots = self._destination_slots.get(item.destination)
-        if slots is None:
-            slots = self._destination_slots[item.destination] = asyncio.Semaphore(
-                self.per_destination
-            )
+        limit = self._limits.get(item.destination)
+        if limit is None:
+            limit = self._limits[item.destination] = AdaptiveLimit(self.ceiling)
+        sub = item.candidate.subscription_id
+        prepared = self._targets.get(sub)
+        rate_limit = prepared.target.rate_limit if prepared is not None else None
         queued = False
         try:
-            async with slots, self._slots:
-                if time.monotonic() > item.lease_until:
-                    return  # the lease lapsed while waiting: another worker may own it now
-                c = item.candidate
-                with tracing.delivery_span(
-                    item.trace_parent,
-                    delivery_id=c.id,
-                    event_id=c.event_id,
-                    subscription_id=c.subscription_id,
-                    attempt=c.attempts + 1,
-                ) as span:
-                    result = await self._attempt(item, bodies)
-                    tracing.delivery_outcome(span, result.outcome, result.status_code, result.error)
+            await limit.acquire()
+            signal, latency = Signal.NEUTRAL, 0.0
+            try:
+                async with self._slots:
+                    if rate_limit:
+                        # After the concurrency slots, so a granted send slot is used at once.
+                        await self._pacer.wait(sub, rate_limit)
+                    if time.monotonic() > item.lease_until:
+                        return  # the lease lapsed while waiting: another worker may own it now
+                    self._sending[sub] += 1
+                    DELIVERY_IN_FLIGHT.inc()
+                    c = item.candidate
+                    try:
+                        with tracing.delivery_span(
+                            item.trace_parent,
+                            delivery_id=c.id,
+                            event_id=c.event_id,
+                            subscription_id=c.subscription_id,
+                            attempt=c.attempts + 1,
+                        ) as span:
+                            result = await self._attempt(item, bodies)
+                            tracing.delivery_outcome(
+                                span, result.outcome, result.status_code, result.error
+                            )
+                    finally:
+                        DELIVERY_IN_FLIGHT.dec()
+                        self._sending[sub] -= 1
+                        if self._sending[sub] <= 0:
+                            del self._sending[sub]
+                    signal, latency = _signal(result), result.latency_ms / 1000
+            finally:
+                limit.release(signal, latency)
             self._results.put_nowait(result)
             queued = True
             self._release_destination(item)
@@ -465,6 +535,13 @@ class Dispatcher:
         due = [r.next_attempt_at for r in batch if r.next_attempt_at is not None]
         if due:
             self._wake_at(min(due))
+        if any(
+            (p := self._targets.get(r.subscription_id)) is not None and p.target.ordered
+            for r in batch
+            if r.outcome != "retry"
+        ):
+            self._backlog = True  # the next delivery of each subject just became claimable
+            self.services.wake_dispatcher.set()
 
     async def _drain_results(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -487,6 +564,65 @@ class Dispatcher:
             self.services.wake_dispatcher.set()
 
         self._timer = loop.call_at(at, fire)
+
+    # ---- rate limits and visibility ----------------------------------------------------------
+
+    async def _take_slots(
+        self, subscription_id: str, count: int, step: float, now: float
+    ) -> float | None:
+        async with self._writes:
+            return await controls.take_slots(
+                self.services.sessions, subscription_id, count, step, now
+            )
+
+    def gauges(self) -> dict[str, controls.Gauge]:
+        """What this worker holds now, by subscription: in flight, rate-limited, concurrency."""
+        waiting = self._pacer.waiting_by_subscription()
+        out: dict[str, controls.Gauge] = {}
+        for sub_id in set(self._sending) | set(waiting) | set(self._held_subs):
+            prepared = self._targets.get(sub_id)
+            limit = (
+                self._limits.get(destination_of(prepared.target.url))
+                if prepared is not None
+                else None
+            )
+            out[sub_id] = controls.Gauge(
+                in_flight=self._sending.get(sub_id, 0),
+                rate_limited=waiting.get(sub_id, 0),
+                concurrency=int(limit.limit) if limit is not None else 0,
+            )
+        return out
+
+    async def _gauge_loop(self) -> None:
+        """Report what this worker holds (for the API) and refresh the process's metrics."""
+        tick = 0
+        rate_labels: set[str] = set()
+        held_labels: set[str] = set()
+        while True:
+            await asyncio.sleep(GAUGE_SECONDS)
+            tick += 1
+            current = self.gauges()
+            for dest, limit in self._limits.items():
+                DELIVERY_CONCURRENCY.labels(f"{dest[0]}://{dest[1]}:{dest[2]}").set(limit.limit)
+            waiting = {s: g.rate_limited for s, g in current.items() if g.rate_limited}
+            for sub_id in rate_labels - set(waiting):
+                DELIVERY_RATE_LIMITED.labels(sub_id).set(0)
+            for sub_id, n in waiting.items():
+                DELIVERY_RATE_LIMITED.labels(sub_id).set(n)
+            rate_labels |= set(waiting)
+            try:
+                async with self._writes:
+                    await controls.report(self.services.sessions, self.owner, current, utcnow())
+                if tick % 5 == 1 and self._targets:
+                    async with self.services.sessions() as session:
+                        held = await controls.ordering_held(session, list(self._targets))
+                    for sub_id in held_labels - set(held):
+                        DELIVERY_ORDERING_HELD.labels(sub_id).set(0)
+                    for sub_id, n in held.items():
+                        DELIVERY_ORDERING_HELD.labels(sub_id).set(n)
+                    held_labels |= set(held)
+            except Exception:
+                log.exception("reporting delivery gauges failed")
 
     # ---- leases ------------------------------------------------------------------------------
 
@@ -530,6 +666,17 @@ def _prepare_target(target: Target) -> _Prepared:
     except httpx.InvalidURL:
         url = httpx.URL("https://invalid.invalid/")
     return _Prepared(target=target, url=url, keys=keys)
+
+
+def _signal(result: Result) -> Signal:
+    """What an attempt says about its destination's capacity."""
+    status = result.status_code
+    if status is None:
+        error = result.error or ""
+        return Signal.OVERLOAD if error.startswith(OVERLOAD_ERRORS) else Signal.NEUTRAL
+    if status in (429, 503):
+        return Signal.OVERLOAD
+    return Signal.OK if is_success(status) else Signal.NEUTRAL
 
 
 def _status_error(reply: Reply) -> str | None:

@@ -21,6 +21,7 @@ SUBSCRIPTION_FILTERS = select(
     Subscription.events,
     Subscription.tenants,
     Subscription.providers,
+    Subscription.ordering,
 )
 
 
@@ -35,11 +36,21 @@ def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: st
     return any(matches(pattern, event_type) for pattern in sub.events)
 
 
-def delivery_row(event_id: str, subscription_id: str, now: datetime) -> dict[str, Any]:
+def ordering_key(sub: Any, connection_id: str, subject: str | None) -> str | None:
+    """What an ordered subscription's deliveries are sequenced by: (connection, subject)."""
+    if sub.ordering != "resource" or not subject:
+        return None
+    return f"{connection_id} {subject}"
+
+
+def delivery_row(
+    event_id: str, subscription_id: str, now: datetime, key: str | None = None
+) -> dict[str, Any]:
     return {
         "id": new_id("dlv"),
         "event_id": event_id,
         "subscription_id": subscription_id,
+        "ordering_key": key,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": now,
@@ -61,7 +72,9 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     if not subs:
         return 0
     rows = [
-        delivery_row(ev["id"], sub.id, now)
+        delivery_row(
+            ev["id"], sub.id, now, ordering_key(sub, ev["connection_id"], ev.get("subject"))
+        )
         for ev in events
         for sub in subs
         if subscription_selects(
@@ -100,7 +113,7 @@ async def replay(
 ) -> int:
     """Queue new deliveries to ``sub`` of every event it selects received in [since, until)."""
     query = (
-        select(Event.id)
+        select(Event.id, Event.connection_id, Event.subject)
         .where(Event.received_at >= since, type_clause(sub.events))
         .order_by(Event.id)
     )
@@ -112,13 +125,14 @@ async def replay(
         query = query.where(Event.tenant.in_(sub.tenants))
     if sub.providers:
         query = query.where(Event.provider.in_(sub.providers))
-    event_ids = list((await session.execute(query)).scalars())
-    for start in range(0, len(event_ids), REPLAY_CHUNK):
-        chunk = event_ids[start : start + REPLAY_CHUNK]
-        await insert_rows(
-            session, Delivery.__table__, [delivery_row(e, sub.id, now) for e in chunk]
-        )
-    return len(event_ids)
+    events = (await session.execute(query)).all()
+    for start in range(0, len(events), REPLAY_CHUNK):
+        rows = [
+            delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))
+            for e in events[start : start + REPLAY_CHUNK]
+        ]
+        await insert_rows(session, Delivery.__table__, rows)
+    return len(events)
 
 
 async def redeliver(
@@ -126,7 +140,7 @@ async def redeliver(
 ) -> int:
     """Queue a new delivery of ``event`` to each of ``subs`` that selects it."""
     rows = [
-        delivery_row(event.id, sub.id, now)
+        delivery_row(event.id, sub.id, now, ordering_key(sub, event.connection_id, event.subject))
         for sub in subs
         if subscription_selects(
             sub, event_type=event.type, tenant=event.tenant, provider=event.provider

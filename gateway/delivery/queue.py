@@ -6,6 +6,10 @@ Claiming is correct with many workers: on PostgreSQL the candidates are locked w
 lock); on SQLite, where SQLAlchemy leaves that clause out, the single writer serialises the
 ``UPDATE``, and its ``WHERE`` re-checks that no live lease exists, so of two workers that saw the
 same candidate only one gets it (``RETURNING`` tells which).
+
+A delivery with an ``ordering_key`` (its subscription has ``ordering: "resource"``) is a candidate
+only while no earlier delivery of the same key and subscription is pending: one at a time per
+subject, in acceptance (id) order, whichever worker holds it; a retrying one holds the later ones.
 """
 
 from __future__ import annotations
@@ -15,7 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Integer, String, Table, bindparam, case, func, null, or_, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.core.clock import iso, unexpired
@@ -36,6 +52,17 @@ from gateway.storage.models import (
 DELIVERIES = cast(Table, Delivery.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 ATTEMPTS = cast(Table, Attempt.__table__)
+_EARLIER = DELIVERIES.alias("earlier")
+# Ordered deliveries wait for every earlier pending one of their subject (per subscription).
+IS_HEAD = or_(
+    DELIVERIES.c.ordering_key.is_(None),
+    ~exists().where(
+        _EARLIER.c.ordering_key == DELIVERIES.c.ordering_key,
+        _EARLIER.c.subscription_id == DELIVERIES.c.subscription_id,
+        _EARLIER.c.status == "pending",
+        _EARLIER.c.id < DELIVERIES.c.id,
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +86,8 @@ class Target:
     include_raw: bool
     version: datetime
     secrets: tuple[tuple[str, datetime | None], ...]
+    rate_limit: int | None = None
+    ordered: bool = False  # ordering "resource": one delivery per subject at a time
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -105,6 +134,7 @@ async def claim(
             d.next_attempt_at <= now,
             s.status == "active",
             or_(d.lease_expires_at.is_(None), d.lease_expires_at <= now),
+            IS_HEAD,
         )
         .order_by(d.next_attempt_at)
         .limit(limit)
@@ -201,6 +231,8 @@ async def load_targets(
                     Subscription.url,
                     Subscription.include_raw,
                     Subscription.updated_at,
+                    Subscription.rate_limit,
+                    Subscription.ordering,
                 ).where(Subscription.id.in_(list(ids)))
             )
         ).all()
@@ -220,7 +252,13 @@ async def load_targets(
         by_sub.setdefault(sub_id, []).append((box.decrypt(enc), expires))
     return {
         row.id: Target(
-            row.id, row.url, row.include_raw, row.updated_at, tuple(by_sub.get(row.id, ()))
+            row.id,
+            row.url,
+            row.include_raw,
+            row.updated_at,
+            tuple(by_sub.get(row.id, ())),
+            row.rate_limit,
+            row.ordering == "resource",
         )
         for row in subs
     }

@@ -227,5 +227,6 @@ def event_row(
         "occurred_at": occurred_at,
         "received_at": received_at,
         "receipt_id": receipt_id,
+        "subject": event.subject,
         "payload": payload,
     }

@@ -19,6 +19,7 @@ async def list_events(
     type: str | None = None,
     provider: str | None = None,
     tenant: str | None = None,
+    subject: str | None = None,
     since: str | None = None,
     until: str | None = None,
     limit: int | None = None,
@@ -39,6 +40,8 @@ async def list_events(
             query = query.where(Event.type == type)
     if provider is not None:
         query = query.where(Event.provider == provider)
+    if subject is not None:
+        query = query.where(Event.subject == subject)
     if (start := parse_time_param("since", since)) is not None:
         query = query.where(Event.received_at >= start)
     if (end := parse_time_param("until", until)) is not None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.core.clock import iso, utcnow
 from gateway.core.crypto import secret_prefix
 from gateway.core.ids import new_id
-from gateway.delivery import fanout
+from gateway.delivery import controls, fanout
 from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
@@ -27,6 +27,7 @@ from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Subscription, SubscriptionSecret
 from schemas import pattern_is_known
 from schemas.api import (
+    DeliveryState,
     Enqueued,
     ReplayRequest,
     SecretOut,
@@ -39,6 +40,8 @@ from schemas.api import (
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048
 MAX_DESCRIPTION = 1000
+MAX_RATE_LIMIT = 1_000_000
+ORDERINGS = ("none", "resource")
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -120,7 +123,24 @@ def valid_description(value: str | None) -> str | None:
 # ---- rows and shapes --------------------------------------------------------------------------
 
 
-def subscription_out(row: Subscription, secret: str | None = None) -> SubscriptionOut:
+def valid_rate_limit(value: Any) -> int | None:
+    """Deliveries a second at most: a positive integer, or null for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_RATE_LIMIT:
+        raise Invalid(f"rate_limit must be a positive integer (at most {MAX_RATE_LIMIT}) or null")
+    return value
+
+
+def valid_ordering(value: Any) -> str:
+    if value not in ORDERINGS:
+        raise Invalid('ordering must be "none" or "resource"')
+    return str(value)
+
+
+def subscription_out(
+    row: Subscription, secret: str | None = None, delivery: DeliveryState | None = None
+) -> SubscriptionOut:
     tenants = row.tenants or ([row.scope_tenant] if row.scope_tenant else None)
     return SubscriptionOut(
         id=row.id,
@@ -130,6 +150,8 @@ def subscription_out(row: Subscription, secret: str | None = None) -> Subscripti
         tenants=tenants,
         providers=row.providers or None,
         include_raw=row.include_raw,
+        rate_limit=row.rate_limit,
+        ordering=row.ordering,  # type: ignore[arg-type]  # validated on the way in
         status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
         disabled_reason=row.disabled_reason,
         stats=SubscriptionStats(
@@ -140,6 +162,7 @@ def subscription_out(row: Subscription, secret: str | None = None) -> Subscripti
         secret_prefix=secret_prefix(secret or "whsec_"),
         created_at=iso(row.created_at) or "",
         updated_at=iso(row.updated_at) or "",
+        delivery=delivery if delivery is not None else msgspec.UNSET,
         secret=secret if secret is not None else msgspec.UNSET,
     )
 
@@ -174,6 +197,8 @@ async def create_subscription(
     tenants = valid_tenants(principal, data.tenants)
     providers = valid_providers(runtime, data.providers)
     description = valid_description(data.description)
+    rate_limit = valid_rate_limit(data.rate_limit)
+    ordering = valid_ordering(data.ordering)
     now = utcnow()
     secret = new_secret()
     row = Subscription(
@@ -186,6 +211,8 @@ async def create_subscription(
         tenants=tenants,
         providers=providers,
         include_raw=data.include_raw,
+        rate_limit=rate_limit,
+        ordering=ordering,
         status="active",
         disabled_reason=None,
         successful_deliveries=0,
@@ -234,7 +261,21 @@ async def get_subscription(
     runtime: Runtime, principal: Principal, subscription_id: str
 ) -> SubscriptionOut:
     async with runtime.sessions() as session:
-        return subscription_out(await find_subscription(session, principal, subscription_id))
+        row = await find_subscription(session, principal, subscription_id)
+        return subscription_out(row, delivery=await delivery_state(session, row.id))
+
+
+async def delivery_state(session: AsyncSession, subscription_id: str) -> DeliveryState:
+    """In flight, concurrency and rate-limited as every live worker reports them; ordering-held
+    from the queue itself."""
+    gauge = await controls.gauges(session, subscription_id, utcnow())
+    held = await controls.ordering_held(session, [subscription_id])
+    return DeliveryState(
+        in_flight=gauge.in_flight,
+        concurrency=gauge.concurrency,
+        rate_limited=gauge.rate_limited,
+        ordering_held=held.get(subscription_id, 0),
+    )
 
 
 async def update_subscription(
@@ -256,6 +297,10 @@ async def update_subscription(
         changes["description"] = valid_description(data.description)
     if not isinstance(data.include_raw, msgspec.UnsetType):
         changes["include_raw"] = data.include_raw
+    if data.rate_limit is not msgspec.UNSET:
+        changes["rate_limit"] = valid_rate_limit(data.rate_limit)
+    if data.ordering is not msgspec.UNSET:
+        changes["ordering"] = valid_ordering(data.ordering)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
         for name, value in changes.items():

@@ -64,6 +64,7 @@ class Base(DeclarativeBase):
 
 
 ID = String(40)
+SUBJECT_LENGTH = 300
 
 
 class ApiKey(Base):
@@ -129,6 +130,7 @@ class Event(Base):
         Index("ix_events_tenant_id", "tenant", "id"),
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_received_at", "received_at"),
+        Index("ix_events_subject", "subject", "id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -140,6 +142,7 @@ class Event(Base):
     occurred_at: Mapped[datetime]
     received_at: Mapped[datetime]
     receipt_id: Mapped[str] = mapped_column(ID)
+    subject: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH))  # "<resource>/<vendor id>"
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
     trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
 
@@ -156,6 +159,10 @@ class Subscription(Base):
     tenants: Mapped[list[str] | None] = mapped_column(JSON)
     providers: Mapped[list[str] | None] = mapped_column(JSON)
     include_raw: Mapped[bool] = mapped_column(Boolean, default=False)
+    rate_limit: Mapped[int | None] = mapped_column(Integer)  # deliveries a second, None: no limit
+    ordering: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
+    rate_next_at: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="active")
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     successful_deliveries: Mapped[int] = mapped_column(Integer, default=0)
@@ -194,6 +201,7 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
+        Index("ix_deliveries_ordering", "ordering_key", "subscription_id", "status", "id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -206,6 +214,8 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|succeeded|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
+    # "<connection id> <subject>" for subscriptions with ordering "resource": sent one at a time.
+    ordering_key: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH + 41))
     lease_owner: Mapped[str | None] = mapped_column(String(80))
     lease_expires_at: Mapped[datetime | None]
     last_status_code: Mapped[int | None] = mapped_column(Integer)
@@ -227,3 +237,16 @@ class Attempt(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     response_snippet: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class DispatcherGauge(Base):
+    """What one dispatcher holds for one subscription, reported every few seconds (visibility)."""
+
+    __tablename__ = "dispatcher_gauges"
+
+    owner: Mapped[str] = mapped_column(String(80), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    in_flight: Mapped[int] = mapped_column(Integer)
+    rate_limited: Mapped[int] = mapped_column(Integer)
+    concurrency: Mapped[int] = mapped_column(Integer)
+    reported_at: Mapped[datetime]

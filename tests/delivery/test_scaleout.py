@@ -31,6 +31,7 @@ from standardwebhooks import Webhook
 
 from bench.loadgen import build_request, run_load
 from gateway.core.settings import Settings
+from gateway.delivery.concurrency import total_budget
 from providers import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
 from tests.delivery.receiver import Received, Receiver, Reply
@@ -232,9 +233,9 @@ async def wait_for(receiver: Receiver, count: int, started: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def wait_recorded(cluster: Cluster, total: int) -> dict[str, int]:
+async def wait_recorded(cluster: Cluster, total: int, within: float = 30) -> dict[str, int]:
     """Delivery rows by status once none is pending (results are written just after sending)."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + within
     while True:
         rows = await cluster.query("SELECT status, count(*) FROM deliveries GROUP BY status")
         by_status = {r[0]: r[1] for r in rows}
@@ -288,10 +289,11 @@ async def test_two_serves_two_workers_deliver_every_pair_once(cluster: Cluster) 
 async def test_sigkill_one_worker_mid_run_every_pair_arrives(cluster: Cluster) -> None:
     victim, victim_log = cluster.workers[0]
     victim_owner = cluster.worker_owner(0)
-    # requests the victim can have in flight: UNIHOOK_WORKER_CONCURRENCY in all, and towards
-    # the receiver (all three paths are one destination) UNIHOOK_PER_DESTINATION_CONNECTIONS
+    # requests the victim can have in flight: its total (UNIHOOK_WORKER_CONCURRENCY, else derived
+    # from the descriptor limit) and towards the receiver (all three paths are one destination)
+    # at most UNIHOOK_PER_DESTINATION_CONNECTIONS
     settings = cluster.settings
-    in_flight_limit = settings.worker_concurrency
+    in_flight_limit = total_budget(settings.worker_concurrency)
     per_destination = min(in_flight_limit, settings.per_destination_connections)
     total = EVENTS * len(PATHS)
     with Receiver(default=Reply(delay=REPLY_DELAY)) as receiver:

@@ -40,6 +40,55 @@ async def test_validation_messages_are_breezys(
     assert response.json()["detail"] == detail
 
 
+@pytest.mark.parametrize("rate_limit", [0, -1, 1.5, 2.0, "5", True, False, [], {}])
+async def test_rate_limit_is_a_positive_integer_or_null(client: Any, rate_limit: Any) -> None:
+    body = {"url": URL, "events": ["*"], "rate_limit": rate_limit}
+    response = await client.post("/v1/subscriptions", json=body, headers=ADMIN)
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"].startswith("rate_limit must be a positive integer")
+    created = await subscribe(client, URL, rate_limit=5)
+    for bad in (rate_limit, None):
+        response = await client.put(
+            f"/v1/subscriptions/{created['id']}", json={"rate_limit": bad}, headers=ADMIN
+        )
+        expected = 200 if bad is None else 400
+        assert response.status_code == expected, response.text
+    assert (await client.get(f"/v1/subscriptions/{created['id']}", headers=ADMIN)).json()[
+        "rate_limit"
+    ] is None
+
+
+@pytest.mark.parametrize("ordering", ["RESOURCE", "fifo", "", None, 1])
+async def test_ordering_is_none_or_resource(client: Any, ordering: Any) -> None:
+    body = {"url": URL, "events": ["*"], "ordering": ordering}
+    response = await client.post("/v1/subscriptions", json=body, headers=ADMIN)
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] == 'ordering must be "none" or "resource"'
+
+
+async def test_rate_limit_ordering_and_delivery_state_are_shown(client: Any) -> None:
+    plain = await subscribe(client, URL)
+    assert (plain["rate_limit"], plain["ordering"]) == (None, "none")
+    created = await subscribe(client, URL, rate_limit=20, ordering="resource")
+    assert (created["rate_limit"], created["ordering"]) == (20, "resource")
+    shown = (await client.get(f"/v1/subscriptions/{created['id']}", headers=ADMIN)).json()
+    assert (shown["rate_limit"], shown["ordering"]) == (20, "resource")
+    assert shown["delivery"] == {
+        "in_flight": 0,
+        "concurrency": 0,
+        "rate_limited": 0,
+        "ordering_held": 0,
+    }
+    updated = await client.put(
+        f"/v1/subscriptions/{created['id']}",
+        json={"rate_limit": 3, "ordering": "none"},
+        headers=ADMIN,
+    )
+    assert (updated.json()["rate_limit"], updated.json()["ordering"]) == (3, "none")
+    listed = (await client.get("/v1/subscriptions", headers=ADMIN)).json()["data"]
+    assert {s["id"]: s["ordering"] for s in listed} == {plain["id"]: "none", created["id"]: "none"}
+
+
 async def test_invalid_events_lists_the_offenders(client: Any) -> None:
     response = await client.post(
         "/v1/subscriptions", json={"url": URL, "events": ["ats.*", "nope"]}, headers=ADMIN

@@ -180,3 +180,38 @@ def test_an_otlp_endpoint_turns_on_the_exporter(monkeypatch: pytest.MonkeyPatch)
         assert provider.resource.attributes["service.name"] == "unihook"
     finally:
         provider.shutdown()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [None, "", "garbage", "00-" + "0" * 32 + "-" + "1" * 16 + "-01", "01-" + "a" * 32 + "-b" * 8],
+)
+def test_a_missing_or_malformed_traceparent_means_no_link(
+    spans: InMemorySpanExporter, stored: str | None
+) -> None:
+    with tracing.delivery_span(
+        stored, delivery_id="dlv_1", event_id="evt_1", subscription_id="sub_1", attempt=1
+    ) as span:
+        assert span is not None
+    [finished] = named(spans, "unihook.delivery")
+    assert finished.links == ()
+
+
+def test_a_traceparent_round_trips(spans: InMemorySpanExporter) -> None:
+    with tracing.ingest_span("acme", "breezy") as span:
+        parent = tracing.traceparent(span)
+    assert parent is not None
+    with tracing.delivery_span(
+        parent, delivery_id="dlv_1", event_id="evt_1", subscription_id="sub_1", attempt=1
+    ):
+        pass
+    [ingested] = named(spans, "unihook.ingest")
+    [link] = named(spans, "unihook.delivery")[0].links
+    assert (link.context.trace_id, link.context.span_id) == (
+        ingested.context.trace_id,
+        ingested.context.span_id,
+    )
+    ids = f"{ingested.context.trace_id:032x}-{ingested.context.span_id:016x}"
+    flags = int(ingested.context.trace_flags)
+    assert flags & 1  # sampled
+    assert parent == f"00-{ids}-{flags:02x}"

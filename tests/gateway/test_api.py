@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from gateway.core.crypto import hash_key
 from gateway.runtime import Runtime
-from gateway.storage.models import ApiKey
+from gateway.storage.models import ApiKey, Event
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, sign, signed, tenant_key
 
@@ -231,6 +231,31 @@ class TestEvents:
         past = (await client.get("/v1/events?until=2000-01-01T00:00:00Z", headers=ADMIN)).json()
         assert past["data"] == []
         assert len((await client.get("/v1/events?since=0", headers=ADMIN)).json()["data"]) == 4
+
+    async def test_subject_is_stored_shown_and_filterable(
+        self, client: Any, services: Runtime
+    ) -> None:
+        await connect(client, "breezy")
+        ids = {}
+        for vendor_type in ["candidateAdded", "companyPositionAdded", "candidateStatusUpdated"]:
+            body, headers = signed("breezy", vendor_type)
+            answer = await client.post("/ingest/breezy/acme", content=body, headers=headers)
+            ids[vendor_type] = answer.json()["event_id"]
+        shown = (await client.get(f"/v1/events/{ids['candidateAdded']}", headers=ADMIN)).json()
+        subject = shown["subject"]
+        # Breezy gives an application no id of its own: its candidate (one per position) names it
+        assert subject == f"candidate/{shown['data']['application']['candidate']['id']}"
+        async with services.sessions() as session:
+            stored = dict((await session.execute(select(Event.id, Event.subject))).all())
+        assert stored[ids["candidateAdded"]] == subject
+        job = (await client.get(f"/v1/events/{ids['companyPositionAdded']}", headers=ADMIN)).json()
+        assert job["subject"] == f"job/{job['data']['job']['id']}" == stored[job["id"]]
+        same = (await client.get(f"/v1/events?subject={subject}", headers=ADMIN)).json()["data"]
+        expected = [i for i in reversed(list(ids.values())) if stored[i] == subject]
+        assert expected
+        assert [e["id"] for e in same] == expected
+        none = (await client.get("/v1/events?subject=job/nope", headers=ADMIN)).json()["data"]
+        assert none == []
 
     @pytest.mark.parametrize(
         "query", ["since=yesterday", "until=2025-13-45", "limit=0", "limit=abc"]

@@ -201,6 +201,40 @@ class TestDetectionAmongSeveralVendors:
             assert got["source"]["provider"] == provider
             assert got["source"]["connection_id"] == connections[provider]
 
+    async def test_every_sample_of_every_vendor_lands_on_its_own_connection(
+        self, client: Any
+    ) -> None:
+        registry = default_registry()
+        connections = {}
+        for name in registry.names():
+            made = await client.post(
+                "/v1/connections",
+                json={"provider": name, "tenant": "acme", "secret": f"{name} secret"},
+                headers=ADMIN,
+            )
+            assert made.status_code == 201, made.text
+            connections[name] = made.json()["id"]
+        checked: dict[str, int] = {}
+        for name in registry.names():
+            adapter = registry.get(name)
+            for vendor_type, body in adapter.sample_events().items():
+                headers = adapter.sign(body, f"{name} secret")
+                response = await client.post("/ingest/acme", content=body, headers=headers)
+                if not response.is_success:  # refused for a reason of the vendor's own
+                    direct = await client.post(
+                        f"/ingest/{name}/acme", content=body, headers=headers
+                    )
+                    assert direct.status_code == response.status_code, (name, vendor_type)
+                    continue
+                event_id = response.json().get("event_id")
+                if event_id is None:  # quarantined: the receipt is the vendor's
+                    continue
+                got = (await client.get(f"/v1/events/{event_id}", headers=ADMIN)).json()
+                assert got["source"]["connection_id"] == connections[name], (name, vendor_type)
+                checked[name] = checked.get(name, 0) + 1
+        assert set(checked) == set(registry.names()), checked  # every vendor was told apart
+        assert checked["greenhouse"] == len(registry.get("greenhouse").event_types)
+
     async def test_a_greenhouse_body_with_another_tenant_s_secret_is_401(self, client: Any) -> None:
         await connect(client, "breezy")
         await connect(client, "greenhouse")

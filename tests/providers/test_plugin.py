@@ -19,9 +19,11 @@ import tomllib
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy.pool import NullPool
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
@@ -274,7 +276,9 @@ async def test_the_example_provisions_through_the_gateway(
 
     with ExamplehireSim() as sim:
         env = {"UNIHOOK_PROVIDER_EXAMPLE_API_URL": sim.base_url}
-        runtime = Runtime.build(replace(settings, provider_env=env), registry=registry)
+        # the client runs the app on its own loop: no asyncpg pool shared across loops
+        pool: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
+        runtime = Runtime.build(replace(settings, provider_env=env), registry=registry, **pool)
         await runtime.migrate()
         app = create_app(services=runtime, run_worker=False, migrate=False)
         try:

@@ -1,7 +1,7 @@
 """Each event keeps the W3C traceparent of the ingest span that stored it, for tracing.
 
 Revision ID: 0006_trace
-Revises: 0002_vendor_state
+Revises: 0003_delivery
 Create Date: 2026-12-01
 
 Null when tracing was off. Delivery attempts link their spans to it.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_trace"
-down_revision: str | Sequence[str] | None = "0002_vendor_state"
+down_revision: str | Sequence[str] | None = "0003_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
