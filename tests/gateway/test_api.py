@@ -271,7 +271,7 @@ async def test_catalogue_routes(client: Any) -> None:
     types = (await client.get("/v1/event-types", headers=ADMIN)).json()["data"]
     by_name = {t["name"]: t for t in types}
     stage_changed = by_name["ats.application.stage_changed"]["providers"]
-    assert {"breezy", "hatchbeacon"} <= set(stage_changed)
+    assert {"breezy", "hatchbeacon", "workable"} <= set(stage_changed)
     assert "bindbee" not in stage_changed
     assert stage_changed == sorted(stage_changed)
     assert by_name["connection.sync.failed"]["providers"] == ["bindbee"]

@@ -43,6 +43,7 @@ SECRETS = {
     "lever": "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089",
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
+    "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -50,6 +51,7 @@ HEADERS = {
     "bindbee": "X-Bindbee-Webhook-Signature",
     "greenhouse": "Signature",
     "ashby": "Ashby-Signature",
+    "workable": "X-Workable-Signature",
 }
 
 
@@ -738,6 +740,100 @@ def lever_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def workable_headers(secret: str, body: bytes) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Workable-Signature": hex_hmac(secret, body)}
+
+
+def rails_escaped(payload: Any) -> bytes:
+    """Compact JSON with ``<``, ``>`` and ``&`` escaped as Rails' ``to_json`` writes them."""
+    text = compact(payload).decode("utf-8")
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text.encode("utf-8")
+
+
+def workable_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["workable"]
+    cases = [
+        Case(
+            "workable",
+            kind,
+            compact(payload),
+            workable_headers(secret, compact(payload)),
+            "Workable's delivery as sent: compact JSON, signed over the raw body.",
+        )
+        for kind, payload in samples.items()
+    ]
+    moved = samples["candidate_moved"]
+    cases.append(
+        Case(
+            "workable",
+            "candidate_moved.pretty",
+            pretty(moved),
+            workable_headers(secret, pretty(moved)),
+            "A pretty-printed body: Workable signs the bytes it sends, whatever their layout.",
+        )
+    )
+    created = copy.deepcopy(samples["candidate_created"])
+    created["data"]["cover_letter"] = "<p>Six years running a front office & its vendors.</p>"
+    cases.append(
+        Case(
+            "workable",
+            "candidate_created.escaped",
+            rails_escaped(created),
+            workable_headers(secret, rails_escaped(created)),
+            "HTML escaped as \\u003c by the sender: verified on the bytes received.",
+        )
+    )
+    disqualified = copy.deepcopy(moved)
+    disqualified["data"].update(
+        {
+            "stage": "Interview",
+            "disqualified": True,
+            "disqualification_reason": "Salary expectations above the range",
+            "disqualified_at": "2025-03-12T11:00:00.000Z",
+            "updated_at": "2025-03-12T11:00:00.000Z",
+        }
+    )
+    disqualified["fired_at"] = "2025-03-12T11:00:00.488Z"
+    cases.append(
+        Case(
+            "workable",
+            "candidate_moved.disqualified",
+            compact(disqualified),
+            workable_headers(secret, compact(disqualified)),
+            "A move sent after the candidate was disqualified: the reason is kept.",
+        )
+    )
+    no_time = {k: v for k, v in samples["employee_published"].items() if k != "fired_at"}
+    cases.append(
+        Case(
+            "workable",
+            "employee_published.no_fired_at",
+            compact(no_time),
+            workable_headers(secret, compact(no_time)),
+            "No fired_at: the event id is the sha256 of the raw body, the time the receive time.",
+        )
+    )
+    unknown = {
+        "data": {"id": "2a4f1", "title": "Head of Finance", "state": "approved"},
+        "id": "2a4f1",
+        "resource_type": "requisition",
+        "event_type": "requisition_approved",
+        "fired_at": "2025-05-02T07:30:00.000Z",
+    }
+    cases.append(
+        Case(
+            "workable",
+            "unknown_type",
+            compact(unknown),
+            workable_headers(secret, compact(unknown)),
+            "An event the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -745,6 +841,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "greenhouse": greenhouse_cases,
     "lever": lever_cases,
     "ashby": ashby_cases,
+    "workable": workable_cases,
 }
 
 

@@ -13,8 +13,14 @@ from providers.testing import get_adapter_test_class, get_provisioner_test_class
 from tests.support.ashby_sim import AshbySim
 from tests.support.breezy_sim import BreezySim
 from tests.support.lever_sim import LeverSim
+from tests.support.workable_sim import WorkableSim
 
-pytest_plugins = ["tests.support.ashby_sim", "tests.support.breezy_sim", "tests.support.lever_sim"]
+pytest_plugins = [
+    "tests.support.ashby_sim",
+    "tests.support.breezy_sim",
+    "tests.support.lever_sim",
+    "tests.support.workable_sim",
+]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))
@@ -22,6 +28,7 @@ TestBindbeeConformance = get_adapter_test_class(default_registry().get("bindbee"
 TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
+TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 
 
 @dataclass
@@ -100,3 +107,29 @@ class TestLeverProvisioner(get_provisioner_test_class(default_registry().get("le
     def provisioner_harness(self, lever_sim: LeverSim) -> LeverHarness:
         lever_sim.add_api_key("acct-kit", LEVER_KEY)
         return LeverHarness(lever_sim)
+
+
+@dataclass
+class WorkableHarness:
+    sim: WorkableSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url_template}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"subdomain": "kit-co", "api_token": "wk-kit-token-secret-value"}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"subdomain": "kit-co", "api_token": "wk-refused-token-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.subscriptions())
+
+
+class TestWorkableProvisioner(get_provisioner_test_class(default_registry().get("workable"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, workable_sim: WorkableSim) -> WorkableHarness:
+        workable_sim.add_token("kit-co", "wk-kit-token-secret-value")
+        workable_sim.rate_interval = 0.5  # the kit provisions often; the limits are Workable's
+        return WorkableHarness(workable_sim)

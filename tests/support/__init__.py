@@ -1,4 +1,4 @@
-"""Test doubles that speak real HTTP: the Breezy simulator and loopback servers."""
+"""Test doubles that speak real HTTP: the vendor simulators and loopback servers."""
 
 import pytest
 
@@ -9,4 +9,5 @@ pytest.register_assert_rewrite(
     "tests.support.breezy_sim",
     "tests.support.lever_sim",
     "tests.support.servers",
+    "tests.support.workable_sim",
 )

@@ -18,7 +18,6 @@ server per session, its state reset for each test.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import dataclasses
 import hashlib
@@ -38,7 +37,7 @@ import httpx
 import pytest
 
 from providers.breezy import SAMPLES
-from tests.support.servers import Receive, Scope, Send, ThreadedServer, read_body, respond
+from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
 
 BREEZY_EVENTS: tuple[str, ...] = (
     "candidateAdded",
@@ -152,14 +151,6 @@ class Delivery:
         return self.response is not None and self.response.is_success
 
 
-@dataclass
-class _Injected:
-    status_code: int
-    body: bytes
-    content_type: str
-    delay: float
-
-
 class _Reject(Exception):
     def __init__(self, status_code: int, message: str) -> None:
         super().__init__(message)
@@ -176,7 +167,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class BreezySim:
+class BreezySim(Simulator):
     """Breezy's Webhook Management API on ``127.0.0.1:<free port>``, plus deliveries.
 
     Args:
@@ -186,6 +177,7 @@ class BreezySim:
     """
 
     def __init__(self, *, allow_http_loopback: bool = False, quota: int = QUOTA) -> None:
+        super().__init__("breezy-sim")
         self.allow_http_loopback = allow_http_loopback
         self._allow_http_loopback_default = allow_http_loopback
         self.quota = quota
@@ -194,14 +186,8 @@ class BreezySim:
         self._customers: dict[str, str] = {}  # api token -> company id
         self._partners: set[str] = set()
         self._endpoints: dict[str, SimEndpoint] = {}
-        self._injected: list[_Injected] = []
-        self._server = ThreadedServer(self, name="breezy-sim")
 
     # ---- set-up and inspection (the test's side) ----------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     def reset(self) -> None:
         """Forget every token, partner, endpoint, injected answer and call; keep serving."""
@@ -210,8 +196,8 @@ class BreezySim:
             self._customers.clear()
             self._partners.clear()
             self._endpoints.clear()
-            self._injected.clear()
             self.calls.clear()
+        self.forget_injected()
 
     def add_customer(self, company_id: str, api_token: str) -> None:
         """Accept ``Authorization: <api_token>`` for ``company_id``."""
@@ -258,28 +244,6 @@ class BreezySim:
 
     def secret_of(self, endpoint_id: str) -> str | None:
         return self.endpoint(endpoint_id).secret
-
-    def fail_next(
-        self,
-        status_code: int,
-        body: bytes | str | Mapping[str, Any] = b"",
-        *,
-        content_type: str | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        """Answer the next API request with this instead (after ``delay`` seconds).
-
-        ``body`` may be a mapping (sent as JSON), text or bytes, so tests can exercise error
-        bodies Breezy's docs do not show.
-        """
-        if isinstance(body, Mapping):
-            raw, default_type = json.dumps(body).encode(), "application/json"
-        elif isinstance(body, str):
-            raw, default_type = body.encode(), "text/plain; charset=utf-8"
-        else:
-            raw, default_type = body, "application/octet-stream"
-        with self._lock:
-            self._injected.append(_Injected(status_code, raw, content_type or default_type, delay))
 
     # ---- deliveries ----------------------------------------------------------------------------
 
@@ -342,37 +306,14 @@ class BreezySim:
                 endpoint.failed_deliveries += 1
             endpoint.last_delivery_at = _now()
 
-    # ---- serving ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Serve on a free loopback port in a background thread; returns once it accepts."""
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> BreezySim:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     # ---- the ASGI application ------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        raw_body = await read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        method: str = scope["method"]
-        path = scope.get("raw_path", scope["path"].encode()).decode("latin-1").split("?", 1)[0]
-
-        with self._lock:
-            injected = self._injected.pop(0) if self._injected else None
+        request = await read_request(scope, receive)
+        injected = await self.injected_answer()
         if injected is not None:
-            if injected.delay:
-                await asyncio.sleep(injected.delay)
             status, content, content_type = (
                 injected.status_code,
                 injected.body,
@@ -380,19 +321,21 @@ class BreezySim:
             )
         else:
             try:
-                status, answer = self._handle(method, path, headers, raw_body)
+                status, answer = self._handle(
+                    request.method, request.path, request.headers, request.body
+                )
             except _Reject as reject:
                 status, answer = reject.status_code, {"error": reject.message}
             content, content_type = json.dumps(answer).encode(), "application/json"
-
-        try:
-            logged_body: Any = json.loads(raw_body) if raw_body else None
-        except ValueError:
-            logged_body = raw_body
+        call = SimCall(
+            request.method,
+            request.path,
+            status,
+            request.headers.get("partner-api-key"),
+            request.json_body(),
+        )
         with self._lock:
-            self.calls.append(
-                SimCall(method, path, status, headers.get("partner-api-key"), logged_body)
-            )
+            self.calls.append(call)
         await respond(send, status, content, content_type)
 
     def _handle(

@@ -1,11 +1,14 @@
-"""Real HTTP servers on loopback for tests: any ASGI app under uvicorn, and a recording receiver."""
+"""Real HTTP servers on loopback for tests: any ASGI app under uvicorn, a recording receiver, and
+the base the vendor simulators share (serving, request parsing, answers a test injects)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -121,7 +124,13 @@ async def read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def respond(send: Send, status: int, body: bytes, content_type: str) -> None:
+async def respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: str,
+    headers: Sequence[tuple[str, str]] = (),
+) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -129,10 +138,110 @@ async def respond(send: Send, status: int, body: bytes, content_type: str) -> No
             "headers": [
                 (b"content-type", content_type.encode("latin-1")),
                 (b"content-length", str(len(body)).encode()),
+                *((k.encode("latin-1"), v.encode("latin-1")) for k, v in headers),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+@dataclass(frozen=True)
+class SimRequest:
+    """One request to a vendor simulator: header names lower-cased, path without the query."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json_body(self) -> Any:
+        """The body as JSON for a simulator's call log (the bytes when it is not JSON)."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return self.body
+
+
+async def read_request(scope: Scope, receive: Receive) -> SimRequest:
+    body = await read_body(receive)
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    path = scope.get("raw_path", scope["path"].encode()).decode("latin-1").split("?", 1)[0]
+    return SimRequest(scope["method"], path, headers, body)
+
+
+@dataclass(frozen=True)
+class Injected:
+    """An answer a test asked a simulator to give instead of its own."""
+
+    status_code: int
+    body: bytes
+    content_type: str
+    delay: float
+
+
+class Simulator:
+    """Base for vendor simulators: serves itself (an ASGI app) on loopback in a thread, and answers
+    the next API requests as a test asks with ``fail_next``."""
+
+    def __init__(self, name: str) -> None:
+        self._injected: list[Injected] = []
+        self._injected_lock = threading.Lock()
+        self._server = ThreadedServer(self, name=name)
+
+    @property
+    def base_url(self) -> str:
+        return self._server.base_url
+
+    def start(self) -> None:
+        """Serve on a free loopback port in a background thread; returns once it accepts."""
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> Any:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+    def fail_next(
+        self,
+        status_code: int,
+        body: bytes | str | Mapping[str, Any] = b"",
+        *,
+        content_type: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Answer the next API request with this instead (after ``delay`` seconds).
+
+        ``body`` may be a mapping (sent as JSON), text or bytes, so tests can exercise error
+        bodies the vendor's docs do not show.
+        """
+        if isinstance(body, Mapping):
+            raw, default_type = json.dumps(body).encode(), "application/json"
+        elif isinstance(body, str):
+            raw, default_type = body.encode(), "text/plain; charset=utf-8"
+        else:
+            raw, default_type = body, "application/octet-stream"
+        with self._injected_lock:
+            self._injected.append(Injected(status_code, raw, content_type or default_type, delay))
+
+    def forget_injected(self) -> None:
+        with self._injected_lock:
+            self._injected.clear()
+
+    async def injected_answer(self) -> Injected | None:
+        """The next answer a test asked for, once its delay has passed; ``None`` if there is none."""
+        with self._injected_lock:
+            injected = self._injected.pop(0) if self._injected else None
+        if injected is not None and injected.delay:
+            await asyncio.sleep(injected.delay)
+        return injected
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,332 @@
+"""Provisioning at Workable: one subscription per event type, keyed by the account's API token.
+
+Workable signs deliveries with the account's API token (or, for an OAuth integration, the app's
+client secret) and returns no secret of its own, so that key becomes the connection's secret.
+Workable refuses a target URL that is already registered (``409``), so each event's subscription
+points at the tenant's ingest URL with ``?event=<label>`` appended: unique per event, and ignored
+by the ingest route. A failure half-way deletes the subscriptions already made.
+
+Settings: ``UNIHOOK_PROVIDER_WORKABLE_API_URL``, the SPI base with ``{subdomain}`` where the
+account's subdomain goes (default ``https://{subdomain}.workable.com/spi/v3``), and
+``UNIHOOK_PROVIDER_WORKABLE_RATE_LIMIT_WAIT``, the most seconds to wait for Workable's next
+rate-limit interval (default 10).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import quote
+
+import msgspec
+
+from providers import (
+    BaseProvisioner,
+    ProvisionContext,
+    Provisioned,
+    ProvisioningError,
+    ProvisionResult,
+    VendorState,
+)
+from providers.workable.adapter import EVENT_TYPES
+from providers.workable.client import API_URL, RATE_INTERVAL, WorkableClient, api_base
+
+log = logging.getLogger("unihook.providers.workable")
+
+CANDIDATE_EVENTS: Final = frozenset({"candidate_created", "candidate_moved", "candidate_deleted"})
+OPTIONAL_BY_DEFAULT: Final = frozenset({"candidate_deleted"})
+"""Subscribed by default but skipped if Workable refuses it: the event list of Workable's webhook
+page has it, the subscriptions reference's list of events does not (yet)."""
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class WorkableProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``provision`` block for Workable."""
+
+    subdomain: str
+    """The account's subdomain: ``acme`` for ``https://acme.workable.com``."""
+    api_token: str
+    """A Workable API access token (``r_candidates`` and/or ``r_employees``), or an OAuth token."""
+    events: list[str] | None = None
+    """Workable registration labels to subscribe to (default: every type unihook maps)."""
+    job_shortcode: str | None = None
+    """Candidate events for this job only (Workable's ``args.job_shortcode``)."""
+    stage_slug: str | None = None
+    """Candidate events for this stage only (Workable's ``args.stage_slug``, e.g. ``hired``)."""
+    client_secret: str | None = None
+    """For an OAuth integration: the app's client secret, which signs Workable's deliveries."""
+
+
+class WorkableProvisioner(BaseProvisioner):
+    """Creates, checks, changes and deletes a tenant's subscriptions at Workable."""
+
+    request_type = WorkableProvision
+    capabilities = frozenset({"health", "update"})
+
+    async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
+        req: WorkableProvision = request
+        subdomain = _subdomain(req.subdomain)
+        token = req.api_token.strip()
+        if not token:
+            raise ProvisioningError("invalid", "provision.api_token must not be empty")
+        if req.client_secret is not None and not req.client_secret.strip():
+            raise ProvisioningError("invalid", "provision.client_secret must not be empty")
+        events = _events(req.events)
+        filters = _filters(req)
+        client = _client(ctx, subdomain, token)
+        made, skipped = await _subscribe_all(
+            client, ctx.ingest_url, subdomain, events, filters, optional=req.events is None
+        )
+        state: dict[str, Any] = {"subdomain": subdomain, "subscriptions": made}
+        if filters:
+            state["filters"] = filters
+        summary = _summary(made, dict.fromkeys(made.values()), skipped=skipped)
+        log.info(
+            "subscribed Workable account %s to %d events for tenant %r",
+            subdomain,
+            len(made),
+            ctx.tenant,
+        )
+        return ProvisionResult(
+            secrets=[(req.client_secret or token).strip()],
+            state=state,
+            summary=summary,
+            credentials={"api_token": token},
+        )
+
+    async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
+        subdomain, made = _state(vendor)
+        token = _token(vendor)
+        if token is None:
+            log.warning(
+                "no Workable API token is stored, so subscriptions %s of account %s are left at "
+                "Workable; delete them there",
+                ", ".join(made.values()),
+                subdomain,
+            )
+            return
+        client = _client(ctx, subdomain, token)
+        for event, subscription_id in made.items():
+            try:
+                await client.unsubscribe(subscription_id)
+            except ProvisioningError as exc:
+                if exc.kind == "auth":
+                    log.warning(
+                        "Workable refused the stored token (%s), so subscription %s (%s) of "
+                        "account %s is left at Workable; delete it there",
+                        exc.message,
+                        subscription_id,
+                        event,
+                        subdomain,
+                    )
+                    return
+                raise
+
+    async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        subdomain, made = _state(vendor)
+        token = _token(vendor)
+        if token is None:
+            return Provisioned(
+                endpoint_id=",".join(made.values()),
+                error="not checked: unihook keeps no Workable API token for this connection",
+            )
+        listed = await _client(ctx, subdomain, token).subscriptions()
+        valid_until = {str(s.id): s.valid_until for s in listed}
+        return _summary(made, valid_until, present={str(s.id) for s in listed})
+
+    async def update(
+        self,
+        ctx: ProvisionContext,
+        vendor: VendorState,
+        *,
+        events: Sequence[str] | None,
+        description: str | None,
+    ) -> tuple[Mapping[str, Any], Provisioned]:
+        if description is not None:
+            raise ProvisioningError("invalid", "Workable subscriptions have no description")
+        subdomain, made = _state(vendor)
+        token = _token(vendor)
+        if token is None:
+            raise ProvisioningError(
+                "invalid", "unihook keeps no Workable API token for this connection"
+            )
+        wanted = _events(list(events)) if events is not None else list(made)
+        filters = dict(vendor.state.get("filters") or {})
+        client = _client(ctx, subdomain, token)
+        added, _ = await _subscribe_all(
+            client,
+            ctx.ingest_url,
+            subdomain,
+            [e for e in wanted if e not in made],
+            filters,
+            optional=False,
+        )
+        kept = {e: sid for e, sid in made.items() if e in wanted}
+        for event, subscription_id in made.items():
+            if event not in wanted:
+                await client.unsubscribe(subscription_id)
+        now = {**kept, **added}
+        state: dict[str, Any] = {**vendor.state, "subscriptions": now}
+        return state, _summary(now, dict.fromkeys(now.values()))
+
+
+def target_for(ingest_url: str, event: str) -> str:
+    """The subscription's target: the ingest URL, made unique per event by ``?event=``."""
+    separator = "&" if "?" in ingest_url else "?"
+    return f"{ingest_url}{separator}event={quote(event, safe='')}"
+
+
+async def _subscribe_all(
+    client: WorkableClient,
+    ingest_url: str,
+    subdomain: str,
+    events: Sequence[str],
+    filters: Mapping[str, str],
+    *,
+    optional: bool,
+) -> tuple[dict[str, str], list[str]]:
+    """Subscribe each event in turn; on a failure delete what was made and raise."""
+    made: dict[str, str] = {}
+    skipped: list[str] = []
+    for event in events:
+        args = _args(event, subdomain, filters)
+        target = target_for(ingest_url, event)
+        try:
+            made[event] = await client.subscribe(target, event, args)
+        except ProvisioningError as exc:
+            if exc.status_code is not None and 200 <= exc.status_code < 300:
+                await _delete_by_target(client, target)
+            if optional and event in OPTIONAL_BY_DEFAULT and exc.status_code in (400, 422):
+                log.warning("Workable refused %s (%s); subscribed without it", event, exc.message)
+                skipped.append(event)
+                continue
+            await _delete_quietly(client, made)
+            raise
+    return made, skipped
+
+
+async def _delete_by_target(client: WorkableClient, target: str) -> None:
+    """Delete a subscription Workable made but whose id could not be read from its answer."""
+    try:
+        for sub in await client.subscriptions():
+            if sub.target == target:
+                await client.unsubscribe(str(sub.id))
+    except ProvisioningError as exc:
+        log.warning("could not look for a Workable subscription to %s: %s", target, exc.message)
+
+
+async def _delete_quietly(client: WorkableClient, made: Mapping[str, str]) -> None:
+    for subscription_id in made.values():
+        try:
+            await client.unsubscribe(subscription_id)
+        except ProvisioningError as exc:
+            log.warning(
+                "could not delete Workable subscription %s after a failure: %s",
+                subscription_id,
+                exc.message,
+            )
+
+
+def _args(event: str, subdomain: str, filters: Mapping[str, str]) -> dict[str, str] | None:
+    """Workable's ``args``: only for candidate events, and only when a filter was asked for."""
+    if event not in CANDIDATE_EVENTS or not filters:
+        return None
+    return {
+        "account_id": subdomain,
+        "job_shortcode": filters.get("job_shortcode", ""),
+        "stage_slug": filters.get("stage_slug", ""),
+    }
+
+
+def _filters(req: WorkableProvision) -> dict[str, str]:
+    filters: dict[str, str] = {}
+    for name in ("job_shortcode", "stage_slug"):
+        value = getattr(req, name)
+        if value is not None:
+            if not value.strip():
+                raise ProvisioningError("invalid", f"provision.{name} must not be empty")
+            filters[name] = value.strip()
+    return filters
+
+
+def _subdomain(value: str) -> str:
+    subdomain = value.strip().lower()
+    if subdomain.endswith(".workable.com"):
+        subdomain = subdomain.removesuffix(".workable.com")
+    if not _SUBDOMAIN.match(subdomain):
+        raise ProvisioningError(
+            "invalid",
+            "provision.subdomain must be the account's Workable subdomain (acme for "
+            "https://acme.workable.com)",
+        )
+    return subdomain
+
+
+def _events(events: list[str] | None) -> list[str]:
+    if events is None:
+        return list(EVENT_TYPES)
+    if not events:
+        raise ProvisioningError(
+            "invalid", "At least one event must be specified (provision.events)"
+        )
+    unknown = [e for e in events if e not in EVENT_TYPES]
+    if unknown:
+        raise ProvisioningError(
+            "invalid",
+            f"Invalid events: {', '.join(map(str, unknown))} are not Workable event types. "
+            f"Workable's types: {', '.join(EVENT_TYPES)}",
+        )
+    return list(dict.fromkeys(events))
+
+
+def _client(ctx: ProvisionContext, subdomain: str, token: str) -> WorkableClient:
+    template = ctx.settings.url("api_url", API_URL)
+    wait = ctx.settings.number("rate_limit_wait", RATE_INTERVAL)
+    return WorkableClient(ctx.http, api_base(template, subdomain), token, max_wait=wait)
+
+
+def _state(vendor: VendorState) -> tuple[str, dict[str, str]]:
+    subdomain = str(vendor.state.get("subdomain") or "")
+    made = vendor.state.get("subscriptions") or {}
+    return subdomain, {str(k): str(v) for k, v in dict(made).items()}
+
+
+def _token(vendor: VendorState) -> str | None:
+    return vendor.credentials.get("api_token") if vendor.credentials else None
+
+
+def _summary(
+    made: Mapping[str, str],
+    valid_until: Mapping[str, str | None],
+    *,
+    present: set[str] | None = None,
+    skipped: Sequence[str] = (),
+) -> Provisioned:
+    """The connection's view: one entry per event, and what is missing at Workable."""
+    subscriptions = [
+        {"event": event, "id": sid, "valid_until": valid_until.get(sid)}
+        for event, sid in made.items()
+    ]
+    missing = sorted(e for e, sid in made.items() if present is not None and sid not in present)
+    stats: dict[str, Any] = {"subscriptions": subscriptions}
+    if skipped:
+        stats["not_subscribed"] = list(skipped)
+    error = None
+    if missing:
+        stats["missing"] = missing
+        error = (
+            f"Workable no longer has the subscriptions for {', '.join(missing)} (deleted or "
+            "expired there?); delete and re-provision the connection"
+        )
+    return Provisioned(
+        endpoint_id=",".join(made.values()),
+        status=("missing" if len(missing) == len(made) else "degraded") if missing else "active",
+        enabled=not missing,
+        stats=stats,
+        error=error,
+    )
+
+
+provisioner = WorkableProvisioner()
