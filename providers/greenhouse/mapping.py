@@ -42,39 +42,6 @@ from schemas.resources import (
     Stage,
 )
 
-EVENT_TYPES: dict[str, str] = {
-    "new_candidate_application": "ats.application.created",
-    "new_prospect_application": "ats.application.created",
-    "application_updated": "ats.application.updated",
-    "candidate_stage_change": "ats.application.stage_changed",
-    "reject_candidate": "ats.application.rejected",
-    "unreject_candidate": "ats.application.unrejected",
-    "delete_application": "ats.application.deleted",
-    "update_candidate": "ats.candidate.updated",
-    "hire_candidate": "ats.candidate.hired",
-    "unhire_candidate": "ats.candidate.unhired",
-    "delete_candidate": "ats.candidate.deleted",
-    "merge_candidate": "ats.candidate.merged",
-    "candidate_anonymized": "ats.candidate.anonymized",
-    "interview_deleted": "ats.interview.deleted",
-    "scorecard_deleted": "ats.scorecard.deleted",
-    "offer_created": "ats.offer.created",
-    "offer_updated": "ats.offer.updated",
-    "offer_deleted": "ats.offer.deleted",
-    "offer_approved": "ats.offer.approved",
-    "job_created": "ats.job.created",
-    "job_updated": "ats.job.updated",
-    "job_deleted": "ats.job.deleted",
-    "job_approved": "ats.job.approved",
-    "job_post_created": "ats.job_posting.created",
-    "job_post_updated": "ats.job_posting.updated",
-    "job_post_deleted": "ats.job_posting.deleted",
-    "job_interview_stage_deleted": "ats.stage.deleted",
-    "department_deleted": "ats.department.deleted",
-    "office_deleted": "ats.office.deleted",
-    "ping": "connection.test",
-}
-
 T = TypeVar("T")
 
 JOB_STATUSES: dict[str, JobStatus] = {"open": "open", "closed": "closed", "draft": "draft"}
