@@ -49,7 +49,7 @@ import httpx
 import pytest
 
 from providers.ashby.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, ThreadedServer, read_body
+from tests.support.servers import Receive, Scope, Send, Simulator, read_body
 
 WEBHOOK_TYPES: tuple[str, ...] = (
     "applicationSubmit",
@@ -186,7 +186,7 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-class AshbySim:
+class AshbySim(Simulator):
     """Ashby's webhook-setting API on ``127.0.0.1:<free port>``, plus pings and deliveries.
 
     Args:
@@ -217,13 +217,9 @@ class AshbySim:
         self._webhooks: dict[str, SimWebhook] = {}
         self._hits: dict[str, list[float]] = {}
         self._injected: list[tuple[int, bytes]] = []
-        self._server = ThreadedServer(self, name="ashby-sim")
+        super().__init__("ashby-sim")
 
     # ---- set-up and inspection -----------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     def reset(self) -> None:
         """Forget every key, webhook, call and injected answer; keep serving."""
@@ -368,19 +364,6 @@ class AshbySim:
         return results
 
     # ---- serving -------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> AshbySim:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

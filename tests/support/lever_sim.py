@@ -42,7 +42,7 @@ import pytest
 
 from providers.lever.samples import SAMPLES
 from providers.lever.signing import signature
-from tests.support.servers import Receive, Scope, Send, ThreadedServer, read_body, respond
+from tests.support.servers import Receive, Scope, Send, Simulator, read_body, respond
 
 LEVER_EVENTS: tuple[str, ...] = (
     "applicationCreated",
@@ -180,7 +180,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class LeverSim:
+class LeverSim(Simulator):
     """Lever's webhook API on ``127.0.0.1:<free port>`` (``api_url`` ends in ``/v1``).
 
     Args:
@@ -209,13 +209,9 @@ class LeverSim:
         self._webhooks: dict[str, SimWebhook] = {}
         self._active_groups: set[tuple[str, str]] = set()
         self._injected: list[_Injected] = []
-        self._server = ThreadedServer(self, name="lever-sim")
+        super().__init__("lever-sim")
 
     # ---- set-up and inspection (the test's side) ----------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     @property
     def api_url(self) -> str:
@@ -368,19 +364,6 @@ class LeverSim:
         return delivery
 
     # ---- serving ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> LeverSim:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
