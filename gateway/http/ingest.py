@@ -246,8 +246,14 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
-    if not 1 <= len(segments) <= 2 or len(segments[-1]) > MAX_TENANT_LENGTH:
-        raise NotFoundException()  # no tenant can have a longer name: not worth a lookup
+    if (
+        not 1 <= len(segments) <= 2
+        or len(segments[-1]) > MAX_TENANT_LENGTH
+        or not all(segment.isprintable() for segment in segments)
+    ):
+        # no tenant or provider can have such a name (tenants are printable): not worth a lookup,
+        # and a NUL byte is refused by PostgreSQL's text type
+        raise NotFoundException()
     method = cast("HTTPScope", scope)["method"]
     if method == "OPTIONS":
         await _answer(send, 204, [(b"allow", b"OPTIONS, POST")], b"")

@@ -88,3 +88,13 @@ def _events(services: Runtime) -> int:
             return await session.scalar(select(func.count()).select_from(Event))
 
     return int(asyncio.run(count()))
+
+
+@pytest.mark.parametrize("path", ["/ingest/%00", "/ingest/breezy/ac%00me", "/ingest/%0A/acme"])
+async def test_a_control_character_in_the_path_is_404_without_a_lookup(
+    client: Any, path: str
+) -> None:
+    """Found by the fuzzer on PostgreSQL: a NUL in the tenant reached the query and the database
+    refused it (a 503 for a request no tenant can match)."""
+    response = await client.post(path, content=b"{}")
+    assert response.status_code == 404
