@@ -4,13 +4,20 @@ Each receiver runs as its own uvicorn process on loopback; the load generator se
 unique, correctly signed Breezy requests over 32 keep-alive connections to each in turn. Results
 are ratios against the baselines measured in the same run, because these machines are noisy.
 
-    python -m bench ingest [--requests 6000] [--concurrency 32]
+unihook runs as operators run it: with ``--subscribers`` subscriptions (3 by default) selecting
+every event, so each accepted request also queues that many deliveries in its transaction. Its
+delivery worker is off (``serve --no-worker``, a separate ``unihook worker`` delivering) unless
+``--worker`` is given, in which case it delivers in-process to a local subscriber as it ingests.
+The load generator's own CPU share is printed beside each figure: near 100% of a core, the
+generator and not the receiver set the pace.
+
+    python -m bench ingest [--requests 6000] [--concurrency 32] [--subscribers 3] [--worker]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -18,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from bench.ingest_servers import SECRET
-from bench.loadgen import LoadResult, build_request, run_load
+from bench.loadgen import LoadResult, build_request, run, run_load
 from providers.breezy import adapter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +55,12 @@ def _requests(n: int, port: int, start: int = 0) -> list[bytes]:
     return out
 
 
-def _start(kind: str, port: int, workdir: Path, db_url: str) -> subprocess.Popen[bytes]:
+def _start(
+    kind: str, port: int, workdir: Path, db_url: str, worker: bool
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "UNIHOOK_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.ingest_servers", kind, "--port", str(port), "--db", db_url],
-        cwd=workdir,
-        env=env,
-    )
+    args = [sys.executable, "-m", "bench.ingest_servers", kind, "--port", str(port), "--db", db_url]
+    proc = subprocess.Popen([*args, "--worker"] if worker else args, cwd=workdir, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -65,33 +72,44 @@ def _start(kind: str, port: int, workdir: Path, db_url: str) -> subprocess.Popen
     raise RuntimeError(f"{kind} server did not start")
 
 
-def measure(kind: str, n: int, concurrency: int) -> LoadResult:
-    with tempfile.TemporaryDirectory(prefix=f"unihook-bench-{kind}-") as tmp:
+def _cli(workdir: Path, db_url: str, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "gateway.cli", *args],
+        cwd=workdir,
+        env={
+            **os.environ,
+            "UNIHOOK_DATABASE_URL": db_url,
+            "UNIHOOK_ALLOW_INSECURE_DESTINATIONS": "1",
+            "UNIHOOK_MAX_SUBSCRIPTIONS": "1000",
+        },
+        check=True,
+        capture_output=True,
+    )
+
+
+def measure(
+    kind: str, n: int, concurrency: int, subscribers: int = 0, worker: bool = False
+) -> LoadResult:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"unihook-bench-{kind}-") as tmp,
+        contextlib.ExitStack() as stack,
+    ):
         workdir = Path(tmp)
         db_url = f"sqlite+aiosqlite:///{workdir}/bench.db"
         if kind == "unihook":
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gateway.cli",
-                    "connect",
-                    "breezy",
-                    "bench",
-                    "--secret",
-                    SECRET,
-                ],
-                cwd=workdir,
-                env={**os.environ, "UNIHOOK_DATABASE_URL": db_url},
-                check=True,
-                capture_output=True,
-            )
+            _cli(workdir, db_url, "connect", "breezy", "bench", "--secret", SECRET)
+            if subscribers:
+                hook = _free_port()
+                if worker:
+                    stack.enter_context(_subscriber(hook))
+                for i in range(subscribers):
+                    _cli(workdir, db_url, "subscribe", f"http://127.0.0.1:{hook}/{i}", "-e", "*")
         port = _free_port()
-        proc = _start(kind, port, workdir, db_url)
+        proc = _start(kind, port, workdir, db_url, worker and kind == "unihook")
         try:
             warm = _requests(300, port)
-            asyncio.run(run_load("127.0.0.1", port, warm, concurrency))
-            result = asyncio.run(
+            run(run_load("127.0.0.1", port, warm, concurrency))
+            result = run(
                 run_load("127.0.0.1", port, _requests(n, port, start=1_000_000), concurrency)
             )
         finally:
@@ -103,27 +121,63 @@ def measure(kind: str, n: int, concurrency: int) -> LoadResult:
     return result
 
 
+@contextlib.contextmanager
+def _subscriber(port: int) -> Iterator[None]:
+    """The subscriber ``--worker`` delivers to (``bench.delivery``'s: answers 200 at once)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.delivery", "--subscriber", str(port)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/stats", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the subscriber did not start") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
 def _row(r: LoadResult) -> str:
-    return f"{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
+    return (
+        f"{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
+        f"{r.cpu_share * 100:>14.0f}%"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ingest")
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--subscribers", type=int, default=3, help="unihook: subscriptions selecting every event"
+    )
+    parser.add_argument(
+        "--worker", action="store_true", help="unihook: deliver in-process while ingesting"
+    )
     parser.add_argument("--only", choices=KINDS, help="measure one receiver (no ratios)")
     args = parser.parse_args(argv)
-    if args.only:
-        r = measure(args.only, args.requests, args.concurrency)
-        print(f"{args.only}: {_row(r)}")
-        return 0
-    results = {k: measure(k, args.requests, args.concurrency) for k in KINDS}
+    kinds = [args.only] if args.only else KINDS
+    results = {
+        k: measure(k, args.requests, args.concurrency, args.subscribers, args.worker) for k in kinds
+    }
+    worker = "delivering in-process" if args.worker else "delivery worker off"
     print(
-        f"\nIngest, {args.requests} unique signed Breezy requests, {args.concurrency} connections"
+        f"\nIngest, {args.requests} unique signed Breezy requests, {args.concurrency} connections;"
+        f" unihook with {args.subscribers} subscribers, {worker}"
     )
-    print(f"{'receiver':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'receiver':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'load generator':>15}")
     for kind, r in results.items():
         print(f"{kind:<12}{_row(r)}")
+    if args.only:
+        return 0
     u, b, a = results["unihook"], results["handrolled"], results["bare"]
     print(f"\nunihook / hand-rolled: {u.rps / b.rps:.2f}x   (target >= 5x)")
     print(f"unihook / bare:        {u.rps / a.rps:.2f}x   (target >= 0.5x)")

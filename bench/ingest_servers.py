@@ -2,7 +2,8 @@
 
 - ``bare``: a Litestar endpoint that only reads the body (the framework's ceiling);
 - ``handrolled``: what the vendors' docs suggest: verify, parse, one SQLAlchemy commit per request;
-- ``unihook``: the real gateway (``gateway.http.app.create_app``), delivery worker off.
+- ``unihook``: the real gateway (``gateway.http.app.create_app``), its delivery worker off unless
+  ``--worker`` is given.
 """
 
 from __future__ import annotations
@@ -75,12 +76,17 @@ def handrolled_app(db_url: str) -> Litestar:
     return Litestar([receive], on_startup=[create])
 
 
-def unihook_app(db_url: str) -> Litestar:
+def unihook_app(db_url: str, *, worker: bool = False) -> Litestar:
     from gateway.core.settings import Settings
     from gateway.http.app import create_app
 
-    settings = Settings(database_url=db_url, admin_token="bench", secret_key=None)
-    return create_app(settings, run_worker=False)
+    settings = Settings(
+        database_url=db_url,
+        admin_token="bench",
+        secret_key=None,
+        allow_insecure_destinations=True,  # the subscribers are on loopback
+    )
+    return create_app(settings, run_worker=worker)
 
 
 def main() -> None:
@@ -88,11 +94,12 @@ def main() -> None:
     parser.add_argument("kind", choices=["bare", "handrolled", "unihook"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--db", default="sqlite+aiosqlite:///bench.db")
+    parser.add_argument("--worker", action="store_true", help="unihook: deliver in-process")
     args = parser.parse_args()
     app = {
         "bare": bare_app,
         "handrolled": lambda: handrolled_app(args.db),
-        "unihook": lambda: unihook_app(args.db),
+        "unihook": lambda: unihook_app(args.db, worker=args.worker),
     }[args.kind]()
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

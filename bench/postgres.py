@@ -2,7 +2,8 @@
 and 2 ``worker`` processes, and the ratios (2 processes / 1) measured in the same run.
 
 - ingest: unique, correctly signed Breezy requests over 32 keep-alive connections in all (split
-  evenly between the serve processes), req/s and p50/p99 latency (``bench.loadgen``);
+  evenly between the serve processes), req/s and p50/p99 latency (``bench.loadgen``), with 3
+  subscriptions selecting every event (no worker runs, so they are queued, not sent);
 - delivery: a queue pre-filled with N events x 1 subscription (the ingest commit path, minus
   HTTP), then the workers deliver it to a local subscriber (``bench.delivery``'s): deliveries/s
   from the first arrival until every result is recorded.
@@ -149,6 +150,9 @@ class CpuMeter:
 # ---- processes --------------------------------------------------------------------------------
 
 
+INGEST_SUBSCRIBERS = 3
+
+
 def _env(database_url: str, **extra: str) -> dict[str, str]:
     from cryptography.fernet import Fernet
 
@@ -255,12 +259,21 @@ def ingest(url: str, processes: int, requests: int, concurrency: int) -> tuple[L
         with _processes(commands, env, workdir) as procs:
             for port in ports:
                 _wait_up(f"http://127.0.0.1:{port}/healthz", procs, workdir)
+            api = f"http://127.0.0.1:{ports[0]}/v1"
+            auth = {"Authorization": f"Bearer {ADMIN}"}
             httpx.post(
-                f"http://127.0.0.1:{ports[0]}/v1/connections",
+                f"{api}/connections",
                 json={"provider": "breezy", "tenant": "bench", "secret": SECRET},
-                headers={"Authorization": f"Bearer {ADMIN}"},
+                headers=auth,
                 timeout=30,
             ).raise_for_status()
+            for i in range(INGEST_SUBSCRIBERS):  # as operators run it: fan-out in every commit
+                httpx.post(
+                    f"{api}/subscriptions",
+                    json={"url": f"http://127.0.0.1:9/{i}", "events": ["*"]},
+                    headers=auth,
+                    timeout=30,
+                ).raise_for_status()
             per = requests // processes
             warm = [_requests(200, p, start=i * 10_000_000) for i, p in enumerate(ports)]
             asyncio.run(_load(ports, warm, concurrency))
@@ -458,7 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     d1, d2 = delivery_runs[1][0], delivery_runs[2][0]
     print(
         f"\nPostgreSQL scale-out: ingest {args.requests} signed Breezy requests over "
-        f"{args.concurrency} connections; delivery of {args.events} queued events x 1 subscription"
+        f"{args.concurrency} connections, {INGEST_SUBSCRIBERS} subscriptions; "
+        f"delivery of {args.events} queued events x 1 subscription"
     )
     print(f"{'':<22}{'1 process':>12}{'2 processes':>14}{'2 / 1':>8}")
     rows = [

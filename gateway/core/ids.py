@@ -45,6 +45,22 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{time_ordered()}"
 
 
+def new_ids(prefix: str, count: int) -> list[str]:
+    """``count`` new ids, increasing, for one batch of rows (one clock read, one random draw)."""
+    global _last_ms, _last_rand
+    ms = time.time_ns() // 1_000_000
+    with _lock:
+        if ms <= _last_ms:
+            ms = _last_ms
+            first = _last_rand + 1
+        else:
+            _last_ms = ms
+            first = int.from_bytes(os.urandom(10), "big")
+        _last_rand = (first + count - 1) & _RANDOM_MASK
+    base = ms << 80
+    return [f"{prefix}_{_encode(base | ((first + i) & _RANDOM_MASK))}" for i in range(count)]
+
+
 def id_floor(ms: int) -> str:
     """The smallest id of millisecond ``ms``: for id-range queries by time."""
     return _encode(ms << 80)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.core.ids import new_id
+from gateway.core.ids import new_id, new_ids
 from gateway.storage.bulk import bulk_insert, insert_rows
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
@@ -71,17 +71,26 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     subs = conn.execute(SUBSCRIPTION_FILTERS).all()
     if not subs:
         return 0
-    rows = [
-        delivery_row(
-            ev["id"], sub.id, now, ordering_key(sub, ev["connection_id"], ev.get("subject"))
-        )
+    pairs = [
+        (ev, sub)
         for ev in events
         for sub in subs
         if subscription_selects(
             sub, event_type=ev["type"], tenant=ev["tenant"], provider=ev["provider"]
         )
     ]
-    bulk_insert(Delivery.__table__, conn.dialect).execute(conn, rows)
+    rows = [
+        (
+            delivery_id,
+            ev["id"],
+            sub.id,
+            ordering_key(sub, ev["connection_id"], ev.get("subject")),
+        )
+        for delivery_id, (ev, sub) in zip(new_ids("dlv", len(pairs)), pairs, strict=True)
+    ]
+    bulk_insert(Delivery.__table__, conn.dialect).execute_alike(
+        conn, delivery_row("", "", now), ("id", "event_id", "subscription_id", "ordering_key"), rows
+    )
     return len(rows)
 
 

@@ -9,7 +9,8 @@ columns declare (``UTCDateTime``, ``JSON``...), so what is stored is what Core w
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
@@ -20,7 +21,11 @@ Processor = Callable[[Any], Any]
 
 
 class BulkInsert:
-    """``INSERT INTO table (every column) VALUES (...)`` for one dialect's positional paramstyle."""
+    """``INSERT INTO table (every column) VALUES (...)`` for one dialect's positional paramstyle.
+
+    A batch's rows mostly share their times (one ``now`` per batch), so within one ``execute``
+    each distinct time is bound once.
+    """
 
     __slots__ = ("columns", "processors", "sql")
 
@@ -53,7 +58,54 @@ class BulkInsert:
 
     def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
-            conn.exec_driver_sql(self.sql, [self.parameters(row) for row in rows])
+            conn.exec_driver_sql(self.sql, list(self._batch(rows)))
+
+    def execute_alike(
+        self,
+        conn: Connection,
+        shared: Mapping[str, Any],
+        names: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+    ) -> None:
+        """Rows equal to ``shared`` but in the ``names`` columns, whose values each of ``rows``
+        gives in that order: ``shared`` is bound once for the batch."""
+        base = list(self.parameters(shared))
+        position = {name: index for index, (name, _) in enumerate(self.columns)}
+        processors = dict(self.processors)
+        slots = [(position[name], processors.get(position[name])) for name in names]
+        params = []
+        for row in rows:
+            values = base.copy()
+            for (index, process), value in zip(slots, row, strict=True):
+                values[index] = value if process is None else process(value)
+            params.append(tuple(values))
+        if params:
+            conn.exec_driver_sql(self.sql, params)
+
+    def _batch(self, rows: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
+        columns = self.columns
+        processors = [(index, _memoised_times(process)) for index, process in self.processors]
+        for row in rows:
+            values = [row.get(name, default) for name, default in columns]
+            for index, process in processors:
+                values[index] = process(values[index])
+            yield tuple(values)
+
+
+def _memoised_times(process: Processor) -> Processor:
+    """``process``, remembering what it made of each datetime (one batch's worth)."""
+    seen: dict[datetime, Any] = {}
+
+    def bind(value: Any) -> Any:
+        if type(value) is not datetime:
+            return process(value)
+        try:
+            return seen[value]
+        except KeyError:
+            bound = seen[value] = process(value)
+            return bound
+
+    return bind
 
 
 @functools.lru_cache(maxsize=64)

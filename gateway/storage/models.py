@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -202,7 +203,16 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
-        Index("ix_deliveries_ordering", "ordering_key", "subscription_id", "status", "id"),
+        # only ordered deliveries: every query on it has "ordering_key = ..." or "IS NOT NULL"
+        Index(
+            "ix_deliveries_ordering",
+            "ordering_key",
+            "subscription_id",
+            "status",
+            "id",
+            sqlite_where=text("ordering_key IS NOT NULL"),
+            postgresql_where=text("ordering_key IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)

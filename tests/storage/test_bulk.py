@@ -144,3 +144,44 @@ async def test_reading_back_gives_the_times_written(database_url: str) -> None:
         assert stored.headers == rows[0]["headers"]
     finally:
         await engine.dispose()
+
+
+async def test_rows_alike_store_what_core_stores(database_url: str) -> None:
+    """``execute_alike`` (fan-out's path: shared values bound once) and ``execute`` with times
+    that repeat and differ within a batch store the rows Core stores."""
+    engine = make_engine(database_url)
+    await create_schema(engine)
+    base = _rows()
+    event = base[Event.__table__][0]
+    times = [NOW, NOW + timedelta(seconds=1), NOW, NOW.astimezone(PARIS)]
+    shared = {**base[Delivery.__table__][0], "id": "", "ordering_key": None}
+    varying = [(f"dlv_{i}", "evt_1", "sub_1", f"con_1 job:{i}" if i % 2 else None) for i in range(4)]
+    full = [
+        {**shared, "id": i, "event_id": e, "subscription_id": s, "ordering_key": k}
+        for i, e, s, k in varying
+    ]
+    timed = [
+        {**row, "id": f"dlv_t{n}", "next_attempt_at": t, "created_at": times[-1 - n]}
+        for n, (row, t) in enumerate(zip(full, times, strict=True))
+    ]
+    names = ("id", "event_id", "subscription_id", "ordering_key")
+    try:
+        async with engine.connect() as conn, conn.begin():
+            await conn.execute(insert(Event), [event])
+            await conn.execute(insert(Subscription), [SUBSCRIPTION])
+            await conn.execute(insert(Delivery), full + timed)
+            by_core = await _stored(conn, Delivery.__table__)
+            await conn.execute(delete(Delivery))
+
+            def write(sync: Any) -> None:
+                statement = bulk_insert(Delivery.__table__, sync.dialect)
+                statement.execute_alike(sync, shared, names, varying)
+                statement.execute(sync, timed)
+
+            await conn.run_sync(write)
+            by_bulk = await _stored(conn, Delivery.__table__)
+            await conn.rollback()
+        assert len(by_core) == 8
+        assert by_bulk == by_core
+    finally:
+        await engine.dispose()

@@ -32,3 +32,17 @@ def test_encoding_is_crockford_base32_of_the_128_bits() -> None:
     for value in values:
         reference = base64.b32encode(value.to_bytes(16, "big") + b"\0")[:26].translate(to_crockford)
         assert _encode(value) == reference.decode("ascii")
+
+
+def test_a_batch_of_ids_is_unique_and_increasing_with_single_ones() -> None:
+    from gateway.core.ids import new_ids
+
+    made: list[str] = []
+    for n in (1, 50, 0, 3, 1000):
+        made.append(new_id("dlv"))
+        batch = new_ids("dlv", n)
+        assert len(batch) == n
+        made.extend(batch)
+    assert len(set(made)) == len(made)
+    assert made == sorted(made)
+    assert all(i.startswith("dlv_") and len(i) == 30 for i in made)
