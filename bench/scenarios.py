@@ -47,10 +47,12 @@ def _raise_fd_limit() -> None:
 
 def serve_subscribers(control: int, spec: list[tuple[int, float]]) -> None:
     """Each (port, delay) answers 200 after ``delay`` s; ``GET /stats`` on ``control`` returns
-    ``{port: [first ns, last ns, count]}``, ``POST /reset`` forgets them, ``GET /cpu`` is the
+    ``{port: [first ns, last ns, count]}`` (when answered), ``POST /reset`` forgets them and
+    every request still being answered (the slow ones of the run before), ``GET /cpu`` is the
     process's CPU seconds so far."""
     _raise_fd_limit()
     stats: dict[int, list[int]] = {}
+    epoch = [0]  # bumped by each reset: a request is counted only in the run it arrived in
 
     def handler(port: int, delay: float) -> Callable[..., Any]:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -63,12 +65,14 @@ def serve_subscribers(control: int, spec: list[tuple[int, float]]) -> None:
                             length = int(line[15:])
                     if length:
                         await reader.readexactly(length)
+                    arrived_in = epoch[0]
                     if delay:
                         await asyncio.sleep(delay)
-                    now = time.monotonic_ns()
-                    entry = stats.setdefault(port, [now, now, 0])
-                    entry[1] = now
-                    entry[2] += 1
+                    if arrived_in == epoch[0]:
+                        now = time.monotonic_ns()
+                        entry = stats.setdefault(port, [now, now, 0])
+                        entry[1] = now
+                        entry[2] += 1
                     writer.write(OK)
             except (asyncio.IncompleteReadError, ConnectionError):
                 pass
@@ -82,6 +86,7 @@ def serve_subscribers(control: int, spec: list[tuple[int, float]]) -> None:
             head = await reader.readuntil(b"\r\n\r\n")
             if head.startswith(b"POST /reset"):
                 stats.clear()
+                epoch[0] += 1
                 body = b"{}"
             elif head.startswith(b"GET /cpu"):
                 body = json.dumps(time.process_time()).encode()
@@ -430,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         _print(lines[-1])
-        alone_b, mixed_b, alone, mixed = slow_beside_fast(tmp, int(2000 * scale))
+        alone_b, mixed_b, alone, mixed = slow_beside_fast(tmp, int(4000 * scale))
         lines.append(
             Line(
                 "fast beside a slow (2 s) subscriber",

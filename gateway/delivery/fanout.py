@@ -71,14 +71,18 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     subs = conn.execute(SUBSCRIPTION_FILTERS).all()
     if not subs:
         return 0
-    pairs = [
-        (ev, sub)
-        for ev in events
-        for sub in subs
-        if subscription_selects(
-            sub, event_type=ev["type"], tenant=ev["tenant"], provider=ev["provider"]
-        )
-    ]
+    selecting: dict[tuple[str, str, str], list[Any]] = {}  # a batch's events are mostly alike
+    pairs = []
+    for ev in events:
+        kind = (ev["type"], ev["tenant"], ev["provider"])
+        chosen = selecting.get(kind)
+        if chosen is None:
+            chosen = selecting[kind] = [
+                sub
+                for sub in subs
+                if subscription_selects(sub, event_type=kind[0], tenant=kind[1], provider=kind[2])
+            ]
+        pairs.extend((ev, sub) for sub in chosen)
     rows = [
         (
             delivery_id,
