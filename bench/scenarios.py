@@ -229,6 +229,16 @@ class Run:
     started_ns: int  # first arrival
     rss_mib: float  # the worker's resident memory at most
     subscriber_cpu: float  # the subscribers' CPU over the run: 1.0 is one core, busy throughout
+    worker_cpu: float  # the worker's, likewise
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A process's user + system CPU seconds so far (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mib(pid: int) -> float:
@@ -254,7 +264,8 @@ def work(
     ``seconds`` pass) and measure it."""
     db = workdir / "bench.db"
     httpx.post(f"http://127.0.0.1:{control}/reset")
-    cpu: tuple[float, int] | None = None  # the subscribers' CPU seconds and the time, at work
+    # the subscribers' and the worker's CPU seconds, and the time, at the first arrival
+    cpu: tuple[float, float, int] | None = None
     args = [sys.executable, "-m", "gateway.cli", "worker"]
     proc = subprocess.Popen(args, env=env, cwd=workdir, stdout=subprocess.DEVNULL)
     rss = 0.0
@@ -270,10 +281,12 @@ def work(
             if proc.poll() is not None:
                 raise RuntimeError(f"the worker exited {proc.returncode}")
             if cpu is None and _stats(control):
-                cpu = (_cpu(control), time.monotonic_ns())
+                cpu = (_cpu(control), _cpu_seconds(proc.pid), time.monotonic_ns())
             time.sleep(0.05)
         finished = time.monotonic_ns()
-        used, since = (_cpu(control) - cpu[0], cpu[1]) if cpu is not None else (0.0, finished)
+        if cpu is None:
+            cpu = (_cpu(control), _cpu_seconds(proc.pid), finished)
+        used = (_cpu(control) - cpu[0], _cpu_seconds(proc.pid) - cpu[1])
     finally:
         proc.terminate()
         try:
@@ -284,8 +297,9 @@ def work(
     stats = _stats(control)
     first = min((v[0] for v in stats.values()), default=finished)
     delivered = sum(v[2] for v in stats.values())
-    share = used / max(1e-9, (finished - since) / 1e9)
-    return Run(delivered / max(1e-9, (finished - first) / 1e9), stats, first, rss, share)
+    span = max(1e-9, (finished - cpu[2]) / 1e9)
+    rate = delivered / max(1e-9, (finished - first) / 1e9)
+    return Run(rate, stats, first, rss, used[0] / span, used[1] / span)
 
 
 # ---- the scenarios ------------------------------------------------------------------------------
@@ -299,6 +313,7 @@ class Line:
     target: str
     met: bool | None
     subscribers_cpu: float | None = None  # of the "now" run: near 1.0, they set the pace
+    worker_cpu: float | None = None
 
 
 def _throughput(
@@ -408,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                 ">= 5,000/s",
                 now.rate >= 5000,
                 now.subscriber_cpu,
+                now.worker_cpu,
             )
         )
         _print(lines[-1])
@@ -420,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
                 ">= 3,000/s",
                 now.rate >= 3000,
                 now.subscriber_cpu,
+                now.worker_cpu,
             )
         )
         _print(lines[-1])
@@ -432,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
                 "no worse than before",
                 now.rate >= before.rate * 0.9,
                 now.subscriber_cpu,
+                now.worker_cpu,
             )
         )
         _print(lines[-1])
@@ -462,8 +480,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print(line: Line) -> None:
     verdict = {True: "met", False: "NOT met", None: ""}[line.met]
-    share = line.subscribers_cpu
-    cpu = "" if share is None else f"   (subscribers' CPU {share:.0%})"
+    share, worker = line.subscribers_cpu, line.worker_cpu
+    cpu = "" if share is None else f"   (CPU: worker {worker or 0:.0%}, subscribers {share:.0%})"
     print(
         f"{line.scenario:<38}{line.before:>16}{line.now:>28}   target {line.target:<22}{verdict}"
         f"{cpu}",

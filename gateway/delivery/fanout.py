@@ -72,7 +72,7 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     if not subs:
         return 0
     selecting: dict[tuple[str, str, str], list[Any]] = {}  # a batch's events are mostly alike
-    pairs = []
+    pairs: list[tuple[Mapping[str, Any], Any]] = []
     for ev in events:
         kind = (ev["type"], ev["tenant"], ev["provider"])
         chosen = selecting.get(kind)

@@ -36,9 +36,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.core.clock import iso, unexpired
 from gateway.core.crypto import SecretBox
-from gateway.core.ids import new_id
+from gateway.core.ids import new_ids
 from gateway.core.payloads import with_raw
 from gateway.delivery.retry import failing_too_long
+from gateway.storage.bulk import execute_many, insert_rows
 from gateway.storage.models import (
     Attempt,
     Delivery,
@@ -382,11 +383,12 @@ async def record(
         kept = [r for r in results if r.delivery_id in alive]
         if not kept:
             return []
-        await session.execute(
-            ATTEMPTS.insert(),
+        await insert_rows(
+            session,
+            ATTEMPTS,
             [
                 {
-                    "id": new_id("att"),
+                    "id": attempt_id,
                     "delivery_id": r.delivery_id,
                     "attempted_at": r.attempted_at,
                     "status_code": r.status_code,
@@ -394,10 +396,11 @@ async def record(
                     "response_snippet": r.snippet,
                     "error": r.error,
                 }
-                for r in kept
+                for attempt_id, r in zip(new_ids("att", len(kept)), kept, strict=True)
             ],
         )
-        await session.execute(
+        await execute_many(
+            session,
             _UPDATE_DELIVERY,
             [
                 {

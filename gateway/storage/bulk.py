@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy import ClauseElement, Connection, Dialect, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
 
@@ -106,6 +107,64 @@ def _memoised_times(process: Processor) -> Processor:
             return bound
 
     return bind
+
+
+class BulkStatement:
+    """A statement with named bind parameters (an ``UPDATE ... WHERE id = :b_id``, say),
+    compiled once for one dialect's positional paramstyle and run as one executemany: each row
+    gives the named parameters, bound through the types the compiled statement assigned them;
+    a parameter a row leaves out takes the statement's own value (``lease_owner=None``)."""
+
+    __slots__ = ("names", "processors", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        if not compiled.positional or compiled.positiontup is None:
+            raise ValueError(f"{dialect.name}: BulkStatement needs a positional paramstyle")
+        self.sql = str(compiled)
+        names: list[tuple[str, Any]] = []
+        processors: list[tuple[int, Processor]] = []
+        for index, name in enumerate(compiled.positiontup):
+            bind = compiled.binds[name]
+            names.append((name, bind.effective_value))
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        self.names = tuple(names)
+        self.processors = tuple(processors)
+
+    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        names = self.names
+        processors = [(index, _memoised_times(process)) for index, process in self.processors]
+        params = []
+        for row in rows:
+            values = [row.get(name, default) for name, default in names]
+            for index, process in processors:
+                values[index] = process(values[index])
+            params.append(tuple(values))
+        conn.exec_driver_sql(self.sql, params)
+
+
+@functools.lru_cache(maxsize=64)
+def bulk_statement(statement: ClauseElement, dialect: Dialect) -> BulkStatement:
+    """The compiled form of a module-level ``statement`` on ``dialect`` (cached)."""
+    return BulkStatement(statement, dialect)
+
+
+async def execute_many(
+    session: AsyncSession, statement: ClauseElement, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """``session.execute(statement, rows)`` without Core's per-row parameter handling."""
+    if not rows:
+        return
+
+    def run(sync: Session) -> None:
+        conn = sync.connection()
+        bulk_statement(statement, conn.dialect).execute(conn, rows)
+
+    await session.run_sync(run)
 
 
 @functools.lru_cache(maxsize=64)

@@ -155,7 +155,9 @@ async def test_rows_alike_store_what_core_stores(database_url: str) -> None:
     event = base[Event.__table__][0]
     times = [NOW, NOW + timedelta(seconds=1), NOW, NOW.astimezone(PARIS)]
     shared = {**base[Delivery.__table__][0], "id": "", "ordering_key": None}
-    varying = [(f"dlv_{i}", "evt_1", "sub_1", f"con_1 job:{i}" if i % 2 else None) for i in range(4)]
+    varying = [
+        (f"dlv_{i}", "evt_1", "sub_1", f"con_1 job:{i}" if i % 2 else None) for i in range(4)
+    ]
     full = [
         {**shared, "id": i, "event_id": e, "subscription_id": s, "ordering_key": k}
         for i, e, s, k in varying
@@ -183,5 +185,62 @@ async def test_rows_alike_store_what_core_stores(database_url: str) -> None:
             await conn.rollback()
         assert len(by_core) == 8
         assert by_bulk == by_core
+    finally:
+        await engine.dispose()
+
+
+async def test_a_bulk_update_stores_what_core_stores(database_url: str) -> None:
+    """``BulkStatement`` (recording attempts' results) writes what Core's executemany of the same
+    statement writes: each named parameter through its type, the statement's own values kept."""
+    from gateway.delivery.queue import _UPDATE_DELIVERY
+    from gateway.storage.bulk import bulk_statement
+
+    engine = make_engine(database_url)
+    await create_schema(engine)
+    base = _rows()
+    deliveries = [
+        {**base[Delivery.__table__][0], "id": f"dlv_{i}", "lease_owner": "w1"} for i in range(4)
+    ]
+    results = [
+        {
+            "b_id": f"dlv_{i}",
+            "b_owner": "w1" if i != 2 else "someone else",  # row 2 is not ours: left alone
+            "b_status": ("pending", "succeeded", "failed", "succeeded")[i],
+            "b_attempts": i + 1,
+            "b_next": NOW + timedelta(seconds=i),
+            "b_code": (503, 200, 410, None)[i],
+            "b_error": ("HTTP 503", None, "HTTP 410 Gone", "timeout: é")[i],
+            "b_at": NOW.astimezone(PARIS) - timedelta(milliseconds=i),
+        }
+        for i in range(4)
+    ]
+    try:
+        async with engine.connect() as conn, conn.begin():
+            await conn.execute(insert(Event), base[Event.__table__])
+            await conn.execute(insert(Subscription), [SUBSCRIPTION])
+            stored = []
+            for bulk in (False, True):
+                await conn.execute(insert(Delivery), deliveries)
+                if bulk:
+                    await conn.run_sync(
+                        lambda sync: bulk_statement(_UPDATE_DELIVERY, sync.dialect).execute(
+                            sync, results
+                        )
+                    )
+                else:
+                    await conn.execute(_UPDATE_DELIVERY, results)
+                stored.append(await _stored(conn, Delivery.__table__))
+                await conn.execute(delete(Delivery))
+            await conn.rollback()
+        by_core, by_bulk = stored
+        assert by_bulk == by_core
+        columns = [column.name for column in Delivery.__table__.columns]
+        owner, status = columns.index("lease_owner"), columns.index("status")
+        assert [(row[owner], row[status]) for row in by_bulk] == [
+            (None, "pending"),
+            (None, "succeeded"),
+            ("w1", "pending"),  # another worker's lease: left alone
+            (None, "succeeded"),
+        ]
     finally:
         await engine.dispose()
