@@ -83,6 +83,27 @@ async def test_upgrade_twice_is_a_no_op(engine: AsyncEngine) -> None:
         assert await conn.run_sync(_diff) == []
 
 
+async def test_a_current_schema_is_left_alone_quietly(
+    engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every process start upgrades: when the schema is current Alembic is not run at all (its
+    INFO lines would land after the ``serve`` banner); one revision behind, it is."""
+    await create_schema(engine)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    await create_schema(engine)
+    assert [r for r in caplog.records if r.name.startswith("alembic")] == []
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
+    assert isinstance(previous, str)
+    async with engine.connect() as conn:
+        await conn.run_sync(downgrade, previous)
+    assert await _revision(engine) == previous
+    await create_schema(engine)
+    assert await _revision(engine) == HEAD
+    async with engine.connect() as conn:
+        assert await conn.run_sync(_diff) == []
+
+
 async def test_downgrade_to_base_then_upgrade(engine: AsyncEngine) -> None:
     await create_schema(engine)
     async with engine.connect() as conn:

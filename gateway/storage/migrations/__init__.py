@@ -18,6 +18,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
 log = logging.getLogger("unihook.migrations")
@@ -72,7 +73,14 @@ def upgrade(connection: Connection, revision: str = "head", secret_box: Any = No
                 BASELINE,
             )
             command.stamp(config, BASELINE)
+        elif revision == "head" and VERSION_TABLE in tables and _at_head(connection, config):
+            return  # current already: nothing to run, and no Alembic lines in the log
         command.upgrade(config, revision)
+
+
+def _at_head(connection: Connection, config: Config) -> bool:
+    stored = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}")  # noqa: S608 - a constant
+    return {row[0] for row in stored} == set(ScriptDirectory.from_config(config).get_heads())
 
 
 def downgrade(connection: Connection, revision: str, secret_box: Any = None) -> None:
