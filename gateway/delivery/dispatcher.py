@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -58,6 +59,8 @@ MAX_RECORD_BATCH = 512
 MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
 OVERLOAD_ERRORS = ("timeout", "connection", "ReadError", "WriteError", "RemoteProtocolError")
+_SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
+_FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
 
 
 def worker_id() -> str:
@@ -65,6 +68,7 @@ def worker_id() -> str:
     return f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+@functools.lru_cache(maxsize=4096)  # a few lookups per delivery, of a few URLs
 def destination_of(url: str) -> Destination:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -446,8 +450,9 @@ class Dispatcher:
             headers = webhook_headers(keys, c.event_id, timestamp, body)
             try:
                 # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
-                async with asyncio.timeout(self.settings.delivery_timeout):
-                    reply = await self._transport.post(prepared.url, headers, body)
+                reply = await self._transport.post(
+                    prepared.url, headers, body, timeout=self.settings.delivery_timeout
+                )
                 status = reply.status
                 snippet = reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None
                 retry_after = reply.header("retry-after")
@@ -474,7 +479,7 @@ class Dispatcher:
             now=finished,
             retry_after_header=retry_after,
         )
-        DELIVERY_ATTEMPTS.labels(outcome="success" if is_success(status) else "failure").inc()
+        (_SUCCEEDED if is_success(status) else _FAILED).inc()
         DELIVERY_LATENCY.observe(latency / 1000)
         return Result(
             delivery_id=c.id,

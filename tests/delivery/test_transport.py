@@ -291,6 +291,58 @@ async def test_a_server_that_never_answers_is_bounded_by_the_caller(
         assert transport.open_connections == 0  # the half-answered connection is not kept
 
 
+async def _bounded(call: Awaitable[Reply]) -> BaseException | Reply:
+    """What ``call`` ended with, failing the test if it is still running after 10 s."""
+    task = asyncio.ensure_future(call)
+    done, _ = await asyncio.wait({task}, timeout=10)
+    if not done:
+        task.cancel()
+        pytest.fail("the transport's own timeout did not end the exchange")
+    return task.exception() or task.result()
+
+
+async def test_its_own_timeout_bounds_fresh_and_kept_alive_exchanges(
+    serve: Any, transport: PinnedTransport
+) -> None:
+    """``post(..., timeout=)``, the deadline every delivery runs with: on a kept-alive connection
+    (a timer on the answer) and on a new one; the stalled connection is closed, not kept."""
+
+    async def silent(writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)
+
+    server = await serve(lambda n: OK if n != 2 else silent)
+    first = await _bounded(transport.post(server.url, {}, b"{}", timeout=5))
+    assert isinstance(first, Reply)
+    assert first.status == 200
+    stalled = await _bounded(transport.post(server.url, {}, b"{}", timeout=0.2))  # kept alive
+    assert isinstance(stalled, TimeoutError), stalled
+    assert transport.open_connections == 0
+    third = await _bounded(transport.post(server.url, {}, b"{}", timeout=5))
+    assert isinstance(third, Reply)
+    assert third.status == 200
+    assert server.connections == 2  # the stalled one was not reused
+
+    fresh = await serve(lambda n: silent)
+    stalled = await _bounded(transport.post(fresh.url, {}, b"{}", timeout=0.2))
+    assert isinstance(stalled, TimeoutError), stalled
+    assert transport.open_connections == 1  # only the first server's idle connection
+
+
+async def test_its_own_timeout_covers_resolving_and_connecting(serve: Any) -> None:
+    async def stuck(host: str, port: int) -> str:
+        await asyncio.sleep(30)
+        return "127.0.0.1"
+
+    pinned = PinnedTransport(resolve=stuck)
+    try:
+        server = await serve(lambda n: OK)
+        outcome = await _bounded(pinned.post(server.url, {}, b"{}", timeout=0.2))
+        assert isinstance(outcome, TimeoutError), outcome
+        assert server.connections == 0
+    finally:
+        await pinned.aclose()
+
+
 async def test_garbage_is_a_protocol_error(serve: Any, transport: PinnedTransport) -> None:
     server = await serve(lambda n: b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
     with pytest.raises(ProtocolError):
