@@ -60,7 +60,9 @@ async def test_a_standalone_worker_serves_its_delivery_metrics(setup: Setup, api
 
             await eventually(up, timeout=30)
             before = httpx.get(f"{base}/metrics").text
-            assert _sample(before, "unihook_delivery_attempts_total", outcome="success") is None
+            # both outcomes are exported from the start, at zero (no series appears mid-way)
+            assert _sample(before, "unihook_delivery_attempts_total", outcome="success") == 0.0
+            assert _sample(before, "unihook_delivery_attempts_total", outcome="failure") == 0.0
             await ingest(api)
             await ingest(api)
             await receiver.wait_for(2, timeout=30)
