@@ -265,7 +265,12 @@ async def test_client_waits_for_the_next_interval_instead_of_failing(
 
 
 async def test_a_429_beyond_the_allowed_wait_is_a_quota_error(sim: WorkableSim) -> None:
+    # The sim's clock stands still, ahead of ours: every request falls in one interval, and its
+    # reset is always further away than the client may wait (with the real clock the interval
+    # could end during the test, and then there was no 429 to see).
     sim.rate_interval = 60.0
+    frozen = time.time() + 1000.0
+    sim.clock = lambda: frozen
     async with httpx.AsyncClient(timeout=10) as http:
         client = WorkableClient(
             http, api_base(sim.api_url_template, SUBDOMAIN), TOKEN, max_wait=0.5
