@@ -30,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.delivery import _process, _wait_http
 from bench.ingest_servers import SECRET
 from bench.loadgen import LoadResult, build_request, run, run_load
 from providers.breezy import adapter
@@ -101,7 +102,7 @@ def measure(
             if subscribers:
                 hook = _free_port()
                 if worker:
-                    stack.enter_context(_subscriber(hook))
+                    stack.enter_context(_subscriber(hook, workdir))
                 for i in range(subscribers):
                     _cli(workdir, db_url, "subscribe", f"http://127.0.0.1:{hook}/{i}", "-e", "*")
         port = _free_port()
@@ -122,27 +123,12 @@ def measure(
 
 
 @contextlib.contextmanager
-def _subscriber(port: int) -> Iterator[None]:
+def _subscriber(port: int, workdir: Path) -> Iterator[None]:
     """The subscriber ``--worker`` delivers to (``bench.delivery``'s: answers 200 at once)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.delivery", "--subscriber", str(port)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/stats", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the subscriber did not start") from None
-                time.sleep(0.1)
+    args = [sys.executable, "-m", "bench.delivery", "--subscriber", str(port)]
+    with _process(args, {**os.environ, "PYTHONPATH": str(ROOT)}, workdir):
+        _wait_http(f"http://127.0.0.1:{port}/stats")
         yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def _row(r: LoadResult) -> str:

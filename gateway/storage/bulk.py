@@ -9,7 +9,7 @@ columns declare (``UTCDateTime``, ``JSON``...), so what is stored is what Core w
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -21,21 +21,63 @@ from sqlalchemy.sql.compiler import SQLCompiler
 Processor = Callable[[Any], Any]
 
 
-class BulkInsert:
-    """``INSERT INTO table (every column) VALUES (...)`` for one dialect's positional paramstyle.
-
-    A batch's rows mostly share their times (one ``now`` per batch), so within one ``execute``
-    each distinct time is bound once.
-    """
+class _Compiled:
+    """SQL compiled once for one dialect's positional paramstyle, run as one executemany: each
+    row's values by parameter name (a missing one takes ``columns``' default), bound through the
+    parameters' own types. A batch's rows mostly share their times (one ``now`` per batch), so
+    within one ``execute`` each distinct time is bound once."""
 
     __slots__ = ("columns", "processors", "sql")
 
+    def __init__(
+        self, sql: str, columns: Sequence[tuple[str, Any]], processors: Sequence[tuple[int, Any]]
+    ) -> None:
+        self.sql = sql
+        self.columns = tuple(columns)  # (parameter name, default) in positional order
+        self.processors: tuple[tuple[int, Processor], ...] = tuple(processors)
+
+    def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """One row as the driver takes it; a missing key takes its default, as in Core."""
+        return next(self._batch([row], self.processors))
+
+    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            memoised = [(index, _memoised_times(process)) for index, process in self.processors]
+            conn.exec_driver_sql(self.sql, list(self._batch(rows, memoised)))
+
+    def _batch(
+        self, rows: Iterable[Mapping[str, Any]], processors: Sequence[tuple[int, Processor]]
+    ) -> Iterator[tuple[Any, ...]]:
+        columns = self.columns
+        for row in rows:
+            values = [row.get(name, default) for name, default in columns]
+            for index, process in processors:
+                values[index] = process(values[index])
+            yield tuple(values)
+
+
+def _compile(statement: ClauseElement, dialect: Dialect, kind: str) -> SQLCompiler:
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+    if not compiled.positional or compiled.positiontup is None:
+        raise ValueError(f"{dialect.name}: {kind} needs a positional paramstyle")
+    return compiled
+
+
+def _processor(type_: Any, dialect: Dialect) -> Processor | None:
+    process: Processor | None = type_.dialect_impl(dialect).bind_processor(dialect)
+    return process
+
+
+class BulkInsert(_Compiled):
+    """``INSERT INTO table (every column) VALUES (...)``; a missing key takes the column's
+    scalar default."""
+
+    __slots__ = ()
+
     def __init__(self, table: Table, dialect: Dialect) -> None:
-        compiled = insert(table).compile(dialect=dialect)
-        if not compiled.positional or compiled.positiontup is None:
-            raise ValueError(f"{dialect.name}: BulkInsert needs a positional paramstyle")
+        compiled = _compile(insert(table), dialect, "BulkInsert")
+        assert compiled.positiontup is not None
         by_key = {column.key: column for column in table.columns}
-        self.sql = str(compiled)
         columns: list[tuple[str, Any]] = []
         processors: list[tuple[int, Processor]] = []
         for index, name in enumerate(compiled.positiontup):
@@ -44,22 +86,9 @@ class BulkInsert:
             if default is not None and not default.is_scalar:
                 raise ValueError(f"{table.name}.{name}: only scalar column defaults are supported")
             columns.append((name, None if default is None else default.arg))  # type: ignore[attr-defined]
-            process = column.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
+            if (process := _processor(column.type, dialect)) is not None:
                 processors.append((index, process))
-        self.columns = tuple(columns)
-        self.processors = tuple(processors)
-
-    def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        """One row as the driver takes it; a missing key takes the column's default, as in Core."""
-        values = [row.get(name, default) for name, default in self.columns]
-        for index, process in self.processors:
-            values[index] = process(values[index])
-        return tuple(values)
-
-    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            conn.exec_driver_sql(self.sql, list(self._batch(rows)))
+        super().__init__(str(compiled), columns, processors)
 
     def execute_alike(
         self,
@@ -83,14 +112,25 @@ class BulkInsert:
         if params:
             conn.exec_driver_sql(self.sql, params)
 
-    def _batch(self, rows: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
-        columns = self.columns
-        processors = [(index, _memoised_times(process)) for index, process in self.processors]
-        for row in rows:
-            values = [row.get(name, default) for name, default in columns]
-            for index, process in processors:
-                values[index] = process(values[index])
-            yield tuple(values)
+
+class BulkStatement(_Compiled):
+    """A statement with named bind parameters (an ``UPDATE ... WHERE id = :b_id``, say): each
+    row gives the named parameters, bound through the types the compiled statement assigned
+    them; a parameter a row leaves out takes the statement's own value (``lease_owner=None``)."""
+
+    __slots__ = ()
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = _compile(statement, dialect, "BulkStatement")
+        assert compiled.positiontup is not None
+        columns: list[tuple[str, Any]] = []
+        processors: list[tuple[int, Processor]] = []
+        for index, name in enumerate(compiled.positiontup):
+            bind = compiled.binds[name]
+            columns.append((name, bind.effective_value))
+            if (process := _processor(bind.type, dialect)) is not None:
+                processors.append((index, process))
+        super().__init__(str(compiled), columns, processors)
 
 
 def _memoised_times(process: Processor) -> Processor:
@@ -109,44 +149,6 @@ def _memoised_times(process: Processor) -> Processor:
     return bind
 
 
-class BulkStatement:
-    """A statement with named bind parameters (an ``UPDATE ... WHERE id = :b_id``, say),
-    compiled once for one dialect's positional paramstyle and run as one executemany: each row
-    gives the named parameters, bound through the types the compiled statement assigned them;
-    a parameter a row leaves out takes the statement's own value (``lease_owner=None``)."""
-
-    __slots__ = ("names", "processors", "sql")
-
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
-        if not compiled.positional or compiled.positiontup is None:
-            raise ValueError(f"{dialect.name}: BulkStatement needs a positional paramstyle")
-        self.sql = str(compiled)
-        names: list[tuple[str, Any]] = []
-        processors: list[tuple[int, Processor]] = []
-        for index, name in enumerate(compiled.positiontup):
-            bind = compiled.binds[name]
-            names.append((name, bind.effective_value))
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                processors.append((index, process))
-        self.names = tuple(names)
-        self.processors = tuple(processors)
-
-    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        if not rows:
-            return
-        names = self.names
-        processors = [(index, _memoised_times(process)) for index, process in self.processors]
-        params = []
-        for row in rows:
-            values = [row.get(name, default) for name, default in names]
-            for index, process in processors:
-                values[index] = process(values[index])
-            params.append(tuple(values))
-        conn.exec_driver_sql(self.sql, params)
-
-
 @functools.lru_cache(maxsize=64)
 def bulk_statement(statement: ClauseElement, dialect: Dialect) -> BulkStatement:
     """The compiled form of a module-level ``statement`` on ``dialect`` (cached)."""
@@ -157,14 +159,7 @@ async def execute_many(
     session: AsyncSession, statement: ClauseElement, rows: Sequence[Mapping[str, Any]]
 ) -> None:
     """``session.execute(statement, rows)`` without Core's per-row parameter handling."""
-    if not rows:
-        return
-
-    def run(sync: Session) -> None:
-        conn = sync.connection()
-        bulk_statement(statement, conn.dialect).execute(conn, rows)
-
-    await session.run_sync(run)
+    await _run(session, lambda conn: bulk_statement(statement, conn.dialect), rows)
 
 
 @functools.lru_cache(maxsize=64)
@@ -176,11 +171,20 @@ def bulk_insert(table: Table, dialect: Dialect) -> BulkInsert:
 async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """The same statement from an async session, in its transaction: one write path per table
     for ingest, replay, redelivery and reprocessing."""
+    await _run(session, lambda conn: bulk_insert(table, conn.dialect), rows)
+
+
+async def _run(
+    session: AsyncSession,
+    compiled: Callable[[Connection], _Compiled],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Run ``compiled(connection)`` on ``rows`` in the async session's transaction."""
     if not rows:
         return
 
     def run(sync: Session) -> None:
         conn = sync.connection()
-        bulk_insert(table, conn.dialect).execute(conn, rows)
+        compiled(conn).execute(conn, rows)
 
     await session.run_sync(run)
