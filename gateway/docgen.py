@@ -21,7 +21,8 @@ from typing import Any
 
 import msgspec
 
-from providers import LoadedAdapter, ProviderAdapter, Registry, default_registry, format_timestamp
+from providers import ProviderAdapter, format_timestamp
+from providers.registry import LoadedAdapter, Registry, default_registry
 from schemas import CATALOGUE, EVENT_ENCODER, Normalized, to_event
 from schemas.catalogue import EventType
 

@@ -37,7 +37,7 @@ from schemas.resources import (
 )
 
 Completeness = Literal["full", "partial", "reference", "raw"]
-SignatureScope = Literal["body", "envelope"]
+SignatureScope = Literal["body", "envelope", "token"]
 """What a vendor's signature covers: the whole ``body``, or only its ``envelope`` fields."""
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from gateway import docgen, settingsdoc
 from gateway.core.settings import PROVIDER_PREFIX, VARIABLES, Settings
-from providers import Registry
+from providers.registry import Registry
 from schemas import CATALOGUE
 
 

@@ -55,7 +55,8 @@ from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
-from providers import ProviderAdapter, UnknownProvider, check_request
+from providers import ProviderAdapter
+from providers.registry import UnknownProvider
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -156,8 +157,7 @@ async def _accept(
         if not adapter.verify(body, headers, connection.live_secrets(received_at)):
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
             raise NotAuthorizedException("invalid signature")
-        refused = check_request(
-            adapter,
+        refused = adapter.check_request(
             body,
             headers,
             now=received_at,

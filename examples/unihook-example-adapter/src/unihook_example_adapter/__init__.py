@@ -2,7 +2,7 @@
 ``X-Examplehire-Signature``.
 
 Examplehire signs the raw body with HMAC-SHA256, hex-encoded, keyed by the endpoint secret, which
-is exactly what ``BaseAdapter`` checks by default; this module is only data and mapping.
+is declared as a ``Signature``; this module is only data and mapping.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
+from providers import BaseAdapter, Signature, format_timestamp, parse_timestamp, sha256_event_id
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData
 from schemas.resources import Application, Candidate, Company, Job, Person, Stage
@@ -132,12 +132,12 @@ def _data(canonical: str, env: EEnvelope) -> EventData:
 
 
 class ExamplehireAdapter(BaseAdapter):
-    """``BaseAdapter`` supplies detect, verify (hex HMAC-SHA256 of the raw body) and sign."""
+    """``BaseAdapter`` does detection, verification and signing from ``signature``."""
 
     name = "example"
     display_name = "Examplehire"
     category = "ats"
-    signature_header = "X-Examplehire-Signature"
+    signature = Signature(header="X-Examplehire-Signature")
     event_types = EVENT_TYPES
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
@@ -209,5 +209,4 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 
-ExamplehireAdapter.provisioner = ExamplehireProvisioner(list(EVENT_TYPES))
-adapter = ExamplehireAdapter()
+adapter = ExamplehireAdapter(provisioner=ExamplehireProvisioner(list(EVENT_TYPES)))
