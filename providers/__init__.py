@@ -12,6 +12,7 @@ for the gateway and for tests. Modules whose names start with ``_`` are private.
 from providers._base import (
     BaseAdapter,
     Category,
+    Handshake,
     ProviderAdapter,
     canonical_event_id,
     first_timestamp,
@@ -39,6 +40,7 @@ __all__ = [
     "BaseProvisioner",
     "Category",
     "Encoding",
+    "Handshake",
     "Header",
     "NormalizationError",
     "ProviderAdapter",

@@ -14,6 +14,7 @@ import copy
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
@@ -26,6 +27,20 @@ from providers.signatures import Signature
 from schemas import Completeness, EventData, Normalized, SignatureScope
 
 Category = Literal["ats", "hris"]
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """A request that sets a webhook up rather than reporting an event (SmartRecruiters'
+    ``X-Hook-Secret`` activation, Gusto's ``verification_token`` POST): answered as the vendor
+    requires and never stored as an event."""
+
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    token: str | None = None
+    """A value the vendor hands over for the provisioner to confirm at the vendor (Gusto's
+    ``verification_token``); None when answering is all there is to do."""
 
 
 @runtime_checkable
@@ -75,9 +90,9 @@ class ProviderAdapter(Protocol):
         ...
 
     @property
-    def accepted_status(self) -> int:
-        """What ingest answers an accepted, duplicate or quarantined body (the one status a
-        vendor counts as delivered; 202 by default)."""
+    def accepted_status(self) -> int | None:
+        """The one status the vendor counts as delivered, answered for every accepted, duplicate
+        or quarantined body; None (the default): 202 accepted, 200 duplicate."""
         ...
 
     @property
@@ -114,6 +129,11 @@ class ProviderAdapter(Protocol):
 
     def sample_variants(self) -> dict[str, bytes]:
         """Further realistic bodies beyond one per type (``"<vendor type>:<variant>"``)."""
+        ...
+
+    def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
+        """A set-up request's answer, asked before verification (handshakes come unsigned),
+        else None (the default): the request is an event. Never raises."""
         ...
 
 
@@ -272,7 +292,7 @@ class BaseAdapter:
     """How the vendor signs (``providers.signatures``); None only for a vendor whose signature
     does not fit the model and that implements ``verify`` and ``sign_request`` itself."""
     signature_scope: ClassVar[SignatureScope] = "body"
-    accepted_status: ClassVar[int] = 202
+    accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
     also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
 
@@ -325,6 +345,9 @@ class BaseAdapter:
 
     def sample_variants(self) -> dict[str, bytes]:
         return {}
+
+    def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
+        return None
 
     def sample_events(self) -> dict[str, bytes]:
         return {kind: compact_json(payload) for kind, payload in self.sample_payloads().items()}

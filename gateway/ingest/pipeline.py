@@ -162,7 +162,7 @@ def prepare(
         "provider": connection.provider,
         "tenant": connection.tenant,
         "received_at": received_at,
-        "headers": kept_headers(headers, getattr(adapter, "kept_headers", ())),
+        "headers": kept_headers(headers, adapter.kept_headers),
         "body": body,
         "outcome": "quarantined",
         "error": None,

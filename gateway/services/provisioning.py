@@ -143,9 +143,9 @@ async def activate(
     summary's ``error`` and logged. ``None`` when there was nothing to do.
     """
     provisioner = provisioner_for(runtime, provider)
-    step = getattr(provisioner, "activate", None)
-    if step is None:
+    if provisioner is None:
         return None
+    step = provisioner.activate
     display = runtime.registry.get(provider).display_name
     async with context(runtime, provider, tenant, ingest_url) as ctx:
         try:
