@@ -44,6 +44,9 @@ SECRETS = {
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
+    "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
+    # Gusto's sample verification_token (its webhooks guide), the key of its test vector
+    "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -834,6 +837,171 @@ def workable_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def personio_headers(token: str) -> dict[str, str]:
+    """Personio sends the token given at registration verbatim in ``Authorization``; unihook's
+    provisioner registers ``Bearer <secret>``."""
+    return {"Content-Type": "application/json", "Authorization": token}
+
+
+def personio_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.personio.samples import UNMAPPED_SAMPLES
+
+    secret = SECRETS["personio"]
+    bearer = personio_headers("Bearer " + secret)
+    cases = [
+        Case(
+            "personio",
+            kind,
+            compact(payload),
+            bearer,
+            "Personio's envelope, ids only; authenticated by the registered token, not signed.",
+        )
+        for kind, payload in samples.items()
+    ]
+    cases.append(
+        Case(
+            "personio",
+            "person.created.bare_token",
+            compact(samples["person.created"]),
+            personio_headers(secret),
+            "A webhook registered by hand with a token without a scheme: sent verbatim.",
+        )
+    )
+    cases.append(
+        Case(
+            "personio",
+            "employment.terminated.pretty",
+            pretty(samples["employment.terminated"]),
+            bearer,
+            "Pretty-printed: the same event as its compact form (the dedup key is the compact "
+            "body's hash).",
+        )
+    )
+    for kind, payload in UNMAPPED_SAMPLES.items():
+        cases.append(
+            Case(
+                "personio",
+                kind,
+                compact(payload),
+                bearer,
+                "A documented event without a canonical type: stored as unmapped, ids kept.",
+            )
+        )
+    unknown = {
+        "company_id": "41922",
+        "event_name": "project.created",
+        "occurred_at": "2025-07-01T08:00:00Z",
+        "payload": {"id": "88412"},
+        "meta": {"name": "Zoë's Café relaunch"},
+    }
+    cases.append(
+        Case(
+            "personio",
+            "unknown_type",
+            compact(unknown),
+            bearer,
+            "An event name the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
+def gusto_headers(secret: str, body: bytes) -> dict[str, str]:
+    """``X-Gusto-Signature``: hex HMAC-SHA256 of the raw body keyed by the verification token
+    (the Ruby sample of Gusto's guide: ``OpenSSL::HMAC.hexdigest('SHA256', token, payload)``)."""
+    return {"Content-Type": "application/json", "X-Gusto-Signature": hex_hmac(secret, body)}
+
+
+def gusto_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.gusto.adapter import UNMAPPED
+
+    secret = SECRETS["gusto"]
+    cases = [
+        Case(
+            "gusto",
+            kind,
+            compact(payload),
+            gusto_headers(secret, compact(payload)),
+            "Gusto's event as sent: thin, signed over the raw body.",
+        )
+        for kind, payload in samples.items()
+    ]
+    created = samples["employee.created"]
+    cases.append(
+        Case(
+            "gusto",
+            "employee.created.pretty",
+            pretty(created),
+            gusto_headers(secret, pretty(created)),
+            "The guide's example as printed (pretty): signed over exactly these bytes.",
+        )
+    )
+    app_integrations = {
+        "event_type": "employee.created",
+        "resource_type": "Company",
+        "resource_id": 7756341741171842,
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "Employee",
+        "entity_id": 7757869436426662,
+        "entity_uuid": "bcfc9744-0ab3-4ef3-ab0d-e728255d659c",
+        "timestamp": 1671058841,
+    }
+    body = compact(app_integrations)
+    cases.append(
+        Case(
+            "gusto",
+            "employee.created.app_integrations",
+            body,
+            gusto_headers(secret, body),
+            "The App Integrations guide's example (numeric ids, no uuid): the dedup key is the "
+            "sha256 of the raw body.",
+        )
+    )
+    bank = {
+        "uuid": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "event_type": "employee.bank_account.created",
+        "resource_type": "Company",
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "BankAccount",
+        "entity_uuid": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+        "references": {"employee_uuid": "bcfc9744-0ab3-4ef3-ab0d-e728255d659c"},
+        "timestamp": 1736931600,
+    }
+    assert bank["event_type"] in UNMAPPED
+    body = compact(bank)
+    cases.append(
+        Case(
+            "gusto",
+            "employee.bank_account.created",
+            body,
+            gusto_headers(secret, body),
+            "A documented family without a canonical type (bank accounts, with references): "
+            "stored as unmapped, ids kept.",
+        )
+    )
+    unknown = {
+        "uuid": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+        "event_type": "time_off_request.created",
+        "resource_type": "Company",
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "TimeOffRequest",
+        "entity_uuid": "3e4f5a6b-7c8d-4e9f-0a1b-2c3d4e5f6a7b",
+        "references": {"note": "Zoë — congé"},
+        "timestamp": 1736931600,
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "gusto",
+            "unknown_type",
+            body,
+            gusto_headers(secret, body),
+            "An event type the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -842,6 +1010,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "lever": lever_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
+    "personio": personio_cases,
+    "gusto": gusto_cases,
 }
 
 
