@@ -4,7 +4,7 @@ provisioners pass its provisioner suite against the simulators in ``tests/suppor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,11 +15,15 @@ from tests.support.breezy_sim import BreezySim
 from tests.support.lever_sim import LeverSim
 from tests.support.workable_sim import WorkableSim
 
+if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
+    from tests.providers.gusto.gusto_sim import GustoSim
+
 pytest_plugins = [
     "tests.support.ashby_sim",
     "tests.support.breezy_sim",
     "tests.support.lever_sim",
     "tests.support.workable_sim",
+    "tests.providers.gusto.gusto_sim",
 ]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
@@ -135,3 +139,28 @@ class TestWorkableProvisioner(get_provisioner_test_class(default_registry().get(
         workable_sim.add_token("kit-co", "wk-kit-token-secret-value")
         workable_sim.rate_interval = 0.5  # the kit provisions often; the limits are Workable's
         return WorkableHarness(workable_sim)
+
+
+@dataclass
+class GustoHarness:
+    sim: GustoSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"api_token": "gusto-kit-token-value", "subscription_types": ["Employee"]}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"api_token": "gusto-refused-token-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.subscriptions())
+
+
+class TestGustoProvisioner(get_provisioner_test_class(default_registry().get("gusto"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, gusto_sim: GustoSim) -> GustoHarness:
+        gusto_sim.add_token("gusto-kit-token-value")
+        return GustoHarness(gusto_sim)
