@@ -17,6 +17,7 @@ from tests.support.workable_sim import WorkableSim
 
 if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
     from tests.providers.gusto.gusto_sim import GustoSim
+    from tests.providers.personio.personio_sim import PersonioSim
 
 pytest_plugins = [
     "tests.support.ashby_sim",
@@ -24,6 +25,7 @@ pytest_plugins = [
     "tests.support.lever_sim",
     "tests.support.workable_sim",
     "tests.providers.gusto.gusto_sim",
+    "tests.providers.personio.personio_sim",
 ]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
@@ -164,3 +166,32 @@ class TestGustoProvisioner(get_provisioner_test_class(default_registry().get("gu
     def provisioner_harness(self, gusto_sim: GustoSim) -> GustoHarness:
         gusto_sim.add_token("gusto-kit-token-value")
         return GustoHarness(gusto_sim)
+
+
+@dataclass
+class PersonioHarness:
+    sim: PersonioSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {
+            "client_id": "papi-kit-client",
+            "client_secret": "papi-kit-secret-value",
+            "events": ["person.created", "employment.started"],
+        }
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"client_id": "papi-kit-client", "client_secret": "papi-refused-secret-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestPersonioProvisioner(get_provisioner_test_class(default_registry().get("personio"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, personio_sim: PersonioSim) -> PersonioHarness:
+        personio_sim.add_client("papi-kit-client", "papi-kit-secret-value")
+        return PersonioHarness(personio_sim)
