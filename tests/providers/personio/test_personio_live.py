@@ -58,7 +58,8 @@ async def test_provisioned_webhook_delivers_with_its_token(live: Any) -> None:
     (webhook,) = sim.webhooks()
     assert webhook.url == f"{public}/ingest/personio/acme"
     assert webhook.status == "ENABLED"  # Personio's default is DISABLED
-    assert webhook.token is not None and webhook.token.startswith("Bearer ")
+    assert webhook.token is not None
+    assert webhook.token.startswith("Bearer ")
     assert webhook.token.removeprefix("Bearer ") not in created.text
 
     (answer,) = await asyncio.to_thread(sim.deliver, "employment.started")
