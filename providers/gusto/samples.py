@@ -7,6 +7,7 @@ event family names, as each family's page shows (``entity_type`` as printed ther
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 _COMPANY = "5df911a0-e8e9-412d-8aaf-a46ad193dd96"
@@ -133,14 +134,18 @@ _VERBATIM: dict[str, dict[str, Any]] = {
 }
 
 
+_EVENT_IDS = uuid.UUID("6f1d2c3b-4a59-4e87-9c6d-5b4a3f2e1d0c")
+"""The namespace of the samples' event uuids (stable, so golden files stay put)."""
+
+
 def _samples() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for number, (family, entity_type, entity_uuid, actions) in enumerate(_FAMILIES):
+    for family, entity_type, entity_uuid, actions in _FAMILIES:
         for index, action in enumerate(actions):
             event_type = f"{family}.{action}"
-            uuid = f"{number + 1:08x}-5b1e-4c3d-9a7f-{index + 1:012x}"
+            event_uuid = str(uuid.uuid5(_EVENT_IDS, event_type))
             out[event_type] = _VERBATIM.get(event_type) or _event(
-                uuid, event_type, entity_type, entity_uuid, 1736931600 + 60 * index
+                event_uuid, event_type, entity_type, entity_uuid, 1736931600 + 60 * index
             )
     return out
 
