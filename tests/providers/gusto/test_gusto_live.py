@@ -164,3 +164,18 @@ def _sign(token: str, body: bytes) -> str:
     import hmac
 
     return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+
+
+async def test_changing_the_types_while_awaiting_keeps_the_handshake_awaited(live: Live) -> None:
+    live.sim.token_requests_fail = True
+    created = await live.provision()
+    changed = await live.api.patch(
+        f"/v1/connections/{created['id']}", json={"events": ["Employee", "Payroll"]}
+    )
+    assert changed.status_code == 200, changed.text
+    (subscription,) = live.sim.subscriptions()
+    assert subscription.subscription_types == ["Employee", "Payroll"]
+    await asyncio.to_thread(live.sim.resend_token, subscription.uuid)
+    await asyncio.to_thread(live.sim.wait_for_token_posts)
+    assert live.sim.subscriptions()[0].status == "verified"
+    assert len((await live.connection(created["id"]))["secrets"]) == 1
