@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from gateway.runtime import LiveConnection, Runtime
+from gateway.runtime import LiveConnection, Runtime, awaiting_handshake
 from gateway.services import connections, provisioning
 from providers import ProvisioningError
 
@@ -41,10 +41,13 @@ async def confirm(runtime: Runtime, connection: LiveConnection, token: str) -> O
 
 async def _confirm(runtime: Runtime, connection: LiveConnection, token: str) -> Outcome:
     sealed = await connections.sealed_vendor_state(runtime, connection.id)
-    if sealed is None:
+    # the cached connection may be a moment old: another process may have confirmed it already
+    if not awaiting_handshake(runtime.box, sealed) or sealed is None:
         return "ignored"
-    provisioner = provisioning.provisioner_for(runtime, connection.provider)
-    display = runtime.registry.get(connection.provider).display_name
+    adapter = runtime.registry.get(connection.provider)
+    provisioner, display = adapter.provisioner, adapter.display_name
+    if provisioner is None:
+        return "ignored"
     vendor = provisioning.unseal(runtime, sealed)
     url = connections.ingest_url(runtime, connection.provider, connection.tenant)
     async with provisioning.context(runtime, connection.provider, connection.tenant, url) as ctx:
@@ -57,6 +60,9 @@ async def _confirm(runtime: Runtime, connection: LiveConnection, token: str) -> 
                 display,
                 exc.message,
             )
+            return "refused"
+        except Exception:  # a provisioner's bug must not turn the vendor's request into a 500
+            log.exception("connection %s: confirming a %s handshake failed", connection.id, display)
             return "refused"
     if not await connections.store_handshake_secret(runtime, connection.id, token):
         return "ignored"
