@@ -147,7 +147,11 @@ class GustoProvisioner(BaseProvisioner):
         try:
             subscription = await self._vendor_client(ctx, vendor).verify(uuid, token)
         except GustoAPIError as exc:
-            raise _failure(exc, "verifying the subscription") from None
+            failure = _failure(exc, "verifying the subscription")
+            # Gusto's error text could quote the token it refused: never pass a secret on
+            failure.message = failure.message.replace(token, "<token>")
+            failure.args = (failure.message,)
+            raise failure from None
         if subscription.status != "verified":
             raise ProvisioningError("rejected", f"the subscription is {subscription.status!r}")
 
