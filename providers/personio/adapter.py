@@ -146,7 +146,7 @@ class PersonioAdapter(BaseAdapter):
         timestamp = parse_timestamp(webhook.occurred_at) or format_timestamp(received_at)
         if webhook.event_name not in EVENT_TYPES:
             return self.unmapped(raw_body, webhook.event_name, event_id, timestamp)
-        ref: PersonioRecordRef = self.convert(webhook.payload, PersonioRecordRef, "payload")
+        ref: PersonioRecordRef = self.decode(bytes(webhook.payload), PersonioRecordRef)
         company = Company(id=webhook.company_id)
         return self.parts(
             vendor_type=webhook.event_name,

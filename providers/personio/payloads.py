@@ -30,5 +30,6 @@ class PersonioWebhook(msgspec.Struct):
     company_id: str
     event_name: str
     occurred_at: str
-    payload: dict[str, Any]
+    payload: msgspec.Raw
+    """Read as ``PersonioRecordRef`` for the event names unihook maps, left as sent otherwise."""
     meta: dict[str, Any] | None = None
