@@ -50,6 +50,16 @@ from providers._provisioner_kit import (
     ProvisionerHarness,
     get_provisioner_test_class,
 )
+from providers._simulator import (
+    Delivery,
+    LoopbackServer,
+    Reject,
+    SimCall,
+    SimRequest,
+    VendorSimulator,
+    route,
+    simulator_fixtures,
+)
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
 
 RECEIVED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
@@ -388,8 +398,16 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 
 __all__ = [
     "AdapterConformance",
+    "Delivery",
+    "LoopbackServer",
     "ProvisionerConformance",
     "ProvisionerHarness",
+    "Reject",
+    "SimCall",
+    "SimRequest",
+    "VendorSimulator",
     "get_adapter_test_class",
     "get_provisioner_test_class",
+    "route",
+    "simulator_fixtures",
 ]
