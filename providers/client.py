@@ -135,11 +135,17 @@ class VendorAPIError(Exception):
         )
 
     def as_provisioning_error(
-        self, doing: str | None = None, *, leftover: VendorState | None = None
+        self,
+        doing: str | None = None,
+        *,
+        message: str | None = None,
+        leftover: VendorState | None = None,
     ) -> ProvisioningError:
         """The gateway's error for this one: ``rate_limited`` is ``quota`` (its ``429``),
-        ``conflict`` is ``rejected``, the rest keep their kind; ``doing`` prefixes the text."""
-        message = f"{doing}: {self}" if doing else str(self)
+        ``conflict`` is ``rejected``, the rest keep their kind. The text is ``doing: <this
+        error>``, or ``message`` when the caller words it (it must hold no secret)."""
+        if message is None:
+            message = f"{doing}: {self}" if doing else str(self)
         return ProvisioningError(
             _PROVISIONING_KIND[self.kind], message, status_code=self.status, leftover=leftover
         )

@@ -18,6 +18,7 @@ server per session, its state reset for each test.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -27,7 +28,7 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,7 @@ import httpx
 import pytest
 
 from providers.breezy import SAMPLES
+from providers.breezy.client import BreezyClient
 from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
 
 BREEZY_EVENTS: tuple[str, ...] = (
@@ -555,3 +557,12 @@ def breezy_sim(breezy_sim_server: BreezySim) -> BreezySim:
     """The running Breezy simulator with empty state (no tokens, partners or endpoints)."""
     breezy_sim_server.reset()
     return breezy_sim_server
+
+
+@contextlib.asynccontextmanager
+async def breezy_client(
+    base_url: str, api_token: str, partner_api_key: str | None = None, *, timeout: float = 10.0
+) -> AsyncIterator[BreezyClient]:
+    """A ``BreezyClient`` over its own ``httpx.AsyncClient``, closed when the block ends."""
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        yield BreezyClient(http, base_url, api_token, partner_api_key)
