@@ -250,8 +250,8 @@ class VendorClient:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.retry = retry
-        self._sleep = sleep
-        self._clock = clock
+        self.sleep = sleep
+        self.clock = clock
         self._headers = {"accept": "application/json", **auth.headers()}
         self._headers.update({k.lower(): v for k, v in (headers or {}).items()})
         found = {s for s in (*auth.secrets(), *secrets) if s}
@@ -308,7 +308,7 @@ class VendorClient:
             if response.status_code not in self.retry.statuses or delay is None:
                 return response
             asked = self.retry_after(response)
-            await self._sleep(min(asked if asked else delay, self.retry.max_wait))
+            await self.sleep(min(asked if asked else delay, self.retry.max_wait))
         raise AssertionError("unreachable: the last delay is None")  # pragma: no cover
 
     async def send_once(
@@ -395,7 +395,7 @@ class VendorClient:
             except (TypeError, ValueError, IndexError, OverflowError):
                 now = None
         if now is None or now.tzinfo is None:
-            now = datetime.fromtimestamp(self._clock(), UTC)
+            now = datetime.fromtimestamp(self.clock(), UTC)
         return parse_retry_after(response.headers.get("retry-after"), now)
 
     def error_details(self, response: httpx.Response) -> tuple[str | None, str]:
