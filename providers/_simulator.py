@@ -15,6 +15,7 @@ under the same lock sees it whole. It imports nothing of the gateway, and opens 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import re
 import socket
@@ -158,6 +159,16 @@ async def respond(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: where a simulator may deliver over plain HTTP."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Reject(Exception):

@@ -57,6 +57,7 @@ from providers._simulator import (
     SimCall,
     SimRequest,
     VendorSimulator,
+    is_loopback,
     route,
     simulator_fixtures,
 )
@@ -408,6 +409,7 @@ __all__ = [
     "VendorSimulator",
     "get_adapter_test_class",
     "get_provisioner_test_class",
+    "is_loopback",
     "route",
     "simulator_fixtures",
 ]
