@@ -323,7 +323,7 @@ async def test_partner_and_customer_endpoints_are_isolated(
 
 async def test_partner_requests_carry_both_headers(sim: BreezySim, partner: BreezyClient) -> None:
     created = await create(partner)
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
     assert sim.endpoint(created.id).owner == ("partner", PARTNER_KEY)
 
 
@@ -600,7 +600,7 @@ async def test_failed_deliveries_are_counted(
         COMPANY, f"http://127.0.0.1:{closed_port}/hook", EVENTS
     )
 
-    results = {r.endpoint_id: r for r in await sim.deliver(COMPANY, "candidateStatusUpdated")}
+    results = {r.target_id: r for r in await sim.deliver(COMPANY, "candidateStatusUpdated")}
 
     assert results[rejected.id].status_code == 401
     assert not results[rejected.id].ok

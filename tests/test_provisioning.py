@@ -150,7 +150,7 @@ async def test_provision_creates_the_endpoint_and_keeps_its_secret(
     assert endpoint.owner == ("customer",)
     [call] = sim.calls
     assert (call.method, call.path) == ("POST", f"/v3/company/{COMPANY}/webhook_endpoints")
-    assert call.partner_key is None
+    assert call.headers.get("partner-api-key") is None
 
     row = await row_of(services, con["id"])
     assert row.vendor_state_enc is not None
@@ -430,18 +430,18 @@ async def test_partner_auth_end_to_end(client: Any, services: Runtime, sim: Bree
     con = await provision(client, partner_api_key=PARTNER_KEY)
     [endpoint] = sim.endpoints(COMPANY)
     assert endpoint.owner == ("partner", PARTNER_KEY)
-    assert sim.calls[0].partner_key == PARTNER_KEY
+    assert sim.calls[0].headers.get("partner-api-key") == PARTNER_KEY
     row = await row_of(services, con["id"])
     assert vendor_state(services, row)["credentials"]["partner_api_key"] == PARTNER_KEY
 
     health = (await client.get(f"/v1/connections/{con['id']}", headers=ADMIN)).json()
     assert health["provisioned"]["status"] == "active"
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
 
     response = await client.delete(f"/v1/connections/{con['id']}", headers=ADMIN)
     assert response.status_code == 200
     assert sim.calls[-1].method == "DELETE"
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
     assert sim.endpoints() == []
 
 
