@@ -15,6 +15,8 @@ under the same lock sees it whole. It imports nothing of the gateway, and opens 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import ipaddress
 import json
 import re
@@ -161,6 +163,18 @@ async def respond(
     await send({"type": "http.response.body", "body": body})
 
 
+def basic_user(authorization: str) -> str | None:
+    """The user name of an HTTP Basic ``Authorization`` value (``None`` if it is not one)."""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[0] or None
+
+
 def is_loopback(host: str) -> bool:
     """``localhost`` or a loopback address: where a simulator may deliver over plain HTTP."""
     if host.lower() == "localhost":
@@ -201,15 +215,17 @@ class SimRequest:
         except ValueError:
             return self.body
 
-    def json_object(self, invalid: str = "Invalid JSON", not_object: str | None = None) -> Any:
-        """The body as a JSON object (an empty body is ``{}``); ``Reject(400, ...)`` otherwise,
-        with the vendor's own wording."""
+    def json_object(
+        self, invalid: str = "Invalid JSON", not_object: str | None = None, *, status: int = 400
+    ) -> Any:
+        """The body as a JSON object (an empty body is ``{}``); ``Reject(status, ...)``
+        otherwise, with the vendor's own wording."""
         try:
             body = json.loads(self.body) if self.body.strip() else {}
         except ValueError:
-            raise Reject(400, invalid) from None
+            raise Reject(status, invalid) from None
         if not isinstance(body, dict):
-            raise Reject(400, not_object or invalid)
+            raise Reject(status, not_object or invalid)
         return body
 
 
@@ -223,6 +239,8 @@ class SimCall:
     authorization: str | None
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    answer: Any = None
+    """The JSON the simulator answered (``None`` for an injected answer)."""
 
 
 @dataclass
@@ -423,6 +441,7 @@ class VendorSimulator:
                 injected.content_type,
             )
             extra = injected.headers
+            answer = None
         else:
             with self.lock:
                 status, answer = self._dispatch(request)
@@ -438,6 +457,7 @@ class VendorSimulator:
                     headers.get("authorization"),
                     request.json_body(),
                     headers,
+                    answer,
                 )
             )
         await respond(send, status, content, content_type, extra)
