@@ -30,6 +30,8 @@ APIErrorKind = Literal["auth", "not_found", "conflict", "rate_limited", "rejecte
 MESSAGE_CHARS: Final = 300
 """The longest message a ``VendorAPIError`` carries (vendor text is cut to it)."""
 REDACTED: Final = "<redacted>"
+Query = Mapping[str, str] | None
+"""Query parameters of a call."""
 _RETRY_AFTER_DIGITS = 12
 """More digits than this is no wait anyone honours; such a ``Retry-After`` reads as ``None``."""
 
@@ -263,7 +265,7 @@ class VendorClient:
 
     # ---- JSON calls -----------------------------------------------------------------------------
 
-    async def get(self, path: str, *, params: Mapping[str, str] | None = None) -> Any:
+    async def get(self, path: str, *, params: Query = None) -> Any:
         return self.parse(await self.request("GET", path, params=params))
 
     async def post(self, path: str, json: Any = None) -> Any:
@@ -281,12 +283,7 @@ class VendorClient:
     # ---- the pieces they are made of -----------------------------------------------------------
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
+        self, method: str, path: str, *, json: Any = None, params: Query = None
     ) -> httpx.Response:
         """One call (retried as ``retry`` says); a ``2xx`` answer, else ``VendorAPIError``."""
         response = await self.send(method, path, json=json, params=params)
@@ -295,12 +292,7 @@ class VendorClient:
         return response
 
     async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
+        self, method: str, path: str, *, json: Any = None, params: Query = None
     ) -> httpx.Response:
         """The answer, whatever its status, after the retries ``retry`` allows."""
         for delay in (*self.retry.backoff, None):
@@ -312,12 +304,7 @@ class VendorClient:
         raise AssertionError("unreachable: the last delay is None")  # pragma: no cover
 
     async def send_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
+        self, method: str, path: str, *, json: Any = None, params: Query = None
     ) -> httpx.Response:
         """One exchange; a transport failure or timeout is an ``unreachable`` error."""
         headers = dict(self._headers)

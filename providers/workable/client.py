@@ -18,7 +18,7 @@ from typing import Any, Final
 import httpx
 import msgspec
 
-from providers.client import BearerAuth, VendorAPIError, VendorClient, path_segment
+from providers.client import BearerAuth, Query, VendorAPIError, VendorClient, path_segment
 from providers.provisioning import ProvisioningError
 
 API_URL: Final = "https://{subdomain}.workable.com/spi/v3"
@@ -123,12 +123,7 @@ class WorkableClient(VendorClient):
             raise exc.as_provisioning_error(message=message) from None
 
     async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
+        self, method: str, path: str, *, json: Any = None, params: Query = None
     ) -> httpx.Response:
         """Wait out a spent interval first; after a ``429``, once more if the wait is allowed."""
         for attempt in range(2):
