@@ -38,7 +38,6 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.add_argument(
         "--metrics-host",
-        default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"),
         help="address for --metrics-port (default UNIHOOK_HOST or 127.0.0.1)",
     )
     p.set_defaults(handler=run_worker)
@@ -83,6 +82,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from gateway.delivery.dispatcher import Dispatcher
 
     settings = Settings.from_env()
+    metrics_host = settings.host if args.metrics_host is None else args.metrics_host
     tracing.configure()
 
     async def main() -> None:
@@ -106,7 +106,7 @@ def run_worker(args: argparse.Namespace) -> int:
                 flush=True,
             )
             if metrics is not None:
-                url = f"http://{args.metrics_host}:{metrics.server_port}/metrics"
+                url = f"http://{metrics_host}:{metrics.server_port}/metrics"
                 print("  metrics", paint(url, "cyan"), flush=True)
             from gateway.http.app import settle_heap
 
@@ -118,9 +118,9 @@ def run_worker(args: argparse.Namespace) -> int:
     metrics = None
     if args.metrics_port is not None:
         try:
-            metrics = start_metrics_server(args.metrics_host, args.metrics_port)
+            metrics = start_metrics_server(metrics_host, args.metrics_port)
         except OSError as exc:
-            where = f"{args.metrics_host}:{args.metrics_port}"
+            where = f"{metrics_host}:{args.metrics_port}"
             print(
                 paint(f"error: cannot serve metrics on {where}: {exc}", "red", sys.stderr),
                 file=sys.stderr,

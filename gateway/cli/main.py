@@ -70,9 +70,10 @@ def run_serve(args: argparse.Namespace) -> int:
     from gateway.http.server import head_deadline_protocol
 
     settings, origin = ensure_admin_token(Settings.from_env())
-    host, port = args.host, args.port
+    host = settings.host if args.host is None else args.host
+    port = settings.port if args.port is None else args.port
     url = f"http://{host}:{port}"
-    if "UNIHOOK_PUBLIC_URL" not in os.environ:
+    if not settings.is_given("public_url"):
         from dataclasses import replace
 
         settings = replace(settings, public_url=url)
@@ -313,7 +314,7 @@ def run_send_test(args: argparse.Namespace) -> int:
         )
         return 2
     body, headers = sign_request(adapter, samples[args.event], args.secret, now=datetime.now(UTC))
-    base = (args.url or os.environ.get("UNIHOOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+    base = (args.url or Settings.from_env().public_url).rstrip("/")
     from urllib.parse import quote
 
     url = f"{base}/ingest/{args.provider}/{quote(args.tenant, safe='')}"
@@ -390,8 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("serve", help="run the gateway (and its delivery worker)")
-    p.add_argument("--host", default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("UNIHOOK_PORT", "8000")))
+    p.add_argument("--host", help="address to listen on (default UNIHOOK_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default UNIHOOK_PORT or 8000)")
     p.add_argument("--no-worker", action="store_true", help="ingest and API only")
     p.set_defaults(handler=run_serve)
 

@@ -167,10 +167,13 @@ async def _accept(
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
             raise NotAuthorizedException(refused)
     receipt, event = prepare(
-        adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
+        adapter=adapter,
+        connection=connection,
+        body=body,
+        headers=headers,
+        received_at=received_at,
+        trace_parent=tracing.traceparent(span),
     )
-    if span is not None and event is not None:
-        event["trace_parent"] = tracing.traceparent(span)
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from msgspec.structs import asdict
 from sqlalchemy import select, update
 
 from gateway.core.clock import utcnow
@@ -53,25 +54,25 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             body=receipt.body,
             headers=receipt.headers,
             received_at=receipt.received_at,
+            receipt_id=receipt.id,
         )
         if event is None:
             report.still_quarantined += 1
-            report.lines.append(f"{receipt.id}: still fails: {fresh['error']}")
+            report.lines.append(f"{receipt.id}: still fails: {fresh.error}")
             continue
-        event["receipt_id"] = receipt.id
         async with services.sessions() as session, session.begin():
             first = (
                 await session.execute(
                     select(Event.id).where(
-                        Event.connection_id == event["connection_id"],
-                        Event.source_event_id == event["source_event_id"],
+                        Event.connection_id == event.connection_id,
+                        Event.source_event_id == event.source_event_id,
                     )
                 )
             ).scalar_one_or_none()
             if first is None:
-                await insert_rows(session, Event.__table__, [event])
+                await insert_rows(session, Event.__table__, [asdict(event)])
                 await fan_out(session, [event], utcnow())
-                outcome, event_id = "accepted", event["id"]
+                outcome, event_id = "accepted", event.id
                 report.accepted += 1
             else:
                 outcome, event_id = "duplicate", first
