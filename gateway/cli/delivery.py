@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -86,10 +85,10 @@ def run_worker(args: argparse.Namespace) -> int:
     tracing.configure()
 
     async def main() -> None:
-        services = Runtime.build(settings)
+        runtime = Runtime.build(settings)
         try:
-            await services.migrate()
-            dispatcher = Dispatcher(services)
+            await runtime.migrate()
+            dispatcher = Dispatcher(runtime, now=utcnow)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -113,7 +112,7 @@ def run_worker(args: argparse.Namespace) -> int:
             settle_heap()
             await dispatcher.run(stop)
         finally:
-            await services.close()
+            await runtime.close()
 
     metrics = None
     if args.metrics_port is not None:
@@ -155,12 +154,12 @@ def run_subscribe(args: argparse.Namespace) -> int:
     )
 
     async def main() -> Any:
-        services = Runtime.build(Settings.from_env())
+        runtime = Runtime.build(Settings.from_env())
         try:
-            await services.migrate()
-            return await create_subscription(services, ADMIN, data)
+            await runtime.migrate()
+            return await create_subscription(runtime, ADMIN, data)
         finally:
-            await services.close()
+            await runtime.close()
 
     try:
         out = run_async(main())
@@ -184,9 +183,9 @@ def run_deliveries(args: argparse.Namespace) -> int:
     from gateway.storage.models import Delivery, Event, Subscription
 
     async def main() -> list[Any]:
-        services = Runtime.build(Settings.from_env())
+        runtime = Runtime.build(Settings.from_env())
         try:
-            await services.migrate()
+            await runtime.migrate()
             query = (
                 select(Delivery, Event.type, Subscription.url)
                 .join(Event, Event.id == Delivery.event_id)
@@ -198,10 +197,10 @@ def run_deliveries(args: argparse.Namespace) -> int:
                 query = query.where(Delivery.status == args.status)
             if args.subscription:
                 query = query.where(Delivery.subscription_id == args.subscription)
-            async with services.sessions() as session:
+            async with runtime.sessions() as session:
                 return list((await session.execute(query)).all())
         finally:
-            await services.close()
+            await runtime.close()
 
     rows = run_async(main())
     now = utcnow()

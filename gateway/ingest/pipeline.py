@@ -1,11 +1,11 @@
 """Durable ingest: normalise a verified body into its rows, and commit rows in groups.
 
 The ingest route verifies the request and calls ``prepare`` for its receipt and event rows
-(``gateway.ingest.rows``), then hands them to one ``IngestWriter`` per process. It takes everything waiting, writes
-it in one transaction (receipts, events, deliveries) and resolves every request's future after
-the commit: concurrent requests share one fsync, and a 2xx always means committed. The
-transaction runs in the SQLite commit process (``gateway.ingest.commit_process``), in a thread
-(SQLite, ``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
+(``gateway.ingest.rows``), then hands them to one ``IngestWriter`` per process. The writer takes
+everything waiting, writes it in one transaction (receipts, events, deliveries) and resolves every
+request's future after the commit: concurrent requests share one fsync, and a 2xx always means
+committed. The transaction runs in the SQLite commit process (``gateway.ingest.commit_process``),
+in a thread (SQLite, ``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ class _Pending:
 class IngestWriter:
     """Group commit: one writer task per process turns waiting requests into one transaction."""
 
-    def __init__(self, services: Runtime, max_batch: int = 512) -> None:
-        self.services = services
+    def __init__(self, runtime: Runtime, max_batch: int = 512) -> None:
+        self.runtime = runtime
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unihook-writer")
         self.commit_process: CommitProcess | None = None  # SQLite on a file, by default
-        settings = services.settings
+        settings = runtime.settings
         if settings.ingest_writer == "process" and settings.sqlite_path() is not None:
             self.commit_process = CommitProcess(settings.database_url)
 
@@ -125,14 +125,14 @@ class IngestWriter:
                     accepted = accepted or result.status == "accepted"
                     pending.future.set_result(result)
             if accepted:
-                self.services.wake_dispatcher.set()
+                self.runtime.wake_dispatcher.set()
 
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
         rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
         if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
             return await self.commit_process.commit(rows, now)
-        writer_engine = self.services.writer_engine
+        writer_engine = self.runtime.writer_engine
         if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
@@ -140,7 +140,7 @@ class IngestWriter:
                     return commit_batch(conn, rows, now)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
-        async with self.services.engine.begin() as conn:
+        async with self.runtime.engine.begin() as conn:
             return await conn.run_sync(commit_batch, rows, now)
 
 

@@ -24,19 +24,19 @@ class ReprocessReport:
     lines: list[str] = field(default_factory=list)
 
 
-async def reprocess(services: Runtime, receipt_id: str | None = None) -> ReprocessReport:
+async def reprocess(runtime: Runtime, receipt_id: str | None = None) -> ReprocessReport:
     """Turn quarantined receipts that now normalise into events (deduplicated, fanned out)."""
     report = ReprocessReport()
     query = select(Receipt).where(Receipt.outcome == "quarantined").order_by(Receipt.id)
     if receipt_id:
         query = query.where(Receipt.id == receipt_id)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         receipts = list((await session.execute(query)).scalars())
         connections = await session.execute(select(Connection.id, Connection.verify))
         verify = {row.id: row.verify for row in connections}
     for receipt in receipts:
         try:
-            adapter = services.registry.get(receipt.provider)
+            adapter = runtime.registry.get(receipt.provider)
         except UnknownProvider:
             report.still_quarantined += 1
             report.lines.append(f"{receipt.id}: provider {receipt.provider!r} is not installed")
@@ -60,7 +60,7 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             report.still_quarantined += 1
             report.lines.append(f"{receipt.id}: still fails: {fresh.error}")
             continue
-        async with services.sessions() as session, session.begin():
+        async with runtime.sessions() as session, session.begin():
             first = (
                 await session.execute(
                     select(Event.id).where(
@@ -84,5 +84,5 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             )
         report.lines.append(f"{receipt.id}: {outcome} as {event_id}")
     if report.accepted:
-        services.wake_dispatcher.set()
+        runtime.wake_dispatcher.set()
     return report

@@ -193,7 +193,7 @@ def _percentile(sorted_values: list[float], q: float) -> float | None:
 
 
 async def last_events(
-    services: Runtime, principal: Principal, connection_ids: list[str]
+    runtime: Runtime, principal: Principal, connection_ids: list[str]
 ) -> dict[str, Event]:
     """The newest event of each connection (one index seek each: events by connection, id)."""
     out: dict[str, Event] = {}
@@ -210,7 +210,7 @@ async def last_events(
         .join(Connection, Event.id == newest)
         .where(Connection.id.in_(connection_ids), _events_visible(principal))
     )
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         for event in (await session.execute(query)).scalars():
             out[event.connection_id] = event
     return out
