@@ -337,7 +337,7 @@ class Dispatcher:
                             subscription_id=c.subscription_id,
                             attempt=c.attempts + 1,
                         ) as span:
-                            result = await self._attempt(c, prepared, bodies)
+                            result = await self._attempt(c, bodies)
                             tracing.delivery_outcome(
                                 span, result.outcome, result.status_code, result.error
                             )
@@ -360,11 +360,10 @@ class Dispatcher:
             if not queued:
                 self._unhold(item)
 
-    async def _attempt(
-        self, c: Due, prepared: Prepared | None, bodies: dict[tuple[str, bool], bytes]
-    ) -> Result:
+    async def _attempt(self, c: Due, bodies: dict[tuple[str, bool], bytes]) -> Result:
         """Send one delivery and count it; its result is recorded later, in a batch."""
         assert self._transport is not None
+        prepared = self._targets.get(c.subscription_id)  # as it is now, after any wait
         body = (
             bodies.get((c.event_id, prepared.target.include_raw)) if prepared is not None else None
         )

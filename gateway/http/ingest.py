@@ -135,10 +135,18 @@ async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], b
     await send(end)
 
 
-def _result_body(result: IngestResult) -> dict[str, Any]:
+class IngestAnswer(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The body of a 2xx: the event's id, or for a quarantined body the receipt's."""
+
+    status: str
+    event_id: str | None = None
+    receipt_id: str | None = None
+
+
+def _result_body(result: IngestResult) -> IngestAnswer:
     if result.status == "quarantined":
-        return {"status": "quarantined", "receipt_id": result.receipt_id}
-    return {"status": result.status, "event_id": result.event_id}
+        return IngestAnswer("quarantined", receipt_id=result.receipt_id)
+    return IngestAnswer(result.status, event_id=result.event_id)
 
 
 async def _accept(
