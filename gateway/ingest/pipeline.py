@@ -28,13 +28,8 @@ from gateway.ingest.commit_process import CommitProcess
 from gateway.ingest.rows import EventRow, IngestRows, ReceiptRow
 from gateway.runtime import LiveConnection, Runtime
 from gateway.storage.models import SOURCE_EVENT_ID_LENGTH
-from providers import (
-    NormalizationError,
-    ProviderAdapter,
-    dropped_fields,
-    format_timestamp,
-    sha256_event_id,
-)
+from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
+from providers.registry import dropped_fields
 from schemas import EVENT_ENCODER, Normalized, to_event
 
 log = logging.getLogger("unihook.ingest")
@@ -192,7 +187,7 @@ def prepare(
         provider=connection.provider,
         tenant=connection.tenant,
         received_at=received_at,
-        headers=kept_headers(headers, getattr(adapter, "kept_headers", ())),
+        headers=kept_headers(headers, adapter.kept_headers),
         body=body,
         error=error,
     )

@@ -15,7 +15,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
+from providers import (
+    BaseAdapter,
+    Signature,
+    format_timestamp,
+    parse_timestamp,
+    sha256_event_id,
+)
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
 from providers.workable.samples import SAMPLES
 from schemas import Completeness, EventData, Normalized
@@ -205,7 +211,7 @@ class WorkableAdapter(BaseAdapter):
     name = "workable"
     display_name = "Workable"
     category = "ats"
-    signature_header = "X-Workable-Signature"
+    signature = Signature(header="X-Workable-Signature", prefix="sha256=", prefix_required=False)
     event_types = EVENT_TYPES
     accepted_status: ClassVar[int] = 200
     """Workable replays a delivery unless the answer is 200, so accepted bodies get 200."""
@@ -234,6 +240,3 @@ class WorkableAdapter(BaseAdapter):
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES
-
-
-adapter = WorkableAdapter()

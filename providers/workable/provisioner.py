@@ -327,6 +327,3 @@ def _summary(
         stats=stats,
         error=error,
     )
-
-
-provisioner = WorkableProvisioner()
