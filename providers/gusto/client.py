@@ -1,4 +1,4 @@
-"""An async client for Gusto's webhook subscription API.
+"""Gusto's webhook subscription API, on the kit's ``VendorClient``.
 
 Gusto's API reference: ``POST /v1/webhook_subscriptions`` (``{url, subscription_types}``, answers
 the subscription with ``uuid`` and ``status: "pending"``), ``GET|PUT|DELETE
@@ -6,22 +6,20 @@ the subscription with ``uuid`` and ``status: "pending"``), ``GET|PUT|DELETE
 (``{verification_token}``) and ``GET /v1/webhook_subscriptions/{uuid}/request_verification_token``
 (Gusto POSTs the token to the URL again). Authentication is the ``Authorization`` header:
 ``Bearer <system access token>`` in current API versions, ``Token <organization API token>`` in
-older ones. Errors come back as ``{"errors": [...]}`` (422 for an invalid or unroutable URL).
-Tokens never appear in a repr or an error message; the client sends only through the
-``httpx.AsyncClient`` it is given.
+older ones. Errors come back as ``{"errors": [...]}`` (``422`` for an invalid or unroutable URL).
 """
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import httpx
 import msgspec
 
-API_URL: Final = "https://api.gusto.com"
-_MAX_MESSAGE_CHARS = 300
+from providers.client import REDACTED, HeaderAuth, VendorAPIError, VendorClient, path_segment
 
-Kind = Literal["auth", "not_found", "rejected", "quota", "unreachable"]
+API_URL: Final = "https://api.gusto.com"
+PREFIX: Final = "/v1/webhook_subscriptions"
 
 
 class GustoSubscription(msgspec.Struct, kw_only=True):
@@ -31,115 +29,64 @@ class GustoSubscription(msgspec.Struct, kw_only=True):
     subscription_types: list[str] = msgspec.field(default_factory=list)
 
 
-class GustoAPIError(Exception):
-    """Gusto refused the call (``status_code``) or could not be reached (``None``)."""
+class GustoClient(VendorClient):
+    """Gusto's webhook subscription calls for one API token."""
 
-    def __init__(self, status_code: int | None, message: str) -> None:
-        super().__init__(status_code, message)
-        self.status_code = status_code
-        self.message = message
-
-    @property
-    def kind(self) -> Kind:
-        code = self.status_code
-        if code is None or code >= 500:
-            return "unreachable"
-        if code in (401, 403):
-            return "auth"
-        if code == 404:
-            return "not_found"
-        if code == 429:
-            return "quota"
-        return "rejected"
-
-    def __str__(self) -> str:
-        if self.status_code is None:
-            return f"Gusto unreachable: {self.message}"
-        return f"Gusto {self.status_code}: {self.message}"
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE_CHARS else text[: _MAX_MESSAGE_CHARS - 1] + "…"
-
-
-def _message(response: httpx.Response) -> str:
-    """Gusto's error text (``errors`` or ``message``), never the request's own values."""
-    try:
-        document = msgspec.json.decode(response.content)
-    except msgspec.DecodeError:
-        document = None
-    found: Any = None
-    if isinstance(document, dict):
-        found = document.get("errors") or document.get("message") or document.get("error")
-    if isinstance(found, list):
-        parts = []
-        for item in found:
-            if isinstance(item, dict):
-                parts.append(str(item.get("message") or item.get("error_key") or item))
-            else:
-                parts.append(str(item))
-        found = "; ".join(parts)
-    if isinstance(found, dict):
-        found = "; ".join(f"{k}: {v}" for k, v in found.items())
-    return _clip(str(found)) if found else httpx.codes.get_reason_phrase(response.status_code)
-
-
-class GustoClient:
-    """Gusto's webhook subscription calls for one API token, through a client the caller owns."""
+    vendor = "Gusto"
 
     def __init__(
-        self, http: httpx.AsyncClient, api_token: str, *, base_url: str = API_URL, scheme: str
+        self, http: httpx.AsyncClient, api_token: str, *, scheme: str, base_url: str = API_URL
     ) -> None:
-        self._http = http
-        self._base = base_url.rstrip("/")
-        self._headers = {
-            "authorization": f"{scheme} {api_token}",
-            "accept": "application/json",
-            "content-type": "application/json",
-        }
+        super().__init__(http, base_url, HeaderAuth({"authorization": f"{scheme} {api_token}"}))
 
-    def __repr__(self) -> str:
-        return f"GustoClient(base_url={self._base!r})"
-
-    async def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        content = msgspec.json.encode(body) if body is not None else None
+    def error_details(self, response: httpx.Response) -> tuple[str | None, str]:
+        """Gusto's ``{"errors": [{"error_key", "category", "message"}]}``, else the default."""
         try:
-            response = await self._http.request(
-                method, f"{self._base}{path}", content=content, headers=self._headers
-            )
-        except httpx.HTTPError as exc:
-            raise GustoAPIError(None, f"{type(exc).__name__} calling {method} {path}") from None
-        if not response.is_success:
-            raise GustoAPIError(response.status_code, _message(response))
-        return response
+            body: Any = msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
+            body = None
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if isinstance(errors, list) and errors:
+            texts = [
+                str(e.get("message") or e.get("error_key") or e) if isinstance(e, dict) else str(e)
+                for e in errors
+            ]
+            return None, "; ".join(texts)
+        return super().error_details(response)
 
-    @staticmethod
-    def _subscription(response: httpx.Response) -> GustoSubscription:
+    def _subscription(self, answer: Any, status: int = 200) -> GustoSubscription:
         try:
-            return msgspec.json.decode(response.content, type=GustoSubscription)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            raise GustoAPIError(response.status_code, "an unreadable subscription") from None
+            return msgspec.convert(answer, type=GustoSubscription)
+        except msgspec.ValidationError:
+            raise self.error("rejected", "an unreadable subscription", status=status) from None
 
     async def create(self, url: str, subscription_types: list[str]) -> GustoSubscription:
         body = {"url": url, "subscription_types": subscription_types}
-        return self._subscription(await self._call("POST", "/v1/webhook_subscriptions", body))
+        return self._subscription(await self.post(PREFIX, body), 201)
 
-    async def get(self, uuid: str) -> GustoSubscription:
-        return self._subscription(await self._call("GET", f"/v1/webhook_subscriptions/{uuid}"))
+    async def read(self, uuid: str) -> GustoSubscription:
+        return self._subscription(await self.get(f"{PREFIX}/{path_segment(uuid)}"))
 
-    async def update(self, uuid: str, subscription_types: list[str]) -> GustoSubscription:
+    async def change_types(self, uuid: str, subscription_types: list[str]) -> GustoSubscription:
         body = {"subscription_types": subscription_types}
-        path = f"/v1/webhook_subscriptions/{uuid}"
-        return self._subscription(await self._call("PUT", path, body))
+        return self._subscription(await self.put(f"{PREFIX}/{path_segment(uuid)}", body))
 
-    async def delete(self, uuid: str) -> None:
-        await self._call("DELETE", f"/v1/webhook_subscriptions/{uuid}")
+    async def remove(self, uuid: str) -> None:
+        await self.delete(f"{PREFIX}/{path_segment(uuid)}")
 
     async def verify(self, uuid: str, verification_token: str) -> GustoSubscription:
-        path = f"/v1/webhook_subscriptions/{uuid}/verify"
+        path = f"{PREFIX}/{path_segment(uuid)}/verify"
         body = {"verification_token": verification_token}
-        return self._subscription(await self._call("PUT", path, body))
+        try:
+            return self._subscription(await self.put(path, body))
+        except VendorAPIError as exc:
+            # Gusto's error text could quote the token it refused: never pass a secret on
+            raise self.error(
+                exc.kind,
+                exc.message.replace(verification_token, REDACTED),
+                status=exc.status,
+                code=exc.code,
+            ) from None
 
     async def request_verification_token(self, uuid: str) -> None:
-        await self._call("GET", f"/v1/webhook_subscriptions/{uuid}/request_verification_token")
+        await self.get(f"{PREFIX}/{path_segment(uuid)}/request_verification_token")

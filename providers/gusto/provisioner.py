@@ -26,7 +26,8 @@ from providers import (
     ProvisionResult,
     VendorState,
 )
-from providers.gusto.client import API_URL, GustoAPIError, GustoClient, GustoSubscription
+from providers.client import VendorAPIError
+from providers.gusto.client import API_URL, GustoClient, GustoSubscription
 
 SUBSCRIPTION_TYPES: Final = (
     "BankAccount",
@@ -78,10 +79,6 @@ def _types(requested: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(requested))
 
 
-def _failure(exc: GustoAPIError, doing: str) -> ProvisioningError:
-    return ProvisioningError(exc.kind, f"{doing}: {exc}", status_code=exc.status_code)
-
-
 def _summary(subscription: GustoSubscription) -> Provisioned:
     return Provisioned(
         endpoint_id=subscription.uuid,
@@ -97,7 +94,7 @@ class GustoProvisioner(BaseProvisioner):
 
     def _client(self, ctx: ProvisionContext, token: str, scheme: str) -> GustoClient:
         return GustoClient(
-            ctx.http, token, base_url=ctx.settings.url("api_url", API_URL), scheme=scheme
+            ctx.http, token, scheme=scheme, base_url=ctx.settings.url("api_url", API_URL)
         )
 
     def _vendor_client(self, ctx: ProvisionContext, vendor: VendorState) -> GustoClient:
@@ -120,8 +117,8 @@ class GustoProvisioner(BaseProvisioner):
         client = self._client(ctx, request.api_token, request.auth_scheme)
         try:
             subscription = await client.create(ctx.ingest_url, types)
-        except GustoAPIError as exc:
-            raise _failure(exc, "creating the webhook subscription") from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("creating the webhook subscription") from None
         credentials = {"api_token": request.api_token, "auth_scheme": request.auth_scheme}
         return ProvisionResult(
             secrets=(),
@@ -136,9 +133,9 @@ class GustoProvisioner(BaseProvisioner):
         client = self._vendor_client(ctx, vendor)
         try:
             await client.request_verification_token(uuid)
-            return _summary(await client.get(uuid))
-        except GustoAPIError as exc:
-            raise _failure(exc, "asking Gusto to send the verification token") from None
+            return _summary(await client.read(uuid))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("asking Gusto to send the verification token") from None
 
     async def confirm_handshake(
         self, ctx: ProvisionContext, vendor: VendorState, token: str
@@ -146,27 +143,23 @@ class GustoProvisioner(BaseProvisioner):
         uuid = self._uuid(vendor)
         try:
             subscription = await self._vendor_client(ctx, vendor).verify(uuid, token)
-        except GustoAPIError as exc:
-            failure = _failure(exc, "verifying the subscription")
-            # Gusto's error text could quote the token it refused: never pass a secret on
-            failure.message = failure.message.replace(token, "<token>")
-            failure.args = (failure.message,)
-            raise failure from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("verifying the subscription") from None
         if subscription.status != "verified":
             raise ProvisioningError("rejected", f"the subscription is {subscription.status!r}")
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         try:
-            await self._vendor_client(ctx, vendor).delete(self._uuid(vendor))
-        except GustoAPIError as exc:
+            await self._vendor_client(ctx, vendor).remove(self._uuid(vendor))
+        except VendorAPIError as exc:
             if exc.kind != "not_found":  # already gone is what was asked for
-                raise _failure(exc, "deleting the webhook subscription") from None
+                raise exc.as_provisioning_error("deleting the webhook subscription") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
-            return _summary(await self._vendor_client(ctx, vendor).get(self._uuid(vendor)))
-        except GustoAPIError as exc:
-            raise _failure(exc, "reading the webhook subscription") from None
+            return _summary(await self._vendor_client(ctx, vendor).read(self._uuid(vendor)))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("reading the webhook subscription") from None
 
     async def update(
         self,
@@ -180,7 +173,9 @@ class GustoProvisioner(BaseProvisioner):
             raise ProvisioningError("invalid", "Gusto subscriptions have no description")
         types = _types(events)
         try:
-            subscription = await self._vendor_client(ctx, vendor).update(self._uuid(vendor), types)
-        except GustoAPIError as exc:
-            raise _failure(exc, "changing the webhook subscription") from None
+            subscription = await self._vendor_client(ctx, vendor).change_types(
+                self._uuid(vendor), types
+            )
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("changing the webhook subscription") from None
         return dict(vendor.state), _summary(subscription)

@@ -25,13 +25,9 @@ from providers import (
     ProvisionResult,
     VendorState,
 )
+from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
-from providers.personio.client import (
-    API_URL,
-    PersonioAPIError,
-    PersonioClient,
-    PersonioWebhookSetting,
-)
+from providers.personio.client import API_URL, PersonioClient, PersonioWebhookSetting
 
 SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
 """Every documented event name (mapped or stored as unmapped)."""
@@ -67,10 +63,6 @@ def _events(requested: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(requested))
 
 
-def _failure(exc: PersonioAPIError, doing: str) -> ProvisioningError:
-    return ProvisioningError(exc.kind, f"{doing}: {exc}", status_code=exc.status_code)
-
-
 def _summary(webhook: PersonioWebhookSetting) -> Provisioned:
     return Provisioned(
         endpoint_id=str(webhook.id),
@@ -85,16 +77,16 @@ class PersonioProvisioner(BaseProvisioner):
     capabilities = frozenset({"health", "update", "pause", "resume"})
 
     @staticmethod
-    def _client(ctx: ProvisionContext, client_id: str, client_secret: str) -> PersonioClient:
+    async def _client(ctx: ProvisionContext, client_id: str, client_secret: str) -> PersonioClient:
         base = ctx.settings.url("api_url", API_URL)
-        return PersonioClient(ctx.http, client_id, client_secret, base_url=base)
+        return await PersonioClient.connect(ctx.http, client_id, client_secret, base_url=base)
 
-    def _vendor_client(self, ctx: ProvisionContext, vendor: VendorState) -> PersonioClient:
+    async def _vendor_client(self, ctx: ProvisionContext, vendor: VendorState) -> PersonioClient:
         credentials = vendor.credentials or {}
         client_id, client_secret = credentials.get("client_id"), credentials.get("client_secret")
         if not client_id or not client_secret:
             raise ProvisioningError("auth", "no Personio API credentials are kept")
-        return self._client(ctx, client_id, client_secret)
+        return await self._client(ctx, client_id, client_secret)
 
     @staticmethod
     def _id(vendor: VendorState) -> str:
@@ -107,7 +99,6 @@ class PersonioProvisioner(BaseProvisioner):
         assert isinstance(request, PersonioProvision)
         events = _events(request.events)
         token = new_token()
-        client = self._client(ctx, request.client_id, request.client_secret)
         body = {
             "url": ctx.ingest_url,
             "description": request.description or DESCRIPTION,
@@ -117,9 +108,10 @@ class PersonioProvisioner(BaseProvisioner):
             "enabled_events": events,
         }
         try:
+            client = await self._client(ctx, request.client_id, request.client_secret)
             webhook = await client.create(body)
-        except PersonioAPIError as exc:
-            raise _failure(exc, "creating the webhook") from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("creating the webhook") from None
         credentials = {"client_id": request.client_id, "client_secret": request.client_secret}
         return ProvisionResult(
             secrets=(token,),
@@ -130,24 +122,26 @@ class PersonioProvisioner(BaseProvisioner):
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         try:
-            await self._vendor_client(ctx, vendor).delete(self._id(vendor))
-        except PersonioAPIError as exc:
+            await (await self._vendor_client(ctx, vendor)).remove(self._id(vendor))
+        except VendorAPIError as exc:
             if exc.kind != "not_found":  # already gone is what was asked for
-                raise _failure(exc, "deleting the webhook") from None
+                raise exc.as_provisioning_error("deleting the webhook") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
-            return _summary(await self._vendor_client(ctx, vendor).find(self._id(vendor)))
-        except PersonioAPIError as exc:
-            raise _failure(exc, "reading the webhook") from None
+            client = await self._vendor_client(ctx, vendor)
+            return _summary(await client.find(self._id(vendor)))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("reading the webhook") from None
 
     async def _patch(
         self, ctx: ProvisionContext, vendor: VendorState, body: dict[str, Any]
     ) -> Provisioned:
         try:
-            return _summary(await self._vendor_client(ctx, vendor).patch(self._id(vendor), body))
-        except PersonioAPIError as exc:
-            raise _failure(exc, "changing the webhook") from None
+            client = await self._vendor_client(ctx, vendor)
+            return _summary(await client.change(self._id(vendor), body))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("changing the webhook") from None
 
     async def update(
         self,

@@ -4,11 +4,11 @@ POST it sends to a subscription's URL, and its signed event deliveries.
 From Gusto's webhooks guides and API reference: ``POST /v1/webhook_subscriptions``
 (``{url, subscription_types}``) answers ``201`` with the subscription, ``status: "pending"``, and
 then Gusto POSTs ``{"verification_token": ...}`` to the URL; ``PUT .../{uuid}/verify`` with that
-token makes it ``verified`` (a wrong token is refused); ``GET .../{uuid}/request_verification_token``
-sends the token again; ``GET|PUT|DELETE .../{uuid}`` read, change the types of and delete it.
-Only a verified subscription receives events, each signed ``X-Gusto-Signature`` = hex
-HMAC-SHA256 of the body keyed by the token. Requests need ``Authorization: Bearer <token>`` (or
-``Token <token>``, the older scheme); a wrong one is ``401``.
+token makes it ``verified``; ``GET .../{uuid}/request_verification_token`` sends the token again;
+``GET|PUT|DELETE .../{uuid}`` read, change the types of and delete it. Only a verified
+subscription receives events, each signed ``X-Gusto-Signature`` = hex HMAC-SHA256 of the body
+keyed by the token. Requests need ``Authorization: Bearer <token>`` (or ``Token <token>``, the
+older scheme); a wrong one is ``401``.
 
 Where the docs are silent the simulator chooses: errors are ``{"errors": [{"message"}]}``; a
 wrong verification token is ``422``; an unknown subscription ``404``; the token POST is sent from
@@ -22,21 +22,18 @@ import asyncio
 import dataclasses
 import hashlib
 import hmac
-import ipaddress
 import json
 import threading
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
 from providers.gusto.provisioner import SUBSCRIPTION_TYPES
 from providers.gusto.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
+from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 
 PREFIX = "/v1/webhook_subscriptions"
 
@@ -68,12 +65,7 @@ class TokenPost:
 
 def _local(url: str) -> bool:
     host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return host == "localhost" or host.startswith("127.")
 
 
 def sign(token: str, body: bytes) -> str:
@@ -81,68 +73,72 @@ def sign(token: str, body: bytes) -> str:
     return hmac.new(token.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+def _types(body: dict[str, Any]) -> list[str]:
+    types = body.get("subscription_types")
+    if not isinstance(types, list) or not types:
+        raise Reject(422, "subscription_types is required")
+    unknown = [t for t in types if t not in SUBSCRIPTION_TYPES]
+    if unknown:
+        raise Reject(422, f"unknown subscription types: {unknown}")
+    return [str(t) for t in types]
 
 
-class GustoSim(Simulator):
+class GustoSim(VendorSimulator):
     """Gusto's webhook subscription API on ``127.0.0.1:<free port>``."""
 
+    name = "gusto-sim"
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._tokens: set[str] = set()
         self._subscriptions: dict[str, SimSubscription] = {}
         self._senders: list[threading.Thread] = []
         self.token_posts: list[TokenPost] = []
-        self.calls: list[tuple[str, str, int]] = []
         self.send_token_on_create = True
         self.token_requests_fail = False
         """When set, ``request_verification_token`` answers ``503`` and sends nothing."""
         self.verify_gate: threading.Event | None = None
         """When set, a verify call waits for this event (a test holds a confirmation open)."""
         self.verify_entered = threading.Event()
-        super().__init__("gusto-sim")
+        super().__init__()
 
     # ---- set-up and inspection ---------------------------------------------------------------
 
+    def reset_state(self) -> None:
+        self._tokens.clear()
+        self._subscriptions.clear()
+        self.token_posts.clear()
+        self.send_token_on_create = True
+        self.token_requests_fail = False
+        self.verify_gate = None
+        self.verify_entered.clear()
+
     def reset(self) -> None:
         self.wait_for_token_posts()
-        with self._lock:
-            self._tokens.clear()
-            self._subscriptions.clear()
-            self.token_posts.clear()
-            self.calls.clear()
-            self.send_token_on_create = True
-            self.token_requests_fail = False
-            self.verify_gate = None
-            self.verify_entered.clear()
-        self.forget_injected()
+        super().reset()
 
     def add_token(self, token: str) -> None:
-        with self._lock:
+        with self.lock:
             self._tokens.add(token)
 
     def subscriptions(self) -> list[SimSubscription]:
-        with self._lock:
+        with self.lock:
             return [dataclasses.replace(s) for s in self._subscriptions.values()]
 
     def resend_token(self, subscription_uuid: str) -> None:
         """Send a subscription's verification token again (as its re-request endpoint does)."""
-        with self._lock:
+        with self.lock:
             subscription = self._subscriptions[subscription_uuid]
         self._send_token(subscription)
 
     def verify_calls(self) -> list[int]:
         """The statuses of the verify calls answered so far."""
-        with self._lock:
-            return [status for _, path, status in self.calls if path.endswith("/verify")]
+        with self.lock:
+            return [c.status_code for c in self.calls if c.path.endswith("/verify")]
 
     def wait_for_token_posts(self) -> None:
         """Wait until every verification-token POST sent so far has had its answer."""
         while True:
-            with self._lock:
+            with self.lock:
                 pending = [t for t in self._senders if t.is_alive()]
                 self._senders = pending
             if not pending:
@@ -165,11 +161,11 @@ class GustoSim(Simulator):
                     ).status_code
                 except httpx.HTTPError:
                     status = None
-            with self._lock:
+            with self.lock:
                 self.token_posts.append(TokenPost(url, status))
 
         thread = threading.Thread(target=post, name="gusto-sim-token", daemon=True)
-        with self._lock:
+        with self.lock:
             self._senders.append(thread)
         thread.start()
 
@@ -190,111 +186,80 @@ class GustoSim(Simulator):
 
     # ---- the API ----------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        request = await read_request(scope, receive)
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         gate = self.verify_gate
-        if gate is not None and request.path.endswith("/verify"):
+        if gate is not None and scope.get("type") == "http" and scope["path"].endswith("/verify"):
             self.verify_entered.set()
             await asyncio.to_thread(gate.wait, 30)
-        injected = await self.injected_answer()
-        if injected is not None:
-            await respond(send, injected.status_code, injected.body, injected.content_type)
-            return
-        try:
-            self._authorize(request.headers.get("authorization", ""))
-            status, answer = self._route(request.method, request.path, request.json_body())
-        except _Refused as exc:
-            status, answer = exc.status, {"errors": [{"message": exc.message}]}
-        with self._lock:
-            self.calls.append((request.method, request.path, status))
-        body = b"" if answer is None else json.dumps(answer).encode()
-        await respond(send, status, body, "application/json")
+        await super().__call__(scope, receive, send)
 
-    def _authorize(self, header: str) -> None:
-        scheme, _, token = header.partition(" ")
-        with self._lock:
-            known = token in self._tokens
-        if scheme not in ("Bearer", "Token") or not known:
-            raise _Refused(401, "Unauthorized: invalid or missing access token")
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme not in ("Bearer", "Token") or token not in self._tokens:
+            raise Reject(401, "Unauthorized: invalid or missing access token")
+        return token
 
-    def _route(self, method: str, path: str, body: Any) -> tuple[int, Any]:
-        if path == PREFIX and method == "POST":
-            return self._create(body)
-        if not path.startswith(PREFIX + "/"):
-            raise _Refused(404, "Not Found")
-        uuid_, _, action = path[len(PREFIX) + 1 :].partition("/")
-        with self._lock:
-            subscription = self._subscriptions.get(uuid_)
-        if subscription is None:
-            raise _Refused(404, "Webhook subscription not found")
-        if action == "verify" and method == "PUT":
-            return self._verify(subscription, body)
-        if action == "request_verification_token" and method == "GET":
-            if self.token_requests_fail:
-                raise _Refused(503, "Service Unavailable")
-            self._send_token(subscription)
-            return 200, {}
-        if action == "" and method == "GET":
-            return 200, subscription.to_json()
-        if action == "" and method == "PUT":
-            types = self._types(body)
-            with self._lock:
-                subscription.subscription_types = types
-            return 200, subscription.to_json()
-        if action == "" and method == "DELETE":
-            with self._lock:
-                self._subscriptions.pop(uuid_, None)
-            return 204, None
-        raise _Refused(404, "Not Found")
+    def reject_body(self, reject: Reject) -> Any:
+        return {"errors": [{"message": reject.message}]}
 
-    @staticmethod
-    def _types(body: Any) -> list[str]:
-        types = body.get("subscription_types") if isinstance(body, dict) else None
-        if not isinstance(types, list) or not types:
-            raise _Refused(422, "subscription_types is required")
-        unknown = [t for t in types if t not in SUBSCRIPTION_TYPES]
-        if unknown:
-            raise _Refused(422, f"unknown subscription types: {unknown}")
-        return [str(t) for t in types]
+    def _subscription(self, request: SimRequest) -> SimSubscription:
+        found = self._subscriptions.get(request.params["uuid"])
+        if found is None:
+            raise Reject(404, "Webhook subscription not found")
+        return found
 
-    def _create(self, body: Any) -> tuple[int, Any]:
-        url = body.get("url") if isinstance(body, dict) else None
+    @route("POST", PREFIX)
+    def create(self, request: SimRequest) -> tuple[int, Any]:
+        body = request.json_object(status=422)
+        url = body.get("url")
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _Refused(422, "url is invalid")
+            raise Reject(422, "url is invalid")
         subscription = SimSubscription(
             uuid=str(uuid.uuid4()),
             url=str(url),
-            subscription_types=self._types(body),
+            subscription_types=_types(body),
             verification_token=str(uuid.uuid4()),
         )
-        with self._lock:
-            self._subscriptions[subscription.uuid] = subscription
+        self._subscriptions[subscription.uuid] = subscription
         if self.send_token_on_create:
             self._send_token(subscription)
         return 201, subscription.to_json()
 
-    def _verify(self, subscription: SimSubscription, body: Any) -> tuple[int, Any]:
-        token = body.get("verification_token") if isinstance(body, dict) else None
+    @route("GET", PREFIX + "/{uuid}")
+    def read(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, self._subscription(request).to_json()
+
+    @route("PUT", PREFIX + "/{uuid}")
+    def change(self, request: SimRequest) -> tuple[int, Any]:
+        subscription = self._subscription(request)
+        subscription.subscription_types = _types(request.json_object(status=422))
+        return 200, subscription.to_json()
+
+    @route("DELETE", PREFIX + "/{uuid}")
+    def remove(self, request: SimRequest) -> tuple[int, Any]:
+        self._subscription(request)
+        del self._subscriptions[request.params["uuid"]]
+        return 204, None
+
+    @route("PUT", PREFIX + "/{uuid}/verify")
+    def verify(self, request: SimRequest) -> tuple[int, Any]:
+        subscription = self._subscription(request)
+        token = request.json_object(status=422).get("verification_token")
         if not isinstance(token, str) or not hmac.compare_digest(
             token.encode(), subscription.verification_token.encode()
         ):
-            raise _Refused(422, "Invalid verification token")
-        with self._lock:
-            subscription.status = "verified"
+            raise Reject(422, "Invalid verification token")
+        subscription.status = "verified"
         return 200, subscription.to_json()
 
+    @route("GET", PREFIX + "/{uuid}/request_verification_token")
+    def request_token(self, request: SimRequest) -> tuple[int, Any]:
+        subscription = self._subscription(request)
+        if self.token_requests_fail:
+            raise Reject(503, "Service Unavailable")
+        self._send_token(subscription)
+        return 200, {}
 
-@pytest.fixture(scope="session")
-def gusto_sim_server() -> Iterator[GustoSim]:
-    with GustoSim() as sim:
-        yield sim
 
-
-@pytest.fixture
-def gusto_sim(gusto_sim_server: GustoSim) -> GustoSim:
-    """The running Gusto simulator with empty state."""
-    gusto_sim_server.reset()
-    return gusto_sim_server
+gusto_sim_server, gusto_sim = simulator_fixtures(GustoSim, "gusto_sim")

@@ -21,8 +21,8 @@ from tests.conftest import ADMIN
 
 # loaded as a plugin below and imported here: registering first keeps its asserts rewritten
 pytest.register_assert_rewrite("tests.providers.gusto.gusto_sim")
+from providers.testing import LoopbackServer  # noqa: E402
 from tests.providers.gusto.gusto_sim import GustoSim  # noqa: E402
-from tests.support.servers import ThreadedServer  # noqa: E402
 
 pytest_plugins = ["tests.providers.gusto.gusto_sim"]
 
@@ -64,7 +64,7 @@ class Live:
 @pytest.fixture
 async def live(settings: Settings, gusto_sim: GustoSim) -> AsyncIterator[Live]:
     gusto_sim.add_token(API_TOKEN)
-    server = ThreadedServer(None, name="gateway", lifespan="on")
+    server = LoopbackServer(None, name="gateway", lifespan="on")
     public = server.bind()
     configured = replace(
         settings,

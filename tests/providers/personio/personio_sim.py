@@ -19,18 +19,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
 
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
 from providers.personio.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
+from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 
 EVENT_NAMES = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
 
@@ -56,39 +53,38 @@ class SimWebhook:
         }
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
+def _events(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise Reject(400, "enabled_events must be a non-empty list")
+    unknown = [e for e in value if e not in EVENT_NAMES]
+    if unknown:
+        raise Reject(400, f"unknown events: {unknown}")
+    return [str(e) for e in value]
 
 
-@dataclass
-class _State:
-    clients: dict[str, str] = field(default_factory=dict)
-    access: set[str] = field(default_factory=set)
-    webhooks: dict[str, SimWebhook] = field(default_factory=dict)
-
-
-class PersonioSim(Simulator):
+class PersonioSim(VendorSimulator):
     """Personio's v2 auth and webhook API on ``127.0.0.1:<free port>``."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._state = _State()
-        super().__init__("personio-sim")
+    name = "personio-sim"
 
-    def reset(self) -> None:
-        with self._lock:
-            self._state = _State()
-        self.forget_injected()
+    def __init__(self) -> None:
+        self._clients: dict[str, str] = {}
+        self._access: set[str] = set()
+        self._webhooks: dict[str, SimWebhook] = {}
+        super().__init__()
+
+    def reset_state(self) -> None:
+        self._clients.clear()
+        self._access.clear()
+        self._webhooks.clear()
 
     def add_client(self, client_id: str, client_secret: str) -> None:
-        with self._lock:
-            self._state.clients[client_id] = client_secret
+        with self.lock:
+            self._clients[client_id] = client_secret
 
     def webhooks(self) -> list[SimWebhook]:
-        with self._lock:
-            return [dataclasses.replace(w) for w in self._state.webhooks.values()]
+        with self.lock:
+            return [dataclasses.replace(w) for w in self._webhooks.values()]
 
     def deliver(self, event_name: str) -> list[httpx.Response]:
         """Send the sample ``event_name`` to every enabled webhook subscribed to it."""
@@ -97,8 +93,7 @@ class PersonioSim(Simulator):
         for webhook in self.webhooks():
             if webhook.status != "ENABLED" or event_name not in webhook.enabled_events:
                 continue
-            host = urlsplit(webhook.url).hostname
-            if host not in ("127.0.0.1", "localhost"):
+            if urlsplit(webhook.url).hostname not in ("127.0.0.1", "localhost"):
                 continue
             headers = {"content-type": "application/json"}
             if webhook.auth_type == "TOKEN" and webhook.token is not None:
@@ -106,122 +101,86 @@ class PersonioSim(Simulator):
             out.append(httpx.post(webhook.url, content=body, headers=headers, timeout=30))
         return out
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        request = await read_request(scope, receive)
-        injected = await self.injected_answer()
-        if injected is not None:
-            await respond(send, injected.status_code, injected.body, injected.content_type)
-            return
-        try:
-            if request.path == "/v2/auth/token" and request.method == "POST":
-                status, answer = 200, self._token(request.body)
-            else:
-                self._authorize(request.headers.get("authorization", ""))
-                status, answer = self._route(request.method, request.path, request.json_body())
-        except _Refused as exc:
-            status, answer = exc.status, {"title": "Error", "detail": exc.detail}
-        body = b"" if answer is None else json.dumps(answer).encode()
-        await respond(send, status, body, "application/json")
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme != "Bearer" or token not in self._access:
+            raise Reject(401, "missing or invalid access token")
+        return token
 
-    def _token(self, body: bytes) -> dict[str, Any]:
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        with self._lock:
-            expected = self._state.clients.get(form.get("client_id", ""))
+    def reject_body(self, reject: Reject) -> Any:
+        return {"title": "Error", "detail": reject.message}
+
+    @route("POST", "/v2/auth/token", auth=None)
+    def token(self, request: SimRequest) -> tuple[int, Any]:
+        form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
+        expected = self._clients.get(form.get("client_id", ""))
         if (
             form.get("grant_type") != "client_credentials"
             or expected is None
             or not secrets.compare_digest(expected, form.get("client_secret", ""))
         ):
-            raise _Refused(401, "invalid client credentials")
+            raise Reject(401, "invalid client credentials")
         access = "papi-" + secrets.token_hex(16)
-        with self._lock:
-            self._state.access.add(access)
-        return {
+        self._access.add(access)
+        return 200, {
             "access_token": access,
             "token_type": "Bearer",
             "expires_in": 86400,
             "scope": "personio:webhooks:read personio:webhooks:write",
         }
 
-    def _authorize(self, header: str) -> None:
-        scheme, _, token = header.partition(" ")
-        with self._lock:
-            known = token in self._state.access
-        if scheme != "Bearer" or not known:
-            raise _Refused(401, "missing or invalid access token")
-
-    @staticmethod
-    def _events(value: Any) -> list[str]:
-        if not isinstance(value, list) or not value:
-            raise _Refused(400, "enabled_events must be a non-empty list")
-        unknown = [e for e in value if e not in EVENT_NAMES]
-        if unknown:
-            raise _Refused(400, f"unknown events: {unknown}")
-        return [str(e) for e in value]
-
-    def _route(self, method: str, path: str, body: Any) -> tuple[int, Any]:
-        if path == "/v2/webhooks" and method == "POST":
-            return 201, self._create(body if isinstance(body, dict) else {})
-        if path == "/v2/webhooks" and method == "GET":
-            return 200, {"_data": [w.to_json() for w in self.webhooks()]}
-        if not path.startswith("/v2/webhooks/"):
-            raise _Refused(404, "not found")
-        webhook_id = path.rsplit("/", 1)[-1]
-        with self._lock:
-            webhook = self._state.webhooks.get(webhook_id)
-        if webhook is None:
-            raise _Refused(404, "webhook not found")
-        if method == "DELETE":
-            with self._lock:
-                self._state.webhooks.pop(webhook_id, None)
-            return 204, None
-        if method == "PATCH" and isinstance(body, dict):
-            with self._lock:
-                if "enabled_events" in body:
-                    webhook.enabled_events = self._events(body["enabled_events"])
-                if body.get("status") in ("ENABLED", "DISABLED"):
-                    webhook.status = body["status"]
-                if "description" in body:
-                    webhook.description = body["description"]
-                if "token" in body:
-                    webhook.token = body["token"]
-            return 200, webhook.to_json()
-        raise _Refused(405, "method not allowed")
-
-    def _create(self, body: dict[str, Any]) -> dict[str, Any]:
+    @route("POST", "/v2/webhooks")
+    def create(self, request: SimRequest) -> tuple[int, Any]:
+        body = request.json_object()
         url = body.get("url")
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _Refused(400, "url must be an absolute URL")
+            raise Reject(400, "url must be an absolute URL")
         auth_type = body.get("auth_type", "TOKEN")
         if auth_type not in ("TOKEN", "CUSTOM", "NONE"):
-            raise _Refused(400, "unknown auth_type")
+            raise Reject(400, "unknown auth_type")
+        status = body.get("status")
         webhook = SimWebhook(
             id=secrets.token_hex(8),
-            url=url,
-            enabled_events=self._events(body.get("enabled_events")),
+            url=str(url),
+            enabled_events=_events(body.get("enabled_events")),
             token=body.get("token") if isinstance(body.get("token"), str) else None,
-            status=body.get("status")
-            if body.get("status") in ("ENABLED", "DISABLED")
-            else "DISABLED",
+            status=status if status in ("ENABLED", "DISABLED") else "DISABLED",
             auth_type=auth_type,
             description=body.get("description"),
         )
-        with self._lock:
-            self._state.webhooks[webhook.id] = webhook
-        return webhook.to_json()
+        self._webhooks[webhook.id] = webhook
+        return 201, webhook.to_json()
+
+    @route("GET", "/v2/webhooks")
+    def listing(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, {"_data": [w.to_json() for w in self._webhooks.values()]}
+
+    def _webhook(self, request: SimRequest) -> SimWebhook:
+        found = self._webhooks.get(request.params["id"])
+        if found is None:
+            raise Reject(404, "webhook not found")
+        return found
+
+    @route("PATCH", "/v2/webhooks/{id}")
+    def change(self, request: SimRequest) -> tuple[int, Any]:
+        webhook = self._webhook(request)
+        body = request.json_object()
+        if "enabled_events" in body:
+            webhook.enabled_events = _events(body["enabled_events"])
+        if body.get("status") in ("ENABLED", "DISABLED"):
+            webhook.status = body["status"]
+        if "description" in body:
+            webhook.description = body["description"]
+        if isinstance(body.get("token"), str):
+            webhook.token = body["token"]
+        return 200, webhook.to_json()
+
+    @route("DELETE", "/v2/webhooks/{id}")
+    def remove(self, request: SimRequest) -> tuple[int, Any]:
+        self._webhook(request)
+        del self._webhooks[request.params["id"]]
+        return 204, None
 
 
-@pytest.fixture(scope="session")
-def personio_sim_server() -> Iterator[PersonioSim]:
-    with PersonioSim() as sim:
-        yield sim
-
-
-@pytest.fixture
-def personio_sim(personio_sim_server: PersonioSim) -> PersonioSim:
-    """The running Personio simulator with empty state."""
-    personio_sim_server.reset()
-    return personio_sim_server
+personio_sim_server, personio_sim = simulator_fixtures(PersonioSim, "personio_sim")

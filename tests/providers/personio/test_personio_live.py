@@ -18,8 +18,8 @@ from tests.conftest import ADMIN
 
 # loaded as a plugin below and imported here: registering first keeps its asserts rewritten
 pytest.register_assert_rewrite("tests.providers.personio.personio_sim")
+from providers.testing import LoopbackServer  # noqa: E402
 from tests.providers.personio.personio_sim import PersonioSim  # noqa: E402
-from tests.support.servers import ThreadedServer  # noqa: E402
 
 pytest_plugins = ["tests.providers.personio.personio_sim"]
 
@@ -31,7 +31,7 @@ async def live(
     settings: Settings, personio_sim: PersonioSim
 ) -> AsyncIterator[tuple[httpx.AsyncClient, PersonioSim, str]]:
     personio_sim.add_client(CLIENT_ID, CLIENT_SECRET)
-    server = ThreadedServer(None, name="gateway", lifespan="on")
+    server = LoopbackServer(None, name="gateway", lifespan="on")
     public = server.bind()
     configured = replace(
         settings,
