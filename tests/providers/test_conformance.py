@@ -1,5 +1,6 @@
 """The built-in adapters pass the conformance kit, the same one plugin packages use; the
-provisioners pass its provisioner suite against the simulators in ``tests/support/``."""
+provisioners pass its provisioner suite against the simulators in ``tests/support/`` and
+``tests/providers/<vendor>/``."""
 
 from __future__ import annotations
 
