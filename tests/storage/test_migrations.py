@@ -156,7 +156,9 @@ async def test_concurrent_migrate_processes(empty_database_url: str, tmp_path: P
     """Several ``unihook migrate`` started at once (as several ``serve``/``worker`` processes
     starting together would) all succeed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIHOOK_")}
-    env.update(UNIHOOK_DATABASE_URL=empty_database_url, UNIHOOK_SECRET_KEY=Fernet.generate_key().decode())
+    env.update(
+        UNIHOOK_DATABASE_URL=empty_database_url, UNIHOOK_SECRET_KEY=Fernet.generate_key().decode()
+    )
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
