@@ -192,9 +192,9 @@ async def _postgres_template() -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n`` the tests marked ``slow`` (each one process pool or minutes of load) go
-    to the workers first: handed out last, one of them would run alone while the other workers
-    sit idle. A run in one process keeps the files' order."""
+    """Under ``pytest -n`` the tests marked ``slow`` (each starts processes or runs for minutes)
+    go to the workers first: handed out last, one of them would run on alone while the other
+    workers sat idle. A run in one process keeps the files' order."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
