@@ -47,7 +47,9 @@ class Gateway:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        deadline = time.monotonic() + 30
+        # Generous: beside other test workers a start-up (imports, migrations, the commit
+        # process) can take many times its usual second or two.
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
@@ -55,11 +57,9 @@ class Gateway:
             except httpx.HTTPError:
                 pass
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"serve exited: {self.proc.stdout.read() if self.proc.stdout else ''}"
-                )
+                raise RuntimeError(f"serve exited: {self.stop()}")
             time.sleep(0.1)
-        raise RuntimeError("serve did not become ready")
+        raise RuntimeError(f"serve did not become ready: {self.stop()}")
 
     def stop(self, sig: int = signal.SIGTERM) -> str:
         if self.proc is None:
