@@ -93,25 +93,25 @@ EVENT_TYPES: dict[str, str] = {
     "job.ad.updated": "ats.job_posting.updated",
     "job.ad.postings.updated": "ats.job_posting.updated",
     "position.created": "ats.opening.created",
+    "position.updated": "ats.opening.updated",
+    "position.deleted": "ats.opening.deleted",
     "offer.created": "ats.offer.created",
     "offer.updated": "ats.offer.updated",
     "offer.approval.approved": "ats.offer.approved",
     **{f"offer.{step}": "ats.offer.updated" for step in _APPROVAL},
     "job.approval.approved": "ats.job.approved",
     **{f"job.{step}": "ats.job.updated" for step in _APPROVAL},
+    "review.created": "ats.scorecard.created",
+    "review.updated": "ats.scorecard.updated",
     "review.deleted": "ats.scorecard.deleted",
 }
 """Every event name of SmartRecruiters' Webhooks API (its ``EventName`` enumeration) that the
 catalogue has a type for, and that type."""
 
 UNMAPPED_TYPES: dict[str, str] = {
-    "position.updated": "the catalogue has no type for a changed opening",
-    "position.deleted": "the catalogue has no type for a removed opening",
-    "review.created": "a hiring-team review is a scorecard; the catalogue has only its deletion",
-    "review.updated": "a hiring-team review is a scorecard; the catalogue has only its deletion",
-    "onboarding.process.started": "onboarding belongs to SmartOnboard; no catalogue type fits",
-    "onboarding.assignments.high-priority.completed": "onboarding tasks: no catalogue type fits",
-    "onboarding.assignments.completed": "onboarding tasks: no catalogue type fits",
+    "onboarding.process.started": "SmartOnboard's process for a new hire began: no type fits",
+    "onboarding.assignments.high-priority.completed": "some onboarding tasks: no type fits",
+    "onboarding.assignments.completed": "onboarding tasks of a new hire, not an employee record",
 }
 """The documented event names stored and emitted as ``unmapped`` (payload kept), and why."""
 

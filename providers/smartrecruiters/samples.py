@@ -93,6 +93,18 @@ REQUESTS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "position.created": _by_id(
         "position.created", 40, f"/jobs/{_JOB}/positions/{{id}}", job_id=_JOB
     ),
+    "position.updated": _by_id(
+        "position.updated", 41, f"/jobs/{_JOB}/positions/{{id}}", job_id=_JOB
+    ),
+    "position.deleted": _by_id(
+        "position.deleted", 42, f"/jobs/{_JOB}/positions/{{id}}", job_id=_JOB
+    ),
+    "review.created": _by_id(
+        "review.created", 80, "/reviews/{id}", job_id=_JOB, candidate_id=_CANDIDATE
+    ),
+    "review.updated": _by_id(
+        "review.updated", 81, "/reviews/{id}", job_id=_JOB, candidate_id=_CANDIDATE
+    ),
     "offer.created": _by_id(
         "offer.created",
         50,
@@ -144,18 +156,6 @@ VARIANT_REQUESTS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
 a ``link`` header (signed with it as empty text, as the signature guide says)."""
 
 UNMAPPED_REQUESTS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
-    "position.updated": _by_id(
-        "position.updated", 41, f"/jobs/{_JOB}/positions/{{id}}", job_id=_JOB
-    ),
-    "position.deleted": _by_id(
-        "position.deleted", 42, f"/jobs/{_JOB}/positions/{{id}}", job_id=_JOB
-    ),
-    "review.created": _by_id(
-        "review.created", 80, "/reviews/{id}", job_id=_JOB, candidate_id=_CANDIDATE
-    ),
-    "review.updated": _by_id(
-        "review.updated", 81, "/reviews/{id}", job_id=_JOB, candidate_id=_CANDIDATE
-    ),
     "onboarding.process.started": _by_id(
         "onboarding.process.started", 90, "/onboarding/processes/{id}", candidate_id=_CANDIDATE
     ),
