@@ -33,7 +33,7 @@ from providers import (
 )
 from providers.smartrecruiters.payloads import SmartRecruitersNotification
 from providers.smartrecruiters.samples import REQUESTS, UNMAPPED_REQUESTS, VARIANT_REQUESTS
-from schemas import Completeness, EventData, Normalized
+from schemas import EventData, Normalized
 from schemas.events import (
     ApplicationData,
     CandidateData,
@@ -120,7 +120,16 @@ UNMAPPED_TYPES: dict[str, str] = {
 
 
 def _id(value: str | None) -> str | None:
+    """An id the body gives, an empty one as none."""
     return value or None
+
+
+def _sent_at(headers: Mapping[str, str]) -> str | None:
+    """The signed send time (unix seconds), the only time a notification carries."""
+    sent = headers.get(TIMESTAMP_HEADER, "").strip()
+    if not (sent.isascii() and sent.isdigit()) or len(sent) > 12:
+        return None
+    return parse_timestamp(int(sent))
 
 
 def _candidate(n: SmartRecruitersNotification) -> Candidate | None:
@@ -262,21 +271,14 @@ class SmartRecruitersAdapter(BaseAdapter):
         if not name:
             raise NormalizationError(self.name, "no event-name header: the event is unknown")
         event_id = headers.get("event-id", "").strip() or sha256_event_id(raw_body)
-        sent = headers.get(TIMESTAMP_HEADER, "").strip()
-        timestamp = (
-            parse_timestamp(int(sent))
-            if sent.isascii() and sent.isdigit() and len(sent) < 16
-            else None
-        ) or format_timestamp(received_at)
-        canonical = EVENT_TYPES.get(name, "unmapped")
-        if canonical == "unmapped":
+        timestamp = _sent_at(headers) or format_timestamp(received_at)
+        if name not in EVENT_TYPES:
             return self.unmapped(raw_body, name, event_id, timestamp)
-        completeness: Completeness = "reference"
         return self.parts(
             vendor_type=name,
             event_id=event_id,
             timestamp=timestamp,
-            completeness=completeness,
+            completeness="reference",
             data=_builder(name)(body),
         )
 
