@@ -4,7 +4,7 @@ provisioners pass its provisioner suite against the simulators in ``tests/suppor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,11 +15,15 @@ from tests.support.breezy_sim import BreezySim
 from tests.support.lever_sim import LeverSim
 from tests.support.workable_sim import WorkableSim
 
+if TYPE_CHECKING:  # imported by pytest as a plugin (below), not before it
+    from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
+
 pytest_plugins = [
     "tests.support.ashby_sim",
     "tests.support.breezy_sim",
     "tests.support.lever_sim",
     "tests.support.workable_sim",
+    "tests.providers.bamboohr.bamboohr_sim",
 ]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
@@ -135,3 +139,28 @@ class TestWorkableProvisioner(get_provisioner_test_class(default_registry().get(
         workable_sim.add_token("kit-co", "wk-kit-token-secret-value")
         workable_sim.rate_interval = 0.5  # the kit provisions often; the limits are Workable's
         return WorkableHarness(workable_sim)
+
+
+@dataclass
+class BambooHRHarness:
+    sim: BambooHRSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url_template}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-kit-api-key-value"}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-refused-api-key-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestBamboohrProvisioner(get_provisioner_test_class(default_registry().get("bamboohr"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, bamboohr_sim: BambooHRSim) -> BambooHRHarness:
+        bamboohr_sim.add_key("kit-co", "bhr-kit-api-key-value")
+        return BambooHRHarness(bamboohr_sim)
