@@ -75,7 +75,7 @@ class EData(_In):
     moved_by: EUser | None = None
 
 
-class EEnvelope(_In, kw_only=True):
+class ExamplehireEnvelope(_In, kw_only=True):
     id: str | None = None
     event: str
     occurred_at: str | int | None = None
@@ -109,7 +109,7 @@ def _company(a: EAccount | None) -> Company | None:
     return Company(id=a.id, name=a.name, slug=a.slug) if a is not None else None
 
 
-def _data(canonical: str, env: EEnvelope) -> EventData:
+def _data(canonical: str, env: ExamplehireEnvelope) -> EventData:
     d = env.data or EData()
     if canonical == "ats.candidate.hired":
         return CandidateData(
@@ -141,7 +141,7 @@ class ExamplehireAdapter(BaseAdapter):
     event_types = EVENT_TYPES
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
-        env: EEnvelope = self.decode(raw_body, EEnvelope)
+        env: ExamplehireEnvelope = self.decode(raw_body, ExamplehireEnvelope)
         event_id = env.id or sha256_event_id(raw_body)
         timestamp = parse_timestamp(env.occurred_at) or format_timestamp(received_at)
         canonical = self.event_types.get(env.event)
