@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from providers import (
+    BODY,
     BaseAdapter,
     Header,
     NormalizationError,
@@ -42,7 +43,6 @@ from providers.bamboohr.samples import (
     SAMPLES,
     VALUE_OBJECTS,
 )
-from providers.signatures import BODY
 from schemas import Completeness, EventData, Normalized
 from schemas.events import CompanyData, EmployeeChangedData, EmployeeData
 from schemas.resources import (
