@@ -7,16 +7,21 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.hibob import SAMPLES
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.support.servers import ThreadedServer
 
 adapter = default_registry().get("hibob")
 SECRET = "bob-webhook-secret-7Hc2Qp9Lw4"
@@ -177,3 +182,26 @@ async def test_detection_among_every_vendor_of_a_tenant(client: Any) -> None:
     assert event["source"]["provider"] == "hibob"
     assert event["type"] == "hris.time_off.approved"
     assert event["data"]["time_off"]["id"] == "32832853"
+
+
+async def test_bob_saving_a_webhook_then_sending_an_event_over_real_http(
+    settings: Settings,
+) -> None:
+    """A running gateway on loopback: Bob's unsigned ping on save is answered 200, then a
+    signed event is stored and a retry of it is a duplicate."""
+    server = ThreadedServer(None, name="gateway", lifespan="on")
+    public = server.bind()
+    server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
+    with server:
+        async with httpx.AsyncClient(base_url=public, timeout=15) as http:
+            await connect_hibob(http)
+            ping = await http.post("/ingest/acme", content=b"Ping test")
+            assert (ping.status_code, ping.content) == (200, b"")
+            body = compact(SAMPLES["employee.joined"])
+            first = await http.post("/ingest/acme", content=body, headers=bob_headers(body))
+            assert first.status_code == 200, first.text
+            assert first.json()["status"] == "accepted"
+            again = await http.post("/ingest/acme", content=body, headers=bob_headers(body))
+            assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
+            event = (await http.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
+            assert event["type"] == "hris.employee.started"
