@@ -41,6 +41,18 @@ from providers._provisioner_kit import (
     ProvisionerHarness,
     get_provisioner_test_class,
 )
+from providers._simulator import (
+    Delivery,
+    LoopbackServer,
+    Reject,
+    SimCall,
+    SimRequest,
+    VendorSimulator,
+    basic_user,
+    is_loopback,
+    route,
+    simulator_fixtures,
+)
 from providers.registry import emitted_types
 from providers.signatures import encode_digest
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
@@ -469,8 +481,18 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 
 __all__ = [
     "AdapterConformance",
+    "Delivery",
+    "LoopbackServer",
     "ProvisionerConformance",
     "ProvisionerHarness",
+    "Reject",
+    "SimCall",
+    "SimRequest",
+    "VendorSimulator",
+    "basic_user",
     "get_adapter_test_class",
     "get_provisioner_test_class",
+    "is_loopback",
+    "route",
+    "simulator_fixtures",
 ]

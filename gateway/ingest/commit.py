@@ -8,15 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
 
+from msgspec.structs import asdict, replace
 from sqlalchemy import Connection, bindparam, select
 
 from gateway.delivery.fanout import queue_deliveries
+from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, Receipt
-
-IngestOutcome = Literal["accepted", "duplicate", "quarantined"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +23,6 @@ class IngestResult:
     status: IngestOutcome
     receipt_id: str
     event_id: str | None = None
-
-
-IngestRows = list[tuple[dict[str, Any], dict[str, Any] | None]]
-"""A batch as it is written: each request's receipt row and event row (None: quarantined)."""
 
 
 EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
@@ -53,8 +48,8 @@ def existing_events(
     return found
 
 
-def _dedup_key(event: dict[str, Any]) -> tuple[str, str]:
-    return (event["connection_id"], event["source_event_id"])
+def _dedup_key(event: EventRow) -> tuple[str, str]:
+    return (event.connection_id, event.source_event_id)
 
 
 def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[IngestResult]:
@@ -63,26 +58,26 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
     their deliveries."""
     existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
     results: list[IngestResult] = []
-    new_events: list[dict[str, Any]] = []
+    receipts: list[dict[str, object]] = []
+    new_events: list[EventRow] = []
     for receipt, event in rows:
         if event is None:
-            results.append(IngestResult("quarantined", receipt["id"]))
+            results.append(IngestResult("quarantined", receipt.id))
+            receipts.append(asdict(receipt))
             continue
         key = _dedup_key(event)
         first = existing.get(key)
         if first is not None:
-            receipt["outcome"] = "duplicate"
-            receipt["event_id"] = first
-            results.append(IngestResult("duplicate", receipt["id"], first))
+            results.append(IngestResult("duplicate", receipt.id, first))
+            receipts.append(asdict(replace(receipt, outcome="duplicate", event_id=first)))
             continue
-        existing[key] = event["id"]
+        existing[key] = event.id
         new_events.append(event)
-        receipt["outcome"] = "accepted"
-        receipt["event_id"] = event["id"]
-        results.append(IngestResult("accepted", receipt["id"], event["id"]))
+        results.append(IngestResult("accepted", receipt.id, event.id))
+        receipts.append(asdict(replace(receipt, outcome="accepted", event_id=event.id)))
     dialect = conn.dialect
-    bulk_insert(Receipt.__table__, dialect).execute(conn, [receipt for receipt, _ in rows])
+    bulk_insert(Receipt.__table__, dialect).execute(conn, receipts)
     if new_events:
-        bulk_insert(Event.__table__, dialect).execute(conn, new_events)
+        bulk_insert(Event.__table__, dialect).execute(conn, [asdict(e) for e in new_events])
         queue_deliveries(conn, new_events, now)
     return results
