@@ -30,7 +30,8 @@ from providers import (
     VendorState,
 )
 from providers.bamboohr.adapter import EVENT_TYPES, FIELD_ACTIONS
-from providers.bamboohr.client import API_URL, BambooHRAPIError, BambooHRClient, BambooHRWebhook
+from providers.bamboohr.client import API_URL, BambooHRClient, BambooHRWebhook, api_base
+from providers.client import VendorAPIError
 
 log = logging.getLogger("unihook.providers.bamboohr")
 
@@ -52,21 +53,6 @@ class BambooHRProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     ``employee.deleted``); ``employee_with_fields.*`` types cannot be mixed with the others."""
     monitor_fields: list[str] | None = None
     """Field ids or aliases whose change fires an update (default: every monitorable field)."""
-
-
-def _failure(exc: BambooHRAPIError, doing: str) -> ProvisioningError:
-    status = exc.status_code
-    if status is None or status >= 500:
-        kind = "unreachable"
-    elif status in (401, 403):
-        kind = "auth"
-    elif status == 429:
-        kind = "quota"
-    elif status == 404:
-        kind = "not_found"
-    else:
-        kind = "rejected"
-    return ProvisioningError(kind, f"{doing}: {exc}", status_code=status)  # type: ignore[arg-type]
 
 
 def _valid_events(events: Sequence[str] | None) -> list[str]:
@@ -110,8 +96,8 @@ class BambooHRProvisioner(BaseProvisioner):
 
     @staticmethod
     def _client(ctx: ProvisionContext, company_domain: str, api_key: str) -> BambooHRClient:
-        base = ctx.settings.url("api_url", API_URL)
-        return BambooHRClient(ctx.http, company_domain, api_key, base_url=base)
+        base = api_base(ctx.settings.url("api_url", API_URL), company_domain)
+        return BambooHRClient(ctx.http, base, api_key)
 
     def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> tuple[BambooHRClient, str]:
         api_key = vendor.credentials.get("api_key") if vendor.credentials else None
@@ -143,8 +129,10 @@ class BambooHRProvisioner(BaseProvisioner):
         body = self._body(ctx, events, fields)
         try:
             made = await client.create(body)
-        except BambooHRAPIError as exc:
-            raise _failure(exc, "creating the webhook") from None
+        except VendorAPIError as exc:
+            if exc.created_id is not None:
+                await self._delete(client, exc.created_id)
+            raise exc.as_provisioning_error("creating the webhook") from None
         webhook_id = str(made.id)
         if not made.private_key:
             await self._delete(client, webhook_id)
@@ -192,8 +180,8 @@ class BambooHRProvisioner(BaseProvisioner):
             return []
         try:
             listed = await client.monitor_fields()
-        except BambooHRAPIError as exc:
-            raise _failure(exc, "listing the monitorable fields") from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("listing the monitorable fields") from None
         fields = [str(f.alias or f.id) for f in listed if f.alias or f.id is not None]
         if not fields:
             raise ProvisioningError(
@@ -204,10 +192,10 @@ class BambooHRProvisioner(BaseProvisioner):
     @staticmethod
     async def _delete(client: BambooHRClient, webhook_id: str) -> None:
         try:
-            await client.delete(webhook_id)
-        except BambooHRAPIError as exc:
-            if exc.status_code != 404:
-                raise _failure(exc, f"deleting webhook {webhook_id}") from None
+            await client.delete_webhook(webhook_id)
+        except VendorAPIError as exc:
+            if exc.kind != "not_found":
+                raise exc.as_provisioning_error(f"deleting webhook {webhook_id}") from None
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client, webhook_id = self._stored(ctx, vendor)
@@ -218,16 +206,16 @@ class BambooHRProvisioner(BaseProvisioner):
         client, webhook_id = self._stored(ctx, vendor)
         events = [str(e) for e in vendor.state.get("events") or DEFAULT_EVENTS]
         try:
-            found = await client.get(webhook_id)
-        except BambooHRAPIError as exc:
-            if exc.status_code == 404:
+            found = await client.get_webhook(webhook_id)
+        except VendorAPIError as exc:
+            if exc.kind == "not_found":
                 return Provisioned(
                     endpoint_id=webhook_id,
                     status="missing",
                     enabled=False,
                     error="BambooHR no longer has this webhook",
                 )
-            raise _failure(exc, f"reading webhook {webhook_id}") from None
+            raise exc.as_provisioning_error(f"reading webhook {webhook_id}") from None
         summary = _summary(webhook_id, found, events)
         if ctx.ingest_url and found.url and found.url != ctx.ingest_url:
             return Provisioned(
@@ -259,7 +247,7 @@ class BambooHRProvisioner(BaseProvisioner):
         fields = await self._monitor_fields(client, wanted, stored or None)
         try:
             found = await client.replace(webhook_id, self._body(ctx, wanted, fields))
-        except BambooHRAPIError as exc:
-            raise _failure(exc, f"updating webhook {webhook_id}") from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error(f"updating webhook {webhook_id}") from None
         state.update({"events": wanted, "monitor_fields": fields})
         return state, _summary(webhook_id, found, wanted)
