@@ -170,3 +170,25 @@ async def test_a_provisioned_webhook_delivers_to_the_running_gateway(
             deleted = await api.delete(f"/v1/connections/{created.json()['id']}")
             assert deleted.status_code in (200, 204), deleted.text
             assert bamboohr_sim.webhooks() == []
+
+
+async def test_bamboohrs_error_text_reaches_the_operator_without_the_api_key(
+    bamboohr_sim: BambooHRSim,
+) -> None:
+    bamboohr_sim.add_key("acme", KEY)
+    bamboohr_sim.fail_next(400, {"error": {"message": f"Provided JSON is bad (key {KEY})"}})
+    with pytest.raises(ProvisioningError) as caught:
+        await run(bamboohr_sim, lambda ctx: provisioner.provision(ctx, request()))
+    assert caught.value.kind == "rejected"
+    assert "Provided JSON is bad" in caught.value.message
+    assert KEY not in caught.value.message
+    assert KEY not in repr(caught.value)
+
+
+async def test_a_rate_limited_bamboohr_is_a_quota_error(bamboohr_sim: BambooHRSim) -> None:
+    bamboohr_sim.add_key("acme", KEY)
+    bamboohr_sim.fail_next(429, {"error": {"code": 429, "message": "Over rate limit"}})
+    with pytest.raises(ProvisioningError) as caught:
+        await run(bamboohr_sim, lambda ctx: provisioner.provision(ctx, request()))
+    assert caught.value.kind == "quota"
+    assert bamboohr_sim.webhooks() == []

@@ -205,3 +205,17 @@ async def test_bob_saving_a_webhook_then_sending_an_event_over_real_http(
             assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
             event = (await http.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
             assert event["type"] == "hris.employee.started"
+
+
+async def test_a_signed_body_that_is_not_an_event_is_kept_and_answered_200(
+    client: Any, services: Runtime
+) -> None:
+    """Bob counts only 200: a verified body unihook cannot normalise is quarantined with 200, so
+    Bob does not retry it for three days, and its bytes are kept for reprocessing."""
+    await connect_hibob(client)
+    body = b'{"companyId":636192,"version":"v2","data":{"employeeId":"1"}}'
+    response = await client.post("/ingest/hibob/acme", content=body, headers=bob_headers(body))
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "quarantined"
+    assert await count(services, Receipt) == 1
+    assert await count(services, Event) == 0
