@@ -30,12 +30,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
-from providers.bamboohr.payloads import (
-    BambooEvent,
-    BambooEventData,
-    BambooFieldBatch,
-    BambooFieldEmployee,
-)
+from providers.bamboohr.payloads import BambooBody, BambooEventData, BambooFieldEmployee
 from providers.bamboohr.samples import (
     BATCH,
     FORM_ENCODED,
@@ -272,31 +267,32 @@ class BambooHRAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         event_id = sha256_event_id(raw_body)
-        if is_form(raw_body):
-            as_json = compact_json(form_to_batch(raw_body))
-            return self._field_based(as_json, event_id, received_at)
-        document = self.decode(raw_body, dict[str, Any])
-        if "employees" in document and "type" not in document:
-            return self._field_based(raw_body, event_id, received_at)
-        event: BambooEvent = self.convert(document, BambooEvent, "payload")
-        if not event.type:
+        body = compact_json(form_to_batch(raw_body)) if is_form(raw_body) else raw_body
+        found: BambooBody = self.decode(body, BambooBody)
+        if found.type is None and found.employees is not None:
+            return self._field_based(body, found.employees, event_id, received_at)
+        if not found.type:
             raise NormalizationError(self.name, "payload has neither type nor employees")
-        when = parse_timestamp(event.timestamp) or format_timestamp(received_at)
-        if event.type not in EVENT_TYPES or event.type in FIELD_ACTIONS.values():
-            return self.unmapped(raw_body, event.type, event_id, when)
-        data, completeness = _event_data(event.type, event.data or BambooEventData())
+        when = parse_timestamp(found.timestamp) or format_timestamp(received_at)
+        if found.type not in EVENT_TYPES or found.type in FIELD_ACTIONS.values():
+            return self.unmapped(body, found.type, event_id, when)
+        data, completeness = _event_data(found.type, found.data or BambooEventData())
         return self.parts(
-            vendor_type=event.type,
+            vendor_type=found.type,
             event_id=event_id,
             timestamp=when,
             completeness=completeness,
             data=data,
         )
 
-    def _field_based(self, body: bytes, event_id: str, received_at: datetime) -> Normalized:
-        """A field-based delivery (``body`` is JSON: a form body is converted first)."""
-        batch: BambooFieldBatch = self.decode(body, BambooFieldBatch)
-        employees = batch.employees or []
+    def _field_based(
+        self,
+        body: bytes,
+        employees: list[BambooFieldEmployee],
+        event_id: str,
+        received_at: datetime,
+    ) -> Normalized:
+        """A field-based delivery (``body`` is JSON: a form post is converted first)."""
         if not employees:
             raise NormalizationError(self.name, "field-based payload names no employees")
         first = employees[0]

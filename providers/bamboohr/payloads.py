@@ -30,14 +30,6 @@ class BambooEventData(_In):
     """API aliases of the monitored fields that changed (``employee.updated`` only)."""
 
 
-class BambooEvent(_In):
-    """An event-based webhook body."""
-
-    type: str | None = None
-    timestamp: str | None = None
-    data: BambooEventData | None = None
-
-
 class BambooFieldEmployee(_In):
     """One employee of a field-based delivery. ``fields`` maps a display name or configured
     alias to its value: a string in BambooHR's docs, ``{"value": ...}`` in a receiver's capture;
@@ -50,7 +42,11 @@ class BambooFieldEmployee(_In):
     timestamp: str | None = None
 
 
-class BambooFieldBatch(_In):
-    """A field-based webhook body: the employees whose monitored fields changed."""
+class BambooBody(_In):
+    """A webhook body of either family: event-based (``type``, ``timestamp``, ``data``) or
+    field-based (``employees``; a form post is read into this shape first)."""
 
+    type: str | None = None
+    timestamp: str | None = None
+    data: BambooEventData | None = None
     employees: list[BambooFieldEmployee] | None = None
