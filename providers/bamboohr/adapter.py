@@ -78,6 +78,7 @@ ALSO_EMITS = {kind: ["hris.employee.changed"] for kind in FIELD_ACTIONS.values()
 TIMESTAMP_HEADER = "x-bamboohr-timestamp"
 DEFAULT_MAX_AGE = 86400
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM_FIELDS = 10_000
 
 STATUSES: dict[str, EmploymentStatus] = {"active": "active", "inactive": "inactive"}
 """The ``Status`` field: BambooHR's employee status is Active or Inactive."""
@@ -204,8 +205,12 @@ def form_to_batch(raw_body: bytes) -> dict[str, Any]:
         text = raw_body.decode("utf-8")
     except UnicodeDecodeError:
         raise NormalizationError("bamboohr", "form body is not UTF-8") from None
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise NormalizationError("bamboohr", "form body has too many fields") from None
     employees: dict[str, dict[str, Any]] = {}
-    for key, value in parse_qsl(text, keep_blank_values=True, max_num_fields=10_000):
+    for key, value in pairs:
         match = _FORM_KEY.fullmatch(key)
         if match is None:
             continue

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from providers import NormalizationError
 from providers.bamboohr import SAMPLES
 from providers.bamboohr.samples import FORM_ENCODED
 from providers.registry import default_registry
@@ -247,3 +248,9 @@ async def test_detection_among_every_vendor_of_a_tenant(client: Any) -> None:
     event = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
     assert event["source"]["provider"] == "bamboohr"
     assert event["type"] == "hris.company.updated"
+
+
+def test_a_form_body_with_too_many_fields_is_a_normalization_error() -> None:
+    body = b"&".join(b"employees[1][f%d]=x" % i for i in range(10_001))
+    with pytest.raises(NormalizationError):
+        adapter.normalize(body, received_at=SENT)
