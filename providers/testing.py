@@ -402,6 +402,15 @@ class AdapterConformance:
         assert parts.timestamp.endswith("Z"), "timestamps are RFC 3339 UTC"
         datetime.fromisoformat(parts.timestamp.replace("Z", "+00:00"))
 
+    def test_the_signed_request_normalizes_to_its_declared_type(self, vendor_type: str) -> None:
+        """What the gateway normalises: the request as the vendor sends it, headers included
+        (``normalize_request``), for vendors that name the event in a header."""
+        body, headers = self.request(vendor_type)
+        parts = self.adapter.normalize_request(body, headers, received_at=RECEIVED_AT)
+        assert parts.type == self.adapter.event_types[vendor_type]
+        assert parts.event_type == vendor_type
+        assert parts.event_id, "source.event_id is empty"
+
     def test_event_round_trips_through_the_struct(self, vendor_type: str) -> None:
         parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
         as_json = event_json(self.adapter, parts)
