@@ -47,6 +47,8 @@ SECRETS = {
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
+    "bamboohr": "9f2c71e04ab35d8e6c1f0a7b29d48e53",
+    "hibob": "bob-webhook-secret-3Kq8ZtVn2WxR7pLm",
     "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
     "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
     "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
@@ -842,6 +844,185 @@ def workable_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+BAMBOOHR_SENT_AT = "1769884920"
+
+
+def bamboohr_headers(secret: str, body: bytes, *, form: bool = False) -> dict[str, str]:
+    """BambooHR's headers: hex HMAC-SHA256 of the raw body followed by the timestamp header."""
+    content_type = "application/x-www-form-urlencoded" if form else "application/json"
+    return {
+        "Content-Type": content_type,
+        "X-BambooHR-Timestamp": BAMBOOHR_SENT_AT,
+        "X-BambooHR-Signature": hex_hmac(secret, body + BAMBOOHR_SENT_AT.encode()),
+    }
+
+
+def bamboohr_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.bamboohr import samples as bamboo
+
+    secret = SECRETS["bamboohr"]
+    cases = [
+        Case(
+            "bamboohr",
+            kind,
+            compact(payload),
+            bamboohr_headers(secret, compact(payload)),
+            "BambooHR's body (assembled from its OpenAPI schemas and guides), signed over the "
+            "raw body then X-BambooHR-Timestamp.",
+        )
+        for kind, payload in samples.items()
+    ]
+    for name, payload, note in (
+        (
+            "employee.updated.doc_example",
+            samples["employee.updated"],
+            "The event-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+        (
+            "employee_with_fields.updated.doc_example",
+            samples["employee_with_fields.updated"],
+            "The field-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+    ):
+        cases.append(
+            Case("bamboohr", name, pretty(payload), bamboohr_headers(secret, pretty(payload)), note)
+        )
+    cases.append(
+        Case(
+            "bamboohr",
+            "employee_with_fields.updated.form_encoded",
+            bamboo.FORM_ENCODED,
+            bamboohr_headers(secret, bamboo.FORM_ENCODED, form=True),
+            "The field-based guide's form post (format form-encoded), signed over the raw form.",
+        )
+    )
+    for name, payload, note in (
+        (
+            "employee_with_fields.updated.value_objects",
+            bamboo.VALUE_OBJECTS,
+            'Field values as {"value": ...} and no action (a receiver\'s captured delivery).',
+        ),
+        (
+            "employee_with_fields.updated.record",
+            bamboo.ONE_WITH_FIELDS,
+            "Post fields configured: name, job, dates, status, manager, non-ASCII values.",
+        ),
+        (
+            "employee_with_fields.updated.batch",
+            bamboo.BATCH,
+            "One delivery batching two employees: hris.employee.changed with both ids.",
+        ),
+        (
+            "unknown_type",
+            {
+                "type": "employee.rehired",
+                "timestamp": "2026-03-01T08:00:00Z",
+                "data": {"companyId": "12345", "employeeId": "100", "note": "Zoë"},
+            },
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(
+            Case(
+                "bamboohr", name, compact(payload), bamboohr_headers(secret, compact(payload)), note
+            )
+        )
+    return cases
+
+
+def hibob_headers(secret: str, body: bytes) -> dict[str, str]:
+    """Bob's header: base64 (padded) HMAC-SHA512 of the raw body."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha512).digest()
+    return {"Content-Type": "application/json", "Bob-Signature": base64.b64encode(digest).decode()}
+
+
+def hibob_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["hibob"]
+    cases = [
+        Case(
+            "hibob",
+            kind,
+            compact(payload),
+            hibob_headers(secret, compact(payload)),
+            "A Webhooks v2 body as Bob sends it, signed over the raw body (HMAC-SHA512, base64).",
+        )
+        for kind, payload in samples.items()
+    ]
+    changelog = {
+        "companyId": 636192,
+        "type": "table.entry.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-01-08T13:06:26.915906",
+        "version": "v2",
+        "data": {
+            "employeeId": "3332883854254932743",
+            "tableId": "lifecycle",
+            "effectiveDate": "2025-01-08",
+        },
+    }
+    requested = {
+        "companyId": 637323,
+        "type": "timeoff.request.requested",
+        "triggeredBy": "3419283646526259215",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "timeoffRequestId": 32832853,
+            "employeeId": "3373576791477190995",
+            "getApi": "https://api.hibob.com/v1/timeoff/employees/3373576791477190995/requests/32832853",
+        },
+    }
+    esign = {
+        "companyId": 637323,
+        "type": "documents.eSign.completed",
+        "triggeredBy": "system",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "employeeId": "3418533772247696340",
+            "documentId": 17745922,
+            "downloadUrl": "https://app.hibob.com/api/docs/...",
+            "signedBy": "3418533772247696340",
+            "creationDate": "2024-10-03T09:26:33.864255",
+        },
+    }
+    unknown = {
+        "companyId": 636192,
+        "type": "goals.goal.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-02-03T08:00:00.000001",
+        "version": "v2",
+        "data": {"goalId": "g-42", "title": "Objectifs T1 — équipe de Zoë"},
+    }
+    for name, body, note in (
+        (
+            "table.entry.created.doc_example",
+            pretty(changelog),
+            "The table.entry.created body of Bob's changelog, verbatim, pretty-printed.",
+        ),
+        (
+            "timeoff.request.requested.doc_example",
+            pretty(requested),
+            "The time-off events page's v2 sample, verbatim (it has no version field).",
+        ),
+        (
+            "ping.text",
+            b"Ping test",
+            "The connection test Bob sends when a webhook is saved: the bare string, signed.",
+        ),
+        (
+            "documents.eSign.completed",
+            compact(esign),
+            "A documented v2 type with no canonical home (the eSign page's sample): unmapped.",
+        ),
+        (
+            "unknown_type",
+            compact(unknown),
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(Case("hibob", name, body, hibob_headers(secret, body), note))
+    return cases
+
+
 def smartrecruiters_headers(
     secret: str, body: bytes, event: dict[str, str], timestamp: str = "1735732800"
 ) -> dict[str, str]:
@@ -1116,6 +1297,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "lever": lever_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
+    "bamboohr": bamboohr_cases,
+    "hibob": hibob_cases,
     "smartrecruiters": smartrecruiters_cases,
     "recruitee": recruitee_cases,
     "personio": personio_cases,
