@@ -29,6 +29,7 @@ from providers.errors import NormalizationError
 from providers.merge.payloads import (
     MergeAccountSynced,
     MergeApplication,
+    MergeBody,
     MergeCandidate,
     MergeCompany,
     MergeEmployee,
@@ -408,36 +409,34 @@ def _app_ref(application_id: str | None) -> Application | None:
     return Application(id=application_id) if application_id else None
 
 
-Builder = Callable[["MergeAdapter", Any, Connector | None], EventData]
+Builder = Callable[["MergeAdapter", bytes, Connector | None], EventData]
 
 
-def _employee_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    return EmployeeData(
-        employee=_employee(self.convert(data, MergeEmployee, "Employee")), connector=c
-    )
+def _employee_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    return EmployeeData(employee=_employee(self._data(payload, MergeEmployee)), connector=c)
 
 
-def _employment_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    e: MergeEmployment = self.convert(data, MergeEmployment, "Employment")
+def _employment_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    e: MergeEmployment = self._data(payload, MergeEmployment)
     employee = Employee(id=e.employee) if e.employee else None
     return EmploymentData(employment=_employment(e), employee=employee, connector=c)
 
 
-def _time_off_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    t: MergeTimeOff = self.convert(data, MergeTimeOff, "TimeOff")
+def _time_off_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    t: MergeTimeOff = self._data(payload, MergeTimeOff)
     employee = Employee(id=t.employee) if t.employee else None
     return TimeOffData(time_off=_time_off(t), employee=employee, connector=c)
 
 
-def _company_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    co: MergeCompany = self.convert(data, MergeCompany, "Company")
+def _company_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    co: MergeCompany = self._data(payload, MergeCompany)
     return CompanyData(
         company=Company(id=co.id, name=co.display_name or co.legal_name), connector=c
     )
 
 
-def _payroll_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    p: MergePayrollRun = self.convert(data, MergePayrollRun, "PayrollRun")
+def _payroll_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    p: MergePayrollRun = self._data(payload, MergePayrollRun)
     raw = p.run_state
     payroll = Payroll(
         id=p.id,
@@ -451,23 +450,21 @@ def _payroll_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventDa
     return PayrollData(payroll=payroll, connector=c)
 
 
-def _candidate_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    return CandidateData(
-        candidate=_candidate(self.convert(data, MergeCandidate, "Candidate")), connector=c
-    )
+def _candidate_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    return CandidateData(candidate=_candidate(self._data(payload, MergeCandidate)), connector=c)
 
 
-def _application_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    a: MergeApplication = self.convert(data, MergeApplication, "Application")
+def _application_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    a: MergeApplication = self._data(payload, MergeApplication)
     return ApplicationData(application=_application(a), connector=c)
 
 
-def _job_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    return JobData(job=_job(self.convert(data, MergeJob, "Job")), connector=c)
+def _job_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    return JobData(job=_job(self._data(payload, MergeJob)), connector=c)
 
 
-def _offer_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    o: MergeOffer = self.convert(data, MergeOffer, "Offer")
+def _offer_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    o: MergeOffer = self._data(payload, MergeOffer)
     offer = Offer(
         id=o.id,
         status=o.status,
@@ -479,8 +476,8 @@ def _offer_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData
     return OfferData(offer=offer, application=_app_ref(o.application), connector=c)
 
 
-def _interview_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    i: MergeInterview = self.convert(data, MergeInterview, "ScheduledInterview")
+def _interview_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    i: MergeInterview = self._data(payload, MergeInterview)
     interview = Interview(
         id=i.id,
         status=i.status,
@@ -491,30 +488,30 @@ def _interview_data(self: MergeAdapter, data: Any, c: Connector | None) -> Event
     return InterviewData(interview=interview, application=_app_ref(i.application), connector=c)
 
 
-def _user_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    u: MergeRemoteUser = self.convert(data, MergeRemoteUser, "RemoteUser")
+def _user_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    u: MergeRemoteUser = self._data(payload, MergeRemoteUser)
     name = " ".join(p for p in (u.first_name, u.last_name) if p)
     return UserData(user=Person(id=u.id, name=name or None, email=u.email), connector=c)
 
 
-def _department_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    d: MergeNamed = self.convert(data, MergeNamed, "Department")
+def _department_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    d: MergeNamed = self._data(payload, MergeNamed)
     return DepartmentData(department=Department(id=d.id, name=d.name), connector=c)
 
 
-def _office_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    o: MergeNamed = self.convert(data, MergeNamed, "Office")
+def _office_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    o: MergeNamed = self._data(payload, MergeNamed)
     return OfficeData(office=Office(id=o.id, name=o.name), connector=c)
 
 
-def _stage_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    s: MergeNamed = self.convert(data, MergeNamed, "JobInterviewStage")
+def _stage_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    s: MergeNamed = self._data(payload, MergeNamed)
     job = Job(id=s.job) if s.job else None
     return StageData(stage=Stage(id=s.id, name=s.name), job=job, connector=c)
 
 
-def _scorecard_data(self: MergeAdapter, data: Any, c: Connector | None) -> EventData:
-    s: MergeScorecard = self.convert(data, MergeScorecard, "Scorecard")
+def _scorecard_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
+    s: MergeScorecard = self._data(payload, MergeScorecard)
     scorecard = Scorecard(
         id=s.id,
         status=s.overall_recommendation,
@@ -555,6 +552,10 @@ class MergeAdapter(BaseAdapter):
     category = "hris"
     signature = Signature(header="X-Merge-Webhook-Signature", encodings=("base64url",))
     event_types = EVENT_TYPES
+    secret_hint = (
+        "the organization's webhook signature key (Merge dashboard: Advanced → Webhooks → "  # noqa: S105 - names a value, holds none
+        "Security), not an API key or account token"
+    )
     also_emits = {"TimeOff.added": tuple(TIME_OFF_ADDED_BY_STATUS.values())}
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
@@ -571,20 +572,19 @@ class MergeAdapter(BaseAdapter):
         canonical = EVENT_TYPES.get(vendor_type)
         body: MergeEnvelope = self.decode(raw_body, MergeEnvelope)
         if canonical is None:
-            when = self._record_time(body.data) or received
+            when = self._record_time(raw_body) or received
             return self.unmapped(raw_body, vendor_type, event_id, when)
         if isinstance(body.data, list):
             raise NormalizationError(self.name, "invalid payload: `data` is a list")
-        data = body.data if isinstance(body.data, dict) else {}
         connector = _connector(body.linked_account)
         if vendor_type in RECORD_TYPES:
-            return self._record(vendor_type, canonical, data, connector, event_id, received)
+            return self._record(vendor_type, canonical, raw_body, connector, event_id, received)
         if vendor_type in MODEL_SYNC_TYPES:
-            return self._model_synced(vendor_type, data, connector, event_id, received)
+            return self._model_synced(vendor_type, raw_body, connector, event_id, received)
         if vendor_type.startswith("Issue."):
-            return self._issue(vendor_type, data, connector, event_id, received)
+            return self._issue(vendor_type, raw_body, connector, event_id, received)
         if canonical == "connection.sync.completed":
-            return self._account_synced(vendor_type, data, connector, event_id, received)
+            return self._account_synced(vendor_type, raw_body, connector, event_id, received)
         if connector is None:
             raise NormalizationError(self.name, "invalid payload: no `linked_account` object")
         account = body.linked_account
@@ -597,28 +597,28 @@ class MergeAdapter(BaseAdapter):
         self,
         vendor_type: str,
         canonical: str,
-        data: dict[str, Any],
+        payload: bytes,
         connector: Connector | None,
         event_id: str,
         received: str,
     ) -> Normalized:
         model = vendor_type.partition(".")[0]
-        result = BUILDERS[model](self, data, connector)
+        result = BUILDERS[model](self, payload, connector)
         if vendor_type == "TimeOff.added" and isinstance(result, TimeOffData):
             decided = result.time_off.approval_status
             canonical = TIME_OFF_ADDED_BY_STATUS.get(decided or "requested", canonical)
-        when = self._record_time(data) or received
+        when = self._record_time(payload) or received
         return self._event(vendor_type, canonical, event_id, when, result)
 
     def _model_synced(
         self,
         vendor_type: str,
-        data: dict[str, Any],
+        payload: bytes,
         connector: Connector | None,
         event_id: str,
         received: str,
     ) -> Normalized:
-        synced: MergeModelSynced = self.convert(data, MergeModelSynced, "data")
+        synced: MergeModelSynced = self._data(payload, MergeModelSynced)
         status = synced.sync_status
         if connector is not None and connector.integration is None and synced.integration_id:
             connector = msgspec.structs.replace(connector, integration=synced.integration_id)
@@ -643,12 +643,12 @@ class MergeAdapter(BaseAdapter):
     def _account_synced(
         self,
         vendor_type: str,
-        data: dict[str, Any],
+        payload: bytes,
         connector: Connector | None,
         event_id: str,
         received: str,
     ) -> Normalized:
-        synced: MergeAccountSynced = self.convert(data, MergeAccountSynced, "data")
+        synced: MergeAccountSynced = self._data(payload, MergeAccountSynced)
         results: list[MergeSyncResult] = list((synced.sync_status or {}).values())
         initial = synced.is_initial_sync
         if initial is None and vendor_type in (
@@ -673,12 +673,12 @@ class MergeAdapter(BaseAdapter):
     def _issue(
         self,
         vendor_type: str,
-        data: dict[str, Any],
+        payload: bytes,
         connector: Connector | None,
         event_id: str,
         received: str,
     ) -> Normalized:
-        issue: MergeIssue = self.convert(data, MergeIssue, "Issue")
+        issue: MergeIssue = self._data(payload, MergeIssue)
         raw = issue.status
         status: ConnectionIssueStatus | None = ISSUE_STATUS.get(raw, "unknown") if raw else None
         if status is None:
@@ -695,11 +695,18 @@ class MergeAdapter(BaseAdapter):
             ConnectionData(connector=connector or Connector(), issue=found),
         )
 
-    def _record_time(self, data: Any) -> str | None:
-        if not isinstance(data, dict):
-            return None
+    def _data(self, payload: bytes, type_: type[Any]) -> Any:
+        """``data`` decoded as ``type_`` (straight from the bytes: a deep or mistyped document
+        fails as a ``NormalizationError``); a body without it is malformed."""
+        body: MergeBody[Any] = self.decode(payload, MergeBody[type_])  # type: ignore[valid-type]
+        if body.data is None:
+            raise NormalizationError(self.name, "invalid payload: no `data` object")
+        return body.data
+
+    def _record_time(self, payload: bytes) -> str | None:
+        """The record's time, for any event type: never fails (an unmapped event is kept)."""
         try:
-            record: MergeRecord = self.convert(data, MergeRecord, "data")
+            record: MergeRecord = self._data(payload, MergeRecord)
         except NormalizationError:
             return None
         return first_timestamp(record.modified_at, record.created_at)

@@ -8,7 +8,7 @@ unknown fields are ignored, so a model Merge extends still decodes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -41,6 +41,15 @@ class MergeLinkedAccount(_In):
     status: str | None = None
     account_type: str | None = None
     completed_at: str | None = None
+
+
+T = TypeVar("T")
+
+
+class MergeBody(_In, Generic[T]):
+    """The envelope with ``data`` typed as one payload shape (a record, a sync, an issue)."""
+
+    data: T | None = None
 
 
 class MergeEnvelope(_In):
