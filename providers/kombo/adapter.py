@@ -77,6 +77,10 @@ class KomboAdapter(BaseAdapter):
     category = "hris"
     signature = Signature(header="X-Kombo-Signature", encodings=("base64url",), sign_padding=False)
     event_types = EVENT_TYPES
+    secret_hint = (
+        "the Kombo Webhook Secret (shown in Kombo's dashboard, Webhooks tab, once the first "  # noqa: S105 - names a value, holds none
+        "webhook exists), not an API key"
+    )
     also_emits = {
         "data-changed": ("ats.data.changed", "unmapped"),
         "sync-finished": ("connection.sync.failed",),

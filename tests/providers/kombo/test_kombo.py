@@ -141,3 +141,9 @@ async def test_kombo_is_told_apart_on_the_tenant_url_and_deduplicated(settings: 
                 "/ingest/acme", content=body, headers=kombo_headers(body, "not-the-secret")
             )
             assert forged.status_code == 401
+
+
+async def test_the_api_says_which_secret_to_paste(client: Any) -> None:
+    providers = (await client.get("/v1/providers", headers=ADMIN)).json()
+    kombo = next(p for p in providers["data"] if p["name"] == "kombo")
+    assert kombo["secret_hint"].startswith("the Kombo Webhook Secret")

@@ -13,12 +13,15 @@ from typing import Any
 
 import httpx
 import msgspec
+import pytest
 
+from gateway.cli.main import main
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from providers.merge import adapter
 from providers.registry import default_registry
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.console.test_http import sign_in
 from tests.support.servers import ThreadedServer
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -140,3 +143,17 @@ async def test_merge_is_told_apart_on_the_tenant_url_and_deduplicated(settings: 
                 "/ingest/acme", content=body, headers=merge_headers(body, "not-the-key")
             )
             assert forged.status_code == 401
+
+
+async def test_the_form_the_api_and_the_cli_say_which_secret_to_paste(
+    client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hint = "the organization's webhook signature key"
+    providers = (await client.get("/v1/providers", headers=ADMIN)).json()
+    merge = next(p for p in providers["data"] if p["name"] == "merge")
+    assert merge["secret_hint"].startswith(hint)
+    await sign_in(client, ADMIN_TOKEN)
+    page = (await client.get("/console/connections")).text
+    assert "merge: the organization&#39;s webhook signature key" in page
+    assert main(["providers"]) == 0
+    assert f"secret to paste: {hint}" in capsys.readouterr().out
