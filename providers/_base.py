@@ -96,6 +96,12 @@ class ProviderAdapter(Protocol):
         ...
 
     @property
+    def secret_hint(self) -> str:
+        """Which value of the vendor's is the connection's secret (shown by the connection form,
+        ``unihook providers`` and ``GET /v1/providers``); empty when it is the obvious one."""
+        ...
+
+    @property
     def kept_headers(self) -> Sequence[str]:
         """Vendor headers (lower-case) kept with each receipt beyond content type, agent, x-*."""
         ...
@@ -466,12 +472,6 @@ class BaseAdapter:
 def all_samples(adapter: ProviderAdapter) -> dict[str, bytes]:
     """One body per vendor type, then the variants (``<vendor type>:<variant>``)."""
     return {**adapter.sample_events(), **adapter.sample_variants()}
-
-
-def secret_hint(adapter: ProviderAdapter) -> str:
-    """Which vendor value is the connection's secret, where the adapter says (plugins need not)."""
-    hint = getattr(adapter, "secret_hint", "")
-    return hint if isinstance(hint, str) else ""
 
 
 def emitted_types(adapter: ProviderAdapter) -> set[str]:

@@ -12,7 +12,6 @@ from providers._base import (
     all_samples,
     dropped_fields,
     emitted_types,
-    secret_hint,
 )
 from providers.errors import ProviderLoadError, UnknownProvider
 
@@ -27,7 +26,6 @@ __all__ = [
     "dropped_fields",
     "emitted_types",
     "load_registry",
-    "secret_hint",
 ]
 
 GROUP = "unihook.providers"

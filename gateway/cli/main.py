@@ -277,7 +277,7 @@ def run_connections(args: argparse.Namespace) -> int:
 
 
 def run_providers(args: argparse.Namespace) -> int:
-    from providers.registry import default_registry, secret_hint
+    from providers.registry import default_registry
 
     registry = default_registry()
     for item in registry:
@@ -285,7 +285,7 @@ def run_providers(args: argparse.Namespace) -> int:
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
         print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
-        if hint := secret_hint(a):
+        if hint := a.secret_hint:
             print(f"  secret to paste: {hint}")
         table(
             ["  vendor type", "canonical type"],

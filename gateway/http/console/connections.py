@@ -21,7 +21,6 @@ from gateway.services.catalogue import provisioning_out
 from gateway.services.errors import NotFound, ServiceError
 from gateway.services.events import list_events
 from gateway.services.insights import last_events
-from providers.registry import secret_hint
 from schemas.api import ConnectionCreate, SecretRotate
 
 PAGE = 50
@@ -73,7 +72,7 @@ def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
 
 def secret_hints(runtime: Runtime) -> dict[str, str]:
     """Which value to paste as the secret, per vendor whose adapter says."""
-    return {item.name: h for item in runtime.registry if (h := secret_hint(item.adapter))}
+    return {item.name: h for item in runtime.registry if (h := item.adapter.secret_hint)}
 
 
 def provision_block(form: FormMultiDict, spec: Provisionable) -> dict[str, Any]:
