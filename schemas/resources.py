@@ -81,7 +81,8 @@ class Application(Resource):
     source: ApplicationSource | None = None
     external_source: ApplicationSource | None = None
     prospect: bool | None = None
-    rejection_reason: str | None = None
+    rejection_reason: str | None = None  # the reason's text, as a person reads it
+    rejection_reason_id: str | None = None  # the vendor's id for that reason
 
 
 class Note(Resource):

@@ -173,6 +173,7 @@ def hire_data(p: gh.ApplicationPayload) -> CandidateData:
         candidate=_need(_candidate(a.candidate, a.candidate_id), "application.candidate"),
         job=_job(a.jobs[0] if a.jobs else a.job),
         application=_application(a, nested=False),
+        offer=_offer(a.offer) if a.offer is not None else None,
     )
 
 
@@ -186,7 +187,9 @@ def _person(p: gh.PersonPayload) -> Candidate:
 
 
 def deleted_candidate(p: gh.PersonPayload) -> CandidateData:
-    return CandidateData(candidate=_person(p))
+    deleted = _need(p.person, "payload.person").deleted_application_ids
+    ids = [i for i in map(_id, deleted or ()) if i is not None]
+    return CandidateData(candidate=_person(p), deleted_application_ids=ids or None)
 
 
 def merged_candidate(p: gh.PersonPayload) -> CandidateMergedData:
