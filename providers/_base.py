@@ -17,7 +17,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import msgspec
@@ -262,6 +262,29 @@ def first_timestamp(*values: object) -> str | None:
         if parsed is not None:
             return parsed
     return None
+
+
+_US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: object) -> str | None:
+    """A vendor's calendar date (``YYYY-MM-DD``, ``MM/DD/YYYY``, or an ISO 8601 time whose date
+    part is the day meant, e.g. a start date written as midnight) as ``YYYY-MM-DD``, else None.
+    The date is taken as written, never shifted to UTC: a start date is a day, not an instant."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    us = _US_DATE.fullmatch(text)
+    if us:
+        text = f"{us[3]}-{us[1]}-{us[2]}"
+    iso = _ISO_DATE.match(text)
+    if iso is None or (len(text) > 10 and text[10] not in "Tt "):
+        return None
+    try:
+        return date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+    except ValueError:
+        return None
 
 
 # ---- fields left out ------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Ashby signs the raw body with hex HMAC-SHA256 keyed by the webhook's secret token, and its docs
 say to hash the body before any JSON parsing: only the raw bytes are accepted, and only with the
-``sha256=`` prefix Ashby sends. The event id is ``webhookActionId`` (stable across retries, per
-Ashby's guide), or the ``sha256:`` of the raw body where a body has none (its schemas omit it).
+``sha256=`` prefix Ashby sends. The event id is ``webhookActionId:action`` (the id is stable
+across retries, per Ashby's guide, and shared by the actions one change fires), or the
+``sha256:`` of the raw body where a body has none (its schemas omit it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from providers import (
     first_timestamp,
     format_timestamp,
     hmac_sha256,
+    parse_date,
     parse_timestamp,
     sha256_event_id,
 )
@@ -176,7 +178,7 @@ def _offer(o: AOffer) -> Offer:
         version=len(o.versions) if o.versions else None,
         created_at=parse_timestamp(latest.created_at) if latest is not None else None,
         resolved_at=parse_timestamp(o.decided_at),
-        start_date=parse_timestamp(latest.start_date) if latest is not None else None,
+        start_date=parse_date(latest.start_date) if latest is not None else None,
     )
 
 
@@ -218,6 +220,7 @@ def _hire(d: AData) -> _Built:
         candidate=application.candidate or Candidate(),
         job=application.job,
         application=application,
+        offer=_offer(d.offer) if d.offer is not None else None,
     )
     return data, "full", a.updated_at
 
@@ -383,7 +386,13 @@ class AshbyAdapter(BaseAdapter):
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: AEnvelope = self.decode(raw_body, AEnvelope)
-        event_id = env.webhook_action_id or sha256_event_id(raw_body)
+        # One change fires several actions under one webhookActionId (a hire is also an
+        # applicationUpdate and a candidateStageChange): the action is part of the key.
+        event_id = (
+            f"{env.webhook_action_id}:{env.action}"
+            if env.webhook_action_id
+            else sha256_event_id(raw_body)
+        )
         build = _BUILDERS.get(env.action)
         if build is None:
             return self.unmapped(raw_body, env.action, event_id, format_timestamp(received_at))

@@ -1,0 +1,56 @@
+"""Ashby's mapping where its docs decide it: the dedup key, the hire's start date, and the
+rejection a status change reports."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from providers import default_registry
+from providers.ashby.samples import SAMPLES
+
+ASHBY = default_registry().get("ashby")
+RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+ACTION_ID = "c81b7e2d-5a4f-4e3c-b2a1-9f8e7d6c5b4a"
+
+
+def _body(action: str, **changes: Any) -> bytes:
+    payload = json.loads(json.dumps(SAMPLES[action]))
+    payload.update(changes)
+    return json.dumps(payload).encode()
+
+
+def _data(action: str) -> dict[str, Any]:
+    parts = ASHBY.normalize(_body(action), received_at=RECEIVED_AT)
+    return json.loads(msgspec.json.encode(parts.data))
+
+
+def test_the_payloads_of_one_change_are_not_duplicates_of_each_other() -> None:
+    """Ashby documents ``webhookActionId`` as shared by the payloads one change fires (a hire
+    also fires ``applicationUpdate`` and ``candidateStageChange``): the key is the id and the
+    action, so none of the three is dropped as a duplicate, and a retry of one still is."""
+    keys = {
+        action: ASHBY.normalize(
+            _body(action, webhookActionId=ACTION_ID), received_at=RECEIVED_AT
+        ).event_id
+        for action in ("candidateHire", "applicationUpdate", "candidateStageChange")
+    }
+    assert len(set(keys.values())) == 3
+    retry = ASHBY.normalize(_body("candidateHire", webhookActionId=ACTION_ID), received_at=RECEIVED_AT)
+    assert retry.event_id == keys["candidateHire"]
+
+
+def test_a_hire_carries_the_offers_start_date_as_a_date() -> None:
+    offer = _data("candidateHire")["offer"]
+    assert offer["id"] == "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"
+    assert offer["start_date"] == "2025-03-03"
+
+
+def test_an_offers_start_date_is_a_date() -> None:
+    """``latestVersion.startDate`` is the first day of work: a date, as every vendor's is."""
+    for action in ("offerCreate", "offerUpdate"):
+        start = _data(action)["offer"].get("start_date")
+        assert start is None or len(start) == 10, (action, start)
