@@ -246,13 +246,17 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
+    state = scope["litestar_app"].state
+    services: Runtime = state.services
     if (
         not 1 <= len(segments) <= 2
         or len(segments[-1]) > MAX_TENANT_LENGTH
+        or (len(segments) == 2 and len(segments[0]) > services.registry.longest_name)
         or not all(segment.isprintable() for segment in segments)
     ):
-        # no tenant or provider can have such a name (tenants are printable): not worth a lookup,
-        # and a NUL byte is refused by PostgreSQL's text type
+        # no tenant (at most MAX_TENANT_LENGTH) or provider (at most the longest loaded
+        # adapter's name) can have such a name, and tenants are printable: not worth a lookup,
+        # a cache entry or an echo in the answer; a NUL byte is refused by PostgreSQL's text type
         raise NotFoundException()
     method = cast("HTTPScope", scope)["method"]
     if method == "OPTIONS":
@@ -260,8 +264,6 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         return
     if method != "POST":
         raise MethodNotAllowedException(headers={"Allow": ALLOWED})
-    state = scope["litestar_app"].state
-    services: Runtime = state.services
     provider, tenant = segments if len(segments) == 2 else (None, segments[0])
     with tracing.ingest_span(tenant, provider) as span:
         try:
