@@ -179,6 +179,17 @@ VARIABLES: tuple[Variable, ...] = (
         "UNIHOOK_RETENTION_DAYS", "`0` (keep everything)", "the default age for `unihook purge`"
     ),
     Variable(
+        "UNIHOOK_UNVERIFIED_PER_CONNECTION",
+        "`1000`",
+        "requests whose signature did not verify kept per connection (encrypted) for re-verifying "
+        "after a secret change; the oldest goes first; `0` keeps none",
+    ),
+    Variable(
+        "UNIHOOK_UNVERIFIED_TTL",
+        "`604800` (seven days)",
+        "seconds an unverified request is kept; the worker and `unihook purge` delete older ones",
+    ),
+    Variable(
         "UNIHOOK_INGEST_WRITER",
         "`process`",
         "SQLite only: `process` commits ingest batches in a child process of `serve` (see "
@@ -226,6 +237,8 @@ class Settings:
     ingest_writer: str = "process"
     header_timeout: float = 10.0
     body_timeout: float = 30.0
+    unverified_per_connection: int = 1000
+    unverified_ttl: int = 604800
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -253,6 +266,10 @@ class Settings:
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
             header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
             body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
+            unverified_per_connection=_int(
+                env, "UNIHOOK_UNVERIFIED_PER_CONNECTION", cls.unverified_per_connection
+            ),
+            unverified_ttl=_int(env, "UNIHOOK_UNVERIFIED_TTL", cls.unverified_ttl),
         )
 
     def provider_settings(self, provider: str) -> ProviderSettings:

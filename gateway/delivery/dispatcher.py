@@ -49,6 +49,7 @@ from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
 from gateway.delivery.transport import PinnedTransport, Reply
 from gateway.runtime import Runtime
+from gateway.storage.unverified import purge_unverified
 
 log = logging.getLogger("unihook.delivery")
 
@@ -58,6 +59,7 @@ AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_RECORD_BATCH = 512
 MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
+EXPIRY_TICKS = 300  # every this many reports (ten minutes), expired unverified requests go
 OVERLOAD_ERRORS = ("timeout", "connection", "ReadError", "WriteError", "RemoteProtocolError")
 _SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
 _FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
@@ -616,6 +618,12 @@ class Dispatcher:
                 DELIVERY_RATE_LIMITED.labels(sub_id).set(n)
             rate_labels |= set(waiting)
             try:
+                if tick % EXPIRY_TICKS == 1:
+                    await purge_unverified(
+                        self.services.sessions,
+                        now=utcnow(),
+                        ttl=self.settings.unverified_ttl,
+                    )
                 async with self._writes:
                     await controls.report(self.services.sessions, self.owner, current, utcnow())
                 if tick % 5 == 1 and self._targets:

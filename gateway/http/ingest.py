@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -47,11 +48,12 @@ from litestar.types import (
 
 from gateway.core import tracing
 from gateway.core.clock import utcnow
-from gateway.core.metrics import INGEST_REQUESTS
+from gateway.core.metrics import INGEST_REQUESTS, INGEST_UNVERIFIED
 from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.commit_process import CommitFailed
 from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.ingest.unverified import unverified_receipt, why_unverified
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
@@ -153,8 +155,12 @@ async def _accept(
 ) -> IngestResult:
     received_at = utcnow()
     if connection.verify:
-        if not adapter.verify(body, headers, connection.live_secrets(received_at)):
+        secrets = connection.live_secrets(received_at)
+        if not adapter.verify(body, headers, secrets):
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            await _keep_unverified(
+                services, writer, adapter, connection, body, headers, received_at, secrets
+            )
             raise NotAuthorizedException("invalid signature")
         refused = check_request(
             adapter,
@@ -174,6 +180,37 @@ async def _accept(
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result
+
+
+async def _keep_unverified(
+    services: Runtime,
+    writer: IngestWriter,
+    adapter: ProviderAdapter,
+    connection: LiveConnection,
+    body: bytes,
+    headers: dict[str, str],
+    received_at: datetime,
+    secrets: list[str],
+) -> None:
+    """Keep a request that did not verify, to re-verify after a secret change. Its answer is
+    ``401`` whatever happens here: a failure to keep it is logged, never shown to the sender."""
+    if services.settings.unverified_per_connection <= 0:
+        return
+    receipt = unverified_receipt(
+        box=services.box,
+        adapter=adapter,
+        connection=connection,
+        body=body,
+        headers=headers,
+        received_at=received_at,
+        reason=why_unverified(adapter, headers, secrets),
+    )
+    try:
+        await writer.submit(receipt, None)
+    except Exception as exc:
+        log.warning("an unverified %s request was not kept: %s", adapter.name, exc)
+        return
+    INGEST_UNVERIFIED.labels(adapter.name).inc()
 
 
 async def _for_provider(

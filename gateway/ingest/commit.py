@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from gateway.delivery.fanout import queue_deliveries
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, Receipt
 
-IngestOutcome = Literal["accepted", "duplicate", "quarantined"]
+IngestOutcome = Literal["accepted", "duplicate", "quarantined", "unverified"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,26 @@ class IngestResult:
 
 
 IngestRows = list[tuple[dict[str, Any], dict[str, Any] | None]]
-"""A batch as it is written: each request's receipt row and event row (None: quarantined)."""
+"""A batch as it is written: each request's receipt row and event row (None: quarantined, or a
+receipt whose outcome is already ``unverified``)."""
+
+DEFAULT_UNVERIFIED_LIMIT = 1000
+
+_NEWEST_UNVERIFIED = (
+    select(Receipt.id)
+    .where(Receipt.connection_id == bindparam("c"), Receipt.outcome == "unverified")
+    .order_by(Receipt.id.desc())
+    .limit(1)
+    .offset(bindparam("keep"))
+    .scalar_subquery()
+)
+TRIM_UNVERIFIED = delete(Receipt).where(
+    Receipt.connection_id == bindparam("c"),
+    Receipt.outcome == "unverified",
+    Receipt.id <= _NEWEST_UNVERIFIED,
+)
+"""Drop a connection's unverified receipts beyond the newest ``keep``: one walk of at most
+``keep`` + 1 entries of ``ix_receipts_connection_outcome``, whatever a flood has sent."""
 
 
 EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
@@ -57,14 +76,25 @@ def _dedup_key(event: dict[str, Any]) -> tuple[str, str]:
     return (event["connection_id"], event["source_event_id"])
 
 
-def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[IngestResult]:
+def commit_batch(
+    conn: Connection,
+    rows: IngestRows,
+    now: datetime,
+    unverified_limit: int = DEFAULT_UNVERIFIED_LIMIT,
+) -> list[IngestResult]:
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
-    their deliveries."""
+    their deliveries; each connection that got unverified receipts keeps its newest
+    ``unverified_limit`` of them."""
     existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
     results: list[IngestResult] = []
     new_events: list[dict[str, Any]] = []
+    unverified: set[str] = set()
     for receipt, event in rows:
+        if receipt["outcome"] == "unverified":
+            unverified.add(receipt["connection_id"])
+            results.append(IngestResult("unverified", receipt["id"]))
+            continue
         if event is None:
             results.append(IngestResult("quarantined", receipt["id"]))
             continue
@@ -85,4 +115,6 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
     if new_events:
         bulk_insert(Event.__table__, dialect).execute(conn, new_events)
         queue_deliveries(conn, new_events, now)
+    for connection_id in sorted(unverified):
+        conn.execute(TRIM_UNVERIFIED, {"c": connection_id, "keep": unverified_limit})
     return results

@@ -128,18 +128,19 @@ class IngestWriter:
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
         rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
+        keep = self.services.settings.unverified_per_connection
         if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
-            return await self.commit_process.commit(rows, now)
+            return await self.commit_process.commit(rows, now, keep)
         writer_engine = self.services.writer_engine
         if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
                 with writer_engine.begin() as conn:
-                    return commit_batch(conn, rows, now)
+                    return commit_batch(conn, rows, now, keep)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
         async with self.services.engine.begin() as conn:
-            return await conn.run_sync(commit_batch, rows, now)
+            return await conn.run_sync(commit_batch, rows, now, keep)
 
 
 def kept_headers(headers: dict[str, str], extra: Sequence[str] = ()) -> dict[str, str]:
