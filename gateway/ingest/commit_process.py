@@ -28,7 +28,12 @@ import sys
 from datetime import datetime
 from typing import IO, Any
 
-from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
+from gateway.ingest.commit import (
+    DEFAULT_UNVERIFIED_LIMIT,
+    IngestResult,
+    IngestRows,
+    commit_batch,
+)
 from gateway.storage.engine import make_writer_engine
 
 log = logging.getLogger("unihook.ingest")
@@ -71,7 +76,7 @@ class CommitProcess:
         return self._proc
 
     async def commit(
-        self, rows: IngestRows, now: datetime, unverified_limit: int
+        self, rows: IngestRows, now: datetime, unverified_limit: int = DEFAULT_UNVERIFIED_LIMIT
     ) -> list[IngestResult]:
         proc = await self._child()
         assert proc.stdin is not None
