@@ -169,16 +169,34 @@ async def reverify(
 
 async def recent_unverified(
     runtime: Runtime, principal: Principal, *, hours: int = 24
-) -> dict[str, int]:
-    """Unverified receipts of the last ``hours`` per connection the principal sees: a connection
-    receiving requests it cannot verify has, most likely, the wrong secret."""
+) -> list[dict[str, Any]]:
+    """Connections the principal sees that got requests they could not verify in the last
+    ``hours``, most first: the sign of a secret mix-up."""
     since = utcnow() - timedelta(hours=hours)
     query = (
-        select(Receipt.connection_id, func.count())
+        select(
+            Receipt.connection_id,
+            Receipt.provider,
+            Receipt.tenant,
+            func.count(),
+            func.max(Receipt.received_at),
+        )
         .where(Receipt.outcome == "unverified", Receipt.received_at >= since)
-        .group_by(Receipt.connection_id)
+        .group_by(Receipt.connection_id, Receipt.provider, Receipt.tenant)
+        .order_by(func.count().desc())
+        .limit(20)
     )
     if principal.tenant is not None:
         query = query.where(Receipt.tenant == principal.tenant)
     async with runtime.sessions() as session:
-        return {c: int(n) for c, n in (await session.execute(query)).all()}
+        rows = (await session.execute(query)).all()
+    return [
+        {
+            "connection_id": c,
+            "provider": p,
+            "tenant": t,
+            "count": int(n),
+            "last_at": iso(last) if isinstance(last, datetime) else last,
+        }
+        for c, p, t, n, last in rows
+    ]
