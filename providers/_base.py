@@ -475,6 +475,7 @@ class BaseAdapter:
         timestamp: str,
         completeness: Completeness,
         data: EventData,
+        also: tuple[Normalized, ...] = (),
     ) -> Normalized:
         return Normalized(
             type=self.event_types[vendor_type],
@@ -484,4 +485,18 @@ class BaseAdapter:
             completeness=completeness,
             data=data,
             signature_scope=self.signature_scope,
+            also=also,
+        )
+
+    def derived(self, main: Normalized, type: str, event_id: str, data: EventData) -> Normalized:
+        """An event ``main``'s body implies besides it (declared in ``also_emits``): same vendor
+        type, time and completeness; ``event_id`` is its own dedup key."""
+        return Normalized(
+            type=type,
+            timestamp=main.timestamp,
+            event_id=event_id,
+            event_type=main.event_type,
+            completeness=main.completeness,
+            data=data,
+            signature_scope=main.signature_scope,
         )

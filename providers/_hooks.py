@@ -17,7 +17,10 @@ the ones it needs as plain methods or attributes (no base class required):
 - ``sample_variants() -> {"<vendor type>:<variant>": body}``: further realistic bodies beyond one
   per type (a test request, a second shape of one event).
 - ``also_emits``: ``{vendor type: (canonical types...)}`` a vendor type may map to besides its
-  ``event_types`` entry (an event whose meaning depends on its payload).
+  ``event_types`` entry: an event whose meaning depends on its payload (Lever's archive that is
+  an unarchive or a hire), or an event the body implies beside its own, returned in
+  ``Normalized.also`` (``BaseAdapter.derived`` makes one) and stored and delivered as an event
+  of its own (Ashby's and Workable's rejections and hires, reported only as a status).
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ class IngestResult:
 
 IngestRows = list[tuple[dict[str, Any], dict[str, Any] | None]]
 """A batch as it is written: each request's receipt row and event row (None: quarantined, or a
-receipt whose outcome is already ``unverified``)."""
+receipt whose outcome is already ``unverified``). An event row's optional ``also`` holds the rows
+of the events its body implies besides it (``Normalized.also``)."""
 
 DEFAULT_UNVERIFIED_LIMIT = 1000
 
@@ -86,7 +87,15 @@ def commit_batch(
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
     their deliveries; each connection that got unverified receipts keeps its newest
     ``unverified_limit`` of them."""
-    existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
+    existing = existing_events(
+        conn,
+        {
+            _dedup_key(one)
+            for _, event in rows
+            if event is not None
+            for one in (event, *event.get("also", ()))
+        },
+    )
     results: list[IngestResult] = []
     new_events: list[dict[str, Any]] = []
     unverified: set[str] = set()
@@ -106,7 +115,13 @@ def commit_batch(
             results.append(IngestResult("duplicate", receipt["id"], first))
             continue
         existing[key] = event["id"]
+        also = event.pop("also", ())
         new_events.append(event)
+        for more in also:  # implied by a new body: new unless another body implied it first
+            more_key = _dedup_key(more)
+            if more_key not in existing:
+                existing[more_key] = more["id"]
+                new_events.append(more)
         receipt["outcome"] = "accepted"
         receipt["event_id"] = event["id"]
         results.append(IngestResult("accepted", receipt["id"], event["id"]))

@@ -190,6 +190,14 @@ def prepare(
     row = event_row(parts, connection, received_at, receipt["id"])
     if row is None:
         receipt["error"] = f"{adapter.name}: normalised event does not fit the canonical schema"
+        return receipt, row
+    if parts.also:
+        # the events the body implies besides its own (``also_emits``): stored, deduplicated by
+        # their own keys and fanned out beside it, only when it is new
+        also = [event_row(more, connection, received_at, receipt["id"]) for more in parts.also]
+        if any(more is None for more in also):
+            log.warning("adapter %s implied an event that does not fit its schema", adapter.name)
+        row["also"] = [more for more in also if more is not None]
     return receipt, row
 
 

@@ -68,9 +68,20 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
                     )
                 )
             ).scalar_one_or_none()
+            also = event.pop("also", [])
             if first is None:
-                await insert_rows(session, Event.__table__, [event])
-                await fan_out(session, [event], utcnow())
+                fresh_events = [event]
+                for more in also:  # the events its body implies, unless already stored
+                    found = await session.execute(
+                        select(Event.id).where(
+                            Event.connection_id == more["connection_id"],
+                            Event.source_event_id == more["source_event_id"],
+                        )
+                    )
+                    if found.scalar_one_or_none() is None:
+                        fresh_events.append(more)
+                await insert_rows(session, Event.__table__, fresh_events)
+                await fan_out(session, fresh_events, utcnow())
                 outcome, event_id = "accepted", event["id"]
                 report.accepted += 1
             else:

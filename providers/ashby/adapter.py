@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from providers import (
     BaseAdapter,
     first_timestamp,
@@ -91,6 +93,13 @@ EVENT_TYPES: dict[str, str] = {
     "ping": "connection.test",
 }
 """Every ``action`` of Ashby's webhook reference and its canonical type."""
+
+ALSO_EMITS: dict[str, tuple[str, ...]] = {
+    "applicationUpdate": ("ats.application.rejected",),
+    "candidateStageChange": ("ats.application.rejected",),
+}
+"""Ashby reports a rejection only as an application archived with a reason, inside these."""
+REJECTED = "ats.application.rejected"
 
 JOB_STATUSES: dict[str, JobStatus] = {
     "Draft": "draft",
@@ -360,6 +369,7 @@ class AshbyAdapter(BaseAdapter):
     category = "ats"
     signature_header = "Ashby-Signature"
     event_types = EVENT_TYPES
+    also_emits = ALSO_EMITS
 
     def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
         """``sha256=`` and 64 hex digits of HMAC-SHA256 over the raw body, by any live secret."""
@@ -396,14 +406,33 @@ class AshbyAdapter(BaseAdapter):
         build = _BUILDERS.get(env.action)
         if build is None:
             return self.unmapped(raw_body, env.action, event_id, format_timestamp(received_at))
-        data, completeness, when = build(self.decode(env.data, AData))
-        return self.parts(
+        d: AData = self.decode(env.data, AData)
+        data, completeness, when = build(d)
+        main = self.parts(
             vendor_type=env.action,
             event_id=event_id,
             timestamp=parse_timestamp(when) or format_timestamp(received_at),
             completeness=completeness,
             data=data,
         )
+        a = d.application
+        if (
+            env.action not in ALSO_EMITS
+            or a is None
+            or a.status != "Archived"
+            or a.archive_reason is None
+            or not isinstance(data, ApplicationData)
+        ):
+            return main
+        # one archive fires applicationUpdate and candidateStageChange under one
+        # webhookActionId: both imply the same rejection, keyed without the action
+        key = (
+            f"{env.webhook_action_id}:{REJECTED}"
+            if env.webhook_action_id
+            else f"{a.id}:{a.archived_at or a.updated_at}:{REJECTED}"
+        )
+        rejected = self.derived(main, REJECTED, key, ApplicationData(application=data.application))
+        return msgspec.structs.replace(main, also=(rejected,))
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -17,8 +18,15 @@ RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 ACTION_ID = "c81b7e2d-5a4f-4e3c-b2a1-9f8e7d6c5b4a"
 
 
+GOLDEN = Path(__file__).resolve().parent / "ashby"
+
+
 def _body(action: str, **changes: Any) -> bytes:
-    payload = json.loads(json.dumps(SAMPLES[action]))
+    """A sample body, or a golden fixture's (``<action>.<variant>``)."""
+    if "." in action:
+        payload = json.loads((GOLDEN / f"{action}.body.json").read_bytes())
+    else:
+        payload = json.loads(ASHBY.sample_events()[action])
     payload.update(changes)
     return json.dumps(payload).encode()
 
@@ -54,3 +62,21 @@ def test_an_offers_start_date_is_a_date() -> None:
     for action in ("offerCreate", "offerUpdate"):
         start = _data(action)["offer"].get("start_date")
         assert start is None or len(start) == 10, (action, start)
+
+
+def test_an_archive_reported_as_a_status_also_emits_a_rejection() -> None:
+    """Ashby reports a rejection only as an application whose status is ``Archived`` with an
+    ``archiveReason``: the update is kept, and ``ats.application.rejected`` comes with it, once
+    for the two payloads (``applicationUpdate``, ``candidateStageChange``) the archive fires."""
+    parts = ASHBY.normalize(_body("applicationUpdate.archived"), received_at=RECEIVED_AT)
+    assert parts.type == "ats.application.updated"
+    [rejected] = parts.also
+    assert rejected.type == "ats.application.rejected"
+    data = json.loads(msgspec.json.encode(rejected.data))
+    assert data["application"]["rejection_reason"]
+    twin = json.loads(_body("applicationUpdate.archived"))
+    twin["action"] = "candidateStageChange"
+    other = ASHBY.normalize(json.dumps(twin).encode(), received_at=RECEIVED_AT)
+    assert other.type == "ats.application.stage_changed"
+    assert [p.event_id for p in other.also] == [rejected.event_id]
+    assert ASHBY.normalize(_body("applicationUpdate"), received_at=RECEIVED_AT).also == ()
