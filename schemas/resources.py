@@ -109,6 +109,7 @@ class Offer(Resource):
     version: int | None = None
     created_at: str | None = None
     sent_at: str | None = None
+    sent_date: str | None = None  # the day it was sent, where the vendor gives no time
     resolved_at: str | None = None
     start_date: str | None = None
 

@@ -126,7 +126,8 @@ def _offer(o: gh.GhOffer) -> Offer:
         status=o.offer_status,
         version=o.version,
         created_at=parse_timestamp(o.created_at),
-        sent_at=parse_date(o.sent_on or o.sent_at),
+        # Greenhouse writes the day an offer was sent, not the moment: a date, never a *_at
+        sent_date=parse_date(o.sent_on or o.sent_at),
         resolved_at=parse_timestamp(o.resolved_at),
         start_date=parse_date(o.start_date or o.starts_at),
     )

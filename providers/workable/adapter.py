@@ -17,7 +17,13 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
+from providers import (
+    BaseAdapter,
+    format_timestamp,
+    parse_date,
+    parse_timestamp,
+    sha256_event_id,
+)
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
 from providers.workable.samples import SAMPLES
 from schemas import Completeness, EventData, Normalized
@@ -149,7 +155,7 @@ def _employee(e: WEmployee, resource_id: str | None) -> Employee:
         job_title=e.job_title,
         department=e.department,
         status=e.status,
-        start_date=(parse_timestamp(e.start_date) or e.start_date) if e.start_date else None,
+        start_date=parse_date(e.start_date),
         employee_number=_text(e.employee_number),
     )
 

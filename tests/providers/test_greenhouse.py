@@ -162,7 +162,8 @@ def test_offer_dates_are_iso_whatever_form_greenhouse_writes() -> None:
         b'"sent_on":"2013-03-22","start_date":"04/15/2013"}}'
     )
     offer = adapter.normalize(body, received_at=RECEIVED_AT).data.offer  # type: ignore[union-attr]
-    assert (offer.sent_at, offer.start_date, offer.version) == ("2013-03-22", "2013-04-15", 3)
+    assert (offer.sent_date, offer.start_date, offer.version) == ("2013-03-22", "2013-04-15", 3)
+    assert offer.sent_at is None  # a day is not an instant
 
 
 def _sample_event(action: str) -> dict[str, Any]:
