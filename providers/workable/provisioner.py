@@ -41,7 +41,7 @@ CANDIDATE_EVENTS: Final = frozenset({"candidate_created", "candidate_moved", "ca
 OPTIONAL_BY_DEFAULT: Final = frozenset({"candidate_deleted"})
 """Subscribed by default but skipped if Workable refuses it: the event list of Workable's webhook
 page has it, the subscriptions reference's list of events does not (yet)."""
-SCOPE_OF: Final = {event: "r_candidates" for event in CANDIDATE_EVENTS}
+SCOPE_OF: Final = dict.fromkeys(CANDIDATE_EVENTS, "r_candidates")
 """The token scope each event needs (Workable: ``r_candidates`` for candidate events, else
 ``r_employees``)."""
 RENEW_BEFORE: Final = timedelta(days=30)
@@ -180,7 +180,6 @@ class WorkableProvisioner(BaseProvisioner):
         state: dict[str, Any] = {**vendor.state, "subscriptions": now}
         return state, _summary(now, dict.fromkeys(now.values()))
 
-
     async def renew(
         self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
     ) -> tuple[Mapping[str, Any], Provisioned] | None:
@@ -276,7 +275,8 @@ async def _subscribe_all(
     if not made and missing_scopes:
         raise ProvisioningError(
             "auth",
-            f"the Workable token has none of the scopes these events need ({', '.join(missing_scopes)})",
+            "the Workable token has none of the scopes these events need "
+            f"({', '.join(missing_scopes)})",
         )
     return made, skipped, missing_scopes
 

@@ -52,7 +52,9 @@ async def _connect(client: Any, provider: str, secret: str, tenant: str = "acme"
 def _vendor_request(provider: str, vendor_type: str) -> tuple[bytes, dict[str, str]]:
     """The request exactly as the vendor sends it, signed with the secret it really holds."""
     adapter = default_registry().get(provider)
-    return sign_request(adapter, adapter.sample_events()[vendor_type], RIGHT[provider], now=utcnow())
+    return sign_request(
+        adapter, adapter.sample_events()[vendor_type], RIGHT[provider], now=utcnow()
+    )
 
 
 async def _count(services: Runtime, model: Any, *where: Any) -> int:

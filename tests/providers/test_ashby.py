@@ -11,7 +11,6 @@ from typing import Any
 import msgspec
 
 from providers import default_registry
-from providers.ashby.samples import SAMPLES
 
 ASHBY = default_registry().get("ashby")
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -47,7 +46,9 @@ def test_the_payloads_of_one_change_are_not_duplicates_of_each_other() -> None:
         for action in ("candidateHire", "applicationUpdate", "candidateStageChange")
     }
     assert len(set(keys.values())) == 3
-    retry = ASHBY.normalize(_body("candidateHire", webhookActionId=ACTION_ID), received_at=RECEIVED_AT)
+    retry = ASHBY.normalize(
+        _body("candidateHire", webhookActionId=ACTION_ID), received_at=RECEIVED_AT
+    )
     assert retry.event_id == keys["candidateHire"]
 
 

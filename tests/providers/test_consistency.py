@@ -102,10 +102,12 @@ def test_every_vendor_has_golden_events() -> None:
 def test_dates_are_dates_and_instants_are_utc(golden: Golden) -> None:
     for path, key, value in _walk(_shaped(golden.event)):
         if key.endswith("_date") and value is not None:
-            assert isinstance(value, str) and DATE.fullmatch(value), (path, value)
+            assert isinstance(value, str), (path, value)
+            assert DATE.fullmatch(value), (path, value)
             date.fromisoformat(value)
         elif (key == "timestamp" or key.endswith("_at")) and value is not None:
-            assert isinstance(value, str) and INSTANT.fullmatch(value), (path, value)
+            assert isinstance(value, str), (path, value)
+            assert INSTANT.fullmatch(value), (path, value)
             datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
@@ -113,7 +115,8 @@ def test_dates_are_dates_and_instants_are_utc(golden: Golden) -> None:
 def test_a_rejection_reason_is_text(golden: Golden) -> None:
     for path, key, value in _walk(_shaped(golden.event)):
         if key == "rejection_reason":
-            assert isinstance(value, str) and value.strip(), (path, value)
+            assert isinstance(value, str), (path, value)
+            assert value.strip(), (path, value)
             assert not UUID_OR_NUMBER.fullmatch(value.strip()), f"{path} is an id: {value}"
 
 

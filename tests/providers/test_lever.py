@@ -206,7 +206,10 @@ def test_a_rejections_reason_is_text_and_its_uuid_is_the_reason_id() -> None:
     assert application["rejection_reason_id"] == REASON_ID
     assert "rejection_reason" not in application  # only an id was sent: no text to give
     named = _archive(
-        {"archivedAt": 1, "reason": {"id": REASON_ID, "text": "Underqualified", "type": "non-hired"}}
+        {
+            "archivedAt": 1,
+            "reason": {"id": REASON_ID, "text": "Underqualified", "type": "non-hired"},
+        }
     )
     assert named["type"] == "ats.application.rejected"
     assert named["data"]["application"]["rejection_reason"] == "Underqualified"

@@ -431,14 +431,14 @@ async def test_subscriptions_are_renewed_before_valid_until(
 
     start = time.time()
     sim.clock = lambda: start
-    result = await provisioner.provision(ctx, request(events=["candidate_moved", "employee_created"]))
+    result = await provisioner.provision(
+        ctx, request(events=["candidate_moved", "employee_created"])
+    )
     vendor = vendor_of(result)
     assert await provisioner.renew(ctx, vendor, now=datetime.now(UTC)) is None  # far from due
     later = start + 365 * 86400 - RENEW_BEFORE.total_seconds() + 60
     sim.clock = lambda: later
-    renewed = await provisioner.renew(
-        ctx, vendor, now=datetime.fromtimestamp(later, tz=UTC)
-    )
+    renewed = await provisioner.renew(ctx, vendor, now=datetime.fromtimestamp(later, tz=UTC))
     assert renewed is not None
     state, shown = renewed
     old, new = result.state["subscriptions"], state["subscriptions"]
@@ -446,5 +446,7 @@ async def test_subscriptions_are_renewed_before_valid_until(
     assert not set(new.values()) & set(old.values())
     live = sim.subscriptions(SUBDOMAIN)
     assert sorted(str(s.id) for s in live) == sorted(new.values())
-    assert all(s.valid_until > datetime.fromtimestamp(later, tz=UTC) + timedelta(days=300) for s in live)
+    assert all(
+        s.valid_until > datetime.fromtimestamp(later, tz=UTC) + timedelta(days=300) for s in live
+    )
     assert shown.status == "active"
