@@ -8,6 +8,7 @@ re-verify racing the first) is a duplicate like any vendor retry: nothing is del
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,6 +133,7 @@ async def reverify(
             break
         after = rows[-1].id
         done: list[str] = []
+        ready: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for kept in rows:
             try:
                 request = open_receipt(runtime.box, kept.body)
@@ -158,8 +160,10 @@ async def reverify(
                 headers=request.headers,
                 received_at=kept.received_at,
             )
-            await writer.submit(receipt, event)
+            ready.append((receipt, event))
             done.append(kept.id)
+        # submitted together, so the writer commits them as one group, in this order
+        await asyncio.gather(*(writer.submit(receipt, event) for receipt, event in ready))
         if done:
             recovered += len(done)
             async with runtime.sessions() as session, session.begin():
