@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -301,7 +302,7 @@ async def _send(port: int, bodies: list[bytes], rate: float | None) -> dict[str,
         try:
             while True:
                 body = await queue.get()
-                headers = adapter.sign(body, SECRET)
+                headers = adapter.sign_request(body, SECRET, now=datetime.now(UTC))[1]
                 head = [
                     "POST /ingest/breezy/bench HTTP/1.1",
                     f"host: 127.0.0.1:{port}",

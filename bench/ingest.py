@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -51,7 +52,7 @@ def _requests(n: int, port: int, start: int = 0) -> list[bytes]:
     for i in range(start, start + n):
         template["_id"] = f"bench-{os.getpid()}-{i:08d}"
         body = json.dumps(template, separators=(",", ":"), ensure_ascii=False).encode()
-        headers = adapter.sign(body, SECRET)
+        headers = adapter.sign_request(body, SECRET, now=datetime.now(UTC))[1]
         out.append(build_request(f"127.0.0.1:{port}", "/ingest/breezy/bench", body, headers))
     return out
 

@@ -2,7 +2,8 @@
 
 Every canonical type with its description, the vendor types that map to it (read from the
 built-in adapters' mapping tables), the fields of its ``data``, and an example event made by
-normalising a real adapter sample with fixed ids and times, so the output is deterministic.
+normalising a real adapter sample with fixed ids and times, so the output is deterministic. A type
+no built-in adapter emits yet shows its illustrative example from ``schemas.examples`` instead.
 
     python -m gateway.docgen            # write docs/events.md (``make docs``)
     python -m gateway.docgen --check    # exit 1 when docs/events.md is out of date
@@ -21,13 +22,16 @@ from typing import Any
 
 import msgspec
 
-from providers import LoadedAdapter, ProviderAdapter, Registry, default_registry, format_timestamp
+from providers import ProviderAdapter, format_timestamp
+from providers.registry import LoadedAdapter, Registry, default_registry
 from schemas import CATALOGUE, EVENT_ENCODER, Normalized, to_event
 from schemas.catalogue import EventType
+from schemas.examples import EXAMPLES
 
 EVENTS_MD = Path(__file__).resolve().parent.parent / "docs" / "events.md"
 BUILTIN_DISTRIBUTION = "unihook"
 UNKNOWN_VENDOR_TYPE = "example.unknown_type"
+ILLUSTRATIVE_PROVIDER = "example"
 
 RECEIVED_AT = datetime(2025, 1, 15, 10, 30, 1, 123000, tzinfo=UTC)
 EVENT_ID = "evt_01JDQ7YJ3R8Q6Y9W3X8N1V2K4M"
@@ -48,12 +52,12 @@ def builtin_adapters(registry: Registry | None = None) -> list[LoadedAdapter]:
     return [item for item in loaded if item.distribution == BUILTIN_DISTRIBUTION]
 
 
-def _event_json(adapter: ProviderAdapter, parts: Normalized) -> Any:
+def _event_json(provider: str, parts: Normalized) -> Any:
     event = to_event(
         parts,
         id=EVENT_ID,
         tenant=TENANT,
-        provider=adapter.name,
+        provider=provider,
         connection_id=CONNECTION_ID,
         received_at=format_timestamp(RECEIVED_AT),
     )
@@ -77,7 +81,7 @@ def _example(event_type: str, adapters: list[LoadedAdapter]) -> Example | None:
             parts = adapter.normalize(body, received_at=RECEIVED_AT)
             if parts.type == event_type:
                 shown = UNKNOWN_VENDOR_TYPE if event_type == "unmapped" else vendor_type
-                return Example(adapter, shown, _event_json(adapter, parts))
+                return Example(adapter, shown, _event_json(adapter.name, parts))
     return None
 
 
@@ -136,7 +140,26 @@ def render(registry: Registry | None = None) -> str:
         "Times (`timestamp` and every time in `data`) are RFC 3339 in UTC. A vendor's time is",
         "read as ISO 8601 (no zone: UTC), or as a number of unix seconds when that is a time",
         "from 1990 to 2100, else of milliseconds when that is. A time outside those years is",
-        "left out, and `timestamp` is then the time unihook received the event.",
+        "left out, and `timestamp` is then the time unihook received the event. Dates (a start,",
+        "end, termination or pay date) are `YYYY-MM-DD`.",
+        "",
+        "`completeness` says how much of the record `data` holds: `full` (the whole record as",
+        "the vendor has it), `partial` (the fields the vendor sent, such as only those that",
+        "changed), `reference` (only ids: the vendor named the record without sending it) or",
+        "`raw` (`unmapped`). Many HR vendors send thin notifications (an employee, employment,",
+        "time-off or pay-run id and nothing else): those events are `reference`, with the ids",
+        "in the resources' `id` fields (`data.employee.id`, `data.employment.id`...), until the",
+        'gateway completes them from the vendor\'s API (a connection with `"complete": true`),',
+        "when they go out as `full` with the records filled in. `<domain>.data.changed` names",
+        "changed records by id (`record_ids`) and model (`models`) and is always `reference`.",
+        "",
+        "Fields with a fixed set of values hold `unknown` for a vendor value outside it:",
+        "`employment_status` (`active`, `pending` before the start date, `leave`, `inactive`,",
+        "`terminated`), `employment_type` (`full_time`, `part_time`, `contractor`, `intern`,",
+        "`temporary`), `time_off.approval_status` (`requested`, `approved`, `declined`,",
+        "`cancelled`), `payroll.status` (`draft`, `submitted`, `processed`, `paid`, `failed`,",
+        "`cancelled`, `reversed`). Beside each status, `raw_status` keeps the vendor's own text;",
+        "`employee.status` and `time_off.status` are also the vendor's text as sent.",
         "",
         "| type | description | emitted by |",
         "|---|---|---|",
@@ -173,6 +196,19 @@ def render(registry: Registry | None = None) -> str:
                 "",
                 "```json",
                 json.dumps(example.event, indent=2, ensure_ascii=False),
+                "```",
+            ]
+        elif t.name in EXAMPLES:
+            lines += [
+                "",
+                "Illustrative example (invented values; no built-in adapter's sample yet):",
+                "",
+                "```json",
+                json.dumps(
+                    _event_json(ILLUSTRATIVE_PROVIDER, EXAMPLES[t.name]),
+                    indent=2,
+                    ensure_ascii=False,
+                ),
                 "```",
             ]
     return "\n".join(lines) + "\n"

@@ -18,7 +18,8 @@ from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
 from gateway.storage.engine import make_writer_engine
 from gateway.storage.models import Connection, ConnectionSecret, SubscriptionSecret
-from providers import ProviderSettings, Registry, default_registry
+from providers import ProviderSettings
+from providers.registry import Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
 CONNECTION_CACHE_ENTRIES = 10_000

@@ -1,44 +1,64 @@
-"""The adapter contract (a Protocol) and ``BaseAdapter``, which carries the shared pieces once.
+"""The adapter contract (a Protocol, every optional hook declared once) and ``BaseAdapter``,
+which carries the shared pieces and the hooks' defaults.
 
-Shared pieces: the constant-time HMAC check over candidate signed contents and digest encodings,
-compact JSON re-serialisation, timestamp parsing, and the ``sha256:`` event id. Nothing here does
-I/O or reads the clock: ``received_at`` is passed in.
+Shared pieces: the declared signature (``providers.signatures``), timestamp parsing, the
+``sha256:`` event ids, lenient decoding into vendor Structs. Nothing here does I/O or reads the
+clock: ``received_at`` and ``now`` are passed in.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import contextvars
 import copy
 import hashlib
-import hmac
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import msgspec
 
+from providers._json import compact_json, parse_json
 from providers.errors import NormalizationError
 from providers.provisioning import Provisioner
+from providers.signatures import Signature
 from schemas import Completeness, EventData, Normalized, SignatureScope
 
-Encoding = Literal["hex", "base64", "base64url"]
 Category = Literal["ats", "hris"]
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """A request that sets a webhook up rather than reporting an event (SmartRecruiters'
+    ``X-Hook-Secret`` activation, Gusto's ``verification_token`` POST): answered as the vendor
+    requires and never stored as an event."""
+
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    token: str | None = None
+    """A value the vendor hands over for the provisioner to confirm at the vendor (Gusto's
+    ``verification_token``); None when answering is all there is to do."""
 
 
 @runtime_checkable
 class ProviderAdapter(Protocol):
-    """What the gateway needs from a vendor adapter. Plugins need not inherit from anything."""
+    """What the gateway needs from a vendor adapter. Plugins need not inherit from anything, but
+    ``BaseAdapter`` supplies every member below except the vendor's own data and ``normalize``.
+    Members after ``sample_events`` are the optional hooks; their defaults are ``BaseAdapter``'s.
+    """
 
     name: str
     display_name: str
     category: Category
-    signature_header: str
     event_types: Mapping[str, str]
+
+    @property
+    def signature_header(self) -> str:
+        """The header the signature arrives in; empty when it is inside the body (Lever)."""
+        ...
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         """Whether a request (lower-cased header names) looks like it came from this vendor."""
@@ -52,140 +72,72 @@ class ProviderAdapter(Protocol):
         """The canonical parts of a verified body; raises ``NormalizationError`` only."""
         ...
 
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        """The headers this vendor would send with ``raw_body`` (for ``send-test`` and tests)."""
+    def sign_request(
+        self, raw_body: bytes, secret: str, *, now: datetime
+    ) -> tuple[bytes, dict[str, str]]:
+        """The body and headers the vendor would send for ``raw_body`` signed with ``secret`` at
+        ``now`` (``send-test``, the demo, the conformance kit)."""
         ...
 
     def sample_events(self) -> dict[str, bytes]:
         """One realistic body per vendor event type, as the vendor would send it."""
         ...
 
+    @property
+    def signature_scope(self) -> SignatureScope:
+        """What the signature covers, copied into ``source.signature_scope``: ``body``,
+        ``envelope`` (some envelope fields only) or ``token`` (a shared token, no digest)."""
+        ...
+
+    @property
+    def accepted_status(self) -> int | None:
+        """The one status the vendor counts as delivered, answered for every accepted, duplicate
+        or quarantined body; None (the default): 202 accepted, 200 duplicate."""
+        ...
+
+    @property
+    def kept_headers(self) -> Sequence[str]:
+        """Vendor headers (lower-case) kept with each receipt beyond content type, agent, x-*."""
+        ...
+
+    @property
+    def also_emits(self) -> Mapping[str, Sequence[str]]:
+        """``{vendor type: canonical types}`` a vendor type may map to besides ``event_types``."""
+        ...
+
+    @property
+    def provisioner(self) -> Provisioner | None:
+        """The vendor's webhook management API, where it has one (``providers.provisioning``)."""
+        ...
+
+    def check_request(
+        self,
+        raw_body: bytes,
+        headers: Mapping[str, str],
+        *,
+        now: datetime,
+        settings: Mapping[str, str],
+    ) -> str | None:
+        """After a request verified, a reason to refuse it anyway (``401``: a stale signed
+        timestamp), else None. ``settings`` are the provider's ``UNIHOOK_PROVIDER_<NAME>_<KEY>``."""
+        ...
+
+    def detect_body(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
+        """Recognise a request on ``/ingest/{tenant}`` by its body, for vendors that send no
+        header of their own; asked only when no header matched. Never raises."""
+        ...
+
+    def sample_variants(self) -> dict[str, bytes]:
+        """Further realistic bodies beyond one per type (``"<vendor type>:<variant>"``)."""
+        ...
+
+    def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
+        """A set-up request's answer, asked before verification (handshakes come unsigned),
+        else None (the default): the request is an event. Never raises."""
+        ...
+
 
 # ---- shared helpers (pure functions) --------------------------------------------------------
-
-
-def parse_json(raw_body: bytes) -> Any:
-    """Parse a body strictly as UTF-8 JSON; raise ``ValueError`` (never anything else)."""
-    try:
-        return json.loads(raw_body.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def compact_json(obj: Any) -> bytes:
-    """``json.dumps(obj, separators=(",", ":"), ensure_ascii=False)`` as UTF-8, key order kept."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def js_restringify(raw_body: bytes) -> bytes:
-    """``JSON.stringify(JSON.parse(body))`` in one pass, with msgspec: numbers are written as
-    JavaScript writes them while parsing, so nothing walks the document afterwards. Raises
-    ``ValueError`` only."""
-    try:
-        return msgspec.json.encode(_JS_DECODER.decode(raw_body))
-    except (msgspec.DecodeError, msgspec.EncodeError, RecursionError, ValueError) as exc:
-        raise ValueError(str(exc)) from None
-
-
-def js_number(value: float) -> str:
-    """ECMAScript's Number::toString for a finite float: the shortest round-trip digits (the
-    same digits as Python's ``repr``), laid out as JavaScript does (``1e+21``, ``1e-7``,
-    ``0.00001``, ``1`` for ``1.0``)."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return "null"  # what JSON.stringify writes for NaN and the infinities
-    if value == 0:
-        return "0"
-    if value < 0:
-        return "-" + js_number(-value)
-    mantissa, _, exp = repr(value).partition("e")
-    whole, _, frac = mantissa.partition(".")
-    digits = (whole + frac).lstrip("0")
-    point = len(whole) + int(exp or 0) - (len(whole + frac) - len((whole + frac).lstrip("0")))
-    digits = digits.rstrip("0") or "0"
-    k, n = len(digits), point
-    if k <= n <= 21:
-        return digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return "0." + "0" * (-n) + digits
-    e = n - 1
-    sign = "+" if e >= 0 else "-"
-    head = digits if k == 1 else digits[0] + "." + digits[1:]
-    return f"{head}e{sign}{abs(e)}"
-
-
-def _js_float(text: str) -> msgspec.Raw:
-    return msgspec.Raw(js_number(float(text)).encode("ascii"))
-
-
-_JS_DECODER = msgspec.json.Decoder(float_hook=_js_float)
-
-
-def python_dumps(obj: Any) -> bytes:
-    """What Python's ``json.dumps(payload)`` gives with its default separators and escaping."""
-    return json.dumps(obj).encode("ascii")
-
-
-def hmac_sha256(secret: str, content: bytes) -> bytes:
-    return hmac.new(secret.encode("utf-8"), content, hashlib.sha256).digest()
-
-
-def encode_digest(digest: bytes, encoding: Encoding) -> str:
-    if encoding == "hex":
-        return digest.hex()
-    if encoding == "base64":
-        return base64.b64encode(digest).decode("ascii")
-    return base64.urlsafe_b64encode(digest).decode("ascii")
-
-
-def decode_signature(signature: str, encodings: Sequence[Encoding]) -> list[bytes]:
-    """Every digest the presented signature could stand for under the accepted encodings."""
-    sig = signature.strip()
-    if sig.lower().startswith("sha256="):
-        sig = sig[7:]
-    out: list[bytes] = []
-    for encoding in encodings:
-        try:
-            if encoding == "hex":
-                out.append(bytes.fromhex(sig))
-            elif encoding == "base64":
-                out.append(base64.b64decode(sig + "=" * (-len(sig) % 4), validate=True))
-            else:
-                if "+" in sig or "/" in sig:
-                    continue
-                padded = sig + "=" * (-len(sig) % 4)
-                out.append(base64.b64decode(padded, altchars=b"-_", validate=True))
-        except (ValueError, binascii.Error):
-            continue
-    return [d for d in out if len(d) == hashlib.sha256().digest_size]
-
-
-def hmac_matches(
-    secrets: Sequence[str],
-    contents: Iterable[bytes],
-    signature: str,
-    encodings: Sequence[Encoding],
-) -> bool:
-    """Constant-time check of ``signature`` against HMAC-SHA256 of each content by each secret.
-
-    ``contents`` may be a lazy iterator: later candidates (re-serialisations) are only computed
-    when the earlier ones did not match.
-    """
-    presented = decode_signature(signature, encodings)
-    if not presented or not secrets:
-        return False
-    for content in contents:
-        for secret in secrets:
-            expected = hmac_sha256(secret, content)
-            for candidate in presented:
-                if hmac.compare_digest(expected, candidate):
-                    return True
-    return False
 
 
 def sha256_event_id(raw_body: bytes) -> str:
@@ -348,49 +300,77 @@ def _drop(document: Any, path: list[str | int]) -> bool:
 
 
 class BaseAdapter:
-    """Defaults for adapters: header lookup, HMAC verification, detection, unmapped events.
+    """Defaults for adapters: the declared signature does detection, verification, the
+    timestamp tolerance and signing; unmapped events; the optional hooks' defaults.
 
-    A vendor module sets the class attributes, lists its signed contents in ``signed_contents``
-    and implements ``normalize``; everything else is shared.
+    A vendor module sets the class attributes (``signature`` among them) and implements
+    ``normalize`` and ``sample_payloads``; everything else is shared.
     """
 
     name: ClassVar[str]
     display_name: ClassVar[str]
     category: ClassVar[Category]
-    signature_header: ClassVar[str]
     event_types: ClassVar[Mapping[str, str]]
-    encodings: ClassVar[Sequence[Encoding]] = ("hex",)
-    sign_encoding: ClassVar[Encoding] = "hex"
+    signature: ClassVar[Signature | None] = None
+    """How the vendor signs (``providers.signatures``); None only for a vendor whose signature
+    does not fit the model and that implements ``verify`` and ``sign_request`` itself."""
     signature_scope: ClassVar[SignatureScope] = "body"
-    provisioner: ClassVar[Provisioner | None] = None
-    """The vendor's webhook management API, where it has one (see ``providers.provisioning``)."""
-    accepted_status: ClassVar[int] = 202
-    """What ingest answers an accepted or quarantined body: 200 where a vendor counts only 200."""
+    accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
-    """Vendor headers (lower-case) kept with each receipt beyond content type, agent and x-*."""
+    also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
+
+    def __init__(self, *, provisioner: Provisioner | None = None) -> None:
+        self._provisioner = provisioner
+
+    @property
+    def provisioner(self) -> Provisioner | None:
+        """The vendor's webhook management API, declared where the adapter is made."""
+        return self._provisioner
+
+    @property
+    def signature_header(self) -> str:
+        return self.signature.header if self.signature is not None else ""
 
     def detect(self, headers: Mapping[str, str]) -> bool:
-        return self.signature_header.lower() in headers
+        return self.signature is not None and self.signature.detect(headers)
 
-    def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
-        """The byte strings this vendor may have signed, cheapest first. Default: the raw body."""
-        yield raw_body
+    def detect_body(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
+        return False
 
     def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
-        signature = headers.get(self.signature_header.lower(), "")
-        if not signature or not secrets:
-            return False
-        try:
-            return hmac_matches(secrets, self.signed_contents(raw_body), signature, self.encodings)
-        except Exception:  # fail closed on anything hostile input can provoke
-            return False
+        return self.signature is not None and self.signature.verify(raw_body, headers, secrets)
 
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        digest = hmac_sha256(secret, raw_body)
-        return {
-            "content-type": "application/json",
-            self.signature_header.lower(): encode_digest(digest, self.sign_encoding),
-        }
+    def check_request(
+        self,
+        raw_body: bytes,
+        headers: Mapping[str, str],
+        *,
+        now: datetime,
+        settings: Mapping[str, str],
+    ) -> str | None:
+        if self.signature is None:
+            return None
+        return self.signature.stale(headers, now=now)
+
+    def request_headers(self, raw_body: bytes) -> dict[str, str]:
+        """Headers the vendor sends besides its signature (and the timestamp it signs)."""
+        return {"content-type": "application/json"}
+
+    def sign_request(
+        self, raw_body: bytes, secret: str, *, now: datetime
+    ) -> tuple[bytes, dict[str, str]]:
+        if self.signature is None:
+            raise NotImplementedError(f"{self.name} declares no signature to sign with")
+        headers = self.signature.sign(
+            raw_body, secret, now=now, headers=self.request_headers(raw_body)
+        )
+        return raw_body, headers
+
+    def sample_variants(self) -> dict[str, bytes]:
+        return {}
+
+    def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
+        return None
 
     def sample_events(self) -> dict[str, bytes]:
         return {kind: compact_json(payload) for kind, payload in self.sample_payloads().items()}
@@ -500,3 +480,19 @@ class BaseAdapter:
             data=data,
             signature_scope=main.signature_scope,
         )
+
+
+# ---- what the registry, the docs and the kit read off an adapter ---------------------------
+
+
+def all_samples(adapter: ProviderAdapter) -> dict[str, bytes]:
+    """One body per vendor type, then the variants (``<vendor type>:<variant>``)."""
+    return {**adapter.sample_events(), **adapter.sample_variants()}
+
+
+def emitted_types(adapter: ProviderAdapter) -> set[str]:
+    """Every canonical type the adapter's mapping can produce."""
+    out = set(adapter.event_types.values())
+    for types in adapter.also_emits.values():
+        out.update(types)
+    return out

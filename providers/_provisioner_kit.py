@@ -27,7 +27,6 @@ from providers.provisioning import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    provisioner_of,
 )
 
 TENANT = "acme"
@@ -82,7 +81,7 @@ class ProvisionerConformance:
 
     @property
     def provisioner(self) -> Provisioner:
-        found = provisioner_of(self.adapter)
+        found = self.adapter.provisioner
         assert found is not None, f"{self.adapter.name} has no provisioner"
         return found
 

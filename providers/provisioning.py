@@ -138,6 +138,11 @@ class Provisioner(Protocol):
         """Create the endpoint at the vendor; raise ``ProvisioningError`` on any failure."""
         ...
 
+    async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
+        """Finish the set-up once the connection and its secrets are committed; ``None`` when
+        there is nothing to do (``BaseProvisioner``'s default)."""
+        ...
+
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         """Delete the endpoint at the vendor; one already gone there is not an error."""
         ...
@@ -208,9 +213,3 @@ class BaseProvisioner:
         self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
     ) -> tuple[Mapping[str, Any], Provisioned] | None:
         return None  # nothing at this vendor expires
-
-
-def provisioner_of(adapter: object) -> Provisioner | None:
-    """The adapter's provisioner, if it has one (an optional ``provisioner`` attribute)."""
-    provisioner = getattr(adapter, "provisioner", None)
-    return provisioner if isinstance(provisioner, Provisioner) else None

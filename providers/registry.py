@@ -7,9 +7,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from providers._base import ProviderAdapter
-from providers._hooks import detect_body, emitted_types
+from providers._base import ProviderAdapter, all_samples, dropped_fields, emitted_types
 from providers.errors import ProviderLoadError, UnknownProvider
+
+__all__ = [
+    "GROUP",
+    "LoadedAdapter",
+    "ProviderLoadError",
+    "Registry",
+    "UnknownProvider",
+    "all_samples",
+    "default_registry",
+    "dropped_fields",
+    "emitted_types",
+    "load_registry",
+]
 
 GROUP = "unihook.providers"
 
@@ -76,7 +88,7 @@ class Registry:
 
     def detect_body(self, raw_body: bytes, headers: Mapping[str, str]) -> list[ProviderAdapter]:
         """Adapters that recognise the body itself (vendors that send no header of their own)."""
-        return [item.adapter for item in self if detect_body(item.adapter, raw_body, headers)]
+        return [item.adapter for item in self if _detects_body(item.adapter, raw_body, headers)]
 
     def emitters(self, event_type: str) -> list[str]:
         """Names of the providers whose mapping produces ``event_type``."""
@@ -85,6 +97,18 @@ class Registry:
             for item in self
             if event_type == "unmapped" or event_type in emitted_types(item.adapter)
         ]
+
+
+def _detects_body(adapter: ProviderAdapter, raw_body: bytes, headers: Mapping[str, str]) -> bool:
+    try:
+        return adapter.detect_body(raw_body, headers)
+    except Exception:  # a plugin's bug must not turn a vendor's request into a 500
+        return False
+
+
+def _missing_members(obj: object) -> list[str]:
+    members = sorted(ProviderAdapter.__protocol_attrs__)  # type: ignore[attr-defined]
+    return [name for name in members if not hasattr(obj, name)]
 
 
 def load_entry_point(ep: EntryPoint) -> LoadedAdapter:
@@ -96,9 +120,8 @@ def load_entry_point(ep: EntryPoint) -> LoadedAdapter:
     adapter = obj() if isinstance(obj, type) else obj
     if not isinstance(adapter, ProviderAdapter):
         raise ProviderLoadError(
-            f"entry point {ep.name} = {ep.value!r} is not a ProviderAdapter "
-            "(needs name, display_name, category, signature_header, event_types, detect, verify, "
-            "normalize, sign, sample_events)"
+            f"entry point {ep.name} = {ep.value!r} is not a ProviderAdapter (missing: "
+            f"{', '.join(_missing_members(adapter))}; subclass providers.BaseAdapter for them)"
         )
     if adapter.name != ep.name:
         raise ProviderLoadError(

@@ -14,9 +14,11 @@ from schemas.resources import (
     Application,
     Candidate,
     Company,
+    ConnectionIssue,
     Connector,
     Department,
     Employee,
+    Employment,
     Interview,
     Job,
     JobPosting,
@@ -25,6 +27,8 @@ from schemas.resources import (
     Offer,
     Office,
     Opening,
+    Payroll,
+    Payslip,
     Person,
     Referral,
     Resource,
@@ -37,7 +41,7 @@ from schemas.resources import (
 )
 
 Completeness = Literal["full", "partial", "reference", "raw"]
-SignatureScope = Literal["body", "envelope"]
+SignatureScope = Literal["body", "envelope", "token"]
 """What a vendor's signature covers: the whole ``body``, or only its ``envelope`` fields."""
 
 
@@ -183,9 +187,22 @@ class UserData(Resource):
 
 
 class EmployeeData(Resource):
+    """``employment`` is the job record an employment event names (Personio's
+    ``employment.started``); ``connector`` the unified API's linked account it came through."""
+
     employee: Employee
+    employment: Employment | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
+
+
+class EmploymentData(Resource):
+    employment: Employment
+    employee: Employee | None = None
+    actor: Person | None = None
+    company: Company | None = None
+    connector: Connector | None = None
 
 
 class TimeOffData(Resource):
@@ -193,6 +210,28 @@ class TimeOffData(Resource):
     employee: Employee | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
+
+
+class PayrollData(Resource):
+    payroll: Payroll
+    actor: Person | None = None
+    company: Company | None = None
+    connector: Connector | None = None
+
+
+class PayslipData(Resource):
+    payslip: Payslip
+    employee: Employee | None = None
+    payroll: Payroll | None = None
+    company: Company | None = None
+    connector: Connector | None = None
+
+
+class CompanyData(Resource):
+    company: Company
+    actor: Person | None = None
+    connector: Connector | None = None
 
 
 class EmployeeChangedData(Resource):
@@ -201,8 +240,22 @@ class EmployeeChangedData(Resource):
 
 
 class DataChangedData(Resource):
+    """``models`` names the vendor's data models whose records changed, as the vendor names them;
+    ``record_ids`` are those records' ids, of any of those models (empty when not sent)."""
+
     record_ids: list[str]
     connector: Connector | None = None
+    models: list[str] | None = None
+
+
+class ConnectionData(Resource):
+    """A unified API's linked account (``connector``) was linked, changed or removed; ``issue`` is
+    the problem whose opening or resolution changed it, where the vendor reports one."""
+
+    connector: Connector
+    issue: ConnectionIssue | None = None
+    company: Company | None = None
+    actor: Person | None = None
 
 
 class SyncData(Resource):
@@ -234,9 +287,14 @@ EventData = Union[  # noqa: UP007 - a runtime alias used in isinstance checks an
     OfficeData,
     UserData,
     EmployeeData,
+    EmploymentData,
     TimeOffData,
+    PayrollData,
+    PayslipData,
+    CompanyData,
     EmployeeChangedData,
     DataChangedData,
+    ConnectionData,
     SyncData,
     TestData,
     dict[str, Any],
@@ -482,8 +540,80 @@ class EmployeeOnboarded(Event, kw_only=True, tag="hris.employee.onboarded"):
     data: EmployeeData
 
 
+class EmployeeDeleted(Event, kw_only=True, tag="hris.employee.deleted"):
+    data: EmployeeData
+
+
+class EmployeeStarted(Event, kw_only=True, tag="hris.employee.started"):
+    data: EmployeeData
+
+
+class EmployeeTerminated(Event, kw_only=True, tag="hris.employee.terminated"):
+    data: EmployeeData
+
+
+class EmploymentCreated(Event, kw_only=True, tag="hris.employment.created"):
+    data: EmploymentData
+
+
+class EmploymentUpdated(Event, kw_only=True, tag="hris.employment.updated"):
+    data: EmploymentData
+
+
+class EmploymentDeleted(Event, kw_only=True, tag="hris.employment.deleted"):
+    data: EmploymentData
+
+
 class TimeOffUpdated(Event, kw_only=True, tag="hris.time_off.updated"):
     data: TimeOffData
+
+
+class TimeOffRequested(Event, kw_only=True, tag="hris.time_off.requested"):
+    data: TimeOffData
+
+
+class TimeOffApproved(Event, kw_only=True, tag="hris.time_off.approved"):
+    data: TimeOffData
+
+
+class TimeOffDeclined(Event, kw_only=True, tag="hris.time_off.declined"):
+    data: TimeOffData
+
+
+class TimeOffCancelled(Event, kw_only=True, tag="hris.time_off.cancelled"):
+    data: TimeOffData
+
+
+class PayrollCreated(Event, kw_only=True, tag="hris.payroll.created"):
+    data: PayrollData
+
+
+class PayrollUpdated(Event, kw_only=True, tag="hris.payroll.updated"):
+    data: PayrollData
+
+
+class PayrollSubmitted(Event, kw_only=True, tag="hris.payroll.submitted"):
+    data: PayrollData
+
+
+class PayrollPaid(Event, kw_only=True, tag="hris.payroll.paid"):
+    data: PayrollData
+
+
+class PayrollCancelled(Event, kw_only=True, tag="hris.payroll.cancelled"):
+    data: PayrollData
+
+
+class PayslipReleased(Event, kw_only=True, tag="hris.payslip.released"):
+    data: PayslipData
+
+
+class CompanyCreated(Event, kw_only=True, tag="hris.company.created"):
+    data: CompanyData
+
+
+class CompanyUpdated(Event, kw_only=True, tag="hris.company.updated"):
+    data: CompanyData
 
 
 class EmployeeChanged(Event, kw_only=True, tag="hris.employee.changed"):
@@ -492,6 +622,22 @@ class EmployeeChanged(Event, kw_only=True, tag="hris.employee.changed"):
 
 class DataChanged(Event, kw_only=True, tag="hris.data.changed"):
     data: DataChangedData
+
+
+class AtsDataChanged(Event, kw_only=True, tag="ats.data.changed"):
+    data: DataChangedData
+
+
+class ConnectionCreated(Event, kw_only=True, tag="connection.created"):
+    data: ConnectionData
+
+
+class ConnectionUpdated(Event, kw_only=True, tag="connection.updated"):
+    data: ConnectionData
+
+
+class ConnectionDeleted(Event, kw_only=True, tag="connection.deleted"):
+    data: ConnectionData
 
 
 class SyncStarted(Event, kw_only=True, tag="connection.sync.started"):
@@ -566,12 +712,34 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     OfficeDeleted,
     UserCreated,
     UserUpdated,
+    AtsDataChanged,
     EmployeeCreated,
     EmployeeUpdated,
     EmployeeOnboarded,
+    EmployeeDeleted,
+    EmployeeStarted,
+    EmployeeTerminated,
+    EmploymentCreated,
+    EmploymentUpdated,
+    EmploymentDeleted,
     TimeOffUpdated,
+    TimeOffRequested,
+    TimeOffApproved,
+    TimeOffDeclined,
+    TimeOffCancelled,
+    PayrollCreated,
+    PayrollUpdated,
+    PayrollSubmitted,
+    PayrollPaid,
+    PayrollCancelled,
+    PayslipReleased,
+    CompanyCreated,
+    CompanyUpdated,
     EmployeeChanged,
     DataChanged,
+    ConnectionCreated,
+    ConnectionUpdated,
+    ConnectionDeleted,
     SyncStarted,
     SyncCompleted,
     SyncFailed,

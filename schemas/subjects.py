@@ -19,13 +19,16 @@ from typing import Any, Union, get_args, get_origin
 
 import msgspec
 
-# Families whose subject the generic rule would get wrong: the records of ``hris.data.changed``
+# Families whose subject the generic rule would get wrong: the records of ``<domain>.data.changed``
 # belong to any data model, so a single record id would not say what resource it is.
 # Resources that own others: an application a vendor gives no id of its own is its candidate's.
 OWNERS = ("candidate",)
 MAX_ID_LENGTH = 200  # a subject fits its 300-character column
 
-OVERRIDES: dict[str, tuple[str, ...]] = {"hris.data": ("connector",)}
+OVERRIDES: dict[str, tuple[str, ...]] = {
+    "hris.data": ("connector",),
+    "ats.data": ("connector",),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ import pytest
 
 from gateway import docgen, settingsdoc
 from gateway.core.settings import PROVIDER_PREFIX, VARIABLES, Settings
-from providers import Registry
+from providers.registry import Registry
 from schemas import CATALOGUE
+from schemas.examples import EXAMPLES
 
 
 def test_events_md_is_up_to_date() -> None:
@@ -35,6 +36,11 @@ def test_every_type_is_documented_and_every_emitted_type_has_an_example() -> Non
         assert CATALOGUE[name].description in section
         if name in emitted:
             assert f'"type": "{name}"' in section, f"{name} has no example event"
+            assert "Illustrative example" not in section, name
+        elif name in EXAMPLES:
+            assert "no built-in adapter yet" in section, name
+            assert "Illustrative example" in section, name
+            assert f'"type": "{name}"' in section, name
         else:
             assert "no built-in adapter yet" in section, name
             assert "```json" not in section, name

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
-from providers import default_registry, sign_request
+from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.support.lever_sim import LeverSim
 
@@ -73,7 +73,7 @@ async def test_provisioning_makes_one_webhook_per_event_and_keeps_every_token(
     assert len(live) == 2
     for event, hook in hooks.items():
         sample = LEVER.sample_events()[event]
-        body, headers = sign_request(LEVER, sample, hook.signature_token, now=utcnow())
+        body, headers = LEVER.sign_request(sample, hook.signature_token, now=utcnow())
         response = await client.post("/ingest/lever/acme", content=body, headers=headers)
         assert response.status_code == 202, (event, response.text)
 

@@ -105,7 +105,7 @@ async def demo(*, keep: bool = False) -> int:
     import uvicorn
 
     from gateway.http.app import create_app
-    from providers import default_registry, sign_request
+    from providers.registry import default_registry
 
     workdir = Path(tempfile.mkdtemp(prefix="unihook-demo-"))
     sock = socket.socket()
@@ -168,8 +168,8 @@ async def demo(*, keep: bool = False) -> int:
                 connected.raise_for_status()
                 samples = adapter.sample_events()
                 kind = vendor_type if vendor_type in samples else next(iter(samples))
-                body, headers = sign_request(
-                    adapter, samples[kind], vendor_secret, now=datetime.now(UTC)
+                body, headers = adapter.sign_request(
+                    samples[kind], vendor_secret, now=datetime.now(UTC)
                 )
                 sent_at = time.monotonic()
                 answer = await api.post(f"/ingest/{provider}/demo", content=body, headers=headers)

@@ -213,10 +213,10 @@ def provision_fields(provider: str, options: list[str]) -> dict[str, Any]:
     provider's request shape (``company_id`` is ``--company-id``; list fields take several)."""
     import msgspec
 
-    from providers import UnknownProvider, default_registry, provisioner_of
+    from providers.registry import UnknownProvider, default_registry
 
     try:
-        provisioner = provisioner_of(default_registry().get(provider))
+        provisioner = default_registry().get(provider).provisioner
     except UnknownProvider as exc:
         raise ValueError(str(exc)) from None
     if provisioner is None:
@@ -276,7 +276,7 @@ def run_connections(args: argparse.Namespace) -> int:
 
 
 def run_providers(args: argparse.Namespace) -> int:
-    from providers import default_registry
+    from providers.registry import default_registry
 
     registry = default_registry()
     for item in registry:
@@ -297,7 +297,7 @@ def run_providers(args: argparse.Namespace) -> int:
 def run_send_test(args: argparse.Namespace) -> int:
     import httpx
 
-    from providers import UnknownProvider, all_samples, default_registry, sign_request
+    from providers.registry import UnknownProvider, all_samples, default_registry
 
     try:
         adapter = default_registry().get(args.provider)
@@ -312,7 +312,7 @@ def run_send_test(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    body, headers = sign_request(adapter, samples[args.event], args.secret, now=datetime.now(UTC))
+    body, headers = adapter.sign_request(samples[args.event], args.secret, now=datetime.now(UTC))
     base = (args.url or os.environ.get("UNIHOOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
     from urllib.parse import quote
 

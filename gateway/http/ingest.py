@@ -57,7 +57,8 @@ from gateway.ingest.unverified import unverified_receipt, why_unverified
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
-from providers import ProviderAdapter, UnknownProvider, check_request
+from providers import Handshake, ProviderAdapter
+from providers.registry import UnknownProvider
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -78,13 +79,11 @@ _REFUSED = {
 
 
 def status_for(adapter: ProviderAdapter, outcome: str) -> int:
-    """The HTTP status of an outcome. An adapter may ask, by an optional ``accepted_status`` of
-    200, for 200 instead of 202 on accepted and quarantined bodies: a vendor that counts only 200
-    as delivered would otherwise retry, or disable the endpoint, on every 202."""
-    status = _STATUS[outcome]
-    if status == 202 and getattr(adapter, "accepted_status", 202) == 200:
-        return 200
-    return status
+    """The HTTP status of an outcome. A vendor that counts only one status as delivered (its
+    adapter's ``accepted_status``) gets exactly that one for accepted, duplicate and quarantined
+    bodies: it would otherwise retry, or disable the endpoint, on any other 2xx."""
+    only = adapter.accepted_status
+    return only if only is not None else _STATUS[outcome]
 
 
 async def read_body(scope: Scope, receive: Receive, limit: int, seconds: float) -> bytes:
@@ -137,6 +136,16 @@ async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], b
     await send(end)
 
 
+async def _answer_handshake(send: Send, handshake: Handshake) -> None:
+    """Answer a vendor's set-up request as it requires; nothing is stored."""
+    headers = [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in handshake.headers.items()
+    ]
+    headers.append((b"content-length", b"%d" % len(handshake.body)))
+    await _answer(send, handshake.status, headers, handshake.body)
+
+
 def _result_body(result: IngestResult) -> dict[str, Any]:
     if result.status == "quarantined":
         return {"status": "quarantined", "receipt_id": result.receipt_id}
@@ -162,8 +171,7 @@ async def _accept(
                 services, writer, adapter, connection, body, headers, received_at, secrets
             )
             raise NotAuthorizedException("invalid signature")
-        refused = check_request(
-            adapter,
+        refused = adapter.check_request(
             body,
             headers,
             now=received_at,
@@ -309,6 +317,11 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
             else:
                 found = await _for_tenant(services, scope, receive, tenant)
                 tracing.ingest_provider(span, found[0].name)
+            handshake = found[0].handshake(found[2], found[3])
+            if handshake is not None:
+                tracing.ingest_outcome(span, "handshake", handshake.status)
+                await _answer_handshake(send, handshake)
+                return
             result = await _accept(services, state.ingest_writer, *found, span=span)
         except HTTPException as exc:
             tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)

@@ -7,7 +7,7 @@ from typing import Any
 from litestar.openapi.spec import OpenAPI, OpenAPIType, Reference, Schema
 
 from gateway.services.catalogue import request_schema
-from providers import Registry, default_registry, provisioner_of
+from providers.registry import Registry, default_registry
 
 
 def describe_provisioning(document: OpenAPI, registry: Registry | None = None) -> None:
@@ -19,7 +19,7 @@ def describe_provisioning(document: OpenAPI, registry: Registry | None = None) -
         return
     refs: list[Reference | Schema] = []
     for item in registry:
-        provisioner = provisioner_of(item.adapter)
+        provisioner = item.adapter.provisioner
         if provisioner is None:
             continue
         name = f"Provision{item.name.title().replace('-', '').replace('_', '')}"

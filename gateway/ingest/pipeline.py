@@ -26,13 +26,8 @@ from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
 from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.runtime import LiveConnection, Runtime
-from providers import (
-    NormalizationError,
-    ProviderAdapter,
-    dropped_fields,
-    format_timestamp,
-    sha256_event_id,
-)
+from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
+from providers.registry import dropped_fields
 from schemas import EVENT_ENCODER, Normalized, to_event
 
 log = logging.getLogger("unihook.ingest")
@@ -168,7 +163,7 @@ def prepare(
         "provider": connection.provider,
         "tenant": connection.tenant,
         "received_at": received_at,
-        "headers": kept_headers(headers, getattr(adapter, "kept_headers", ())),
+        "headers": kept_headers(headers, adapter.kept_headers),
         "body": body,
         "outcome": "quarantined",
         "error": None,

@@ -12,7 +12,7 @@ from gateway.ingest.pipeline import prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.storage.bulk import insert_rows
 from gateway.storage.models import Connection, Event, Receipt
-from providers import UnknownProvider
+from providers.registry import UnknownProvider
 
 
 @dataclass

@@ -66,7 +66,7 @@ def unverified_receipt(
     """The receipt row of a request that did not verify: shown without its body (the headers
     listed are the ones kept with every receipt, plus the signature header); the whole request
     is in ``body``, encrypted."""
-    extra = (*getattr(adapter, "kept_headers", ()), adapter.signature_header.lower())
+    extra = (*adapter.kept_headers, adapter.signature_header.lower())
     return {
         "id": new_id("rcp"),
         "connection_id": connection.id,

@@ -6,12 +6,12 @@ from typing import Any
 
 import msgspec
 
-from providers import LoadedAdapter, provisioner_of
+from providers.registry import LoadedAdapter
 from schemas.api import ProviderOut, ProvisioningOut
 
 
 def provisioning_out(item: LoadedAdapter) -> ProvisioningOut | None:
-    provisioner = provisioner_of(item.adapter)
+    provisioner = item.adapter.provisioner
     if provisioner is None:
         return None
     return ProvisioningOut(

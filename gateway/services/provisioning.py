@@ -39,7 +39,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    provisioner_of,
 )
 
 log = logging.getLogger("unihook.provisioning")
@@ -63,9 +62,9 @@ NO_STORED_CREDENTIALS: Final = (
 
 def provisioner_for(runtime: Runtime, provider: str) -> Provisioner:
     """The provider's provisioner, or ``Invalid`` saying which providers have one."""
-    found = provisioner_of(runtime.registry.get(provider)) if provider in runtime.registry else None
+    found = runtime.registry.get(provider).provisioner if provider in runtime.registry else None
     if found is None:
-        able = [item.name for item in runtime.registry if provisioner_of(item.adapter)]
+        able = [item.name for item in runtime.registry if item.adapter.provisioner]
         raise Invalid(
             f"provisioning is not available for provider {provider!r} (only for "
             f"{', '.join(able) or 'none'}): create the webhook at the vendor yourself and "
@@ -149,9 +148,9 @@ async def activate(
     summary's ``error`` and logged. ``None`` when there was nothing to do.
     """
     provisioner = provisioner_for(runtime, provider)
-    step = getattr(provisioner, "activate", None)
-    if step is None:
+    if provisioner is None:
         return None
+    step = provisioner.activate
     display = runtime.registry.get(provider).display_name
     async with context(runtime, provider, tenant, ingest_url) as ctx:
         try:
@@ -304,7 +303,7 @@ async def health(
     except (ValueError, TypeError) as exc:
         return _remember(cache, connection_id, entry, now, endpoint_id, None, f"not checked: {exc}")
     provisioner = (
-        provisioner_of(runtime.registry.get(provider)) if provider in runtime.registry else None
+        runtime.registry.get(provider).provisioner if provider in runtime.registry else None
     )
     if provisioner is None or "health" not in provisioner.capabilities:
         error = f"not checked: {display}'s API offers no health check"
@@ -433,7 +432,7 @@ async def renew_due(runtime: Runtime, now: datetime) -> int:
     renewed = 0
     for connection_id, provider, tenant in rows:
         adapter = runtime.registry.get(provider) if provider in runtime.registry else None
-        provisioner = provisioner_of(adapter) if adapter is not None else None
+        provisioner = adapter.provisioner if adapter is not None else None
         if provisioner is None or "renew" not in provisioner.capabilities:
             continue
         async with runtime.sessions() as session:

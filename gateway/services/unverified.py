@@ -24,7 +24,6 @@ from gateway.services.common import clamp_limit, page
 from gateway.services.connections import load_connection
 from gateway.services.errors import NotFound
 from gateway.storage.models import Receipt
-from providers import check_request
 
 BATCH = 100
 
@@ -141,8 +140,7 @@ async def reverify(
                 still += 1  # written under a key this process does not hold
                 continue
             verified = adapter.verify(request.body, request.headers, secrets) and (
-                check_request(
-                    adapter,
+                adapter.check_request(
                     request.body,
                     request.headers,
                     now=kept.received_at,

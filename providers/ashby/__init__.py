@@ -4,7 +4,6 @@ from providers.ashby.adapter import EVENT_TYPES, AshbyAdapter
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from providers.ashby.samples import SAMPLES
 
-AshbyAdapter.provisioner = AshbyProvisioner()
-adapter = AshbyAdapter()
+adapter = AshbyAdapter(provisioner=AshbyProvisioner())
 
 __all__ = ["EVENT_TYPES", "SAMPLES", "AshbyAdapter", "AshbyProvision", "adapter"]

@@ -9,8 +9,7 @@ across retries, per Ashby's guide, and shared by the actions one change fires), 
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +17,9 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    Signature,
     first_timestamp,
     format_timestamp,
-    hmac_sha256,
     parse_date,
     parse_timestamp,
     sha256_event_id,
@@ -108,8 +107,6 @@ JOB_STATUSES: dict[str, JobStatus] = {
     "Archived": "archived",
 }
 PING_MESSAGE = "Ashby ping: checking that the webhook URL is live"
-_PREFIX = "sha256="
-_DIGEST_HEX = 64
 
 
 # ---- resources ------------------------------------------------------------------------------
@@ -367,32 +364,9 @@ class AshbyAdapter(BaseAdapter):
     name = "ashby"
     display_name = "Ashby"
     category = "ats"
-    signature_header = "Ashby-Signature"
+    signature = Signature(header="Ashby-Signature", prefix="sha256=")
     event_types = EVENT_TYPES
     also_emits = ALSO_EMITS
-
-    def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
-        """``sha256=`` and 64 hex digits of HMAC-SHA256 over the raw body, by any live secret."""
-        signature = headers.get("ashby-signature", "").strip()
-        if not secrets or signature[: len(_PREFIX)].lower() != _PREFIX:
-            return False
-        digest = signature[len(_PREFIX) :]
-        if len(digest) != _DIGEST_HEX:
-            return False
-        try:
-            presented = bytes.fromhex(digest)
-        except ValueError:
-            return False
-        matched = False
-        for secret in secrets:
-            matched |= hmac.compare_digest(hmac_sha256(secret, raw_body), presented)
-        return matched
-
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        return {
-            "content-type": "application/json",
-            "ashby-signature": _PREFIX + hmac_sha256(secret, raw_body).hex(),
-        }
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: AEnvelope = self.decode(raw_body, AEnvelope)

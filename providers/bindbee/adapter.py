@@ -35,6 +35,7 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    Signature,
     first_timestamp,
     format_timestamp,
     parse_timestamp,
@@ -151,10 +152,13 @@ class BindbeeAdapter(BaseAdapter):
     name = "bindbee"
     display_name = "Bindbee"
     category = "hris"
-    signature_header = "X-Bindbee-Webhook-Signature"
+    signature = Signature(
+        header="X-Bindbee-Webhook-Signature",
+        prefix="sha256=",
+        prefix_required=False,
+        encodings=("base64url", "base64", "hex"),
+    )
     event_types = EVENT_TYPES
-    encodings = ("base64url", "base64", "hex")
-    sign_encoding = "base64url"
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         head: BbHead = self.decode(raw_body, BbHead)

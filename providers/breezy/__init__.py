@@ -5,7 +5,6 @@ from providers.breezy.adapter import EVENT_TYPES, BreezyAdapter
 from providers.breezy.provisioner import BreezyProvision, BreezyProvisioner
 from providers.breezy.samples import SAMPLES
 
-BreezyAdapter.provisioner = BreezyProvisioner()
-adapter = BreezyAdapter()
+adapter = BreezyAdapter(provisioner=BreezyProvisioner())
 
 __all__ = ["EVENT_TYPES", "SAMPLES", "BreezyAdapter", "BreezyProvision", "adapter"]

@@ -6,16 +6,15 @@ re-serialisation of the JSON body, so both the raw body and that re-serialisatio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from providers import (
     BaseAdapter,
+    Signature,
     canonical_event_id,
-    compact_json,
     format_timestamp,
-    parse_json,
     parse_timestamp,
 )
 from providers.breezy.payloads import (
@@ -190,25 +189,20 @@ class BreezyAdapter(BaseAdapter):
     name = "breezy"
     display_name = "Breezy HR"
     category = "ats"
-    signature_header = "X-Hook-Signature"
+    # Breezy signs what it serialised: the raw body, else its compact re-serialisation.
+    signature = Signature(
+        header="X-Hook-Signature",
+        prefix="sha256=",
+        prefix_required=False,
+        body_forms=("raw", "compact"),
+    )
     event_types = EVENT_TYPES
 
     def detect(self, headers: Mapping[str, str]) -> bool:
         return "x-hook-signature" in headers or "x-breezy-webhook-version" in headers
 
-    def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
-        yield raw_body
-        try:
-            compact = compact_json(parse_json(raw_body))
-        except (ValueError, UnicodeError):
-            return
-        if compact != raw_body:
-            yield compact
-
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        headers = super().sign(raw_body, secret)
-        headers["x-breezy-webhook-version"] = "1"
-        return headers
+    def request_headers(self, raw_body: bytes) -> dict[str, str]:
+        return {**super().request_headers(raw_body), "x-breezy-webhook-version": "1"}
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: BEnvelope = self.decode(raw_body, BEnvelope)

@@ -12,9 +12,7 @@ the change where it has one, else the receive time.
 
 from __future__ import annotations
 
-import hmac
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -22,8 +20,8 @@ from typing import Any, ClassVar
 from providers import (
     BaseAdapter,
     NormalizationError,
+    Signature,
     format_timestamp,
-    hmac_sha256,
     parse_timestamp,
     sha256_event_id,
 )
@@ -66,7 +64,6 @@ EVENT_TYPES: dict[str, str] = {
 }
 
 SIGNATURE_PREFIX = "sha256 "
-_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 
 # ---- one rule per action: the payload's shape, how to map it, and its best time -----------
@@ -133,35 +130,13 @@ class GreenhouseAdapter(BaseAdapter):
     name = "greenhouse"
     display_name = "Greenhouse"
     category = "ats"
-    signature_header = "Signature"
+    # ``Signature: sha256 <hex>`` over the bytes received, exactly: never re-serialised.
+    signature = Signature(header="Signature", prefix=SIGNATURE_PREFIX, prefix_case_sensitive=True)
     event_types = EVENT_TYPES
     # Greenhouse counts only a 200 as delivered ("a non HTTP 200 response" is retried, and a
     # failed ping creates the web hook disabled): every accepted body is answered 200.
     accepted_status: ClassVar[int] = 200
     kept_headers: ClassVar[tuple[str, ...]] = ("greenhouse-event-id",)
-
-    def detect(self, headers: Mapping[str, str]) -> bool:
-        return headers.get("signature", "").startswith(SIGNATURE_PREFIX)
-
-    def verify(self, raw_body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> bool:
-        """``Signature: sha256 <hex>`` over the bytes received, exactly; nothing else is tried."""
-        value = headers.get("signature", "").strip()
-        if not value.startswith(SIGNATURE_PREFIX) or not secrets:
-            return False
-        digest = value[len(SIGNATURE_PREFIX) :]
-        if not _HEX_DIGEST.fullmatch(digest):
-            return False
-        presented = bytes.fromhex(digest)
-        matched = False
-        for secret in secrets:
-            matched |= hmac.compare_digest(hmac_sha256(secret, raw_body), presented)
-        return matched
-
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        return {
-            "content-type": "application/json",
-            "signature": SIGNATURE_PREFIX + hmac_sha256(secret, raw_body).hex(),
-        }
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         head: gh.GhHead = self.decode(raw_body, gh.GhHead)

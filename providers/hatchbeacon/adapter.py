@@ -26,7 +26,7 @@ The samples carry some of these guessed keys so that the mapping is exercised.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -34,12 +34,10 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    Signature,
     first_timestamp,
     format_timestamp,
-    hmac_sha256,
     js_restringify,
-    parse_json,
-    python_dumps,
     sha256_event_id,
 )
 from providers.hatchbeacon.payloads import HAudit, HDetails, HEnvelope, HLog, HTest, LogTime
@@ -296,31 +294,15 @@ class HatchBeaconAdapter(BaseAdapter):
     name = "hatchbeacon"
     display_name = "HatchBeacon"
     category = "ats"
-    signature_header = "X-Webhook-Signature"
+    # Its Node sample signs ``JSON.stringify(payload)``, its Python sample ``json.dumps``.
+    signature = Signature(
+        header="X-Webhook-Signature",
+        prefix="sha256=",
+        prefix_required=False,
+        body_forms=("raw", "js", "python"),
+        sign_form="js",
+    )
     event_types = EVENT_TYPES
-
-    def signed_contents(self, raw_body: bytes) -> Iterator[bytes]:
-        yield raw_body
-        try:
-            stringified = js_restringify(raw_body)
-        except ValueError:
-            return
-        if stringified != raw_body:
-            yield stringified
-        dumped = python_dumps(parse_json(raw_body))
-        if dumped != raw_body and dumped != stringified:
-            yield dumped
-
-    def sign(self, raw_body: bytes, secret: str) -> dict[str, str]:
-        """Sign ``JSON.stringify(payload)``, as HatchBeacon's Node sample computes it."""
-        try:
-            content = js_restringify(raw_body)
-        except ValueError:
-            content = raw_body
-        return {
-            "content-type": "application/json",
-            "x-webhook-signature": hmac_sha256(secret, content).hex(),
-        }
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: HEnvelope = self.decode(raw_body, HEnvelope)

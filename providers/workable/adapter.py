@@ -19,6 +19,7 @@ import msgspec
 
 from providers import (
     BaseAdapter,
+    Signature,
     format_timestamp,
     parse_date,
     parse_timestamp,
@@ -219,7 +220,7 @@ class WorkableAdapter(BaseAdapter):
     name = "workable"
     display_name = "Workable"
     category = "ats"
-    signature_header = "X-Workable-Signature"
+    signature = Signature(header="X-Workable-Signature", prefix="sha256=", prefix_required=False)
     event_types = EVENT_TYPES
     also_emits = ALSO_EMITS
     accepted_status: ClassVar[int] = 200
@@ -291,6 +292,3 @@ class WorkableAdapter(BaseAdapter):
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES
-
-
-adapter = WorkableAdapter()

@@ -404,6 +404,3 @@ def _summary(
         stats=stats,
         error=error,
     )
-
-
-provisioner = WorkableProvisioner()

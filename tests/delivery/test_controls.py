@@ -75,7 +75,7 @@ async def subscribe(cluster: Cluster, url: str, **fields: Any) -> dict[str, Any]
 
 def bodies(n: int, subjects: int) -> list[bytes]:
     """Breezy stage changes; event i is about candidate ``i % subjects``."""
-    from providers import default_registry
+    from providers.registry import default_registry
 
     template = json.loads(
         default_registry().get("breezy").sample_events()["candidateStatusUpdated"]

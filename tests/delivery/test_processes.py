@@ -19,7 +19,7 @@ from litestar.testing import AsyncTestClient
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import ingest, subscribe
 from tests.delivery.receiver import Receiver, Reply, closed_port

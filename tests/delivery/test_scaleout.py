@@ -32,7 +32,7 @@ from standardwebhooks import Webhook
 from bench.loadgen import build_request, run_load
 from gateway.core.settings import Settings
 from gateway.delivery.concurrency import total_budget
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
 from tests.delivery.receiver import Received, Receiver, Reply
 from tests.gateway.helpers import SECRETS, sign

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.core.clock import utcnow
@@ -9,7 +10,7 @@ from gateway.core.crypto import hash_key, new_api_key
 from gateway.core.ids import new_id
 from gateway.runtime import Runtime
 from gateway.storage.models import ApiKey
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 
 SECRETS = {
@@ -33,11 +34,15 @@ def signed(
 ) -> tuple[bytes, dict[str, str]]:
     adapter = default_registry().get(provider)
     body = adapter.sample_events()[vendor_type]
-    return body, adapter.sign(body, secret or SECRETS[provider])
+    return body, adapter.sign_request(body, secret or SECRETS[provider], now=datetime.now(UTC))[1]
 
 
 def sign(provider: str, body: bytes, secret: str | None = None) -> dict[str, str]:
-    return default_registry().get(provider).sign(body, secret or SECRETS[provider])
+    return (
+        default_registry()
+        .get(provider)
+        .sign_request(body, secret or SECRETS[provider], now=datetime.now(UTC))[1]
+    )
 
 
 async def tenant_key(services: Runtime, tenant: str | None) -> dict[str, str]:

@@ -312,8 +312,8 @@ async def test_reprocess_turns_quarantined_receipts_into_events(
     assert (still.accepted, still.still_quarantined) == (0, 1)
 
     # "fix the adapter": a registry whose hatchbeacon adapter tolerates the shape
-    from providers import LoadedAdapter, Registry
     from providers.hatchbeacon import HatchBeaconAdapter
+    from providers.registry import LoadedAdapter, Registry
     from schemas import Normalized
     from schemas.events import CandidateData
     from schemas.resources import Candidate

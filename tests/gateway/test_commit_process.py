@@ -19,7 +19,7 @@ from gateway.ingest.commit_process import CommitFailed, CommitProcess
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN_TOKEN
 from tests.gateway.helpers import connect, sign, signed
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.runtime import Runtime
 from gateway.storage.models import Delivery, Event
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 
 SECRET = "ashby-secret-token"
@@ -28,8 +29,8 @@ def settings(settings: Settings) -> Settings:
 
 
 async def _post(client: Any, payload: dict[str, Any]) -> Any:
-    body = json.dumps(payload).encode()
-    return await client.post("/ingest/ashby/acme", content=body, headers=ASHBY.sign(body, SECRET))
+    body, headers = ASHBY.sign_request(json.dumps(payload).encode(), SECRET, now=utcnow())
+    return await client.post("/ingest/ashby/acme", content=body, headers=headers)
 
 
 async def test_an_archive_is_an_update_and_a_rejection_delivered_once(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from gateway.core.clock import utcnow
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import default_registry, sign_request
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, sign, signed
 from tests.gateway.test_ingest import count
@@ -221,7 +221,7 @@ class TestDetectionAmongSeveralVendors:
         for name in registry.names():
             adapter = registry.get(name)
             for vendor_type, sample in adapter.sample_events().items():
-                body, headers = sign_request(adapter, sample, f"{name} secret", now=utcnow())
+                body, headers = adapter.sign_request(sample, f"{name} secret", now=utcnow())
                 response = await client.post("/ingest/acme", content=body, headers=headers)
                 if not response.is_success:  # refused for a reason of the vendor's own
                     direct = await client.post(

@@ -22,7 +22,7 @@ from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import all_samples, default_registry, sign_request
+from providers.registry import all_samples, default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.gateway.helpers import connect, signed
 
@@ -78,7 +78,7 @@ def lever_request(
     """A sample as Lever sends it, triggered ``age`` seconds ago."""
     samples = all_samples(LEVER)
     moment = utcnow() - timedelta(seconds=age)
-    body, headers = sign_request(LEVER, samples[vendor_type], secret, now=moment)
+    body, headers = LEVER.sign_request(samples[vendor_type], secret, now=moment)
     if not user_agent:
         headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
     return body, headers

@@ -17,7 +17,7 @@ from gateway.core.settings import Settings
 from gateway.runtime import Runtime
 from gateway.storage.models import Delivery, Event, Receipt
 from gateway.storage.unverified import purge_unverified
-from providers import default_registry, sign_request
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.gateway.helpers import tenant_key
 
@@ -52,9 +52,7 @@ async def _connect(client: Any, provider: str, secret: str, tenant: str = "acme"
 def _vendor_request(provider: str, vendor_type: str) -> tuple[bytes, dict[str, str]]:
     """The request exactly as the vendor sends it, signed with the secret it really holds."""
     adapter = default_registry().get(provider)
-    return sign_request(
-        adapter, adapter.sample_events()[vendor_type], RIGHT[provider], now=utcnow()
-    )
+    return adapter.sign_request(adapter.sample_events()[vendor_type], RIGHT[provider], now=utcnow())
 
 
 async def _count(services: Runtime, model: Any, *where: Any) -> int:

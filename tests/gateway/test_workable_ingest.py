@@ -20,13 +20,15 @@ from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers import ProviderSettings, ProvisionContext, VendorState
 from providers.workable import SAMPLES
-from providers.workable.provisioner import WorkableProvision, provisioner
+from providers.workable.provisioner import WorkableProvision, WorkableProvisioner
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, signed
 from tests.support.servers import ThreadedServer
 from tests.support.workable_sim import WorkableSim
 
 pytest_plugins = ["tests.support.workable_sim"]
+
+provisioner = WorkableProvisioner()
 
 TOKEN = "wk-acme-api-token-5f1c0e9a8b7d6c4e3f2a1b0c"
 OTHER_TOKEN = "wk-globex-api-token-0a1b2c3d4e5f6a7b8c9d"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import msgspec
 import pytest
 
-from providers import default_registry
+from providers.registry import default_registry
 
 ADAPTER = default_registry().get("hatchbeacon")
 NOW = datetime(2025, 3, 1, tzinfo=UTC)

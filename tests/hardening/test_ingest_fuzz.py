@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from gateway.runtime import Runtime
 from gateway.storage.models import Event
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.gateway.helpers import SECRETS, sign
 

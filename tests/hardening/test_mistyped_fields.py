@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 
-from providers import default_registry
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, sign
 

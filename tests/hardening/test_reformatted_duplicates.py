@@ -82,7 +82,7 @@ def test_the_canonical_id_is_the_hash_of_the_compact_form() -> None:
 
 
 async def test_bindbee_keeps_the_hash_of_the_raw_bytes(client: Any) -> None:
-    from providers import default_registry
+    from providers.registry import default_registry
 
     await connect(client, "bindbee")
     body = default_registry().get("bindbee").sample_events()["connector_synced"]

@@ -6,8 +6,8 @@ from typing import Any
 
 from gateway.ingest.reprocess import reprocess
 from gateway.runtime import Runtime
-from providers import LoadedAdapter, Registry
 from providers.hatchbeacon import HatchBeaconAdapter
+from providers.registry import LoadedAdapter, Registry
 from schemas import Normalized
 from schemas.events import CandidateData
 from schemas.resources import Candidate

@@ -28,7 +28,7 @@ from typing import Any
 
 import msgspec
 
-from providers import default_registry
+from providers.registry import default_registry
 from schemas import to_event
 
 HERE = Path(__file__).resolve().parent

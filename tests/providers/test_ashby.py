@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from providers import default_registry
+from providers.registry import default_registry
 
 ASHBY = default_registry().get("ashby")
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)

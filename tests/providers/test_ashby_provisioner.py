@@ -21,11 +21,10 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    default_registry,
-    provisioner_of,
 )
 from providers.ashby.client import UNLISTED_TYPES, WEBHOOK_TYPES
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
+from providers.registry import default_registry
 from tests.support.ashby_sim import READ, WRITE, AshbySim
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
@@ -93,7 +92,7 @@ def vendor_of(result: ProvisionResult) -> VendorState:
 
 
 def test_the_adapter_carries_the_provisioner() -> None:
-    provisioner = provisioner_of(default_registry().get("ashby"))
+    provisioner = default_registry().get("ashby").provisioner
     assert isinstance(provisioner, AshbyProvisioner)
     assert provisioner.request_type is AshbyProvision
     assert {"health", "update", "pause", "resume"} <= provisioner.capabilities

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from providers import default_registry
+from providers.registry import default_registry
 from providers.testing import get_adapter_test_class, get_provisioner_test_class
 from tests.support.ashby_sim import AshbySim
 from tests.support.breezy_sim import BreezySim

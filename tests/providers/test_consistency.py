@@ -25,7 +25,7 @@ import jsonschema
 import msgspec
 import pytest
 
-from providers import default_registry
+from providers.registry import default_registry
 from schemas import to_event
 from schemas.catalogue import CATALOGUE
 

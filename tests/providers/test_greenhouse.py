@@ -11,8 +11,9 @@ from typing import Any
 import msgspec
 import pytest
 
-from providers import NormalizationError, default_registry
+from providers import NormalizationError
 from providers.greenhouse import adapter
+from providers.registry import default_registry
 
 SECRET = "gh-test-secret"
 # Computed with Python's hmac from the bytes below; Greenhouse publishes no test vector.
@@ -116,7 +117,10 @@ def test_detection_needs_a_signature_header_starting_sha256_space() -> None:
 
 
 def test_sign_writes_the_header_greenhouse_sends() -> None:
-    assert adapter.sign(ESCAPED, SECRET)["signature"] == ESCAPED_SIGNATURE
+    assert (
+        adapter.sign_request(ESCAPED, SECRET, now=datetime.now(UTC))[1]["signature"]
+        == ESCAPED_SIGNATURE
+    )
 
 
 def test_samples_are_on_the_wire_as_greenhouse_escapes_them() -> None:

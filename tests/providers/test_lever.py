@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from providers import check_request, default_registry, detect_body, sign_request
+from providers.registry import default_registry
 
 LEVER = default_registry().get("lever")
 KEY = "lever-test-signature-token"
@@ -88,16 +88,16 @@ def test_data_is_not_signed_and_events_say_so() -> None:
 
 
 def test_age_is_checked_both_ways_against_the_setting() -> None:
-    signed, headers = sign_request(LEVER, body(), KEY, now=NOW - timedelta(hours=23))
-    assert check_request(LEVER, signed, headers, now=NOW, settings={}) is None
-    assert check_request(LEVER, signed, headers, now=NOW, settings={"max_age": "3600"})
+    signed, headers = LEVER.sign_request(body(), KEY, now=NOW - timedelta(hours=23))
+    assert LEVER.check_request(signed, headers, now=NOW, settings={}) is None
+    assert LEVER.check_request(signed, headers, now=NOW, settings={"max_age": "3600"})
     for moment in (NOW - timedelta(days=15), NOW + timedelta(days=15)):
-        stale, _ = sign_request(LEVER, body(), KEY, now=moment)
-        refused = check_request(LEVER, stale, {}, now=NOW, settings={})
+        stale, _ = LEVER.sign_request(body(), KEY, now=moment)
+        refused = LEVER.check_request(stale, {}, now=NOW, settings={})
         assert refused is not None
         assert "1209600" in refused
     for unusable in ("", "soon", "-5", "0"):
-        refused = check_request(LEVER, signed, {}, now=NOW, settings={"max_age": unusable})
+        refused = LEVER.check_request(signed, {}, now=NOW, settings={"max_age": unusable})
         assert refused is None, unusable  # falls back to two weeks
 
 
@@ -116,8 +116,8 @@ def test_the_provider_settings_reach_the_adapter_by_name() -> None:
 
 
 def test_sign_request_signs_inside_the_body_with_a_fresh_token() -> None:
-    first, headers = sign_request(LEVER, body(), "k1", now=NOW)
-    later, _ = sign_request(LEVER, body(), "k1", now=NOW + timedelta(seconds=1))
+    first, headers = LEVER.sign_request(body(), "k1", now=NOW)
+    later, _ = LEVER.sign_request(body(), "k1", now=NOW + timedelta(seconds=1))
     sent = json.loads(first)
     assert list(sent) == ["triggeredAt", "event", "data", "token", "signature"]
     assert sent["triggeredAt"] == int(NOW.timestamp() * 1000)
@@ -134,9 +134,9 @@ def test_detected_by_its_agent(agent: str) -> None:
 
 
 def test_detected_by_its_body_alone() -> None:
-    assert detect_body(LEVER, body(), {})
-    assert not detect_body(LEVER, b'{"event": "candidateHired", "data": {}}', {})
-    assert not detect_body(LEVER, b'{"triggeredAt": 1, "signature": "x", "token": "t"}', {})
+    assert LEVER.detect_body(body(), {})
+    assert not LEVER.detect_body(b'{"event": "candidateHired", "data": {}}', {})
+    assert not LEVER.detect_body(b'{"triggeredAt": 1, "signature": "x", "token": "t"}', {})
     assert not LEVER.detect({"user-agent": "python-httpx/0.28"})
 
 
@@ -159,10 +159,10 @@ def test_the_documented_test_request_is_connection_test() -> None:
 def test_a_two_week_old_rerun_is_accepted_by_default() -> None:
     """Lever's delivery history re-runs any delivery of the past two weeks with its original
     ``triggeredAt`` (which the signature covers): the default window must take it."""
-    rerun, headers = sign_request(LEVER, body(), KEY, now=NOW - timedelta(days=13, hours=23))
-    assert check_request(LEVER, rerun, headers, now=NOW, settings={}) is None
-    older, _ = sign_request(LEVER, body(), KEY, now=NOW - timedelta(days=14, seconds=1))
-    refused = check_request(LEVER, older, headers, now=NOW, settings={})
+    rerun, headers = LEVER.sign_request(body(), KEY, now=NOW - timedelta(days=13, hours=23))
+    assert LEVER.check_request(rerun, headers, now=NOW, settings={}) is None
+    older, _ = LEVER.sign_request(body(), KEY, now=NOW - timedelta(days=14, seconds=1))
+    refused = LEVER.check_request(older, headers, now=NOW, settings={})
     assert refused is not None
     assert "1209600" in refused
     # the re-run is the same delivery: its token is still the dedup key

@@ -15,15 +15,9 @@ import pytest
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
-from providers import (
-    ProviderSettings,
-    ProvisionContext,
-    ProvisioningError,
-    VendorState,
-    default_registry,
-    provisioner_of,
-)
+from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
 from providers.lever import EVENT_TYPES, LeverProvision
+from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.support.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
 from tests.support.servers import ThreadedServer
@@ -34,7 +28,7 @@ ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"
 INGEST = "https://hooks.acme.example/ingest/lever/acme"
 LEVER = default_registry().get("lever")
-PROVISIONER = provisioner_of(LEVER)
+PROVISIONER = LEVER.provisioner
 assert PROVISIONER is not None
 
 

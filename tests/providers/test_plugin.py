@@ -18,6 +18,7 @@ import sys
 import tomllib
 from collections import defaultdict
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
-from providers import default_registry, load_registry
+from providers.registry import default_registry, load_registry
 from tests.conftest import ADMIN
 
 pytest_plugins = ["pytester"]
@@ -164,7 +165,7 @@ def test_its_own_conformance_tests_pass(site: Path) -> None:
     # 84 adapter checks for three vendor types (11 per type, 3 x 15 hostile bodies, 6 once), the
     # package's own two tests (one loads it through the registry), and the provisioner suite:
     # 10 checks, pause and resume skipped (Examplehire's API cannot pause).
-    assert re.search(r"^95 passed, 1 skipped", out.stdout, re.MULTILINE), out.stdout[-3000:]
+    assert re.search(r"^101 passed, 1 skipped", out.stdout, re.MULTILINE), out.stdout[-3000:]
 
 
 # ---- the kit fails broken adapters, with the right tests -------------------------------------
@@ -303,11 +304,13 @@ async def test_the_example_provisions_through_the_gateway(
                 signed = await client.post(
                     "/ingest/example/acme",
                     content=body,
-                    headers=adapter.sign(body, hook["secret"]),
+                    headers=adapter.sign_request(body, hook["secret"], now=datetime.now(UTC))[1],
                 )
                 assert signed.status_code == 202, signed.text
                 forged = await client.post(
-                    "/ingest/example/acme", content=body, headers=adapter.sign(body, "wrong")
+                    "/ingest/example/acme",
+                    content=body,
+                    headers=adapter.sign_request(body, "wrong", now=datetime.now(UTC))[1],
                 )
                 assert forged.status_code == 401
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from providers import default_registry
+from providers.registry import default_registry
 
 WORKABLE = default_registry().get("workable")
 RECEIVED_AT = datetime(2025, 4, 1, tzinfo=UTC)

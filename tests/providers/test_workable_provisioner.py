@@ -14,11 +14,13 @@ import pytest
 from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
 from providers.workable import EVENT_TYPES, adapter
 from providers.workable.client import WorkableClient, api_base
-from providers.workable.provisioner import WorkableProvision, provisioner, target_for
+from providers.workable.provisioner import WorkableProvision, WorkableProvisioner, target_for
 from tests.support.servers import Receiver, ThreadedServer
 from tests.support.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 
 pytest_plugins = ["tests.support.workable_sim"]
+
+provisioner = WorkableProvisioner()
 
 SUBDOMAIN = "groove-tech"
 TOKEN = "wk-account-token-0123456789abcdef"

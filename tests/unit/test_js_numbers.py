@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from providers._base import js_number, js_restringify
+from providers import js_number, js_restringify
 
 NODE = [
     (1.5, "1.5"),

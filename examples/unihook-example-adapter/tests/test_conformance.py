@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unihook_example_adapter import adapter
 
-from providers import load_registry
+from providers.registry import load_registry
 from providers.testing import RECEIVED_AT, get_adapter_test_class
 
 # Every check of the kit (signatures, tampering, mapping, JSON Schema, hostile bytes...).

@@ -2,7 +2,7 @@
 ``X-Examplehire-Signature``.
 
 Examplehire signs the raw body with HMAC-SHA256, hex-encoded, keyed by the endpoint secret, which
-is exactly what ``BaseAdapter`` checks by default; this module is only data and mapping.
+is declared as a ``Signature``; this module is only data and mapping.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from providers import BaseAdapter, format_timestamp, parse_timestamp, sha256_event_id
+from providers import BaseAdapter, Signature, format_timestamp, parse_timestamp, sha256_event_id
 from schemas import EventData, Normalized
 from schemas.events import ApplicationData, CandidateData
 from schemas.resources import Application, Candidate, Company, Job, Person, Stage
@@ -75,7 +75,7 @@ class EData(_In):
     moved_by: EUser | None = None
 
 
-class EEnvelope(_In, kw_only=True):
+class ExamplehireEnvelope(_In, kw_only=True):
     id: str | None = None
     event: str
     occurred_at: str | int | None = None
@@ -109,7 +109,7 @@ def _company(a: EAccount | None) -> Company | None:
     return Company(id=a.id, name=a.name, slug=a.slug) if a is not None else None
 
 
-def _data(canonical: str, env: EEnvelope) -> EventData:
+def _data(canonical: str, env: ExamplehireEnvelope) -> EventData:
     d = env.data or EData()
     if canonical == "ats.candidate.hired":
         return CandidateData(
@@ -132,16 +132,16 @@ def _data(canonical: str, env: EEnvelope) -> EventData:
 
 
 class ExamplehireAdapter(BaseAdapter):
-    """``BaseAdapter`` supplies detect, verify (hex HMAC-SHA256 of the raw body) and sign."""
+    """``BaseAdapter`` does detection, verification and signing from ``signature``."""
 
     name = "example"
     display_name = "Examplehire"
     category = "ats"
-    signature_header = "X-Examplehire-Signature"
+    signature = Signature(header="X-Examplehire-Signature")
     event_types = EVENT_TYPES
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
-        env: EEnvelope = self.decode(raw_body, EEnvelope)
+        env: ExamplehireEnvelope = self.decode(raw_body, ExamplehireEnvelope)
         event_id = env.id or sha256_event_id(raw_body)
         timestamp = parse_timestamp(env.occurred_at) or format_timestamp(received_at)
         canonical = self.event_types.get(env.event)
@@ -209,5 +209,4 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 
-ExamplehireAdapter.provisioner = ExamplehireProvisioner(list(EVENT_TYPES))
-adapter = ExamplehireAdapter()
+adapter = ExamplehireAdapter(provisioner=ExamplehireProvisioner(list(EVENT_TYPES)))
