@@ -23,6 +23,7 @@ from providers.registry import Registry, default_registry
 
 CONNECTION_CACHE_SECONDS = 2.0
 CONNECTION_CACHE_ENTRIES = 10_000
+VENDOR_HEALTH_ENTRIES = 10_000  # provisioned connections whose vendor view is kept
 
 
 class SecretKeyMismatch(RuntimeError):
@@ -74,7 +75,9 @@ class Runtime:
         default_factory=dict
     )
     _generation: int = 0
-    vendor_health: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=10_000))
+    vendor_health: LRUCache[str, Any] = field(
+        default_factory=lambda: LRUCache(maxsize=VENDOR_HEALTH_ENTRIES)
+    )
     """The vendors' last view of provisioned endpoints, by connection (bounded)."""
     _provider_settings: dict[str, ProviderSettings] = field(default_factory=dict)
 

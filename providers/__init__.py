@@ -22,6 +22,14 @@ from providers._base import (
     sha256_event_id,
 )
 from providers._json import compact_json, js_number, js_restringify, parse_json, python_dumps
+from providers.client import (
+    BasicAuth,
+    BearerAuth,
+    HeaderAuth,
+    RetryPolicy,
+    VendorAPIError,
+    VendorClient,
+)
 from providers.errors import NormalizationError
 from providers.provisioning import (
     BaseProvisioner,
@@ -39,10 +47,13 @@ __all__ = [
     "BODY",
     "BaseAdapter",
     "BaseProvisioner",
+    "BasicAuth",
+    "BearerAuth",
     "Category",
     "Encoding",
     "Handshake",
     "Header",
+    "HeaderAuth",
     "NormalizationError",
     "ProviderAdapter",
     "ProviderSettings",
@@ -51,7 +62,10 @@ __all__ = [
     "Provisioned",
     "Provisioner",
     "ProvisioningError",
+    "RetryPolicy",
     "Signature",
+    "VendorAPIError",
+    "VendorClient",
     "VendorState",
     "canonical_event_id",
     "compact_json",

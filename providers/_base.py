@@ -136,6 +136,14 @@ class ProviderAdapter(Protocol):
         else None (the default): the request is an event. Never raises."""
         ...
 
+    def normalize_request(
+        self, raw_body: bytes, headers: Mapping[str, str], *, received_at: datetime
+    ) -> Normalized:
+        """The canonical parts of a verified request, for vendors that say in headers what the
+        event is (SmartRecruiters' ``event-name`` and ``event-id``); the default is
+        ``normalize(raw_body)``. Raises ``NormalizationError`` only."""
+        ...
+
 
 # ---- shared helpers (pure functions) --------------------------------------------------------
 
@@ -371,6 +379,11 @@ class BaseAdapter:
 
     def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
         return None
+
+    def normalize_request(
+        self, raw_body: bytes, headers: Mapping[str, str], *, received_at: datetime
+    ) -> Normalized:
+        return self.normalize(raw_body, received_at=received_at)
 
     def sample_events(self) -> dict[str, bytes]:
         return {kind: compact_json(payload) for kind, payload in self.sample_payloads().items()}

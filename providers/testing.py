@@ -41,6 +41,18 @@ from providers._provisioner_kit import (
     ProvisionerHarness,
     get_provisioner_test_class,
 )
+from providers._simulator import (
+    Delivery,
+    LoopbackServer,
+    Reject,
+    SimCall,
+    SimRequest,
+    VendorSimulator,
+    basic_user,
+    is_loopback,
+    route,
+    simulator_fixtures,
+)
 from providers.registry import emitted_types
 from providers.signatures import encode_digest
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event
@@ -390,6 +402,15 @@ class AdapterConformance:
         assert parts.timestamp.endswith("Z"), "timestamps are RFC 3339 UTC"
         datetime.fromisoformat(parts.timestamp.replace("Z", "+00:00"))
 
+    def test_the_signed_request_normalizes_to_its_declared_type(self, vendor_type: str) -> None:
+        """What the gateway normalises: the request as the vendor sends it, headers included
+        (``normalize_request``), for vendors that name the event in a header."""
+        body, headers = self.request(vendor_type)
+        parts = self.adapter.normalize_request(body, headers, received_at=RECEIVED_AT)
+        assert parts.type == self.adapter.event_types[vendor_type]
+        assert parts.event_type == vendor_type
+        assert parts.event_id, "source.event_id is empty"
+
     def test_event_round_trips_through_the_struct(self, vendor_type: str) -> None:
         parts = self.adapter.normalize(self.sample(vendor_type), received_at=RECEIVED_AT)
         as_json = event_json(self.adapter, parts)
@@ -469,8 +490,18 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 
 __all__ = [
     "AdapterConformance",
+    "Delivery",
+    "LoopbackServer",
     "ProvisionerConformance",
     "ProvisionerHarness",
+    "Reject",
+    "SimCall",
+    "SimRequest",
+    "VendorSimulator",
+    "basic_user",
     "get_adapter_test_class",
     "get_provisioner_test_class",
+    "is_loopback",
+    "route",
+    "simulator_fixtures",
 ]

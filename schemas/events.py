@@ -464,6 +464,14 @@ class InterviewDeleted(Event, kw_only=True, tag="ats.interview.deleted"):
     data: InterviewData
 
 
+class ScorecardCreated(Event, kw_only=True, tag="ats.scorecard.created"):
+    data: ScorecardData
+
+
+class ScorecardUpdated(Event, kw_only=True, tag="ats.scorecard.updated"):
+    data: ScorecardData
+
+
 class ScorecardDeleted(Event, kw_only=True, tag="ats.scorecard.deleted"):
     data: ScorecardData
 
@@ -509,6 +517,14 @@ class ReferralCreated(Event, kw_only=True, tag="ats.referral.created"):
 
 
 class OpeningCreated(Event, kw_only=True, tag="ats.opening.created"):
+    data: OpeningData
+
+
+class OpeningUpdated(Event, kw_only=True, tag="ats.opening.updated"):
+    data: OpeningData
+
+
+class OpeningDeleted(Event, kw_only=True, tag="ats.opening.deleted"):
     data: OpeningData
 
 
@@ -696,6 +712,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     InterviewCompleted,
     InterviewUpdated,
     InterviewDeleted,
+    ScorecardCreated,
+    ScorecardUpdated,
     ScorecardDeleted,
     OfferCreated,
     OfferUpdated,
@@ -708,6 +726,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     SurveySubmitted,
     ReferralCreated,
     OpeningCreated,
+    OpeningUpdated,
+    OpeningDeleted,
     DepartmentDeleted,
     OfficeDeleted,
     UserCreated,

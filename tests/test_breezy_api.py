@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from providers.breezy import SAMPLES, adapter
-from providers.breezy.client import ALL_EVENTS, BreezyAPIError, BreezyClient, BreezyEndpoint
-from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim
+from providers.breezy.client import ALL_EVENTS, BreezyClient, BreezyEndpoint
+from providers.client import VendorAPIError
+from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
 COMPANY = "co_acme"
@@ -38,13 +39,13 @@ def sim(breezy_sim: BreezySim) -> BreezySim:
 
 @pytest.fixture
 async def customer(sim: BreezySim) -> AsyncIterator[BreezyClient]:
-    async with BreezyClient(sim.base_url, TOKEN) as client:
+    async with breezy_client(sim.base_url, TOKEN) as client:
         yield client
 
 
 @pytest.fixture
 async def partner(sim: BreezySim) -> AsyncIterator[BreezyClient]:
-    async with BreezyClient(sim.base_url, TOKEN, PARTNER_KEY) as client:
+    async with breezy_client(sim.base_url, TOKEN, PARTNER_KEY) as client:
         yield client
 
 
@@ -56,8 +57,8 @@ async def create(
     )
 
 
-async def breezy_error(awaitable: Any) -> BreezyAPIError:
-    with pytest.raises(BreezyAPIError) as info:
+async def breezy_error(awaitable: Any) -> VendorAPIError:
+    with pytest.raises(VendorAPIError) as info:
         await awaitable
     return info.value
 
@@ -164,14 +165,14 @@ async def test_delete(sim: BreezySim, customer: BreezyClient) -> None:
     assert [e.id for e in await customer.list_endpoints(COMPANY)] == [keep.id]
     assert [e.id for e in sim.endpoints(COMPANY)] == [keep.id]
     error = await breezy_error(customer.get_endpoint(COMPANY, gone.id))
-    assert error.is_not_found
+    assert error.kind == "not_found"
 
 
 @pytest.mark.parametrize("action", ["get", "update", "delete", "pause", "resume"])
 async def test_unknown_endpoint_is_404(customer: BreezyClient, action: str) -> None:
     error = await breezy_error(_act(customer, action, COMPANY, "5f0000000000000000000000"))
-    assert error.status_code == 404
-    assert error.is_not_found
+    assert error.status == 404
+    assert error.kind == "not_found"
     assert error.message == "Webhook endpoint not found"
 
 
@@ -189,7 +190,7 @@ def _act(client: BreezyClient, action: str, company_id: str, endpoint_id: str) -
 
 async def test_ids_cannot_escape_their_path_segment(sim: BreezySim, customer: BreezyClient) -> None:
     error = await breezy_error(customer.get_endpoint(COMPANY, "../webhook_endpoints"))
-    assert error.status_code == 404
+    assert error.status == 404
     assert sim.calls[-1].path == f"/v3/company/{COMPANY}/webhook_endpoint/..%2Fwebhook_endpoints"
 
 
@@ -226,7 +227,7 @@ async def test_create_validation_errors(
 ) -> None:
     error = await breezy_error(customer.create_endpoint(COMPANY, url, events))
 
-    assert error.status_code == 400
+    assert error.status == 400
     assert error.message == message
     assert message in str(error)
     assert sim.endpoints(COMPANY) == []
@@ -249,7 +250,7 @@ async def test_update_validation_errors(
 
     error = await breezy_error(customer.update_endpoint(COMPANY, created.id, **changes))
 
-    assert (error.status_code, error.message) == (400, message)
+    assert (error.status, error.message) == (400, message)
     unchanged = sim.endpoint(created.id)
     assert (unchanged.url, unchanged.events) == (created.url, created.events)
 
@@ -270,8 +271,8 @@ async def test_quota_is_ten_per_owner(
     own = [await create(customer, n) for n in range(10)]
 
     error = await breezy_error(create(customer, 10))
-    assert error.status_code == 429
-    assert error.is_quota_exceeded
+    assert error.status == 429
+    assert error.kind == "rate_limited"
     assert error.message == "Quota exceeded"
     assert len(await customer.list_endpoints(COMPANY)) == 10
 
@@ -279,12 +280,12 @@ async def test_quota_is_ten_per_owner(
     for n in range(10):
         await create(partner, n)
     error = await breezy_error(create(partner, 10))
-    assert error.is_quota_exceeded
+    assert error.kind == "rate_limited"
 
     # Another partner, and the same customer's other company, are counted apart as well.
-    async with BreezyClient(sim.base_url, TOKEN, OTHER_PARTNER_KEY) as other_partner:
+    async with breezy_client(sim.base_url, TOKEN, OTHER_PARTNER_KEY) as other_partner:
         await create(other_partner)
-    async with BreezyClient(sim.base_url, OTHER_TOKEN) as other_company:
+    async with breezy_client(sim.base_url, OTHER_TOKEN) as other_company:
         await other_company.create_endpoint(OTHER_COMPANY, "https://hooks.example/g", EVENTS)
 
     # Deleting frees a slot.
@@ -298,7 +299,7 @@ async def test_partner_and_customer_endpoints_are_isolated(
 ) -> None:
     mine = await create(customer, 1)
     theirs = await create(partner, 2)
-    async with BreezyClient(sim.base_url, TOKEN, OTHER_PARTNER_KEY) as other_partner:
+    async with breezy_client(sim.base_url, TOKEN, OTHER_PARTNER_KEY) as other_partner:
         others = await create(other_partner, 3)
 
         assert [e.id for e in await customer.list_endpoints(COMPANY)] == [mine.id]
@@ -313,7 +314,7 @@ async def test_partner_and_customer_endpoints_are_isolated(
         ):
             for action in ("get", "update", "delete", "pause", "resume"):
                 error = await breezy_error(_act(client, action, COMPANY, foreign))
-                assert error.is_not_found, (action, foreign)
+                assert error.kind == "not_found", (action, foreign)
 
     assert {e.id for e in sim.endpoints(COMPANY)} == {mine.id, theirs.id, others.id}
     assert all(e.status == "active" for e in sim.endpoints(COMPANY))
@@ -322,7 +323,7 @@ async def test_partner_and_customer_endpoints_are_isolated(
 
 async def test_partner_requests_carry_both_headers(sim: BreezySim, partner: BreezyClient) -> None:
     created = await create(partner)
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
     assert sim.endpoint(created.id).owner == ("partner", PARTNER_KEY)
 
 
@@ -330,7 +331,7 @@ async def test_headers_on_the_wire() -> None:
     # One body that reads both as a list answer and as an endpoint answer.
     receiver = Receiver(body=b'{"data": [], "id": "e1"}')
     with ThreadedServer(receiver) as server:
-        async with BreezyClient(server.base_url + "/", TOKEN, PARTNER_KEY) as client:
+        async with breezy_client(server.base_url + "/", TOKEN, PARTNER_KEY) as client:
             await client.list_endpoints(COMPANY)
             await client.create_endpoint(COMPANY, "https://hooks.example/x", EVENTS)
     get, post = receiver.requests
@@ -346,32 +347,32 @@ async def test_headers_on_the_wire() -> None:
 
 
 async def test_unknown_token_is_401(sim: BreezySim) -> None:
-    async with BreezyClient(sim.base_url, "tok-wrong") as client:
+    async with breezy_client(sim.base_url, "tok-wrong") as client:
         error = await breezy_error(client.list_endpoints(COMPANY))
-    assert error.status_code == 401
-    assert error.is_auth_error
+    assert error.status == 401
+    assert error.kind == "auth"
     assert error.message == "Unauthorized"
 
 
 async def test_bearer_prefix_is_not_breezy_auth(sim: BreezySim) -> None:
-    async with BreezyClient(sim.base_url, f"Bearer {TOKEN}") as client:
+    async with breezy_client(sim.base_url, f"Bearer {TOKEN}") as client:
         error = await breezy_error(client.list_endpoints(COMPANY))
-    assert error.status_code == 401
+    assert error.status == 401
 
 
 async def test_unknown_partner_key_is_401(sim: BreezySim) -> None:
-    async with BreezyClient(sim.base_url, TOKEN, "pk-nobody") as client:
+    async with breezy_client(sim.base_url, TOKEN, "pk-nobody") as client:
         error = await breezy_error(create(client))
-    assert error.status_code == 401
+    assert error.status == 401
     assert error.message == "Invalid partner API key"
     assert sim.endpoints() == []
 
 
 async def test_token_of_another_company_is_refused(sim: BreezySim) -> None:
-    async with BreezyClient(sim.base_url, OTHER_TOKEN) as client:
+    async with breezy_client(sim.base_url, OTHER_TOKEN) as client:
         error = await breezy_error(client.list_endpoints(COMPANY))
-    assert error.status_code == 403
-    assert error.is_auth_error
+    assert error.status == 403
+    assert error.kind == "auth"
 
 
 async def test_no_authorization_header_is_401(sim: BreezySim) -> None:
@@ -411,7 +412,7 @@ async def test_error_bodies(
 
     error = await breezy_error(customer.list_endpoints(COMPANY))
 
-    assert (error.status_code, error.message) == (status, message)
+    assert (error.status, error.message) == (status, message)
     assert TOKEN not in str(error)
     assert TOKEN not in repr(error)
 
@@ -419,9 +420,9 @@ async def test_error_bodies(
 async def test_unexpected_success_body(sim: BreezySim, customer: BreezyClient) -> None:
     sim.fail_next(200, {"nothing": "useful"})
     error = await breezy_error(create(customer))
-    assert error.status_code == 200
+    assert error.status == 200
     assert error.message.startswith("unexpected response from Breezy")
-    assert error.endpoint_id is None
+    assert error.created_id is None
 
 
 async def test_unreadable_create_answer_still_names_the_endpoint(
@@ -431,7 +432,7 @@ async def test_unreadable_create_answer_still_names_the_endpoint(
     # the id to delete it, and never the secret in the message.
     sim.fail_next(200, {"id": "e-made", "secret": "whsec_s3cret", "stats": "broken"})
     error = await breezy_error(create(customer))
-    assert error.endpoint_id == "e-made"
+    assert error.created_id == "e-made"
     assert "whsec_s3cret" not in str(error)
 
 
@@ -453,9 +454,9 @@ def closed_port() -> Iterator[int]:
 
 
 async def test_unreachable_breezy(closed_port: int) -> None:
-    async with BreezyClient(f"http://127.0.0.1:{closed_port}", TOKEN, PARTNER_KEY) as client:
+    async with breezy_client(f"http://127.0.0.1:{closed_port}", TOKEN, PARTNER_KEY) as client:
         error = await breezy_error(client.list_endpoints(COMPANY))
-    assert error.status_code is None
+    assert error.status is None
     assert "ConnectError" in error.message
     assert str(error).startswith("Breezy unreachable")
     assert TOKEN not in str(error)
@@ -464,19 +465,10 @@ async def test_unreachable_breezy(closed_port: int) -> None:
 
 async def test_timeout(sim: BreezySim) -> None:
     sim.fail_next(200, {"data": []}, delay=1.0)
-    async with BreezyClient(sim.base_url, TOKEN, timeout=0.2) as client:
+    async with breezy_client(sim.base_url, TOKEN, timeout=0.2) as client:
         error = await breezy_error(client.list_endpoints(COMPANY))
-    assert error.status_code is None
+    assert error.status is None
     assert "Timeout" in error.message
-
-
-async def test_shared_http_client_is_left_open(sim: BreezySim) -> None:
-    async with httpx.AsyncClient() as http:
-        async with BreezyClient(sim.base_url, TOKEN, client=http) as client:
-            await client.list_endpoints(COMPANY)
-        assert not http.is_closed
-        response = await http.get(sim.base_url + "/v3/company/x/webhook_endpoints")
-        assert response.status_code == 401
 
 
 # ---- deliveries --------------------------------------------------------------------------------
@@ -556,7 +548,7 @@ async def test_delivery_goes_only_where_it_should(
         "/partner": await partner.create_endpoint(COMPANY, f"{base}/partner", ["candidateAdded"]),
         "/jobs": await customer.create_endpoint(COMPANY, f"{base}/jobs", ["companyPositionAdded"]),
     }
-    async with BreezyClient(sim.base_url, OTHER_TOKEN) as other:
+    async with breezy_client(sim.base_url, OTHER_TOKEN) as other:
         endpoints["/other"] = await other.create_endpoint(OTHER_COMPANY, f"{base}/other", EVENTS)
     for path, endpoint in endpoints.items():
         assert endpoint.secret is not None
@@ -608,7 +600,7 @@ async def test_failed_deliveries_are_counted(
         COMPANY, f"http://127.0.0.1:{closed_port}/hook", EVENTS
     )
 
-    results = {r.endpoint_id: r for r in await sim.deliver(COMPANY, "candidateStatusUpdated")}
+    results = {r.target_id: r for r in await sim.deliver(COMPANY, "candidateStatusUpdated")}
 
     assert results[rejected.id].status_code == 401
     assert not results[rejected.id].ok

@@ -26,10 +26,10 @@ from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Connection, ConnectionSecret
-from providers.breezy.client import ALL_EVENTS, BreezyClient
+from providers.breezy.client import ALL_EVENTS
 from tests.conftest import ADMIN, ADMIN_TOKEN, StubResolver
 from tests.gateway.helpers import connect
-from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim
+from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
 from tests.support.servers import Receiver, ThreadedServer
 
 pytest_plugins = ["tests.support.breezy_sim"]
@@ -150,7 +150,7 @@ async def test_provision_creates_the_endpoint_and_keeps_its_secret(
     assert endpoint.owner == ("customer",)
     [call] = sim.calls
     assert (call.method, call.path) == ("POST", f"/v3/company/{COMPANY}/webhook_endpoints")
-    assert call.partner_key is None
+    assert call.headers.get("partner-api-key") is None
 
     row = await row_of(services, con["id"])
     assert row.vendor_state_enc is not None
@@ -311,7 +311,7 @@ async def test_breezy_invalid_events_message_is_passed_through(
 async def test_quota_429_is_429_and_leaves_nothing(
     client: Any, services: Runtime, sim: BreezySim
 ) -> None:
-    async with BreezyClient(sim.base_url, TOKEN) as breezy:
+    async with breezy_client(sim.base_url, TOKEN) as breezy:
         for n in range(10):
             await breezy.create_endpoint(
                 COMPANY, f"https://elsewhere.example/{n}", ["candidateAdded"]
@@ -378,7 +378,7 @@ async def test_breezy_unreachable_is_502(client: Any, services: Runtime) -> None
 async def test_an_unreadable_answer_naming_an_endpoint_deletes_it(
     client: Any, services: Runtime, sim: BreezySim
 ) -> None:
-    async with BreezyClient(sim.base_url, TOKEN) as breezy:
+    async with breezy_client(sim.base_url, TOKEN) as breezy:
         made = await breezy.create_endpoint(COMPANY, "https://x.example/1", ["candidateAdded"])
     sim.calls.clear()
     sim.fail_next(200, {"id": made.id, "events": "not-a-list"})
@@ -430,18 +430,18 @@ async def test_partner_auth_end_to_end(client: Any, services: Runtime, sim: Bree
     con = await provision(client, partner_api_key=PARTNER_KEY)
     [endpoint] = sim.endpoints(COMPANY)
     assert endpoint.owner == ("partner", PARTNER_KEY)
-    assert sim.calls[0].partner_key == PARTNER_KEY
+    assert sim.calls[0].headers.get("partner-api-key") == PARTNER_KEY
     row = await row_of(services, con["id"])
     assert vendor_state(services, row)["credentials"]["partner_api_key"] == PARTNER_KEY
 
     health = (await client.get(f"/v1/connections/{con['id']}", headers=ADMIN)).json()
     assert health["provisioned"]["status"] == "active"
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
 
     response = await client.delete(f"/v1/connections/{con['id']}", headers=ADMIN)
     assert response.status_code == 200
     assert sim.calls[-1].method == "DELETE"
-    assert sim.calls[-1].partner_key == PARTNER_KEY
+    assert sim.calls[-1].headers.get("partner-api-key") == PARTNER_KEY
     assert sim.endpoints() == []
 
 
@@ -470,7 +470,7 @@ async def test_delete_when_the_endpoint_is_already_gone(
 ) -> None:
     con = await provision(client)
     [endpoint] = sim.endpoints(COMPANY)
-    async with BreezyClient(sim.base_url, TOKEN) as breezy:
+    async with breezy_client(sim.base_url, TOKEN) as breezy:
         await breezy.delete_endpoint(COMPANY, endpoint.id)
     response = await client.delete(f"/v1/connections/{con['id']}", headers=ADMIN)
     assert response.status_code == 200
@@ -579,7 +579,7 @@ async def test_get_shows_breezy_stats_cached_for_30_seconds(
     assert len(api_calls(sim, "GET")) == 2
 
     # Paused at Breezy: shown once the cache has run out.
-    async with BreezyClient(sim.base_url, TOKEN) as breezy:
+    async with breezy_client(sim.base_url, TOKEN) as breezy:
         await breezy.pause_endpoint(COMPANY, con["provisioned"]["endpoint_id"])
     clock.now += 31
     paused = (await client.get(url, headers=ADMIN)).json()["provisioned"]
@@ -634,7 +634,7 @@ async def test_get_with_breezy_unreachable_or_the_endpoint_gone(
     assert unreachable["status"] == "active"  # the last good answer
 
     services.settings = replace(services.settings, **breezy_at(sim.base_url))
-    async with BreezyClient(sim.base_url, TOKEN) as breezy:
+    async with breezy_client(sim.base_url, TOKEN) as breezy:
         await breezy.delete_endpoint(COMPANY, con["provisioned"]["endpoint_id"])
     clock.now += 31
     gone = (await client.get(url, headers=ADMIN)).json()["provisioned"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -38,7 +37,6 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.add_argument(
         "--metrics-host",
-        default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"),
         help="address for --metrics-port (default UNIHOOK_HOST or 127.0.0.1)",
     )
     p.set_defaults(handler=run_worker)
@@ -84,13 +82,14 @@ def run_worker(args: argparse.Namespace) -> int:
     from gateway.services.provisioning import renewal_loop
 
     settings = Settings.from_env()
+    metrics_host = settings.host if args.metrics_host is None else args.metrics_host
     tracing.configure()
 
     async def main() -> None:
-        services = Runtime.build(settings)
+        runtime = Runtime.build(settings)
         try:
-            await services.migrate()
-            dispatcher = Dispatcher(services)
+            await runtime.migrate()
+            dispatcher = Dispatcher(runtime, now=utcnow)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -107,12 +106,12 @@ def run_worker(args: argparse.Namespace) -> int:
                 flush=True,
             )
             if metrics is not None:
-                url = f"http://{args.metrics_host}:{metrics.server_port}/metrics"
+                url = f"http://{metrics_host}:{metrics.server_port}/metrics"
                 print("  metrics", paint(url, "cyan"), flush=True)
             from gateway.http.app import settle_heap
 
             settle_heap()
-            renewal = asyncio.create_task(renewal_loop(services), name="unihook-vendor-renewal")
+            renewal = asyncio.create_task(renewal_loop(runtime), name="unihook-vendor-renewal")
             try:
                 await dispatcher.run(stop)
             finally:
@@ -120,14 +119,14 @@ def run_worker(args: argparse.Namespace) -> int:
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
         finally:
-            await services.close()
+            await runtime.close()
 
     metrics = None
     if args.metrics_port is not None:
         try:
-            metrics = start_metrics_server(args.metrics_host, args.metrics_port)
+            metrics = start_metrics_server(metrics_host, args.metrics_port)
         except OSError as exc:
-            where = f"{args.metrics_host}:{args.metrics_port}"
+            where = f"{metrics_host}:{args.metrics_port}"
             print(
                 paint(f"error: cannot serve metrics on {where}: {exc}", "red", sys.stderr),
                 file=sys.stderr,
@@ -162,12 +161,12 @@ def run_subscribe(args: argparse.Namespace) -> int:
     )
 
     async def main() -> Any:
-        services = Runtime.build(Settings.from_env())
+        runtime = Runtime.build(Settings.from_env())
         try:
-            await services.migrate()
-            return await create_subscription(services, ADMIN, data)
+            await runtime.migrate()
+            return await create_subscription(runtime, ADMIN, data)
         finally:
-            await services.close()
+            await runtime.close()
 
     try:
         out = run_async(main())
@@ -191,9 +190,9 @@ def run_deliveries(args: argparse.Namespace) -> int:
     from gateway.storage.models import Delivery, Event, Subscription
 
     async def main() -> list[Any]:
-        services = Runtime.build(Settings.from_env())
+        runtime = Runtime.build(Settings.from_env())
         try:
-            await services.migrate()
+            await runtime.migrate()
             query = (
                 select(Delivery, Event.type, Subscription.url)
                 .join(Event, Event.id == Delivery.event_id)
@@ -205,10 +204,10 @@ def run_deliveries(args: argparse.Namespace) -> int:
                 query = query.where(Delivery.status == args.status)
             if args.subscription:
                 query = query.where(Delivery.subscription_id == args.subscription)
-            async with services.sessions() as session:
+            async with runtime.sessions() as session:
                 return list((await session.execute(query)).all())
         finally:
-            await services.close()
+            await runtime.close()
 
     rows = run_async(main())
     now = utcnow()

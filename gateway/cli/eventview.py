@@ -28,15 +28,15 @@ def render(event: dict[str, Any]) -> str:
     ).rstrip()
 
 
-async def follow_events(services: Runtime, args: argparse.Namespace) -> None:
+async def follow_events(runtime: Runtime, args: argparse.Namespace) -> None:
     try:
-        await services.migrate()
+        await runtime.migrate()
         query = select(Event.id, Event.payload).order_by(Event.id.desc()).limit(args.limit)
         if args.tenant:
             query = query.where(Event.tenant == args.tenant)
         if args.type:
             query = query.where(Event.type == args.type)
-        async with services.sessions() as session:
+        async with runtime.sessions() as session:
             rows = list(reversed((await session.execute(query)).all()))
         last = rows[-1].id if rows else ""
         for row in rows:
@@ -46,10 +46,10 @@ async def follow_events(services: Runtime, args: argparse.Namespace) -> None:
         while True:
             await asyncio.sleep(0.5)
             q = query.where(Event.id > last).order_by(None).order_by(Event.id).limit(500)
-            async with services.sessions() as session:
+            async with runtime.sessions() as session:
                 new = (await session.execute(q)).all()
             for row in new:
                 print(render(msgspec.json.decode(row.payload)), flush=True)
                 last = row.id
     finally:
-        await services.close()
+        await runtime.close()

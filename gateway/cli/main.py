@@ -21,17 +21,17 @@ from gateway.runtime import Runtime, SecretKeyMismatch
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _services() -> Runtime:
+def _runtime() -> Runtime:
     return Runtime.build(Settings.from_env())
 
 
-async def _with_services(fn: Callable[[Runtime], Any]) -> Any:
-    services = _services()
+async def _with_runtime(fn: Callable[[Runtime], Any]) -> Any:
+    runtime = _runtime()
     try:
-        await services.migrate()
-        return await fn(services)
+        await runtime.migrate()
+        return await fn(runtime)
     finally:
-        await services.close()
+        await runtime.close()
 
 
 # ---- serve / migrate ------------------------------------------------------------------------
@@ -70,9 +70,10 @@ def run_serve(args: argparse.Namespace) -> int:
     from gateway.http.server import head_deadline_protocol
 
     settings, origin = ensure_admin_token(Settings.from_env())
-    host, port = args.host, args.port
+    host = settings.host if args.host is None else args.host
+    port = settings.port if args.port is None else args.port
     url = f"http://{host}:{port}"
-    if "UNIHOOK_PUBLIC_URL" not in os.environ:
+    if not settings.is_given("public_url"):
         from dataclasses import replace
 
         settings = replace(settings, public_url=url)
@@ -106,11 +107,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 async def _preflight(settings: Settings) -> None:
-    services = Runtime.build(settings)
+    runtime = Runtime.build(settings)
     try:
-        await services.migrate()
+        await runtime.migrate()
     finally:
-        await services.close()
+        await runtime.close()
 
 
 def _redact_url(url: str) -> str:
@@ -123,10 +124,10 @@ def _redact_url(url: str) -> str:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    async def go(services: Runtime) -> None:
+    async def go(runtime: Runtime) -> None:
         return None
 
-    asyncio.run(_with_services(go))
+    asyncio.run(_with_runtime(go))
     print("schema is up to date")
     return 0
 
@@ -151,8 +152,8 @@ def run_keys_create(args: argparse.Namespace) -> int:
             return 2
     key = new_api_key(args.tenant)
 
-    async def go(services: Runtime) -> None:
-        async with services.sessions() as session, session.begin():
+    async def go(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
             session.add(
                 ApiKey(
                     id=new_id("key"),
@@ -163,7 +164,7 @@ def run_keys_create(args: argparse.Namespace) -> int:
                 )
             )
 
-    asyncio.run(_with_services(go))
+    asyncio.run(_with_runtime(go))
     scope = f"tenant {args.tenant!r}" if args.tenant else "admin (every tenant)"
     print(key)
     print(paint(f"# {scope} key; shown once, stored hashed", "dim"), file=sys.stderr)
@@ -200,7 +201,7 @@ def run_connect(args: argparse.Namespace) -> int:
         return await create_connection(runtime, ADMIN, data)
 
     try:
-        out = asyncio.run(_with_services(go))
+        out = asyncio.run(_with_runtime(go))
     except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
@@ -267,7 +268,7 @@ def run_connections(args: argparse.Namespace) -> int:
             if cursor is None:
                 return rows
 
-    rows = asyncio.run(_with_services(go))
+    rows = asyncio.run(_with_runtime(go))
     table(["id", "provider", "tenant", "verify", "created", "vendor health"], rows)
     return 0
 
@@ -313,7 +314,7 @@ def run_send_test(args: argparse.Namespace) -> int:
         )
         return 2
     body, headers = adapter.sign_request(samples[args.event], args.secret, now=datetime.now(UTC))
-    base = (args.url or os.environ.get("UNIHOOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+    base = (args.url or Settings.from_env().public_url).rstrip("/")
     from urllib.parse import quote
 
     url = f"{base}/ingest/{args.provider}/{quote(args.tenant, safe='')}"
@@ -335,17 +336,17 @@ def run_events(args: argparse.Namespace) -> int:
     from gateway.cli.eventview import follow_events
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(follow_events(_services(), args))
+        asyncio.run(follow_events(_runtime(), args))
     return 0
 
 
 def run_reprocess(args: argparse.Namespace) -> int:
     from gateway.ingest.reprocess import reprocess
 
-    async def go(services: Runtime) -> Any:
-        return await reprocess(services, receipt_id=args.receipt)
+    async def go(runtime: Runtime) -> Any:
+        return await reprocess(runtime, receipt_id=args.receipt)
 
-    report = asyncio.run(_with_services(go))
+    report = asyncio.run(_with_runtime(go))
     for line in report.lines:
         print(line)
     print(
@@ -368,10 +369,10 @@ def run_purge(args: argparse.Namespace) -> int:
         print("--batch-size must be at least 1", file=sys.stderr)
         return 2
 
-    async def go(services: Runtime) -> Any:
+    async def go(runtime: Runtime) -> Any:
         now = utcnow()
         report = await purge(
-            services.sessions,
+            runtime.sessions,
             now=now,
             days=days,
             batch_size=args.batch_size,
@@ -379,16 +380,16 @@ def run_purge(args: argparse.Namespace) -> int:
         )
         if not args.dry_run:
             unverified = await purge_unverified(
-                services.sessions,
+                runtime.sessions,
                 now=now,
-                ttl=services.settings.unverified_ttl,
+                ttl=runtime.settings.unverified_ttl,
                 batch_size=args.batch_size,
             )
             if unverified:
                 print(f"deleted {unverified} unverified requests past UNIHOOK_UNVERIFIED_TTL")
         return report
 
-    report = asyncio.run(_with_services(go))
+    report = asyncio.run(_with_runtime(go))
     print(report.summary())
     return 0
 
@@ -402,8 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("serve", help="run the gateway (and its delivery worker)")
-    p.add_argument("--host", default=os.environ.get("UNIHOOK_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("UNIHOOK_PORT", "8000")))
+    p.add_argument("--host", help="address to listen on (default UNIHOOK_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default UNIHOOK_PORT or 8000)")
     p.add_argument("--no-worker", action="store_true", help="ingest and API only")
     p.set_defaults(handler=run_serve)
 

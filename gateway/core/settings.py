@@ -1,44 +1,62 @@
-"""Settings, read once from ``UNIHOOK_*`` environment variables."""
+"""Settings, read once from ``UNIHOOK_*`` environment variables.
+
+Each setting is declared once, as a field of ``Settings`` made by ``variable()``: its variable's
+name, how its text is read (which says its type and what values it takes), its default and its
+meaning. ``Settings.from_env`` reads the fields, the CLI takes its own defaults from them, and
+``python -m gateway.settingsdoc`` writes the table of ``docs/operations.md`` from them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from providers import ProviderSettings
 
-DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 PROVIDER_PREFIX = "UNIHOOK_PROVIDER_"
-
-
-def _is_provider_setting(name: str) -> bool:
-    return name.startswith(PROVIDER_PREFIX) or (
-        name.startswith("UNIHOOK_") and name.endswith("_API_URL")
-    )
+DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off"})
 
 
 class SettingsError(ValueError):
     """An environment variable holds a value unihook cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, got {value}")
-    return value
+Parse = Callable[[str, str], Any]
+"""Reads a variable's text (name, stripped text) into its value; raises ``SettingsError``."""
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
+def text(name: str, raw: str) -> str:
+    return raw
+
+
+def base_url(name: str, raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def integer(*, maximum: int | None = None) -> Parse:
+    """A whole number from 0 to ``maximum``."""
+
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+        if value < 0:
+            raise SettingsError(f"{name} must not be negative, got {value}")
+        if maximum is not None and value > maximum:
+            raise SettingsError(f"{name} must be at most {maximum}, got {value}")
+        return value
+
+    return parse
+
+
+def seconds(name: str, raw: str) -> float:
+    """A positive number."""
     try:
         value = float(raw)
     except ValueError:
@@ -48,229 +66,266 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
-    """One of ``choices``, the first being the default."""
-    raw = env.get(name, "").strip().lower() or choices[0]
-    if raw not in choices:
-        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
-    return raw
+def choice(*choices: str) -> Parse:
+    def parse(name: str, raw: str) -> str:
+        value = raw.lower()
+        if value not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+        return value
+
+    return parse
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def flag(name: str, raw: str) -> bool:
+    value = raw.lower()
+    if value not in TRUE | FALSE:
+        raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
+    return value in TRUE
 
 
-def _schedule(env: Mapping[str, str]) -> tuple[float, ...]:
-    raw = env.get("UNIHOOK_RETRY_SCHEDULE")
-    if not raw:
-        return tuple(float(s) for s in DEFAULT_RETRY_SCHEDULE)
+def flag_off(name: str, raw: str) -> bool:
+    """A flag stored as its opposite: the setting says what is done unless it is on."""
+    return not flag(name, raw)
+
+
+def schedule(name: str, raw: str) -> tuple[float, ...]:
     try:
         steps = tuple(float(part) for part in raw.split(",") if part.strip())
     except ValueError:
-        raise SettingsError(
-            f"UNIHOOK_RETRY_SCHEDULE must be comma-separated seconds, got {raw!r}"
-        ) from None
+        raise SettingsError(f"{name} must be comma-separated seconds, got {raw!r}") from None
     if any(step < 0 for step in steps):
-        raise SettingsError("UNIHOOK_RETRY_SCHEDULE must not contain negative delays")
+        raise SettingsError(f"{name} must not contain negative delays")
     return steps
+
+
+def _is_provider_setting(name: str) -> bool:
+    return name.startswith(PROVIDER_PREFIX) or (
+        name.startswith("UNIHOOK_") and name.endswith("_API_URL")
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Variable:
-    """One environment variable as the operations guide documents it."""
+    """One environment variable: its name, how it is read, its default and its meaning.
+
+    ``shown`` is the default as the docs write it, when the value alone does not say it (a
+    generated file, a derived number); ``parse`` None: not read into ``Settings`` (a variable
+    read by many names, or only by the tests)."""
 
     name: str
-    default: str
+    default: Any
     meaning: str
+    parse: Parse | None = text
+    shown: str | None = None
+
+    def read(self, env: Mapping[str, str]) -> Any:
+        """The value ``env`` gives, or the default when unset or empty."""
+        raw = env.get(self.name)
+        if raw is None or not raw.strip() or self.parse is None:
+            return self.default
+        return self.parse(self.name, raw.strip())
+
+    def documented_default(self) -> str:
+        if self.shown is not None:
+            return self.shown
+        if isinstance(self.default, tuple):
+            return f"`{','.join(f'{step:g}' for step in self.default)}`"
+        if isinstance(self.default, float):
+            return f"`{self.default:g}`"
+        return f"`{self.default}`"
 
 
-VARIABLES: tuple[Variable, ...] = (
-    Variable(
-        "UNIHOOK_DATABASE_URL",
-        "`sqlite+aiosqlite:///unihook.db`",
-        "the database: `sqlite+aiosqlite:///path` or `postgresql+asyncpg://user:pass@host/db`",
-    ),
-    Variable(
-        "UNIHOOK_ADMIN_TOKEN",
-        "generated into `<db>.admin-token` (0600) by `serve`",
-        "the admin API key",
-    ),
-    Variable(
-        "UNIHOOK_SECRET_KEY",
-        "generated into `<db>.key` (0600)",
-        "Fernet key(s) encrypting stored secrets; comma-separated for rotation (the first "
-        "encrypts, all decrypt)",
-    ),
-    Variable(
-        "UNIHOOK_PUBLIC_URL",
-        "`http://127.0.0.1:8000` (`serve`: its own address)",
-        "the gateway's public base URL: shown ingest URLs and the URL given to vendors when "
-        "provisioning",
-    ),
-    Variable(
-        "UNIHOOK_HOST", "`127.0.0.1`", "default for `serve --host` and `worker --metrics-host`"
-    ),
-    Variable("UNIHOOK_PORT", "`8000`", "default for `serve --port`"),
-    Variable("UNIHOOK_MAX_BODY_BYTES", "`1048576`", "larger ingest bodies get `413`"),
-    Variable(
-        "UNIHOOK_HEADER_TIMEOUT",
-        "`10`",
-        "seconds a client has to send a request's head (from its first byte; from the connection "
-        "for the first request); later: `408` and the connection is closed",
-    ),
-    Variable(
-        "UNIHOOK_BODY_TIMEOUT",
-        "`30`",
-        "seconds a client has, after the head, to send the whole body (every route); later: `408`",
-    ),
-    Variable(
-        "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
-        "off",
-        "`1` allows `http://` subscription URLs and private, loopback and link-local "
-        "destinations (development only)",
-    ),
-    Variable("UNIHOOK_DELIVERY_TIMEOUT", "`15`", "seconds to wait for a subscriber's response"),
-    Variable(
-        "UNIHOOK_RETRY_SCHEDULE",
-        "`5,300,1800,7200,18000,36000,36000`",
-        "seconds between attempts (±20% jitter); after the last, the delivery is `failed`",
-    ),
-    Variable(
-        "UNIHOOK_DISABLE_AFTER",
-        "`432000`",
-        "a subscription failing with no success for this many seconds is disabled",
-    ),
-    Variable("UNIHOOK_MAX_SUBSCRIPTIONS", "`10`", "subscriptions per API key"),
-    Variable(
-        "UNIHOOK_PROVIDER_<NAME>_<KEY>",
-        "unset",
-        "a provider's own setting, e.g. `UNIHOOK_PROVIDER_BREEZY_API_URL` (the vendor API a "
-        "provisioner calls); `UNIHOOK_<NAME>_API_URL` is read as `..._API_URL` too",
-    ),
-    Variable(
-        "UNIHOOK_FORGET_VENDOR_TOKENS",
-        "off",
-        "`1`: do not store the vendor API credentials used to provision (then deleting the "
-        "connection cannot delete the endpoint at the vendor)",
-    ),
-    Variable(
-        "UNIHOOK_WORKER_CONCURRENCY",
-        "derived",
-        "deliveries in flight per worker at most; unset or `0`: half the open-file limit (less "
-        "64), at most 4096",
-    ),
-    Variable(
-        "UNIHOOK_PER_DESTINATION_CONNECTIONS",
-        "`256`",
-        "ceiling of the deliveries in flight per worker to one scheme/host/port (the number in "
-        "flight adapts below it to how the destination answers)",
-    ),
-    Variable(
-        "UNIHOOK_LEASE_SECONDS",
-        "`60`",
-        "how long a claim lasts without renewal (how soon a dead worker's deliveries are retried)",
-    ),
-    Variable(
-        "UNIHOOK_POLL_INTERVAL",
-        "`0.5`",
-        "seconds between a worker's looks for due deliveries when idle",
-    ),
-    Variable(
-        "UNIHOOK_RETENTION_DAYS", "`0` (keep everything)", "the default age for `unihook purge`"
-    ),
-    Variable(
-        "UNIHOOK_UNVERIFIED_PER_CONNECTION",
-        "`1000`",
-        "requests whose signature did not verify kept per connection (encrypted) for re-verifying "
-        "after a secret change; the oldest goes first; `0` keeps none",
-    ),
-    Variable(
-        "UNIHOOK_UNVERIFIED_TTL",
-        "`604800` (seven days)",
-        "seconds an unverified request is kept; the worker and `unihook purge` delete older ones",
-    ),
-    Variable(
-        "UNIHOOK_INGEST_WRITER",
-        "`process`",
-        "SQLite only: `process` commits ingest batches in a child process of `serve` (see "
-        "below); `thread` in a thread of the server process (slower under load, no child "
-        "process)",
-    ),
-    Variable(
-        "UNIHOOK_TEST_POSTGRES_URL",
-        "unset",
-        "tests only: a PostgreSQL server for the PostgreSQL half of the test suite",
-    ),
-)
-"""Every ``UNIHOOK_*`` variable, for ``docs/operations.md`` (``make docs`` writes its table)."""
-
-
-def settings_table() -> str:
-    """The Markdown table of ``VARIABLES``."""
-    lines = ["| variable | default | meaning |", "|---|---|---|"]
-    lines += [f"| `{v.name}` | {v.default} | {v.meaning} |" for v in VARIABLES]
-    return "\n".join(lines) + "\n"
+def variable(
+    name: str,
+    default: Any,
+    meaning: str,
+    parse: Parse | None = text,
+    *,
+    shown: str | None = None,
+) -> Any:
+    """A ``Settings`` field read from the variable ``name``."""
+    declared = Variable(name, default, meaning, parse, shown)
+    return field(default=default, metadata={"variable": declared})
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite+aiosqlite:///unihook.db"
-    admin_token: str | None = None
-    secret_key: str | None = None
-    public_url: str = "http://127.0.0.1:8000"
-    max_body_bytes: int = 1024 * 1024
-    allow_insecure_destinations: bool = False
-    delivery_timeout: float = 15.0
-    retry_schedule: tuple[float, ...] = field(
-        default_factory=lambda: tuple(float(s) for s in DEFAULT_RETRY_SCHEDULE)
+    database_url: str = variable(
+        "UNIHOOK_DATABASE_URL",
+        "sqlite+aiosqlite:///unihook.db",
+        "the database: `sqlite+aiosqlite:///path` or `postgresql+asyncpg://user:pass@host/db`",
     )
-    disable_after: int = 432000
-    max_subscriptions: int = 10
-    provider_env: Mapping[str, str] = field(default_factory=dict)
-    """``UNIHOOK_PROVIDER_<NAME>_<KEY>`` variables (and the older ``UNIHOOK_<NAME>_API_URL``)."""
-    store_vendor_tokens: bool = True
-    worker_concurrency: int = 0  # 0: derived from the open-file limit
-    per_destination_connections: int = 256  # the ceiling adaptive concurrency grows to
-    lease_seconds: int = 60
-    poll_interval: float = 0.5
-    retention_days: int = 0
-    ingest_writer: str = "process"
-    header_timeout: float = 10.0
-    body_timeout: float = 30.0
-    unverified_per_connection: int = 1000
-    unverified_ttl: int = 604800
+    admin_token: str | None = variable(
+        "UNIHOOK_ADMIN_TOKEN",
+        None,
+        "the admin API key",
+        shown="generated into `<db>.admin-token` (0600) by `serve`",
+    )
+    secret_key: str | None = variable(
+        "UNIHOOK_SECRET_KEY",
+        None,
+        "Fernet key(s) encrypting stored secrets; comma-separated for rotation (the first "
+        "encrypts, all decrypt)",
+        shown="generated into `<db>.key` (0600)",
+    )
+    public_url: str = variable(
+        "UNIHOOK_PUBLIC_URL",
+        "http://127.0.0.1:8000",
+        "the gateway's public base URL: shown ingest URLs and the URL given to vendors when "
+        "provisioning",
+        base_url,
+        shown="`http://127.0.0.1:8000` (`serve`: its own address)",
+    )
+    host: str = variable(
+        "UNIHOOK_HOST", "127.0.0.1", "default for `serve --host` and `worker --metrics-host`"
+    )
+    port: int = variable("UNIHOOK_PORT", 8000, "default for `serve --port`", integer(maximum=65535))
+    max_body_bytes: int = variable(
+        "UNIHOOK_MAX_BODY_BYTES", 1024 * 1024, "larger ingest bodies get `413`", integer()
+    )
+    header_timeout: float = variable(
+        "UNIHOOK_HEADER_TIMEOUT",
+        10.0,
+        "seconds a client has to send a request's head (from its first byte; from the connection "
+        "for the first request); later: `408` and the connection is closed",
+        seconds,
+    )
+    body_timeout: float = variable(
+        "UNIHOOK_BODY_TIMEOUT",
+        30.0,
+        "seconds a client has, after the head, to send the whole body (every route); later: `408`",
+        seconds,
+    )
+    allow_insecure_destinations: bool = variable(
+        "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
+        False,
+        "`1` allows `http://` subscription URLs and private, loopback and link-local "
+        "destinations (development only)",
+        flag,
+        shown="off",
+    )
+    delivery_timeout: float = variable(
+        "UNIHOOK_DELIVERY_TIMEOUT", 15.0, "seconds to wait for a subscriber's response", seconds
+    )
+    retry_schedule: tuple[float, ...] = variable(
+        "UNIHOOK_RETRY_SCHEDULE",
+        DEFAULT_RETRY_SCHEDULE,
+        "seconds between attempts (±20% jitter); after the last, the delivery is `failed`",
+        schedule,
+    )
+    disable_after: int = variable(
+        "UNIHOOK_DISABLE_AFTER",
+        432000,
+        "a subscription failing with no success for this many seconds is disabled",
+        integer(),
+    )
+    max_subscriptions: int = variable(
+        "UNIHOOK_MAX_SUBSCRIPTIONS", 10, "subscriptions per API key", integer()
+    )
+    provider_env: Mapping[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "variable": Variable(
+                f"{PROVIDER_PREFIX}<NAME>_<KEY>",
+                None,
+                "a provider's own setting, e.g. `UNIHOOK_PROVIDER_BREEZY_API_URL` (the vendor API "
+                "a provisioner calls); `UNIHOOK_<NAME>_API_URL` is read as `..._API_URL` too",
+                None,
+                shown="unset",
+            )
+        },
+    )
+    """Every ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` (and ``UNIHOOK_<NAME>_API_URL``), as given."""
+    store_vendor_tokens: bool = variable(
+        "UNIHOOK_FORGET_VENDOR_TOKENS",
+        True,
+        "`1`: do not store the vendor API credentials used to provision (then deleting the "
+        "connection cannot delete the endpoint at the vendor)",
+        flag_off,
+        shown="off",
+    )
+    worker_concurrency: int = variable(
+        "UNIHOOK_WORKER_CONCURRENCY",
+        0,
+        "deliveries in flight per worker at most; unset or `0`: half the open-file limit (less "
+        "64), at most 4096",
+        integer(),
+        shown="derived",
+    )
+    per_destination_connections: int = variable(
+        "UNIHOOK_PER_DESTINATION_CONNECTIONS",
+        256,
+        "ceiling of the deliveries in flight per worker to one scheme/host/port (the number in "
+        "flight adapts below it to how the destination answers)",
+        integer(),
+    )
+    lease_seconds: int = variable(
+        "UNIHOOK_LEASE_SECONDS",
+        60,
+        "how long a claim lasts without renewal (how soon a dead worker's deliveries are retried)",
+        integer(),
+    )
+    poll_interval: float = variable(
+        "UNIHOOK_POLL_INTERVAL",
+        0.5,
+        "seconds between a worker's looks for due deliveries when idle",
+        seconds,
+    )
+    retention_days: int = variable(
+        "UNIHOOK_RETENTION_DAYS",
+        0,
+        "the default age for `unihook purge`",
+        integer(),
+        shown="`0` (keep everything)",
+    )
+    unverified_per_connection: int = variable(
+        "UNIHOOK_UNVERIFIED_PER_CONNECTION",
+        1000,
+        "requests whose signature did not verify kept per connection (encrypted) for "
+        "re-verifying after a secret change; the oldest goes first; `0` keeps none",
+        integer(),
+    )
+    unverified_ttl: int = variable(
+        "UNIHOOK_UNVERIFIED_TTL",
+        604800,
+        "seconds an unverified request is kept; the worker and `unihook purge` delete older ones",
+        integer(),
+        shown="`604800` (seven days)",
+    )
+    ingest_writer: str = variable(
+        "UNIHOOK_INGEST_WRITER",
+        "process",
+        "SQLite only: `process` commits ingest batches in a child process of `serve` (see "
+        "below); `thread` in a thread of the server process (slower under load, no child "
+        "process)",
+        choice("process", "thread"),
+    )
+    given: frozenset[str] = frozenset()
+    """The variables the environment set (to a non-empty value)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Every declared variable read from ``env`` (the process environment by default)."""
         env = os.environ if env is None else env
-        return cls(
-            database_url=env.get("UNIHOOK_DATABASE_URL") or cls.database_url,
-            admin_token=env.get("UNIHOOK_ADMIN_TOKEN") or None,
-            secret_key=env.get("UNIHOOK_SECRET_KEY") or None,
-            public_url=(env.get("UNIHOOK_PUBLIC_URL") or cls.public_url).rstrip("/"),
-            max_body_bytes=_int(env, "UNIHOOK_MAX_BODY_BYTES", cls.max_body_bytes),
-            allow_insecure_destinations=_flag(env, "UNIHOOK_ALLOW_INSECURE_DESTINATIONS"),
-            delivery_timeout=_float(env, "UNIHOOK_DELIVERY_TIMEOUT", cls.delivery_timeout),
-            retry_schedule=_schedule(env),
-            disable_after=_int(env, "UNIHOOK_DISABLE_AFTER", cls.disable_after),
-            max_subscriptions=_int(env, "UNIHOOK_MAX_SUBSCRIPTIONS", cls.max_subscriptions),
-            provider_env={k: v for k, v in env.items() if _is_provider_setting(k)},
-            store_vendor_tokens=not _flag(env, "UNIHOOK_FORGET_VENDOR_TOKENS"),
-            worker_concurrency=_int(env, "UNIHOOK_WORKER_CONCURRENCY", cls.worker_concurrency),
-            per_destination_connections=_int(
-                env, "UNIHOOK_PER_DESTINATION_CONNECTIONS", cls.per_destination_connections
-            ),
-            lease_seconds=_int(env, "UNIHOOK_LEASE_SECONDS", cls.lease_seconds),
-            poll_interval=_float(env, "UNIHOOK_POLL_INTERVAL", cls.poll_interval),
-            retention_days=_int(env, "UNIHOOK_RETENTION_DAYS", cls.retention_days),
-            ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
-            header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
-            body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
-            unverified_per_connection=_int(
-                env, "UNIHOOK_UNVERIFIED_PER_CONNECTION", cls.unverified_per_connection
-            ),
-            unverified_ttl=_int(env, "UNIHOOK_UNVERIFIED_TTL", cls.unverified_ttl),
-        )
+        values: dict[str, Any] = {}
+        given: set[str] = set()
+        for name, declared in _declared().items():
+            if declared.parse is None:
+                continue
+            values[name] = declared.read(env)
+            if (env.get(declared.name) or "").strip():
+                given.add(declared.name)
+        provider_env = {k: v for k, v in env.items() if _is_provider_setting(k)}
+        return cls(**values, provider_env=provider_env, given=frozenset(given))
+
+    @staticmethod
+    def variable(name: str) -> Variable:
+        """The declaration of the field ``name``."""
+        return _declared()[name]
+
+    def is_given(self, name: str) -> bool:
+        """Whether the environment set the field ``name``'s variable."""
+        return self.variable(name).name in self.given
 
     def provider_settings(self, provider: str) -> ProviderSettings:
         """One provider's settings: ``UNIHOOK_PROVIDER_<NAME>_<KEY>`` as ``{"<key>": value}``;
@@ -287,8 +342,36 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     def sqlite_path(self) -> str | None:
-        """The database file for a file-backed SQLite URL, else None."""
+        """The file for a file-backed SQLite URL, else None."""
         if not self.is_sqlite or ":///" not in self.database_url:
             return None
         path = self.database_url.split(":///", 1)[1].split("?", 1)[0]
         return None if path in {"", ":memory:"} else path
+
+
+def _declared() -> dict[str, Variable]:
+    """``Settings``' fields that are variables, in declaration order, by field name."""
+    return {
+        f.name: f.metadata["variable"]
+        for f in dataclasses.fields(Settings)
+        if "variable" in f.metadata
+    }
+
+
+TEST_POSTGRES_URL = Variable(
+    "UNIHOOK_TEST_POSTGRES_URL",
+    None,
+    "tests only: a PostgreSQL server for the PostgreSQL half of the test suite",
+    None,
+    shown="unset",
+)
+
+VARIABLES: tuple[Variable, ...] = (*_declared().values(), TEST_POSTGRES_URL)
+"""Every ``UNIHOOK_*`` variable, for ``docs/operations.md`` (``make docs`` writes its table)."""
+
+
+def settings_table() -> str:
+    """The Markdown table of ``VARIABLES``."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{v.name}` | {v.documented_default()} | {v.meaning} |" for v in VARIABLES]
+    return "\n".join(lines) + "\n"

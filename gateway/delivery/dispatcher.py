@@ -10,28 +10,22 @@ never handed more claimed work than it can start soon, so one slow subscriber ca
 slots or the claims the others need. A subscription's ``rate_limit`` is paced through slots in the
 database (``pacing``), its ``ordering`` is kept by the claim query (``queue``). Results are written
 in batches (group commit); what the dispatcher holds is reported for visibility (``controls``).
+
+The pieces it runs: what a claim holds (``claim``), one send (``attempt``), what the answer means
+for the delivery and its destination (``outcome``, pure), and the database side (``queue``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-import os
-import secrets
-import socket
-import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
-
-import httpx
 
 from gateway.core import tracing
-from gateway.core.clock import unexpired, utcnow
 from gateway.core.metrics import (
     DELIVERY_ATTEMPTS,
     DELIVERY_CONCURRENCY,
@@ -41,71 +35,48 @@ from gateway.core.metrics import (
     DELIVERY_RATE_LIMITED,
 )
 from gateway.delivery import controls, queue
-from gateway.delivery.concurrency import INITIAL, AdaptiveLimit, Signal, total_budget
+from gateway.delivery.attempt import Prepared, attempt, prepare_target
+from gateway.delivery.claim import (
+    MAX_CLAIM,
+    Claimed,
+    Destination,
+    Holdings,
+    Picker,
+    destination_of,
+    host_room,
+    paced_room,
+    worker_id,
+)
+from gateway.delivery.concurrency import AdaptiveLimit, Signal, total_budget
+from gateway.delivery.outcome import result_of, signal_of
 from gateway.delivery.pacing import Pacer
-from gateway.delivery.queue import Due, Result, Target
-from gateway.delivery.retry import disables_at_once, is_success, outcome_of
-from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
-from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
-from gateway.delivery.transport import PinnedTransport, Reply
+from gateway.delivery.queue import Due, Result
+from gateway.delivery.retry import is_success
+from gateway.delivery.ssrf import resolve_public
+from gateway.delivery.transport import PinnedTransport
 from gateway.runtime import Runtime
 from gateway.storage.unverified import purge_unverified
 
 log = logging.getLogger("unihook.delivery")
 
-Destination = tuple[str, str, int]
-SNIPPET_BYTES = 1024
-AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_RECORD_BATCH = 512
-MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
 EXPIRY_TICKS = 300  # every this many reports (ten minutes), expired unverified requests go
-OVERLOAD_ERRORS = ("timeout", "connection", "ReadError", "WriteError", "RemoteProtocolError")
 _SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
 _FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
 
 
-def worker_id() -> str:
-    host = socket.gethostname()[:40]
-    return f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-@functools.lru_cache(maxsize=4096)  # a few lookups per delivery, of a few URLs
-def destination_of(url: str) -> Destination:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
-
-
-@dataclass(slots=True)
-class _Work:
-    candidate: Due
-    destination: Destination
-    lease_until: float  # monotonic
-    sent: bool = False  # answered (or failed); its result waits to be recorded
-    trace_parent: str | None = None  # the event's ingest span, when tracing
-
-
-@dataclass
-class _Prepared:
-    target: Target
-    url: httpx.URL
-    keys: list[tuple[bytes, datetime | None]] = field(default_factory=list)
-
-    def live_keys(self, now: datetime) -> list[bytes]:
-        return unexpired(self.keys, now)
-
-
 class Dispatcher:
-    """Call ``start()`` then, eventually, ``stop()``; or ``run(stop_event)``."""
+    """Call ``start()`` then, eventually, ``stop()``; or ``run(stop_event)``.
 
-    def __init__(self, services: Runtime, *, owner: str | None = None) -> None:
-        self.services = services
-        self.settings = services.settings
+    ``now`` is the one clock it reads: for leases, signatures, attempt times and retries."""
+
+    def __init__(
+        self, runtime: Runtime, *, now: Callable[[], datetime], owner: str | None = None
+    ) -> None:
+        self.runtime = runtime
+        self.now = now
+        self.settings = runtime.settings
         self.owner = owner or worker_id()
         self.concurrency = total_budget(self.settings.worker_concurrency)
         self.ceiling = max(1, self.settings.per_destination_connections)
@@ -115,17 +86,15 @@ class Dispatcher:
         # 100 ms per retry while the lock is held). PostgreSQL needs no such turn-taking.
         self._writes: contextlib.AbstractAsyncContextManager[Any] = (
             asyncio.Lock()
-            if services.settings.database_url.startswith("sqlite")
+            if runtime.settings.database_url.startswith("sqlite")
             else contextlib.nullcontext()
         )
         self._slots = asyncio.Semaphore(self.concurrency)
         self._limits: dict[Destination, AdaptiveLimit] = {}
         self._pacer = Pacer(self._take_slots)
         self._sending: dict[str, int] = defaultdict(int)  # subscription -> requests in flight
-        self._held: dict[Destination, int] = defaultdict(int)
-        self._held_subs: dict[str, int] = defaultdict(int)
-        self._held_ids: dict[str, _Work] = {}
-        self._targets: dict[str, _Prepared] = {}
+        self._holdings = Holdings()
+        self._targets: dict[str, Prepared] = {}
         self._results: asyncio.Queue[Result] = asyncio.Queue()
         self._sends: set[asyncio.Task[None]] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -163,7 +132,7 @@ class Dispatcher:
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming, let sends in flight finish (up to ``grace`` s), record, release."""
         self._stopping = True
-        self.services.wake_dispatcher.set()
+        self.runtime.wake_dispatcher.set()
         claim_task, record_task, renew_task, gauge_task = self._tasks or (None, None, None, None)
         if gauge_task is not None:
             gauge_task.cancel()
@@ -187,13 +156,13 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await renew_task
         await self._pacer.close()
-        if self._held_ids:
+        if self._holdings.by_id:
             try:
-                await queue.release(self.services.sessions, self.owner, list(self._held_ids))
+                await queue.release(self.runtime.sessions, self.owner, list(self._holdings.by_id))
             except Exception:
                 log.exception("could not release leases; they lapse in %ss", self._lease)
         with contextlib.suppress(Exception):
-            await controls.forget(self.services.sessions, self.owner)
+            await controls.forget(self.runtime.sessions, self.owner)
         if self._timer is not None:
             self._timer.cancel()
         if self._transport is not None:
@@ -214,7 +183,7 @@ class Dispatcher:
     # ---- claiming ----------------------------------------------------------------------------
 
     async def _claim_loop(self) -> None:
-        wake = self.services.wake_dispatcher
+        wake = self.runtime.wake_dispatcher
         while not self._stopping:
             if not self._backlog or self._room() <= 0 or self._found_nothing:
                 with contextlib.suppress(TimeoutError):
@@ -232,38 +201,20 @@ class Dispatcher:
                 await asyncio.sleep(min(1.0, self.settings.poll_interval))
 
     def _room(self) -> int:
-        return 2 * self.concurrency - len(self._held_ids)
+        return 2 * self.concurrency - len(self._holdings)
 
     async def _claim(self) -> None:
         room = min(self._room(), MAX_CLAIM)
-        taken: dict[Destination, int] = defaultdict(int)
-        taken_subs: dict[str, int] = defaultdict(int)
-        skipped = 0
-
-        def pick(candidates: list[Due]) -> list[Due]:
-            nonlocal skipped
-            chosen: list[Due] = []
-            for c in candidates:
-                dest = destination_of(c.url)
-                sub = c.subscription_id
-                paced = self._paced_room(sub)
-                if (
-                    len(chosen) < room
-                    and self._held[dest] + taken[dest] < self._host_room(dest)
-                    and (paced is None or self._held_subs[sub] + taken_subs[sub] < paced)
-                ):
-                    taken[dest] += 1
-                    taken_subs[sub] += 1
-                    chosen.append(c)
-                else:
-                    skipped += 1
-            return chosen
-
-        saturated = [sub for sub, n in self._held_subs.items() if n > 0 and self._is_saturated(sub)]
-        now = utcnow()
+        pick = Picker(room, self._holdings, self._host_room, self._paced_room)
+        saturated = [
+            sub
+            for sub, n in self._holdings.by_subscription.items()
+            if n > 0 and self._is_saturated(sub)
+        ]
+        now = self.now()
         async with self._writes:
             leased, found = await queue.claim(
-                self.services.sessions,
+                self.runtime.sessions,
                 owner=self.owner,
                 now=now,
                 lease_seconds=self._lease,
@@ -273,22 +224,22 @@ class Dispatcher:
             )
         # Saturated subscriptions were left out of the query, so "found nothing" does not mean
         # "nothing is due": keep claiming as their sends finish instead of sleeping a poll.
-        self._backlog = found >= room or skipped > 0 or bool(saturated)
+        self._backlog = found >= room or pick.skipped > 0 or bool(saturated)
         # Nothing claimable now (everything due is for saturated destinations): wait for a send
         # to finish or new work to be woken for, rather than asking the database again at once.
         self._found_nothing = found == 0
         if not leased:
             return
-        lease_until = time.monotonic() + self._lease * 0.9
-        work = [_Work(c, destination_of(c.url), lease_until) for c in leased]
+        lease_until = self.now() + timedelta(seconds=self._lease * 0.9)
+        work = [Claimed(c, destination_of(c.url), lease_until) for c in leased]
         for item in work:
-            self._hold(item)
+            self._holdings.hold(item)
         try:
             bodies = await self._prepare(work)
         except Exception:
             for item in work:
                 self._unhold(item)
-            await queue.release(self.services.sessions, self.owner, [c.id for c in leased])
+            await queue.release(self.runtime.sessions, self.owner, [c.id for c in leased])
             raise
         for item in work:
             task = asyncio.create_task(self._send(item, bodies))
@@ -296,59 +247,43 @@ class Dispatcher:
             task.add_done_callback(self._sends.discard)
 
     def _host_room(self, dest: Destination) -> int:
-        """Claimed work a destination may hold: ``AHEAD`` times what it may have in flight."""
-        limit = self._limits.get(dest)
-        allowed = INITIAL if limit is None else max(INITIAL, int(limit.limit))
-        return AHEAD * min(allowed, self.ceiling)
+        return host_room(self._limits.get(dest), self.ceiling)
 
     def _paced_room(self, subscription_id: str) -> int | None:
-        """Claimed work a rate-limited subscription may hold: about a second of its limit."""
         prepared = self._targets.get(subscription_id)
-        if prepared is None or not prepared.target.rate_limit:
-            return None
-        return max(2, prepared.target.rate_limit)
+        return None if prepared is None else paced_room(prepared.target.rate_limit)
 
     def _is_saturated(self, subscription_id: str) -> bool:
         prepared = self._targets.get(subscription_id)
         if prepared is None:
             return False
         paced = self._paced_room(subscription_id)
-        if paced is not None and self._held_subs[subscription_id] >= paced:
+        if paced is not None and self._holdings.by_subscription[subscription_id] >= paced:
             return True
         # Hysteresis: a destination takes new claims again only once half its allowance is free,
         # so each claim brings a batch worth a transaction rather than one or two deliveries.
         dest = destination_of(prepared.target.url)
-        return self._held[dest] > self._host_room(dest) // 2
+        return self._holdings.by_destination[dest] > self._host_room(dest) // 2
 
-    def _hold(self, item: _Work) -> None:
-        self._held_ids[item.candidate.id] = item
-        self._held[item.destination] += 1
-        self._held_subs[item.candidate.subscription_id] += 1
-
-    def _unhold(self, item: _Work) -> None:
+    def _unhold(self, item: Claimed) -> None:
         """Forget a claim: its result is recorded, or it was never sent."""
-        if self._held_ids.pop(item.candidate.id, None) is None:
-            return
-        self._release_destination(item)
+        if self._holdings.forget(item):
+            self._release_destination(item)
 
-    def _release_destination(self, item: _Work) -> None:
+    def _release_destination(self, item: Claimed) -> None:
         """The send is over: the destination's and subscription's share of the claim limits is
         free again. The claim itself stays held (lease renewed) until its result commits."""
-        if item.sent:
+        if not self._holdings.sent(item):
             return
-        item.sent = True
-        self._held[item.destination] -= 1
-        self._held_subs[item.candidate.subscription_id] -= 1
-        if self._held_subs[item.candidate.subscription_id] <= 0:
-            del self._held_subs[item.candidate.subscription_id]
         if self._backlog and (
-            len(self._held_ids) <= self.concurrency
-            or self._held[item.destination] == self._host_room(item.destination) // 2
+            len(self._holdings) <= self.concurrency
+            or self._holdings.by_destination[item.destination]
+            == self._host_room(item.destination) // 2
             or self._paced_room(item.candidate.subscription_id) is not None
         ):
-            self.services.wake_dispatcher.set()
+            self.runtime.wake_dispatcher.set()
 
-    async def _prepare(self, work: list[_Work]) -> dict[tuple[str, bool], bytes]:
+    async def _prepare(self, work: list[Claimed]) -> dict[tuple[str, bool], bytes]:
         """Load changed subscriptions and the events' bodies for a claimed batch."""
         stale = {
             w.candidate.subscription_id
@@ -357,9 +292,9 @@ class Dispatcher:
             or p.target.version != w.candidate.version
         }
         if stale:
-            loaded = await queue.load_targets(self.services.sessions, self.services.box, stale)
+            loaded = await queue.load_targets(self.runtime.sessions, self.runtime.box, stale)
             for sub_id, target in loaded.items():
-                self._targets[sub_id] = _prepare_target(target)
+                self._targets[sub_id] = prepare_target(target)
         raw_events = {
             w.candidate.event_id
             for w in work
@@ -368,14 +303,14 @@ class Dispatcher:
         }
         event_ids = {w.candidate.event_id for w in work}
         if tracing.enabled():
-            parents = await queue.load_trace_parents(self.services.sessions, event_ids)
+            parents = await queue.load_trace_parents(self.runtime.sessions, event_ids)
             for w in work:
                 w.trace_parent = parents.get(w.candidate.event_id)
-        return await queue.load_bodies(self.services.sessions, event_ids, raw_events)
+        return await queue.load_bodies(self.runtime.sessions, event_ids, raw_events)
 
     # ---- sending -----------------------------------------------------------------------------
 
-    async def _send(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> None:
+    async def _send(self, item: Claimed, bodies: dict[tuple[str, bool], bytes]) -> None:
         limit = self._limits.get(item.destination)
         if limit is None:
             limit = self._limits[item.destination] = AdaptiveLimit(self.ceiling)
@@ -391,7 +326,7 @@ class Dispatcher:
                     if rate_limit:
                         # After the concurrency slots, so a granted send slot is used at once.
                         await self._pacer.wait(sub, rate_limit)
-                    if time.monotonic() > item.lease_until:
+                    if self.now() > item.lease_until:
                         return  # the lease lapsed while waiting: another worker may own it now
                     self._sending[sub] += 1
                     DELIVERY_IN_FLIGHT.inc()
@@ -404,7 +339,7 @@ class Dispatcher:
                             subscription_id=c.subscription_id,
                             attempt=c.attempts + 1,
                         ) as span:
-                            result = await self._attempt(item, bodies)
+                            result = await self._attempt(c, bodies)
                             tracing.delivery_outcome(
                                 span, result.outcome, result.status_code, result.error
                             )
@@ -413,7 +348,7 @@ class Dispatcher:
                         self._sending[sub] -= 1
                         if self._sending[sub] <= 0:
                             del self._sending[sub]
-                    signal, latency = _signal(result), result.latency_ms / 1000
+                    signal, latency = signal_of(result), result.latency_ms / 1000
             finally:
                 limit.release(signal, latency)
             self._results.put_nowait(result)
@@ -427,75 +362,25 @@ class Dispatcher:
             if not queued:
                 self._unhold(item)
 
-    async def _attempt(self, item: _Work, bodies: dict[tuple[str, bool], bytes]) -> Result:
-        c = item.candidate
-        prepared = self._targets.get(c.subscription_id)
-        started = utcnow()
-        clock = time.perf_counter()
-        status: int | None = None
-        snippet: str | None = None
-        error: str | None = None
-        retry_after: str | None = None
+    async def _attempt(self, c: Due, bodies: dict[tuple[str, bool], bytes]) -> Result:
+        """Send one delivery and count it; its result is recorded later, in a batch."""
+        assert self._transport is not None
+        prepared = self._targets.get(c.subscription_id)  # as it is now, after any wait
         body = (
             bodies.get((c.event_id, prepared.target.include_raw)) if prepared is not None else None
         )
-        if prepared is None or body is None:
-            error = "subscription or event no longer exists"
-        elif problem := scheme_error(
-            prepared.target.url, self.settings.allow_insecure_destinations
-        ):
-            error = problem
-        else:
-            keys = prepared.live_keys(started)
-            timestamp = int(time.time())
-            assert self._transport is not None
-            headers = webhook_headers(keys, c.event_id, timestamp, body)
-            try:
-                # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
-                reply = await self._transport.post(
-                    prepared.url, headers, body, timeout=self.settings.delivery_timeout
-                )
-                status = reply.status
-                snippet = reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None
-                retry_after = reply.header("retry-after")
-                error = _status_error(reply)
-            except TimeoutError:
-                error = f"timeout: no response within {self.settings.delivery_timeout:g} s"
-            except DestinationRefused as exc:
-                error = str(exc)
-            except httpx.TimeoutException as exc:
-                error = f"timeout: {exc}"
-            except httpx.HTTPError as exc:
-                error = _describe_error(exc)
-            except OSError as exc:
-                error = f"connection failed: {exc}"
-            except Exception as exc:  # recorded as a failed attempt, never a lost send task
-                log.exception("delivery %s: unexpected error in the send", c.id)
-                error = f"unexpected error: {type(exc).__name__}: {exc}"
-        latency = (time.perf_counter() - clock) * 1000
-        finished = utcnow()
-        outcome, next_at = outcome_of(
-            status,
-            attempts_made=c.attempts + 1,
-            schedule=self.settings.retry_schedule,
-            now=finished,
-            retry_after_header=retry_after,
+        sent = await attempt(
+            self._transport,
+            c,
+            prepared,
+            body,
+            now=self.now,
+            within=self.settings.delivery_timeout,
+            allow_insecure=self.settings.allow_insecure_destinations,
         )
-        (_SUCCEEDED if is_success(status) else _FAILED).inc()
-        DELIVERY_LATENCY.observe(latency / 1000)
-        return Result(
-            delivery_id=c.id,
-            subscription_id=c.subscription_id,
-            attempted_at=started,
-            attempt_number=c.attempts + 1,
-            status_code=status,
-            latency_ms=latency,
-            snippet=snippet,
-            error=error,
-            outcome=outcome,
-            next_attempt_at=next_at,
-            gone=disables_at_once(status),
-        )
+        (_SUCCEEDED if is_success(sent.status) else _FAILED).inc()
+        DELIVERY_LATENCY.observe(sent.latency_ms / 1000)
+        return result_of(c, sent, self.settings.retry_schedule)
 
     # ---- recording ---------------------------------------------------------------------------
 
@@ -513,25 +398,25 @@ class Dispatcher:
             await self._record_batch(batch)
         finally:
             for result in batch:
-                item = self._held_ids.get(result.delivery_id)
+                item = self._holdings.by_id.get(result.delivery_id)
                 if item is not None:
                     self._unhold(item)
 
     async def _record_batch(self, batch: list[Result]) -> None:
-        for attempt in range(5):
+        for tries in range(5):
             try:
                 async with self._writes:
                     disabled = await queue.record(
-                        self.services.sessions,
+                        self.runtime.sessions,
                         batch,
                         owner=self.owner,
-                        now=utcnow(),
+                        now=self.now(),
                         disable_after=self.settings.disable_after,
                     )
                 break
             except Exception:
-                log.exception("recording %d delivery results failed (try %d)", len(batch), attempt)
-                await asyncio.sleep(0.2 * 2**attempt)
+                log.exception("recording %d delivery results failed (try %d)", len(batch), tries)
+                await asyncio.sleep(0.2 * 2**tries)
         else:
             log.error(
                 "dropped %d results; their deliveries are sent again after the lease", len(batch)
@@ -548,7 +433,7 @@ class Dispatcher:
             if r.outcome != "retry"
         ):
             self._backlog = True  # the next delivery of each subject just became claimable
-            self.services.wake_dispatcher.set()
+            self.runtime.wake_dispatcher.set()
 
     async def _drain_results(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -558,7 +443,7 @@ class Dispatcher:
     def _wake_at(self, when: datetime) -> None:
         """Claim again when the earliest retry this process scheduled falls due."""
         loop = asyncio.get_running_loop()
-        delay = max(0.0, (when - utcnow()).total_seconds()) + 0.005
+        delay = max(0.0, (when - self.now()).total_seconds()) + 0.005
         at = loop.time() + delay
         if self._timer is not None and self._timer_at <= at and self._timer_at > loop.time():
             return
@@ -568,7 +453,7 @@ class Dispatcher:
 
         def fire() -> None:
             self._backlog = True
-            self.services.wake_dispatcher.set()
+            self.runtime.wake_dispatcher.set()
 
         self._timer = loop.call_at(at, fire)
 
@@ -579,14 +464,14 @@ class Dispatcher:
     ) -> float | None:
         async with self._writes:
             return await controls.take_slots(
-                self.services.sessions, subscription_id, count, step, now
+                self.runtime.sessions, subscription_id, count, step, now
             )
 
     def gauges(self) -> dict[str, controls.Gauge]:
         """What this worker holds now, by subscription: in flight, rate-limited, concurrency."""
         waiting = self._pacer.waiting_by_subscription()
         out: dict[str, controls.Gauge] = {}
-        for sub_id in set(self._sending) | set(waiting) | set(self._held_subs):
+        for sub_id in set(self._sending) | set(waiting) | set(self._holdings.by_subscription):
             prepared = self._targets.get(sub_id)
             limit = (
                 self._limits.get(destination_of(prepared.target.url))
@@ -620,14 +505,14 @@ class Dispatcher:
             try:
                 if tick % EXPIRY_TICKS == 1:
                     await purge_unverified(
-                        self.services.sessions,
-                        now=utcnow(),
+                        self.runtime.sessions,
+                        now=self.now(),
                         ttl=self.settings.unverified_ttl,
                     )
                 async with self._writes:
-                    await controls.report(self.services.sessions, self.owner, current, utcnow())
+                    await controls.report(self.runtime.sessions, self.owner, current, self.now())
                 if tick % 5 == 1 and self._targets:
-                    async with self.services.sessions() as session:
+                    async with self.runtime.sessions() as session:
                         held = await controls.ordering_held(session, list(self._targets))
                     for sub_id in held_labels - set(held):
                         DELIVERY_ORDERING_HELD.labels(sub_id).set(0)
@@ -644,14 +529,14 @@ class Dispatcher:
         every = self._lease / 3
         while True:
             await asyncio.sleep(every)
-            ids = list(self._held_ids)
+            ids = list(self._holdings.by_id)
             if not ids:
                 continue
-            now = utcnow()
+            now = self.now()
             try:
                 async with self._writes:
                     await queue.renew(
-                        self.services.sessions,
+                        self.runtime.sessions,
                         self.owner,
                         ids,
                         now=now,
@@ -660,55 +545,8 @@ class Dispatcher:
             except Exception:
                 log.exception("renewing %d leases failed", len(ids))
                 continue
-            until = time.monotonic() + self._lease * 0.9
+            until = now + timedelta(seconds=self._lease * 0.9)
             for delivery_id in ids:
-                item = self._held_ids.get(delivery_id)
+                item = self._holdings.by_id.get(delivery_id)
                 if item is not None:
                     item.lease_until = until
-
-
-def _prepare_target(target: Target) -> _Prepared:
-    keys: list[tuple[bytes, datetime | None]] = []
-    for secret, expires in target.secrets:
-        try:
-            keys.append((secret_key(secret), expires))
-        except InvalidSecret:
-            log.error("subscription %s has a malformed secret; skipped", target.id)
-    try:
-        url = httpx.URL(target.url)
-    except httpx.InvalidURL:
-        url = httpx.URL("https://invalid.invalid/")
-    return _Prepared(target=target, url=url, keys=keys)
-
-
-def _signal(result: Result) -> Signal:
-    """What an attempt says about its destination's capacity."""
-    status = result.status_code
-    if status is None:
-        error = result.error or ""
-        return Signal.OVERLOAD if error.startswith(OVERLOAD_ERRORS) else Signal.NEUTRAL
-    if status in (429, 503):
-        return Signal.OVERLOAD
-    return Signal.OK if is_success(status) else Signal.NEUTRAL
-
-
-def _status_error(reply: Reply) -> str | None:
-    status = reply.status
-    if is_success(status):
-        return None
-    if 300 <= status < 400:
-        location = reply.header("location") or ""
-        return f"HTTP {status}: redirect to {location or '(no Location)'} not followed"
-    if disables_at_once(status):
-        return "HTTP 410 Gone: subscription disabled"
-    retry_after = reply.header("retry-after")
-    if status in (429, 503) and retry_after:
-        return f"HTTP {status} (Retry-After: {retry_after})"
-    return f"HTTP {status}"
-
-
-def _describe_error(exc: httpx.HTTPError) -> str:
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectError):
-        return f"connection failed: {text}"
-    return f"{type(exc).__name__}: {text}"

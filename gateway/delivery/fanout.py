@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,23 @@ SUBSCRIPTION_FILTERS = select(
     Subscription.providers,
     Subscription.ordering,
 )
+
+
+class NewEvent(Protocol):
+    """What fan-out reads of a new event (``gateway.ingest.rows.EventRow``, a stored ``Event``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def tenant(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def connection_id(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
 
 
 def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: str) -> bool:
@@ -59,12 +76,11 @@ def delivery_row(
     }
 
 
-def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
+def queue_deliveries(conn: Connection, events: Sequence[NewEvent], now: datetime) -> int:
     """Queue a delivery for every (event, matching subscription); returns how many.
 
     Runs inside the caller's transaction (the ingest group commit). Paused and disabled
     subscriptions get their deliveries queued too: they wait for resume, nothing is dropped.
-    ``events`` are event rows as mappings (``id``, ``type``, ``tenant``, ``provider``).
     """
     if not events:
         return 0
@@ -72,9 +88,9 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     if not subs:
         return 0
     selecting: dict[tuple[str, str, str], list[Any]] = {}  # a batch's events are mostly alike
-    pairs: list[tuple[Mapping[str, Any], Any]] = []
+    pairs: list[tuple[NewEvent, Any]] = []
     for ev in events:
-        kind = (ev["type"], ev["tenant"], ev["provider"])
+        kind = (ev.type, ev.tenant, ev.provider)
         chosen = selecting.get(kind)
         if chosen is None:
             chosen = selecting[kind] = [
@@ -86,9 +102,9 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     rows = [
         (
             delivery_id,
-            ev["id"],
+            ev.id,
             sub.id,
-            ordering_key(sub, ev["connection_id"], ev.get("subject")),
+            ordering_key(sub, ev.connection_id, ev.subject),
         )
         for delivery_id, (ev, sub) in zip(new_ids("dlv", len(pairs)), pairs, strict=True)
     ]
@@ -98,7 +114,7 @@ def queue_deliveries(conn: Connection, events: Sequence[Mapping[str, Any]], now:
     return len(rows)
 
 
-async def fan_out(session: AsyncSession, events: Sequence[Mapping[str, Any]], now: datetime) -> int:
+async def fan_out(session: AsyncSession, events: Sequence[NewEvent], now: datetime) -> int:
     """``queue_deliveries`` inside an async session's transaction."""
     return await session.run_sync(lambda sync: queue_deliveries(sync.connection(), events, now))
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 
+from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.apidocs import assets_router, openapi_config
@@ -48,12 +49,12 @@ def settle_heap() -> None:
 def create_app(
     settings: Settings | None = None,
     *,
-    services: Runtime | None = None,
+    runtime: Runtime | None = None,
     run_worker: bool = True,
     migrate: bool = True,
 ) -> Litestar:
-    """Build the app. ``services`` may be given (tests share them); otherwise built on start."""
-    settings = settings or (services.settings if services else Settings.from_env())
+    """Build the app. ``runtime`` may be given (tests share them); otherwise built on start."""
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
     route_handlers: list[Any] = [
         ingest,
         ConnectionController,
@@ -72,15 +73,15 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        owned = services is None
-        svc = services if services is not None else Runtime.build(settings)
+        owned = runtime is None
+        svc = runtime if runtime is not None else Runtime.build(settings)
         if migrate:
             await svc.migrate()
         writer = IngestWriter(svc)
-        app.state.services = svc
+        app.state.runtime = svc
         app.state.ingest_writer = writer
         await writer.start()
-        worker = Dispatcher(svc) if run_worker else None
+        worker = Dispatcher(svc, now=utcnow) if run_worker else None
         renewal = None
         if worker is not None:
             await worker.start()
@@ -110,6 +111,6 @@ def create_app(
         debug=False,
     )
     describe_ingest(app.openapi_schema)
-    describe_provisioning(app.openapi_schema, services.registry if services else None)
+    describe_provisioning(app.openapi_schema, runtime.registry if runtime else None)
     describe_errors(app.openapi_schema)
     return app

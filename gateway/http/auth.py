@@ -20,7 +20,7 @@ from gateway.services.access import Principal, authenticate
 
 
 async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    runtime: Runtime = connection.app.state.services
+    runtime: Runtime = connection.app.state.runtime
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorizedException("missing bearer key")

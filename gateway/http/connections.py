@@ -30,7 +30,7 @@ class ConnectionController(Controller):
     ) -> ConnectionOut:
         """Connect a vendor account of a tenant; with ``provision``, the vendor's endpoint is
         created through its API. The secret is stored encrypted."""
-        return await connections.create_connection(request.app.state.services, principal, data)
+        return await connections.create_connection(request.app.state.runtime, principal, data)
 
     @get("/")
     async def list_connections(
@@ -43,7 +43,7 @@ class ConnectionController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         return await connections.list_connections(
-            request.app.state.services,
+            request.app.state.runtime,
             principal,
             tenant=tenant,
             provider=provider,
@@ -59,9 +59,7 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
     ) -> ConnectionOut:
         """A connection, with the vendor's view of its endpoint when unihook provisioned it."""
-        return await connections.get_connection(
-            request.app.state.services, principal, connection_id
-        )
+        return await connections.get_connection(request.app.state.runtime, principal, connection_id)
 
     @patch("/{connection_id:str}")
     async def update_connection(
@@ -73,7 +71,7 @@ class ConnectionController(Controller):
     ) -> ConnectionOut:
         """Change a provisioned endpoint's events or description at the vendor."""
         return await connections.change_at_vendor(
-            request.app.state.services, principal, connection_id, "update", data
+            request.app.state.runtime, principal, connection_id, "update", data
         )
 
     @post("/{connection_id:str}/pause", status_code=HTTP_200_OK)
@@ -85,7 +83,7 @@ class ConnectionController(Controller):
     ) -> ConnectionOut:
         """Pause a provisioned endpoint at the vendor (where its API can)."""
         return await connections.change_at_vendor(
-            request.app.state.services, principal, connection_id, "pause"
+            request.app.state.runtime, principal, connection_id, "pause"
         )
 
     @post("/{connection_id:str}/resume", status_code=HTTP_200_OK)
@@ -97,7 +95,7 @@ class ConnectionController(Controller):
     ) -> ConnectionOut:
         """Resume a paused provisioned endpoint at the vendor."""
         return await connections.change_at_vendor(
-            request.app.state.services, principal, connection_id, "resume"
+            request.app.state.runtime, principal, connection_id, "resume"
         )
 
     @delete("/{connection_id:str}", status_code=HTTP_200_OK)
@@ -108,7 +106,7 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
     ) -> dict[str, bool]:
         """Delete a connection (and its endpoint at the vendor, when unihook provisioned it)."""
-        await connections.delete_connection(request.app.state.services, principal, connection_id)
+        await connections.delete_connection(request.app.state.runtime, principal, connection_id)
         return {"success": True}
 
     @post("/{connection_id:str}/secrets", status_code=HTTP_200_OK)
@@ -122,7 +120,7 @@ class ConnectionController(Controller):
         """Add a new secret; the current ones keep verifying for ``previous_expires_in`` s
         (``null``: with no expiry, for connections holding one secret per vendor webhook)."""
         return await connections.rotate_secret(
-            request.app.state.services, principal, connection_id, data
+            request.app.state.runtime, principal, connection_id, data
         )
 
     @get("/{connection_id:str}/unverified")
@@ -138,7 +136,7 @@ class ConnectionController(Controller):
         vendor headers, and why (never the body). Kept for ``UNIHOOK_UNVERIFIED_TTL`` seconds,
         at most ``UNIHOOK_UNVERIFIED_PER_CONNECTION``."""
         return await unverified.list_unverified(
-            request.app.state.services, principal, connection_id, limit=limit, cursor=cursor
+            request.app.state.runtime, principal, connection_id, limit=limit, cursor=cursor
         )
 
     @post("/{connection_id:str}/unverified/verify", status_code=HTTP_200_OK)
@@ -152,7 +150,7 @@ class ConnectionController(Controller):
         that verifies now is ingested as if it had just arrived (dedup, normalisation, fan-out).
         """
         result = await unverified.reverify(
-            request.app.state.services,
+            request.app.state.runtime,
             request.app.state.ingest_writer,
             principal,
             connection_id,

@@ -23,7 +23,7 @@ async def event_deliveries(
 ) -> dict[str, Any]:
     """Every delivery of an event (to the subscriptions the key can see), each with its
     attempts: time, status code, latency, response snippet, error."""
-    return await deliveries.event_deliveries(request.app.state.services, principal, event_id)
+    return await deliveries.event_deliveries(request.app.state.runtime, principal, event_id)
 
 
 @post(
@@ -41,4 +41,4 @@ async def redeliver_event(
 ) -> Enqueued:
     """Queue the event again: to one subscription, or to every matching one."""
     target = data.subscription_id if data is not None else None
-    return await deliveries.redeliver_event(request.app.state.services, principal, event_id, target)
+    return await deliveries.redeliver_event(request.app.state.runtime, principal, event_id, target)

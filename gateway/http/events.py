@@ -37,7 +37,7 @@ class EventController(Controller):
     ) -> Response[bytes]:
         """Newest first; ``since``/``until`` bound the time unihook received the event."""
         body = await events.list_events(
-            request.app.state.services,
+            request.app.state.runtime,
             principal,
             type=type,
             provider=provider,
@@ -58,5 +58,5 @@ class EventController(Controller):
         event_id: FromPath[str],
     ) -> Response[bytes]:
         """One event, with ``raw``: the vendor payload exactly as it verified."""
-        body = await events.get_event(request.app.state.services, principal, event_id)
+        body = await events.get_event(request.app.state.runtime, principal, event_id)
         return Response(body, media_type=JSON)

@@ -146,14 +146,22 @@ async def _answer_handshake(send: Send, handshake: Handshake) -> None:
     await _answer(send, handshake.status, headers, handshake.body)
 
 
-def _result_body(result: IngestResult) -> dict[str, Any]:
+class IngestAnswer(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The body of a 2xx: the event's id, or for a quarantined body the receipt's."""
+
+    status: str
+    event_id: str | None = None
+    receipt_id: str | None = None
+
+
+def _result_body(result: IngestResult) -> IngestAnswer:
     if result.status == "quarantined":
-        return {"status": "quarantined", "receipt_id": result.receipt_id}
-    return {"status": result.status, "event_id": result.event_id}
+        return IngestAnswer("quarantined", receipt_id=result.receipt_id)
+    return IngestAnswer(result.status, event_id=result.event_id)
 
 
 async def _accept(
-    services: Runtime,
+    runtime: Runtime,
     writer: IngestWriter,
     adapter: ProviderAdapter,
     connection: LiveConnection,
@@ -168,30 +176,33 @@ async def _accept(
         if not adapter.verify(body, headers, secrets):
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
             await _keep_unverified(
-                services, writer, adapter, connection, body, headers, received_at, secrets
+                runtime, writer, adapter, connection, body, headers, received_at, secrets
             )
             raise NotAuthorizedException("invalid signature")
         refused = adapter.check_request(
             body,
             headers,
             now=received_at,
-            settings=services.provider_settings(adapter.name),
+            settings=runtime.provider_settings(adapter.name),
         )
         if refused is not None:
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
             raise NotAuthorizedException(refused)
     receipt, event = prepare(
-        adapter=adapter, connection=connection, body=body, headers=headers, received_at=received_at
+        adapter=adapter,
+        connection=connection,
+        body=body,
+        headers=headers,
+        received_at=received_at,
+        trace_parent=tracing.traceparent(span),
     )
-    if span is not None and event is not None:
-        event["trace_parent"] = tracing.traceparent(span)
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result
 
 
 async def _keep_unverified(
-    services: Runtime,
+    runtime: Runtime,
     writer: IngestWriter,
     adapter: ProviderAdapter,
     connection: LiveConnection,
@@ -202,10 +213,10 @@ async def _keep_unverified(
 ) -> None:
     """Keep a request that did not verify, to re-verify after a secret change. Its answer is
     ``401`` whatever happens here: a failure to keep it is logged, never shown to the sender."""
-    if services.settings.unverified_per_connection <= 0:
+    if runtime.settings.unverified_per_connection <= 0:
         return
     receipt = unverified_receipt(
-        box=services.box,
+        box=runtime.box,
         adapter=adapter,
         connection=connection,
         body=body,
@@ -222,37 +233,37 @@ async def _keep_unverified(
 
 
 async def _for_provider(
-    services: Runtime, scope: Scope, receive: Receive, provider: str, tenant: str
+    runtime: Runtime, scope: Scope, receive: Receive, provider: str, tenant: str
 ) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
     try:
-        adapter = services.registry.get(provider)
+        adapter = runtime.registry.get(provider)
     except UnknownProvider:
         raise NotFoundException(f"unknown provider {provider!r}") from None
-    connection = await services.connection(provider, tenant)
+    connection = await runtime.connection(provider, tenant)
     if connection is None:
         raise NotFoundException(f"no {provider} connection for this tenant")
     body = await read_body(
-        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+        scope, receive, runtime.settings.max_body_bytes, runtime.settings.body_timeout
     )
     return adapter, connection, body, request_headers(scope)
 
 
 async def _for_tenant(
-    services: Runtime, scope: Scope, receive: Receive, tenant: str
+    runtime: Runtime, scope: Scope, receive: Receive, tenant: str
 ) -> tuple[ProviderAdapter, LiveConnection, bytes, dict[str, str]]:
     """One URL for every vendor of a tenant: the provider is told by its headers, or for vendors
     that send none of their own, by its body."""
-    connected = await services.tenant_providers(tenant)
+    connected = await runtime.tenant_providers(tenant)
     if not connected:
         raise NotFoundException("no connection for this tenant")
     headers = request_headers(scope)
     body = await read_body(
-        scope, receive, services.settings.max_body_bytes, services.settings.body_timeout
+        scope, receive, runtime.settings.max_body_bytes, runtime.settings.body_timeout
     )
-    candidates = await _connected(services, tenant, connected, services.registry.detect(headers))
+    candidates = await _connected(runtime, tenant, connected, runtime.registry.detect(headers))
     if not candidates:
-        found = services.registry.detect_body(body, headers)
-        candidates = await _connected(services, tenant, connected, found)
+        found = runtime.registry.detect_body(body, headers)
+        candidates = await _connected(runtime, tenant, connected, found)
     if not candidates:
         raise ValidationException(
             "cannot tell the provider from the request; "
@@ -274,13 +285,13 @@ async def _for_tenant(
 
 
 async def _connected(
-    services: Runtime, tenant: str, connected: list[str], adapters: list[ProviderAdapter]
+    runtime: Runtime, tenant: str, connected: list[str], adapters: list[ProviderAdapter]
 ) -> list[tuple[ProviderAdapter, LiveConnection]]:
     """The detected adapters the tenant has a connection for, with that connection."""
     out: list[tuple[ProviderAdapter, LiveConnection]] = []
     for adapter in adapters:
         if adapter.name in connected:
-            connection = await services.connection(adapter.name, tenant)
+            connection = await runtime.connection(adapter.name, tenant)
             if connection is not None:
                 out.append((adapter, connection))
     return out
@@ -292,11 +303,11 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
     state = scope["litestar_app"].state
-    services: Runtime = state.services
+    runtime: Runtime = state.runtime
     if (
         not 1 <= len(segments) <= 2
         or len(segments[-1]) > MAX_TENANT_LENGTH
-        or (len(segments) == 2 and len(segments[0]) > services.registry.longest_name)
+        or (len(segments) == 2 and len(segments[0]) > runtime.registry.longest_name)
         or not all(segment.isprintable() for segment in segments)
     ):
         # no tenant (at most MAX_TENANT_LENGTH) or provider (at most the longest loaded
@@ -313,16 +324,16 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     with tracing.ingest_span(tenant, provider) as span:
         try:
             if provider is not None:
-                found = await _for_provider(services, scope, receive, provider, tenant)
+                found = await _for_provider(runtime, scope, receive, provider, tenant)
             else:
-                found = await _for_tenant(services, scope, receive, tenant)
+                found = await _for_tenant(runtime, scope, receive, tenant)
                 tracing.ingest_provider(span, found[0].name)
             handshake = found[0].handshake(found[2], found[3])
             if handshake is not None:
                 tracing.ingest_outcome(span, "handshake", handshake.status)
                 await _answer_handshake(send, handshake)
                 return
-            result = await _accept(services, state.ingest_writer, *found, span=span)
+            result = await _accept(runtime, state.ingest_writer, *found, span=span)
         except HTTPException as exc:
             tracing.ingest_outcome(span, _REFUSED.get(exc.status_code, "refused"), exc.status_code)
             raise

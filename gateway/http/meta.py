@@ -21,13 +21,13 @@ async def list_event_types(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
     """Every canonical type, its description, the providers that emit it, its JSON Schema."""
-    services: Runtime = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     return {
         "data": [
             EventTypeOut(
                 name=t.name,
                 description=t.description,
-                providers=services.registry.emitters(t.name),
+                providers=runtime.registry.emitters(t.name),
                 schema=t.json_schema(),
             )
             for t in CATALOGUE.values()
@@ -41,9 +41,9 @@ async def list_providers(
     request: Request[Any, Any, Any], principal: NamedDependency[Any]
 ) -> dict[str, Any]:
     """Every loaded adapter, built-in or plugin, with its vendor-to-canonical mapping."""
-    services: Runtime = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     return {
-        "data": [provider_out(item) for item in services.registry],
+        "data": [provider_out(item) for item in runtime.registry],
         "next_cursor": None,
     }
 
@@ -57,9 +57,9 @@ async def healthz() -> dict[str, str]:
 @get("/readyz", tags=["operations"])
 async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     """The database answers."""
-    services: Runtime = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     try:
-        async with services.engine.connect() as conn:
+        async with runtime.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:
         return Response({"status": "unavailable", "detail": type(exc).__name__}, status_code=503)

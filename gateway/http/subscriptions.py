@@ -36,7 +36,7 @@ class SubscriptionController(Controller):
         data: JSONBody[SubscriptionCreate],
     ) -> SubscriptionOut:
         """Subscribe a URL to event patterns; the signing secret is in this answer only."""
-        return await subscriptions.create_subscription(request.app.state.services, principal, data)
+        return await subscriptions.create_subscription(request.app.state.runtime, principal, data)
 
     @get("/")
     async def list_subscriptions(
@@ -47,7 +47,7 @@ class SubscriptionController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         return await subscriptions.list_subscriptions(
-            request.app.state.services, principal, limit=limit, cursor=cursor
+            request.app.state.runtime, principal, limit=limit, cursor=cursor
         )
 
     @get("/{subscription_id:str}")
@@ -58,7 +58,7 @@ class SubscriptionController(Controller):
         subscription_id: FromPath[str],
     ) -> SubscriptionOut:
         return await subscriptions.get_subscription(
-            request.app.state.services, principal, subscription_id
+            request.app.state.runtime, principal, subscription_id
         )
 
     @put("/{subscription_id:str}")
@@ -71,7 +71,7 @@ class SubscriptionController(Controller):
     ) -> SubscriptionOut:
         """Change only the fields given (``null`` clears description, tenants, providers)."""
         return await subscriptions.update_subscription(
-            request.app.state.services, principal, subscription_id, data
+            request.app.state.runtime, principal, subscription_id, data
         )
 
     @delete("/{subscription_id:str}", status_code=HTTP_200_OK)
@@ -83,7 +83,7 @@ class SubscriptionController(Controller):
     ) -> dict[str, bool]:
         """Delete it with its queued deliveries and their history."""
         await subscriptions.delete_subscription(
-            request.app.state.services, principal, subscription_id
+            request.app.state.runtime, principal, subscription_id
         )
         return {"success": True}
 
@@ -96,7 +96,7 @@ class SubscriptionController(Controller):
     ) -> SubscriptionOut:
         """Hold deliveries: matching events keep queueing and are sent on resume."""
         return await subscriptions.set_status(
-            request.app.state.services, principal, subscription_id, "paused"
+            request.app.state.runtime, principal, subscription_id, "paused"
         )
 
     @post("/{subscription_id:str}/resume", status_code=HTTP_200_OK)
@@ -108,7 +108,7 @@ class SubscriptionController(Controller):
     ) -> SubscriptionOut:
         """Deliver again, everything held included (a disabled subscription too)."""
         return await subscriptions.set_status(
-            request.app.state.services, principal, subscription_id, "active"
+            request.app.state.runtime, principal, subscription_id, "active"
         )
 
     @post("/{subscription_id:str}/rotate-secret", status_code=HTTP_200_OK)
@@ -120,7 +120,7 @@ class SubscriptionController(Controller):
     ) -> SecretOut:
         """A new secret; the previous ones keep signing alongside it for 24 hours."""
         return await subscriptions.rotate_secret(
-            request.app.state.services, principal, subscription_id
+            request.app.state.runtime, principal, subscription_id
         )
 
     @post("/{subscription_id:str}/replay", status_code=HTTP_202_ACCEPTED)
@@ -133,7 +133,7 @@ class SubscriptionController(Controller):
     ) -> Enqueued:
         """Queue again every matching event received in [since, until), delivered or not."""
         return await subscriptions.replay(
-            request.app.state.services, principal, subscription_id, data
+            request.app.state.runtime, principal, subscription_id, data
         )
 
     @get("/{subscription_id:str}/deliveries")
@@ -148,7 +148,7 @@ class SubscriptionController(Controller):
     ) -> dict[str, Any]:
         """Newest first; ``status`` is pending, succeeded or failed."""
         return await subscriptions.subscription_deliveries(
-            request.app.state.services,
+            request.app.state.runtime,
             principal,
             subscription_id,
             status=status,

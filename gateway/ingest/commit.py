@@ -1,22 +1,24 @@
 """Writing a batch of ingested requests in one transaction: the duplicate check, receipts,
-new events and their deliveries. Runs wherever the batch is committed: the ingest writer's
-thread, the SQLite commit process (``gateway.ingest.commit_process``), or PostgreSQL's async
-engine."""
+new events and their deliveries, and the trim of unverified receipts. Runs wherever the batch is
+committed: the ingest writer's thread, the SQLite commit process
+(``gateway.ingest.commit_process``), or PostgreSQL's async engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
+from msgspec.structs import asdict, replace
 from sqlalchemy import Connection, bindparam, delete, select
 
 from gateway.delivery.fanout import queue_deliveries
+from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, Receipt
 
-IngestOutcome = Literal["accepted", "duplicate", "quarantined", "unverified"]
+DEFAULT_UNVERIFIED_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +28,12 @@ class IngestResult:
     event_id: str | None = None
 
 
-IngestRows = list[tuple[dict[str, Any], dict[str, Any] | None]]
-"""A batch as it is written: each request's receipt row and event row (None: quarantined, or a
-receipt whose outcome is already ``unverified``). An event row's optional ``also`` holds the rows
-of the events its body implies besides it (``Normalized.also``)."""
-
-DEFAULT_UNVERIFIED_LIMIT = 1000
+EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
+    Event.connection_id == bindparam("connection_id"),
+    Event.source_event_id.in_(bindparam("source_event_ids", expanding=True)),
+)
+"""The stored events of one connection among vendor event ids; one query per connection in a
+batch (SQLite cannot use the unique index for a row-value ``IN ((?, ?), ...)``)."""
 
 _NEWEST_UNVERIFIED = (
     select(Receipt.id)
@@ -50,14 +52,6 @@ TRIM_UNVERIFIED = delete(Receipt).where(
 ``keep`` + 1 entries of ``ix_receipts_connection_outcome``, whatever a flood has sent."""
 
 
-EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
-    Event.connection_id == bindparam("connection_id"),
-    Event.source_event_id.in_(bindparam("source_event_ids", expanding=True)),
-)
-"""The stored events of one connection among vendor event ids; one query per connection in a
-batch (SQLite cannot use the unique index for a row-value ``IN ((?, ?), ...)``)."""
-
-
 def existing_events(
     conn: Connection, keys: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
@@ -73,8 +67,14 @@ def existing_events(
     return found
 
 
-def _dedup_key(event: dict[str, Any]) -> tuple[str, str]:
-    return (event["connection_id"], event["source_event_id"])
+def _dedup_key(event: EventRow) -> tuple[str, str]:
+    return (event.connection_id, event.source_event_id)
+
+
+def _columns(event: EventRow) -> dict[str, Any]:
+    row = asdict(event)
+    del row["also"]
+    return row
 
 
 def commit_batch(
@@ -89,46 +89,41 @@ def commit_batch(
     ``unverified_limit`` of them."""
     existing = existing_events(
         conn,
-        {
-            _dedup_key(one)
-            for _, event in rows
-            if event is not None
-            for one in (event, *event.get("also", ()))
-        },
+        {_dedup_key(one) for _, event in rows if event is not None for one in (event, *event.also)},
     )
     results: list[IngestResult] = []
-    new_events: list[dict[str, Any]] = []
+    receipts: list[dict[str, object]] = []
+    new_events: list[EventRow] = []
     unverified: set[str] = set()
     for receipt, event in rows:
-        if receipt["outcome"] == "unverified":
-            unverified.add(receipt["connection_id"])
-            results.append(IngestResult("unverified", receipt["id"]))
+        if receipt.outcome == "unverified":
+            unverified.add(receipt.connection_id)
+            results.append(IngestResult("unverified", receipt.id))
+            receipts.append(asdict(receipt))
             continue
         if event is None:
-            results.append(IngestResult("quarantined", receipt["id"]))
+            results.append(IngestResult("quarantined", receipt.id))
+            receipts.append(asdict(receipt))
             continue
         key = _dedup_key(event)
         first = existing.get(key)
         if first is not None:
-            receipt["outcome"] = "duplicate"
-            receipt["event_id"] = first
-            results.append(IngestResult("duplicate", receipt["id"], first))
+            results.append(IngestResult("duplicate", receipt.id, first))
+            receipts.append(asdict(replace(receipt, outcome="duplicate", event_id=first)))
             continue
-        existing[key] = event["id"]
-        also = event.pop("also", ())
+        existing[key] = event.id
         new_events.append(event)
-        for more in also:  # implied by a new body: new unless another body implied it first
+        for more in event.also:  # implied by a new body: new unless another body implied it
             more_key = _dedup_key(more)
             if more_key not in existing:
-                existing[more_key] = more["id"]
+                existing[more_key] = more.id
                 new_events.append(more)
-        receipt["outcome"] = "accepted"
-        receipt["event_id"] = event["id"]
-        results.append(IngestResult("accepted", receipt["id"], event["id"]))
+        results.append(IngestResult("accepted", receipt.id, event.id))
+        receipts.append(asdict(replace(receipt, outcome="accepted", event_id=event.id)))
     dialect = conn.dialect
-    bulk_insert(Receipt.__table__, dialect).execute(conn, [receipt for receipt, _ in rows])
+    bulk_insert(Receipt.__table__, dialect).execute(conn, receipts)
     if new_events:
-        bulk_insert(Event.__table__, dialect).execute(conn, new_events)
+        bulk_insert(Event.__table__, dialect).execute(conn, [_columns(e) for e in new_events])
         queue_deliveries(conn, new_events, now)
     for connection_id in sorted(unverified):
         conn.execute(TRIM_UNVERIFIED, {"c": connection_id, "keep": unverified_limit})

@@ -1,10 +1,11 @@
-"""Durable ingest: verify, normalise, and commit in groups, answering only after the commit.
+"""Durable ingest: normalise a verified body into its rows, and commit rows in groups.
 
-Requests hand their rows to one ``IngestWriter`` per process. It takes everything waiting, writes
-it in one transaction (receipts, events, deliveries) and resolves every request's future after
-the commit: concurrent requests share one fsync, and a 2xx always means committed. The
-transaction runs in the SQLite commit process (``gateway.ingest.commit_process``), in a thread
-(SQLite, ``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
+The ingest route verifies the request and calls ``prepare`` for its receipt and event rows
+(``gateway.ingest.rows``), then hands them to one ``IngestWriter`` per process. The writer takes
+everything waiting, writes it in one transaction (receipts, events, deliveries) and resolves every
+request's future after the commit: concurrent requests share one fsync, and a 2xx always means
+committed. The transaction runs in the SQLite commit process (``gateway.ingest.commit_process``),
+in a thread (SQLite, ``UNIHOOK_INGEST_WRITER=thread``) or on the async engine (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
 from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
-from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
+from gateway.ingest.commit import IngestResult, commit_batch
 from gateway.ingest.commit_process import CommitProcess
+from gateway.ingest.rows import EventRow, IngestRows, ReceiptRow
 from gateway.runtime import LiveConnection, Runtime
+from gateway.storage.models import SOURCE_EVENT_ID_LENGTH
 from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
 from providers.registry import dropped_fields
 from schemas import EVENT_ENCODER, Normalized, to_event
@@ -38,8 +40,8 @@ MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 @dataclass(slots=True)
 class _Pending:
-    receipt: dict[str, Any]
-    event: dict[str, Any] | None
+    receipt: ReceiptRow
+    event: EventRow | None
     future: asyncio.Future[IngestResult] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -48,14 +50,14 @@ class _Pending:
 class IngestWriter:
     """Group commit: one writer task per process turns waiting requests into one transaction."""
 
-    def __init__(self, services: Runtime, max_batch: int = 512) -> None:
-        self.services = services
+    def __init__(self, runtime: Runtime, max_batch: int = 512) -> None:
+        self.runtime = runtime
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unihook-writer")
         self.commit_process: CommitProcess | None = None  # SQLite on a file, by default
-        settings = services.settings
+        settings = runtime.settings
         if settings.ingest_writer == "process" and settings.sqlite_path() is not None:
             self.commit_process = CommitProcess(settings.database_url)
 
@@ -78,7 +80,7 @@ class IngestWriter:
             await self.commit_process.close()
         self._executor.shutdown(wait=True)
 
-    async def submit(self, receipt: dict[str, Any], event: dict[str, Any] | None) -> IngestResult:
+    async def submit(self, receipt: ReceiptRow, event: EventRow | None) -> IngestResult:
         if self._task is None:
             raise RuntimeError("ingest writer is not running")
         pending = _Pending(receipt=receipt, event=event)
@@ -88,12 +90,12 @@ class IngestWriter:
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
-            size = len(batch[0].receipt["body"])
+            size = len(batch[0].receipt.body)
             while (
                 len(batch) < self.max_batch and size < MAX_BATCH_BYTES and not self._queue.empty()
             ):
                 batch.append(self._queue.get_nowait())
-                size += len(batch[-1].receipt["body"])
+                size += len(batch[-1].receipt.body)
             INGEST_BATCH.observe(len(batch))
             try:
                 results = await self._commit(batch)
@@ -118,15 +120,15 @@ class IngestWriter:
                     accepted = accepted or result.status == "accepted"
                     pending.future.set_result(result)
             if accepted:
-                self.services.wake_dispatcher.set()
+                self.runtime.wake_dispatcher.set()
 
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
         rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
-        keep = self.services.settings.unverified_per_connection
+        keep = self.runtime.settings.unverified_per_connection
         if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
             return await self.commit_process.commit(rows, now, keep)
-        writer_engine = self.services.writer_engine
+        writer_engine = self.runtime.writer_engine
         if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
@@ -134,7 +136,7 @@ class IngestWriter:
                     return commit_batch(conn, rows, now, keep)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
-        async with self.services.engine.begin() as conn:
+        async with self.runtime.engine.begin() as conn:
             return await conn.run_sync(commit_batch, rows, now, keep)
 
 
@@ -155,57 +157,69 @@ def prepare(
     body: bytes,
     headers: dict[str, str],
     received_at: datetime,
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Normalise a verified body into its receipt row and event row (None: quarantine)."""
-    receipt: dict[str, Any] = {
-        "id": new_id("rcp"),
-        "connection_id": connection.id,
-        "provider": connection.provider,
-        "tenant": connection.tenant,
-        "received_at": received_at,
-        "headers": kept_headers(headers, adapter.kept_headers),
-        "body": body,
-        "outcome": "quarantined",
-        "error": None,
-        "event_id": None,
-    }
+    receipt_id: str | None = None,
+    trace_parent: str | None = None,
+) -> tuple[ReceiptRow, EventRow | None]:
+    """Normalise a verified body into its receipt row and event row (None: quarantine).
+
+    ``receipt_id``: the receipt's id when it is already stored (reprocessing), else a new one;
+    ``trace_parent``: the ingest span the event's deliveries continue."""
+    receipt_id = receipt_id or new_id("rcp")
+    error: str | None = None
+    row: EventRow | None = None
     try:
         with dropped_fields() as dropped:
-            parts = adapter.normalize(body, received_at=received_at)
+            parts = adapter.normalize_request(body, headers, received_at=received_at)
         for name in dropped:
             provider, _, field = name.partition(":")
             INGEST_DROPPED_FIELDS.labels(provider, field).inc()
     except NormalizationError as exc:
-        receipt["error"] = str(exc)
-        return receipt, None
+        error = str(exc)
     except Exception as exc:  # a plugin adapter's bug must not lose the vendor's data
         log.exception("adapter %s raised while normalising", adapter.name)
-        receipt["error"] = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
-        return receipt, None
-    row = event_row(parts, connection, received_at, receipt["id"])
-    if row is None:
-        receipt["error"] = f"{adapter.name}: normalised event does not fit the canonical schema"
-        return receipt, row
-    if parts.also:
-        # the events the body implies besides its own (``also_emits``): stored, deduplicated by
-        # their own keys and fanned out beside it, only when it is new
-        also = [event_row(more, connection, received_at, receipt["id"]) for more in parts.also]
-        if any(more is None for more in also):
-            log.warning("adapter %s implied an event that does not fit its schema", adapter.name)
-        row["also"] = [more for more in also if more is not None]
+        error = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
+    else:
+        row = event_row(parts, connection, received_at, receipt_id, trace_parent)
+        if row is None:
+            error = f"{adapter.name}: normalised event does not fit the canonical schema"
+        elif parts.also:
+            # the events the body implies besides its own (``also_emits``): stored, deduplicated
+            # by their own keys and fanned out beside it, only when it is new
+            also = [
+                event_row(more, connection, received_at, receipt_id, trace_parent)
+                for more in parts.also
+            ]
+            if any(more is None for more in also):
+                log.warning("adapter %s implied an event that fits no schema", adapter.name)
+            row = msgspec.structs.replace(row, also=tuple(m for m in also if m is not None))
+    receipt = ReceiptRow(
+        id=receipt_id,
+        connection_id=connection.id,
+        provider=connection.provider,
+        tenant=connection.tenant,
+        received_at=received_at,
+        headers=kept_headers(headers, adapter.kept_headers),
+        body=body,
+        error=error,
+    )
     return receipt, row
 
 
 def dedup_id(vendor_event_id: str) -> str:
     """The vendor's event id as stored for dedup; overlong ids are hashed, never truncated."""
-    if len(vendor_event_id) <= 200:
+    if len(vendor_event_id) <= SOURCE_EVENT_ID_LENGTH:
         return vendor_event_id
     return sha256_event_id(vendor_event_id.encode("utf-8", "surrogatepass"))
 
 
 def event_row(
-    parts: Normalized, connection: LiveConnection, received_at: datetime, receipt_id: str
-) -> dict[str, Any] | None:
+    parts: Normalized,
+    connection: LiveConnection,
+    received_at: datetime,
+    receipt_id: str,
+    trace_parent: str | None = None,
+) -> EventRow | None:
+    """The stored event of normalised ``parts``, or None when they do not make a canonical event."""
     event_id = new_id("evt")
     try:
         event = to_event(
@@ -221,16 +235,17 @@ def event_row(
         occurred_at = datetime.fromisoformat(parts.timestamp.replace("Z", "+00:00"))
     except (KeyError, ValueError, TypeError, msgspec.EncodeError):
         return None
-    return {
-        "id": event_id,
-        "tenant": connection.tenant,
-        "provider": connection.provider,
-        "connection_id": connection.id,
-        "type": parts.type,
-        "source_event_id": dedup_id(parts.event_id),
-        "occurred_at": occurred_at,
-        "received_at": received_at,
-        "receipt_id": receipt_id,
-        "subject": event.subject,
-        "payload": payload,
-    }
+    return EventRow(
+        id=event_id,
+        tenant=connection.tenant,
+        provider=connection.provider,
+        connection_id=connection.id,
+        type=parts.type,
+        source_event_id=dedup_id(parts.event_id),
+        occurred_at=occurred_at,
+        received_at=received_at,
+        receipt_id=receipt_id,
+        subject=event.subject,
+        payload=payload,
+        trace_parent=trace_parent,
+    )

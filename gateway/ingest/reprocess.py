@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from msgspec.structs import asdict
 from sqlalchemy import select, update
 
 from gateway.core.clock import utcnow
@@ -23,19 +24,19 @@ class ReprocessReport:
     lines: list[str] = field(default_factory=list)
 
 
-async def reprocess(services: Runtime, receipt_id: str | None = None) -> ReprocessReport:
+async def reprocess(runtime: Runtime, receipt_id: str | None = None) -> ReprocessReport:
     """Turn quarantined receipts that now normalise into events (deduplicated, fanned out)."""
     report = ReprocessReport()
     query = select(Receipt).where(Receipt.outcome == "quarantined").order_by(Receipt.id)
     if receipt_id:
         query = query.where(Receipt.id == receipt_id)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         receipts = list((await session.execute(query)).scalars())
         connections = await session.execute(select(Connection.id, Connection.verify))
         verify = {row.id: row.verify for row in connections}
     for receipt in receipts:
         try:
-            adapter = services.registry.get(receipt.provider)
+            adapter = runtime.registry.get(receipt.provider)
         except UnknownProvider:
             report.still_quarantined += 1
             report.lines.append(f"{receipt.id}: provider {receipt.provider!r} is not installed")
@@ -53,36 +54,38 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             body=receipt.body,
             headers=receipt.headers,
             received_at=receipt.received_at,
+            receipt_id=receipt.id,
         )
         if event is None:
             report.still_quarantined += 1
-            report.lines.append(f"{receipt.id}: still fails: {fresh['error']}")
+            report.lines.append(f"{receipt.id}: still fails: {fresh.error}")
             continue
-        event["receipt_id"] = receipt.id
-        async with services.sessions() as session, session.begin():
+        async with runtime.sessions() as session, session.begin():
             first = (
                 await session.execute(
                     select(Event.id).where(
-                        Event.connection_id == event["connection_id"],
-                        Event.source_event_id == event["source_event_id"],
+                        Event.connection_id == event.connection_id,
+                        Event.source_event_id == event.source_event_id,
                     )
                 )
             ).scalar_one_or_none()
-            also = event.pop("also", [])
             if first is None:
                 fresh_events = [event]
-                for more in also:  # the events its body implies, unless already stored
+                for more in event.also:  # the events its body implies, unless already stored
                     found = await session.execute(
                         select(Event.id).where(
-                            Event.connection_id == more["connection_id"],
-                            Event.source_event_id == more["source_event_id"],
+                            Event.connection_id == more.connection_id,
+                            Event.source_event_id == more.source_event_id,
                         )
                     )
                     if found.scalar_one_or_none() is None:
                         fresh_events.append(more)
-                await insert_rows(session, Event.__table__, fresh_events)
+                columns = [asdict(e) for e in fresh_events]
+                for row in columns:
+                    del row["also"]
+                await insert_rows(session, Event.__table__, columns)
                 await fan_out(session, fresh_events, utcnow())
-                outcome, event_id = "accepted", event["id"]
+                outcome, event_id = "accepted", event.id
                 report.accepted += 1
             else:
                 outcome, event_id = "duplicate", first
@@ -94,5 +97,5 @@ async def reprocess(services: Runtime, receipt_id: str | None = None) -> Reproce
             )
         report.lines.append(f"{receipt.id}: {outcome} as {event_id}")
     if report.accepted:
-        services.wake_dispatcher.set()
+        runtime.wake_dispatcher.set()
     return report

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
 from gateway.core.crypto import SecretBox
 from gateway.core.ids import new_id
 from gateway.ingest.pipeline import kept_headers
+from gateway.ingest.rows import ReceiptRow
 from gateway.runtime import LiveConnection
 from providers import ProviderAdapter
 
@@ -62,23 +62,22 @@ def unverified_receipt(
     headers: dict[str, str],
     received_at: datetime,
     reason: str,
-) -> dict[str, Any]:
+) -> ReceiptRow:
     """The receipt row of a request that did not verify: shown without its body (the headers
     listed are the ones kept with every receipt, plus the signature header); the whole request
     is in ``body``, encrypted."""
     extra = (*adapter.kept_headers, adapter.signature_header.lower())
-    return {
-        "id": new_id("rcp"),
-        "connection_id": connection.id,
-        "provider": connection.provider,
-        "tenant": connection.tenant,
-        "received_at": received_at,
-        "headers": kept_headers(headers, extra),
-        "body": box.encrypt_bytes(_ENCODE(KeptRequest(headers=headers, body=body))),
-        "outcome": "unverified",
-        "error": reason,
-        "event_id": None,
-    }
+    return ReceiptRow(
+        id=new_id("rcp"),
+        connection_id=connection.id,
+        provider=connection.provider,
+        tenant=connection.tenant,
+        received_at=received_at,
+        headers=kept_headers(headers, extra),
+        body=box.encrypt_bytes(_ENCODE(KeptRequest(headers=headers, body=body))),
+        outcome="unverified",
+        error=reason,
+    )
 
 
 def open_receipt(box: SecretBox, stored: bytes) -> KeptRequest:

@@ -58,9 +58,3 @@ class VendorFailed(ServiceError):
     """The vendor's API refused, failed or could not be reached (``502``)."""
 
     status = 502
-
-
-class Unavailable(ServiceError):
-    """unihook cannot do it right now; try again (``503``)."""
-
-    status = 503

@@ -105,8 +105,8 @@ async def overview(runtime: Runtime, principal: Principal, now: datetime | None 
         out.deliveries_day = out.successful_attempts_day  # a delivery succeeds once
         out.deliveries_hour = hourly[-1][1]
 
-        # the newest deliveries of the day in id order (the primary key, not the status index:
-        # reading status first means sorting every succeeded delivery there is)
+        # the newest deliveries of the day, read in primary-key order so that nothing is sorted
+        # (through the status index, every succeeded delivery would be)
         delivered = (
             select(Delivery.status, Delivery.last_attempt_at, Event.received_at)
             .join(Event, Event.id == Delivery.event_id)
@@ -156,9 +156,9 @@ async def overview(runtime: Runtime, principal: Principal, now: datetime | None 
 async def _tenant_attempts(
     session: AsyncSession, principal: Principal, bounds: list[datetime]
 ) -> list[tuple[int, int]]:
-    """(attempts, 2xx) per hour to the subscriptions a tenant key sees: one pass over the
-    day's attempts of those subscriptions, counted here (per hour in SQL, the planner would
-    walk every delivery of the tenant once per hour)."""
+    """(attempts, 2xx) per hour to the subscriptions a tenant key sees. One query reads the
+    day's attempts of those subscriptions and the hours are counted here: a query per hour would
+    walk every delivery of the tenant once for each hour."""
     subscriptions = list(
         (
             await session.execute(select(Subscription.id).where(_subscriptions_visible(principal)))
@@ -193,7 +193,7 @@ def _percentile(sorted_values: list[float], q: float) -> float | None:
 
 
 async def last_events(
-    services: Runtime, principal: Principal, connection_ids: list[str]
+    runtime: Runtime, principal: Principal, connection_ids: list[str]
 ) -> dict[str, Event]:
     """The newest event of each connection (one index seek each: events by connection, id)."""
     out: dict[str, Event] = {}
@@ -210,7 +210,7 @@ async def last_events(
         .join(Connection, Event.id == newest)
         .where(Connection.id.in_(connection_ids), _events_visible(principal))
     )
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         for event in (await session.execute(query)).scalars():
             out[event.connection_id] = event
     return out

@@ -52,7 +52,6 @@ HEALTH_CACHE_SECONDS: Final = 30.0
 HEALTH_RETRY_SECONDS: Final = 10.0
 """After a failed health check, how long before the vendor is asked again (a vendor that is down
 is not hammered by every ``GET``)."""
-HEALTH_CACHE_ENTRIES: Final = 10_000
 _clock = time.monotonic
 NO_STORED_CREDENTIALS: Final = (
     "not checked: unihook keeps no vendor API credentials for this connection "
@@ -271,11 +270,6 @@ class _Health:
         self.good_at = 0.0
         self.shown: Provisioned | None = None
         self.fresh_until = 0.0
-
-
-def health_cache() -> LRUCache[str, _Health]:
-    """The bounded per-process cache of vendor views (one per ``Runtime``)."""
-    return LRUCache(maxsize=HEALTH_CACHE_ENTRIES)
 
 
 async def health(

@@ -135,9 +135,9 @@ class EventStory:
     subject: str | None
 
 
-async def event_story(services: Runtime, principal: Principal, event_id: str) -> EventStory | None:
+async def event_story(runtime: Runtime, principal: Principal, event_id: str) -> EventStory | None:
     """Everything about one event the principal may see, or None (missing or not theirs)."""
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         row = (
             await session.execute(
                 select(Event.tenant, Event.payload, Receipt.id, Receipt.body, Receipt.headers)
@@ -200,7 +200,7 @@ TIMELINE_LIMIT = 1000
 
 
 async def timeline(
-    services: Runtime, principal: Principal, subject: str, limit: int = TIMELINE_LIMIT
+    runtime: Runtime, principal: Principal, subject: str, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
     """Every visible event about ``subject``, oldest first, each with its deliveries: read
     through the indexed ``events.subject`` column (events stored before it existed are found
@@ -208,18 +208,16 @@ async def timeline(
     query = select(Event.payload).where(Event.subject == subject).order_by(Event.id).limit(limit)
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         payloads = (await session.execute(query)).scalars().all()
     matches = [msgspec.json.decode(p) for p in payloads]
     if not matches:  # older rows carry no subject column value
         vendor_id = subject.partition("/")[2]
         needle = msgspec.json.encode(vendor_id)
-        recent = await _recent(
-            services, principal, RECENT_WINDOW * 5, needle if vendor_id else None
-        )
+        recent = await _recent(runtime, principal, RECENT_WINDOW * 5, needle if vendor_id else None)
         matches = [e for e in recent if subject_of(e) == subject]
         matches.reverse()
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         deliveries = await _deliveries_of(session, principal, [e["id"] for e in matches])
     return [TimelineEntry(e, deliveries.get(e["id"], [])) for e in matches]
 
@@ -235,14 +233,14 @@ class Found:
 
 
 async def find_candidates(
-    services: Runtime, principal: Principal, text: str, window: int = RECENT_WINDOW
+    runtime: Runtime, principal: Principal, text: str, window: int = RECENT_WINDOW
 ) -> list[Found]:
     """Candidates whose name or email contains ``text`` (any case) among recent events."""
     needle = text.strip().casefold()
     if not needle:
         return []
     found: dict[tuple[str | None, str | None], Found] = {}
-    for event in await _recent(services, principal, window):
+    for event in await _recent(runtime, principal, window):
         candidate = candidate_of(event)
         name, email = candidate.get("name"), candidate.get("email")
         hay = f"{name or ''}\n{email or ''}".casefold()
@@ -262,12 +260,12 @@ async def find_candidates(
 
 
 async def _recent(
-    services: Runtime, principal: Principal, window: int, containing: bytes | None = None
+    runtime: Runtime, principal: Principal, window: int, containing: bytes | None = None
 ) -> list[dict[str, Any]]:
     """The ``window`` newest visible events, decoded (only those holding ``containing``)."""
     query = select(Event.payload).order_by(Event.id.desc()).limit(window)
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
-    async with services.sessions() as session:
+    async with runtime.sessions() as session:
         payloads = (await session.execute(query)).scalars().all()
     return [msgspec.json.decode(p) for p in payloads if containing is None or containing in p]

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 
 from gateway.core.clock import iso, utcnow
 from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.ingest.rows import EventRow, ReceiptRow
 from gateway.ingest.unverified import open_receipt
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
@@ -132,7 +133,7 @@ async def reverify(
             break
         after = rows[-1].id
         done: list[str] = []
-        ready: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        ready: list[tuple[ReceiptRow, EventRow | None]] = []
         for kept in rows:
             try:
                 request = open_receipt(runtime.box, kept.body)

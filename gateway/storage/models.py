@@ -66,6 +66,7 @@ class Base(DeclarativeBase):
 
 ID = String(40)
 SUBJECT_LENGTH = 300
+SOURCE_EVENT_ID_LENGTH = 200  # longer vendor event ids are stored hashed (``ingest.pipeline``)
 
 
 class ApiKey(Base):
@@ -147,7 +148,7 @@ class Event(Base):
     provider: Mapped[str] = mapped_column(String(100))
     connection_id: Mapped[str] = mapped_column(ID)
     type: Mapped[str] = mapped_column(String(100))
-    source_event_id: Mapped[str] = mapped_column(String(200))
+    source_event_id: Mapped[str] = mapped_column(String(SOURCE_EVENT_ID_LENGTH))
     occurred_at: Mapped[datetime]
     received_at: Mapped[datetime]
     receipt_id: Mapped[str] = mapped_column(ID)

@@ -12,11 +12,12 @@ The client does no I/O of its own: it sends through the ``httpx.AsyncClient`` it
 
 from __future__ import annotations
 
-import base64
 from typing import Any, Final
 
 import httpx
 import msgspec
+
+from providers.client import APIErrorKind, BasicAuth, VendorClient
 
 API_URL: Final = "https://api.ashbyhq.com"
 WEBHOOK_TYPES: Final[tuple[str, ...]] = (
@@ -47,7 +48,6 @@ UNLISTED_TYPES: Final[tuple[str, ...]] = (
 )
 """Types with a payload page in Ashby's reference that the ``webhookType`` enum does not list."""
 NOT_FOUND: Final = "webhook_not_found"
-_MAX_MESSAGE_CHARS = 300
 
 
 class AshbyWebhook(msgspec.Struct, kw_only=True, rename="camel"):
@@ -79,119 +79,60 @@ class _Answer(msgspec.Struct, rename="camel"):
     error_info: _ErrorInfo | None = None
 
 
-class AshbyAPIError(Exception):
-    """Ashby refused the call or could not be reached (``status_code`` ``None``).
-
-    ``code`` is Ashby's error code (``errorInfo.code``, else the first of ``errors``) when it sent
-    one; ``webhook_id`` is set when a create succeeded but its answer could not be used, so the
-    caller can delete that webhook again.
-    """
-
-    def __init__(
-        self,
-        status_code: int | None,
-        message: str,
-        *,
-        code: str | None = None,
-        webhook_id: str | None = None,
-    ) -> None:
-        super().__init__(status_code, message)
-        self.status_code = status_code
-        self.message = message
-        self.code = code
-        self.webhook_id = webhook_id
-
-    @property
-    def is_auth_error(self) -> bool:
-        return self.status_code in (401, 403)
-
-    @property
-    def is_rate_limited(self) -> bool:
-        return self.status_code == 429
-
-    @property
-    def is_not_found(self) -> bool:
-        return self.code == NOT_FOUND
-
-    @property
-    def is_refusal(self) -> bool:
-        """Ashby read the request and said no (``200`` with ``success: false``)."""
-        return self.status_code == 200
-
-    def __str__(self) -> str:
-        if self.status_code is None:
-            return f"Ashby unreachable: {self.message}"
-        if self.status_code == 200:
-            return f"Ashby refused: {self.message}"
-        return f"Ashby {self.status_code}: {self.message}"
-
-    def __repr__(self) -> str:
-        return (
-            f"AshbyAPIError(status_code={self.status_code!r}, code={self.code!r}, "
-            f"message={self.message!r})"
-        )
-
-
 _answer_decoder = msgspec.json.Decoder(_Answer)
 _webhook_decoder = msgspec.json.Decoder(AshbyWebhook)
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE_CHARS else text[: _MAX_MESSAGE_CHARS - 1] + "…"
-
-
-def _failure(status: int, answer: _Answer | None, body: bytes) -> AshbyAPIError:
-    info = answer.error_info if answer is not None else None
-    errors = [str(e) for e in (answer.errors or [])] if answer is not None else []
+def _details(answer: _Answer) -> tuple[str | None, str]:
+    """Ashby's error code and text (``errorInfo``, else the deprecated ``errors`` array)."""
+    info = answer.error_info
+    errors = [str(e) for e in (answer.errors or [])]
     code = (info.code if info is not None else None) or (errors[0] if errors else None)
     message = (info.message if info is not None else None) or ", ".join(errors)
-    if not message and status != 200 and answer is None:
-        # A proxy's or load balancer's page, not Ashby's JSON (which could echo a token).
-        message = body.decode("utf-8", "replace").strip()
-    if not message:
-        phrase = httpx.codes.get_reason_phrase(status) if status != 200 else ""
-        message = phrase or "an answer unihook cannot read"
-    if info is not None and info.request_id:
+    if message and info is not None and info.request_id:
         message = f"{message} (request {info.request_id})"
-    return AshbyAPIError(status, _clip(message), code=code)
+    return code, message
 
 
-class AshbyClient:
+class AshbyClient(VendorClient):
     """Ashby's webhook-setting calls for one API key, through a client the caller owns."""
 
-    def __init__(self, http: httpx.AsyncClient, api_key: str, *, base_url: str = API_URL) -> None:
-        self._http = http
-        self.credentials = {"api_key": api_key}
-        self._base = base_url.rstrip("/")
-        token = base64.b64encode(f"{api_key}:".encode()).decode("ascii")
-        self._headers = {
-            "authorization": f"Basic {token}",
-            "accept": "application/json; version=1",
-            "content-type": "application/json",
-        }
+    vendor = "Ashby"
 
-    def __repr__(self) -> str:
-        return f"AshbyClient(base_url={self._base!r})"
+    def __init__(self, http: httpx.AsyncClient, api_key: str, *, base_url: str = API_URL) -> None:
+        super().__init__(
+            http,
+            base_url,
+            BasicAuth(api_key),
+            headers={"accept": "application/json; version=1"},
+        )
+        self.credentials = {"api_key": api_key}
 
     async def _call(self, method: str, body: dict[str, Any]) -> msgspec.Raw:
-        try:
-            response = await self._http.post(
-                f"{self._base}/{method}", content=msgspec.json.encode(body), headers=self._headers
-            )
-        except httpx.HTTPError as exc:
-            raise AshbyAPIError(None, f"{type(exc).__name__} calling {method}") from None
-        try:
-            answer: _Answer | None = _answer_decoder.decode(response.content)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            answer = None
+        response = await self.send("POST", f"/{method}", json=body)
         if response.status_code != 200:
-            raise _failure(response.status_code, answer, response.content)
+            raise self.status_error(response)
+        answer = _answer(response.content)
         if answer is None or answer.success is not True:
-            raise _failure(200, answer, response.content)
+            code, message = _details(answer) if answer is not None else (None, "")
+            kind: APIErrorKind = "not_found" if code == NOT_FOUND else "rejected"
+            raise self.error(
+                kind,
+                message or "an answer unihook cannot read",
+                status=200,
+                code=code,
+            )
         if bytes(answer.results) == b"null":
-            raise AshbyAPIError(200, f"{method} answered success with no results")
+            raise self.error("rejected", f"{method} answered success with no results", status=200)
         return answer.results
+
+    def error_details(self, response: httpx.Response) -> tuple[str | None, str]:
+        answer = _answer(response.content)
+        if answer is not None:
+            code, message = _details(answer)
+            if message:
+                return code, message
+        return super().error_details(response)
 
     async def create(self, webhook_type: str, request_url: str, secret_token: str) -> AshbyWebhook:
         results = await self._call(
@@ -207,11 +148,10 @@ class AshbyClient:
         results = await self._call("webhook.update", {"webhookId": webhook_id, "enabled": enabled})
         return self._webhook(results, "webhook.update")
 
-    async def delete(self, webhook_id: str) -> None:
+    async def delete_webhook(self, webhook_id: str) -> None:
         await self._call("webhook.delete", {"webhookId": webhook_id})
 
-    @staticmethod
-    def _webhook(results: msgspec.Raw, method: str) -> AshbyWebhook:
+    def _webhook(self, results: msgspec.Raw, method: str) -> AshbyWebhook:
         try:
             return _webhook_decoder.decode(results)
         except (msgspec.DecodeError, msgspec.ValidationError):
@@ -222,6 +162,16 @@ class AshbyClient:
                     webhook_id = found["id"]
             except msgspec.DecodeError:
                 pass
-            raise AshbyAPIError(
-                200, f"{method} answered an unreadable webhook", webhook_id=webhook_id
+            raise self.error(
+                "rejected",
+                f"{method} answered an unreadable webhook",
+                status=200,
+                created_id=webhook_id,
             ) from None
+
+
+def _answer(content: bytes) -> _Answer | None:
+    try:
+        return _answer_decoder.decode(content)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None

@@ -32,9 +32,9 @@ from providers.ashby.client import (
     API_URL,
     UNLISTED_TYPES,
     WEBHOOK_TYPES,
-    AshbyAPIError,
     AshbyClient,
 )
+from providers.client import VendorAPIError
 
 log = logging.getLogger("unihook.providers.ashby")
 
@@ -64,22 +64,6 @@ def _webhooks(vendor: VendorState) -> list[dict[str, Any]]:
 
 def _key(vendor: VendorState) -> str | None:
     return vendor.credentials.get("api_key") if vendor.credentials else None
-
-
-def _failure(exc: AshbyAPIError, doing: str) -> ProvisioningError:
-    if exc.status_code is None:
-        kind = "unreachable"
-    elif exc.is_auth_error:
-        kind = "auth"
-    elif exc.is_rate_limited:
-        kind = "quota"
-    elif exc.is_not_found:
-        kind = "not_found"
-    elif exc.status_code >= 500:
-        kind = "unreachable"
-    else:
-        kind = "rejected"
-    return ProvisioningError(kind, f"{doing}: {exc}", status_code=exc.status_code)  # type: ignore[arg-type]
 
 
 def _valid_events(events: list[str] | None) -> tuple[list[str], list[str]]:
@@ -178,21 +162,20 @@ class AshbyProvisioner(BaseProvisioner):
             for webhook_type in optional:
                 try:
                     made = await client.create(webhook_type, url, token)
-                except AshbyAPIError as exc:
-                    if not exc.is_refusal or exc.webhook_id is not None:
+                except VendorAPIError as exc:
+                    if exc.status != 200 or exc.created_id is not None:
                         raise
                     skipped.append(webhook_type)
                     continue
                 webhooks.append({"id": made.id, "type": webhook_type, "enabled": made.enabled})
-        except AshbyAPIError as exc:
-            leftover = [w["id"] for w in webhooks] + ([exc.webhook_id] if exc.webhook_id else [])
+        except VendorAPIError as exc:
+            leftover = [w["id"] for w in webhooks] + ([exc.created_id] if exc.created_id else [])
             remaining = await self._delete_all(client, leftover)
-            raise ProvisioningError(
-                _failure(exc, "creating the webhooks").kind,
-                f"creating the webhooks: {exc}; the {len(leftover)} already made were deleted"
+            raise exc.as_provisioning_error(
+                message=f"creating the webhooks: {exc}; the {len(leftover)} already made were "
+                "deleted"
                 if not remaining
                 else f"creating the webhooks: {exc}; {len(remaining)} could not be deleted",
-                status_code=exc.status_code,
                 leftover=VendorState(
                     state={"webhooks": [{"id": i} for i in remaining]},
                     credentials=client.credentials,
@@ -208,9 +191,9 @@ class AshbyProvisioner(BaseProvisioner):
         remaining: list[str] = []
         for webhook_id in ids:
             try:
-                await client.delete(webhook_id)
-            except AshbyAPIError as exc:
-                if not exc.is_not_found:
+                await client.delete_webhook(webhook_id)
+            except VendorAPIError as exc:
+                if exc.kind != "not_found":
                     log.warning("could not delete Ashby webhook %s: %s", webhook_id, exc)
                     remaining.append(webhook_id)
         return remaining
@@ -225,8 +208,8 @@ class AshbyProvisioner(BaseProvisioner):
             if not w.get("enabled"):
                 try:
                     w["enabled"] = (await client.set_enabled(str(w["id"]), True)).enabled
-                except AshbyAPIError as exc:
-                    raise _failure(exc, f"enabling webhook {w['id']}") from None
+                except VendorAPIError as exc:
+                    raise exc.as_provisioning_error(f"enabling webhook {w['id']}") from None
         return _summary(webhooks)
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
@@ -236,11 +219,11 @@ class AshbyProvisioner(BaseProvisioner):
         client = self._stored(ctx, vendor)
         for w in webhooks:
             try:
-                await client.delete(str(w["id"]))
-            except AshbyAPIError as exc:
-                if exc.is_not_found:
+                await client.delete_webhook(str(w["id"]))
+            except VendorAPIError as exc:
+                if exc.kind == "not_found":
                     continue
-                raise _failure(exc, f"deleting webhook {w['id']}") from None
+                raise exc.as_provisioning_error(f"deleting webhook {w['id']}") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         webhooks = _webhooks(vendor)
@@ -250,9 +233,9 @@ class AshbyProvisioner(BaseProvisioner):
         for w in webhooks:
             try:
                 found = await client.info(str(w["id"]))
-            except AshbyAPIError as exc:
-                if not exc.is_not_found:
-                    raise _failure(exc, f"reading webhook {w['id']}") from None
+            except VendorAPIError as exc:
+                if exc.kind != "not_found":
+                    raise exc.as_provisioning_error(f"reading webhook {w['id']}") from None
                 missing.append(str(w.get("type") or w["id"]))
                 w["enabled"] = False
                 continue
@@ -284,8 +267,8 @@ class AshbyProvisioner(BaseProvisioner):
         for w in webhooks:
             try:
                 w["enabled"] = (await client.set_enabled(str(w["id"]), enabled)).enabled
-            except AshbyAPIError as exc:
-                raise _failure(exc, f"updating webhook {w['id']}") from None
+            except VendorAPIError as exc:
+                raise exc.as_provisioning_error(f"updating webhook {w['id']}") from None
         return _summary(webhooks)
 
     async def pause(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:

@@ -26,10 +26,10 @@ from providers.breezy.adapter import EVENT_TYPES
 from providers.breezy.client import (
     ALL_EVENTS,
     DEFAULT_BASE_URL,
-    BreezyAPIError,
     BreezyClient,
     BreezyEndpoint,
 )
+from providers.client import VendorAPIError
 
 QUOTA: Final = 10
 """Breezy's endpoints per owner (the company's own, and each partner's, counted apart)."""
@@ -69,11 +69,11 @@ class BreezyProvisioner(BaseProvisioner):
         breezy = _client(ctx, credentials)
         try:
             endpoint = await breezy.create_endpoint(company_id, ctx.ingest_url, events, description)
-        except BreezyAPIError as exc:
+        except VendorAPIError as exc:
             leftover = None
-            if exc.endpoint_id is not None:  # created, but the answer could not be read
+            if exc.created_id is not None:  # created, but the answer could not be read
                 leftover = VendorState(
-                    {"company_id": company_id, "endpoint_id": exc.endpoint_id}, credentials
+                    {"company_id": company_id, "endpoint_id": exc.created_id}, credentials
                 )
             raise _create_error(ctx, exc, leftover) from None
         state = {"company_id": company_id, "endpoint_id": endpoint.id}
@@ -94,8 +94,8 @@ class BreezyProvisioner(BaseProvisioner):
         company_id, endpoint_id = _ids(vendor)
         try:
             await _client(ctx, _credentials(vendor)).delete_endpoint(company_id, endpoint_id)
-        except BreezyAPIError as exc:
-            if exc.is_not_found:
+        except VendorAPIError as exc:
+            if exc.kind == "not_found":
                 return
             raise _error(exc) from None
 
@@ -105,7 +105,7 @@ class BreezyProvisioner(BaseProvisioner):
             endpoint = await _client(ctx, _credentials(vendor)).get_endpoint(
                 company_id, endpoint_id
             )
-        except BreezyAPIError as exc:
+        except VendorAPIError as exc:
             raise _error(exc) from None
         return summary(endpoint)
 
@@ -123,7 +123,7 @@ class BreezyProvisioner(BaseProvisioner):
             endpoint = await _client(ctx, _credentials(vendor)).update_endpoint(
                 company_id, endpoint_id, events=chosen, description=description
             )
-        except BreezyAPIError as exc:
+        except VendorAPIError as exc:
             raise _error(exc) from None
         return vendor.state, summary(endpoint)
 
@@ -133,7 +133,7 @@ class BreezyProvisioner(BaseProvisioner):
             endpoint = await _client(ctx, _credentials(vendor)).pause_endpoint(
                 company_id, endpoint_id
             )
-        except BreezyAPIError as exc:
+        except VendorAPIError as exc:
             raise _error(exc) from None
         return summary(endpoint)
 
@@ -143,7 +143,7 @@ class BreezyProvisioner(BaseProvisioner):
             endpoint = await _client(ctx, _credentials(vendor)).resume_endpoint(
                 company_id, endpoint_id
             )
-        except BreezyAPIError as exc:
+        except VendorAPIError as exc:
             raise _error(exc) from None
         return summary(endpoint)
 
@@ -183,10 +183,10 @@ def summary(endpoint: BreezyEndpoint) -> Provisioned:
 
 def _client(ctx: ProvisionContext, credentials: Mapping[str, str]) -> BreezyClient:
     return BreezyClient(
+        ctx.http,
         ctx.settings.url("api_url", DEFAULT_BASE_URL),
         credentials["api_token"],
         credentials.get("partner_api_key"),
-        client=ctx.http,
     )
 
 
@@ -200,52 +200,38 @@ def _credentials(vendor: VendorState) -> Mapping[str, str]:
     return vendor.credentials
 
 
-def _describe(exc: BreezyAPIError) -> str:
-    if exc.status_code is None:
+def _describe(exc: VendorAPIError) -> str:
+    if exc.status is None:
         return f"Breezy unreachable: {exc.message}"
-    return f"Breezy answered {exc.status_code}: {exc.message}"
+    return f"Breezy answered {exc.status}: {exc.message}"
 
 
-def _error(exc: BreezyAPIError) -> ProvisioningError:
+def _error(exc: VendorAPIError) -> ProvisioningError:
     """Breezy's answer to a call on an existing endpoint."""
-    if exc.status_code is None:
-        kind = "unreachable"
-    elif exc.is_not_found:
-        kind = "not_found"
-    elif exc.is_auth_error:
-        kind = "auth"
-    elif exc.is_quota_exceeded:
-        kind = "quota"
-    else:
-        kind = "rejected"
-    return ProvisioningError(kind, _describe(exc), status_code=exc.status_code)  # type: ignore[arg-type]
+    return exc.as_provisioning_error(message=_describe(exc))
 
 
 def _create_error(
-    ctx: ProvisionContext, exc: BreezyAPIError, leftover: VendorState | None
+    ctx: ProvisionContext, exc: VendorAPIError, leftover: VendorState | None
 ) -> ProvisioningError:
     """Breezy's refusal to create the endpoint, with what to do about it."""
-    code = exc.status_code
-    if exc.is_quota_exceeded:
-        return ProvisioningError(
-            "quota",
+    code = exc.status
+    if exc.kind == "rate_limited":
+        message = (
             f"{exc.message} (Breezy answered 429). Breezy allows {QUOTA} webhook endpoints per "
             "owner (the company's own, and each partner's, counted apart): delete unused "
-            "endpoints at Breezy, or retry later if Breezy is rate limiting",
-            status_code=code,
-            leftover=leftover,
+            "endpoints at Breezy, or retry later if Breezy is rate limiting"
         )
-    if code is None:
+    elif code is None:
         where = ctx.settings.url("api_url", DEFAULT_BASE_URL)
         message = f"could not reach Breezy at {where} ({exc.message})"
-        return ProvisioningError("unreachable", message, leftover=leftover)
-    if exc.is_auth_error:
+    elif exc.kind == "auth":
         message = (
             f"Breezy refused the credentials ({code} {exc.message}); check the API token, that "
             "it is for this company_id, and the partner API key"
         )
-        return ProvisioningError("auth", message, status_code=code, leftover=leftover)
-    message = f"Breezy answered {code}: {exc.message}"
+    else:
+        message = f"Breezy answered {code}: {exc.message}"
     if code == 400:
         message += f" (endpoint URL {ctx.ingest_url})"
         if not ctx.ingest_url.lower().startswith("https://"):
@@ -253,4 +239,4 @@ def _create_error(
                 "; Breezy delivers only to https:// URLs: set UNIHOOK_PUBLIC_URL to the "
                 "gateway's public https address"
             )
-    return ProvisioningError("rejected", message, status_code=code, leftover=leftover)
+    return exc.as_provisioning_error(message=message, leftover=leftover)

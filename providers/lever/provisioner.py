@@ -21,7 +21,8 @@ from providers import (
     ProvisionResult,
     VendorState,
 )
-from providers.lever.client import DEFAULT_API_URL, LeverAPIError, LeverClient, LeverWebhook
+from providers.client import VendorAPIError
+from providers.lever.client import DEFAULT_API_URL, LeverClient, LeverWebhook
 from providers.lever.events import EVENT_TYPES
 
 log = logging.getLogger("unihook.providers.lever")
@@ -66,20 +67,6 @@ def _configuration(request: LeverProvision, event: str) -> dict[str, Any] | None
     if not request.origins or event not in CONFIGURABLE:
         return None
     return {"conditions": {"origins": list(dict.fromkeys(request.origins))}}
-
-
-def _error(exc: LeverAPIError, doing: str) -> ProvisioningError:
-    status = exc.status_code
-    message = f"{doing}: {exc}"
-    if status is None:
-        return ProvisioningError("unreachable", message)
-    if status in (401, 403):
-        return ProvisioningError("auth", message, status_code=status)
-    if status == 404:
-        return ProvisioningError("not_found", message, status_code=status)
-    if status == 429:
-        return ProvisioningError("quota", message, status_code=status)
-    return ProvisioningError("rejected", message, status_code=status)
 
 
 def _client(ctx: ProvisionContext, credentials: Mapping[str, str] | None) -> LeverClient:
@@ -137,15 +124,12 @@ class LeverProvisioner(BaseProvisioner):
                 webhook, token = await client.create_webhook(
                     ctx.ingest_url, event, _configuration(request, event)
                 )
-            except LeverAPIError as exc:
-                if exc.webhook_id is not None:
-                    made.append({"id": exc.webhook_id, "event": event})
+            except VendorAPIError as exc:
+                if exc.created_id is not None:
+                    made.append({"id": exc.created_id, "event": event})
                 leftover = await self._undo(client, made)
-                error = _error(exc, f"creating the {event} webhook")
-                raise ProvisioningError(
-                    error.kind,
-                    error.message,
-                    status_code=exc.status_code,
+                raise exc.as_provisioning_error(
+                    f"creating the {event} webhook",
                     leftover=VendorState(state={"webhooks": leftover}, credentials=credentials)
                     if leftover
                     else None,
@@ -165,8 +149,8 @@ class LeverProvisioner(BaseProvisioner):
         for webhook in made:
             try:
                 await client.delete_webhook(webhook["id"])
-            except LeverAPIError as exc:
-                if exc.status_code != 404:
+            except VendorAPIError as exc:
+                if exc.kind != "not_found":
                     log.warning("could not delete Lever webhook %s: %s", webhook["id"], exc)
                     left.append(webhook)
         return left
@@ -174,17 +158,17 @@ class LeverProvisioner(BaseProvisioner):
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client = _client(ctx, vendor.credentials)
         failed: list[str] = []
-        first: LeverAPIError | None = None
+        first: VendorAPIError | None = None
         for webhook in _webhooks(vendor):
             try:
                 await client.delete_webhook(webhook["id"])
-            except LeverAPIError as exc:
-                if exc.status_code == 404:  # already gone at Lever
+            except VendorAPIError as exc:
+                if exc.kind == "not_found":  # already gone at Lever
                     continue
                 failed.append(webhook["id"])
                 first = first or exc
         if first is not None:
-            raise _error(first, f"deleting Lever webhooks {', '.join(failed)}")
+            raise first.as_provisioning_error(f"deleting Lever webhooks {', '.join(failed)}")
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         """Lever's list of webhooks, compared with the ones unihook made: all there, some gone
@@ -193,8 +177,8 @@ class LeverProvisioner(BaseProvisioner):
         ours = _webhooks(vendor)
         try:
             listed: list[LeverWebhook] = await client.list_webhooks()
-        except LeverAPIError as exc:
-            raise _error(exc, "listing Lever webhooks") from None
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("listing Lever webhooks") from None
         at_lever = {w.id: w for w in listed}
         present = [w for w in ours if w["id"] in at_lever]
         missing = [w for w in ours if w["id"] not in at_lever]

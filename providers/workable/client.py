@@ -4,7 +4,8 @@ over: ``POST /subscriptions``, ``GET /subscriptions`` and ``DELETE /subscription
 Workable limits each token to 10 requests (OAuth and partner tokens: 50) per 10-second interval
 and says where the interval ends in ``X-Rate-Limit-Reset``: the client waits for the next interval
 when ``X-Rate-Limit-Remaining`` reaches 0, and once more after a ``429``, for at most ``max_wait``
-seconds; beyond that the ``429`` is the answer (``quota``).
+seconds; beyond that the ``429`` is the answer (``quota``). Its methods raise the gateway's
+``ProvisioningError`` directly, worded for the Workable call that failed.
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+import httpx
 import msgspec
 
-from providers import ProvisioningError
-
-if TYPE_CHECKING:
-    import httpx
+from providers.client import BearerAuth, Query, VendorAPIError, VendorClient, path_segment
+from providers.provisioning import ProvisioningError
 
 API_URL: Final = "https://{subdomain}.workable.com/spi/v3"
 RATE_INTERVAL: Final = 10.0
 """Workable's rate-limit interval, in seconds."""
+_HINTS: Final = {
+    "auth": " (check the API token, its account subdomain and its scopes: r_candidates for "
+    "candidate events, r_employees for employee events)",
+    "rate_limited": " (Workable allows 10 requests per 10 seconds per account token)",
+}
 
 
 class WSubscription(msgspec.Struct):
@@ -51,8 +56,10 @@ def api_base(template: str, subdomain: str) -> str:
     return template.replace("{subdomain}", subdomain).rstrip("/")
 
 
-class WorkableClient:
+class WorkableClient(VendorClient):
     """One account's subscriptions, authenticated with ``Authorization: Bearer <token>``."""
+
+    vendor = "Workable"
 
     def __init__(
         self,
@@ -64,12 +71,8 @@ class WorkableClient:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._http = http
-        self._base = base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        super().__init__(http, base_url, BearerAuth(token), clock=clock, sleep=sleep)
         self._max_wait = max_wait
-        self._clock = clock
-        self._sleep = sleep
         self._not_before = 0.0
 
     async def subscribe(self, target: str, event: str, args: Mapping[str, str] | None) -> str:
@@ -77,9 +80,7 @@ class WorkableClient:
         body: dict[str, Any] = {"target": target, "event": event}
         if args is not None:
             body["args"] = dict(args)
-        response = await self._request("POST", "/subscriptions", body)
-        if not response.is_success:
-            raise _error(response, f"did not subscribe {event}")
+        response = await self._call("POST", "/subscriptions", body, f"did not subscribe {event}")
         try:
             return str(msgspec.json.decode(response.content, type=_Created).id)
         except (msgspec.DecodeError, msgspec.ValidationError):
@@ -92,9 +93,7 @@ class WorkableClient:
 
     async def subscriptions(self) -> list[WSubscription]:
         """The token's active subscriptions."""
-        response = await self._request("GET", "/subscriptions", None)
-        if not response.is_success:
-            raise _error(response, "did not list the subscriptions")
+        response = await self._call("GET", "/subscriptions", None, "did not list the subscriptions")
         try:
             return msgspec.json.decode(response.content, type=_List).subscriptions
         except (msgspec.DecodeError, msgspec.ValidationError):
@@ -104,32 +103,37 @@ class WorkableClient:
 
     async def unsubscribe(self, subscription_id: str) -> bool:
         """Delete one subscription; ``False`` when Workable has no such subscription (``404``)."""
-        response = await self._request("DELETE", f"/subscriptions/{subscription_id}", None)
-        if response.status_code == 404:
-            return False
-        if not response.is_success:
-            raise _error(response, f"did not delete subscription {subscription_id}")
+        path = f"/subscriptions/{path_segment(subscription_id)}"
+        try:
+            await self._call("DELETE", path, None, f"did not delete subscription {subscription_id}")
+        except ProvisioningError as exc:
+            if exc.kind == "not_found":
+                return False
+            raise
         return True
 
-    async def _request(self, method: str, path: str, body: Any) -> httpx.Response:
-        import httpx
+    async def _call(self, method: str, path: str, body: Any, action: str) -> httpx.Response:
+        try:
+            return await self.request(method, path, json=body)
+        except VendorAPIError as exc:
+            if exc.status is None:
+                message = f"could not reach Workable at {self.base_url} ({exc.message})"
+            else:
+                message = f"Workable {action}: {exc.status} {exc.message}{_HINTS.get(exc.kind, '')}"
+            raise exc.as_provisioning_error(message=message) from None
 
+    async def send(
+        self, method: str, path: str, *, json: Any = None, params: Query = None
+    ) -> httpx.Response:
+        """Wait out a spent interval first; after a ``429``, once more if the wait is allowed."""
         for attempt in range(2):
-            wait = self._not_before - self._clock()
+            wait = self._not_before - self.clock()
             if wait > 0:
-                await self._sleep(wait)
-            try:
-                response = await self._http.request(
-                    method, self._base + path, json=body, headers=self._headers
-                )
-            except httpx.HTTPError as exc:
-                where = f"{self._base} ({type(exc).__name__})"
-                raise ProvisioningError(
-                    "unreachable", f"could not reach Workable at {where}"
-                ) from None
+                await self.sleep(wait)
+            response = await self.send_once(method, path, json=json, params=params)
             self._note_limits(response, limited=response.status_code == 429)
             if response.status_code != 429 or attempt or self._not_before == 0.0:
-                return response
+                break
         return response
 
     def _note_limits(self, response: httpx.Response, *, limited: bool) -> None:
@@ -138,7 +142,7 @@ class WorkableClient:
         remaining = response.headers.get("x-rate-limit-remaining")
         if not limited and remaining != "0":
             return
-        now = self._clock()
+        now = self.clock()
         reset = _number(response.headers.get("x-rate-limit-reset"))
         if reset is not None and reset > 1e11:
             reset /= 1000  # a timestamp in milliseconds
@@ -152,37 +156,3 @@ def _number(text: str | None) -> float | None:
         return float(text) if text else None
     except ValueError:
         return None
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        for key in ("error", "message", "errors"):
-            if body.get(key):
-                return str(body[key])[:300]
-    text = response.text.strip()
-    return text[:300] if text else response.reason_phrase or "no message"
-
-
-def _error(response: httpx.Response, action: str) -> ProvisioningError:
-    status = response.status_code
-    message = f"Workable {action}: {status} {_message(response)}"
-    if status in (401, 403):
-        return ProvisioningError(
-            "auth",
-            message + " (check the API token, its account subdomain and its scopes: "
-            "r_candidates for candidate events, r_employees for employee events)",
-            status_code=status,
-        )
-    if status == 404:
-        return ProvisioningError("not_found", message, status_code=status)
-    if status == 429:
-        return ProvisioningError(
-            "quota",
-            message + " (Workable allows 10 requests per 10 seconds per account token)",
-            status_code=status,
-        )
-    return ProvisioningError("rejected", message, status_code=status)

@@ -68,7 +68,7 @@ async def test_sign_in_sets_a_strict_http_only_session_and_sign_out_ends_it(clie
 
 
 async def test_the_session_cookie_is_secure_over_https(services: Runtime) -> None:
-    app = create_app(services=services, run_worker=False, migrate=False)
+    app = create_app(runtime=services, run_worker=False, migrate=False)
     async with AsyncTestClient(app=app, base_url="https://console.test") as client:
         response = await sign_in(client, ADMIN_TOKEN)
     assert response.status_code == 303
@@ -110,7 +110,7 @@ async def test_the_csrf_token_of_one_session_does_not_work_in_another(
 ) -> None:
     await sign_in(client, ADMIN_TOKEN)
     stolen = csrf_of((await client.get("/console/")).text)
-    app = create_app(services=services, run_worker=False, migrate=False)
+    app = create_app(runtime=services, run_worker=False, migrate=False)
     async with AsyncTestClient(app=app) as other:
         await sign_in(other, ADMIN_TOKEN)
         response = await other.post("/console/logout", data={"csrf_token": stolen})

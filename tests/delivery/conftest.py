@@ -41,7 +41,7 @@ def settings(settings: Settings, overrides: dict[str, Any]) -> Settings:
 @pytest.fixture
 async def gateway(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
     """The app with its in-process dispatcher, as ``unihook serve`` runs it."""
-    app = create_app(services=services, run_worker=True, migrate=False)
+    app = create_app(runtime=services, run_worker=True, migrate=False)
     async with AsyncTestClient(app=app) as client:
         yield client
 

@@ -83,7 +83,7 @@ async def api(setup: Setup) -> AsyncIterator[AsyncTestClient[Any]]:
     """The API on the test's database, with no dispatcher: workers are separate processes."""
     services = Runtime.build(setup.settings())
     await services.migrate()
-    app = create_app(services=services, run_worker=False, migrate=False)
+    app = create_app(runtime=services, run_worker=False, migrate=False)
     try:
         async with AsyncTestClient(app=app) as client:
             yield client

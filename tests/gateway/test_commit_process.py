@@ -17,6 +17,7 @@ from gateway.core.clock import utcnow
 from gateway.core.settings import Settings, SettingsError
 from gateway.ingest.commit_process import CommitFailed, CommitProcess
 from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.ingest.rows import EventRow, ReceiptRow
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.registry import default_registry
@@ -120,9 +121,9 @@ async def test_a_batch_that_fails_fails_alone(services: Runtime) -> None:
     process = CommitProcess(services.settings.database_url)
     try:
         receipt, event = sample()
-        clash = dict(receipt)  # the same receipt id twice: the primary key refuses the batch
+        # the same receipt id twice: the primary key refuses the batch
         with pytest.raises(CommitFailed, match="IntegrityError"):
-            await process.commit([(receipt, event), (clash, None)], utcnow())
+            await process.commit([(receipt, event), (receipt, None)], utcnow())
         results = await process.commit([(receipt, event)], utcnow())
         assert [r.status for r in results] == ["accepted"]
         pid = process.pid
@@ -148,7 +149,7 @@ async def test_an_interrupt_does_not_stop_the_child(services: Runtime) -> None:
         await process.close()
 
 
-async def _sample_rows(services: Runtime) -> Callable[[], tuple[dict[str, Any], Any]]:
+async def _sample_rows(services: Runtime) -> Callable[[], tuple[ReceiptRow, EventRow | None]]:
     """A Breezy connection, and a maker of fresh receipt and event rows for one sample event."""
     from gateway.services.access import Principal
     from gateway.services.connections import create_connection
@@ -165,7 +166,7 @@ async def _sample_rows(services: Runtime) -> Callable[[], tuple[dict[str, Any], 
     adapter = default_registry().get("breezy")
     body, _ = signed("breezy", "candidateStatusUpdated")
 
-    def sample() -> tuple[dict[str, Any], Any]:
+    def sample() -> tuple[ReceiptRow, EventRow | None]:
         return prepare(
             adapter=adapter, connection=connection, body=body, headers={}, received_at=utcnow()
         )

@@ -214,7 +214,7 @@ async def test_oversized_body_is_413_before_anything_is_stored(
     from gateway.http.app import create_app
 
     services.settings = replace(settings, max_body_bytes=2048)
-    app = create_app(services=services, run_worker=False, migrate=False)
+    app = create_app(runtime=services, run_worker=False, migrate=False)
     async with AsyncTestClient(app=app) as client:
         await connect(client, "breezy")
         big = b'{"_id":"big","type":"candidateAdded","object":{"pad":"' + b"x" * 4096 + b'"}}'

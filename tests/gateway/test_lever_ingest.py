@@ -48,7 +48,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def client(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = create_app(services=services, run_worker=False, migrate=False)
+    app = create_app(runtime=services, run_worker=False, migrate=False)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

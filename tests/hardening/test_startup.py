@@ -35,7 +35,7 @@ async def _connect_with(settings: Settings, secret_key: str, provider: str) -> N
     services = Runtime.build(replace(settings, secret_key=secret_key), poolclass=NullPool)
     await services.migrate()
     try:
-        app = create_app(services=services, run_worker=False, migrate=False)
+        app = create_app(runtime=services, run_worker=False, migrate=False)
         async with AsyncTestClient(app=app) as client:
             body = {"provider": provider, "tenant": "acme", "secret": SECRETS[provider]}
             response = await client.post("/v1/connections", json=body, headers=ADMIN)

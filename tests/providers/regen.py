@@ -29,6 +29,9 @@ from typing import Any
 import msgspec
 
 from providers.registry import default_registry
+from providers.smartrecruiters.samples import REQUESTS as SR_REQUESTS
+from providers.smartrecruiters.samples import UNMAPPED_REQUESTS as SR_UNMAPPED_REQUESTS
+from providers.smartrecruiters.samples import VARIANT_REQUESTS as SR_VARIANT_REQUESTS
 from schemas import to_event
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +47,8 @@ SECRETS = {
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
+    "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
+    "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -834,6 +839,107 @@ def workable_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def smartrecruiters_headers(
+    secret: str, body: bytes, event: dict[str, str], timestamp: str = "1735732800"
+) -> dict[str, str]:
+    """As SmartRecruiters' secret-key guide describes: ``{ts}.{body}.{event-id}.{event-name}.
+    {event-version}.{link}``, a missing header as empty text, ``v1=<hex>``."""
+    fields = [event.get(h, "") for h in ("event-id", "event-name", "event-version", "link")]
+    signed = b".".join([timestamp.encode(), body, *(f.encode() for f in fields)])
+    return {
+        "Content-Type": "application/json",
+        **event,
+        "smartrecruiters-timestamp": timestamp,
+        "smartrecruiters-signature": "v1=" + hex_hmac(secret, signed),
+    }
+
+
+def smartrecruiters_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["smartrecruiters"]
+    cases = []
+    for kind, (payload, event) in {**SR_REQUESTS, **SR_VARIANT_REQUESTS}.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "smartrecruiters",
+                kind.replace(":", "."),
+                body,
+                smartrecruiters_headers(secret, body, event),
+                "SmartRecruiters' notification: the event is named in headers; v1 HMAC-SHA256.",
+            )
+        )
+    payload, event = SR_REQUESTS["job.updated"]
+    body = pretty({**payload, "title": "Ingénieure logicielle, Zürich"})
+    cases.append(
+        Case(
+            "smartrecruiters",
+            "job.updated.pretty_non_ascii",
+            body,
+            smartrecruiters_headers(secret, body, event),
+            "Pretty-printed, with a field SmartRecruiters does not document (ignored) in non-ASCII"
+            " text: only the raw bytes are signed.",
+        )
+    )
+    for kind, (payload, event) in SR_UNMAPPED_REQUESTS.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "smartrecruiters",
+                kind,
+                body,
+                smartrecruiters_headers(secret, body, event),
+                "A documented event the catalogue has no type for: emitted as unmapped.",
+            )
+        )
+    payload, event = SR_REQUESTS["application.status.updated"]
+    body = compact(payload)
+    headers = smartrecruiters_headers(secret, body, event)
+    old_key = smartrecruiters_headers("the-key-before-rotation", body, event)
+    headers["smartrecruiters-signature"] = (
+        old_key["smartrecruiters-signature"] + ";" + headers["smartrecruiters-signature"]
+    )
+    cases.append(
+        Case(
+            "smartrecruiters",
+            "application.status.updated.rotation",
+            body,
+            headers,
+            "During a key rotation one v1= per live key, ';'-separated: any one verifies.",
+        )
+    )
+    return cases
+
+
+def recruitee_headers(secret: str, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "Recruitee-Webhooks",
+        "X-Recruitee-Signature": hex_hmac(secret, body),
+    }
+
+
+def recruitee_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("recruitee").sample_variants()
+    secret = SECRETS["recruitee"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    unknown = copy.deepcopy(samples["candidate_created"])
+    unknown["event_type"] = "interview_scheduled"
+    unknown["id"] = 70001301
+    bodies["unknown_type"] = compact(unknown)
+    bodies["candidate_moved.pretty"] = pretty(samples["candidate_moved"])
+    return [
+        Case(
+            "recruitee",
+            kind,
+            body,
+            recruitee_headers(secret, body),
+            "Recruitee's body (its Test body verbatim): hex HMAC-SHA256 of the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -842,15 +948,18 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "lever": lever_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
+    "smartrecruiters": smartrecruiters_cases,
+    "recruitee": recruitee_cases,
 }
 
 
 # ---- writing --------------------------------------------------------------------------------
 
 
-def expected_event(vendor: str, body: bytes) -> Any:
+def expected_event(vendor: str, body: bytes, headers: dict[str, str]) -> Any:
     adapter = default_registry().get(vendor)
-    parts = adapter.normalize(body, received_at=RECEIVED_AT)
+    lowered = {name.lower(): value for name, value in headers.items()}
+    parts = adapter.normalize_request(body, lowered, received_at=RECEIVED_AT)
     event = to_event(
         parts,
         id="evt_golden",
@@ -888,7 +997,7 @@ def main(argv: list[str] | None = None) -> int:
             write_json(folder / f"{case.name}.request.json", request)
             expected = folder / f"{case.name}.expected.json"
             if args.update_expected or not expected.exists():
-                write_json(expected, expected_event(vendor, case.body))
+                write_json(expected, expected_event(vendor, case.body, case.headers))
                 print(f"wrote {expected.relative_to(HERE)}: review it by hand")
     return 0
 

@@ -25,6 +25,7 @@ from providers import (
 from providers.ashby.client import UNLISTED_TYPES, WEBHOOK_TYPES
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from providers.registry import default_registry
+from providers.testing import basic_user
 from tests.support.ashby_sim import READ, WRITE, AshbySim
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
@@ -114,7 +115,7 @@ async def test_one_webhook_per_type_signed_with_a_fresh_random_token(
     assert {w.secret_token for w in made} == {token}
     assert result.credentials == {"api_key": KEY, "secret_token": token}
     creates = [c for c in sim.calls if c.path == "/webhook.create"]
-    assert {c.api_key for c in creates} == {KEY}  # Basic auth: the key as the user name
+    assert {basic_user(c.authorization or "") for c in creates} == {KEY}  # the key as the user
     assert result.summary.endpoint_id == ",".join(w.id for w in made)
     again = await PROVISIONER.provision(ctx, AshbyProvision(api_key=KEY))
     assert again.secrets[0] != token

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from providers.registry import default_registry
-from providers.testing import get_adapter_test_class, get_provisioner_test_class
+from providers.testing import (
+    RECEIVED_AT,
+    UNKNOWN_TYPE,
+    get_adapter_test_class,
+    get_provisioner_test_class,
+)
 from tests.support.ashby_sim import AshbySim
 from tests.support.breezy_sim import BreezySim
 from tests.support.lever_sim import LeverSim
@@ -29,6 +34,21 @@ TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
+TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
+
+
+class TestSmartrecruitersConformance(
+    get_adapter_test_class(default_registry().get("smartrecruiters"))  # type: ignore[misc]
+):
+    """SmartRecruiters names the event in the ``event-name`` header, never in the body."""
+
+    def test_unknown_vendor_type_is_unmapped(self) -> None:
+        body = b'{"id":"5e1d0001-7c3b-4a9f-8e2d-1f0a9b8c7d6e"}'
+        headers = {"event-id": "evt-unknown", "event-name": UNKNOWN_TYPE, "event-version": "1.0.0"}
+        parts = self.adapter.normalize_request(body, headers, received_at=RECEIVED_AT)
+        assert parts.type == "unmapped"
+        assert parts.event_type == UNKNOWN_TYPE
+        assert parts.completeness == "raw"
 
 
 @dataclass

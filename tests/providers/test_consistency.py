@@ -51,10 +51,13 @@ def _events() -> Iterator[Golden]:
     for expected in sorted(HERE.glob("*/*.expected.json")):
         vendor, case = expected.parent.name, expected.name.removesuffix(".expected.json")
         yield Golden(vendor, case, json.loads(expected.read_text(encoding="utf-8")))
-        body = expected.with_name(f"{case}.body.json")
-        if vendor not in registry or not body.exists():
+        request = expected.with_name(f"{case}.request.json")
+        if vendor not in registry or not request.exists():
             continue
-        parts = registry.get(vendor).normalize(body.read_bytes(), received_at=RECEIVED_AT)
+        sent = json.loads(request.read_text(encoding="utf-8"))
+        body = (expected.parent / sent["body_file"]).read_bytes()
+        headers = {k.lower(): v for k, v in sent["headers"].items()}
+        parts = registry.get(vendor).normalize_request(body, headers, received_at=RECEIVED_AT)
         for n, more in enumerate(parts.also):
             event = to_event(
                 more,

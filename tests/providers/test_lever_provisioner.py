@@ -146,7 +146,8 @@ async def test_lever_refusing_the_url_is_rejected(
 
 
 @pytest.mark.parametrize(
-    ("status", "times", "kind"), [(500, 1, "rejected"), (429, 4, "quota"), (503, 4, "rejected")]
+    ("status", "times", "kind"),
+    [(500, 1, "unreachable"), (429, 4, "quota"), (503, 4, "unreachable")],
 )
 async def test_a_failure_half_way_deletes_what_was_made(
     lever_sim: LeverSim, http: httpx.AsyncClient, status: int, times: int, kind: str

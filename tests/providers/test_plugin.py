@@ -281,7 +281,7 @@ async def test_the_example_provisions_through_the_gateway(
         pool: dict[str, Any] = {} if settings.is_sqlite else {"poolclass": NullPool}
         runtime = Runtime.build(replace(settings, provider_env=env), registry=registry, **pool)
         await runtime.migrate()
-        app = create_app(services=runtime, run_worker=False, migrate=False)
+        app = create_app(runtime=runtime, run_worker=False, migrate=False)
         try:
             async with AsyncTestClient(app=app) as client:
                 made = await client.post(

@@ -28,28 +28,31 @@ Use it as a context manager (``with AshbySim() as sim:``) or through the ``ashby
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import dataclasses
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
 from providers.ashby.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, Simulator, read_body
+from providers.testing import (
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    basic_user,
+    is_loopback,
+    route,
+    simulator_fixtures,
+)
 
 WEBHOOK_TYPES: tuple[str, ...] = (
     "applicationSubmit",
@@ -116,17 +119,6 @@ class SimWebhook:
         return out
 
 
-@dataclass(frozen=True)
-class SimCall:
-    """One request the simulator answered."""
-
-    path: str
-    status_code: int
-    api_key: str | None
-    body: Any
-    answer: Any
-
-
 @dataclass
 class Attempt:
     status_code: int | None
@@ -161,14 +153,6 @@ class _Key:
     active: bool = True
 
 
-class _Fail(Exception):
-    """An answer other than success: HTTP ``status`` with Ashby's error body."""
-
-    def __init__(self, code: str, message: str, status: int = 200) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
-
-
 def _request_id() -> str:
     return secrets.token_hex(13).upper()[:26]
 
@@ -186,7 +170,7 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-class AshbySim(Simulator):
+class AshbySim(VendorSimulator):
     """Ashby's webhook-setting API on ``127.0.0.1:<free port>``, plus pings and deliveries.
 
     Args:
@@ -205,34 +189,26 @@ class AshbySim(Simulator):
         extra_types: tuple[str, ...] = (),
         ping_timeout: float = 10.0,
     ) -> None:
+        super().__init__()
         self._defaults = (rate_limit, rate_window, reject_duplicates, extra_types)
         self.rate_limit, self.rate_window = rate_limit, rate_window
         self.reject_duplicates = reject_duplicates
         self.extra_types = extra_types
         self.ping_timeout = ping_timeout
-        self.calls: list[SimCall] = []
         self.pings: list[Delivery] = []
-        self._lock = threading.Lock()
         self._keys: dict[str, _Key] = {}
         self._webhooks: dict[str, SimWebhook] = {}
         self._hits: dict[str, list[float]] = {}
-        self._injected: list[tuple[int, bytes]] = []
-        super().__init__("ashby-sim")
 
     # ---- set-up and inspection -----------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Forget every key, webhook, call and injected answer; keep serving."""
-        with self._lock:
-            self.rate_limit, self.rate_window, self.reject_duplicates, self.extra_types = (
-                self._defaults
-            )
-            self._keys.clear()
-            self._webhooks.clear()
-            self._hits.clear()
-            self._injected.clear()
-            self.calls.clear()
-            self.pings.clear()
+    def reset_state(self) -> None:
+        """Forget every key, webhook and ping; the settings go back to their defaults."""
+        self.rate_limit, self.rate_window, self.reject_duplicates, self.extra_types = self._defaults
+        self._keys.clear()
+        self._webhooks.clear()
+        self._hits.clear()
+        self.pings.clear()
 
     def add_key(
         self,
@@ -242,16 +218,16 @@ class AshbySim(Simulator):
         permissions: tuple[str, ...] = (READ, WRITE),
     ) -> None:
         """Accept ``api_key`` for ``organization`` with these API-key-module permissions."""
-        with self._lock:
+        with self.lock:
             self._keys[api_key] = _Key(organization, frozenset(permissions))
 
     def deactivate_key(self, api_key: str) -> None:
-        with self._lock:
+        with self.lock:
             self._keys[api_key].active = False
 
     def webhooks(self, organization: str | None = None) -> list[SimWebhook]:
         """Copies of the stored webhooks, oldest first."""
-        with self._lock:
+        with self.lock:
             return [
                 dataclasses.replace(w)
                 for w in self._webhooks.values()
@@ -259,24 +235,18 @@ class AshbySim(Simulator):
             ]
 
     def webhook(self, webhook_id: str) -> SimWebhook:
-        with self._lock:
+        with self.lock:
             return dataclasses.replace(self._webhooks[webhook_id])
 
     def set_enabled(self, webhook_id: str, enabled: bool) -> None:
         """Flip a webhook's flag as an admin would in Ashby's UI (no ping)."""
-        with self._lock:
+        with self.lock:
             self._webhooks[webhook_id].enabled = enabled
 
     def remove(self, webhook_id: str) -> None:
         """Delete a webhook behind unihook's back (as an admin would in Ashby's UI)."""
-        with self._lock:
+        with self.lock:
             del self._webhooks[webhook_id]
-
-    def fail_next(self, status_code: int, body: bytes | Mapping[str, Any] = b"") -> None:
-        """Answer the next API request with this status and body instead."""
-        raw = json.dumps(body).encode() if isinstance(body, Mapping) else body
-        with self._lock:
-            self._injected.append((status_code, raw))
 
     # ---- pings and deliveries ------------------------------------------------------------------
 
@@ -295,7 +265,7 @@ class AshbySim(Simulator):
             # Tests must not leave the machine (no DNS either): a name the simulator will not
             # look up counts as a URL that does not answer, as it would for Ashby.
             delivery.attempts.append(Attempt(None, "not pinged: the simulator pings loopback only"))
-            with self._lock:
+            with self.lock:
                 self.pings.append(delivery)
             return False
         try:
@@ -310,7 +280,7 @@ class AshbySim(Simulator):
             delivery.last = response
         except httpx.HTTPError as exc:
             delivery.attempts.append(Attempt(None, f"{type(exc).__name__}: {exc}"))
-        with self._lock:
+        with self.lock:
             self.pings.append(delivery)
         code = delivery.status_code
         return code is not None and code < 400
@@ -334,7 +304,7 @@ class AshbySim(Simulator):
         retries, up to ``max_attempts``.
         """
         body = _event_body(action, payload, webhook_action_id)
-        with self._lock:
+        with self.lock:
             targets = [
                 dataclasses.replace(w)
                 for w in self._webhooks.values()
@@ -364,206 +334,136 @@ class AshbySim(Simulator):
         return results
 
     # ---- serving -------------------------------------------------------------------------------
+    # The pings run in this server's thread: the handlers are synchronous on purpose, like Ashby
+    # answering webhook.create only after its ping came back.
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        raw_body = await read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        path: str = scope["path"]
-        extra: list[tuple[bytes, bytes]] = []
-        with self._lock:
-            injected = self._injected.pop(0) if self._injected else None
-        api_key = _basic_user(headers.get("authorization", ""))
-        if injected is not None:
-            status, content = injected
-            answer: Any = None
-        else:
-            try:
-                # The pings run in this server's thread: the handler is synchronous on purpose,
-                # like Ashby answering webhook.create only after its ping came back.
-                status, answer = 200, self._handle(scope["method"], path, api_key, raw_body)
-            except _Fail as fail:
-                status, answer = fail.status, _error_body(fail.code, fail.message)
-                if fail.status == 429:
-                    extra.append((b"retry-after", str(int(self.rate_window)).encode()))
-            content = json.dumps(answer).encode()
-        try:
-            logged: Any = json.loads(raw_body) if raw_body else None
-        except ValueError:
-            logged = raw_body
-        with self._lock:
-            self.calls.append(SimCall(path, status, api_key, logged, answer))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(content)).encode()),
-                    *extra,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": content})
+    def reject_body(self, reject: Reject) -> Any:
+        return _error_body(reject.code or "invalid_input", reject.message)
 
-    # ---- the API -------------------------------------------------------------------------------
+    def no_route(self, request: SimRequest, path_known: bool) -> Reject:
+        if path_known:
+            return Reject(405, "Only POST is supported", "method_not_allowed")
+        return Reject(404, f"Unknown endpoint {request.path}", "not_found")
 
-    def _handle(self, method: str, path: str, api_key: str | None, raw_body: bytes) -> Any:
-        name = path.strip("/")
-        if name not in _PERMISSION:
-            raise _Fail("not_found", f"Unknown endpoint {path}", 404)
-        if method != "POST":
-            raise _Fail("method_not_allowed", "Only POST is supported", 405)
-        organization = self._authorize(api_key, _PERMISSION[name])
-        body = _json_object(raw_body)
-        if name == "webhook.create":
-            return self._create(organization, body)
-        if name == "webhook.info":
-            return self._info(organization, body)
-        if name == "webhook.update":
-            return self._update(organization, body)
-        return self._delete(organization, body)
+    def answer_headers(self, request: SimRequest, status: int) -> list[tuple[str, str]]:
+        return [("retry-after", str(int(self.rate_window)))] if status == 429 else []
+
+    def authenticate(self, request: SimRequest, auth: Any) -> str:
+        return self._authorize(basic_user(request.headers.get("authorization", "")), auth)
+
+    @route("POST", "/webhook.create", auth=WRITE)
+    def _create(self, request: SimRequest) -> tuple[int, Any]:
+        organization, body = request.principal, _json_object(request)
+        webhook_type = body.get("webhookType")
+        if not isinstance(webhook_type, str) or webhook_type not in (
+            WEBHOOK_TYPES + self.extra_types
+        ):
+            raise Reject(200, f"Invalid webhookType: {webhook_type!r}", "invalid_input")
+        url = _valid_url(body.get("requestUrl"))
+        token = body.get("secretToken")
+        if not isinstance(token, str) or not token:
+            raise Reject(200, "secretToken is required", "invalid_input")
+        if self.reject_duplicates and any(
+            w.organization == organization
+            and w.webhook_type == webhook_type
+            and w.request_url == url
+            for w in self._webhooks.values()
+        ):
+            raise Reject(
+                200, "A webhook with this type and URL already exists", "duplicate_webhook"
+            )
+        webhook = SimWebhook(str(uuid.uuid4()), organization, webhook_type, url, token)
+        webhook.enabled = self._ping(webhook)
+        self._webhooks[webhook.id] = webhook
+        return 200, {"success": True, "results": webhook.to_json(with_secret=True)}
+
+    def _owned(self, organization: str, body: dict[str, Any]) -> SimWebhook:
+        webhook_id = body.get("webhookId")
+        if not isinstance(webhook_id, str) or not webhook_id:
+            raise Reject(200, "webhookId is required", "invalid_input")
+        webhook = self._webhooks.get(webhook_id)
+        if webhook is None or webhook.organization != organization:
+            raise Reject(200, "Webhook not found", "webhook_not_found")
+        return webhook
+
+    @route("POST", "/webhook.info", auth=READ)
+    def _info(self, request: SimRequest) -> tuple[int, Any]:
+        webhook = self._owned(request.principal, _json_object(request))
+        return 200, {"success": True, "results": webhook.to_json(with_secret=False)}
+
+    @route("POST", "/webhook.update", auth=WRITE)
+    def _update(self, request: SimRequest) -> tuple[int, Any]:
+        body = _json_object(request)
+        changes = {k: body[k] for k in ("enabled", "requestUrl", "secretToken") if k in body}
+        if not changes:
+            raise Reject(
+                200, "One of enabled, requestUrl or secretToken must be provided", "invalid_input"
+            )
+        if "enabled" in changes and not isinstance(changes["enabled"], bool):
+            raise Reject(200, "enabled must be a boolean", "invalid_input")
+        if "requestUrl" in changes:
+            changes["requestUrl"] = _valid_url(changes["requestUrl"])
+        if "secretToken" in changes and (
+            not isinstance(changes["secretToken"], str) or not changes["secretToken"]
+        ):
+            raise Reject(200, "secretToken must be a non-empty string", "invalid_input")
+        webhook = self._owned(request.principal, body)
+        webhook.request_url = changes.get("requestUrl", webhook.request_url)
+        webhook.secret_token = changes.get("secretToken", webhook.secret_token)
+        wanted = changes.get("enabled", webhook.enabled)
+        webhook.enabled = self._ping(dataclasses.replace(webhook)) if wanted else False
+        return 200, {"success": True, "results": webhook.to_json(with_secret=True)}
+
+    @route("POST", "/webhook.delete", auth=WRITE)
+    def _delete(self, request: SimRequest) -> tuple[int, Any]:
+        webhook = self._owned(request.principal, _json_object(request))
+        del self._webhooks[webhook.id]
+        return 200, {"success": True, "results": {"webhookId": webhook.id}}
 
     def _authorize(self, api_key: str | None, permission: str) -> str:
         if not api_key:
-            raise _Fail("unauthenticated", "Missing API key: use HTTP Basic auth", 401)
-        with self._lock:
+            raise Reject(401, "Missing API key: use HTTP Basic auth", "unauthenticated")
+        with self.lock:
             key = self._keys.get(api_key)
             if key is None or not key.active:
-                raise _Fail("invalid_api_key", "The API key is invalid or deactivated", 403)
+                raise Reject(403, "The API key is invalid or deactivated", "invalid_api_key")
             if permission not in key.permissions:
-                raise _Fail(
-                    "missing_endpoint_permission",
-                    f"The API key is missing the {permission} permission",
+                raise Reject(
                     403,
+                    f"The API key is missing the {permission} permission",
+                    "missing_endpoint_permission",
                 )
             if self.rate_limit is not None:
                 now = time.monotonic()
                 hits = [t for t in self._hits.get(api_key, []) if now - t < self.rate_window]
                 if len(hits) >= self.rate_limit:
                     self._hits[api_key] = hits
-                    raise _Fail("rate_limit_exceeded", "Too many requests", 429)
+                    raise Reject(429, "Too many requests", "rate_limit_exceeded")
                 hits.append(now)
                 self._hits[api_key] = hits
             return key.organization
 
-    def _create(self, organization: str, body: dict[str, Any]) -> Any:
-        webhook_type = body.get("webhookType")
-        if not isinstance(webhook_type, str) or webhook_type not in (
-            WEBHOOK_TYPES + self.extra_types
-        ):
-            raise _Fail("invalid_input", f"Invalid webhookType: {webhook_type!r}")
-        url = _valid_url(body.get("requestUrl"))
-        token = body.get("secretToken")
-        if not isinstance(token, str) or not token:
-            raise _Fail("invalid_input", "secretToken is required")
-        with self._lock:
-            if self.reject_duplicates and any(
-                w.organization == organization
-                and w.webhook_type == webhook_type
-                and w.request_url == url
-                for w in self._webhooks.values()
-            ):
-                raise _Fail("duplicate_webhook", "A webhook with this type and URL already exists")
-        webhook = SimWebhook(str(uuid.uuid4()), organization, webhook_type, url, token)
-        webhook.enabled = self._ping(webhook)
-        with self._lock:
-            self._webhooks[webhook.id] = webhook
-        return {"success": True, "results": webhook.to_json(with_secret=True)}
 
-    def _owned(self, organization: str, body: dict[str, Any]) -> SimWebhook:
-        webhook_id = body.get("webhookId")
-        if not isinstance(webhook_id, str) or not webhook_id:
-            raise _Fail("invalid_input", "webhookId is required")
-        webhook = self._webhooks.get(webhook_id)
-        if webhook is None or webhook.organization != organization:
-            raise _Fail("webhook_not_found", "Webhook not found")
-        return webhook
-
-    def _info(self, organization: str, body: dict[str, Any]) -> Any:
-        with self._lock:
-            webhook = self._owned(organization, body)
-            return {"success": True, "results": webhook.to_json(with_secret=False)}
-
-    def _update(self, organization: str, body: dict[str, Any]) -> Any:
-        changes = {k: body[k] for k in ("enabled", "requestUrl", "secretToken") if k in body}
-        if not changes:
-            raise _Fail(
-                "invalid_input", "One of enabled, requestUrl or secretToken must be provided"
-            )
-        if "enabled" in changes and not isinstance(changes["enabled"], bool):
-            raise _Fail("invalid_input", "enabled must be a boolean")
-        if "requestUrl" in changes:
-            changes["requestUrl"] = _valid_url(changes["requestUrl"])
-        if "secretToken" in changes and (
-            not isinstance(changes["secretToken"], str) or not changes["secretToken"]
-        ):
-            raise _Fail("invalid_input", "secretToken must be a non-empty string")
-        with self._lock:
-            webhook = self._owned(organization, body)
-            webhook.request_url = changes.get("requestUrl", webhook.request_url)
-            webhook.secret_token = changes.get("secretToken", webhook.secret_token)
-            wanted = changes.get("enabled", webhook.enabled)
-            edited = dataclasses.replace(webhook)
-        enabled = self._ping(edited) if wanted else False
-        with self._lock:
-            current = self._webhooks.get(edited.id)
-            if current is None:
-                raise _Fail("webhook_not_found", "Webhook not found")
-            current.enabled = enabled
-            return {"success": True, "results": current.to_json(with_secret=True)}
-
-    def _delete(self, organization: str, body: dict[str, Any]) -> Any:
-        with self._lock:
-            webhook = self._owned(organization, body)
-            del self._webhooks[webhook.id]
-        return {"success": True, "results": {"webhookId": webhook.id}}
-
-
-def _basic_user(authorization: str) -> str | None:
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() != "basic" or not value:
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user, _, _password = decoded.partition(":")
-    return user or None
-
-
-def _json_object(raw_body: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw_body) if raw_body.strip() else {}
-    except ValueError:
-        raise _Fail("invalid_input", "Request payload is malformed") from None
-    if not isinstance(body, dict):
-        raise _Fail("invalid_input", "Request payload is malformed")
+def _json_object(request: SimRequest) -> dict[str, Any]:
+    body: dict[str, Any] = request.json_object("Request payload is malformed", status=200)
     return body
 
 
 def _valid_url(value: Any) -> str:
     if not isinstance(value, str) or not value or any(c.isspace() for c in value):
-        raise _Fail("invalid_input", "requestUrl must be a valid URL")
+        raise Reject(200, "requestUrl must be a valid URL", "invalid_input")
     try:
         parts = urlsplit(value)
         _ = parts.port
     except ValueError:
-        raise _Fail("invalid_input", "requestUrl must be a valid URL") from None
+        raise Reject(200, "requestUrl must be a valid URL", "invalid_input") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise _Fail("invalid_input", "requestUrl must be a valid URL")
+        raise Reject(200, "requestUrl must be a valid URL", "invalid_input")
     return value
 
 
 def _local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def _headers(webhook: SimWebhook, body: bytes) -> dict[str, str]:
@@ -591,14 +491,4 @@ def _event_body(
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-@pytest.fixture(scope="session")
-def ashby_sim_server() -> Iterator[AshbySim]:
-    with AshbySim() as sim:
-        yield sim
-
-
-@pytest.fixture
-def ashby_sim(ashby_sim_server: AshbySim) -> AshbySim:
-    """The running Ashby simulator with empty state."""
-    ashby_sim_server.reset()
-    return ashby_sim_server
+ashby_sim_server, ashby_sim = simulator_fixtures(AshbySim, "ashby_sim")

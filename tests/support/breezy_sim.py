@@ -18,26 +18,32 @@ server per session, its state reset for each test.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
 import hmac
-import ipaddress
 import json
-import re
 import secrets
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
 from providers.breezy import SAMPLES
-from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
+from providers.breezy.client import BreezyClient
+from providers.testing import (
+    Delivery,
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    is_loopback,
+    route,
+    simulator_fixtures,
+)
 
 BREEZY_EVENTS: tuple[str, ...] = (
     "candidateAdded",
@@ -60,8 +66,8 @@ WEBHOOK_VERSION = "1"
 Owner = tuple[str, ...]
 """``("customer",)`` or ``("partner", partner_key)``; endpoints belong to (company, owner)."""
 
-_COLLECTION = re.compile(r"^/v3/company/([^/]+)/webhook_endpoints/?$")
-_ITEM = re.compile(r"^/v3/company/([^/]+)/webhook_endpoint/([^/]+)(?:/(pause|resume))?/?$")
+_COLLECTION = "/v3/company/{company_id}/webhook_endpoints"
+_ITEM = "/v3/company/{company_id}/webhook_endpoint/{endpoint_id}"
 
 
 def _now() -> str:
@@ -120,54 +126,7 @@ class SimEndpoint:
         return out
 
 
-@dataclass(frozen=True)
-class SimCall:
-    """One request the simulator answered (for asserting what a client did)."""
-
-    method: str
-    path: str
-    status_code: int
-    partner_key: str | None
-    body: Any
-
-
-@dataclass
-class Delivery:
-    """One delivery attempt made by ``BreezySim.deliver``."""
-
-    endpoint_id: str
-    url: str
-    body: bytes
-    headers: dict[str, str]
-    response: httpx.Response | None = None
-    error: str | None = None
-
-    @property
-    def status_code(self) -> int | None:
-        return self.response.status_code if self.response is not None else None
-
-    @property
-    def ok(self) -> bool:
-        return self.response is not None and self.response.is_success
-
-
-class _Reject(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class BreezySim(Simulator):
+class BreezySim(VendorSimulator):
     """Breezy's Webhook Management API on ``127.0.0.1:<free port>``, plus deliveries.
 
     Args:
@@ -177,36 +136,31 @@ class BreezySim(Simulator):
     """
 
     def __init__(self, *, allow_http_loopback: bool = False, quota: int = QUOTA) -> None:
-        super().__init__("breezy-sim")
+        super().__init__()
         self.allow_http_loopback = allow_http_loopback
         self._allow_http_loopback_default = allow_http_loopback
         self.quota = quota
-        self.calls: list[SimCall] = []
-        self._lock = threading.Lock()
         self._customers: dict[str, str] = {}  # api token -> company id
         self._partners: set[str] = set()
         self._endpoints: dict[str, SimEndpoint] = {}
 
     # ---- set-up and inspection (the test's side) ----------------------------------------------
 
-    def reset(self) -> None:
-        """Forget every token, partner, endpoint, injected answer and call; keep serving."""
-        with self._lock:
-            self.allow_http_loopback = self._allow_http_loopback_default
-            self._customers.clear()
-            self._partners.clear()
-            self._endpoints.clear()
-            self.calls.clear()
-        self.forget_injected()
+    def reset_state(self) -> None:
+        """Forget every token, partner and endpoint."""
+        self.allow_http_loopback = self._allow_http_loopback_default
+        self._customers.clear()
+        self._partners.clear()
+        self._endpoints.clear()
 
     def add_customer(self, company_id: str, api_token: str) -> None:
         """Accept ``Authorization: <api_token>`` for ``company_id``."""
-        with self._lock:
+        with self.lock:
             self._customers[api_token] = company_id
 
     def add_partner(self, partner_key: str) -> None:
         """Accept ``partner-api-key: <partner_key>`` (with any registered customer token)."""
-        with self._lock:
+        with self.lock:
             self._partners.add(partner_key)
 
     def add_legacy_endpoint(
@@ -221,7 +175,7 @@ class BreezySim(Simulator):
             events=list(events or BREEZY_EVENTS),
             is_legacy=True,
         )
-        with self._lock:
+        with self.lock:
             self._endpoints[endpoint.id] = endpoint
             return dataclasses.replace(endpoint)
 
@@ -229,7 +183,7 @@ class BreezySim(Simulator):
         self, company_id: str | None = None, *, partner_key: str | None = None
     ) -> list[SimEndpoint]:
         """Copies of the stored endpoints, oldest first; ``partner_key`` narrows to a partner's."""
-        with self._lock:
+        with self.lock:
             return [
                 dataclasses.replace(e)
                 for e in self._endpoints.values()
@@ -239,7 +193,7 @@ class BreezySim(Simulator):
 
     def endpoint(self, endpoint_id: str) -> SimEndpoint:
         """A copy of one endpoint, whoever owns it (``KeyError`` if there is none)."""
-        with self._lock:
+        with self.lock:
             return dataclasses.replace(self._endpoints[endpoint_id])
 
     def secret_of(self, endpoint_id: str) -> str | None:
@@ -262,7 +216,7 @@ class BreezySim(Simulator):
         are. Each endpoint gets one attempt; its stats record the outcome.
         """
         body = _event_body(event_type, payload)
-        with self._lock:
+        with self.lock:
             targets = [
                 dataclasses.replace(e)
                 for e in self._endpoints.values()
@@ -272,31 +226,22 @@ class BreezySim(Simulator):
                 and event_type in e.events
             ]
         results: list[Delivery] = []
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-            for target in targets:
-                headers = {
-                    "content-type": "application/json",
-                    "user-agent": "Breezy-Webhooks (unihook test simulator)",
-                }
-                if not target.is_legacy and target.secret is not None:
-                    signature = hmac.new(
-                        target.secret.encode("utf-8"), body, hashlib.sha256
-                    ).hexdigest()
-                    headers["X-Hook-Signature"] = signature
-                    headers["X-Breezy-Webhook-Version"] = WEBHOOK_VERSION
-                delivery = Delivery(
-                    endpoint_id=target.id, url=target.url, body=body, headers=headers
-                )
-                try:
-                    delivery.response = await client.post(target.url, content=body, headers=headers)
-                except httpx.HTTPError as exc:
-                    delivery.error = f"{type(exc).__name__}: {exc}"
-                self._record_delivery(target.id, delivery.ok)
-                results.append(delivery)
+        for target in targets:
+            headers = {
+                "content-type": "application/json",
+                "user-agent": "Breezy-Webhooks (unihook test simulator)",
+            }
+            if not target.is_legacy and target.secret is not None:
+                signature = hmac.new(target.secret.encode("utf-8"), body, hashlib.sha256)
+                headers["X-Hook-Signature"] = signature.hexdigest()
+                headers["X-Breezy-Webhook-Version"] = WEBHOOK_VERSION
+            delivery = await self.deliver_to(target.id, target.url, body, headers, timeout=timeout)
+            self._record_delivery(target.id, delivery.ok)
+            results.append(delivery)
         return results
 
     def _record_delivery(self, endpoint_id: str, ok: bool) -> None:
-        with self._lock:
+        with self.lock:
             endpoint = self._endpoints.get(endpoint_id)
             if endpoint is None:  # deleted while the request was in flight
                 return
@@ -306,132 +251,62 @@ class BreezySim(Simulator):
                 endpoint.failed_deliveries += 1
             endpoint.last_delivery_at = _now()
 
-    # ---- the ASGI application ------------------------------------------------------------------
+    # ---- the API ------------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        request = await read_request(scope, receive)
-        injected = await self.injected_answer()
-        if injected is not None:
-            status, content, content_type = (
-                injected.status_code,
-                injected.body,
-                injected.content_type,
-            )
-        else:
-            try:
-                status, answer = self._handle(
-                    request.method, request.path, request.headers, request.body
-                )
-            except _Reject as reject:
-                status, answer = reject.status_code, {"error": reject.message}
-            content, content_type = json.dumps(answer).encode(), "application/json"
-        call = SimCall(
-            request.method,
-            request.path,
-            status,
-            request.headers.get("partner-api-key"),
-            request.json_body(),
-        )
-        with self._lock:
-            self.calls.append(call)
-        await respond(send, status, content, content_type)
-
-    def _handle(
-        self, method: str, path: str, headers: Mapping[str, str], raw_body: bytes
-    ) -> tuple[int, Any]:
-        if match := _COLLECTION.match(path):
-            company_id = unquote(match.group(1))
-            if method == "GET":
-                return 200, self._list(company_id, headers)
-            if method == "POST":
-                return 200, self._create(company_id, headers, raw_body)
-            raise _Reject(405, "Method not allowed")
-        if match := _ITEM.match(path):
-            company_id, endpoint_id = unquote(match.group(1)), unquote(match.group(2))
-            action = match.group(3)
-            if action is not None:
-                if method != "POST":
-                    raise _Reject(405, "Method not allowed")
-                return 200, self._set_status(company_id, endpoint_id, headers, action)
-            if method == "GET":
-                return 200, self._get(company_id, endpoint_id, headers)
-            if method == "PUT":
-                return 200, self._update(company_id, endpoint_id, headers, raw_body)
-            if method == "DELETE":
-                return 200, self._delete(company_id, endpoint_id, headers)
-            raise _Reject(405, "Method not allowed")
-        raise _Reject(404, "Not found")
-
-    # ---- the API's behaviour (called with no lock held) -----------------------------------------
-
-    def _owner(self, company_id: str, headers: Mapping[str, str]) -> Owner:
-        token = headers.get("authorization", "")
-        partner_key = headers.get("partner-api-key")
-        with self._lock:
-            token_company = self._customers.get(token) if token else None
-            partner_ok = partner_key is None or partner_key in self._partners
+    def authenticate(self, request: SimRequest, auth: Any) -> Owner:
+        """Whose endpoints the request may touch in the path's company."""
+        token = request.headers.get("authorization", "")
+        partner_key = request.headers.get("partner-api-key")
+        token_company = self._customers.get(token) if token else None
         if token_company is None:
-            raise _Reject(401, "Unauthorized")
-        if not partner_ok:
-            raise _Reject(401, "Invalid partner API key")
-        if token_company != company_id:
-            raise _Reject(403, "Forbidden")
+            raise Reject(401, "Unauthorized")
+        if partner_key is not None and partner_key not in self._partners:
+            raise Reject(401, "Invalid partner API key")
+        if token_company != request.params["company_id"]:
+            raise Reject(403, "Forbidden")
         return ("partner", partner_key) if partner_key is not None else ("customer",)
 
-    def _list(self, company_id: str, headers: Mapping[str, str]) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        with self._lock:
-            mine = [
-                e.to_json()
-                for e in self._endpoints.values()
-                if e.company_id == company_id and e.owner == owner
-            ]
-        return {"data": mine}
+    @route("GET", _COLLECTION)
+    def _list(self, request: SimRequest) -> tuple[int, Any]:
+        company_id, owner = request.params["company_id"], request.principal
+        mine = [
+            e.to_json()
+            for e in self._endpoints.values()
+            if e.company_id == company_id and e.owner == owner
+        ]
+        return 200, {"data": mine}
 
-    def _get(self, company_id: str, endpoint_id: str, headers: Mapping[str, str]) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        with self._lock:
-            return self._owned(company_id, endpoint_id, owner).to_json()
+    @route("GET", _ITEM)
+    def _get(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, self._owned_by(request).to_json()
 
-    def _create(
-        self, company_id: str, headers: Mapping[str, str], raw_body: bytes
-    ) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        body = _json_object(raw_body)
+    @route("POST", _COLLECTION)
+    def _create(self, request: SimRequest) -> tuple[int, Any]:
+        company_id, owner = request.params["company_id"], request.principal
+        body = request.json_object("Invalid JSON")
         url = self._valid_url(body.get("url"))
         events = _valid_events(body.get("events"))
         description = _valid_description(body.get("description"))
-        with self._lock:
-            used = sum(
-                1
-                for e in self._endpoints.values()
-                if e.company_id == company_id and e.owner == owner
-            )
-            if used >= self.quota:
-                raise _Reject(429, "Quota exceeded")
-            endpoint = SimEndpoint(
-                id=_object_id(),
-                company_id=company_id,
-                owner=owner,
-                url=url,
-                events=events,
-                description=description,
-                secret=SECRET_PREFIX + secrets.token_hex(32),
-            )
-            self._endpoints[endpoint.id] = endpoint
-            return endpoint.to_json(created=True)
+        used = sum(
+            1 for e in self._endpoints.values() if e.company_id == company_id and e.owner == owner
+        )
+        if used >= self.quota:
+            raise Reject(429, "Quota exceeded")
+        endpoint = SimEndpoint(
+            id=_object_id(),
+            company_id=company_id,
+            owner=owner,
+            url=url,
+            events=events,
+            description=description,
+            secret=SECRET_PREFIX + secrets.token_hex(32),
+        )
+        self._endpoints[endpoint.id] = endpoint
+        return 200, endpoint.to_json(created=True)
 
-    def _update(
-        self,
-        company_id: str,
-        endpoint_id: str,
-        headers: Mapping[str, str],
-        raw_body: bytes,
-    ) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        body = _json_object(raw_body)
+    @route("PUT", _ITEM)
+    def _update(self, request: SimRequest) -> tuple[int, Any]:
+        body = request.json_object("Invalid JSON")
         changes: dict[str, Any] = {}
         if "url" in body:
             changes["url"] = self._valid_url(body["url"])
@@ -441,89 +316,82 @@ class BreezySim(Simulator):
             changes["description"] = _valid_description(body["description"])
         if "enabled" in body:
             if not isinstance(body["enabled"], bool):
-                raise _Reject(400, "Enabled must be a boolean")
+                raise Reject(400, "Enabled must be a boolean")
             changes["enabled"] = body["enabled"]
-        with self._lock:
-            endpoint = self._owned(company_id, endpoint_id, owner)
-            if endpoint.is_legacy:
-                raise _Reject(400, "Legacy webhooks are read-only")
-            for name, value in changes.items():
-                setattr(endpoint, name, value)
-            endpoint.updated_at = _now()
-            return endpoint.to_json()
+        endpoint = self._changeable(request)
+        for name, value in changes.items():
+            setattr(endpoint, name, value)
+        endpoint.updated_at = _now()
+        return 200, endpoint.to_json()
 
-    def _delete(
-        self, company_id: str, endpoint_id: str, headers: Mapping[str, str]
-    ) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        with self._lock:
-            endpoint = self._owned(company_id, endpoint_id, owner)
-            if endpoint.is_legacy:
-                raise _Reject(400, "Legacy webhooks are read-only")
-            del self._endpoints[endpoint.id]
-        return {"success": True}
+    @route("DELETE", _ITEM)
+    def _delete(self, request: SimRequest) -> tuple[int, Any]:
+        del self._endpoints[self._changeable(request).id]
+        return 200, {"success": True}
 
-    def _set_status(
-        self, company_id: str, endpoint_id: str, headers: Mapping[str, str], action: str
-    ) -> dict[str, Any]:
-        owner = self._owner(company_id, headers)
-        with self._lock:
-            endpoint = self._owned(company_id, endpoint_id, owner)
-            if endpoint.is_legacy:
-                raise _Reject(400, "Legacy webhooks are read-only")
-            endpoint.status = "paused" if action == "pause" else "active"
-            endpoint.updated_at = _now()
-            return endpoint.to_json()
+    @route("POST", _ITEM + "/pause")
+    def _pause(self, request: SimRequest) -> tuple[int, Any]:
+        return self._set_status(request, "paused")
+
+    @route("POST", _ITEM + "/resume")
+    def _resume(self, request: SimRequest) -> tuple[int, Any]:
+        return self._set_status(request, "active")
+
+    def _set_status(self, request: SimRequest, status: str) -> tuple[int, Any]:
+        endpoint = self._changeable(request)
+        endpoint.status = status
+        endpoint.updated_at = _now()
+        return 200, endpoint.to_json()
+
+    def _owned_by(self, request: SimRequest) -> SimEndpoint:
+        params = request.params
+        return self._owned(params["company_id"], params["endpoint_id"], request.principal)
+
+    def _changeable(self, request: SimRequest) -> SimEndpoint:
+        endpoint = self._owned_by(request)
+        if endpoint.is_legacy:
+            raise Reject(400, "Legacy webhooks are read-only")
+        return endpoint
 
     def _owned(self, company_id: str, endpoint_id: str, owner: Owner) -> SimEndpoint:
         """The endpoint if this owner has it in this company (lock held), else ``404``."""
         endpoint = self._endpoints.get(endpoint_id)
         if endpoint is None or endpoint.company_id != company_id or endpoint.owner != owner:
-            raise _Reject(404, "Webhook endpoint not found")
+            raise Reject(404, "Webhook endpoint not found")
         return endpoint
 
     def _valid_url(self, value: Any) -> str:
         if not isinstance(value, str) or not value or any(c.isspace() for c in value):
-            raise _Reject(400, "Invalid URL format")
+            raise Reject(400, "Invalid URL format")
         try:
             parts = urlsplit(value)
             host = parts.hostname
             _ = parts.port
         except ValueError:
-            raise _Reject(400, "Invalid URL format") from None
+            raise Reject(400, "Invalid URL format") from None
         if not parts.scheme or not host:
-            raise _Reject(400, "Invalid URL format")
+            raise Reject(400, "Invalid URL format")
         scheme = parts.scheme.lower()
         if scheme == "https":
             return value
-        if scheme == "http" and self.allow_http_loopback and _is_loopback(host):
+        if scheme == "http" and self.allow_http_loopback and is_loopback(host):
             return value
-        raise _Reject(400, "URL must use HTTPS protocol")
-
-
-def _json_object(raw_body: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw_body) if raw_body.strip() else {}
-    except ValueError:
-        raise _Reject(400, "Invalid JSON") from None
-    if not isinstance(body, dict):
-        raise _Reject(400, "Invalid JSON")
-    return body
+        raise Reject(400, "URL must use HTTPS protocol")
 
 
 def _valid_events(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise _Reject(400, "Events must be an array")
+        raise Reject(400, "Events must be an array")
     if not value:
-        raise _Reject(400, "At least one event must be specified")
+        raise Reject(400, "At least one event must be specified")
     if any(not isinstance(event, str) or event not in BREEZY_EVENTS for event in value):
-        raise _Reject(400, "Invalid events")
+        raise Reject(400, "Invalid events")
     return list(dict.fromkeys(value))
 
 
 def _valid_description(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise _Reject(400, "Invalid description")
+        raise Reject(400, "Invalid description")
     return value
 
 
@@ -543,15 +411,13 @@ def _event_body(event_type: str, payload: Mapping[str, Any] | bytes | None) -> b
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-@pytest.fixture(scope="session")
-def breezy_sim_server() -> Iterator[BreezySim]:
-    """One simulator process-wide: starting and stopping uvicorn per test costs ~0.3 s."""
-    with BreezySim() as sim:
-        yield sim
+breezy_sim_server, breezy_sim = simulator_fixtures(BreezySim, "breezy_sim")
 
 
-@pytest.fixture
-def breezy_sim(breezy_sim_server: BreezySim) -> BreezySim:
-    """The running Breezy simulator with empty state (no tokens, partners or endpoints)."""
-    breezy_sim_server.reset()
-    return breezy_sim_server
+@contextlib.asynccontextmanager
+async def breezy_client(
+    base_url: str, api_token: str, partner_api_key: str | None = None, *, timeout: float = 10.0
+) -> AsyncIterator[BreezyClient]:
+    """A ``BreezyClient`` over its own ``httpx.AsyncClient``, closed when the block ends."""
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        yield BreezyClient(http, base_url, api_token, partner_api_key)

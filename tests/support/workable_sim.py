@@ -40,20 +40,17 @@ import hashlib
 import hmac
 import itertools
 import json
-import re
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
+from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 from providers.workable.samples import SAMPLES
-from tests.support.servers import Receive, Scope, Send, Simulator, read_request, respond
 
 CANDIDATE_EVENTS: tuple[str, ...] = ("candidate_created", "candidate_moved", "candidate_deleted")
 EMPLOYEE_EVENTS: tuple[str, ...] = (
@@ -70,7 +67,9 @@ RATE_INTERVAL = 10.0
 RATE_LIMITS = {"account": 10, "oauth": 50}
 FIRST_ID = 772571818
 
-_PATH = re.compile(r"^(?:/([A-Za-z0-9-]+))?/spi/v3/subscriptions(?:/([^/]+))?/?$")
+_COLLECTION = "/spi/v3/subscriptions"
+_ITEM = "/spi/v3/subscriptions/{subscription_id}"
+_ACCOUNT = "/{subdomain}"
 
 
 def _iso(moment: datetime) -> str:
@@ -126,17 +125,6 @@ class SimSubscription:
         }
 
 
-@dataclass(frozen=True)
-class SimCall:
-    """One request the simulator answered (for asserting what a client did)."""
-
-    method: str
-    path: str
-    status_code: int
-    authorization: str | None
-    body: Any
-
-
 @dataclass
 class Attempt:
     """One POST of a delivery to a target."""
@@ -162,17 +150,7 @@ class Delivery:
         return bool(self.attempts) and self.attempts[-1].status_code == 200
 
 
-class _Reject(Exception):
-    def __init__(self, status_code: int, message: str | None) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-    def body(self) -> dict[str, Any]:
-        return {"error": self.message} if self.message else {}
-
-
-class WorkableSim(Simulator):
+class WorkableSim(VendorSimulator):
     """Workable's subscriptions API on ``127.0.0.1:<free port>``, plus deliveries.
 
     ``clock`` (unix seconds) drives the rate-limit intervals and ``valid_until``, and
@@ -180,11 +158,10 @@ class WorkableSim(Simulator):
     """
 
     def __init__(self) -> None:
-        super().__init__("workable-sim")
-        self.calls: list[SimCall] = []
+        super().__init__()
         self.clock: Callable[[], float] = time.time
         self.rate_interval = RATE_INTERVAL
-        self._lock = threading.Lock()
+        self._limit_headers: list[tuple[str, str]] = []
         self._tokens: dict[str, Token] = {}
         self._subscriptions: dict[int, SimSubscription] = {}
         self._ids = itertools.count(FIRST_ID)
@@ -197,17 +174,14 @@ class WorkableSim(Simulator):
         """The value for ``UNIHOOK_PROVIDER_WORKABLE_API_URL``: the SPI base per subdomain."""
         return self.base_url + "/{subdomain}/spi/v3"
 
-    def reset(self) -> None:
-        """Forget every token, subscription, injected answer, rate window and call."""
-        with self._lock:
-            self.clock = time.time
-            self.rate_interval = RATE_INTERVAL
-            self._tokens.clear()
-            self._subscriptions.clear()
-            self._ids = itertools.count(FIRST_ID)
-            self._windows.clear()
-            self.calls.clear()
-        self.forget_injected()
+    def reset_state(self) -> None:
+        """Forget every token, subscription and rate window; the clock is the real one again."""
+        self.clock = time.time
+        self.rate_interval = RATE_INTERVAL
+        self._tokens.clear()
+        self._subscriptions.clear()
+        self._ids = itertools.count(FIRST_ID)
+        self._windows.clear()
 
     def add_token(
         self,
@@ -221,12 +195,12 @@ class WorkableSim(Simulator):
         """Accept ``Authorization: Bearer <token>`` for the account ``subdomain``."""
         if kind not in RATE_LIMITS:
             raise ValueError(f"kind must be one of {sorted(RATE_LIMITS)}")
-        with self._lock:
+        with self.lock:
             self._tokens[token] = Token(token, subdomain, kind, frozenset(scopes), client_secret)
 
     def subscriptions(self, subdomain: str | None = None) -> list[SimSubscription]:
         """Copies of the stored subscriptions (expired ones too), oldest first."""
-        with self._lock:
+        with self.lock:
             return [
                 dataclasses.replace(s)
                 for s in self._subscriptions.values()
@@ -235,7 +209,7 @@ class WorkableSim(Simulator):
 
     def expire(self, subscription_id: int) -> None:
         """Make one subscription's ``valid_until`` pass now."""
-        with self._lock:
+        with self.lock:
             sub = self._subscriptions[subscription_id]
             sub.valid_until = datetime.fromtimestamp(self.clock(), tz=UTC) - timedelta(seconds=1)
 
@@ -260,7 +234,7 @@ class WorkableSim(Simulator):
         """
         body = _event_body(event_type, payload)
         now = datetime.fromtimestamp(self.clock(), tz=UTC)
-        with self._lock:
+        with self.lock:
             targets = [
                 (dataclasses.replace(s), self._tokens[s.token].signing_key)
                 for s in self._subscriptions.values()
@@ -294,92 +268,105 @@ class WorkableSim(Simulator):
                 results.append(delivery)
         return results
 
-    # ---- the ASGI application ------------------------------------------------------------------
+    # ---- serving ------------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        request = await read_request(scope, receive)
-        extra: list[tuple[str, str]] = []
-        injected = await self.injected_answer()
-        if injected is not None:
-            status, content, content_type = (
-                injected.status_code,
-                injected.body,
-                injected.content_type,
-            )
-        else:
-            try:
-                token, extra = self._authenticate(request.headers)
-                status, answer = self._handle(request.method, request.path, token, request.body)
-            except _Reject as reject:
-                status, answer = reject.status_code, reject.body()
-                if isinstance(reject, _RateLimited):
-                    extra = reject.headers
-            content, content_type = json.dumps(answer).encode(), "application/json"
-        call = SimCall(
-            request.method,
-            request.path,
-            status,
-            request.headers.get("authorization"),
-            request.json_body(),
-        )
-        with self._lock:
-            self.calls.append(call)
-        await respond(send, status, content, content_type, extra)
+    def reject_body(self, reject: Reject) -> Any:
+        return {"error": reject.message} if reject.message else {}
 
-    def _authenticate(self, headers: Mapping[str, str]) -> tuple[Token, list[tuple[str, str]]]:
-        """The caller's token and the rate-limit headers; ``401`` or ``429`` otherwise."""
-        scheme, _, value = headers.get("authorization", "").partition(" ")
-        with self._lock:
-            token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
-            if token is None:
-                raise _Reject(401, "Not authorized")
-            limit = RATE_LIMITS[token.kind]
-            now = self.clock()
-            interval = int(now // self.rate_interval)
-            client = token.client
-            current, used = self._windows.get(client, (interval, 0))
-            if current != interval:
-                used = 0
-            used += 1
-            self._windows[client] = (interval, used)
+    def answer_headers(self, request: SimRequest, status: int) -> list[tuple[str, str]]:
+        headers, self._limit_headers = self._limit_headers, []
+        return headers
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Token:
+        """The caller's token, counted against its interval; ``401`` or ``429`` otherwise."""
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            raise Reject(401, "Not authorized")
+        limit = RATE_LIMITS[token.kind]
+        now = self.clock()
+        interval = int(now // self.rate_interval)
+        current, used = self._windows.get(token.client, (interval, 0))
+        if current != interval:
+            used = 0
+        used += 1
+        self._windows[token.client] = (interval, used)
         reset = (interval + 1) * self.rate_interval
         reset_text = str(int(reset)) if reset == int(reset) else f"{reset:.3f}"
-        extra = [
+        self._limit_headers = [
             ("X-Rate-Limit-Limit", str(limit)),
             ("X-Rate-Limit-Remaining", str(max(limit - used, 0))),
             ("X-Rate-Limit-Reset", reset_text),
         ]
         if used > limit:
-            raise _RateLimited(extra)
-        return token, extra
-
-    def _handle(self, method: str, path: str, token: Token, raw_body: bytes) -> tuple[int, Any]:
-        match = _PATH.match(path)
-        if match is None:
-            raise _Reject(404, "Not found")
-        subdomain, item = match.group(1), match.group(2)
+            raise Reject(429, "Rate limit exceeded")
+        subdomain = request.params.get("subdomain")
         if subdomain is not None and subdomain != token.subdomain:
-            raise _Reject(401, "Not authorized")
-        if item is None:
-            if method == "GET":
-                self._need_any_scope(token)
-                return 200, self._list(token)
-            if method == "POST":
-                return 201, self._create(token, raw_body)
-            raise _Reject(405, "Method not allowed")
-        if method == "DELETE":
-            self._need_any_scope(token)
-            return 200, self._delete(token, unquote(item))
-        raise _Reject(405, "Method not allowed")
+            raise Reject(401, "Not authorized")
+        return token
+
+    @route("GET", _COLLECTION)
+    @route("GET", _ACCOUNT + _COLLECTION)
+    def _list(self, request: SimRequest) -> tuple[int, Any]:
+        token = request.principal
+        self._need_any_scope(token)
+        return 200, {"subscriptions": [s.to_json() for s in self._live(token)]}
+
+    @route("POST", _COLLECTION)
+    @route("POST", _ACCOUNT + _COLLECTION)
+    def _create(self, request: SimRequest) -> tuple[int, Any]:
+        token: Token = request.principal
+        if not request.body.strip():
+            raise Reject(400, "Invalid JSON")
+        body = request.json_object("Invalid JSON")
+        target = body.get("target")
+        event = body.get("event")
+        if not isinstance(target, str) or not target.strip():
+            raise Reject(422, "target is missing")
+        if not _is_url(target):
+            raise Reject(422, "target is not a valid URL")
+        if not isinstance(event, str) or not event:
+            raise Reject(422, "event is missing")
+        if event not in WORKABLE_EVENTS:
+            raise Reject(422, f"event must be one of {', '.join(WORKABLE_EVENTS)}")
+        scope = "r_candidates" if event in CANDIDATE_EVENTS else "r_employees"
+        if scope not in token.scopes:
+            raise Reject(403, f"Required scope: {scope}")
+        args = _valid_args(body.get("args", None), event, token.subdomain)
+        if any(s.target == target for s in self._live(token)):
+            raise Reject(409, "Conflict: the target URL is already registered")
+        created = datetime.fromtimestamp(self.clock(), tz=UTC)
+        sub = SimSubscription(
+            id=next(self._ids),
+            subdomain=token.subdomain,
+            token=token.token,
+            event=event,
+            target=target,
+            args=args,
+            created_at=created,
+            valid_until=created + timedelta(days=365),
+        )
+        self._subscriptions[sub.id] = sub
+        return 201, {"id": sub.id}
+
+    @route("DELETE", _ITEM)
+    @route("DELETE", _ACCOUNT + _ITEM)
+    def _delete(self, request: SimRequest) -> tuple[int, Any]:
+        token = request.principal
+        self._need_any_scope(token)
+        item = request.params["subscription_id"]
+        sub = self._subscriptions.get(int(item)) if item.isdigit() else None
+        if sub is None or sub.subdomain != token.subdomain or sub.token != token.token:
+            raise Reject(404, "")
+        del self._subscriptions[sub.id]
+        return 200, {}
 
     # ---- the API's behaviour -----------------------------------------------------------------
 
     @staticmethod
     def _need_any_scope(token: Token) -> None:
         if not token.scopes & {"r_candidates", "r_employees"}:
-            raise _Reject(403, "Required scope: r_candidates or r_employees")
+            raise Reject(403, "Required scope: r_candidates or r_employees")
 
     def _live(self, token: Token) -> list[SimSubscription]:
         """The token's subscriptions that have not expired (lock held)."""
@@ -389,57 +376,6 @@ class WorkableSim(Simulator):
             for s in self._subscriptions.values()
             if s.subdomain == token.subdomain and s.token == token.token and s.valid_until > now
         ]
-
-    def _list(self, token: Token) -> dict[str, Any]:
-        with self._lock:
-            return {"subscriptions": [s.to_json() for s in self._live(token)]}
-
-    def _create(self, token: Token, raw_body: bytes) -> dict[str, Any]:
-        body = _json_object(raw_body)
-        target = body.get("target")
-        event = body.get("event")
-        if not isinstance(target, str) or not target.strip():
-            raise _Reject(422, "target is missing")
-        if not _is_url(target):
-            raise _Reject(422, "target is not a valid URL")
-        if not isinstance(event, str) or not event:
-            raise _Reject(422, "event is missing")
-        if event not in WORKABLE_EVENTS:
-            raise _Reject(422, f"event must be one of {', '.join(WORKABLE_EVENTS)}")
-        scope = "r_candidates" if event in CANDIDATE_EVENTS else "r_employees"
-        if scope not in token.scopes:
-            raise _Reject(403, f"Required scope: {scope}")
-        args = _valid_args(body.get("args", None), event, token.subdomain)
-        with self._lock:
-            if any(s.target == target for s in self._live(token)):
-                raise _Reject(409, "Conflict: the target URL is already registered")
-            created = datetime.fromtimestamp(self.clock(), tz=UTC)
-            sub = SimSubscription(
-                id=next(self._ids),
-                subdomain=token.subdomain,
-                token=token.token,
-                event=event,
-                target=target,
-                args=args,
-                created_at=created,
-                valid_until=created + timedelta(days=365),
-            )
-            self._subscriptions[sub.id] = sub
-        return {"id": sub.id}
-
-    def _delete(self, token: Token, item: str) -> dict[str, Any]:
-        with self._lock:
-            sub = self._subscriptions.get(int(item)) if item.isdigit() else None
-            if sub is None or sub.subdomain != token.subdomain or sub.token != token.token:
-                raise _Reject(404, None)
-            del self._subscriptions[sub.id]
-        return {}
-
-
-class _RateLimited(_Reject):
-    def __init__(self, headers: list[tuple[str, str]]) -> None:
-        super().__init__(429, "Rate limit exceeded")
-        self.headers = headers
 
 
 def sign(body: bytes, key: str) -> dict[str, str]:
@@ -461,32 +397,22 @@ def _valid_args(value: Any, event: str, subdomain: str) -> dict[str, str] | None
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _Reject(422, "args must be an object")
+        raise Reject(422, "args must be an object")
     if event in EMPLOYEE_EVENTS:
         if value.get("job_shortcode") or value.get("stage_slug"):
-            raise _Reject(422, "employee events cannot be filtered by job or stage")
+            raise Reject(422, "employee events cannot be filtered by job or stage")
         return None
     for name in ("job_shortcode", "stage_slug"):
         if not isinstance(value.get(name), str):
-            raise _Reject(422, f"args.{name} is required")
+            raise Reject(422, f"args.{name} is required")
     account_id = value.get("account_id", subdomain)
     if account_id != subdomain:
-        raise _Reject(422, "args.account_id is not this account's subdomain")
+        raise Reject(422, "args.account_id is not this account's subdomain")
     return {
         "account_id": subdomain,
         "job_shortcode": value["job_shortcode"],
         "stage_slug": value["stage_slug"],
     }
-
-
-def _json_object(raw_body: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw_body) if raw_body.strip() else None
-    except ValueError:
-        raise _Reject(400, "Invalid JSON") from None
-    if not isinstance(body, dict):
-        raise _Reject(400, "Invalid JSON")
-    return body
 
 
 def _compact(envelope: Any) -> bytes:
@@ -512,15 +438,4 @@ def _event_body(event_type: str, payload: Mapping[str, Any] | bytes | None) -> b
     return _compact(payload)
 
 
-@pytest.fixture(scope="session")
-def workable_sim_server() -> Iterator[WorkableSim]:
-    """One simulator process-wide: starting and stopping uvicorn per test costs ~0.3 s."""
-    with WorkableSim() as sim:
-        yield sim
-
-
-@pytest.fixture
-def workable_sim(workable_sim_server: WorkableSim) -> WorkableSim:
-    """The running Workable simulator with empty state (no tokens or subscriptions)."""
-    workable_sim_server.reset()
-    return workable_sim_server
+workable_sim_server, workable_sim = simulator_fixtures(WorkableSim, "workable_sim")

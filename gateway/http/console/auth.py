@@ -23,7 +23,7 @@ from gateway.http.console.web import (
     current_viewer,
     expired,
     render,
-    services_of,
+    runtime_of,
 )
 from gateway.services.access import authenticate
 from gateway.services.insights import overview
@@ -55,7 +55,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     who = await current_viewer(request)
     if who is None:
         return sign_in_page(request)
-    stats = await overview(services_of(request), who.principal)
+    stats = await overview(runtime_of(request), who.principal)
     charts = {
         "events": bars(stats.events_by_hour, "events received per hour, last 24 hours"),
         "attempts": bars(
@@ -64,7 +64,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
             failures=stats.failures_by_hour,
         ),
     }
-    unverifying = await recent_unverified(services_of(request), who.principal)
+    unverifying = await recent_unverified(runtime_of(request), who.principal)
     return render(
         request, "overview.html", who, stats=stats, charts=charts, unverifying=unverifying
     )
@@ -90,12 +90,12 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
             state.limiter.end_wait(address)
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
-    principal = await authenticate(services_of(request), token) if token else None
+    principal = await authenticate(runtime_of(request), token) if token else None
     if principal is None:
         state.limiter.failed(address)
         return sign_in_page(request, 401, "That is not a valid admin token or API key.")
     state.limiter.succeeded(address)
-    admin = services_of(request).settings.admin_token
+    admin = runtime_of(request).settings.admin_token
     session = state.signer.new_session(
         principal.key_id,
         principal.tenant,

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
 from gateway.http.console.vendordocs import setup_guide
-from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.runtime import Runtime
 from gateway.services import connections as service
 from gateway.services import unverified
@@ -92,7 +92,7 @@ async def _list_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Template:
-    runtime = services_of(request)
+    runtime = runtime_of(request)
     result = await service.list_connections(runtime, who.principal, limit=PAGE, cursor=cursor)
     last = await last_events(runtime, who.principal, [c.id for c in result["data"]])
     return render(
@@ -124,7 +124,7 @@ async def add_connection(
 ) -> Template | Redirect:
     """Connect a vendor account by hand (its secret) or have unihook provision it."""
     form = await checked_form(request)
-    runtime = services_of(request)
+    runtime = runtime_of(request)
     provider = text(form, "provider") or ""
     provision = None
     if text(form, "mode") == "provisioned":
@@ -156,7 +156,7 @@ async def connection_page(
     viewer: NamedDependency[Viewer],
     connection_id: FromPath[str],
 ) -> Template:
-    runtime = services_of(request)
+    runtime = runtime_of(request)
     conn = await service.get_connection(runtime, viewer.principal, connection_id)
     recent = msgspec.json.decode(
         await list_events(
@@ -196,7 +196,7 @@ async def rotate(
         return done(request, _back(connection_id), "Not rotated: the grace period is in hours.")
     try:
         await service.rotate_secret(
-            services_of(request),
+            runtime_of(request),
             viewer.principal,
             connection_id,
             SecretRotate(secret=text(form, "secret") or "", previous_expires_in=grace),
@@ -221,7 +221,7 @@ async def reverify(
     """Re-check the kept unverified requests against the current secrets (after fixing one)."""
     await checked_form(request)
     result = await unverified.reverify(
-        services_of(request), request.app.state.ingest_writer, viewer.principal, connection_id
+        runtime_of(request), request.app.state.ingest_writer, viewer.principal, connection_id
     )
     return done(
         request,
@@ -240,7 +240,7 @@ async def at_vendor(
 ) -> Redirect:
     """``pause`` or ``resume`` the endpoint at the vendor, or ``delete`` the connection."""
     await checked_form(request)
-    runtime = services_of(request)
+    runtime = runtime_of(request)
     if action == "delete":
         await service.delete_connection(runtime, viewer.principal, connection_id)
         return done(request, f"{BASE}/connections", f"Deleted connection {connection_id}.")

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
-from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import Invalid, NotFound
 from gateway.services.events import list_events
@@ -55,7 +55,7 @@ async def events_page(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """Newest first, filtered; the first page tails new events while it is open."""
-    services = services_of(request)
+    runtime = runtime_of(request)
     filters = _filters(type=type, provider=provider, tenant=tenant, since=since, until=until)
     error = None
     events: list[dict[str, Any]] = []
@@ -63,7 +63,7 @@ async def events_page(
     try:
         events, next_cursor = _rows(
             await list_events(
-                services,
+                runtime,
                 viewer.principal,
                 type=type or None,
                 provider=provider or None,
@@ -90,7 +90,7 @@ async def events_page(
         next_url=next_url,
         tail_url=None if cursor or until or error else _tail_url(filters, newest),
         types=sorted(CATALOGUE),
-        providers=services.registry.names(),
+        providers=runtime.registry.names(),
     )
 
 
@@ -112,7 +112,7 @@ async def events_tail(
     filters = _filters(type=type, provider=provider, tenant=tenant, since=since)
     events, _ = _rows(
         await list_events(
-            services_of(request),
+            runtime_of(request),
             viewer.principal,
             type=type or None,
             provider=provider or None,
@@ -132,11 +132,11 @@ async def event_page(
     viewer: NamedDependency[Viewer],
     event_id: FromPath[str],
 ) -> Template:
-    services = services_of(request)
-    story = await event_story(services, viewer.principal, event_id)
+    runtime = runtime_of(request)
+    story = await event_story(runtime, viewer.principal, event_id)
     if story is None:
         raise NotFound("event not found")
-    subscriptions = await list_subscriptions(services, viewer.principal, limit=200)
+    subscriptions = await list_subscriptions(runtime, viewer.principal, limit=200)
     return render(
         request,
         "event.html",
@@ -154,7 +154,7 @@ async def event_deliveries_fragment(
     event_id: FromPath[str],
 ) -> Template:
     """The deliveries section alone, which the event page refreshes while it is open."""
-    story = await event_story(services_of(request), viewer.principal, event_id)
+    story = await event_story(runtime_of(request), viewer.principal, event_id)
     if story is None:
         raise NotFound("event not found")
     return render(request, "_deliveries.html", viewer, story=story)
@@ -169,7 +169,7 @@ async def redeliver_page(
     form = await checked_form(request)
     try:
         out = await redeliver_event(
-            services_of(request), viewer.principal, event_id, text(form, "subscription_id")
+            runtime_of(request), viewer.principal, event_id, text(form, "subscription_id")
         )
     except Invalid as exc:
         return done(request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}")
@@ -189,9 +189,9 @@ async def timeline_page(
     q: FromQuery[str | None] = None,
 ) -> Template:
     """Every event about one resource, in order, each with its deliveries; or find one."""
-    services = services_of(request)
-    entries = await timeline(services, viewer.principal, subject) if subject else []
-    found = await find_candidates(services, viewer.principal, q) if q else []
+    runtime = runtime_of(request)
+    entries = await timeline(runtime, viewer.principal, subject) if subject else []
+    found = await find_candidates(runtime, viewer.principal, q) if q else []
     for entry in entries:
         entry.event["_summary"] = summary(entry.event)
     return render(

@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
-from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.services.quarantine import quarantined, reprocess_quarantined
 
 PAGE = 25
@@ -23,7 +23,7 @@ async def quarantine_page(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     receipts, next_cursor = await quarantined(
-        services_of(request), viewer.principal, limit=PAGE, cursor=cursor
+        runtime_of(request), viewer.principal, limit=PAGE, cursor=cursor
     )
     return render(request, "quarantine.html", viewer, receipts=receipts, next_cursor=next_cursor)
 
@@ -35,7 +35,7 @@ async def reprocess_page(
     """Normalise again one receipt (``receipt_id``) or every quarantined one the viewer sees."""
     form = await checked_form(request)
     report = await reprocess_quarantined(
-        services_of(request), viewer.principal, text(form, "receipt_id")
+        runtime_of(request), viewer.principal, text(form, "receipt_id")
     )
     notice = (
         f"Reprocessed: {report.accepted} accepted, {report.duplicates} duplicates, "

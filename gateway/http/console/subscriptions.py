@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text, texts
-from gateway.http.console.web import BASE, Viewer, checked_form, done, render, services_of
+from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.services import subscriptions as service
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import NotFound, ServiceError
@@ -29,8 +29,8 @@ async def _list_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Template:
-    services = services_of(request)
-    result = await service.list_subscriptions(services, who.principal, limit=PAGE, cursor=cursor)
+    runtime = runtime_of(request)
+    result = await service.list_subscriptions(runtime, who.principal, limit=PAGE, cursor=cursor)
     families: dict[str, list[Any]] = {}
     for event_type in CATALOGUE.values():
         family = ".".join(event_type.name.split(".")[:2])
@@ -45,7 +45,7 @@ async def _list_page(
         next_cursor=result["next_cursor"],
         families=families,
         domains=domains,
-        providers=services.registry.names(),
+        providers=runtime.registry.names(),
         **extra,
     )
 
@@ -76,9 +76,9 @@ async def add_subscription(
         providers=texts(form, "providers") or None,
         include_raw=form.get("include_raw") is not None,
     )
-    services = services_of(request)
+    runtime = runtime_of(request)
     try:
-        created = await service.create_subscription(services, viewer.principal, data)
+        created = await service.create_subscription(runtime, viewer.principal, data)
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -96,11 +96,11 @@ async def subscription_page(
     status: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
 ) -> Template:
-    services = services_of(request)
-    sub = await service.get_subscription(services, viewer.principal, subscription_id)
+    runtime = runtime_of(request)
+    sub = await service.get_subscription(runtime, viewer.principal, subscription_id)
     status = status if status in {"pending", "succeeded", "failed"} else None
     deliveries = await service.subscription_deliveries(
-        services, viewer.principal, subscription_id, status=status, limit=PAGE, cursor=cursor
+        runtime, viewer.principal, subscription_id, status=status, limit=PAGE, cursor=cursor
     )
     next_url = None
     if deliveries["next_cursor"]:
@@ -128,7 +128,7 @@ async def pause(
     request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
 ) -> Redirect:
     await checked_form(request)
-    await service.set_status(services_of(request), viewer.principal, subscription_id, "paused")
+    await service.set_status(runtime_of(request), viewer.principal, subscription_id, "paused")
     return done(
         request, _back(subscription_id), "Paused: matching events queue up until you resume."
     )
@@ -139,7 +139,7 @@ async def resume(
     request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
 ) -> Redirect:
     await checked_form(request)
-    await service.set_status(services_of(request), viewer.principal, subscription_id, "active")
+    await service.set_status(runtime_of(request), viewer.principal, subscription_id, "active")
     return done(request, _back(subscription_id), "Resumed: held deliveries are on their way.")
 
 
@@ -148,9 +148,9 @@ async def rotate(
     request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
 ) -> Template:
     await checked_form(request)
-    services = services_of(request)
-    out = await service.rotate_secret(services, viewer.principal, subscription_id)
-    sub = await service.get_subscription(services, viewer.principal, subscription_id)
+    runtime = runtime_of(request)
+    out = await service.rotate_secret(runtime, viewer.principal, subscription_id)
+    sub = await service.get_subscription(runtime, viewer.principal, subscription_id)
     return render(request, "secret.html", viewer, subscription=sub, secret=out.secret, rotated=True)
 
 
@@ -162,7 +162,7 @@ async def replay(
     since, until = text(form, "since"), text(form, "until")
     try:
         out = await service.replay(
-            services_of(request),
+            runtime_of(request),
             viewer.principal,
             subscription_id,
             ReplayRequest(since=_utc(since) or "", until=_utc(until)),
@@ -187,11 +187,11 @@ async def retry(
 ) -> Redirect:
     """Redeliver one delivery's event to this subscription (a new delivery, a new attempt)."""
     form = await checked_form(request)
-    services = services_of(request)
-    await service.get_subscription(services, viewer.principal, subscription_id)
+    runtime = runtime_of(request)
+    await service.get_subscription(runtime, viewer.principal, subscription_id)
     event_id = text(form, "event_id") or ""
     try:
-        out = await redeliver_event(services, viewer.principal, event_id, subscription_id)
+        out = await redeliver_event(runtime, viewer.principal, event_id, subscription_id)
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -207,7 +207,7 @@ async def send_test(
 ) -> Redirect:
     """Send one signed ``connection.test`` event now and say what the endpoint answered."""
     await checked_form(request)
-    sent = await send_test_event(services_of(request), viewer.principal, subscription_id)
+    sent = await send_test_event(runtime_of(request), viewer.principal, subscription_id)
     if sent.ok:
         notice = (
             f"Test event {sent.event_id}: answered {sent.status_code} in {sent.latency_ms:.0f} ms."

@@ -52,17 +52,17 @@ class Viewer:
         return self.principal.is_admin
 
 
-def services_of(request: Request[Any, Any, Any]) -> Runtime:
-    services: Runtime = request.app.state.services
-    return services
+def runtime_of(request: Request[Any, Any, Any]) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def console_state(request: Request[Any, Any, Any]) -> ConsoleState:
     state = getattr(request.app.state, "console", None)
     if state is None:
-        services = services_of(request)
+        runtime = runtime_of(request)
         state = ConsoleState(
-            signer=SessionSigner(services.box.derive_key("console-session")),
+            signer=SessionSigner(runtime.box.derive_key("console-session")),
             limiter=SignInLimiter(),
         )
         request.app.state.console = state
@@ -96,14 +96,14 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     session = state.signer.load(request.cookies.get(SESSION_COOKIE))
     if session is None:
         return None
-    services = services_of(request)
+    runtime = runtime_of(request)
     if session.key_id == "admin":
-        admin = services.settings.admin_token
+        admin = runtime.settings.admin_token
         if not admin or session.admin_mark != state.signer.admin_mark(admin):
             return None
         principal: Principal | None = ADMIN
     else:
-        principal = await principal_of_key(services, session.key_id)
+        principal = await principal_of_key(runtime, session.key_id)
     if principal is None:
         return None
     return Viewer(principal, session, state.signer.csrf_token(session.nonce))

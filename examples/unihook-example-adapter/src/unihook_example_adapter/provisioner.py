@@ -5,15 +5,14 @@ change. Examplehire's (fictional) API, authenticated with ``Authorization: Beare
 - ``GET {api_url}/v1/webhooks/{id}`` → ``200 {id, status, url, events}``
 - ``DELETE {api_url}/v1/webhooks/{id}`` → ``204`` (``404`` when it is gone)
 
-The I/O goes through ``ctx.http``, the client unihook hands over; the base URL is the setting
-``UNIHOOK_PROVIDER_EXAMPLE_API_URL``.
+The I/O goes through ``ctx.http``, the client unihook hands over, by way of ``VendorClient``;
+the base URL is the setting ``UNIHOOK_PROVIDER_EXAMPLE_API_URL``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import msgspec
 
 from providers import (
@@ -24,6 +23,7 @@ from providers import (
     ProvisionResult,
     VendorState,
 )
+from providers.client import BearerAuth, VendorAPIError, VendorClient, path_segment
 
 DEFAULT_API_URL = "https://api.examplehire.example"
 
@@ -41,6 +41,22 @@ class _Webhook(msgspec.Struct):
     secret: str | None = None
 
 
+class ExamplehireClient(VendorClient):
+    """Examplehire's webhook calls: the base does auth, errors, redaction and JSON."""
+
+    vendor = "Examplehire"
+
+    async def create(self, url: str, events: list[str]) -> _Webhook:
+        answer = await self.post("/v1/webhooks", {"url": url, "events": events})
+        return msgspec.convert(answer, _Webhook)
+
+    async def read(self, webhook_id: str) -> _Webhook:
+        return msgspec.convert(await self.get(f"/v1/webhooks/{path_segment(webhook_id)}"), _Webhook)
+
+    async def remove(self, webhook_id: str) -> None:
+        await self.delete(f"/v1/webhooks/{path_segment(webhook_id)}")
+
+
 class ExamplehireProvisioner(BaseProvisioner):
     request_type = ExamplehireProvision
     capabilities = frozenset({"health"})
@@ -53,9 +69,10 @@ class ExamplehireProvisioner(BaseProvisioner):
         unknown = sorted(set(events) - set(self.event_types))
         if unknown:
             raise ProvisioningError("invalid", f"unknown Examplehire events: {', '.join(unknown)}")
-        body = {"url": ctx.ingest_url, "events": events}
-        answer = await self._call(ctx, "POST", "/v1/webhooks", request.api_key, body)
-        hook = msgspec.json.decode(answer.content, type=_Webhook)
+        try:
+            hook = await _client(ctx, request.api_key).create(ctx.ingest_url, events)
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("creating the webhook") from None
         state = {"webhook_id": hook.id}
         if not hook.secret:
             leftover = VendorState(state, {"api_key": request.api_key})
@@ -69,39 +86,22 @@ class ExamplehireProvisioner(BaseProvisioner):
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         try:
-            await self._call(ctx, "DELETE", self._path(vendor), _key(vendor))
-        except ProvisioningError as exc:
+            await _client(ctx, _key(vendor)).remove(vendor.state["webhook_id"])
+        except VendorAPIError as exc:
             if exc.kind != "not_found":
-                raise
+                raise exc.as_provisioning_error("deleting the webhook") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
-        answer = await self._call(ctx, "GET", self._path(vendor), _key(vendor))
-        hook = msgspec.json.decode(answer.content, type=_Webhook)
+        try:
+            hook = await _client(ctx, _key(vendor)).read(vendor.state["webhook_id"])
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("reading the webhook") from None
         return Provisioned(endpoint_id=hook.id, status=hook.status, enabled=hook.status == "active")
 
-    @staticmethod
-    def _path(vendor: VendorState) -> str:
-        return f"/v1/webhooks/{vendor.state['webhook_id']}"
 
-    @staticmethod
-    async def _call(
-        ctx: ProvisionContext, method: str, path: str, key: str, body: Any = None
-    ) -> httpx.Response:
-        url = ctx.settings.url("api_url", DEFAULT_API_URL) + path
-        try:
-            answer = await ctx.http.request(
-                method, url, json=body, headers={"authorization": f"Bearer {key}"}
-            )
-        except httpx.HTTPError as exc:
-            raise ProvisioningError("unreachable", f"Examplehire unreachable: {exc!r}") from None
-        if answer.status_code in (401, 403):
-            raise ProvisioningError("auth", "Examplehire refused the API key", status_code=401)
-        if answer.status_code == 404:
-            raise ProvisioningError("not_found", "no such webhook at Examplehire", status_code=404)
-        if answer.is_error:
-            message = f"Examplehire answered {answer.status_code}"
-            raise ProvisioningError("rejected", message, status_code=answer.status_code)
-        return answer
+def _client(ctx: ProvisionContext, api_key: str) -> ExamplehireClient:
+    base_url = ctx.settings.url("api_url", DEFAULT_API_URL)
+    return ExamplehireClient(ctx.http, base_url, BearerAuth(api_key))
 
 
 def _key(vendor: VendorState) -> str:

@@ -1,0 +1,535 @@
+"""The base for vendor API simulators: a real HTTP server on loopback, so a simulator is its routes
+and its data (public through ``providers.testing``).
+
+A simulator subclasses ``VendorSimulator`` and marks its handlers with ``@route(method, path)``;
+``{name}`` in a path matches one segment (percent-decoded into ``request.params``). A handler
+takes a ``SimRequest`` and returns ``(status, json_body)`` (``None`` sends no body), or raises
+``Reject``, which ``reject_body`` turns into the vendor's error shape. The base serves it with
+uvicorn on ``127.0.0.1:<free port>`` in a thread, logs every call (``calls``), answers as a test
+asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it, and
+posts deliveries (``deliver_to``). Handlers run under ``lock``, so a test thread reading state
+under the same lock sees it whole. It imports nothing of the gateway, and opens nothing until
+``start``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import ipaddress
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal, TypeVar
+from urllib.parse import parse_qsl, unquote
+
+import httpx
+import pytest
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Answer = tuple[int, Any]
+Handler = Callable[[Any, "SimRequest"], Answer]
+_S = TypeVar("_S", bound="VendorSimulator")
+
+
+class LoopbackServer:
+    """Serve an ASGI app with uvicorn on ``127.0.0.1:<free port>`` in a background thread.
+
+    Pass ``lifespan="on"`` for apps that set themselves up in their lifespan. An app that must
+    know its own URL can be built after ``bind()``, which reserves the port.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp | None,
+        *,
+        name: str = "test-server",
+        lifespan: Literal["auto", "on", "off"] = "off",
+    ) -> None:
+        self.app = app
+        self.name = name
+        self.lifespan = lifespan
+        self.port: int | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    def bind(self) -> str:
+        """Reserve the free loopback port now (``start`` does it otherwise); returns the URL."""
+        if self._socket is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            # Accepted sockets inherit it: without it uvicorn's two writes per response meet the
+            # client's delayed ACK and every request takes ~40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.bind(("127.0.0.1", 0))
+            self._socket = sock
+            self.port = sock.getsockname()[1]
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError(f"{self.name} is not bound to a port yet")
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start serving; returns once the server accepts connections."""
+        import uvicorn  # here, so loading the conformance kit does not load a web server
+
+        if self._server is not None:
+            raise RuntimeError(f"{self.name} is already running")
+        if self.app is None:
+            raise RuntimeError(f"{self.name} has no app to serve")
+        self.bind()
+        sock = self._socket
+        assert sock is not None
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,  # leave the process's logging configuration alone
+            log_level="warning",
+            access_log=False,
+            lifespan=self.lifespan,
+            ws="none",
+            http="h11",
+            loop="asyncio",
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=self.name, daemon=True
+        )
+        self._server, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not server.started:
+            self.stop()
+            raise RuntimeError(f"{self.name} did not start (see the uvicorn error above)")
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread to end."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server, self._thread, self._socket = None, None, None
+        self.port = None
+
+    def __enter__(self) -> LoopbackServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: str,
+    headers: Sequence[tuple[str, str]] = (),
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type.encode("latin-1")),
+                (b"content-length", str(len(body)).encode()),
+                *((k.encode("latin-1"), v.encode("latin-1")) for k, v in headers),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def basic_user(authorization: str) -> str | None:
+    """The user name of an HTTP Basic ``Authorization`` value (``None`` if it is not one)."""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[0] or None
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: where a simulator may deliver over plain HTTP."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Reject(Exception):
+    """A handler's refusal: ``status`` with ``message`` (and the vendor's ``code``), shaped into
+    the vendor's error body by ``VendorSimulator.reject_body``."""
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+@dataclass(frozen=True)
+class SimRequest:
+    """One request to a simulator: header names lower-cased, ``path`` without the query."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    query: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    """The route's ``{name}`` segments, percent-decoded."""
+    principal: Any = None
+    """What ``authenticate`` returned for this request (an account, an owner)."""
+
+    def json_body(self) -> Any:
+        """The body as JSON for the call log (the bytes when it is not JSON)."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return self.body
+
+    def json_object(
+        self, invalid: str = "Invalid JSON", not_object: str | None = None, *, status: int = 400
+    ) -> Any:
+        """The body as a JSON object (an empty body is ``{}``); ``Reject(status, ...)``
+        otherwise, with the vendor's own wording."""
+        try:
+            body = json.loads(self.body) if self.body.strip() else {}
+        except ValueError:
+            raise Reject(status, invalid) from None
+        if not isinstance(body, dict):
+            raise Reject(status, not_object or invalid)
+        return body
+
+
+@dataclass(frozen=True)
+class SimCall:
+    """One request the simulator answered."""
+
+    method: str
+    path: str
+    status_code: int
+    authorization: str | None
+    body: Any
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    answer: Any = None
+    """The JSON the simulator answered (``None`` for an injected answer)."""
+
+
+@dataclass
+class Delivery:
+    """One webhook the simulator sent (``deliver_to``), and what came of it."""
+
+    target_id: str
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    response: httpx.Response | None = None
+    error: str | None = None
+
+    @property
+    def status_code(self) -> int | None:
+        return self.response.status_code if self.response is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.response is not None and self.response.is_success
+
+
+@dataclass
+class Injected:
+    """An answer a test asked for instead of the simulator's own (``fail_next``)."""
+
+    status_code: int
+    body: bytes
+    content_type: str
+    delay: float
+    headers: tuple[tuple[str, str], ...] = ()
+    after: int = 0
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    auth: Any
+    """Handed to ``authenticate`` (a scope, a permission); ``None``: no authentication."""
+
+
+def route(method: str, path: str, *, auth: Any = True) -> Callable[[Handler], Handler]:
+    """Mark a simulator method as the handler of ``method path`` (``{name}``: one segment).
+
+    ``auth`` is handed to ``authenticate`` before the handler runs; ``None`` skips it.
+    """
+    regex = "".join(
+        f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+        for part in re.split(r"(\{[a-z_][a-z0-9_]*\})", path)
+    )
+    pattern = re.compile(regex + "/?")
+
+    def mark(handler: Handler) -> Handler:
+        routes = list(getattr(handler, "_sim_routes", ()))
+        routes.append((method.upper(), pattern, auth))
+        handler._sim_routes = routes  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+class VendorSimulator:
+    """A vendor's API on loopback: subclass it, add ``@route`` handlers and the vendor's data.
+
+    Override ``authenticate`` (check the request's credentials, return who it is or raise
+    ``Reject``), ``reject_body`` (the vendor's error shape), ``reset_state`` (forget the data)
+    and, where the vendor answers unknown paths its own way, ``no_route``.
+    """
+
+    name: ClassVar[str] = "vendor-sim"
+    routes: ClassVar[tuple[Route, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[tuple[str, str], Route] = {(r.method, r.pattern.pattern): r for r in cls.routes}
+        for value in vars(cls).values():
+            for method, pattern, auth in getattr(value, "_sim_routes", ()):
+                found[(method, pattern.pattern)] = Route(method, pattern, value, auth)
+        cls.routes = tuple(found.values())
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.calls: list[SimCall] = []
+        self.deliveries: list[Delivery] = []
+        self.latency = 0.0
+        """Seconds every API answer waits before it is sent."""
+        self._injected: list[Injected] = []
+        self._server = LoopbackServer(self, name=self.name)
+
+    # ---- running ------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._server.base_url
+
+    def start(self) -> None:
+        """Serve on a free loopback port in a background thread; returns once it accepts."""
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self: _S) -> _S:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget every call, delivery, injected answer and latency, then the vendor's data."""
+        with self.lock:
+            self.calls.clear()
+            self.deliveries.clear()
+            self._injected.clear()
+            self.latency = 0.0
+            self.reset_state()
+
+    # ---- what a test asks for -----------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status_code: int,
+        body: bytes | str | Mapping[str, Any] = b"",
+        *,
+        retry_after: str | float | None = None,
+        content_type: str | None = None,
+        delay: float = 0.0,
+        after: int = 0,
+    ) -> None:
+        """Answer an API request with this instead (after ``delay`` seconds): the next one, or
+        the one after ``after`` more were answered normally. ``body`` may be a mapping (sent as
+        JSON), text or bytes; ``retry_after`` is sent as the ``Retry-After`` header as given."""
+        if isinstance(body, Mapping):
+            raw, default_type = json.dumps(body).encode(), "application/json"
+        elif isinstance(body, str):
+            raw, default_type = body.encode(), "text/plain; charset=utf-8"
+        else:
+            raw, default_type = body, "application/octet-stream"
+        if isinstance(retry_after, float) and retry_after.is_integer():
+            retry_after = int(retry_after)
+        headers = (("retry-after", str(retry_after)),) if retry_after is not None else ()
+        injected = Injected(status_code, raw, content_type or default_type, delay, headers, after)
+        with self.lock:
+            self._injected.append(injected)
+
+    def forget_injected(self) -> None:
+        with self.lock:
+            self._injected.clear()
+
+    # ---- hooks for the vendor -----------------------------------------------------------------
+
+    def reset_state(self) -> None:
+        """Forget the vendor's data (called under ``lock`` by ``reset``)."""
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        """Who sent ``request`` (``request.principal`` for the handler); raise ``Reject``."""
+        return None
+
+    def reject_body(self, reject: Reject) -> Any:
+        """The vendor's error body for a refusal."""
+        return {"error": reject.message}
+
+    def no_route(self, request: SimRequest, path_known: bool) -> Reject:
+        """The refusal for a path no route serves (``path_known``: another method would)."""
+        if path_known:
+            return Reject(405, "Method not allowed")
+        return Reject(404, "Not found")
+
+    def answer_headers(self, request: SimRequest, status: int) -> Sequence[tuple[str, str]]:
+        """Extra headers for the simulator's own answers (a vendor's rate-limit headers)."""
+        return ()
+
+    # ---- serving ------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        raw_body = await read_body(receive)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        path = raw_path.decode("latin-1").split("?", 1)[0]
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        request = SimRequest(scope["method"], path, headers, raw_body, query)
+        with self.lock:
+            injected = self._take_injected()
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        extra: Sequence[tuple[str, str]] = ()
+        if injected is not None:
+            if injected.delay:
+                await asyncio.sleep(injected.delay)
+            status, content, content_type = (
+                injected.status_code,
+                injected.body,
+                injected.content_type,
+            )
+            extra = injected.headers
+            answer = None
+        else:
+            with self.lock:
+                status, answer = self._dispatch(request)
+                extra = self.answer_headers(request, status)
+            content = b"" if answer is None else json.dumps(answer).encode()
+            content_type = "application/json"
+        with self.lock:
+            self.calls.append(
+                SimCall(
+                    request.method,
+                    path,
+                    status,
+                    headers.get("authorization"),
+                    request.json_body(),
+                    headers,
+                    answer,
+                )
+            )
+        await respond(send, status, content, content_type, extra)
+
+    def _take_injected(self) -> Injected | None:
+        if not self._injected:
+            return None
+        if self._injected[0].after > 0:
+            self._injected[0].after -= 1
+            return None
+        return self._injected.pop(0)
+
+    def _dispatch(self, request: SimRequest) -> Answer:
+        path_known = False
+        try:
+            for candidate in self.routes:
+                match = candidate.pattern.fullmatch(request.path)
+                if match is None:
+                    continue
+                path_known = True
+                if candidate.method != request.method:
+                    continue
+                params = {k: unquote(v) for k, v in match.groupdict().items()}
+                found = replace(request, params=params)
+                if candidate.auth is not None:
+                    found = replace(found, principal=self.authenticate(found, candidate.auth))
+                return candidate.handler(self, found)
+            raise self.no_route(request, path_known)
+        except Reject as reject:
+            return reject.status, self.reject_body(reject)
+
+    # ---- deliveries ---------------------------------------------------------------------------
+
+    async def deliver_to(
+        self,
+        target_id: str,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        timeout: float = 30.0,  # noqa: ASYNC109 - the HTTP client's own, per request
+    ) -> Delivery:
+        """POST ``body`` to ``url`` as the vendor's webhook; recorded in ``deliveries``."""
+        delivery = Delivery(target_id, url, body, dict(headers))
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            try:
+                delivery.response = await client.post(url, content=body, headers=delivery.headers)
+            except httpx.HTTPError as exc:
+                delivery.error = f"{type(exc).__name__}: {exc}"
+        with self.lock:
+            self.deliveries.append(delivery)
+        return delivery
+
+
+def simulator_fixtures(
+    make: Callable[[], _S], name: str
+) -> tuple[Callable[..., Iterator[_S]], Callable[..., _S]]:
+    """Two pytest fixtures: ``<name>_server`` (one running simulator per session) and ``<name>``
+    (that simulator, reset for the test). Bind both in a conftest or plugin module::
+
+        acme_sim_server, acme_sim = simulator_fixtures(AcmeSim, "acme_sim")
+    """
+
+    @pytest.fixture(scope="session", name=f"{name}_server")
+    def server() -> Iterator[_S]:
+        with make() as sim:
+            yield sim
+
+    @pytest.fixture(name=name)
+    def fresh(request: pytest.FixtureRequest) -> _S:
+        sim: _S = request.getfixturevalue(f"{name}_server")
+        sim.reset()
+        return sim
+
+    return server, fresh
