@@ -23,6 +23,8 @@ class Normalized(msgspec.Struct, kw_only=True, frozen=True):
     completeness: Completeness
     data: EventData
     signature_scope: SignatureScope = "body"
+    simulated: bool = False
+    """The vendor marked the delivery as a simulation (copied into ``source.simulated``)."""
 
 
 def to_event(
@@ -50,6 +52,7 @@ def to_event(
             received_at=received_at,
             verified=verified,
             signature_scope=parts.signature_scope if verified else None,
+            simulated=True if parts.simulated else None,
         ),
         subject=subject_of(parts.type.rsplit(".", 1)[0], parts.data),
         completeness=parts.completeness,

@@ -49,6 +49,8 @@ SECRETS = {
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
     "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
     "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
+    "deel": "deel-sk-2b7f4a9c1e6d3f8a0c5e9b2d7f1a4c8e",
+    "remote": "wkyzvs764ifdrpct2naqhksmq4",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -940,6 +942,68 @@ def recruitee_cases(samples: dict[str, Any]) -> list[Case]:
     ]
 
 
+def deel_headers(secret: str, body: bytes) -> dict[str, str]:
+    """As Deel's get-started guide describes: hex HMAC-SHA256 of ``POST`` then the raw body."""
+    return {
+        "Content-Type": "application/json",
+        "x-deel-hmac-label": "unihook",
+        "x-deel-webhook-version": "1.0.0",
+        "x-deel-signature": hex_hmac(secret, b"POST" + body),
+    }
+
+
+def deel_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("deel").sample_variants()
+    secret = SECRETS["deel"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    unknown = copy.deepcopy(samples["contract.created"])
+    unknown["data"]["meta"]["event_type"] = "invoice.adjustment.created"
+    unknown["data"]["resource"] = {"id": "inv_adj_1", "amount": "120.00", "currency": "EUR"}
+    bodies["unknown_type"] = compact(unknown)
+    bodies["contract.created.pretty"] = pretty(samples["contract.created"])
+    return [
+        Case(
+            "deel",
+            kind,
+            body,
+            deel_headers(secret, body),
+            "Deel's envelope: hex HMAC-SHA256 of the ASCII text POST then the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
+def remote_headers(secret: str, body: bytes, timestamp: str = "1735732800000") -> dict[str, str]:
+    """As Remote's verifying-webhooks guide describes: hex HMAC-SHA256 of the raw body, ``:``,
+    then ``X-Remote-Timestamp`` (unix milliseconds) as sent."""
+    return {
+        "Content-Type": "application/json",
+        "X-Remote-Timestamp": timestamp,
+        "X-Remote-Signature": hex_hmac(secret, body + b":" + timestamp.encode()),
+    }
+
+
+def remote_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("remote").sample_variants()
+    secret = SECRETS["remote"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    bodies["unknown_type"] = compact(
+        {"event_type": "payroll_run.finalised", "company_id": "acme-inc", "payroll_run_id": "pr_1"}
+    )
+    return [
+        Case(
+            "remote",
+            kind,
+            body,
+            remote_headers(secret, body),
+            "Remote's flat body: hex HMAC-SHA256 of the raw body, ':', the ms timestamp.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -950,6 +1014,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "workable": workable_cases,
     "smartrecruiters": smartrecruiters_cases,
     "recruitee": recruitee_cases,
+    "deel": deel_cases,
 }
 
 

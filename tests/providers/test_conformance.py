@@ -35,6 +35,7 @@ TestGreenhouseConformance = get_adapter_test_class(default_registry().get("green
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
+TestDeelConformance = get_adapter_test_class(default_registry().get("deel"))
 
 
 class TestSmartrecruitersConformance(
