@@ -989,9 +989,17 @@ def remote_cases(samples: dict[str, Any]) -> list[Case]:
     secret = SECRETS["remote"]
     bodies = {kind: compact(payload) for kind, payload in samples.items()}
     bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    # An unmapped type, with an employee-typed text field (a guessed extra field) in UTF-8.
     bodies["unknown_type"] = compact(
-        {"event_type": "payroll_run.finalised", "company_id": "acme-inc", "payroll_run_id": "pr_1"}
+        {
+            "event_type": "expense.submitted",
+            "company_id": "acme-inc",
+            "employment_id": "b0f8c2d4-1111-2222-3333-444455556666",
+            "expense_id": "3e2d1c0b-a987-4654-b321-0fedcba98765",
+            "title": "Bürostuhl für das Homeoffice",
+        }
     )
+    bodies["payslip.released.pretty"] = pretty(samples["payslip.released"])
     return [
         Case(
             "remote",
@@ -1015,6 +1023,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "smartrecruiters": smartrecruiters_cases,
     "recruitee": recruitee_cases,
     "deel": deel_cases,
+    "remote": remote_cases,
 }
 
 

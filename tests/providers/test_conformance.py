@@ -36,6 +36,7 @@ TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
 TestDeelConformance = get_adapter_test_class(default_registry().get("deel"))
+TestRemoteConformance = get_adapter_test_class(default_registry().get("remote"))
 
 
 class TestSmartrecruitersConformance(
