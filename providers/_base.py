@@ -303,6 +303,9 @@ class BaseAdapter:
     accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
     also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
+    secret_hint: ClassVar[str] = ""
+    """Which value of the vendor's to paste as the connection's secret, in the vendor's words
+    (shown by the connection form, ``unihook providers`` and ``GET /v1/providers``)."""
 
     def __init__(self, *, provisioner: Provisioner | None = None) -> None:
         self._provisioner = provisioner
@@ -463,6 +466,12 @@ class BaseAdapter:
 def all_samples(adapter: ProviderAdapter) -> dict[str, bytes]:
     """One body per vendor type, then the variants (``<vendor type>:<variant>``)."""
     return {**adapter.sample_events(), **adapter.sample_variants()}
+
+
+def secret_hint(adapter: ProviderAdapter) -> str:
+    """Which vendor value is the connection's secret, where the adapter says (plugins need not)."""
+    hint = getattr(adapter, "secret_hint", "")
+    return hint if isinstance(hint, str) else ""
 
 
 def emitted_types(adapter: ProviderAdapter) -> set[str]:

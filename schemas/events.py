@@ -56,6 +56,7 @@ class ApplicationData(Resource):
     time_in_previous_stage: int | float | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateData(Resource):
@@ -64,6 +65,7 @@ class CandidateData(Resource):
     application: Application | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateMergedData(Resource):
@@ -89,6 +91,7 @@ class JobData(Resource):
     previous_status: JobStatus | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class NoteData(Resource):
@@ -111,6 +114,7 @@ class StageData(Resource):
     job: Job | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class InterviewData(Resource):
@@ -119,6 +123,7 @@ class InterviewData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class ScorecardData(Resource):
@@ -128,6 +133,7 @@ class ScorecardData(Resource):
     application: Application | None = None
     interview: Interview | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class OfferData(Resource):
@@ -136,6 +142,7 @@ class OfferData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class SignatureRequestData(Resource):
@@ -163,12 +170,14 @@ class DepartmentData(Resource):
     department: Department
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class OfficeData(Resource):
     office: Office
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class ReferralData(Resource):
@@ -181,6 +190,7 @@ class ReferralData(Resource):
 class UserData(Resource):
     user: Person
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class EmployeeData(Resource):

@@ -377,6 +377,9 @@ class DeelAdapter(BaseAdapter):
         "time-off.reviewed": ("hris.time_off.declined", "hris.time_off.updated"),
     }
     accepted_status = 200
+    secret_hint = (
+        "the webhook's signing key (the signing_key Deel returns when the webhook is created)"  # noqa: S105 - names a value, holds none
+    )
     kept_headers: ClassVar[tuple[str, ...]] = ("x-deel-hmac-label", "x-deel-webhook-version")
 
     def request_headers(self, raw_body: bytes) -> dict[str, str]:

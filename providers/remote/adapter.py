@@ -251,6 +251,7 @@ class RemoteAdapter(BaseAdapter):
         timestamp_unit="ms",
     )
     event_types = EVENT_TYPES
+    secret_hint = "the webhook callback's signing_key (returned once, when it is registered)"  # noqa: S105 - names a value, holds none
     kept_headers: ClassVar[tuple[str, ...]] = (TIMESTAMP_HEADER,)
 
     def check_request(
