@@ -96,6 +96,13 @@ class ProviderAdapter(Protocol):
         ...
 
     @property
+    def signing_key_hint(self) -> str:
+        """Which value of the vendor's to paste as the connection's secret (shown by the
+        connection form, ``unihook providers`` and ``GET /v1/providers``); empty: the signing
+        secret the vendor shows."""
+        ...
+
+    @property
     def kept_headers(self) -> Sequence[str]:
         """Vendor headers (lower-case) kept with each receipt beyond content type, agent, x-*."""
         ...
@@ -134,6 +141,14 @@ class ProviderAdapter(Protocol):
     def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
         """A set-up request's answer, asked before verification (handshakes come unsigned),
         else None (the default): the request is an event. Never raises."""
+        ...
+
+    def normalize_request(
+        self, raw_body: bytes, headers: Mapping[str, str], *, received_at: datetime
+    ) -> Normalized:
+        """The canonical parts of a verified request, for vendors that say in headers what the
+        event is (SmartRecruiters' ``event-name`` and ``event-id``); the default is
+        ``normalize(raw_body)``. Raises ``NormalizationError`` only."""
         ...
 
 
@@ -294,6 +309,7 @@ class BaseAdapter:
     signature_scope: ClassVar[SignatureScope] = "body"
     accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
+    signing_key_hint: ClassVar[str] = ""
     also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
 
     def __init__(self, *, provisioner: Provisioner | None = None) -> None:
@@ -348,6 +364,11 @@ class BaseAdapter:
 
     def handshake(self, raw_body: bytes, headers: Mapping[str, str]) -> Handshake | None:
         return None
+
+    def normalize_request(
+        self, raw_body: bytes, headers: Mapping[str, str], *, received_at: datetime
+    ) -> Normalized:
+        return self.normalize(raw_body, received_at=received_at)
 
     def sample_events(self) -> dict[str, bytes]:
         return {kind: compact_json(payload) for kind, payload in self.sample_payloads().items()}

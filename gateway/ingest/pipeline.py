@@ -168,7 +168,7 @@ def prepare(
     row: EventRow | None = None
     try:
         with dropped_fields() as dropped:
-            parts = adapter.normalize(body, received_at=received_at)
+            parts = adapter.normalize_request(body, headers, received_at=received_at)
         for name in dropped:
             provider, _, field = name.partition(":")
             INGEST_DROPPED_FIELDS.labels(provider, field).inc()

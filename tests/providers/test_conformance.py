@@ -29,6 +29,8 @@ TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
+TestFinchConformance = get_adapter_test_class(default_registry().get("finch"))
+TestKnitConformance = get_adapter_test_class(default_registry().get("knit"))
 
 
 @dataclass

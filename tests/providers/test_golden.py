@@ -67,7 +67,7 @@ def _ids(fixtures: list[Fixture]) -> list[str]:
 
 def canonical(fixture: Fixture) -> Any:
     adapter = default_registry().get(fixture.vendor)
-    parts = adapter.normalize(fixture.body, received_at=RECEIVED_AT)
+    parts = adapter.normalize_request(fixture.body, fixture.headers, received_at=RECEIVED_AT)
     event = to_event(
         parts,
         id="evt_golden",
