@@ -285,6 +285,8 @@ def run_providers(args: argparse.Namespace) -> int:
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
         print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
+        if a.signing_key_hint:
+            print(f"  secret to paste: {a.signing_key_hint}")
         table(
             ["  vendor type", "canonical type"],
             [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
@@ -409,7 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", help="connect a vendor account of a tenant")
     p.add_argument("provider")
     p.add_argument("tenant")
-    p.add_argument("--secret", help="the vendor's signing secret")
+    p.add_argument(
+        "--secret",
+        help="the vendor's signing secret (which value that is, per vendor: `unihook providers`, "
+        "e.g. Knit's API key, Finch's base64 webhook secret)",
+    )
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
     p.add_argument(
         "--provision",

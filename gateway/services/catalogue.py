@@ -35,5 +35,6 @@ def provider_out(item: LoadedAdapter) -> ProviderOut:
         distribution=item.distribution,
         version=item.version,
         event_types=dict(item.adapter.event_types),
+        signing_key_hint=item.adapter.signing_key_hint or None,
         provisioning=provisioning_out(item),
     )

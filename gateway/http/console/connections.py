@@ -103,6 +103,11 @@ async def _list_page(
         last=last,
         next_cursor=result["next_cursor"],
         providers=runtime.registry.names(),
+        key_hints={
+            item.name: item.adapter.signing_key_hint
+            for item in runtime.registry
+            if item.adapter.signing_key_hint
+        },
         provisionable=provisionable(runtime),
         **extra,
     )

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from providers.registry import default_registry
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_TOKEN
 
 ADAPTER = default_registry().get("knit")
 API_KEY = "knit_live_7c1e9a4f2b8d6e3a0f5c9b1d4e7a2c8f"
@@ -114,3 +114,21 @@ async def test_knit_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
     got = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
     assert (got["source"]["provider"], got["type"]) == ("knit", "ats.application.updated")
     assert got["subject"] == "application/app_5821"
+
+
+# ---- which value to paste -------------------------------------------------------------------
+
+
+async def test_the_api_and_the_connection_form_say_to_paste_the_api_key(client: Any) -> None:
+    from tests.console.test_http import sign_in
+
+    listed = (await client.get("/v1/providers", headers=ADMIN)).json()
+    hints = {p["name"]: p.get("signing_key_hint") for p in listed["data"]}
+    assert "Knit API key" in hints["knit"]
+    assert "base64" in hints["finch"]
+    assert hints["breezy"] is None  # the vendor's signing secret, nothing to explain
+
+    await sign_in(client, ADMIN_TOKEN)
+    form = (await client.get("/console/connections")).text
+    assert "knit: your Knit API key" in form
+    assert "finch: the webhook secret" in form
