@@ -77,7 +77,6 @@ INITIAL_SYNC_JOBS = frozenset(
 )
 EVENT_ID_HEADER = "finch-event-id"
 TIMESTAMP_HEADER = "finch-timestamp"
-MAX_EVENT_ID_LENGTH = 200
 
 
 def _connector(body: FinchEvent, status: str | None = None) -> Connector:
@@ -136,7 +135,7 @@ class FinchAdapter(BaseAdapter):
         timestamp = parse_timestamp(int(sent)) if sent.isascii() and sent.isdigit() else None
         return msgspec.structs.replace(
             parts,
-            event_id=event_id if 0 < len(event_id) <= MAX_EVENT_ID_LENGTH else parts.event_id,
+            event_id=event_id or parts.event_id,
             timestamp=timestamp or parts.timestamp,
         )
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from providers import BODY, BaseAdapter, Signature, format_timestamp
+from providers import BODY, BaseAdapter, Signature, canonical_event_id, format_timestamp
 from providers.errors import NormalizationError
 from providers.knit.payloads import (
     KnitApplication,
@@ -204,20 +204,21 @@ class KnitAdapter(BaseAdapter):
         body: KnitEnvelope = self.decode(raw_body, KnitEnvelope)
         if not body.event_type:
             raise NormalizationError(self.name, "invalid payload: no `eventType`")
-        if not body.event_id:
-            raise NormalizationError(self.name, "invalid payload: no `eventId`")
         vendor_type = body.event_type
+        # Knit's events all carry an ``eventId``; one without it is keyed like an id-less body
+        # whose re-serialisation may verify (its JavaScript sample signs JSON.stringify).
+        event_id = body.event_id or canonical_event_id(raw_body)
         timestamp = format_timestamp(received_at)  # Knit's events carry no time
         canonical = self._canonical(vendor_type, body.sync_data_type)
         if canonical is None:
-            return self.unmapped(raw_body, vendor_type, body.event_id, timestamp)
+            return self.unmapped(raw_body, vendor_type, event_id, timestamp)
         completeness: Completeness = "full"
         if vendor_type == "record.deleted":
             completeness = "reference"
         return Normalized(
             type=canonical,
             timestamp=timestamp,
-            event_id=body.event_id,
+            event_id=event_id,
             event_type=vendor_type,
             completeness=completeness,
             data=self._data(vendor_type, canonical, body),

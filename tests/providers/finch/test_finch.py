@@ -143,7 +143,8 @@ async def test_finch_event_is_accepted_and_keyed_by_its_event_id(client: Any) ->
 
 
 async def test_a_retry_with_the_same_event_id_is_a_duplicate(client: Any) -> None:
-    """Finch's retries keep ``finch-event-id`` and sign a fresh timestamp: one event."""
+    """A retry that keeps ``finch-event-id`` under a fresh signed timestamp (how Standard
+    Webhooks senders retry; Finch follows its layout) is one event."""
     await connect(client)
     body = ADAPTER.sample_events()["directory.created"]
     first_at = datetime.now(UTC)

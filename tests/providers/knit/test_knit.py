@@ -68,6 +68,16 @@ def test_records_of_another_kind_are_unmapped_not_dropped() -> None:
     assert (parts.type, parts.event_type, parts.completeness) == ("unmapped", "record.new", "raw")
 
 
+def test_a_body_without_event_id_is_keyed_by_its_compact_form() -> None:
+    body = json.loads(ADAPTER.sample_events()["sync.events.processed"])
+    del body["eventId"]
+    compact = json.dumps(body, separators=(",", ":")).encode()
+    pretty = json.dumps(body, indent=2).encode()
+    first = ADAPTER.normalize(compact, received_at=NOW)
+    assert first.event_id.startswith("sha256:")
+    assert ADAPTER.normalize(pretty, received_at=NOW).event_id == first.event_id
+
+
 # ---- over real HTTP ingest ------------------------------------------------------------------
 
 
