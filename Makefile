@@ -43,8 +43,11 @@ lint: $(STAMP) ## ruff check, ruff format --check and the import contracts
 typecheck: $(STAMP) ## mypy --strict on schemas, providers and gateway
 	$(BIN)/mypy
 
-pytest: $(STAMP) ## the test suite (PYTEST_ARGS="tests/x -k y" to narrow it)
-	$(BIN)/pytest $(PYTEST_ARGS)
+# pytest-xdist workers: one per core ("auto"); PYTEST_WORKERS=0 runs the tests in one process.
+PYTEST_WORKERS ?= auto
+
+pytest: $(STAMP) ## the test suite in parallel (PYTEST_ARGS="tests/x -k y" to narrow it)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP) ## the benchmarks in bench/
 	$(BIN)/python -m bench

@@ -120,6 +120,10 @@ class ProvisionResult:
     state: Mapping[str, Any]
     summary: Provisioned
     credentials: Mapping[str, str] = field(default_factory=dict)
+    awaits_handshake: bool = False
+    """True when the signing secret arrives later, in a handshake request the vendor sends to
+    the endpoint (Gusto's ``verification_token``): ``secrets`` may then be empty, and the gateway
+    stores the secret once ``confirm_handshake`` has confirmed it at the vendor."""
 
 
 @runtime_checkable
@@ -164,6 +168,14 @@ class Provisioner(Protocol):
         """Stop the vendor sending to the endpoint."""
         ...
 
+    async def confirm_handshake(
+        self, ctx: ProvisionContext, vendor: VendorState, token: str
+    ) -> None:
+        """Confirm at the vendor a secret that arrived in a handshake request (anyone can send
+        one, so it is trusted only once the vendor accepts it); raise ``ProvisioningError`` when
+        the vendor refuses it. ``BaseProvisioner``'s default refuses every token."""
+        ...
+
     async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         """Have the vendor send to the endpoint again."""
         ...
@@ -199,3 +211,8 @@ class BaseProvisioner:
 
     async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         raise NotImplementedError("this vendor's API cannot resume an endpoint")
+
+    async def confirm_handshake(
+        self, ctx: ProvisionContext, vendor: VendorState, token: str
+    ) -> None:
+        raise ProvisioningError("rejected", "this vendor sends no handshake to confirm")

@@ -459,6 +459,14 @@ class InterviewDeleted(Event, kw_only=True, tag="ats.interview.deleted"):
     data: InterviewData
 
 
+class ScorecardCreated(Event, kw_only=True, tag="ats.scorecard.created"):
+    data: ScorecardData
+
+
+class ScorecardUpdated(Event, kw_only=True, tag="ats.scorecard.updated"):
+    data: ScorecardData
+
+
 class ScorecardDeleted(Event, kw_only=True, tag="ats.scorecard.deleted"):
     data: ScorecardData
 
@@ -504,6 +512,14 @@ class ReferralCreated(Event, kw_only=True, tag="ats.referral.created"):
 
 
 class OpeningCreated(Event, kw_only=True, tag="ats.opening.created"):
+    data: OpeningData
+
+
+class OpeningUpdated(Event, kw_only=True, tag="ats.opening.updated"):
+    data: OpeningData
+
+
+class OpeningDeleted(Event, kw_only=True, tag="ats.opening.deleted"):
     data: OpeningData
 
 
@@ -691,6 +707,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     InterviewCompleted,
     InterviewUpdated,
     InterviewDeleted,
+    ScorecardCreated,
+    ScorecardUpdated,
     ScorecardDeleted,
     OfferCreated,
     OfferUpdated,
@@ -703,6 +721,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     SurveySubmitted,
     ReferralCreated,
     OpeningCreated,
+    OpeningUpdated,
+    OpeningDeleted,
     DepartmentDeleted,
     OfficeDeleted,
     UserCreated,

@@ -2,7 +2,10 @@
 
 Storage and API tests take ``database_url``: SQLite always, PostgreSQL when
 ``UNIHOOK_TEST_POSTGRES_URL`` points at a server (``bash .ci/run`` starts one), each test on a
-database of its own.
+database of its own, already at the newest migration: each test process migrates one template
+database once and every test gets a copy of it (SQLite: the file copied; PostgreSQL:
+``CREATE DATABASE ... TEMPLATE``), which costs a fraction of running Alembic per test. Tests of
+the migrations themselves take ``empty_database_url``.
 
 No test may send traffic off this machine, DNS included: every test runs with ``dns``, which lets
 ``localhost`` and IP literals through to the system resolver, answers the names a test declares
@@ -12,9 +15,11 @@ and fails the test that asks for any other name.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -28,6 +33,7 @@ from sqlalchemy.pool import NullPool
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
+from gateway.storage.engine import create_private_file, create_schema, make_engine
 
 POSTGRES_URL = os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
 POSTGRES_SKIP = (
@@ -99,9 +105,28 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[str]:
-    """A fresh, empty database on each driver."""
+DRIVERS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DRIVERS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Any, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A fresh database on each driver, its schema at the newest migration."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/unihook.db"
+        template = await _sqlite_template(tmp_path_factory)
+        create_private_file(url)  # owner-only, as the gateway makes it; the copy keeps the mode
+        shutil.copyfile(template, url.split(":///", 1)[1])
+        yield url
+        return
+    async with fresh_postgres_database("unihook_test", template=await _postgres_template()) as url:
+        yield url
+
+
+@pytest.fixture(params=DRIVERS)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[str]:
+    """A fresh database on each driver with no tables: for the tests of the migrations."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/unihook.db"
         return
@@ -110,17 +135,75 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIt
 
 
 @contextlib.asynccontextmanager
-async def fresh_postgres_database(prefix: str) -> AsyncIterator[str]:
-    """A new, empty PostgreSQL database for one test (skips without a server), then dropped."""
+async def fresh_postgres_database(prefix: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new PostgreSQL database for one test (skips without a server), then dropped: empty, or
+    a copy of ``template``."""
     if not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_URL.rpartition("/")
+    await _pg_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield f"{base}/{name}"
+        yield _postgres_url(name)
     finally:
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_url(name: str) -> str:
+    assert POSTGRES_URL is not None
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+# The migrated templates, made once per test process (an xdist worker is one) on first use.
+# Each process has its own: PostgreSQL copies a template only while nobody else is connected to
+# it, and no lock between processes is needed.
+_templates: dict[str, str] = {}
+
+
+async def _migrate(url: str) -> None:
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        await create_schema(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if "sqlite" not in _templates:
+        path = tmp_path_factory.mktemp("template") / "unihook.db"
+        await _migrate(f"sqlite+aiosqlite:///{path}")
+        _templates["sqlite"] = str(path)  # the engine is disposed: the WAL is in the file
+    return _templates["sqlite"]
+
+
+async def _postgres_template() -> str:
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_SKIP)
+    if "postgres" not in _templates:
+        name = f"unihook_template_{uuid.uuid4().hex[:12]}"
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+        try:
+            await _migrate(_postgres_url(name))
+        except BaseException:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            raise
+        _templates["postgres"] = name
+    return _templates["postgres"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n`` the tests marked ``slow`` (each starts processes or runs for minutes)
+    go to the workers first: handed out last, one of them would run on alone while the other
+    workers sat idle. A run in one process keeps the files' order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this process's PostgreSQL template."""
+    name = _templates.pop("postgres", None)
+    if name:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ from gateway.ingest.commit import IngestResult
 from gateway.ingest.commit_process import CommitFailed
 from gateway.ingest.pipeline import IngestWriter, prepare
 from gateway.runtime import LiveConnection, Runtime
+from gateway.services import handshakes
 from gateway.services.common import MAX_TENANT_LENGTH
 from gateway.storage.engine import DATABASE_UNAVAILABLE
 from providers import Handshake, ProviderAdapter
@@ -142,6 +143,20 @@ async def _answer_handshake(send: Send, handshake: Handshake) -> None:
     ]
     headers.append((b"content-length", b"%d" % len(handshake.body)))
     await _answer(send, handshake.status, headers, handshake.body)
+
+
+async def _handshake(runtime: Runtime, connection: LiveConnection, handshake: Handshake) -> None:
+    """Have a token the handshake brings confirmed at the vendor (and stored) while the
+    connection awaits one; only one confirmation per connection runs at a time, so a request
+    arriving meanwhile is told to retry."""
+    if handshake.token is None:
+        return
+    outcome = await handshakes.confirm(runtime, connection, handshake.token)
+    if outcome == "busy":
+        raise ServiceUnavailableException(
+            "a handshake for this connection is being confirmed; retry later",
+            headers={"Retry-After": "5"},
+        )
 
 
 class IngestAnswer(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -291,6 +306,7 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
                 tracing.ingest_provider(span, found[0].name)
             handshake = found[0].handshake(found[2], found[3])
             if handshake is not None:
+                await _handshake(runtime, found[1], handshake)
                 tracing.ingest_outcome(span, "handshake", handshake.status)
                 await _answer_handshake(send, handshake)
                 return

@@ -25,7 +25,7 @@ import msgspec
 from cachetools import LRUCache
 
 from gateway import __version__
-from gateway.runtime import Runtime
+from gateway.runtime import Runtime, awaiting_handshake
 from gateway.services.errors import Invalid, QuotaExceeded, ServiceError, VendorFailed
 from providers import (
     ProvisionContext,
@@ -95,11 +95,20 @@ async def context(
 
 
 def seal(runtime: Runtime, result: ProvisionResult) -> str:
-    """The encrypted vendor state document for a connection row."""
+    """The encrypted vendor state document for a connection row (with ``awaiting_handshake``
+    while the endpoint's secret is still to arrive in a handshake)."""
     credentials = dict(result.credentials) if runtime.settings.store_vendor_tokens else None
-    return runtime.box.encrypt(
-        json.dumps({"state": dict(result.state), "credentials": credentials})
-    )
+    document: dict[str, Any] = {"state": dict(result.state), "credentials": credentials}
+    if result.awaits_handshake:
+        document["awaiting_handshake"] = True
+    return runtime.box.encrypt(json.dumps(document))
+
+
+def settled(runtime: Runtime, sealed: str) -> str:
+    """The sealed vendor state with its handshake done."""
+    document = json.loads(runtime.box.decrypt(sealed))
+    document.pop("awaiting_handshake", None)
+    return runtime.box.encrypt(json.dumps(document))
 
 
 def unseal(runtime: Runtime, sealed: str) -> VendorState:
@@ -122,7 +131,7 @@ async def provision(
             if exc.leftover is not None:
                 await _delete_quietly(provisioner, ctx, exc.leftover, display)
             raise as_service_error(exc, f"{display} did not create the endpoint") from None
-        if not result.secrets:
+        if not result.secrets and not result.awaits_handshake:
             await _delete_quietly(provisioner, ctx, _vendor(result), display)
             raise VendorFailed(
                 f"{display} created the endpoint but gave no signing secret; the endpoint was "
@@ -248,7 +257,13 @@ async def change(
                 state, shown = vendor.state, await provisioner.resume(ctx, vendor)
         except ProvisioningError as exc:
             raise as_service_error(exc, f"{display} did not {action} the endpoint") from None
-    result = ProvisionResult(secrets=(), state=state, summary=shown, credentials=vendor.credentials)
+    result = ProvisionResult(
+        secrets=(),
+        state=state,
+        summary=shown,
+        credentials=vendor.credentials,
+        awaits_handshake=awaiting_handshake(runtime.box, sealed),
+    )
     return seal(runtime, result), shown
 
 

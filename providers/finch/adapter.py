@@ -25,15 +25,7 @@ import msgspec
 
 from providers import BODY, BaseAdapter, Header, Signature, format_timestamp, parse_timestamp
 from providers.errors import NormalizationError
-from providers.finch.payloads import (
-    FinchAccountUpdate,
-    FinchEvent,
-    FinchHead,
-    FinchIndividualRef,
-    FinchJobCompletion,
-    FinchPaymentRef,
-    FinchPayStatementRef,
-)
+from providers.finch.payloads import FinchData, FinchEvent, FinchHead
 from providers.finch.samples import SAMPLES
 from schemas import EventData, Normalized
 from schemas.events import (
@@ -161,59 +153,50 @@ class FinchAdapter(BaseAdapter):
     def _data(self, vendor_type: str, canonical: str, body: FinchEvent) -> EventData:
         family = vendor_type.partition(".")[0]
         company = _company(body)
+        data = body.data or FinchData()
         if vendor_type == "account.updated":
-            account = self._convert(body.data, FinchAccountUpdate, "account")
-            return ConnectionData(connector=_connector(body, account.status), company=company)
+            return ConnectionData(connector=_connector(body, data.status), company=company)
         if family == "company":
             return CompanyData(
                 company=company or Company(id=body.connection_id), connector=_connector(body)
             )
         if family in ("directory", "individual"):
-            person = self._convert(body.data, FinchIndividualRef, "data")
             return EmployeeData(
-                employee=Employee(id=person.individual_id),
+                employee=Employee(id=data.individual_id),
                 company=company,
                 connector=_connector(body),
             )
         if family == "employment":
-            person = self._convert(body.data, FinchIndividualRef, "data")
             # Finch keys an employment record by its individual's id.
             return EmploymentData(
-                employment=Employment(id=person.individual_id, employee_id=person.individual_id),
+                employment=Employment(id=data.individual_id, employee_id=data.individual_id),
                 company=company,
                 connector=_connector(body),
             )
         if family == "payment" and canonical.startswith("hris.payroll."):
-            payment = self._convert(body.data, FinchPaymentRef, "data")
             return PayrollData(
-                payroll=Payroll(id=payment.payment_id, pay_date=_date(payment.pay_date)),
+                payroll=Payroll(id=data.payment_id, pay_date=_date(data.pay_date)),
                 company=company,
                 connector=_connector(body),
             )
         if family == "payment":
-            payment = self._convert(body.data, FinchPaymentRef, "data")
-            ids = [payment.payment_id] if payment.payment_id else []
+            ids = [data.payment_id] if data.payment_id else []
             return DataChangedData(record_ids=ids, models=["payment"], connector=_connector(body))
         if family == "pay_statement":
             # A pay statement has no id of its own: Finch addresses it by its payment and
             # individual, in that order.
-            statement = self._convert(body.data, FinchPayStatementRef, "data")
-            ids = [i for i in (statement.payment_id, statement.individual_id) if i]
+            ids = [i for i in (data.payment_id, data.individual_id) if i]
             return DataChangedData(
                 record_ids=ids, models=["pay_statement"], connector=_connector(body)
             )
-        job = self._convert(body.data, FinchJobCompletion, "data")
         return SyncData(
             connector=_connector(body),
             sync=Sync(
-                id=job.job_id,
+                id=data.job_id,
                 status=vendor_type.rsplit(".", 1)[-1],
                 initial=vendor_type in INITIAL_SYNC_JOBS or None,
             ),
         )
-
-    def _convert(self, data: Any, type_: type[Any], where: str) -> Any:
-        return self.convert(data if isinstance(data, dict) else {}, type_, where)
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 
@@ -33,34 +31,23 @@ class FinchAuthenticationMethod(_In):
     type: str | None = None
 
 
-class FinchAccountUpdate(_In):
-    """``account.updated``: the connection's status. Its ``authentication_method`` is a bare
-    string in Finch's guide and an object with ``type`` in its SDKs: both are read."""
+class FinchData(_In):
+    """``data`` of every Finch event in one shape (its members' fields do not collide), so the
+    body is decoded straight from the bytes: ``account.updated``'s ``status`` and
+    ``authentication_method`` (a bare string in Finch's guide, an object with ``type`` in its
+    SDKs), the ``individual_id`` of ``directory.*`` / ``individual.*`` / ``employment.*`` /
+    ``pay_statement.*``, the ``payment_id`` and ``pay_date`` of ``payment.*``, and the job
+    completions' ``job_id`` and ``job_url``. ``company.updated``'s free-form object is read as
+    none of these."""
 
     status: str | None = None
     authentication_method: str | FinchAuthenticationMethod | None = None
-
-
-class FinchIndividualRef(_In):
-    """``directory.*``, ``individual.*``, ``employment.*``: the individual that changed."""
-
     individual_id: str | None = None
-
-
-class FinchPaymentRef(_In):
     payment_id: str | None = None
     pay_date: str | None = None
-
-
-class FinchPayStatementRef(_In):
-    payment_id: str | None = None
-    individual_id: str | None = None
-
-
-class FinchJobCompletion(_In):
     job_id: str | None = None
     job_url: str | None = None
 
 
 class FinchEvent(FinchEnvelope):
-    data: Any = None
+    data: FinchData | None = None

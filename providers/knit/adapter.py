@@ -33,7 +33,8 @@ from providers.knit.payloads import (
     KnitCandidateDeleted,
     KnitEmployee,
     KnitEmployeeDeleted,
-    KnitEnvelope,
+    KnitEvent,
+    KnitHead,
     KnitIntegration,
     KnitJob,
     KnitJobDeleted,
@@ -201,7 +202,7 @@ class KnitAdapter(BaseAdapter):
     )
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
-        body: KnitEnvelope = self.decode(raw_body, KnitEnvelope)
+        body: KnitHead = self.decode(raw_body, KnitHead)
         if not body.event_type:
             raise NormalizationError(self.name, "invalid payload: no `eventType`")
         vendor_type = body.event_type
@@ -221,7 +222,7 @@ class KnitAdapter(BaseAdapter):
             event_id=event_id,
             event_type=vendor_type,
             completeness=completeness,
-            data=self._data(vendor_type, canonical, body),
+            data=self._data(vendor_type, canonical, body, raw_body),
             signature_scope=self.signature_scope,
         )
 
@@ -232,68 +233,67 @@ class KnitAdapter(BaseAdapter):
         family = RECORD_FAMILIES.get(data_type or "")
         return f"{family}.{verb}" if family is not None else None
 
-    def _data(self, vendor_type: str, canonical: str, body: KnitEnvelope) -> EventData:
-        event_data = body.event_data if isinstance(body.event_data, dict) else {}
+    def _record(self, raw_body: bytes, shape: type[Any]) -> Any:
+        """``eventData`` decoded from the bytes as ``shape``; absent or mistyped: an empty one."""
+        event: KnitEvent[Any] = self.decode(raw_body, KnitEvent[shape])  # type: ignore[valid-type]
+        return event.event_data if event.event_data is not None else shape()
+
+    def _data(self, vendor_type: str, canonical: str, body: KnitHead, raw_body: bytes) -> EventData:
         record_id = str(body.record_id) if body.record_id is not None else None
         deleted = vendor_type == "record.deleted"
         if canonical.startswith("hris.employee."):
             if deleted:
-                gone = self.convert(event_data, KnitEmployeeDeleted, "eventData")
+                gone: KnitEmployeeDeleted = self._record(raw_body, KnitEmployeeDeleted)
                 employee = Employee(
                     id=gone.employee_id or record_id,
                     email=gone.work_email,
                     work_email=gone.work_email,
                 )
             else:
-                employee = _employee(self.convert(event_data, KnitEmployee, "eventData"), record_id)
+                employee = _employee(self._record(raw_body, KnitEmployee), record_id)
             return EmployeeData(employee=employee)
         if canonical.startswith("ats.application."):
-            return ApplicationData(application=self._application(event_data, record_id, deleted))
+            return ApplicationData(application=self._application(raw_body, record_id, deleted))
         if canonical.startswith("ats.job."):
             if deleted:
-                job_ref = self.convert(event_data, KnitJobDeleted, "eventData")
+                job_ref: KnitJobDeleted = self._record(raw_body, KnitJobDeleted)
                 return JobData(job=Job(id=job_ref.job_id or record_id))
-            info = self.convert(event_data, KnitJob, "eventData").info
-            return JobData(job=self._job(info, record_id))
+            return JobData(job=self._job(self._record(raw_body, KnitJob).info, record_id))
         if canonical.startswith("ats.candidate."):
             if deleted:
-                ref = self.convert(event_data, KnitCandidateDeleted, "eventData")
+                ref: KnitCandidateDeleted = self._record(raw_body, KnitCandidateDeleted)
                 return CandidateData(candidate=Candidate(id=ref.candidate_id or record_id))
-            person = self.convert(event_data, KnitCandidate, "eventData").info
+            person = self._record(raw_body, KnitCandidate).info
             return CandidateData(candidate=self._candidate(person, record_id))
         if canonical.startswith("connection.sync."):
-            result = self.convert(event_data, KnitSyncResult, "eventData")
+            result: KnitSyncResult = self._record(raw_body, KnitSyncResult)
             return SyncData(
-                connector=None,
                 sync=Sync(
                     id=body.sync_run_id or body.sync_job_id,
                     status=result.status or vendor_type.rsplit(".", 1)[-1],
                     initial=(body.sync_type == "initial_sync") if body.sync_type else None,
                 ),
             )
-        integration = self.convert(event_data, KnitIntegration, "eventData")
-        return ConnectionData(connector=self._connector(integration))
+        return ConnectionData(connector=self._connector(self._record(raw_body, KnitIntegration)))
 
-    def _application(
-        self, event_data: dict[str, Any], record_id: str | None, deleted: bool
-    ) -> Application:
+    def _application(self, raw_body: bytes, record_id: str | None, deleted: bool) -> Application:
         if deleted:
-            ref = self.convert(event_data, KnitApplicationDeleted, "eventData")
+            ref: KnitApplicationDeleted = self._record(raw_body, KnitApplicationDeleted)
             return Application(
                 id=ref.application_id or record_id,
                 candidate=Candidate(id=ref.candidate_id) if ref.candidate_id else None,
                 job=Job(id=ref.job_id) if ref.job_id else None,
             )
-        record = self.convert(event_data, KnitApplication, "eventData")
+        record: KnitApplication = self._record(raw_body, KnitApplication)
         info = record.info
         stage = record.current_stage
         return Application(
             id=(info.id if info is not None else None) or record_id,
             candidate=Candidate(id=info.candidate_id) if info and info.candidate_id else None,
             job=Job(id=info.job_id) if info and info.job_id else None,
-            stage=Stage(id=stage.id, name=stage.name)
-            if stage and (stage.id or stage.name)
-            else None,
+            stage=(
+                Stage(id=stage.id, name=stage.name) if stage and (stage.id or stage.name) else None
+            ),
             rejection_reason=record.rejection.reason if record.rejection is not None else None,
         )
 

@@ -3,21 +3,24 @@ parts of its unified models the adapter reads."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
+
+Record = TypeVar("Record")
 
 
 class _In(msgspec.Struct, rename="camel"):
     """Vendor input: Knit's camelCase names, unknown fields ignored, every field optional."""
 
 
-class KnitEnvelope(_In):
-    """Every Knit event: ``eventType`` names it; sync events add the sync's fields."""
+class KnitHead(_In):
+    """Every Knit event: ``eventType`` names it; sync events add the sync's fields. Read first;
+    ``eventData`` is then decoded straight from the bytes in the shape its kind has
+    (``KnitEvent[KnitEmployee]``), never converted from parsed JSON."""
 
     event_id: str | None = None
     event_type: str | None = None
-    event_data: Any = None
     sync_type: str | None = None
     sync_data_type: str | None = None
     sync_job_id: str | None = None
@@ -166,3 +169,9 @@ class KnitSyncResult(_In):
     status: str | None = None
     processed: int | None = None
     emitted: int | None = None
+
+
+class KnitEvent(KnitHead, Generic[Record]):
+    """A Knit event whose ``eventData`` has the shape ``Record``."""
+
+    event_data: Record | None = None

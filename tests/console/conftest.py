@@ -66,6 +66,14 @@ def _make_keys(settings: Settings) -> dict[str, str]:
     return asyncio.run(go())
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n`` (``--dist loadgroup``) the tests on the one seeded gateway run in one
+    worker: another worker would start a second gateway and a second Chromium for them."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("console-site"))
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     chromium_or_skip()

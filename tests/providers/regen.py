@@ -29,6 +29,9 @@ from typing import Any
 import msgspec
 
 from providers.registry import default_registry
+from providers.smartrecruiters.samples import REQUESTS as SR_REQUESTS
+from providers.smartrecruiters.samples import UNMAPPED_REQUESTS as SR_UNMAPPED_REQUESTS
+from providers.smartrecruiters.samples import VARIANT_REQUESTS as SR_VARIANT_REQUESTS
 from schemas import to_event
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +47,13 @@ SECRETS = {
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
+    "bamboohr": "9f2c71e04ab35d8e6c1f0a7b29d48e53",
+    "hibob": "bob-webhook-secret-3Kq8ZtVn2WxR7pLm",
+    "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
+    "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
+    "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
+    # Gusto's sample verification_token (its webhooks guide), the key of its test vector
+    "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
     # Finch's secrets are base64 (no whsec_ prefix); this one decodes to 33 ASCII bytes.
     "finch": "ZmluY2gtZ2F0ZXdheS10ZXN0LWtleS0wMTIzNDU2Nzg5",
     # Knit signs with the account's API key itself.
@@ -838,6 +848,451 @@ def workable_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+BAMBOOHR_SENT_AT = "1769884920"
+
+
+def bamboohr_headers(secret: str, body: bytes, *, form: bool = False) -> dict[str, str]:
+    """BambooHR's headers: hex HMAC-SHA256 of the raw body followed by the timestamp header."""
+    content_type = "application/x-www-form-urlencoded" if form else "application/json"
+    return {
+        "Content-Type": content_type,
+        "X-BambooHR-Timestamp": BAMBOOHR_SENT_AT,
+        "X-BambooHR-Signature": hex_hmac(secret, body + BAMBOOHR_SENT_AT.encode()),
+    }
+
+
+def bamboohr_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.bamboohr import samples as bamboo
+
+    secret = SECRETS["bamboohr"]
+    cases = [
+        Case(
+            "bamboohr",
+            kind,
+            compact(payload),
+            bamboohr_headers(secret, compact(payload)),
+            "BambooHR's body (assembled from its OpenAPI schemas and guides), signed over the "
+            "raw body then X-BambooHR-Timestamp.",
+        )
+        for kind, payload in samples.items()
+    ]
+    for name, payload, note in (
+        (
+            "employee.updated.doc_example",
+            samples["employee.updated"],
+            "The event-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+        (
+            "employee_with_fields.updated.doc_example",
+            samples["employee_with_fields.updated"],
+            "The field-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+    ):
+        cases.append(
+            Case("bamboohr", name, pretty(payload), bamboohr_headers(secret, pretty(payload)), note)
+        )
+    cases.append(
+        Case(
+            "bamboohr",
+            "employee_with_fields.updated.form_encoded",
+            bamboo.FORM_ENCODED,
+            bamboohr_headers(secret, bamboo.FORM_ENCODED, form=True),
+            "The field-based guide's form post (format form-encoded), signed over the raw form.",
+        )
+    )
+    for name, payload, note in (
+        (
+            "employee_with_fields.updated.value_objects",
+            bamboo.VALUE_OBJECTS,
+            'Field values as {"value": ...} and no action (a receiver\'s captured delivery).',
+        ),
+        (
+            "employee_with_fields.updated.record",
+            bamboo.ONE_WITH_FIELDS,
+            "Post fields configured: name, job, dates, status, manager, non-ASCII values.",
+        ),
+        (
+            "employee_with_fields.updated.batch",
+            bamboo.BATCH,
+            "One delivery batching two employees: hris.employee.changed with both ids.",
+        ),
+        (
+            "unknown_type",
+            {
+                "type": "employee.rehired",
+                "timestamp": "2026-03-01T08:00:00Z",
+                "data": {"companyId": "12345", "employeeId": "100", "note": "Zoë"},
+            },
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(
+            Case(
+                "bamboohr", name, compact(payload), bamboohr_headers(secret, compact(payload)), note
+            )
+        )
+    return cases
+
+
+def hibob_headers(secret: str, body: bytes) -> dict[str, str]:
+    """Bob's header: base64 (padded) HMAC-SHA512 of the raw body."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha512).digest()
+    return {"Content-Type": "application/json", "Bob-Signature": base64.b64encode(digest).decode()}
+
+
+def hibob_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["hibob"]
+    cases = [
+        Case(
+            "hibob",
+            kind,
+            compact(payload),
+            hibob_headers(secret, compact(payload)),
+            "A Webhooks v2 body as Bob sends it, signed over the raw body (HMAC-SHA512, base64).",
+        )
+        for kind, payload in samples.items()
+    ]
+    changelog = {
+        "companyId": 636192,
+        "type": "table.entry.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-01-08T13:06:26.915906",
+        "version": "v2",
+        "data": {
+            "employeeId": "3332883854254932743",
+            "tableId": "lifecycle",
+            "effectiveDate": "2025-01-08",
+        },
+    }
+    requested = {
+        "companyId": 637323,
+        "type": "timeoff.request.requested",
+        "triggeredBy": "3419283646526259215",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "timeoffRequestId": 32832853,
+            "employeeId": "3373576791477190995",
+            "getApi": "https://api.hibob.com/v1/timeoff/employees/3373576791477190995/requests/32832853",
+        },
+    }
+    esign = {
+        "companyId": 637323,
+        "type": "documents.eSign.completed",
+        "triggeredBy": "system",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "employeeId": "3418533772247696340",
+            "documentId": 17745922,
+            "downloadUrl": "https://app.hibob.com/api/docs/...",
+            "signedBy": "3418533772247696340",
+            "creationDate": "2024-10-03T09:26:33.864255",
+        },
+    }
+    unknown = {
+        "companyId": 636192,
+        "type": "goals.goal.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-02-03T08:00:00.000001",
+        "version": "v2",
+        "data": {"goalId": "g-42", "title": "Objectifs T1 — équipe de Zoë"},
+    }
+    for name, body, note in (
+        (
+            "table.entry.created.doc_example",
+            pretty(changelog),
+            "The table.entry.created body of Bob's changelog, verbatim, pretty-printed.",
+        ),
+        (
+            "timeoff.request.requested.doc_example",
+            pretty(requested),
+            "The time-off events page's v2 sample, verbatim (it has no version field).",
+        ),
+        (
+            "ping.text",
+            b"Ping test",
+            "The connection test Bob sends when a webhook is saved: the bare string, signed.",
+        ),
+        (
+            "documents.eSign.completed",
+            compact(esign),
+            "A documented v2 type with no canonical home (the eSign page's sample): unmapped.",
+        ),
+        (
+            "unknown_type",
+            compact(unknown),
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(Case("hibob", name, body, hibob_headers(secret, body), note))
+    return cases
+
+
+def smartrecruiters_headers(
+    secret: str, body: bytes, event: dict[str, str], timestamp: str = "1735732800"
+) -> dict[str, str]:
+    """As SmartRecruiters' secret-key guide describes: ``{ts}.{body}.{event-id}.{event-name}.
+    {event-version}.{link}``, a missing header as empty text, ``v1=<hex>``."""
+    fields = [event.get(h, "") for h in ("event-id", "event-name", "event-version", "link")]
+    signed = b".".join([timestamp.encode(), body, *(f.encode() for f in fields)])
+    return {
+        "Content-Type": "application/json",
+        **event,
+        "smartrecruiters-timestamp": timestamp,
+        "smartrecruiters-signature": "v1=" + hex_hmac(secret, signed),
+    }
+
+
+def smartrecruiters_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["smartrecruiters"]
+    cases = []
+    for kind, (payload, event) in {**SR_REQUESTS, **SR_VARIANT_REQUESTS}.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "smartrecruiters",
+                kind.replace(":", "."),
+                body,
+                smartrecruiters_headers(secret, body, event),
+                "SmartRecruiters' notification: the event is named in headers; v1 HMAC-SHA256.",
+            )
+        )
+    payload, event = SR_REQUESTS["job.updated"]
+    body = pretty({**payload, "title": "Ingénieure logicielle, Zürich"})
+    cases.append(
+        Case(
+            "smartrecruiters",
+            "job.updated.pretty_non_ascii",
+            body,
+            smartrecruiters_headers(secret, body, event),
+            "Pretty-printed, with a field SmartRecruiters does not document (ignored) in non-ASCII"
+            " text: only the raw bytes are signed.",
+        )
+    )
+    for kind, (payload, event) in SR_UNMAPPED_REQUESTS.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "smartrecruiters",
+                kind,
+                body,
+                smartrecruiters_headers(secret, body, event),
+                "A documented event the catalogue has no type for: emitted as unmapped.",
+            )
+        )
+    payload, event = SR_REQUESTS["application.status.updated"]
+    body = compact(payload)
+    headers = smartrecruiters_headers(secret, body, event)
+    old_key = smartrecruiters_headers("the-key-before-rotation", body, event)
+    headers["smartrecruiters-signature"] = (
+        old_key["smartrecruiters-signature"] + ";" + headers["smartrecruiters-signature"]
+    )
+    cases.append(
+        Case(
+            "smartrecruiters",
+            "application.status.updated.rotation",
+            body,
+            headers,
+            "During a key rotation one v1= per live key, ';'-separated: any one verifies.",
+        )
+    )
+    return cases
+
+
+def recruitee_headers(secret: str, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "Recruitee-Webhooks",
+        "X-Recruitee-Signature": hex_hmac(secret, body),
+    }
+
+
+def recruitee_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("recruitee").sample_variants()
+    secret = SECRETS["recruitee"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    unknown = copy.deepcopy(samples["candidate_created"])
+    unknown["event_type"] = "interview_scheduled"
+    unknown["id"] = 70001301
+    bodies["unknown_type"] = compact(unknown)
+    bodies["candidate_moved.pretty"] = pretty(samples["candidate_moved"])
+    return [
+        Case(
+            "recruitee",
+            kind,
+            body,
+            recruitee_headers(secret, body),
+            "Recruitee's body (its Test body verbatim): hex HMAC-SHA256 of the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
+def personio_headers(token: str) -> dict[str, str]:
+    """Personio sends the token given at registration verbatim in ``Authorization``; unihook's
+    provisioner registers ``Bearer <secret>``."""
+    return {"Content-Type": "application/json", "Authorization": token}
+
+
+def personio_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.personio.samples import UNMAPPED_SAMPLES
+
+    secret = SECRETS["personio"]
+    bearer = personio_headers("Bearer " + secret)
+    cases = [
+        Case(
+            "personio",
+            kind,
+            compact(payload),
+            bearer,
+            "Personio's envelope, ids only; authenticated by the registered token, not signed.",
+        )
+        for kind, payload in samples.items()
+    ]
+    cases.append(
+        Case(
+            "personio",
+            "person.created.bare_token",
+            compact(samples["person.created"]),
+            personio_headers(secret),
+            "A webhook registered by hand with a token without a scheme: sent verbatim.",
+        )
+    )
+    cases.append(
+        Case(
+            "personio",
+            "employment.terminated.pretty",
+            pretty(samples["employment.terminated"]),
+            bearer,
+            "Pretty-printed: the same event as its compact form (the dedup key is the compact "
+            "body's hash).",
+        )
+    )
+    for kind, payload in UNMAPPED_SAMPLES.items():
+        cases.append(
+            Case(
+                "personio",
+                kind,
+                compact(payload),
+                bearer,
+                "A documented event without a canonical type: stored as unmapped, ids kept.",
+            )
+        )
+    unknown = {
+        "company_id": "41922",
+        "event_name": "project.created",
+        "occurred_at": "2025-07-01T08:00:00Z",
+        "payload": {"id": "88412"},
+        "meta": {"name": "Zoë's Café relaunch"},
+    }
+    cases.append(
+        Case(
+            "personio",
+            "unknown_type",
+            compact(unknown),
+            bearer,
+            "An event name the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
+def gusto_headers(secret: str, body: bytes) -> dict[str, str]:
+    """``X-Gusto-Signature``: hex HMAC-SHA256 of the raw body keyed by the verification token
+    (the Ruby sample of Gusto's guide: ``OpenSSL::HMAC.hexdigest('SHA256', token, payload)``)."""
+    return {"Content-Type": "application/json", "X-Gusto-Signature": hex_hmac(secret, body)}
+
+
+def gusto_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.gusto.adapter import UNMAPPED
+
+    secret = SECRETS["gusto"]
+    cases = [
+        Case(
+            "gusto",
+            kind,
+            compact(payload),
+            gusto_headers(secret, compact(payload)),
+            "Gusto's event as sent: thin, signed over the raw body.",
+        )
+        for kind, payload in samples.items()
+    ]
+    created = samples["employee.created"]
+    cases.append(
+        Case(
+            "gusto",
+            "employee.created.pretty",
+            pretty(created),
+            gusto_headers(secret, pretty(created)),
+            "The guide's example as printed (pretty): signed over exactly these bytes.",
+        )
+    )
+    app_integrations = {
+        "event_type": "employee.created",
+        "resource_type": "Company",
+        "resource_id": 7756341741171842,
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "Employee",
+        "entity_id": 7757869436426662,
+        "entity_uuid": "bcfc9744-0ab3-4ef3-ab0d-e728255d659c",
+        "timestamp": 1671058841,
+    }
+    body = compact(app_integrations)
+    cases.append(
+        Case(
+            "gusto",
+            "employee.created.app_integrations",
+            body,
+            gusto_headers(secret, body),
+            "The App Integrations guide's example (numeric ids, no uuid): the dedup key is the "
+            "sha256 of the raw body.",
+        )
+    )
+    bank = {
+        "uuid": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "event_type": "employee.bank_account.created",
+        "resource_type": "Company",
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "BankAccount",
+        "entity_uuid": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+        "references": {"employee_uuid": "bcfc9744-0ab3-4ef3-ab0d-e728255d659c"},
+        "timestamp": 1736931600,
+    }
+    assert bank["event_type"] in UNMAPPED
+    body = compact(bank)
+    cases.append(
+        Case(
+            "gusto",
+            "employee.bank_account.created",
+            body,
+            gusto_headers(secret, body),
+            "A documented family without a canonical type (bank accounts, with references): "
+            "stored as unmapped, ids kept.",
+        )
+    )
+    unknown = {
+        "uuid": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+        "event_type": "time_off_request.created",
+        "resource_type": "Company",
+        "resource_uuid": "5df911a0-e8e9-412d-8aaf-a46ad193dd96",
+        "entity_type": "TimeOffRequest",
+        "entity_uuid": "3e4f5a6b-7c8d-4e9f-0a1b-2c3d4e5f6a7b",
+        "references": {"note": "Zoë — congé"},
+        "timestamp": 1736931600,
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "gusto",
+            "unknown_type",
+            body,
+            gusto_headers(secret, body),
+            "An event type the adapter does not know: emitted as unmapped, payload kept.",
+        )
+    )
+    return cases
+
+
 FINCH_SENT_AT = 1735689590  # 2024-12-31T23:59:50Z, ten seconds before the golden receive time
 
 
@@ -997,6 +1452,12 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "lever": lever_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
+    "bamboohr": bamboohr_cases,
+    "hibob": hibob_cases,
+    "smartrecruiters": smartrecruiters_cases,
+    "recruitee": recruitee_cases,
+    "personio": personio_cases,
+    "gusto": gusto_cases,
     "finch": finch_cases,
     "knit": knit_cases,
 }

@@ -33,8 +33,8 @@ HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(database_url, poolclass=NullPool)
+async def engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(empty_database_url, poolclass=NullPool)
     try:
         yield engine
     finally:
@@ -137,8 +137,8 @@ async def test_database_made_by_create_all_is_stamped(
         assert len((await conn.execute(select(ApiKey.id))).all()) == 1
 
 
-async def test_concurrent_upgrades_from_many_connections(database_url: str) -> None:
-    engines = [make_engine(database_url, poolclass=NullPool) for _ in range(4)]
+async def test_concurrent_upgrades_from_many_connections(empty_database_url: str) -> None:
+    engines = [make_engine(empty_database_url, poolclass=NullPool) for _ in range(4)]
     try:
         await asyncio.gather(*(create_schema(e) for e in engines))
         assert await _revision(engines[0]) == HEAD
@@ -152,11 +152,13 @@ async def test_concurrent_upgrades_from_many_connections(database_url: str) -> N
 
 
 @pytest.mark.slow
-async def test_concurrent_migrate_processes(database_url: str, tmp_path: Path) -> None:
+async def test_concurrent_migrate_processes(empty_database_url: str, tmp_path: Path) -> None:
     """Several ``unihook migrate`` started at once (as several ``serve``/``worker`` processes
     starting together would) all succeed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIHOOK_")}
-    env.update(UNIHOOK_DATABASE_URL=database_url, UNIHOOK_SECRET_KEY=Fernet.generate_key().decode())
+    env.update(
+        UNIHOOK_DATABASE_URL=empty_database_url, UNIHOOK_SECRET_KEY=Fernet.generate_key().decode()
+    )
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -174,7 +176,7 @@ async def test_concurrent_migrate_processes(database_url: str, tmp_path: Path) -
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err.decode()
         assert b"schema is up to date" in out
-    engine = make_engine(database_url, poolclass=NullPool)
+    engine = make_engine(empty_database_url, poolclass=NullPool)
     try:
         assert await _revision(engine) == HEAD
     finally:

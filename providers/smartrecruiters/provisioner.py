@@ -1,0 +1,191 @@
+"""Provisioning at SmartRecruiters: one subscription for the tenant's events, its secret key as
+the connection's secret, activated once the connection can answer the handshake.
+
+``provision`` creates the subscription (``inactive``) pointing at the tenant's ingest URL and
+generates its secret key; a failure after the subscription exists deletes it. ``activate``
+(called once the connection is committed, so unihook can answer) asks SmartRecruiters to
+activate it: SmartRecruiters then POSTs its ``X-Hook-Secret`` handshake to unihook, which echoes
+it. ``rotate_key`` makes a new key; SmartRecruiters keeps signing with the old one for 24 hours,
+so the connection should hold both for that long (``KEY_OVERLAP``).
+
+Setting: ``UNIHOOK_PROVIDER_SMARTRECRUITERS_API_URL`` (default ``https://api.smartrecruiters.com``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import msgspec
+
+from providers import (
+    BaseProvisioner,
+    ProvisionContext,
+    Provisioned,
+    ProvisioningError,
+    ProvisionResult,
+    VendorState,
+)
+from providers.client import VendorAPIError
+from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
+from providers.smartrecruiters.client import (
+    API_URL,
+    SmartRecruitersClient,
+    SmartRecruitersSubscription,
+    credentials_auth,
+)
+
+log = logging.getLogger("unihook.providers.smartrecruiters")
+
+SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+"""Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
+KEY_OVERLAP: Final = 24 * 3600
+"""Seconds SmartRecruiters keeps signing with a key after a new one is made."""
+
+
+class SmartRecruitersProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``provision`` block for SmartRecruiters: one of ``api_key`` and ``access_token``."""
+
+    api_key: str | None = None
+    """A SmartRecruiters API key (sent as ``X-SmartToken``) allowed to manage webhooks."""
+    access_token: str | None = None
+    """An OAuth access token with the webhooks scope (sent as ``Authorization: Bearer``)."""
+    events: list[str] | None = None
+    """Event names to subscribe to (default: every name unihook maps)."""
+    alerting_email: str | None = None
+    """Where SmartRecruiters e-mails delivery failures (``alertingEmailAddress``)."""
+
+
+def _valid_events(events: list[str] | None) -> list[str]:
+    if events is None:
+        return list(EVENT_TYPES)
+    if not events:
+        raise ProvisioningError("invalid", "provision.events must name at least one event")
+    unknown = [e for e in events if e not in SUBSCRIBABLE]
+    if unknown:
+        raise ProvisioningError(
+            "invalid",
+            f"Invalid events: {', '.join(unknown)} (SmartRecruiters event names, e.g. "
+            "application.created)",
+        )
+    if len(set(events)) != len(events):
+        raise ProvisioningError("invalid", "provision.events names an event twice")
+    return list(events)
+
+
+def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:
+    """``status`` is SmartRecruiters' own (``inactive`` until activated, then ``active``)."""
+    return Provisioned(
+        endpoint_id=subscription.id,
+        status=subscription.status or "unknown",
+        enabled=subscription.status == "active",
+        stats={"events": [e.name for e in subscription.events]},
+    )
+
+
+class SmartRecruitersProvisioner(BaseProvisioner):
+    request_type = SmartRecruitersProvision
+    capabilities = frozenset({"health"})
+
+    @staticmethod
+    def _client(ctx: ProvisionContext, credentials: dict[str, str]) -> SmartRecruitersClient:
+        auth = credentials_auth(credentials.get("api_key"), credentials.get("access_token"))
+        return SmartRecruitersClient(ctx.http, auth, base_url=ctx.settings.url("api_url", API_URL))
+
+    def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> SmartRecruitersClient:
+        if not vendor.credentials:
+            raise ProvisioningError(
+                "auth",
+                "unihook keeps no SmartRecruiters credentials for this connection "
+                "(UNIHOOK_FORGET_VENDOR_TOKENS was set when it was provisioned): manage its "
+                "subscription through SmartRecruiters' Webhooks API",
+            )
+        return self._client(ctx, dict(vendor.credentials))
+
+    @staticmethod
+    def _subscription_id(vendor: VendorState) -> str:
+        found = vendor.state.get("subscription_id")
+        if not isinstance(found, str) or not found:
+            raise ProvisioningError("not_found", "no SmartRecruiters subscription is recorded")
+        return found
+
+    async def provision(
+        self, ctx: ProvisionContext, request: SmartRecruitersProvision
+    ) -> ProvisionResult:
+        if bool(request.api_key) == bool(request.access_token):
+            raise ProvisioningError(
+                "invalid", "provision needs exactly one of api_key and access_token"
+            )
+        events = _valid_events(request.events)
+        credentials = (
+            {"api_key": request.api_key}
+            if request.api_key
+            else {"access_token": request.access_token or ""}
+        )
+        client = self._client(ctx, credentials)
+        try:
+            subscription = await client.create(ctx.ingest_url, events, request.alerting_email)
+        except VendorAPIError as exc:
+            leftover = (
+                VendorState({"subscription_id": exc.created_id}, credentials)
+                if exc.created_id
+                else None
+            )
+            raise exc.as_provisioning_error(
+                "creating the SmartRecruiters subscription", leftover=leftover
+            ) from None
+        try:
+            key = await client.new_secret_key(subscription.id)
+        except VendorAPIError as exc:
+            await self._delete_quietly(client, subscription.id)
+            raise exc.as_provisioning_error("generating the subscription's secret key") from None
+        return ProvisionResult(
+            secrets=[key],
+            state={"subscription_id": subscription.id, "events": events},
+            summary=_summary(subscription),
+            credentials=credentials if ctx.store_credentials else {},
+        )
+
+    async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
+        client = self._stored(ctx, vendor)
+        subscription_id = self._subscription_id(vendor)
+        try:
+            await client.activate(subscription_id)
+            return _summary(await client.subscription(subscription_id))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("activating the SmartRecruiters subscription") from None
+
+    async def rotate_key(self, ctx: ProvisionContext, vendor: VendorState) -> str:
+        """A new secret key for the subscription. SmartRecruiters signs with the old and the new
+        one for ``KEY_OVERLAP`` seconds: add it to the connection with that grace."""
+        client = self._stored(ctx, vendor)
+        try:
+            return await client.new_secret_key(self._subscription_id(vendor))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("generating a new secret key") from None
+
+    async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        client = self._stored(ctx, vendor)
+        try:
+            return _summary(await client.subscription(self._subscription_id(vendor)))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("reading the SmartRecruiters subscription") from None
+
+    async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
+        client = self._stored(ctx, vendor)
+        try:
+            await client.delete_subscription(self._subscription_id(vendor))
+        except VendorAPIError as exc:
+            if exc.kind != "not_found":
+                raise exc.as_provisioning_error(
+                    "deleting the SmartRecruiters subscription"
+                ) from None
+
+    @staticmethod
+    async def _delete_quietly(client: SmartRecruitersClient, subscription_id: str) -> None:
+        try:
+            await client.delete_subscription(subscription_id)
+        except VendorAPIError as exc:
+            log.warning(
+                "could not delete SmartRecruiters subscription %s: %s", subscription_id, exc
+            )
