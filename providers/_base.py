@@ -96,13 +96,6 @@ class ProviderAdapter(Protocol):
         ...
 
     @property
-    def signing_key_hint(self) -> str:
-        """Which value of the vendor's to paste as the connection's secret (shown by the
-        connection form, ``unihook providers`` and ``GET /v1/providers``); empty: the signing
-        secret the vendor shows."""
-        ...
-
-    @property
     def kept_headers(self) -> Sequence[str]:
         """Vendor headers (lower-case) kept with each receipt beyond content type, agent, x-*."""
         ...
@@ -309,8 +302,10 @@ class BaseAdapter:
     signature_scope: ClassVar[SignatureScope] = "body"
     accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
-    signing_key_hint: ClassVar[str] = ""
     also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
+    secret_hint: ClassVar[str] = ""
+    """Which value of the vendor's to paste as the connection's secret, in the vendor's words
+    (shown by the connection form, ``unihook providers`` and ``GET /v1/providers``)."""
 
     def __init__(self, *, provisioner: Provisioner | None = None) -> None:
         self._provisioner = provisioner
@@ -471,6 +466,12 @@ class BaseAdapter:
 def all_samples(adapter: ProviderAdapter) -> dict[str, bytes]:
     """One body per vendor type, then the variants (``<vendor type>:<variant>``)."""
     return {**adapter.sample_events(), **adapter.sample_variants()}
+
+
+def secret_hint(adapter: ProviderAdapter) -> str:
+    """Which vendor value is the connection's secret, where the adapter says (plugins need not)."""
+    hint = getattr(adapter, "secret_hint", "")
+    return hint if isinstance(hint, str) else ""
 
 
 def emitted_types(adapter: ProviderAdapter) -> set[str]:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from providers._base import ProviderAdapter, all_samples, dropped_fields, emitted_types
+from providers._base import (
+    ProviderAdapter,
+    all_samples,
+    dropped_fields,
+    emitted_types,
+    secret_hint,
+)
 from providers.errors import ProviderLoadError, UnknownProvider
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "dropped_fields",
     "emitted_types",
     "load_registry",
+    "secret_hint",
 ]
 
 GROUP = "unihook.providers"

@@ -192,7 +192,7 @@ class ProviderOut(_Out):
     distribution: str
     version: str
     event_types: dict[str, str]
-    signing_key_hint: str | None = None
-    """Which of the vendor's values to paste as the connection's secret, where it is not simply
-    the signing secret the vendor shows (Knit's API key, Finch's base64 webhook secret)."""
     provisioning: ProvisioningOut | None = None
+    secret_hint: str | None = None
+    """Which of the vendor's values is the connection's secret (absent: its adapter does not
+    say)."""

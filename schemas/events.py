@@ -54,6 +54,7 @@ class ApplicationData(Resource):
     time_in_previous_stage: int | float | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateData(Resource):
@@ -62,6 +63,7 @@ class CandidateData(Resource):
     application: Application | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateMergedData(Resource):
@@ -87,6 +89,7 @@ class JobData(Resource):
     previous_status: JobStatus | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class NoteData(Resource):
@@ -109,6 +112,7 @@ class StageData(Resource):
     job: Job | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class InterviewData(Resource):
@@ -117,6 +121,7 @@ class InterviewData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class ScorecardData(Resource):
@@ -126,6 +131,7 @@ class ScorecardData(Resource):
     application: Application | None = None
     interview: Interview | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class OfferData(Resource):
@@ -134,6 +140,7 @@ class OfferData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class SignatureRequestData(Resource):
@@ -161,12 +168,14 @@ class DepartmentData(Resource):
     department: Department
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class OfficeData(Resource):
     office: Office
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class ReferralData(Resource):
@@ -179,6 +188,7 @@ class ReferralData(Resource):
 class UserData(Resource):
     user: Person
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class EmployeeData(Resource):

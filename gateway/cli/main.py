@@ -277,7 +277,7 @@ def run_connections(args: argparse.Namespace) -> int:
 
 
 def run_providers(args: argparse.Namespace) -> int:
-    from providers.registry import default_registry
+    from providers.registry import default_registry, secret_hint
 
     registry = default_registry()
     for item in registry:
@@ -285,8 +285,8 @@ def run_providers(args: argparse.Namespace) -> int:
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
         print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
-        if a.signing_key_hint:
-            print(f"  secret to paste: {a.signing_key_hint}")
+        if hint := secret_hint(a):
+            print(f"  secret to paste: {hint}")
         table(
             ["  vendor type", "canonical type"],
             [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
@@ -413,8 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tenant")
     p.add_argument(
         "--secret",
-        help="the vendor's signing secret (which value that is, per vendor: `unihook providers`, "
-        "e.g. Knit's API key, Finch's base64 webhook secret)",
+        help="the vendor's signing secret (`unihook providers` says which of the vendor's "
+        "values to paste, where its adapter says)",
     )
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
     p.add_argument(

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from providers.registry import LoadedAdapter
+from providers.registry import LoadedAdapter, secret_hint
 from schemas.api import ProviderOut, ProvisioningOut
 
 
@@ -35,6 +35,6 @@ def provider_out(item: LoadedAdapter) -> ProviderOut:
         distribution=item.distribution,
         version=item.version,
         event_types=dict(item.adapter.event_types),
-        signing_key_hint=item.adapter.signing_key_hint or None,
         provisioning=provisioning_out(item),
+        secret_hint=secret_hint(item.adapter) or None,
     )

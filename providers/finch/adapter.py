@@ -107,8 +107,8 @@ class FinchAdapter(BaseAdapter):
         tolerance=300,
     )
     event_types = EVENT_TYPES
-    signing_key_hint = (
-        "the webhook secret Finch's Developer Dashboard shows once when you create the webhook "
+    secret_hint = (
+        "the webhook secret Finch's Developer Dashboard shows once when you create the webhook "  # noqa: S105 - names a value, holds none
         "(base64, pasted as shown)"
     )
 

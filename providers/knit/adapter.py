@@ -196,8 +196,8 @@ class KnitAdapter(BaseAdapter):
     event_types = EVENT_TYPES
     also_emits = ALSO_EMITS
     accepted_status = 200
-    signing_key_hint = (
-        "your Knit API key (the one you send as Authorization: Bearer): Knit signs webhooks "
+    secret_hint = (
+        "your Knit API key (the one you send as Authorization: Bearer): Knit signs webhooks "  # noqa: S105 - names a value, holds none
         "with it; there is no separate webhook secret"
     )
 

@@ -54,6 +54,8 @@ SECRETS = {
     "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
     # Gusto's sample verification_token (its webhooks guide), the key of its test vector
     "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
+    "merge": "mrg_whk_Qx7pL2vN9sT4kY8cB3mR6wZ1",
+    "kombo": "kombo_whsec_5TzQ8rWm2NbX7vKc4YpL9hDs",
     # Finch's secrets are base64 (no whsec_ prefix); this one decodes to 33 ASCII bytes.
     "finch": "ZmluY2gtZ2F0ZXdheS10ZXN0LWtleS0wMTIzNDU2Nzg5",
     # Knit signs with the account's API key itself.
@@ -1293,6 +1295,137 @@ def gusto_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def merge_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Merge-Webhook-Signature": signature}
+
+
+def merge_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["merge"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "merge",
+                kind,
+                body,
+                merge_headers(b64url(raw_hmac(secret, body))),
+                "Merge's sample: HMAC-SHA256 over the raw body, base64url with its padding.",
+            )
+        )
+    for kind, body in default_registry().get("merge").sample_variants().items():
+        cases.append(
+            Case(
+                "merge",
+                kind.replace(":", "."),
+                body,
+                merge_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "A documented edge body (Merge's own sample where `doc`); unpadded base64url.",
+            )
+        )
+    employee = samples["Employee.changed"]
+    body = pretty(employee)
+    cases.append(
+        Case(
+            "merge",
+            "Employee.changed.pretty",
+            body,
+            merge_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "Pretty-printed body: the signature covers the raw bytes as sent.",
+        )
+    )
+    for name, event in (
+        ("unknown_model", "Benefit.added"),
+        ("unknown_type", "AsyncPassthrough.resolved"),
+    ):
+        payload = copy.deepcopy(samples["Employee.changed"])
+        payload["hook"]["event"] = event
+        if event.startswith("Async"):
+            payload["data"] = {"id": "5b6c2e5f-8f1a-4c0d-9e2b-3a4d5c6e7f80", "status": "COMPLETED"}
+        else:
+            payload["data"] = {
+                "id": "7f0a2c1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                "name": "Tandvårdsförsäkring",
+                "modified_at": "2025-01-18T07:00:00Z",
+            }
+        body = compact(payload)
+        cases.append(
+            Case(
+                "merge",
+                name,
+                body,
+                merge_headers(b64url(raw_hmac(secret, body))),
+                f"{event}: no catalogue type, stored and emitted as unmapped with its payload.",
+            )
+        )
+    return cases
+
+
+def kombo_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Kombo-Signature": signature}
+
+
+def kombo_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["kombo"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "kombo",
+                kind,
+                body,
+                kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "Kombo's sample: HMAC-SHA256 over the raw body, base64url without padding.",
+            )
+        )
+    for kind, body in default_registry().get("kombo").sample_variants().items():
+        cases.append(
+            Case(
+                "kombo",
+                kind.replace(":", "."),
+                body,
+                kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "A documented edge body (Kombo's own example where `doc`/`api_reference`).",
+            )
+        )
+    created = samples["integration-created"]
+    body = pretty(created)
+    cases.append(
+        Case(
+            "kombo",
+            "integration-created.pretty",
+            body,
+            kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "Pretty-printed body: the signature covers the raw bytes as sent.",
+        )
+    )
+    unknown = {
+        "id": "Wm8cT3nQz6XbR2vLk9YsH4pJ",
+        "type": "assessment:order-received",
+        "data": {
+            "id": "Kp2sV7nXq4TcW9mLb3YzR6hD",
+            "package_id": "pkg_coding_senior",
+            "status": "OPEN",
+            "integration_id": "greenhouse:8Yh3TqWv2KcNxLmB5rDs7ZpJ",
+            "candidate": {"first_name": "José", "last_name": "Álvarez"},
+            "application": {"remote_id": "98796"},
+            "job": {"remote_id": "8765432", "name": "Ingeniero/a de Software"},
+        },
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "kombo",
+            "unknown_type",
+            body,
+            kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "An assessment order (no catalogue type): stored and emitted as unmapped.",
+        )
+    )
+    return cases
+
+
 FINCH_SENT_AT = 1735689590  # 2024-12-31T23:59:50Z, ten seconds before the golden receive time
 
 
@@ -1458,6 +1591,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "recruitee": recruitee_cases,
     "personio": personio_cases,
     "gusto": gusto_cases,
+    "merge": merge_cases,
+    "kombo": kombo_cases,
     "finch": finch_cases,
     "knit": knit_cases,
 }

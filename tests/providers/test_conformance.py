@@ -49,6 +49,8 @@ TestPersonioConformance = get_adapter_test_class(default_registry().get("personi
 TestGustoConformance = get_adapter_test_class(default_registry().get("gusto"))
 TestBamboohrConformance = get_adapter_test_class(default_registry().get("bamboohr"))
 TestHibobConformance = get_adapter_test_class(default_registry().get("hibob"))
+TestMergeConformance = get_adapter_test_class(default_registry().get("merge"))
+TestKomboConformance = get_adapter_test_class(default_registry().get("kombo"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
 
 

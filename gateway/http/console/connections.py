@@ -21,6 +21,7 @@ from gateway.services.catalogue import provisioning_out
 from gateway.services.errors import NotFound, ServiceError
 from gateway.services.events import list_events
 from gateway.services.insights import last_events
+from providers.registry import secret_hint
 from schemas.api import ConnectionCreate, SecretRotate
 
 PAGE = 50
@@ -70,6 +71,11 @@ def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
     return out
 
 
+def secret_hints(runtime: Runtime) -> dict[str, str]:
+    """Which value to paste as the secret, per vendor whose adapter says."""
+    return {item.name: h for item in runtime.registry if (h := secret_hint(item.adapter))}
+
+
 def provision_block(form: FormMultiDict, spec: Provisionable) -> dict[str, Any]:
     block: dict[str, Any] = {}
     for field in spec.fields:
@@ -103,11 +109,7 @@ async def _list_page(
         last=last,
         next_cursor=result["next_cursor"],
         providers=runtime.registry.names(),
-        key_hints={
-            item.name: item.adapter.signing_key_hint
-            for item in runtime.registry
-            if item.adapter.signing_key_hint
-        },
+        secret_hints=secret_hints(runtime),
         provisionable=provisionable(runtime),
         **extra,
     )

@@ -133,7 +133,7 @@ async def test_the_api_and_the_connection_form_say_to_paste_the_api_key(client: 
     from tests.console.test_http import sign_in
 
     listed = (await client.get("/v1/providers", headers=ADMIN)).json()
-    hints = {p["name"]: p.get("signing_key_hint") for p in listed["data"]}
+    hints = {p["name"]: p.get("secret_hint") for p in listed["data"]}
     assert "Knit API key" in hints["knit"]
     assert "base64" in hints["finch"]
     assert hints["breezy"] is None  # the vendor's signing secret, nothing to explain
