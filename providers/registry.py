@@ -12,7 +12,6 @@ from providers._base import (
     all_samples,
     dropped_fields,
     emitted_types,
-    secret_hint,
 )
 from providers.errors import ProviderLoadError, UnknownProvider
 
@@ -27,7 +26,6 @@ __all__ = [
     "dropped_fields",
     "emitted_types",
     "load_registry",
-    "secret_hint",
 ]
 
 GROUP = "unihook.providers"
@@ -52,6 +50,8 @@ class Registry:
 
     def __init__(self, loaded: Iterable[LoadedAdapter] = ()) -> None:
         self._by_name: dict[str, LoadedAdapter] = {}
+        self.longest_name = 0
+        """The length of the longest registered name: no longer name can name a provider."""
         for item in loaded:
             self.add(item)
 
@@ -64,6 +64,7 @@ class Registry:
                 f"{item.distribution} {item.version} ({item.entry_point}); uninstall one of them"
             )
         self._by_name[item.name] = item
+        self.longest_name = max(self.longest_name, len(item.name))
 
     def get(self, name: str) -> ProviderAdapter:
         try:

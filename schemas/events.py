@@ -58,9 +58,14 @@ class ApplicationData(Resource):
 
 
 class CandidateData(Resource):
+    """``offer``: the accepted offer a hire names; ``deleted_application_ids``: the candidate's
+    applications deleted with it (vendors send no event of their own for those)."""
+
     candidate: Candidate
     job: Job | None = None
     application: Application | None = None
+    offer: Offer | None = None
+    deleted_application_ids: list[str] | None = None
     actor: Person | None = None
     company: Company | None = None
     connector: Connector | None = None

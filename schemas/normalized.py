@@ -23,6 +23,11 @@ class Normalized(msgspec.Struct, kw_only=True, frozen=True):
     completeness: Completeness
     data: EventData
     signature_scope: SignatureScope = "body"
+    also: tuple[Normalized, ...] = ()
+    """Events the same body implies besides this one (the adapter's ``also_emits``), e.g. the
+    rejection a vendor reports only as a status inside an update. Each is stored and delivered
+    as an event of its own; its ``event_id`` is its own dedup key, so that two vendor payloads
+    reporting one rejection make one event."""
 
 
 def to_event(

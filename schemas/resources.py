@@ -110,7 +110,8 @@ class Application(Resource):
     source: ApplicationSource | None = None
     external_source: ApplicationSource | None = None
     prospect: bool | None = None
-    rejection_reason: str | None = None
+    rejection_reason: str | None = None  # the reason's text, as a person reads it
+    rejection_reason_id: str | None = None  # the vendor's id for that reason
 
 
 class Note(Resource):
@@ -137,6 +138,7 @@ class Offer(Resource):
     version: int | None = None
     created_at: str | None = None
     sent_at: str | None = None
+    sent_date: str | None = None  # the day it was sent, where the vendor gives no time
     resolved_at: str | None = None
     start_date: str | None = None
 

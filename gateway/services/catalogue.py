@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from providers.registry import LoadedAdapter, secret_hint
+from providers.registry import LoadedAdapter
 from schemas.api import ProviderOut, ProvisioningOut
 
 
@@ -36,5 +36,5 @@ def provider_out(item: LoadedAdapter) -> ProviderOut:
         version=item.version,
         event_types=dict(item.adapter.event_types),
         provisioning=provisioning_out(item),
-        secret_hint=secret_hint(item.adapter) or None,
+        secret_hint=item.adapter.secret_hint or None,
     )
