@@ -12,11 +12,13 @@ import msgspec
 
 from schemas.resources import (
     Application,
+    BackgroundCheck,
     Candidate,
     Company,
     ConnectionIssue,
     Connector,
     Department,
+    Document,
     Employee,
     Employment,
     Interview,
@@ -238,6 +240,20 @@ class PayslipData(Resource):
     connector: Connector | None = None
 
 
+class BackgroundCheckData(Resource):
+    background_check: BackgroundCheck
+    employee: Employee | None = None
+    employment: Employment | None = None
+    company: Company | None = None
+
+
+class DocumentData(Resource):
+    document: Document
+    employee: Employee | None = None
+    employment: Employment | None = None
+    company: Company | None = None
+
+
 class CompanyData(Resource):
     company: Company
     actor: Person | None = None
@@ -302,6 +318,8 @@ EventData = Union[  # noqa: UP007 - a runtime alias used in isinstance checks an
     PayrollData,
     PayslipData,
     CompanyData,
+    BackgroundCheckData,
+    DocumentData,
     EmployeeChangedData,
     DataChangedData,
     ConnectionData,
@@ -327,6 +345,10 @@ class Source(msgspec.Struct, omit_defaults=True, kw_only=True, forbid_unknown_fi
     """``body`` when the vendor signs the whole body; ``envelope`` when it signs only some
     envelope fields (Lever: ``token`` and ``triggeredAt``), so ``data`` is not authenticated.
     Absent when the connection does not verify."""
+    simulated: bool | None = None
+    """True when the vendor marks the delivery as a simulation (Deel's ``meta.is_simulation``
+    from its Developer Center): delivered like any other event, flagged so a subscriber can
+    tell it apart. Absent for real deliveries."""
 
 
 class Event(msgspec.Struct, omit_defaults=True, kw_only=True, tag_field="type"):
@@ -642,6 +664,14 @@ class CompanyUpdated(Event, kw_only=True, tag="hris.company.updated"):
     data: CompanyData
 
 
+class BackgroundCheckCompleted(Event, kw_only=True, tag="hris.background_check.completed"):
+    data: BackgroundCheckData
+
+
+class DocumentAvailable(Event, kw_only=True, tag="hris.document.available"):
+    data: DocumentData
+
+
 class EmployeeChanged(Event, kw_only=True, tag="hris.employee.changed"):
     data: EmployeeChangedData
 
@@ -765,6 +795,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     PayslipReleased,
     CompanyCreated,
     CompanyUpdated,
+    BackgroundCheckCompleted,
+    DocumentAvailable,
     EmployeeChanged,
     DataChanged,
     ConnectionCreated,

@@ -51,6 +51,8 @@ SECRETS = {
     "hibob": "bob-webhook-secret-3Kq8ZtVn2WxR7pLm",
     "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
     "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
+    "deel": "deel-sk-2b7f4a9c1e6d3f8a0c5e9b2d7f1a4c8e",
+    "remote": "wkyzvs764ifdrpct2naqhksmq4",
     "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
     # Gusto's sample verification_token (its webhooks guide), the key of its test vector
     "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
@@ -1130,6 +1132,76 @@ def recruitee_cases(samples: dict[str, Any]) -> list[Case]:
     ]
 
 
+def deel_headers(secret: str, body: bytes) -> dict[str, str]:
+    """As Deel's get-started guide describes: hex HMAC-SHA256 of ``POST`` then the raw body."""
+    return {
+        "Content-Type": "application/json",
+        "x-deel-hmac-label": "unihook",
+        "x-deel-webhook-version": "1.0.0",
+        "x-deel-signature": hex_hmac(secret, b"POST" + body),
+    }
+
+
+def deel_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("deel").sample_variants()
+    secret = SECRETS["deel"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    unknown = copy.deepcopy(samples["contract.created"])
+    unknown["data"]["meta"]["event_type"] = "invoice.adjustment.created"
+    unknown["data"]["resource"] = {"id": "inv_adj_1", "amount": "120.00", "currency": "EUR"}
+    bodies["unknown_type"] = compact(unknown)
+    bodies["contract.created.pretty"] = pretty(samples["contract.created"])
+    return [
+        Case(
+            "deel",
+            kind,
+            body,
+            deel_headers(secret, body),
+            "Deel's envelope: hex HMAC-SHA256 of the ASCII text POST then the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
+def remote_headers(secret: str, body: bytes, timestamp: str = "1735732800000") -> dict[str, str]:
+    """As Remote's verifying-webhooks guide describes: hex HMAC-SHA256 of the raw body, ``:``,
+    then ``X-Remote-Timestamp`` (unix milliseconds) as sent."""
+    return {
+        "Content-Type": "application/json",
+        "X-Remote-Timestamp": timestamp,
+        "X-Remote-Signature": hex_hmac(secret, body + b":" + timestamp.encode()),
+    }
+
+
+def remote_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("remote").sample_variants()
+    secret = SECRETS["remote"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    # An unmapped type, with an employee-typed text field (a guessed extra field) in UTF-8.
+    bodies["unknown_type"] = compact(
+        {
+            "event_type": "expense.submitted",
+            "company_id": "acme-inc",
+            "employment_id": "b0f8c2d4-1111-2222-3333-444455556666",
+            "expense_id": "3e2d1c0b-a987-4654-b321-0fedcba98765",
+            "title": "Bürostuhl für das Homeoffice",
+        }
+    )
+    bodies["payslip.released.pretty"] = pretty(samples["payslip.released"])
+    return [
+        Case(
+            "remote",
+            kind,
+            body,
+            remote_headers(secret, body),
+            "Remote's flat body: hex HMAC-SHA256 of the raw body, ':', the ms timestamp.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
 def personio_headers(token: str) -> dict[str, str]:
     """Personio sends the token given at registration verbatim in ``Authorization``; unihook's
     provisioner registers ``Bearer <secret>``."""
@@ -1589,6 +1661,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "hibob": hibob_cases,
     "smartrecruiters": smartrecruiters_cases,
     "recruitee": recruitee_cases,
+    "deel": deel_cases,
+    "remote": remote_cases,
     "personio": personio_cases,
     "gusto": gusto_cases,
     "merge": merge_cases,

@@ -52,6 +52,8 @@ TestHibobConformance = get_adapter_test_class(default_registry().get("hibob"))
 TestMergeConformance = get_adapter_test_class(default_registry().get("merge"))
 TestKomboConformance = get_adapter_test_class(default_registry().get("kombo"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
+TestDeelConformance = get_adapter_test_class(default_registry().get("deel"))
+TestRemoteConformance = get_adapter_test_class(default_registry().get("remote"))
 
 
 class TestSmartrecruitersConformance(
