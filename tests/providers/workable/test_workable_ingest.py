@@ -23,10 +23,10 @@ from providers.workable import SAMPLES
 from providers.workable.provisioner import WorkableProvision, WorkableProvisioner
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, signed
+from tests.providers.workable.workable_sim import WorkableSim
 from tests.support.servers import ThreadedServer
-from tests.support.workable_sim import WorkableSim
 
-pytest_plugins = ["tests.support.workable_sim"]
+pytest_plugins = ["tests.providers.workable.workable_sim"]
 
 provisioner = WorkableProvisioner()
 

@@ -17,7 +17,7 @@ RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 ACTION_ID = "c81b7e2d-5a4f-4e3c-b2a1-9f8e7d6c5b4a"
 
 
-GOLDEN = Path(__file__).resolve().parent / "ashby"
+GOLDEN = Path(__file__).resolve().parent
 
 
 def _body(action: str, **changes: Any) -> bytes:

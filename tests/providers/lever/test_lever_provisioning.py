@@ -13,9 +13,9 @@ from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
-from tests.support.lever_sim import LeverSim
+from tests.providers.lever.lever_sim import LeverSim
 
-pytest_plugins = ["tests.support.lever_sim"]
+pytest_plugins = ["tests.providers.lever.lever_sim"]
 
 ACCOUNT = "acct-acme"
 API_KEY = "lever-gateway-api-key-1234"

@@ -1,6 +1,6 @@
 """Provisioning the Breezy endpoint through ``POST /v1/connections`` and ``unihook connect``.
 
-Everything talks to the Breezy simulator (``tests/support/breezy_sim.py``) over real HTTP on
+Everything talks to the Breezy simulator (``tests/providers/breezy/breezy_sim.py``) over real HTTP on
 loopback; the end-to-end test also runs the gateway as a real server Breezy delivers to.
 """
 
@@ -29,10 +29,10 @@ from gateway.storage.models import Connection, ConnectionSecret
 from providers.breezy.client import ALL_EVENTS
 from tests.conftest import ADMIN, ADMIN_TOKEN, StubResolver
 from tests.gateway.helpers import connect
-from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
+from tests.providers.breezy.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
 from tests.support.servers import Receiver, ThreadedServer
 
-pytest_plugins = ["tests.support.breezy_sim"]
+pytest_plugins = ["tests.providers.breezy.breezy_sim"]
 
 COMPANY = "co_acme"
 TOKEN = "tok-acme-SECRET-9f8e7d6c"
@@ -757,7 +757,7 @@ async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
         "gateway.cli",
         *args,
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[3],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -1,4 +1,4 @@
-"""Lever's provisioner against the local Lever (``tests/support/lever_sim.py``) over real HTTP:
+"""Lever's provisioner against the local Lever (``tests/providers/lever/lever_sim.py``) over real HTTP:
 one webhook per event, the signature tokens as the connection's secrets, Lever's auth and errors,
 nothing left half-made, health from Lever's list, and Lever delivering through the gateway."""
 
@@ -19,10 +19,10 @@ from providers import ProviderSettings, ProvisionContext, ProvisioningError, Ven
 from providers.lever import EVENT_TYPES, LeverProvision
 from providers.registry import default_registry
 from tests.conftest import ADMIN
-from tests.support.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
+from tests.providers.lever.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
 from tests.support.servers import ThreadedServer
 
-pytest_plugins = ["tests.support.lever_sim"]
+pytest_plugins = ["tests.providers.lever.lever_sim"]
 
 ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"

@@ -14,7 +14,7 @@ import pytest
 from providers.breezy import SAMPLES, adapter
 from providers.breezy.client import ALL_EVENTS, BreezyClient, BreezyEndpoint
 from providers.client import VendorAPIError
-from tests.support.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
+from tests.providers.breezy.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
 COMPANY = "co_acme"
@@ -25,7 +25,7 @@ PARTNER_KEY = "pk-unihook-5566"
 OTHER_PARTNER_KEY = "pk-other-7788"
 EVENTS = ["candidateAdded", "candidateStatusUpdated"]
 
-pytest_plugins = ["tests.support.breezy_sim"]
+pytest_plugins = ["tests.providers.breezy.breezy_sim"]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Workable's provisioner and client against the local Workable (``tests/support/workable_sim.py``)
+"""Workable's provisioner and client against the local Workable (``tests/providers/workable/workable_sim.py``)
 over real HTTP: one subscription per event, cleanup, health, errors and rate limits."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from providers import ProviderSettings, ProvisionContext, ProvisioningError, Ven
 from providers.workable import EVENT_TYPES, adapter
 from providers.workable.client import WorkableClient, api_base
 from providers.workable.provisioner import WorkableProvision, WorkableProvisioner, target_for
+from tests.providers.workable.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 from tests.support.servers import Receiver, ThreadedServer
-from tests.support.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 
-pytest_plugins = ["tests.support.workable_sim"]
+pytest_plugins = ["tests.providers.workable.workable_sim"]
 
 provisioner = WorkableProvisioner()
 

@@ -16,10 +16,10 @@ from gateway.http.app import create_app
 from providers import ProviderSettings, ProvisionContext, VendorState
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from tests.conftest import ADMIN, POSTGRES_URL
-from tests.support.ashby_sim import NON_RETRYABLE, AshbySim
+from tests.providers.ashby.ashby_sim import NON_RETRYABLE, AshbySim
 from tests.support.servers import ThreadedServer
 
-pytest_plugins = ["tests.support.ashby_sim"]
+pytest_plugins = ["tests.providers.ashby.ashby_sim"]
 
 KEY = "ashby-live-key"
 EVENTS = ["applicationSubmit", "candidateStageChange"]

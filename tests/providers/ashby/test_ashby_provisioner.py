@@ -1,4 +1,4 @@
-"""Ashby's provisioner against the local Ashby (``tests/support/ashby_sim.py``) over real HTTP.
+"""Ashby's provisioner against the local Ashby (``tests/providers/ashby/ashby_sim.py``) over real HTTP.
 
 The ingest side is a real loopback receiver standing in for the gateway's ingest URL: it answers
 Ashby's pings ``404`` (no connection yet) or checks their signature like the gateway does.
@@ -26,10 +26,10 @@ from providers.ashby.client import UNLISTED_TYPES, WEBHOOK_TYPES
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from providers.registry import default_registry
 from providers.testing import basic_user
-from tests.support.ashby_sim import READ, WRITE, AshbySim
+from tests.providers.ashby.ashby_sim import READ, WRITE, AshbySim
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
-pytest_plugins = ["tests.support.ashby_sim"]
+pytest_plugins = ["tests.providers.ashby.ashby_sim"]
 
 KEY = "ashby-api-key-4f1e"
 

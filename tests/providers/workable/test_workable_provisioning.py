@@ -1,5 +1,5 @@
 """Provisioning Workable through ``POST /v1/connections``: subscriptions made at the local Workable
-(``tests/support/workable_sim.py``) over real HTTP, the token kept as the connection's secret,
+(``tests/providers/workable/workable_sim.py``) over real HTTP, the token kept as the connection's secret,
 health, event changes, errors and cleanup."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 from gateway.core.settings import Settings
 from providers.workable import EVENT_TYPES, SAMPLES
 from tests.conftest import ADMIN
-from tests.support.workable_sim import WorkableSim
+from tests.providers.workable.workable_sim import WorkableSim
 
-pytest_plugins = ["tests.support.workable_sim"]
+pytest_plugins = ["tests.providers.workable.workable_sim"]
 
 SUBDOMAIN = "groove-tech"
 TOKEN = "wk-provisioned-token-9c8b7a6f5e4d3c2b1a0f"
