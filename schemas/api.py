@@ -76,6 +76,7 @@ class SubscriptionCreate(_Body):
     include_raw: bool = False
     rate_limit: Any = None
     ordering: Any = "none"
+    filter: Any = None
 
 
 class SubscriptionUpdate(_Body):
@@ -90,11 +91,20 @@ class SubscriptionUpdate(_Body):
     include_raw: bool | msgspec.UnsetType = msgspec.UNSET
     rate_limit: Any = msgspec.UNSET
     ordering: Any = msgspec.UNSET
+    filter: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
     since: str
     until: str | None = None
+
+
+class FilterTest(_Body):
+    event: Any = None
+
+
+class FilterMatch(msgspec.Struct, kw_only=True):
+    matches: bool
 
 
 class RedeliverRequest(_Body):
@@ -126,6 +136,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     include_raw: bool
     rate_limit: int | None
     ordering: Literal["none", "resource"]
+    filter: dict[str, Any] | None
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats
