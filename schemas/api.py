@@ -77,6 +77,7 @@ class SubscriptionCreate(_Body):
     rate_limit: Any = None
     ordering: Any = "none"
     filter: Any = None
+    format: Any = "standard"
 
 
 class SubscriptionUpdate(_Body):
@@ -92,6 +93,7 @@ class SubscriptionUpdate(_Body):
     rate_limit: Any = msgspec.UNSET
     ordering: Any = msgspec.UNSET
     filter: Any = msgspec.UNSET
+    format: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
@@ -137,6 +139,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     rate_limit: int | None
     ordering: Literal["none", "resource"]
     filter: dict[str, Any] | None
+    format: Literal["standard", "cloudevents"]
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats

@@ -45,6 +45,7 @@ MAX_URL = 2048
 MAX_DESCRIPTION = 1000
 MAX_RATE_LIMIT = 1_000_000
 ORDERINGS = ("none", "resource")
+FORMATS = ("standard", "cloudevents")
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -141,6 +142,12 @@ def valid_ordering(value: Any) -> str:
     return str(value)
 
 
+def valid_format(value: Any) -> str:
+    if value not in FORMATS:
+        raise Invalid('format must be "standard" or "cloudevents"')
+    return str(value)
+
+
 def valid_filter(value: Any) -> str | None:
     """A payload filter checked and stored as compact JSON; ``null`` or ``{}``: no filter."""
     if value is None or value == {}:
@@ -171,6 +178,7 @@ def subscription_out(
         rate_limit=row.rate_limit,
         ordering=row.ordering,  # type: ignore[arg-type]  # validated on the way in
         filter=stored_filter(row.filter),
+        format=row.format,  # type: ignore[arg-type]  # validated on the way in
         status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
         disabled_reason=row.disabled_reason,
         stats=SubscriptionStats(
@@ -219,6 +227,7 @@ async def create_subscription(
     rate_limit = valid_rate_limit(data.rate_limit)
     ordering = valid_ordering(data.ordering)
     payload_filter = valid_filter(data.filter)
+    delivery_format = valid_format(data.format)
     now = utcnow()
     secret = new_secret()
     row = Subscription(
@@ -234,6 +243,7 @@ async def create_subscription(
         rate_limit=rate_limit,
         ordering=ordering,
         filter=payload_filter,
+        format=delivery_format,
         status="active",
         disabled_reason=None,
         successful_deliveries=0,
@@ -324,6 +334,8 @@ async def update_subscription(
         changes["ordering"] = valid_ordering(data.ordering)
     if data.filter is not msgspec.UNSET:
         changes["filter"] = valid_filter(data.filter)
+    if data.format is not msgspec.UNSET:
+        changes["format"] = valid_format(data.format)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
         for name, value in changes.items():

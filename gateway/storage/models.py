@@ -166,6 +166,8 @@ class Subscription(Base):
     ordering: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     # The payload filter as compact JSON (``schemas.filters``), None: every selected event.
     filter: Mapped[str | None] = mapped_column(Text)
+    # "standard" (the canonical event) or "cloudevents" (the same body, CloudEvents headers too)
+    format: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="active")
