@@ -109,6 +109,34 @@ class FilterMatch(msgspec.Struct, kw_only=True):
     matches: bool
 
 
+class StreamCreate(_Body):
+    name: Any = None
+    events: Any = None
+    tenants: list[str] | None = None
+    filter: Any = None
+
+
+class StreamAck(_Body):
+    cursor: Any = None
+
+
+class StreamOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    events: list[str]
+    tenants: list[str] | None
+    filter: dict[str, Any] | None
+    cursor: str  # the acknowledged position
+    created_at: str
+    updated_at: str
+    lag: int | msgspec.UnsetType = msgspec.UNSET  # events after the cursor, counted to 1001
+
+
+class StreamRead(msgspec.Struct, kw_only=True):
+    data: list[msgspec.Raw]  # canonical events, oldest first
+    cursor: str  # ack this to move past them
+
+
 class RedeliverRequest(_Body):
     subscription_id: str | None = None
 

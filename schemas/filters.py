@@ -150,9 +150,7 @@ class _Compiler:
             return lambda v: not inner(v)
         if key in ("$and", "$or"):
             if not isinstance(value, list) or not value or len(value) > MAX_LIST:
-                raise InvalidFilter(
-                    f"{key} takes a list of 1 to {MAX_LIST} filters at {where}"
-                )
+                raise InvalidFilter(f"{key} takes a list of 1 to {MAX_LIST} filters at {where}")
             parts = [
                 self.filter(item, f"{where}.{key}[{i}]", depth + 1) for i, item in enumerate(value)
             ]

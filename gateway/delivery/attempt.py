@@ -10,9 +10,9 @@ from datetime import datetime
 import httpx
 
 from gateway.core.clock import unexpired
+from gateway.delivery.cloudevents import cloudevent_headers
 from gateway.delivery.queue import Due, Target
 from gateway.delivery.retry import disables_at_once, is_success
-from gateway.delivery.cloudevents import cloudevent_headers
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, scheme_error
 from gateway.delivery.transport import PinnedTransport, Reply

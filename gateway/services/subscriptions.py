@@ -26,7 +26,6 @@ from gateway.services.errors import Invalid, NotFound, QuotaExceeded
 from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Subscription, SubscriptionSecret
 from schemas import pattern_is_known
-from schemas.filters import InvalidFilter, compile_filter, compiled
 from schemas.api import (
     DeliveryState,
     Enqueued,
@@ -39,6 +38,7 @@ from schemas.api import (
     SubscriptionStats,
     SubscriptionUpdate,
 )
+from schemas.filters import InvalidFilter, compile_filter, compiled
 
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048

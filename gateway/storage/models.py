@@ -180,6 +180,25 @@ class Subscription(Base):
     updated_at: Mapped[datetime]
 
 
+class Stream(Base):
+    """A pull consumer's server-side cursor over the events it selects."""
+
+    __tablename__ = "streams"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))  # api key id, or "admin"
+    scope_tenant: Mapped[str | None] = mapped_column(String(200), index=True)  # a tenant key's
+    name: Mapped[str] = mapped_column(String(200))
+    events: Mapped[list[str]]
+    tenants: Mapped[list[str] | None] = mapped_column(JSON)
+    filter: Mapped[str | None] = mapped_column(Text)  # compact JSON, as a subscription's
+    acked: Mapped[str | None] = mapped_column(ID)  # the last acknowledged event id
+    # Tags the cursors this stream issues, so an ack proves its cursor came from a read of it.
+    cursor_salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class SubscriptionOwner(Base):
     """One row per key that owns subscriptions, locked while a creation counts its quota: the
     count and the insert then happen one creation at a time per owner, on every driver."""

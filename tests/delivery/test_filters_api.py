@@ -74,11 +74,8 @@ async def test_bad_filters_are_400_naming_the_fault(client: Any, bad: Any, named
 
 async def test_a_hostilely_deep_body_is_a_400_not_a_500(client: Any) -> None:
     depth = 100_000
-    body = '{"url": "%s", "events": ["*"], "filter": %s1%s}' % (
-        URL,
-        '{"$not": ' * depth,
-        "}" * depth,
-    )
+    nested = '{"$not": ' * depth + "1" + "}" * depth
+    body = f'{{"url": "{URL}", "events": ["*"], "filter": {nested}}}'
     response = await client.post(
         "/v1/subscriptions",
         content=body.encode(),
@@ -134,7 +131,7 @@ async def test_a_filtered_subscription_receives_exactly_the_matching_events(gate
         added_again = await ingest(gateway, "breezy", "candidateAdded")
         await everything.wait_for(3)
         [request] = await filtered.wait_for(1)
-        assert len((await settled(gateway, moved, 2))) == 2
+        assert len(await settled(gateway, moved, 2)) == 2
         assert len(await settled(gateway, added)) == 1
         assert len(await settled(gateway, added_again)) == 1
     assert len(filtered.requests) == 1
