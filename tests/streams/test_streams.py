@@ -99,6 +99,7 @@ async def test_read_returns_the_same_events_until_acknowledged(api: httpx.AsyncC
     sent = [await ingest(api) for _ in range(3)]
     ids, cursor = await read_ids(api, stream["id"], 3)
     assert ids == sent  # oldest first
+    assert (await api.get(f"/v1/streams/{stream['id']}")).json()["lag"] == 3
     again, same_cursor = await read_ids(api, stream["id"], 3)
     assert (again, same_cursor) == (ids, cursor)
     first_two, partial = await read_ids(api, stream["id"], 2)
