@@ -31,6 +31,7 @@ MAX_NODES = 200  # operators and paths, over the whole filter
 MAX_BYTES = 8192  # of the filter as compact JSON
 MAX_PATH = 256  # characters of one dotted path
 MAX_LIST = 100  # values in one $in / $nin, filters in one $and / $or
+MAX_JSON_DEPTH = 32  # of the filter as JSON, operand values included (equality recurses)
 MISSING: Any = object()
 
 COMBINATORS = ("$and", "$or", "$not")
@@ -212,11 +213,28 @@ class _Compiler:
         return lambda x: orderable(x, arg) and x <= arg
 
 
+def json_depth(value: Any) -> int:
+    """How deeply ``value`` nests (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
 def compile_filter(spec: Any) -> Predicate:
     """Check ``spec`` and return a predicate over a decoded canonical event; ``InvalidFilter``
     names what is wrong."""
     if not isinstance(spec, dict):
         raise InvalidFilter("filter must be a JSON object")
+    if json_depth(spec) > MAX_JSON_DEPTH:
+        raise InvalidFilter(f"filter nested deeper than {MAX_JSON_DEPTH} levels of JSON")
     if len(msgspec.json.encode(spec)) > MAX_BYTES:
         raise InvalidFilter(f"filter larger than {MAX_BYTES} bytes")
     return _Compiler().filter(spec, "$", 1)

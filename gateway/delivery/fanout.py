@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -14,7 +15,9 @@ from gateway.core.ids import new_id, new_ids
 from gateway.storage.bulk import bulk_insert, insert_rows
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
-from schemas.filters import compiled
+from schemas.filters import InvalidFilter, Predicate, compiled
+
+log = logging.getLogger(__name__)
 
 REPLAY_CHUNK = 1000
 SUBSCRIPTION_FILTERS = select(
@@ -58,11 +61,23 @@ def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: st
     return any(matches(pattern, event_type) for pattern in sub.events)
 
 
+def predicate_of(sub: Any) -> Predicate:
+    """A subscription's compiled filter. One stored before a stricter release refused it matches
+    nothing (and says so in the log) rather than failing the ingest transaction."""
+    try:
+        return compiled(sub.filter)
+    except (InvalidFilter, msgspec.DecodeError) as exc:
+        log.error(
+            "subscription %s: stored filter no longer valid (%s); it matches nothing", sub.id, exc
+        )
+        return lambda _event: False
+
+
 def filter_passes(sub: Any, payload: bytes) -> bool:
     """Whether a subscription's payload filter (if any) matches an event's canonical JSON."""
     if sub.filter is None:
         return True
-    return compiled(sub.filter)(msgspec.json.decode(payload))
+    return predicate_of(sub)(msgspec.json.decode(payload))
 
 
 def ordering_key(sub: Any, connection_id: str, subject: str | None) -> str | None:
@@ -116,7 +131,7 @@ def queue_deliveries(conn: Connection, events: Sequence[NewEvent], now: datetime
             ]
             chosen = selecting[kind] = (
                 [sub for sub in candidates if sub.filter is None],
-                [(sub, compiled(sub.filter)) for sub in candidates if sub.filter is not None],
+                [(sub, predicate_of(sub)) for sub in candidates if sub.filter is not None],
             )
         plain, filtered = chosen
         pairs.extend((ev, sub) for sub in plain)
@@ -181,7 +196,7 @@ async def replay(
         query = query.where(Event.provider.in_(sub.providers))
     events = (await session.execute(query)).all()
     if sub.filter is not None:
-        predicate = compiled(sub.filter)
+        predicate = predicate_of(sub)
         events = [e for e in events if predicate(msgspec.json.decode(e.payload))]
     for start in range(0, len(events), REPLAY_CHUNK):
         rows = [

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import iso, utcnow
 from gateway.core.ids import new_id
-from gateway.delivery.fanout import type_clause
+from gateway.delivery.fanout import predicate_of, type_clause
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page
@@ -35,7 +35,6 @@ from gateway.services.errors import Invalid, NotFound, QuotaExceeded
 from gateway.services.subscriptions import stored_filter, valid_events, valid_filter, valid_tenants
 from gateway.storage.models import Event, Stream
 from schemas.api import StreamAck, StreamCreate, StreamOut, StreamRead
-from schemas.filters import compiled
 
 SETTLE = timedelta(seconds=1)
 MAX_WAIT = 30.0
@@ -215,7 +214,7 @@ async def _next_events(
     """Up to ``n`` matching events after the cursor, and the id of the last event looked at (a
     filtered read moves past the events its filter refused, so the consumer's ack skips them)."""
     settled = utcnow() - SETTLE
-    predicate = compiled(row.filter) if row.filter is not None else None
+    predicate = predicate_of(row) if row.filter is not None else None
     found: list[msgspec.Raw] = []
     after, last, scanned = row.acked, None, 0
     while len(found) < n and scanned < MAX_SCAN:

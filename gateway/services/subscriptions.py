@@ -38,7 +38,7 @@ from schemas.api import (
     SubscriptionStats,
     SubscriptionUpdate,
 )
-from schemas.filters import InvalidFilter, compile_filter, compiled
+from schemas.filters import InvalidFilter, compile_filter
 
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048
@@ -428,7 +428,7 @@ async def filter_test(
         row = await find_subscription(session, principal, subscription_id)
     if row.filter is None:
         return FilterMatch(matches=True)
-    return FilterMatch(matches=compiled(row.filter)(data.event))
+    return FilterMatch(matches=fanout.predicate_of(row)(data.event))
 
 
 async def subscription_deliveries(

@@ -160,3 +160,28 @@ async def test_replay_and_redeliver_respect_the_filter(client: Any) -> None:
         f"/v1/events/{moved}/redeliver", json={"subscription_id": sub["id"]}, headers=ADMIN
     )
     assert response.status_code == 202, response.text
+
+
+async def test_a_stored_filter_no_longer_valid_matches_nothing_and_ingest_goes_on(
+    client: Any, services: Any
+) -> None:
+    from sqlalchemy import update
+
+    from gateway.storage.models import Subscription
+
+    await connect(client, "breezy")
+    broken = await subscribe(client, URL)
+    healthy = await subscribe(client, URL)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Subscription)
+            .where(Subscription.id == broken["id"])
+            .values(filter='{"tenant": {"$regex": "a"}}')
+        )
+    event_id = await ingest(client)
+    response = await client.get(f"/v1/events/{event_id}/deliveries", headers=ADMIN)
+    assert [d["subscription_id"] for d in response.json()["data"]] == [healthy["id"]]
+    response = await client.post(
+        f"/v1/subscriptions/{broken['id']}/filter-test", json={"event": {}}, headers=ADMIN
+    )
+    assert response.json() == {"matches": False}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from schemas.filters import MAX_DEPTH, MAX_NODES, InvalidFilter, compile_filter
+from schemas.filters import MAX_DEPTH, MAX_JSON_DEPTH, MAX_NODES, InvalidFilter, compile_filter
 
 EVENT: dict[str, Any] = {
     "id": "evt_01JDQ7YJ3R8Q6Y9W3X8N1V2K4M",
@@ -70,6 +70,13 @@ def test_operators(spec: dict[str, Any], expected: bool) -> None:
     assert compile_filter(spec)(EVENT) is expected
 
 
+def brackets(depth: int) -> list[Any]:
+    value: list[Any] = [1]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def nested(depth: int) -> dict[str, Any]:
     spec: dict[str, Any] = {"tenant": "acme"}
     for _ in range(depth - 1):
@@ -98,6 +105,8 @@ def nested(depth: int) -> dict[str, Any]:
         ({f"k{i}": i for i in range(MAX_NODES + 1)}, "filter too large"),
         ({"a": {"$in": list(range(101))}}, "$in takes a list"),
         ({"a": "x" * 9000}, "larger than"),
+        ({"a": {"$eq": brackets(MAX_JSON_DEPTH)}}, "levels of JSON"),
+        ({"a": {"$in": [{"b": brackets(MAX_JSON_DEPTH)}]}}, "levels of JSON"),
     ],
 )
 def test_refusals_name_what_is_wrong(spec: dict[str, Any], named: str) -> None:
