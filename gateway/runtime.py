@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,8 @@ class LiveConnection:
     tenant: str
     verify: bool
     secrets: tuple[tuple[str, datetime | None], ...]
+    awaiting_handshake: bool = False
+    """Provisioned, and waiting for the secret the vendor's handshake request brings."""
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -80,6 +83,8 @@ class Runtime:
     )
     """The vendors' last view of provisioned endpoints, by connection (bounded)."""
     _provider_settings: dict[str, ProviderSettings] = field(default_factory=dict)
+    handshakes_in_flight: set[str] = field(default_factory=set)
+    """Connections whose handshake token this process is confirming at the vendor now."""
 
     @classmethod
     def build(
@@ -181,6 +186,11 @@ class Runtime:
             if self._loading.get(key) is loading:
                 del self._loading[key]
 
+    async def fresh_connection(self, provider: str, tenant: str) -> LiveConnection | None:
+        """The connection as stored now, past the cache (a secret just rotated by another
+        process counts)."""
+        return await self._load_connection(provider, tenant)
+
     async def _load_connection(self, provider: str, tenant: str) -> LiveConnection | None:
         async with self.sessions() as session:
             row = (
@@ -205,6 +215,7 @@ class Runtime:
                 tenant=row.tenant,
                 verify=row.verify,
                 secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
+                awaiting_handshake=awaiting_handshake(self.box, row.vendor_state_enc),
             )
 
     async def tenant_providers(self, tenant: str) -> list[str]:
@@ -223,3 +234,12 @@ class Runtime:
             )
         remember(self._tenant_providers, tenant, names)
         return names
+
+
+def awaiting_handshake(box: SecretBox, sealed: str | None) -> bool:
+    """Whether a connection's sealed vendor state says its endpoint still waits for the secret a
+    handshake brings (``awaiting_handshake``, written by ``services.provisioning.seal``)."""
+    if not sealed:
+        return False
+    document = json.loads(box.decrypt(sealed))
+    return isinstance(document, dict) and bool(document.get("awaiting_handshake"))

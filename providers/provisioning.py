@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from schemas.api import Provisioned
@@ -120,6 +121,10 @@ class ProvisionResult:
     state: Mapping[str, Any]
     summary: Provisioned
     credentials: Mapping[str, str] = field(default_factory=dict)
+    awaits_handshake: bool = False
+    """True when the signing secret arrives later, in a handshake request the vendor sends to
+    the endpoint (Gusto's ``verification_token``): ``secrets`` may then be empty, and the gateway
+    stores the secret once ``confirm_handshake`` has confirmed it at the vendor."""
 
 
 @runtime_checkable
@@ -130,7 +135,8 @@ class Provisioner(Protocol):
     request_type: type[Any]
     """A msgspec Struct: the ``provision`` block, validated before ``provision`` is called."""
     capabilities: frozenset[str]
-    """Which of ``update``, ``pause``, ``resume`` and ``health`` the vendor's API supports."""
+    """Which of ``update``, ``pause``, ``resume``, ``health`` and ``renew`` the vendor's API
+    supports."""
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         """Create the endpoint at the vendor; raise ``ProvisioningError`` on any failure."""
@@ -164,8 +170,23 @@ class Provisioner(Protocol):
         """Stop the vendor sending to the endpoint."""
         ...
 
+    async def confirm_handshake(
+        self, ctx: ProvisionContext, vendor: VendorState, token: str
+    ) -> None:
+        """Confirm at the vendor a secret that arrived in a handshake request (anyone can send
+        one, so it is trusted only once the vendor accepts it); raise ``ProvisioningError`` when
+        the vendor refuses it. ``BaseProvisioner``'s default refuses every token."""
+        ...
+
     async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         """Have the vendor send to the endpoint again."""
+        ...
+
+    async def renew(
+        self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
+    ) -> tuple[Mapping[str, Any], Provisioned] | None:
+        """Renew what expires at the vendor (capability ``renew``): the new state and view, or
+        ``None`` when nothing is due. The gateway's workers call it on their own schedule."""
         ...
 
 
@@ -199,3 +220,13 @@ class BaseProvisioner:
 
     async def resume(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         raise NotImplementedError("this vendor's API cannot resume an endpoint")
+
+    async def confirm_handshake(
+        self, ctx: ProvisionContext, vendor: VendorState, token: str
+    ) -> None:
+        raise ProvisioningError("rejected", "this vendor sends no handshake to confirm")
+
+    async def renew(
+        self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
+    ) -> tuple[Mapping[str, Any], Provisioned] | None:
+        return None  # nothing at this vendor expires

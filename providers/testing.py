@@ -261,7 +261,10 @@ class AdapterConformance:
                 continue
             scope = self.adapter.signature_scope
             assert scope in ("envelope", "token"), f"verified with byte {index} flipped"
-            parts = self.adapter.normalize(tampered, received_at=RECEIVED_AT)
+            try:
+                parts = self.adapter.normalize(tampered, received_at=RECEIVED_AT)
+            except NormalizationError:  # quarantined, not stored as a signed event
+                continue
             assert parts.signature_scope == scope, "an unsigned change is marked as signed"
 
     def test_tampered_signature_fails(self, vendor_type: str) -> None:

@@ -91,6 +91,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from gateway.core import tracing
     from gateway.core.metrics import start_metrics_server
     from gateway.delivery.dispatcher import Dispatcher
+    from gateway.services.provisioning import renewal_loop
 
     settings = Settings.from_env()
     metrics_host = settings.host if args.metrics_host is None else args.metrics_host
@@ -122,7 +123,13 @@ def run_worker(args: argparse.Namespace) -> int:
             from gateway.http.app import settle_heap
 
             settle_heap()
-            await dispatcher.run(stop)
+            renewal = asyncio.create_task(renewal_loop(runtime), name="unihook-vendor-renewal")
+            try:
+                await dispatcher.run(stop)
+            finally:
+                renewal.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewal
         finally:
             await runtime.close()
 

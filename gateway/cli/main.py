@@ -285,6 +285,8 @@ def run_providers(args: argparse.Namespace) -> int:
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
         print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
+        if hint := a.secret_hint:
+            print(f"  secret to paste: {hint}")
         table(
             ["  vendor type", "canonical type"],
             [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
@@ -359,6 +361,7 @@ def run_reprocess(args: argparse.Namespace) -> int:
 def run_purge(args: argparse.Namespace) -> int:
     from gateway.core.clock import utcnow
     from gateway.services.retention import purge
+    from gateway.storage.unverified import purge_unverified
 
     days = args.days if args.days is not None else Settings.from_env().retention_days
     if not days or days < 1:
@@ -369,13 +372,24 @@ def run_purge(args: argparse.Namespace) -> int:
         return 2
 
     async def go(runtime: Runtime) -> Any:
-        return await purge(
+        now = utcnow()
+        report = await purge(
             runtime.sessions,
-            now=utcnow(),
+            now=now,
             days=days,
             batch_size=args.batch_size,
             dry_run=args.dry_run,
         )
+        if not args.dry_run:
+            unverified = await purge_unverified(
+                runtime.sessions,
+                now=now,
+                ttl=runtime.settings.unverified_ttl,
+                batch_size=args.batch_size,
+            )
+            if unverified:
+                print(f"deleted {unverified} unverified requests past UNIHOOK_UNVERIFIED_TTL")
+        return report
 
     report = asyncio.run(_with_runtime(go))
     print(report.summary())
@@ -409,7 +423,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", help="connect a vendor account of a tenant")
     p.add_argument("provider")
     p.add_argument("tenant")
-    p.add_argument("--secret", help="the vendor's signing secret")
+    p.add_argument(
+        "--secret",
+        help="the vendor's signing secret (`unihook providers` says which of the vendor's "
+        "values to paste, where its adapter says)",
+    )
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
     p.add_argument(
         "--provision",

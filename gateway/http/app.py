@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from gateway.http.streams import StreamController
 from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
+from gateway.services.provisioning import renewal_loop
 
 
 def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
@@ -82,13 +84,19 @@ def create_app(
         app.state.ingest_writer = writer
         await writer.start()
         worker = Dispatcher(svc, now=utcnow) if run_worker else None
+        renewal = None
         if worker is not None:
             await worker.start()
+            renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
         if owned:
             settle_heap()
         try:
             yield
         finally:
+            if renewal is not None:
+                renewal.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewal
             if worker is not None:
                 await worker.stop()
             await writer.stop()

@@ -125,18 +125,19 @@ class IngestWriter:
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
         rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
+        keep = self.runtime.settings.unverified_per_connection
         if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
-            return await self.commit_process.commit(rows, now)
+            return await self.commit_process.commit(rows, now, keep)
         writer_engine = self.runtime.writer_engine
         if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
                 with writer_engine.begin() as conn:
-                    return commit_batch(conn, rows, now)
+                    return commit_batch(conn, rows, now, keep)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
         async with self.runtime.engine.begin() as conn:
-            return await conn.run_sync(commit_batch, rows, now)
+            return await conn.run_sync(commit_batch, rows, now, keep)
 
 
 def kept_headers(headers: dict[str, str], extra: Sequence[str] = ()) -> dict[str, str]:
@@ -181,6 +182,16 @@ def prepare(
         row = event_row(parts, connection, received_at, receipt_id, trace_parent)
         if row is None:
             error = f"{adapter.name}: normalised event does not fit the canonical schema"
+        elif parts.also:
+            # the events the body implies besides its own (``also_emits``): stored, deduplicated
+            # by their own keys and fanned out beside it, only when it is new
+            also = [
+                event_row(more, connection, received_at, receipt_id, trace_parent)
+                for more in parts.also
+            ]
+            if any(more is None for more in also):
+                log.warning("adapter %s implied an event that fits no schema", adapter.name)
+            row = msgspec.structs.replace(row, also=tuple(m for m in also if m is not None))
     receipt = ReceiptRow(
         id=receipt_id,
         connection_id=connection.id,

@@ -7,19 +7,20 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import iso, unexpired, utcnow
 from gateway.core.crypto import secret_prefix
 from gateway.core.ids import new_id
-from gateway.runtime import Runtime
+from gateway.runtime import Runtime, awaiting_handshake
 from gateway.services import provisioning
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
 from gateway.storage.locks import lock_connection
-from gateway.storage.models import Connection, ConnectionSecret
+from gateway.storage.models import Connection, ConnectionSecret, Receipt
 from providers import ProvisionResult
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
 
@@ -214,6 +215,12 @@ async def delete_connection(runtime: Runtime, principal: Principal, connection_i
         target = await session.get(Connection, connection_id)
         if target is not None:
             await session.delete(target)
+        # requests that never verified belong to no event: nothing else would ever clear them
+        await session.execute(
+            delete(Receipt).where(
+                Receipt.connection_id == connection_id, Receipt.outcome == "unverified"
+            )
+        )
     runtime.forget_connections()
 
 
@@ -228,33 +235,64 @@ async def rotate_secret(
     if grace is not None and not 0 <= grace <= MAX_SECRET_GRACE:
         raise Invalid(f"previous_expires_in must be between 0 and {MAX_SECRET_GRACE} seconds")
     row, _ = await load_connection(runtime, principal, connection_id)
-    now = utcnow()
     async with runtime.sessions() as session, session.begin():
         if not await lock_connection(session, row.id):  # deleted since it was read
             raise NotFound("connection not found")
-        if grace is not None:
-            expires = now + timedelta(seconds=grace)
-            await session.execute(
-                update(ConnectionSecret)
-                .where(
-                    ConnectionSecret.connection_id == row.id,
-                    (ConnectionSecret.expires_at.is_(None))
-                    | (ConnectionSecret.expires_at > expires),
-                )
-                .values(expires_at=expires)
-            )
-        session.add(
-            ConnectionSecret(
-                id=new_id("csec"),
-                connection_id=row.id,
-                secret_enc=runtime.box.encrypt(data.secret),
-                created_at=now,
-                expires_at=None,
-            )
-        )
+        await _add_secret(session, runtime, row.id, data.secret, grace)
     runtime.forget_connections()
     row, secrets = await load_connection(runtime, principal, connection_id)
     return connection_out(runtime, row, secrets)
+
+
+async def sealed_vendor_state(runtime: Runtime, connection_id: str) -> str | None:
+    """A connection's encrypted vendor state (None when it has none or is gone)."""
+    async with runtime.sessions() as session:
+        row = await session.get(Connection, connection_id)
+        return row.vendor_state_enc if row is not None else None
+
+
+async def store_handshake_secret(runtime: Runtime, connection_id: str, secret: str) -> bool:
+    """Store the secret a vendor's handshake brought, once its provisioner confirmed it, as the
+    connection's signing secret, and mark the handshake done; in one transaction, and only while
+    the connection still awaits it (False otherwise: gone, or another process stored it)."""
+    async with runtime.sessions() as session, session.begin():
+        if not await lock_connection(session, connection_id):
+            return False
+        row = await session.get(Connection, connection_id)
+        if row is None or not awaiting_handshake(runtime.box, row.vendor_state_enc):
+            return False
+        assert row.vendor_state_enc is not None  # awaiting implies a sealed state
+        await _add_secret(session, runtime, row.id, secret, 0)
+        row.vendor_state_enc = provisioning.settled(runtime, row.vendor_state_enc)
+    runtime.forget_connections()
+    return True
+
+
+async def _add_secret(
+    session: AsyncSession, runtime: Runtime, connection_id: str, secret: str, grace: int | None
+) -> None:
+    """Add a secret to a locked connection; its current ones keep verifying ``grace`` seconds
+    (``None``: with no expiry)."""
+    now = utcnow()
+    if grace is not None:
+        expires = now + timedelta(seconds=grace)
+        await session.execute(
+            update(ConnectionSecret)
+            .where(
+                ConnectionSecret.connection_id == connection_id,
+                (ConnectionSecret.expires_at.is_(None)) | (ConnectionSecret.expires_at > expires),
+            )
+            .values(expires_at=expires)
+        )
+    session.add(
+        ConnectionSecret(
+            id=new_id("csec"),
+            connection_id=connection_id,
+            secret_enc=runtime.box.encrypt(secret),
+            created_at=now,
+            expires_at=None,
+        )
+    )
 
 
 async def change_at_vendor(

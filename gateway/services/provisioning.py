@@ -13,20 +13,25 @@ provider's settings (``UNIHOOK_PROVIDER_<NAME>_<KEY>``); the provisioner opens n
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, Final
 
 import httpx
 import msgspec
 from cachetools import LRUCache
+from sqlalchemy import select, update
 
 from gateway import __version__
-from gateway.runtime import Runtime
+from gateway.core.clock import utcnow
+from gateway.runtime import Runtime, awaiting_handshake
 from gateway.services.errors import Invalid, QuotaExceeded, ServiceError, VendorFailed
+from gateway.storage.models import Connection
 from providers import (
     ProvisionContext,
     Provisioned,
@@ -95,11 +100,20 @@ async def context(
 
 
 def seal(runtime: Runtime, result: ProvisionResult) -> str:
-    """The encrypted vendor state document for a connection row."""
+    """The encrypted vendor state document for a connection row (with ``awaiting_handshake``
+    while the endpoint's secret is still to arrive in a handshake)."""
     credentials = dict(result.credentials) if runtime.settings.store_vendor_tokens else None
-    return runtime.box.encrypt(
-        json.dumps({"state": dict(result.state), "credentials": credentials})
-    )
+    document: dict[str, Any] = {"state": dict(result.state), "credentials": credentials}
+    if result.awaits_handshake:
+        document["awaiting_handshake"] = True
+    return runtime.box.encrypt(json.dumps(document))
+
+
+def settled(runtime: Runtime, sealed: str) -> str:
+    """The sealed vendor state with its handshake done."""
+    document = json.loads(runtime.box.decrypt(sealed))
+    document.pop("awaiting_handshake", None)
+    return runtime.box.encrypt(json.dumps(document))
 
 
 def unseal(runtime: Runtime, sealed: str) -> VendorState:
@@ -122,7 +136,7 @@ async def provision(
             if exc.leftover is not None:
                 await _delete_quietly(provisioner, ctx, exc.leftover, display)
             raise as_service_error(exc, f"{display} did not create the endpoint") from None
-        if not result.secrets:
+        if not result.secrets and not result.awaits_handshake:
             await _delete_quietly(provisioner, ctx, _vendor(result), display)
             raise VendorFailed(
                 f"{display} created the endpoint but gave no signing secret; the endpoint was "
@@ -248,7 +262,13 @@ async def change(
                 state, shown = vendor.state, await provisioner.resume(ctx, vendor)
         except ProvisioningError as exc:
             raise as_service_error(exc, f"{display} did not {action} the endpoint") from None
-    result = ProvisionResult(secrets=(), state=state, summary=shown, credentials=vendor.credentials)
+    result = ProvisionResult(
+        secrets=(),
+        state=state,
+        summary=shown,
+        credentials=vendor.credentials,
+        awaits_handshake=awaiting_handshake(runtime.box, sealed),
+    )
     return seal(runtime, result), shown
 
 
@@ -396,3 +416,73 @@ async def _delete_quietly(
             )
     except Exception:
         log.exception("could not delete the %s endpoint %s", display, vendor.state)
+
+
+# ---- renewal ----------------------------------------------------------------------------------
+
+RENEW_EVERY = 6 * 3600.0
+"""Seconds between a worker's renewal rounds: vendors' subscriptions last months."""
+
+
+async def renew_due(runtime: Runtime, now: datetime) -> int:
+    """Have each provisioned connection's provisioner renew what expires at the vendor (Workable's
+    subscriptions carry ``valid_until``), storing the new vendor state; how many were renewed.
+    A failure is logged and left for the next round."""
+    from gateway.services.connections import ingest_url  # connections imports this module
+
+    async with runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(Connection.id, Connection.provider, Connection.tenant).where(
+                    Connection.vendor_state_enc.is_not(None)
+                )
+            )
+        ).all()
+    renewed = 0
+    for connection_id, provider, tenant in rows:
+        adapter = runtime.registry.get(provider) if provider in runtime.registry else None
+        provisioner = adapter.provisioner if adapter is not None else None
+        if provisioner is None or "renew" not in provisioner.capabilities:
+            continue
+        async with runtime.sessions() as session:
+            row = await session.get(Connection, connection_id)
+            sealed = row.vendor_state_enc if row is not None else None
+        if sealed is None:
+            continue
+        try:
+            vendor = unseal(runtime, sealed)
+            if vendor.credentials is None:
+                continue
+            url = ingest_url(runtime, provider, tenant)
+            async with context(runtime, provider, tenant, url) as ctx:
+                result = await provisioner.renew(ctx, vendor, now=now)
+        except Exception:
+            log.exception("renewing the %s endpoint of %s failed", provider, connection_id)
+            continue
+        if result is None:
+            continue
+        state, shown = result
+        fresh = seal(
+            runtime,
+            ProvisionResult(secrets=(), state=state, summary=shown, credentials=vendor.credentials),
+        )
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(Connection)
+                .where(Connection.id == connection_id, Connection.vendor_state_enc == sealed)
+                .values(vendor_state_enc=fresh)
+            )
+        runtime.vendor_health.pop(connection_id, None)
+        renewed += 1
+    return renewed
+
+
+async def renewal_loop(runtime: Runtime, every: float = RENEW_EVERY) -> None:
+    """A worker's renewal rounds, the first a minute after it starts, until cancelled."""
+    await asyncio.sleep(min(60.0, every))
+    while True:
+        try:
+            await renew_due(runtime, utcnow())
+        except Exception:
+            log.exception("renewing endpoints at the vendors failed")
+        await asyncio.sleep(every)

@@ -1,10 +1,11 @@
 """The built-in adapters pass the conformance kit, the same one plugin packages use; the
-provisioners pass its provisioner suite against the simulators in ``tests/support/``."""
+provisioners pass its provisioner suite against the simulators in ``tests/support/`` and
+``tests/providers/<vendor>/``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,11 +21,19 @@ from tests.support.breezy_sim import BreezySim
 from tests.support.lever_sim import LeverSim
 from tests.support.workable_sim import WorkableSim
 
+if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
+    from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
+    from tests.providers.gusto.gusto_sim import GustoSim
+    from tests.providers.personio.personio_sim import PersonioSim
+
 pytest_plugins = [
     "tests.support.ashby_sim",
     "tests.support.breezy_sim",
     "tests.support.lever_sim",
     "tests.support.workable_sim",
+    "tests.providers.gusto.gusto_sim",
+    "tests.providers.personio.personio_sim",
+    "tests.providers.bamboohr.bamboohr_sim",
 ]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
@@ -34,7 +43,15 @@ TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
+TestPersonioConformance = get_adapter_test_class(default_registry().get("personio"))
+TestGustoConformance = get_adapter_test_class(default_registry().get("gusto"))
+TestBamboohrConformance = get_adapter_test_class(default_registry().get("bamboohr"))
+TestHibobConformance = get_adapter_test_class(default_registry().get("hibob"))
+TestMergeConformance = get_adapter_test_class(default_registry().get("merge"))
+TestKomboConformance = get_adapter_test_class(default_registry().get("kombo"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
+TestDeelConformance = get_adapter_test_class(default_registry().get("deel"))
+TestRemoteConformance = get_adapter_test_class(default_registry().get("remote"))
 
 
 class TestSmartrecruitersConformance(
@@ -153,3 +170,82 @@ class TestWorkableProvisioner(get_provisioner_test_class(default_registry().get(
         workable_sim.add_token("kit-co", "wk-kit-token-secret-value")
         workable_sim.rate_interval = 0.5  # the kit provisions often; the limits are Workable's
         return WorkableHarness(workable_sim)
+
+
+@dataclass
+class GustoHarness:
+    sim: GustoSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"api_token": "gusto-kit-token-value", "subscription_types": ["Employee"]}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"api_token": "gusto-refused-token-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.subscriptions())
+
+
+class TestGustoProvisioner(get_provisioner_test_class(default_registry().get("gusto"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, gusto_sim: GustoSim) -> GustoHarness:
+        gusto_sim.add_token("gusto-kit-token-value")
+        return GustoHarness(gusto_sim)
+
+
+@dataclass
+class PersonioHarness:
+    sim: PersonioSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {
+            "client_id": "papi-kit-client",
+            "client_secret": "papi-kit-secret-value",
+            "events": ["person.created", "employment.started"],
+        }
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"client_id": "papi-kit-client", "client_secret": "papi-refused-secret-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestPersonioProvisioner(get_provisioner_test_class(default_registry().get("personio"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, personio_sim: PersonioSim) -> PersonioHarness:
+        personio_sim.add_client("papi-kit-client", "papi-kit-secret-value")
+        return PersonioHarness(personio_sim)
+
+
+@dataclass
+class BambooHRHarness:
+    sim: BambooHRSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url_template}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-kit-api-key-value"}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-refused-api-key-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestBamboohrProvisioner(get_provisioner_test_class(default_registry().get("bamboohr"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, bamboohr_sim: BambooHRSim) -> BambooHRHarness:
+        bamboohr_sim.add_key("kit-co", "bhr-kit-api-key-value")
+        return BambooHRHarness(bamboohr_sim)

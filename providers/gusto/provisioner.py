@@ -1,0 +1,181 @@
+"""Provisioning at Gusto: one webhook subscription, whose secret arrives in a handshake.
+
+Gusto chooses the signing secret (the subscription's ``verification_token``) and never returns it
+from its API: it POSTs it to the subscription's URL. So ``provision`` creates the subscription and
+answers with no secret (``awaits_handshake``); once the connection is committed, ``activate`` asks
+Gusto to send the token again (it may have been sent before the connection existed to receive
+it); when it arrives, the gateway has ``confirm_handshake`` verify it with Gusto (``PUT
+.../verify``) and only then stores it as the connection's secret.
+
+Setting: ``UNIHOOK_PROVIDER_GUSTO_API_URL`` (default ``https://api.gusto.com``; Gusto's demo
+environment is ``https://api.gusto-demo.com``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, Literal
+
+import msgspec
+
+from providers import (
+    BaseProvisioner,
+    ProvisionContext,
+    Provisioned,
+    ProvisioningError,
+    ProvisionResult,
+    VendorState,
+)
+from providers.client import VendorAPIError
+from providers.gusto.client import API_URL, GustoClient, GustoSubscription
+
+SUBSCRIPTION_TYPES: Final = (
+    "BankAccount",
+    "Company",
+    "CompanyBenefit",
+    "Contractor",
+    "ContractorPayment",
+    "Employee",
+    "EmployeeBenefit",
+    "EmployeeHomeAddress",
+    "EmployeeJobCompensation",
+    "EmployeeWorkAddress",
+    "ExternalPayroll",
+    "FastAchConfig",
+    "Form",
+    "Location",
+    "PaySchedule",
+    "Payroll",
+    "Signatory",
+)
+"""The subscription types of Gusto's webhook event list."""
+DEFAULT_TYPES: Final = ("Company", "Contractor", "Employee", "Payroll")
+"""The families unihook maps to canonical types."""
+
+
+class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``provision`` block for Gusto."""
+
+    api_token: str
+    """A token with the ``webhook_subscriptions:write`` and ``:read`` scopes."""
+    auth_scheme: Literal["Bearer", "Token"] = "Bearer"
+    """``Bearer`` (a system access token, current API versions) or ``Token`` (an organization
+    API token, older versions)."""
+    subscription_types: list[str] | None = None
+    """Gusto subscription types (default: Company, Contractor, Employee, Payroll)."""
+
+
+def _types(requested: Sequence[str] | None) -> list[str]:
+    if requested is None:
+        return list(DEFAULT_TYPES)
+    if not requested:
+        raise ProvisioningError("invalid", "provision.subscription_types must name at least one")
+    unknown = [t for t in requested if t not in SUBSCRIPTION_TYPES]
+    if unknown:
+        raise ProvisioningError(
+            "invalid",
+            f"Invalid events: {', '.join(unknown)} (Gusto subscription types, e.g. Employee)",
+        )
+    return list(dict.fromkeys(requested))
+
+
+def _summary(subscription: GustoSubscription) -> Provisioned:
+    return Provisioned(
+        endpoint_id=subscription.uuid,
+        status=subscription.status or None,
+        enabled=subscription.status == "verified",
+        stats={"subscription_types": list(subscription.subscription_types)},
+    )
+
+
+class GustoProvisioner(BaseProvisioner):
+    request_type = GustoProvision
+    capabilities = frozenset({"health", "update"})
+
+    def _client(self, ctx: ProvisionContext, token: str, scheme: str) -> GustoClient:
+        return GustoClient(
+            ctx.http, token, scheme=scheme, base_url=ctx.settings.url("api_url", API_URL)
+        )
+
+    def _vendor_client(self, ctx: ProvisionContext, vendor: VendorState) -> GustoClient:
+        credentials = vendor.credentials or {}
+        token = credentials.get("api_token")
+        if not token:
+            raise ProvisioningError("auth", "no Gusto API token is kept for this connection")
+        return self._client(ctx, token, credentials.get("auth_scheme") or "Bearer")
+
+    @staticmethod
+    def _uuid(vendor: VendorState) -> str:
+        uuid = vendor.state.get("endpoint_id")
+        if not isinstance(uuid, str) or not uuid:
+            raise ProvisioningError("not_found", "no Gusto subscription is recorded")
+        return uuid
+
+    async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
+        assert isinstance(request, GustoProvision)
+        types = _types(request.subscription_types)
+        client = self._client(ctx, request.api_token, request.auth_scheme)
+        try:
+            subscription = await client.create(ctx.ingest_url, types)
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("creating the webhook subscription") from None
+        credentials = {"api_token": request.api_token, "auth_scheme": request.auth_scheme}
+        return ProvisionResult(
+            secrets=(),
+            state={"endpoint_id": subscription.uuid},
+            summary=_summary(subscription),
+            credentials=credentials if ctx.store_credentials else {},
+            awaits_handshake=True,
+        )
+
+    async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
+        uuid = self._uuid(vendor)
+        client = self._vendor_client(ctx, vendor)
+        try:
+            await client.request_verification_token(uuid)
+            return _summary(await client.read(uuid))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("asking Gusto to send the verification token") from None
+
+    async def confirm_handshake(
+        self, ctx: ProvisionContext, vendor: VendorState, token: str
+    ) -> None:
+        uuid = self._uuid(vendor)
+        try:
+            subscription = await self._vendor_client(ctx, vendor).verify(uuid, token)
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("verifying the subscription") from None
+        if subscription.status != "verified":
+            raise ProvisioningError("rejected", f"the subscription is {subscription.status!r}")
+
+    async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
+        try:
+            await self._vendor_client(ctx, vendor).remove(self._uuid(vendor))
+        except VendorAPIError as exc:
+            if exc.kind != "not_found":  # already gone is what was asked for
+                raise exc.as_provisioning_error("deleting the webhook subscription") from None
+
+    async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        try:
+            return _summary(await self._vendor_client(ctx, vendor).read(self._uuid(vendor)))
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("reading the webhook subscription") from None
+
+    async def update(
+        self,
+        ctx: ProvisionContext,
+        vendor: VendorState,
+        *,
+        events: Sequence[str] | None,
+        description: str | None,
+    ) -> tuple[dict[str, Any], Provisioned]:
+        if events is None:
+            raise ProvisioningError("invalid", "Gusto subscriptions have no description")
+        types = _types(events)
+        try:
+            subscription = await self._vendor_client(ctx, vendor).change_types(
+                self._uuid(vendor), types
+            )
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("changing the webhook subscription") from None
+        return dict(vendor.state), _summary(subscription)
