@@ -1,7 +1,7 @@
 """Subscriptions carry a payload filter and a delivery format; pull streams.
 
-Revision ID: 0008_consumers
-Revises: 0007_ordered_index
+Revision ID: 0009_consumers
+Revises: 0008_unverified
 Create Date: 2026-12-06
 
 ``filter`` is the subscription's payload filter as compact JSON (null: no filter), compiled by
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_consumers"
-down_revision: str | Sequence[str] | None = "0007_ordered_index"
+revision: str = "0009_consumers"
+down_revision: str | Sequence[str] | None = "0008_unverified"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
