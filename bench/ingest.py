@@ -11,7 +11,12 @@ delivery worker is off (``serve --no-worker``, a separate ``unihook worker`` del
 The load generator's own CPU share is printed beside each figure: near 100% of a core, the
 generator and not the receiver set the pace.
 
+``--filtered`` measures unihook twice in one sitting, its subscriptions unfiltered and then each
+with a payload filter (the fan-out decodes each event once and runs the filters), so the cost of
+filters reads as the difference between two rows measured alike.
+
     python -m bench ingest [--requests 6000] [--concurrency 32] [--subscribers 3] [--worker]
+                           [--filtered]
 """
 
 from __future__ import annotations
@@ -38,6 +43,16 @@ from providers.breezy import adapter
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["bare", "handrolled", "unihook"]
+# matches every bench event (Breezy candidateAdded), so filtered and unfiltered queue alike
+BENCH_FILTER = json.dumps(
+    {
+        "$and": [
+            {"source.provider": "breezy"},
+            {"type": {"$startsWith": "ats."}},
+            {"tenant": {"$in": ["bench", "other"]}},
+        ]
+    }
+)
 
 
 def _free_port() -> int:
@@ -90,7 +105,12 @@ def _cli(workdir: Path, db_url: str, *args: str) -> None:
 
 
 def measure(
-    kind: str, n: int, concurrency: int, subscribers: int = 0, worker: bool = False
+    kind: str,
+    n: int,
+    concurrency: int,
+    subscribers: int = 0,
+    worker: bool = False,
+    filtered: bool = False,
 ) -> LoadResult:
     with (
         tempfile.TemporaryDirectory(prefix=f"unihook-bench-{kind}-") as tmp,
@@ -104,8 +124,10 @@ def measure(
                 hook = _free_port()
                 if worker:
                     stack.enter_context(_subscriber(hook, workdir))
+                extra = ["--filter", BENCH_FILTER] if filtered else []
                 for i in range(subscribers):
-                    _cli(workdir, db_url, "subscribe", f"http://127.0.0.1:{hook}/{i}", "-e", "*")
+                    url = f"http://127.0.0.1:{hook}/{i}"
+                    _cli(workdir, db_url, "subscribe", url, "-e", "*", *extra)
         port = _free_port()
         proc = _start(kind, port, workdir, db_url, worker and kind == "unihook")
         try:
@@ -149,12 +171,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--worker", action="store_true", help="unihook: deliver in-process while ingesting"
     )
+    parser.add_argument(
+        "--filtered",
+        action="store_true",
+        help="unihook: also measure with a payload filter on every subscription",
+    )
     parser.add_argument("--only", choices=KINDS, help="measure one receiver (no ratios)")
     args = parser.parse_args(argv)
     kinds = [args.only] if args.only else KINDS
     results = {
         k: measure(k, args.requests, args.concurrency, args.subscribers, args.worker) for k in kinds
     }
+    if args.filtered and "unihook" in results:
+        results["filtered"] = measure(
+            "unihook", args.requests, args.concurrency, args.subscribers, args.worker, True
+        )
     worker = "delivering in-process" if args.worker else "delivery worker off"
     print(
         f"\nIngest, {args.requests} unique signed Breezy requests, {args.concurrency} connections;"
@@ -169,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nunihook / hand-rolled: {u.rps / b.rps:.2f}x   (target >= 5x)")
     print(f"unihook / bare:        {u.rps / a.rps:.2f}x   (target >= 0.5x)")
     print(f"unihook p99:           {u.percentile(99) * 1000:.1f} ms (target < 25 ms)")
+    if "filtered" in results:
+        f = results["filtered"]
+        print(f"filtered / unfiltered: {f.rps / u.rps:.2f}x   (target: within noise of 1x)")
     return 0
 
 

@@ -76,6 +76,8 @@ class SubscriptionCreate(_Body):
     include_raw: bool = False
     rate_limit: Any = None
     ordering: Any = "none"
+    filter: Any = None
+    format: Any = "standard"
 
 
 class SubscriptionUpdate(_Body):
@@ -90,11 +92,49 @@ class SubscriptionUpdate(_Body):
     include_raw: bool | msgspec.UnsetType = msgspec.UNSET
     rate_limit: Any = msgspec.UNSET
     ordering: Any = msgspec.UNSET
+    filter: Any = msgspec.UNSET
+    format: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
     since: str
     until: str | None = None
+
+
+class FilterTest(_Body):
+    event: Any = None
+
+
+class FilterMatch(msgspec.Struct, kw_only=True):
+    matches: bool
+
+
+class StreamCreate(_Body):
+    name: Any = None
+    events: Any = None
+    tenants: list[str] | None = None
+    filter: Any = None
+
+
+class StreamAck(_Body):
+    cursor: Any = None
+
+
+class StreamOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    events: list[str]
+    tenants: list[str] | None
+    filter: dict[str, Any] | None
+    cursor: str  # the acknowledged position
+    created_at: str
+    updated_at: str
+    lag: int | msgspec.UnsetType = msgspec.UNSET  # events after the cursor, counted to 1001
+
+
+class StreamRead(msgspec.Struct, kw_only=True):
+    data: list[msgspec.Raw]  # canonical events, oldest first
+    cursor: str  # ack this to move past them
 
 
 class RedeliverRequest(_Body):
@@ -126,6 +166,8 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     include_raw: bool
     rate_limit: int | None
     ordering: Literal["none", "resource"]
+    filter: dict[str, Any] | None
+    format: Literal["standard", "cloudevents"]
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats

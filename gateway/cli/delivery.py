@@ -57,6 +57,18 @@ def add_parsers(subparsers: Any) -> None:
     p.add_argument("--provider", dest="providers", action="extend", nargs="+", metavar="P")
     p.add_argument("--include-raw", action="store_true", help="add the vendor payload as raw")
     p.add_argument("--description")
+    p.add_argument(
+        "--filter",
+        metavar="JSON",
+        help='payload filter over the canonical event, e.g. \'{"data.application.stage.name": '
+        '{"$in": ["Offer", "Hired"]}}\'',
+    )
+    p.add_argument(
+        "--format",
+        choices=("standard", "cloudevents"),
+        default="standard",
+        help="cloudevents: CloudEvents 1.0 binary-mode headers beside the signed canonical body",
+    )
     p.set_defaults(handler=run_subscribe)
 
     p = subparsers.add_parser("deliveries", help="what was delivered, what failed, why, when next")
@@ -151,7 +163,16 @@ def run_subscribe(args: argparse.Namespace) -> int:
     from gateway.services.subscriptions import create_subscription
     from schemas.api import SubscriptionCreate
 
+    payload_filter = None
+    if args.filter is not None:
+        try:
+            payload_filter = msgspec.json.decode(args.filter)
+        except msgspec.DecodeError as exc:
+            print(paint(f"error: --filter is not JSON: {exc}", "red", sys.stderr), file=sys.stderr)
+            return 2
     data = SubscriptionCreate(
+        filter=payload_filter,
+        format=args.format,
         url=args.url,
         events=args.events,
         tenants=args.tenants,

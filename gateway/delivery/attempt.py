@@ -10,6 +10,7 @@ from datetime import datetime
 import httpx
 
 from gateway.core.clock import unexpired
+from gateway.delivery.cloudevents import cloudevent_headers
 from gateway.delivery.queue import Due, Target
 from gateway.delivery.retry import disables_at_once, is_success
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
@@ -84,6 +85,8 @@ async def attempt(
     headers = webhook_headers(
         prepared.live_keys(started), candidate.event_id, int(started.timestamp()), body
     )
+    if prepared.target.cloudevents:
+        headers.update(cloudevent_headers(body))
     try:
         # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
         reply = await transport.post(prepared.url, headers, body, timeout=within)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+import msgspec
 from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +15,9 @@ from gateway.core.ids import new_id, new_ids
 from gateway.storage.bulk import bulk_insert, insert_rows
 from gateway.storage.models import Delivery, Event, Subscription
 from schemas import matches
+from schemas.filters import InvalidFilter, Predicate, compiled
+
+log = logging.getLogger(__name__)
 
 REPLAY_CHUNK = 1000
 SUBSCRIPTION_FILTERS = select(
@@ -22,6 +27,7 @@ SUBSCRIPTION_FILTERS = select(
     Subscription.tenants,
     Subscription.providers,
     Subscription.ordering,
+    Subscription.filter,
 )
 
 
@@ -40,6 +46,8 @@ class NewEvent(Protocol):
     def connection_id(self) -> str: ...
     @property
     def subject(self) -> str | None: ...
+    @property
+    def payload(self) -> bytes: ...
 
 
 def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: str) -> bool:
@@ -51,6 +59,25 @@ def subscription_selects(sub: Any, *, event_type: str, tenant: str, provider: st
     if sub.providers and provider not in sub.providers:
         return False
     return any(matches(pattern, event_type) for pattern in sub.events)
+
+
+def predicate_of(sub: Any) -> Predicate:
+    """A subscription's compiled filter. One stored before a stricter release refused it matches
+    nothing (and says so in the log) rather than failing the ingest transaction."""
+    try:
+        return compiled(sub.filter)
+    except (InvalidFilter, msgspec.DecodeError) as exc:
+        log.error(
+            "subscription %s: stored filter no longer valid (%s); it matches nothing", sub.id, exc
+        )
+        return lambda _event: False
+
+
+def filter_passes(sub: Any, payload: bytes) -> bool:
+    """Whether a subscription's payload filter (if any) matches an event's canonical JSON."""
+    if sub.filter is None:
+        return True
+    return predicate_of(sub)(msgspec.json.decode(payload))
 
 
 def ordering_key(sub: Any, connection_id: str, subject: str | None) -> str | None:
@@ -81,24 +108,36 @@ def queue_deliveries(conn: Connection, events: Sequence[NewEvent], now: datetime
 
     Runs inside the caller's transaction (the ingest group commit). Paused and disabled
     subscriptions get their deliveries queued too: they wait for resume, nothing is dropped.
+    The (type, tenant, provider) test narrows the subscriptions first, once per kind of event in
+    the batch; only then do the candidates' payload filters run, each compiled once per process,
+    over the event decoded at most once, and only when a candidate has a filter.
     """
     if not events:
         return 0
     subs = conn.execute(SUBSCRIPTION_FILTERS).all()
     if not subs:
         return 0
-    selecting: dict[tuple[str, str, str], list[Any]] = {}  # a batch's events are mostly alike
+    # a batch's events are mostly alike: per kind, the unfiltered candidates and the filtered
+    selecting: dict[tuple[str, str, str], tuple[list[Any], list[tuple[Any, Any]]]] = {}
     pairs: list[tuple[NewEvent, Any]] = []
     for ev in events:
         kind = (ev.type, ev.tenant, ev.provider)
         chosen = selecting.get(kind)
         if chosen is None:
-            chosen = selecting[kind] = [
+            candidates = [
                 sub
                 for sub in subs
                 if subscription_selects(sub, event_type=kind[0], tenant=kind[1], provider=kind[2])
             ]
-        pairs.extend((ev, sub) for sub in chosen)
+            chosen = selecting[kind] = (
+                [sub for sub in candidates if sub.filter is None],
+                [(sub, predicate_of(sub)) for sub in candidates if sub.filter is not None],
+            )
+        plain, filtered = chosen
+        pairs.extend((ev, sub) for sub in plain)
+        if filtered:
+            document = msgspec.json.decode(ev.payload)
+            pairs.extend((ev, sub) for sub, predicate in filtered if predicate(document))
     rows = [
         (
             delivery_id,
@@ -143,6 +182,7 @@ async def replay(
     """Queue new deliveries to ``sub`` of every event it selects received in [since, until)."""
     query = (
         select(Event.id, Event.connection_id, Event.subject)
+        .add_columns(*([Event.payload] if sub.filter is not None else []))
         .where(Event.received_at >= since, type_clause(sub.events))
         .order_by(Event.id)
     )
@@ -155,6 +195,9 @@ async def replay(
     if sub.providers:
         query = query.where(Event.provider.in_(sub.providers))
     events = (await session.execute(query)).all()
+    if sub.filter is not None:
+        predicate = predicate_of(sub)
+        events = [e for e in events if predicate(msgspec.json.decode(e.payload))]
     for start in range(0, len(events), REPLAY_CHUNK):
         rows = [
             delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))
@@ -174,6 +217,7 @@ async def redeliver(
         if subscription_selects(
             sub, event_type=event.type, tenant=event.tenant, provider=event.provider
         )
+        and filter_passes(sub, event.payload)
     ]
     if rows:
         await insert_rows(session, Delivery.__table__, rows)

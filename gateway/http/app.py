@@ -24,6 +24,7 @@ from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.http.openapi import describe_provisioning
 from gateway.http.server import BodyDeadline
+from gateway.http.streams import StreamController
 from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
@@ -64,6 +65,7 @@ def create_app(
         healthz,
         readyz,
         metrics,
+        StreamController,
         SubscriptionController,
         event_deliveries,
         redeliver_event,

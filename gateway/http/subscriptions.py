@@ -14,6 +14,8 @@ from gateway.services import subscriptions
 from gateway.services.access import Principal
 from schemas.api import (
     Enqueued,
+    FilterMatch,
+    FilterTest,
     ReplayRequest,
     SecretOut,
     SubscriptionCreate,
@@ -133,6 +135,19 @@ class SubscriptionController(Controller):
     ) -> Enqueued:
         """Queue again every matching event received in [since, until), delivered or not."""
         return await subscriptions.replay(
+            request.app.state.runtime, principal, subscription_id, data
+        )
+
+    @post("/{subscription_id:str}/filter-test", status_code=HTTP_200_OK)
+    async def filter_test(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        subscription_id: FromPath[str],
+        data: JSONBody[FilterTest],
+    ) -> FilterMatch:
+        """Whether this subscription's filter matches ``event`` (a canonical event object)."""
+        return await subscriptions.filter_test(
             request.app.state.runtime, principal, subscription_id, data
         )
 

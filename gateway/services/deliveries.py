@@ -132,6 +132,8 @@ async def redeliver_event(
                 subs[0], event_type=event.type, tenant=event.tenant, provider=event.provider
             ):
                 raise Invalid("the subscription does not select this event")
+            if not fanout.filter_passes(subs[0], event.payload):
+                raise Invalid("the subscription's filter does not match this event")
         n = await fanout.redeliver(session, event, subs, utcnow())
     if n:
         runtime.wake_dispatcher.set()

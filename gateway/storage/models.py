@@ -171,6 +171,10 @@ class Subscription(Base):
     include_raw: Mapped[bool] = mapped_column(Boolean, default=False)
     rate_limit: Mapped[int | None] = mapped_column(Integer)  # deliveries a second, None: no limit
     ordering: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    # The payload filter as compact JSON (``schemas.filters``), None: every selected event.
+    filter: Mapped[str | None] = mapped_column(Text)
+    # "standard" (the canonical event) or "cloudevents" (the same body, CloudEvents headers too)
+    format: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="active")
@@ -179,6 +183,25 @@ class Subscription(Base):
     failed_deliveries: Mapped[int] = mapped_column(Integer, default=0)
     last_delivery_at: Mapped[datetime | None]
     failing_since: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Stream(Base):
+    """A pull consumer's server-side cursor over the events it selects."""
+
+    __tablename__ = "streams"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))  # api key id, or "admin"
+    scope_tenant: Mapped[str | None] = mapped_column(String(200), index=True)  # a tenant key's
+    name: Mapped[str] = mapped_column(String(200))
+    events: Mapped[list[str]]
+    tenants: Mapped[list[str] | None] = mapped_column(JSON)
+    filter: Mapped[str | None] = mapped_column(Text)  # compact JSON, as a subscription's
+    acked: Mapped[str | None] = mapped_column(ID)  # the last acknowledged event id
+    # Tags the cursors this stream issues, so an ack proves its cursor came from a read of it.
+    cursor_salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

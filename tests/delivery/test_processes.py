@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -193,3 +194,22 @@ def test_demo_runs_end_to_end(setup: Setup) -> None:
         assert f'"provider": "{name}"' in out
     assert "ats.application.stage_changed" in out
     assert '"tenant": "demo"' in out
+
+
+def test_subscribe_takes_a_filter_and_a_format(setup: Setup) -> None:
+    spec = '{"data.application.stage.name": {"$in": ["Offer", "Hired"]}}'
+    made = setup.cli(
+        "subscribe", "https://x.example/in", "-e", "*", "--filter", spec, "--format", "cloudevents"
+    )
+    assert made.returncode == 0, made.stderr
+    shown = json.loads(made.stdout)
+    assert shown["filter"] == {"data.application.stage.name": {"$in": ["Offer", "Hired"]}}
+    assert shown["format"] == "cloudevents"
+    not_json = setup.cli("subscribe", "https://x.example/in", "-e", "*", "--filter", "{oops")
+    assert not_json.returncode == 2
+    assert "--filter is not JSON" in not_json.stderr
+    refused = setup.cli(
+        "subscribe", "https://x.example/in", "-e", "*", "--filter", '{"a": {"$x": 1}}'
+    )
+    assert refused.returncode == 1
+    assert "unknown operator $x at a" in refused.stderr

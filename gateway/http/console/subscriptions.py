@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -65,6 +66,13 @@ async def add_subscription(
 ) -> Template:
     """Create it and show its signing secret, this once."""
     form = await checked_form(request)
+    runtime = runtime_of(request)
+    try:
+        payload_filter = msgspec.json.decode(text(form, "filter") or "null")
+    except msgspec.DecodeError:
+        return await _list_page(
+            request, viewer, status_code=400, error="Invalid filter: not JSON", form=form
+        )
     patterns = texts(form, "events") + [
         p.strip() for p in (text(form, "patterns") or "").replace(",", " ").split() if p.strip()
     ]
@@ -75,8 +83,9 @@ async def add_subscription(
         tenants=[t.strip() for t in (text(form, "tenants") or "").split(",") if t.strip()] or None,
         providers=texts(form, "providers") or None,
         include_raw=form.get("include_raw") is not None,
+        filter=payload_filter,
+        format=text(form, "format") or "standard",
     )
-    runtime = runtime_of(request)
     try:
         created = await service.create_subscription(runtime, viewer.principal, data)
     except ServiceError as exc:
