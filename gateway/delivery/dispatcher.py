@@ -472,13 +472,23 @@ class Dispatcher:
                 error = f"unexpected error: {type(exc).__name__}: {exc}"
         latency = (time.perf_counter() - clock) * 1000
         finished = utcnow()
-        outcome, next_at = outcome_of(
-            status,
-            attempts_made=c.attempts + 1,
-            schedule=self.settings.retry_schedule,
-            now=finished,
-            retry_after_header=retry_after,
-        )
+        try:
+            outcome, next_at = outcome_of(
+                status,
+                attempts_made=c.attempts + 1,
+                schedule=self.settings.retry_schedule,
+                now=finished,
+                retry_after_header=retry_after,
+            )
+        except Exception as exc:  # judging the answer failed: a failed attempt, on the schedule
+            log.exception("delivery %s: unexpected error judging the answer", c.id)
+            status, error = None, f"unexpected error: {type(exc).__name__}: {exc}"
+            outcome, next_at = outcome_of(
+                None,
+                attempts_made=c.attempts + 1,
+                schedule=self.settings.retry_schedule,
+                now=finished,
+            )
         (_SUCCEEDED if is_success(status) else _FAILED).inc()
         DELIVERY_LATENCY.observe(latency / 1000)
         return Result(
