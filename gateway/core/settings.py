@@ -124,6 +124,33 @@ VARIABLES: tuple[Variable, ...] = (
         "seconds a client has, after the head, to send the whole body (every route); later: `408`",
     ),
     Variable(
+        "UNIHOOK_MAX_HEADER_BYTES",
+        "`65536`",
+        "largest request head (request line and headers, in bytes); larger: `431` and the "
+        "connection is closed, before the rest is read",
+    ),
+    Variable(
+        "UNIHOOK_MAX_HEADERS",
+        "`100`",
+        "most header fields in one request; more: `431` and the connection is closed",
+    ),
+    Variable(
+        "UNIHOOK_CONSOLE_MAX_FORM_BYTES",
+        "`16384`",
+        "largest console form body (the sign-in form: 2048); larger: `413` before it is read",
+    ),
+    Variable(
+        "UNIHOOK_REPLAY_MAX_EVENTS",
+        "`10000`",
+        "most events one replay may queue; a wider window is `400` (replay it in parts)",
+    ),
+    Variable(
+        "UNIHOOK_REPLAY_INTERVAL",
+        "`60`",
+        "seconds between two replays of one subscription; sooner: `429`. A replay is also "
+        "`409` while deliveries queued by the last one are pending",
+    ),
+    Variable(
         "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
         "off",
         "`1` allows `http://` subscription URLs and private, loopback and link-local "
@@ -226,6 +253,11 @@ class Settings:
     ingest_writer: str = "process"
     header_timeout: float = 10.0
     body_timeout: float = 30.0
+    max_header_bytes: int = 64 * 1024
+    max_headers: int = 100
+    console_max_form_bytes: int = 16 * 1024
+    replay_max_events: int = 10_000
+    replay_interval: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -253,6 +285,13 @@ class Settings:
             ingest_writer=_choice(env, "UNIHOOK_INGEST_WRITER", ("process", "thread")),
             header_timeout=_float(env, "UNIHOOK_HEADER_TIMEOUT", cls.header_timeout),
             body_timeout=_float(env, "UNIHOOK_BODY_TIMEOUT", cls.body_timeout),
+            max_header_bytes=_int(env, "UNIHOOK_MAX_HEADER_BYTES", cls.max_header_bytes),
+            max_headers=_int(env, "UNIHOOK_MAX_HEADERS", cls.max_headers),
+            console_max_form_bytes=_int(
+                env, "UNIHOOK_CONSOLE_MAX_FORM_BYTES", cls.console_max_form_bytes
+            ),
+            replay_max_events=_int(env, "UNIHOOK_REPLAY_MAX_EVENTS", cls.replay_max_events),
+            replay_interval=_float(env, "UNIHOOK_REPLAY_INTERVAL", cls.replay_interval),
         )
 
     def provider_settings(self, provider: str) -> ProviderSettings:

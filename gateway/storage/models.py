@@ -66,6 +66,7 @@ class Base(DeclarativeBase):
 
 ID = String(40)
 SUBJECT_LENGTH = 300
+CANDIDATE_FIELD_LENGTH = 200
 
 
 class ApiKey(Base):
@@ -133,6 +134,8 @@ class Event(Base):
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
         Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
+        Index("ix_events_candidate_name", "candidate_name_key", "id"),  # the console's search
+        Index("ix_events_candidate_email", "candidate_email", "id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -147,6 +150,13 @@ class Event(Base):
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH))  # "<resource>/<vendor id>"
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
     trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
+    # The candidate the event is about, as its data says, so the console finds candidates by
+    # index instead of decoding payloads: the name as sent, and casefolded for prefix search;
+    # the email casefolded (it is matched and shown that way).
+    candidate_id: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_name: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_name_key: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_email: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
 
 
 class Subscription(Base):
@@ -252,6 +262,15 @@ class Attempt(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     response_snippet: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsoleSignout(Base):
+    """A console session signed out before its cookie expires: refused until ``expires_at``."""
+
+    __tablename__ = "console_signouts"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
 
 
 class DispatcherGauge(Base):

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -27,6 +30,44 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
+
+
+class ConsoleHeaders(ASGIMiddleware):
+    """``SECURITY_HEADERS`` on every answer under ``/console/`` but its static files: pages,
+    redirects and refusals alike, including those made by exception handlers and for paths no
+    route matches (which a router's ``after_request`` never sees)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not is_console_path(scope.get("path", "")):
+            await next_app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [
+                    (name.encode(), value.encode())
+                    for name, value in SECURITY_HEADERS.items()
+                    if name.encode() not in present
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)
+
+
+def is_console_path(path: str) -> bool:
+    return (path == BASE or path.startswith(f"{BASE}/")) and not path.startswith(f"{BASE}/static/")
+
+
+def unrouted(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    """A path no route matches, as Litestar answers it; under ``/console/`` with the console's
+    security headers (no middleware runs where no route matched)."""
+    headers = SECURITY_HEADERS if is_console_path(request.url.path) else None
+    return Response({"status_code": 404, "detail": exc.detail}, status_code=404, headers=headers)
 
 
 def _to_sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
@@ -53,12 +94,6 @@ def _error_page(
     )
 
 
-def _headers(response: Response[Any]) -> Response[Any]:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
 
@@ -82,7 +117,6 @@ def console_routers() -> list[Router]:
             HTTPException: _error_page,
             ServiceError: _error_page,
         },
-        after_request=_headers,
         include_in_schema=False,
     )
     static = create_static_files_router(
