@@ -175,6 +175,8 @@ class Subscription(Base):
     ordering: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
+    # When its last replay queued deliveries: replays are one at a time and spaced out.
+    replayed_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     successful_deliveries: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,7 +8,8 @@ The console's candidate search and timelines used to decode the newest payloads 
 of them) per request; they now read ``events.candidate_*`` and ``events.subject`` through their
 indexes. Events stored before this revision carry no candidate columns and are not found by the
 search (their timelines, by ``subject``, are unchanged). ``console_signouts`` remembers sessions
-signed out until their cookies expire.
+signed out until their cookies expire. ``subscriptions.replayed_at`` keeps replays one at a time
+and spaced out.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.String(length=200), nullable=True))
         batch.create_index("ix_events_candidate_name", ["candidate_name_key", "id"])
         batch.create_index("ix_events_candidate_email", ["candidate_email", "id"])
+    with op.batch_alter_table("subscriptions") as batch:
+        batch.add_column(sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "console_signouts",
         sa.Column("nonce", sa.String(length=64), nullable=False),
@@ -42,6 +45,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("console_signouts")
+    with op.batch_alter_table("subscriptions") as batch:
+        batch.drop_column("replayed_at")
     with op.batch_alter_table("events") as batch:
         batch.drop_index("ix_events_candidate_email")
         batch.drop_index("ix_events_candidate_name")
