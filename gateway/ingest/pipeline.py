@@ -26,6 +26,7 @@ from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
 from gateway.ingest.commit import IngestResult, IngestRows, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.runtime import LiveConnection, Runtime
+from gateway.storage.models import CANDIDATE_FIELD_LENGTH
 from providers import (
     NormalizationError,
     ProviderAdapter,
@@ -229,4 +230,25 @@ def event_row(
         "receipt_id": receipt_id,
         "subject": event.subject,
         "payload": payload,
+        **candidate_columns(event.data),
+    }
+
+
+def candidate_columns(data: Any) -> dict[str, str | None]:
+    """The candidate an event's data names (its own, or its application's), as the indexed
+    columns the console searches: the name as sent and casefolded, the email casefolded."""
+    candidate = getattr(data, "candidate", None)
+    if candidate is None:
+        candidate = getattr(getattr(data, "application", None), "candidate", None)
+
+    def field(name: str) -> str | None:
+        value = getattr(candidate, name, None)
+        return value.strip()[:CANDIDATE_FIELD_LENGTH] or None if isinstance(value, str) else None
+
+    name, email = field("name"), field("email")
+    return {
+        "candidate_id": field("id"),
+        "candidate_name": name,
+        "candidate_name_key": name.casefold()[:CANDIDATE_FIELD_LENGTH] if name else None,
+        "candidate_email": email.casefold()[:CANDIDATE_FIELD_LENGTH] if email else None,
     }

@@ -8,9 +8,8 @@ a ``triggeredAt`` older than the ``max_age`` setting is refused. Deliveries carr
 
 from __future__ import annotations
 
-import math
-
 import hashlib
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any

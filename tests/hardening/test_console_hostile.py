@@ -147,7 +147,8 @@ async def test_console_cookies_are_host_prefixed_over_https(services: Runtime) -
     async with AsyncTestClient(app=app, base_url="https://console.test") as client:
         form = await client.get("/console/")
         presession = [c for c in form.headers.get_list("set-cookie") if "csrf" in c]
-        assert presession and all(c.startswith("__Host-") for c in presession), presession
+        assert presession
+        assert all(c.startswith("__Host-") for c in presession), presession
         assert all("Path=/;" in c or c.endswith("Path=/") for c in presession), presession
         response = await client.post(
             "/console/login",
@@ -160,7 +161,8 @@ async def test_console_cookies_are_host_prefixed_over_https(services: Runtime) -
             for c in response.headers.get_list("set-cookie")
             if c.startswith("__Host-unihook_console=")
         ]
-        assert session and "Secure" in session[0]
+        assert session
+        assert "Secure" in session[0]
         assert "Overview" in (await client.get("/console/")).text
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.middleware import ASGIMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.console import auth, connections, events, quarantine, subscriptions
 from gateway.http.console.formatting import STATIC, environment
