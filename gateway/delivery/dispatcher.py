@@ -58,6 +58,10 @@ AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_RECORD_BATCH = 512
 MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
+IDLE_DESTINATION_SECONDS = 600.0
+"""A destination nothing was sent to for this long is forgotten: its adaptive limit (it starts
+afresh next time) and its ``unihook_delivery_concurrency`` series. Destinations are whatever
+URLs subscriptions name, so remembering each for good grows memory and ``/metrics`` without end."""
 OVERLOAD_ERRORS = ("timeout", "connection", "ReadError", "WriteError", "RemoteProtocolError")
 _SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
 _FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
@@ -247,7 +251,7 @@ class Dispatcher:
                 paced = self._paced_room(sub)
                 if (
                     len(chosen) < room
-                    and self._held[dest] + taken[dest] < self._host_room(dest)
+                    and self._held.get(dest, 0) + taken[dest] < self._host_room(dest)
                     and (paced is None or self._held_subs[sub] + taken_subs[sub] < paced)
                 ):
                     taken[dest] += 1
@@ -316,7 +320,7 @@ class Dispatcher:
         # Hysteresis: a destination takes new claims again only once half its allowance is free,
         # so each claim brings a batch worth a transaction rather than one or two deliveries.
         dest = destination_of(prepared.target.url)
-        return self._held[dest] > self._host_room(dest) // 2
+        return self._held.get(dest, 0) > self._host_room(dest) // 2
 
     def _hold(self, item: _Work) -> None:
         self._held_ids[item.candidate.id] = item
@@ -336,12 +340,14 @@ class Dispatcher:
             return
         item.sent = True
         self._held[item.destination] -= 1
+        if self._held[item.destination] <= 0:
+            del self._held[item.destination]
         self._held_subs[item.candidate.subscription_id] -= 1
         if self._held_subs[item.candidate.subscription_id] <= 0:
             del self._held_subs[item.candidate.subscription_id]
         if self._backlog and (
             len(self._held_ids) <= self.concurrency
-            or self._held[item.destination] == self._host_room(item.destination) // 2
+            or self._held.get(item.destination, 0) == self._host_room(item.destination) // 2
             or self._paced_room(item.candidate.subscription_id) is not None
         ):
             self.services.wake_dispatcher.set()
@@ -617,6 +623,7 @@ class Dispatcher:
             await asyncio.sleep(GAUGE_SECONDS)
             tick += 1
             current = self.gauges()
+            self._forget_idle_destinations(time.monotonic())
             for dest, limit in self._limits.items():
                 DELIVERY_CONCURRENCY.labels(f"{dest[0]}://{dest[1]}:{dest[2]}").set(limit.limit)
             waiting = {s: g.rate_limited for s, g in current.items() if g.rate_limited}
@@ -638,6 +645,13 @@ class Dispatcher:
                     held_labels |= set(held)
             except Exception:
                 log.exception("reporting delivery gauges failed")
+
+    def _forget_idle_destinations(self, now: float) -> None:
+        for dest, limit in list(self._limits.items()):
+            if limit.idle_for(now) >= IDLE_DESTINATION_SECONDS and not self._held.get(dest):
+                del self._limits[dest]
+                with contextlib.suppress(KeyError):
+                    DELIVERY_CONCURRENCY.remove(f"{dest[0]}://{dest[1]}:{dest[2]}")
 
     # ---- leases ------------------------------------------------------------------------------
 

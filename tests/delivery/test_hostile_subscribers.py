@@ -158,3 +158,39 @@ async def test_a_retry_after_the_gateway_cannot_read_is_a_recorded_failed_attemp
         [delivery] = await settled(gateway, event_id)
     assert delivery["status"] == "failed"
     assert [a["status_code"] for a in delivery["attempts"]] == [429, 429]
+
+
+@pytest.fixture
+def quick_forgetting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway.delivery import dispatcher
+
+    monkeypatch.setattr(dispatcher, "GAUGE_SECONDS", 0.1)
+    monkeypatch.setattr(dispatcher, "IDLE_DESTINATION_SECONDS", 3600.0)
+
+
+async def test_an_idle_destination_is_forgotten(gateway: Any, quick_forgetting: None) -> None:
+    from tests.delivery.conftest import eventually
+    from tests.delivery.receiver import Receiver
+
+    await connect(gateway, "breezy")
+    with Receiver() as receiver:
+        sub = await subscribe(gateway, receiver.url)
+        [delivery] = await settled(gateway, await ingest(gateway))
+        assert delivery["status"] == "succeeded"
+    label = f'destination="http://127.0.0.1:{receiver.port}"'
+
+    async def series() -> list[str]:
+        text = (await gateway.get("/metrics")).text
+        return [line for line in text.splitlines() if label in line]
+
+    assert await eventually(series)  # exported while the destination is remembered
+    deleted = await gateway.delete(f"/v1/subscriptions/{sub['id']}", headers=ADMIN)
+    assert deleted.status_code in (200, 204)
+    from gateway.delivery import dispatcher
+
+    dispatcher.IDLE_DESTINATION_SECONDS = 0.0  # undone by the fixture's monkeypatch
+
+    async def forgotten() -> bool:
+        return not await series()
+
+    assert await eventually(forgotten)
