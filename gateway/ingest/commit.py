@@ -57,17 +57,58 @@ def _dedup_key(event: dict[str, Any]) -> tuple[str, str]:
     return (event["connection_id"], event["source_event_id"])
 
 
+EXISTING_QUARANTINED = select(Receipt.body_sha256, Receipt.id).where(
+    Receipt.connection_id == bindparam("connection_id"),
+    Receipt.body_sha256.in_(bindparam("hashes", expanding=True)),
+    Receipt.outcome == "quarantined",
+)
+
+
+def existing_quarantined(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Quarantined receipt ids already stored for (connection id, body SHA-256) keys."""
+    by_connection: dict[str, list[str]] = {}
+    for connection_id, digest in keys:
+        by_connection.setdefault(connection_id, []).append(digest)
+    found: dict[tuple[str, str], str] = {}
+    for connection_id, hashes in by_connection.items():
+        rows = conn.execute(
+            EXISTING_QUARANTINED, {"connection_id": connection_id, "hashes": hashes}
+        )
+        for digest, receipt_id in rows:
+            found.setdefault((connection_id, digest), receipt_id)
+    return found
+
+
 def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[IngestResult]:
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
-    their deliveries."""
+    their deliveries. A quarantined body already quarantined for its connection is answered with
+    that receipt and not stored again (a vendor retrying it would pile up a megabyte a try)."""
     existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
+    quarantine_keys = {
+        (receipt["connection_id"], receipt["body_sha256"])
+        for receipt, event in rows
+        if event is None and receipt.get("body_sha256")
+    }
+    quarantined = existing_quarantined(conn, quarantine_keys) if quarantine_keys else {}
     results: list[IngestResult] = []
     new_events: list[dict[str, Any]] = []
+    stored: list[dict[str, Any]] = []
     for receipt, event in rows:
         if event is None:
+            key = (receipt["connection_id"], receipt.get("body_sha256") or "")
+            first = quarantined.get(key) if key[1] else None
+            if first is not None:
+                results.append(IngestResult("quarantined", first))
+                continue
+            if key[1]:
+                quarantined[key] = receipt["id"]
+            stored.append(receipt)
             results.append(IngestResult("quarantined", receipt["id"]))
             continue
+        stored.append(receipt)
         key = _dedup_key(event)
         first = existing.get(key)
         if first is not None:
@@ -81,7 +122,7 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
         receipt["event_id"] = event["id"]
         results.append(IngestResult("accepted", receipt["id"], event["id"]))
     dialect = conn.dialect
-    bulk_insert(Receipt.__table__, dialect).execute(conn, [receipt for receipt, _ in rows])
+    bulk_insert(Receipt.__table__, dialect).execute(conn, stored)
     if new_events:
         bulk_insert(Event.__table__, dialect).execute(conn, new_events)
         queue_deliveries(conn, new_events, now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -182,14 +183,17 @@ def prepare(
             INGEST_DROPPED_FIELDS.labels(provider, field).inc()
     except NormalizationError as exc:
         receipt["error"] = str(exc)
+        receipt["body_sha256"] = hashlib.sha256(body).hexdigest()
         return receipt, None
     except Exception as exc:  # a plugin adapter's bug must not lose the vendor's data
         log.exception("adapter %s raised while normalising", adapter.name)
         receipt["error"] = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
+        receipt["body_sha256"] = hashlib.sha256(body).hexdigest()
         return receipt, None
     row = event_row(parts, connection, received_at, receipt["id"])
     if row is None:
         receipt["error"] = f"{adapter.name}: normalised event does not fit the canonical schema"
+        receipt["body_sha256"] = hashlib.sha256(body).hexdigest()
     return receipt, row
 
 

@@ -111,7 +111,10 @@ class Receipt(Base):
     """Every verified request, byte for byte, and what became of it."""
 
     __tablename__ = "receipts"
-    __table_args__ = (Index("ix_receipts_outcome", "outcome", "id"),)
+    __table_args__ = (
+        Index("ix_receipts_outcome", "outcome", "id"),
+        Index("ix_receipts_quarantined_body", "connection_id", "body_sha256"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     connection_id: Mapped[str] = mapped_column(ID, index=True)
@@ -123,6 +126,9 @@ class Receipt(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # accepted | duplicate | quarantined
     error: Mapped[str | None] = mapped_column(Text)
     event_id: Mapped[str | None] = mapped_column(ID)
+    # A quarantined body's SHA-256 (hex): the same body again is the same receipt, as the same
+    # vendor event id is the same event. None for bodies that normalised.
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Event(Base):

@@ -9,7 +9,8 @@ of them) per request; they now read ``events.candidate_*`` and ``events.subject`
 indexes. Events stored before this revision carry no candidate columns and are not found by the
 search (their timelines, by ``subject``, are unchanged). ``console_signouts`` remembers sessions
 signed out until their cookies expire. ``subscriptions.replayed_at`` keeps replays one at a time
-and spaced out.
+and spaced out. ``receipts.body_sha256`` deduplicates quarantined bodies per connection (rows
+quarantined before this revision have none and are not matched).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.String(length=200), nullable=True))
         batch.create_index("ix_events_candidate_name", ["candidate_name_key", "id"])
         batch.create_index("ix_events_candidate_email", ["candidate_email", "id"])
+    with op.batch_alter_table("receipts") as batch:
+        batch.add_column(sa.Column("body_sha256", sa.String(length=64), nullable=True))
+        batch.create_index("ix_receipts_quarantined_body", ["connection_id", "body_sha256"])
     with op.batch_alter_table("subscriptions") as batch:
         batch.add_column(sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -47,6 +51,9 @@ def downgrade() -> None:
     op.drop_table("console_signouts")
     with op.batch_alter_table("subscriptions") as batch:
         batch.drop_column("replayed_at")
+    with op.batch_alter_table("receipts") as batch:
+        batch.drop_index("ix_receipts_quarantined_body")
+        batch.drop_column("body_sha256")
     with op.batch_alter_table("events") as batch:
         batch.drop_index("ix_events_candidate_email")
         batch.drop_index("ix_events_candidate_name")
