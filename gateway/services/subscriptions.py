@@ -377,6 +377,10 @@ async def replay(
     if until is not None and until <= since:
         raise Invalid("until must be later than since")
     settings = runtime.settings
+    async with runtime.sessions() as session:  # refused without a write lock (SQLite has one)
+        row = await find_subscription(session, principal, subscription_id)
+        if row.replayed_at is not None:
+            await _check_replay_allowed(session, row, utcnow(), settings.replay_interval)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
         now = utcnow()

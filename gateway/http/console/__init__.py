@@ -84,7 +84,7 @@ def _error_page(
 ) -> Response[Any]:
     """The gateway's refusals and Litestar's own (a bad query value, a CSRF 403) as a page."""
     status = exc.status if isinstance(exc, ServiceError) else exc.status_code
-    return render(
+    page = render(
         request,
         "error.html",
         None,
@@ -92,6 +92,8 @@ def _error_page(
         title=TITLES.get(status, "Something is wrong"),
         detail=exc.detail,
     )
+    page.headers.update(exc.headers or {})  # e.g. connection: close on a form refused unread
+    return page
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

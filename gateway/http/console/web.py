@@ -37,6 +37,7 @@ HTTPS_COOKIE_PREFIX = "__Host-"
 plant or overwrite it (a planted pre-session cookie is how a cross-site post got a valid token)."""
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+CLOSE = {"connection": "close"}
 MAX_FORM_FIELDS = 256
 """Fields in one console form at most: the subscription form, every event type ticked, is the
 largest, well below it."""
@@ -169,7 +170,7 @@ def _same_origin(request: Request[Any, Any, Any]) -> bool:
 async def _capped_body(request: Request[Any, Any, Any], limit: int) -> bytes:
     """The body, read only while it stays within ``limit`` bytes: ``413`` past it."""
     too_large = ClientException(
-        status_code=413, detail=f"form larger than {limit} bytes", headers={"connection": "close"}
+        status_code=413, detail=f"form larger than {limit} bytes", headers=CLOSE
     )
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
@@ -189,9 +190,12 @@ async def checked_form(request: Request[Any, Any, Any], *, sign_in: bool = False
     headers, then a session (or, for ``sign_in`` only, the pre-session cookie) before a byte of
     the body is read, then a capped body, then its CSRF token. ``403``/``413`` otherwise,
     before anything else happens."""
-    denied = PermissionDeniedException("missing or invalid CSRF token: reload the page and retry")
+    # refused before the body is read: close the connection rather than read the body on
+    denied = PermissionDeniedException(
+        "missing or invalid CSRF token: reload the page and retry", headers=CLOSE
+    )
     if not _same_origin(request):
-        raise PermissionDeniedException("cross-site form posts are refused")
+        raise PermissionDeniedException("cross-site form posts are refused", headers=CLOSE)
     state = console_state(request)
     if sign_in:
         seed = read_cookie(request, PRESESSION_COOKIE)
@@ -202,7 +206,7 @@ async def checked_form(request: Request[Any, Any, Any], *, sign_in: bool = False
         raise denied
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if content_type not in {FORM_TYPE, ""}:  # none: an empty post, a button without fields
-        raise HTTPException(status_code=415, detail=f"console forms are {FORM_TYPE}")
+        raise HTTPException(status_code=415, detail=f"console forms are {FORM_TYPE}", headers=CLOSE)
     limit = SIGN_IN_MAX_BYTES if sign_in else services_of(request).settings.console_max_form_bytes
     body = await _capped_body(request, limit)
     try:
