@@ -76,8 +76,9 @@ def existing_quarantined(
         rows = conn.execute(
             EXISTING_QUARANTINED, {"connection_id": connection_id, "hashes": hashes}
         )
-        for digest, receipt_id in rows:
-            found.setdefault((connection_id, digest), receipt_id)
+        for stored_digest, receipt_id in rows:
+            if stored_digest is not None:
+                found.setdefault((connection_id, stored_digest), receipt_id)
     return found
 
 
