@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from gateway.core.clock import utcnow
 from gateway.runtime import Runtime
@@ -18,12 +19,15 @@ from gateway.storage.models import ConsoleSignout
 
 async def sign_out(services: Runtime, nonce: str, expires: int) -> None:
     now = utcnow()
-    async with services.sessions() as session, session.begin():
-        await session.execute(delete(ConsoleSignout).where(ConsoleSignout.expires_at <= now))
-        if await session.get(ConsoleSignout, nonce) is None:
-            session.add(
-                ConsoleSignout(nonce=nonce, expires_at=datetime.fromtimestamp(expires, UTC))
-            )
+    try:
+        async with services.sessions() as session, session.begin():
+            await session.execute(delete(ConsoleSignout).where(ConsoleSignout.expires_at <= now))
+            if await session.get(ConsoleSignout, nonce) is None:
+                session.add(
+                    ConsoleSignout(nonce=nonce, expires_at=datetime.fromtimestamp(expires, UTC))
+                )
+    except IntegrityError:  # two sign-outs of one session at once: the other one recorded it
+        pass
 
 
 async def signed_out(services: Runtime, nonce: str) -> bool:
