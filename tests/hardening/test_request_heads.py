@@ -52,7 +52,7 @@ async def _exchange(gateway: Gateway, head: bytes, then: bytes = b"") -> tuple[b
             sent += 65536
         try:
             answer = await asyncio.wait_for(reader.read(), timeout=10)
-        except ConnectionResetError:  # closed with our unread bytes in its buffer: a reset
+        except ConnectionError:  # closed with our unread bytes in its buffer: a reset
             answer = b""
     finally:
         writer.close()
