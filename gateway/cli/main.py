@@ -100,7 +100,11 @@ def run_serve(args: argparse.Namespace) -> int:
         port=port,
         log_level="warning",
         access_log=False,
-        http=head_deadline_protocol(settings.header_timeout),
+        http=head_deadline_protocol(
+            settings.header_timeout,
+            max_head_bytes=settings.max_header_bytes,
+            max_headers=settings.max_headers,
+        ),
     )
     uvicorn.Server(config).run()
     return 0

@@ -196,6 +196,38 @@ class Settings:
         "seconds a client has, after the head, to send the whole body (every route); later: `408`",
         seconds,
     )
+    max_header_bytes: int = variable(
+        "UNIHOOK_MAX_HEADER_BYTES",
+        64 * 1024,
+        "largest request head (request line and headers, in bytes); larger: `431` and the "
+        "connection is closed, before the rest is read",
+        integer(),
+    )
+    max_headers: int = variable(
+        "UNIHOOK_MAX_HEADERS",
+        100,
+        "most header fields in one request; more: `431` and the connection is closed",
+        integer(),
+    )
+    console_max_form_bytes: int = variable(
+        "UNIHOOK_CONSOLE_MAX_FORM_BYTES",
+        16 * 1024,
+        "largest console form body (the sign-in form: 2048); larger: `413` before it is read",
+        integer(),
+    )
+    replay_max_events: int = variable(
+        "UNIHOOK_REPLAY_MAX_EVENTS",
+        10_000,
+        "most events one replay may queue; a wider window is `400` (replay it in parts)",
+        integer(),
+    )
+    replay_interval: float = variable(
+        "UNIHOOK_REPLAY_INTERVAL",
+        60.0,
+        "seconds between two replays of one subscription; sooner: `429`. A replay is also "
+        "`409` while deliveries queued by the last one are pending",
+        seconds,
+    )
     allow_insecure_destinations: bool = variable(
         "UNIHOOK_ALLOW_INSECURE_DESTINATIONS",
         False,

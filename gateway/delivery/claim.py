@@ -61,7 +61,9 @@ def paced_room(rate_limit: int | None) -> int | None:
 
 class Holdings:
     """The deliveries a worker holds, from claim to recorded result; those still to be sent are
-    also counted by destination and by subscription, which bounds the next claims."""
+    also counted by destination and by subscription, which bounds the next claims. A count that
+    reaches zero is dropped (destinations are whatever URLs subscriptions name, so zeros kept
+    would grow without end); read counts with ``.get(key, 0)``."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Claimed] = {}
@@ -88,6 +90,8 @@ class Holdings:
         item.sent = True
         sub = item.candidate.subscription_id
         self.by_destination[item.destination] -= 1
+        if self.by_destination[item.destination] <= 0:
+            del self.by_destination[item.destination]
         self.by_subscription[sub] -= 1
         if self.by_subscription[sub] <= 0:
             del self.by_subscription[sub]
@@ -124,8 +128,10 @@ class Picker:
             paced = self.paced_room(sub)
             if (
                 len(chosen) < self.room
-                and held.by_destination[dest] + self.taken[dest] < self.host_room(dest)
-                and (paced is None or held.by_subscription[sub] + self.taken_subs[sub] < paced)
+                and held.by_destination.get(dest, 0) + self.taken[dest] < self.host_room(dest)
+                and (
+                    paced is None or held.by_subscription.get(sub, 0) + self.taken_subs[sub] < paced
+                )
             ):
                 self.taken[dest] += 1
                 self.taken_subs[sub] += 1

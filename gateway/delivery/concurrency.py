@@ -49,10 +49,22 @@ class AdaptiveLimit:
         self._fastest_at = 0.0
         self._window_fastest = math.inf
         self._last_cut = -math.inf
+        self.last_used = time.monotonic()
 
     @property
     def waiting(self) -> int:
         return len(self._waiters)
+
+    def idle_for(self, now: float) -> float:
+        """Seconds since the last request to the destination ended (0 while one is in flight
+        or waiting)."""
+        if self.in_flight or self._waiters:
+            return 0.0
+        return max(0.0, now - self.last_used)
+
+    def idle_seconds(self) -> float:
+        """``idle_for`` now, on this limit's own (monotonic) clock."""
+        return self.idle_for(time.monotonic())
 
     async def acquire(self) -> None:
         if self.in_flight < int(self.limit) and not self._waiters:
@@ -78,6 +90,7 @@ class AdaptiveLimit:
         saturated = 2 * self.in_flight >= self.limit or bool(self._waiters)
         self.in_flight -= 1
         now = time.monotonic()
+        self.last_used = now
         if signal is Signal.OVERLOAD:
             if now - self._last_cut > max(latency, 0.05):
                 self.limit = max(1.0, self.limit / 2)

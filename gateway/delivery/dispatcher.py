@@ -22,6 +22,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +63,10 @@ log = logging.getLogger("unihook.delivery")
 MAX_RECORD_BATCH = 512
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
 EXPIRY_TICKS = 300  # every this many reports (ten minutes), expired unverified requests go
+IDLE_DESTINATION_SECONDS = 600.0
+"""A destination nothing was sent to for this long is forgotten: its adaptive limit (it starts
+afresh next time) and its ``unihook_delivery_concurrency`` series. Destinations are whatever
+URLs subscriptions name, so remembering each for good grows memory and ``/metrics`` without end."""
 _SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
 _FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
 
@@ -258,12 +263,12 @@ class Dispatcher:
         if prepared is None:
             return False
         paced = self._paced_room(subscription_id)
-        if paced is not None and self._holdings.by_subscription[subscription_id] >= paced:
+        if paced is not None and self._holdings.by_subscription.get(subscription_id, 0) >= paced:
             return True
         # Hysteresis: a destination takes new claims again only once half its allowance is free,
         # so each claim brings a batch worth a transaction rather than one or two deliveries.
         dest = destination_of(prepared.target.url)
-        return self._holdings.by_destination[dest] > self._host_room(dest) // 2
+        return self._holdings.by_destination.get(dest, 0) > self._host_room(dest) // 2
 
     def _unhold(self, item: Claimed) -> None:
         """Forget a claim: its result is recorded, or it was never sent."""
@@ -277,7 +282,7 @@ class Dispatcher:
             return
         if self._backlog and (
             len(self._holdings) <= self.concurrency
-            or self._holdings.by_destination[item.destination]
+            or self._holdings.by_destination.get(item.destination, 0)
             == self._host_room(item.destination) // 2
             or self._paced_room(item.candidate.subscription_id) is not None
         ):
@@ -378,9 +383,20 @@ class Dispatcher:
             within=self.settings.delivery_timeout,
             allow_insecure=self.settings.allow_insecure_destinations,
         )
-        (_SUCCEEDED if is_success(sent.status) else _FAILED).inc()
+        try:
+            result = result_of(c, sent, self.settings.retry_schedule)
+        except Exception as exc:  # judging the answer failed: a failed attempt, on the schedule
+            log.exception("delivery %s: unexpected error judging the answer", c.id)
+            failed = replace(
+                sent,
+                status=None,
+                retry_after=None,
+                error=f"unexpected error: {type(exc).__name__}: {exc}",
+            )
+            result = result_of(c, failed, self.settings.retry_schedule)
+        (_SUCCEEDED if is_success(result.status_code) else _FAILED).inc()
         DELIVERY_LATENCY.observe(sent.latency_ms / 1000)
-        return result_of(c, sent, self.settings.retry_schedule)
+        return result
 
     # ---- recording ---------------------------------------------------------------------------
 
@@ -494,6 +510,7 @@ class Dispatcher:
             await asyncio.sleep(GAUGE_SECONDS)
             tick += 1
             current = self.gauges()
+            self._forget_idle_destinations()
             for dest, limit in self._limits.items():
                 DELIVERY_CONCURRENCY.labels(f"{dest[0]}://{dest[1]}:{dest[2]}").set(limit.limit)
             waiting = {s: g.rate_limited for s, g in current.items() if g.rate_limited}
@@ -521,6 +538,16 @@ class Dispatcher:
                     held_labels |= set(held)
             except Exception:
                 log.exception("reporting delivery gauges failed")
+
+    def _forget_idle_destinations(self) -> None:
+        for dest, limit in list(self._limits.items()):
+            if (
+                limit.idle_seconds() >= IDLE_DESTINATION_SECONDS
+                and not self._holdings.by_destination.get(dest)
+            ):
+                del self._limits[dest]
+                with contextlib.suppress(KeyError):
+                    DELIVERY_CONCURRENCY.remove(f"{dest[0]}://{dest[1]}:{dest[2]}")
 
     # ---- leases ------------------------------------------------------------------------------
 

@@ -171,6 +171,14 @@ def type_clause(patterns: Iterable[str]) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+class WindowTooWide(ValueError):
+    """A replay's window holds more events than one replay may queue."""
+
+    def __init__(self, at_most: int) -> None:
+        super().__init__(f"more than {at_most} events")
+        self.at_most = at_most
+
+
 async def replay(
     session: AsyncSession,
     sub: Subscription,
@@ -178,8 +186,10 @@ async def replay(
     since: datetime,
     until: datetime | None,
     now: datetime,
+    at_most: int | None = None,
 ) -> int:
-    """Queue new deliveries to ``sub`` of every event it selects received in [since, until)."""
+    """Queue new deliveries to ``sub`` of every event it selects received in [since, until);
+    ``WindowTooWide`` (and nothing queued) when that is more than ``at_most`` events."""
     query = (
         select(Event.id, Event.connection_id, Event.subject)
         .add_columns(*([Event.payload] if sub.filter is not None else []))
@@ -194,10 +204,14 @@ async def replay(
         query = query.where(Event.tenant.in_(sub.tenants))
     if sub.providers:
         query = query.where(Event.provider.in_(sub.providers))
+    if at_most is not None:
+        query = query.limit(at_most + 1)
     events = (await session.execute(query)).all()
     if sub.filter is not None:
         predicate = predicate_of(sub)
         events = [e for e in events if predicate(msgspec.json.decode(e.payload))]
+    if at_most is not None and len(events) > at_most:
+        raise WindowTooWide(at_most)
     for start in range(0, len(events), REPLAY_CHUNK):
         rows = [
             delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))

@@ -10,12 +10,23 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
+from gateway.delivery.retry_after import MAX_RETRY_AFTER, parse_retry_after
+
 JITTER = 0.2
-MAX_RETRY_AFTER = 86400.0  # a subscriber's Retry-After is honoured up to one day
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+__all__ = [
+    "MAX_RETRY_AFTER",
+    "RETRY_AFTER_STATUSES",
+    "disables_at_once",
+    "failing_too_long",
+    "is_success",
+    "next_delay",
+    "outcome_of",
+    "parse_retry_after",
+]
 
 AttemptOutcome = Literal["succeeded", "retry", "failed"]
 
@@ -28,22 +39,6 @@ def is_success(status_code: int | None) -> bool:
 def disables_at_once(status_code: int | None) -> bool:
     """``410 Gone``: the subscriber says the endpoint is gone for good."""
     return status_code == 410
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 def next_delay(

@@ -316,13 +316,17 @@ class PinnedTransport:
     def _checkout(self, origin: Origin) -> _Connection | None:
         conns = self._idle.get(origin)
         now = time.monotonic()
-        while conns:
+        found = None
+        while conns and found is None:
             conn = conns.pop()
             self._idle_count -= 1
             if conn.usable(now):
-                return conn
-            conn.close()
-        return None
+                found = conn
+            else:
+                conn.close()
+        if conns is not None and not conns:
+            del self._idle[origin]  # origins are whatever URLs name: keep none empty
+        return found
 
     def _checkin(self, origin: Origin, conn: _Connection) -> None:
         conns = self._idle.setdefault(origin, [])

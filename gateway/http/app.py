@@ -9,13 +9,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response
+from litestar.exceptions import NotFoundException
 
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.apidocs import assets_router, openapi_config
 from gateway.http.connections import ConnectionController
-from gateway.http.console import console_routers, template_config
+from gateway.http.console import ConsoleHeaders, console_routers, template_config
+from gateway.http.console import unrouted as console_unrouted
 from gateway.http.deliveries import event_deliveries, redeliver_event
 from gateway.http.errors import EXCEPTION_HANDLERS
 from gateway.http.errors_doc import describe_errors
@@ -106,8 +108,12 @@ def create_app(
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
-        middleware=[BodyDeadline(settings.body_timeout)],
+        exception_handlers={
+            RecursionError: _too_deep,
+            NotFoundException: console_unrouted,
+            **EXCEPTION_HANDLERS,
+        },
+        middleware=[ConsoleHeaders(), BodyDeadline(settings.body_timeout)],
         openapi_config=openapi_config(),
         template_config=template_config(),
         debug=False,

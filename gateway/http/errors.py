@@ -18,7 +18,7 @@ def service_error_response(request: Request[Any, Any, Any], exc: ServiceError) -
     body: dict[str, Any] = {"status_code": exc.status, "detail": exc.detail}
     if exc.extra:
         body["extra"] = exc.extra
-    return Response(body, status_code=exc.status)
+    return Response(body, status_code=exc.status, headers=exc.headers)
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""How ``unihook serve`` runs the app under uvicorn: with deadlines for slow clients.
+"""How ``unihook serve`` runs the app under uvicorn: with deadlines for slow clients and limits
+on request heads.
 
 uvicorn waits for a request's head for as long as the client likes (its keep-alive timeout only
 runs between requests), so a client dripping its headers, or a thousand that send half of them,
@@ -6,6 +7,12 @@ hold their connections for good. ``HeadDeadlineProtocol`` gives every request he
 ``UNIHOOK_HEADER_TIMEOUT`` seconds from its first byte (from the connection for the first
 request) and answers ``408`` after that. The body's deadline (``UNIHOOK_BODY_TIMEOUT``) is kept by
 ``BodyDeadline`` in the app, where the body is read.
+
+Neither uvicorn nor httptools bounds a head's size: httptools keeps a header's value in memory
+until its end arrives, so one 50 MB header was answered ``200`` and twenty of them held half a
+gigabyte. ``HeadDeadlineProtocol`` counts a head's bytes as they are read and its fields as they
+are parsed, and past ``UNIHOOK_MAX_HEADER_BYTES`` or ``UNIHOOK_MAX_HEADERS`` answers ``431`` and
+closes the connection without reading on (memory held: the limit and one socket read).
 """
 
 from __future__ import annotations
@@ -25,28 +32,97 @@ TIMEOUT_RESPONSE = (
 )
 
 
+_TOO_LARGE_BODY = b'{"status_code":431,"detail":"request head too large"}'
+TOO_LARGE_RESPONSE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_LARGE_BODY), _TOO_LARGE_BODY)
+)
+
+
 def request_timeout(detail: str) -> HTTPException:
     return HTTPException(status_code=408, detail=detail, headers={"connection": "close"})
 
 
 class HeadDeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, with a deadline for each request's head."""
+    """uvicorn's httptools protocol, with a deadline and size limits for each request's head."""
 
     head_timeout: float = 10.0
+    max_head_bytes: int = 64 * 1024
+    max_headers: int = 100
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._head_timer: asyncio.TimerHandle | None = None
+        self._refused = False
+        self._reading_head = True
+        self._head_read = 0  # bytes read while a head was incomplete (an upper bound of its size)
+        self._head_size = 0  # the parsed head's size: request target, names and values
+        self._head_fields = 0
         super().connection_made(transport)
         self._arm()
 
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self._reading_head:
+            self._head_read += len(data)
+        super().data_received(data)
+        if self._reading_head and not self._refused and self._head_read > self.max_head_bytes:
+            self._refuse_head()  # the head is still incomplete past the limit: read no more
+
     def on_message_begin(self) -> None:
+        if self._refused:
+            return
+        self._head_size = 0
+        self._head_fields = 0
         super().on_message_begin()
         if self._head_timer is None:
             self._arm()
 
+    def on_url(self, url: bytes) -> None:
+        if self._refused:
+            return
+        self._head_size += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self._refused:
+            return
+        self._head_size += len(name) + len(value) + 4  # ": " and CRLF
+        self._head_fields += 1
+        super().on_header(name, value)
+
     def on_headers_complete(self) -> None:
+        if self._refused:
+            return
         self._disarm()
+        self._reading_head = False
+        if self._head_size > self.max_head_bytes or self._head_fields > self.max_headers:
+            self._refuse_head()
+            return
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._refused:
+            return
+        self._reading_head = True
+        self._head_read = 0
+        super().on_message_complete()
+
+    def _refuse_head(self) -> None:
+        """``431`` and close, unless a response is under way (then only close after it)."""
+        self._refused = True
+        self._disarm()
+        if self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.keep_alive = False
+            return
+        self.transport.write(TOO_LARGE_RESPONSE)
+        self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -71,9 +147,16 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-def head_deadline_protocol(head_timeout: float) -> type[HeadDeadlineProtocol]:
+def head_deadline_protocol(
+    head_timeout: float, *, max_head_bytes: int = 64 * 1024, max_headers: int = 100
+) -> type[HeadDeadlineProtocol]:
     """The protocol class to give ``uvicorn.Config(http=...)``."""
-    return type("HeadDeadline", (HeadDeadlineProtocol,), {"head_timeout": head_timeout})
+    limits = {
+        "head_timeout": head_timeout,
+        "max_head_bytes": max_head_bytes,
+        "max_headers": max_headers,
+    }
+    return type("HeadDeadline", (HeadDeadlineProtocol,), limits)
 
 
 class BodyDeadline(ASGIMiddleware):

@@ -71,6 +71,31 @@ def _dedup_key(event: EventRow) -> tuple[str, str]:
     return (event.connection_id, event.source_event_id)
 
 
+EXISTING_QUARANTINED = select(Receipt.body_sha256, Receipt.id).where(
+    Receipt.connection_id == bindparam("connection_id"),
+    Receipt.body_sha256.in_(bindparam("hashes", expanding=True)),
+    Receipt.outcome == "quarantined",
+)
+
+
+def existing_quarantined(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Quarantined receipt ids already stored for (connection id, body SHA-256) keys."""
+    by_connection: dict[str, list[str]] = {}
+    for connection_id, digest in keys:
+        by_connection.setdefault(connection_id, []).append(digest)
+    found: dict[tuple[str, str], str] = {}
+    for connection_id, hashes in by_connection.items():
+        rows = conn.execute(
+            EXISTING_QUARANTINED, {"connection_id": connection_id, "hashes": hashes}
+        )
+        for stored_digest, receipt_id in rows:
+            if stored_digest is not None:
+                found.setdefault((connection_id, stored_digest), receipt_id)
+    return found
+
+
 def _columns(event: EventRow) -> dict[str, Any]:
     row = asdict(event)
     del row["also"]
@@ -86,11 +111,19 @@ def commit_batch(
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
     their deliveries; each connection that got unverified receipts keeps its newest
-    ``unverified_limit`` of them."""
+    ``unverified_limit`` of them. A quarantined body already quarantined for its connection is
+    answered with that receipt and not stored again (a vendor retrying it would pile up a
+    megabyte a try)."""
     existing = existing_events(
         conn,
         {_dedup_key(one) for _, event in rows if event is not None for one in (event, *event.also)},
     )
+    quarantine_keys = {
+        (receipt.connection_id, receipt.body_sha256)
+        for receipt, event in rows
+        if event is None and receipt.outcome != "unverified" and receipt.body_sha256
+    }
+    quarantined = existing_quarantined(conn, quarantine_keys) if quarantine_keys else {}
     results: list[IngestResult] = []
     receipts: list[dict[str, object]] = []
     new_events: list[EventRow] = []
@@ -102,6 +135,13 @@ def commit_batch(
             receipts.append(asdict(receipt))
             continue
         if event is None:
+            digest = receipt.body_sha256
+            first = quarantined.get((receipt.connection_id, digest)) if digest else None
+            if first is not None:
+                results.append(IngestResult("quarantined", first))
+                continue
+            if digest:
+                quarantined[(receipt.connection_id, digest)] = receipt.id
             results.append(IngestResult("quarantined", receipt.id))
             receipts.append(asdict(receipt))
             continue

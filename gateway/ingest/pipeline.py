@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypedDict
 
 import msgspec
 
@@ -27,7 +29,7 @@ from gateway.ingest.commit import IngestResult, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.ingest.rows import EventRow, IngestRows, ReceiptRow
 from gateway.runtime import LiveConnection, Runtime
-from gateway.storage.models import SOURCE_EVENT_ID_LENGTH
+from gateway.storage.models import CANDIDATE_FIELD_LENGTH, SOURCE_EVENT_ID_LENGTH
 from providers import NormalizationError, ProviderAdapter, format_timestamp, sha256_event_id
 from providers.registry import dropped_fields
 from schemas import EVENT_ENCODER, Normalized, to_event
@@ -201,6 +203,8 @@ def prepare(
         headers=kept_headers(headers, adapter.kept_headers),
         body=body,
         error=error,
+        # A quarantined body's digest: the same body again for the connection is not stored again.
+        body_sha256=None if row is not None else hashlib.sha256(body).hexdigest(),
     )
     return receipt, row
 
@@ -248,4 +252,32 @@ def event_row(
         subject=event.subject,
         payload=payload,
         trace_parent=trace_parent,
+        **candidate_columns(event.data),
     )
+
+
+class CandidateColumns(TypedDict):
+    candidate_id: str | None
+    candidate_name: str | None
+    candidate_name_key: str | None
+    candidate_email: str | None
+
+
+def candidate_columns(data: Any) -> CandidateColumns:
+    """The candidate an event's data names (its own, or its application's), as the indexed
+    columns the console searches: the name as sent and casefolded, the email casefolded."""
+    candidate = getattr(data, "candidate", None)
+    if candidate is None:
+        candidate = getattr(getattr(data, "application", None), "candidate", None)
+
+    def field(name: str) -> str | None:
+        value = getattr(candidate, name, None)
+        return value.strip()[:CANDIDATE_FIELD_LENGTH] or None if isinstance(value, str) else None
+
+    name, email = field("name"), field("email")
+    return {
+        "candidate_id": field("id"),
+        "candidate_name": name,
+        "candidate_name_key": name.casefold()[:CANDIDATE_FIELD_LENGTH] if name else None,
+        "candidate_email": email.casefold()[:CANDIDATE_FIELD_LENGTH] if email else None,
+    }

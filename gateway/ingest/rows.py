@@ -28,6 +28,7 @@ class ReceiptRow(msgspec.Struct, frozen=True):
     outcome: IngestOutcome = "quarantined"
     error: str | None = None  # why it is quarantined, or did not verify
     event_id: str | None = None  # the event it became, or the stored one it duplicates
+    body_sha256: str | None = None  # quarantined only: the same body again is not stored again
 
 
 class EventRow(msgspec.Struct, frozen=True):
@@ -48,6 +49,12 @@ class EventRow(msgspec.Struct, frozen=True):
     also: tuple[EventRow, ...] = ()
     """The events the same body implies besides this one (``Normalized.also``): written with
     it, each deduplicated by its own key, only when this one is new. Not a column."""
+    # The candidate the event names, as the indexed columns the console searches
+    # (``pipeline.candidate_columns``).
+    candidate_id: str | None = None
+    candidate_name: str | None = None
+    candidate_name_key: str | None = None  # the name casefolded
+    candidate_email: str | None = None  # casefolded
 
 
 IngestRows = list[tuple[ReceiptRow, EventRow | None]]

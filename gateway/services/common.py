@@ -24,10 +24,13 @@ def parse_time_param(name: str, value: str | None) -> datetime | None:
             return datetime.fromtimestamp(float(value), UTC)
         except (OverflowError, ValueError, OSError):
             raise Invalid(problem) from None
-    parsed = parse_timestamp(value, plausible=False)
-    if parsed is None:
-        raise Invalid(problem)
-    return datetime.fromisoformat(parsed.replace("Z", "+00:00"))
+    try:  # an offset can carry a time past the calendar's end once it is in UTC
+        parsed = parse_timestamp(value, plausible=False)
+        if parsed is None:
+            raise Invalid(problem)
+        return datetime.fromisoformat(parsed.replace("Z", "+00:00"))
+    except (OverflowError, ValueError):
+        raise Invalid(problem) from None
 
 
 def _is_number(value: str) -> bool:

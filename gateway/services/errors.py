@@ -15,11 +15,17 @@ class ServiceError(Exception):
     status: ClassVar[int] = 500
 
     def __init__(
-        self, detail: str, *, status: int | None = None, extra: dict[str, Any] | None = None
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+        self.headers = headers  # e.g. ``retry-after`` on a 429
         if status is not None:
             self.status = status  # type: ignore[misc]  # an instance may narrow its class's status
 

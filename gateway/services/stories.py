@@ -10,13 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
+from gateway.core.clock import iso
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
-from gateway.storage.models import Attempt, Delivery, Event, Receipt, Subscription
+from gateway.storage.models import (
+    CANDIDATE_FIELD_LENGTH,
+    Attempt,
+    Delivery,
+    Event,
+    Receipt,
+    Subscription,
+)
 
-RECENT_WINDOW = 2_000
 _RESOURCE_OF_FAMILY = {
     "application": "application",
     "candidate": "candidate",
@@ -195,28 +202,23 @@ class TimelineEntry:
     deliveries: list[DeliveryStory]
 
 
-TIMELINE_LIMIT = 1000
-"""The most events one timeline shows (the oldest first, from the indexed ``subject``)."""
+TIMELINE_LIMIT = 200
+"""The most events one timeline shows (the oldest first, from the indexed ``subject``): each is
+decoded to be shown, so the bound is what one page view may decode."""
 
 
 async def timeline(
     runtime: Runtime, principal: Principal, subject: str, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
-    """Every visible event about ``subject``, oldest first, each with its deliveries: read
-    through the indexed ``events.subject`` column (events stored before it existed are found
-    among the recent ones by the same rule)."""
+    """Every visible event about ``subject`` (up to ``limit``), oldest first, each with its
+    deliveries: found through the indexed ``events.subject`` column, so a subject no event has
+    costs one index read."""
     query = select(Event.payload).where(Event.subject == subject).order_by(Event.id).limit(limit)
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
     async with runtime.sessions() as session:
         payloads = (await session.execute(query)).scalars().all()
     matches = [msgspec.json.decode(p) for p in payloads]
-    if not matches:  # older rows carry no subject column value
-        vendor_id = subject.partition("/")[2]
-        needle = msgspec.json.encode(vendor_id)
-        recent = await _recent(runtime, principal, RECENT_WINDOW * 5, needle if vendor_id else None)
-        matches = [e for e in recent if subject_of(e) == subject]
-        matches.reverse()
     async with runtime.sessions() as session:
         deliveries = await _deliveries_of(session, principal, [e["id"] for e in matches])
     return [TimelineEntry(e, deliveries.get(e["id"], [])) for e in matches]
@@ -232,40 +234,59 @@ class Found:
     last_event: dict[str, Any]
 
 
+SEARCH_ROWS = 500
+"""The newest events a search reads for each of name and email (their small indexed columns,
+never their payloads)."""
+
+
 async def find_candidates(
-    runtime: Runtime, principal: Principal, text: str, window: int = RECENT_WINDOW
+    runtime: Runtime, principal: Principal, text: str, rows: int = SEARCH_ROWS
 ) -> list[Found]:
-    """Candidates whose name or email contains ``text`` (any case) among recent events."""
-    needle = text.strip().casefold()
+    """Candidates whose name or email starts with ``text`` (any case), from the indexed
+    ``events.candidate_*`` columns of the newest events that name them."""
+    needle = text.strip().casefold()[:CANDIDATE_FIELD_LENGTH]
     if not needle:
         return []
     found: dict[tuple[str | None, str | None], Found] = {}
-    for event in await _recent(runtime, principal, window):
-        candidate = candidate_of(event)
-        name, email = candidate.get("name"), candidate.get("email")
-        hay = f"{name or ''}\n{email or ''}".casefold()
-        if needle not in hay:
+    async with runtime.sessions() as session:
+        hits = []
+        for column in (Event.candidate_name_key, Event.candidate_email):
+            query = (
+                select(
+                    Event.id,
+                    Event.type,
+                    Event.received_at,
+                    Event.subject,
+                    Event.candidate_id,
+                    Event.candidate_name,
+                    Event.candidate_email,
+                )
+                .where(*_starting_with(column, needle))
+                .order_by(Event.id.desc())
+                .limit(rows)
+            )
+            if principal.tenant is not None:
+                query = query.where(Event.tenant == principal.tenant)
+            hits += (await session.execute(query)).all()
+    seen: set[str] = set()
+    for hit in sorted(hits, key=lambda h: h.id, reverse=True):
+        if hit.id in seen:
             continue
-        key = (name, email)
+        seen.add(hit.id)
+        key = (hit.candidate_name, hit.candidate_email)
         entry = found.get(key)
         if entry is None:
-            entry = found[key] = Found(name, email, {}, event)
-        for subject in {
-            subject_of(event),
-            f"candidate/{candidate['id']}" if candidate.get("id") else None,
-        }:
+            last = {"id": hit.id, "type": hit.type, "source": {"received_at": iso(hit.received_at)}}
+            entry = found[key] = Found(hit.candidate_name, hit.candidate_email, {}, last)
+        candidate = f"candidate/{hit.candidate_id}" if hit.candidate_id else None
+        for subject in {hit.subject, candidate}:
             if subject:
                 entry.subjects[subject] = entry.subjects.get(subject, 0) + 1
     return list(found.values())
 
 
-async def _recent(
-    runtime: Runtime, principal: Principal, window: int, containing: bytes | None = None
-) -> list[dict[str, Any]]:
-    """The ``window`` newest visible events, decoded (only those holding ``containing``)."""
-    query = select(Event.payload).order_by(Event.id.desc()).limit(window)
-    if principal.tenant is not None:
-        query = query.where(Event.tenant == principal.tenant)
-    async with runtime.sessions() as session:
-        payloads = (await session.execute(query)).scalars().all()
-    return [msgspec.json.decode(p) for p in payloads if containing is None or containing in p]
+def _starting_with(column: Any, prefix: str) -> list[ColumnElement[bool]]:
+    """``column`` starts with ``prefix``, as a range its index answers (``LIKE`` alone reads
+    every row on PostgreSQL without a pattern operator class) and ``LIKE`` for exactness."""
+    upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
+    return [column >= prefix, column < upper, column.startswith(prefix, autoescape=True)]

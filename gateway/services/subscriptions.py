@@ -4,7 +4,8 @@ follow the webhook-management APIs ATS vendors offer, so an integrator meets fam
 from __future__ import annotations
 
 import ipaddress
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,9 +23,9 @@ from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
 from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
-from gateway.services.errors import Invalid, NotFound, QuotaExceeded
+from gateway.services.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from gateway.storage.locks import lock_owner, lock_subscription
-from gateway.storage.models import Subscription, SubscriptionSecret
+from gateway.storage.models import Delivery, Subscription, SubscriptionSecret
 from schemas import pattern_is_known
 from schemas.api import (
     DeliveryState,
@@ -410,9 +411,27 @@ async def replay(
         raise Invalid("since is required")
     if until is not None and until <= since:
         raise Invalid("until must be later than since")
+    settings = runtime.settings
+    async with runtime.sessions() as session:  # refused without a write lock (SQLite has one)
+        row = await find_subscription(session, principal, subscription_id)
+        if row.replayed_at is not None:
+            await _check_replay_allowed(session, row, utcnow(), settings.replay_interval)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
-        n = await fanout.replay(session, row, since=since, until=until, now=utcnow())
+        now = utcnow()
+        if row.replayed_at is not None:
+            await _check_replay_allowed(session, row, now, settings.replay_interval)
+        try:
+            n = await fanout.replay(
+                session, row, since=since, until=until, now=now, at_most=settings.replay_max_events
+            )
+        except fanout.WindowTooWide as exc:
+            raise Invalid(
+                f"the window holds more than {exc.at_most} events "
+                "(UNIHOOK_REPLAY_MAX_EVENTS): replay it in narrower windows"
+            ) from None
+        if n:
+            row.replayed_at = now
     if n:
         runtime.wake_dispatcher.set()
     return Enqueued(enqueued=n)
@@ -429,6 +448,32 @@ async def filter_test(
     if row.filter is None:
         return FilterMatch(matches=True)
     return FilterMatch(matches=fanout.predicate_of(row)(data.event))
+
+
+async def _check_replay_allowed(
+    session: AsyncSession, row: Subscription, now: datetime, interval: float
+) -> None:
+    """One replay at a time per subscription (``409`` while the last one's deliveries are
+    pending), at most one per ``interval`` seconds (``429``): a replay is a flood of the
+    subscription's URL, which may be anyone's."""
+    assert row.replayed_at is not None
+    running = await session.execute(
+        select(Delivery.id)
+        .where(
+            Delivery.subscription_id == row.id,
+            Delivery.status == "pending",
+            Delivery.created_at >= row.replayed_at,
+        )
+        .limit(1)
+    )
+    if running.first() is not None:
+        raise Conflict("a replay of this subscription is still being delivered: wait for it")
+    wait = interval - (now - row.replayed_at).total_seconds()
+    if wait > 0:
+        raise QuotaExceeded(
+            f"one replay per subscription every {interval:g} seconds (UNIHOOK_REPLAY_INTERVAL)",
+            headers={"retry-after": str(math.ceil(wait))},
+        )
 
 
 async def subscription_deliveries(

@@ -67,6 +67,7 @@ class Base(DeclarativeBase):
 ID = String(40)
 SUBJECT_LENGTH = 300
 SOURCE_EVENT_ID_LENGTH = 200  # longer vendor event ids are stored hashed (``ingest.pipeline``)
+CANDIDATE_FIELD_LENGTH = 200
 
 
 class ApiKey(Base):
@@ -118,6 +119,7 @@ class Receipt(Base):
         # a connection's unverified receipts, newest first: listed, re-verified, and trimmed
         # to UNIHOOK_UNVERIFIED_PER_CONNECTION on every insert
         Index("ix_receipts_connection_outcome", "connection_id", "outcome", "id"),
+        Index("ix_receipts_quarantined_body", "connection_id", "body_sha256"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -130,6 +132,9 @@ class Receipt(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # accepted|duplicate|quarantined|unverified
     error: Mapped[str | None] = mapped_column(Text)
     event_id: Mapped[str | None] = mapped_column(ID)
+    # A quarantined body's SHA-256 (hex): the same body again is the same receipt, as the same
+    # vendor event id is the same event. None for bodies that normalised.
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Event(Base):
@@ -141,6 +146,8 @@ class Event(Base):
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
         Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
+        Index("ix_events_candidate_name", "candidate_name_key", "id"),  # the console's search
+        Index("ix_events_candidate_email", "candidate_email", "id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -155,6 +162,13 @@ class Event(Base):
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH))  # "<resource>/<vendor id>"
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
     trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
+    # The candidate the event is about, as its data says, so the console finds candidates by
+    # index instead of decoding payloads: the name as sent, and casefolded for prefix search;
+    # the email casefolded (it is matched and shown that way).
+    candidate_id: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_name: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_name_key: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    candidate_email: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
 
 
 class Subscription(Base):
@@ -177,6 +191,8 @@ class Subscription(Base):
     format: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
+    # When its last replay queued deliveries: replays are one at a time and spaced out.
+    replayed_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     successful_deliveries: Mapped[int] = mapped_column(Integer, default=0)
@@ -283,6 +299,15 @@ class Attempt(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     response_snippet: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsoleSignout(Base):
+    """A console session signed out before its cookie expires: refused until ``expires_at``."""
+
+    __tablename__ = "console_signouts"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
 
 
 class DispatcherGauge(Base):

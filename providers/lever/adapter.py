@@ -9,6 +9,7 @@ a ``triggeredAt`` older than the ``max_age`` setting is refused. Deliveries carr
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -50,17 +51,14 @@ def _max_age(settings: Mapping[str, str]) -> int:
 
 
 def _millis(value: object) -> float | None:
-    """``triggeredAt`` as epoch milliseconds, else None."""
-    if isinstance(value, bool):
+    """``triggeredAt`` as epoch milliseconds, else None (also for numbers no clock reaches)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        millis = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return millis if math.isfinite(millis) else None
 
 
 def _opportunity(data: LData) -> str | None:

@@ -25,6 +25,7 @@ FAST = {
     "allow_insecure_destinations": True,
     "poll_interval": 0.2,
     "delivery_timeout": 5.0,
+    "replay_interval": 0.001,  # tests replay back to back; tests/hardening bounds replays
 }
 
 

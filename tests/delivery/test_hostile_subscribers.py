@@ -84,7 +84,14 @@ class HostileSubscriber:
         self.connections += 1
         try:
             await reader.readuntil(b"\r\n\r\n")
-            if self.behaviour == "silent":
+            if self.behaviour.startswith("429, retry-after "):
+                value = self.behaviour.removeprefix("429, retry-after ").encode("latin-1")
+                await self._write(
+                    writer,
+                    b"HTTP/1.1 429 Too Many Requests\r\nretry-after: %s\r\n"
+                    b"content-length: 0\r\n\r\n" % value,
+                )
+            elif self.behaviour == "silent":
                 await asyncio.sleep(3600)
             elif self.behaviour == "headers forever":
                 await self._write(writer, b"HTTP/1.1 200 OK\r\n")
@@ -135,3 +142,55 @@ async def test_a_hostile_subscriber_is_a_recorded_attempt_within_the_timeout(
         assert len(attempt.get("response_snippet") or "") <= 1024
     # the gateway stopped reading: at most a bounded part of the 10 MB (plus socket buffers)
     assert subscriber.sent < 8 * 1024 * 1024 * len(attempts), subscriber.sent
+
+
+@pytest.mark.parametrize("overrides", [{"retry_schedule": (0.2,)}])
+@pytest.mark.parametrize(
+    "retry_after", ["99999999999999999999 Jan 2020 00:00:00 GMT", "\u00b2", "1e400"]
+)
+async def test_a_retry_after_the_gateway_cannot_read_is_a_recorded_failed_attempt(
+    gateway: Any, retry_after: str
+) -> None:
+    await connect(gateway, "breezy")
+    async with HostileSubscriber(f"429, retry-after {retry_after}") as subscriber:
+        await subscribe(gateway, subscriber.url)
+        event_id = await ingest(gateway)
+        [delivery] = await settled(gateway, event_id)
+    assert delivery["status"] == "failed"
+    assert [a["status_code"] for a in delivery["attempts"]] == [429, 429]
+
+
+@pytest.fixture
+def quick_forgetting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway.delivery import dispatcher
+
+    monkeypatch.setattr(dispatcher, "GAUGE_SECONDS", 0.1)
+    monkeypatch.setattr(dispatcher, "IDLE_DESTINATION_SECONDS", 3600.0)
+
+
+async def test_an_idle_destination_is_forgotten(gateway: Any, quick_forgetting: None) -> None:
+    from tests.delivery.conftest import eventually
+    from tests.delivery.receiver import Receiver
+
+    await connect(gateway, "breezy")
+    with Receiver() as receiver:
+        sub = await subscribe(gateway, receiver.url)
+        [delivery] = await settled(gateway, await ingest(gateway))
+        assert delivery["status"] == "succeeded"
+    label = f'destination="http://127.0.0.1:{receiver.port}"'
+
+    async def series() -> list[str]:
+        text = (await gateway.get("/metrics")).text
+        return [line for line in text.splitlines() if label in line]
+
+    assert await eventually(series)  # exported while the destination is remembered
+    deleted = await gateway.delete(f"/v1/subscriptions/{sub['id']}", headers=ADMIN)
+    assert deleted.status_code in (200, 204)
+    from gateway.delivery import dispatcher
+
+    dispatcher.IDLE_DESTINATION_SECONDS = 0.0  # undone by the fixture's monkeypatch
+
+    async def forgotten() -> bool:
+        return not await series()
+
+    assert await eventually(forgotten)

@@ -80,6 +80,12 @@ def test_malformed_secret_is_a_named_error() -> None:
         ("999999999", retry.MAX_RETRY_AFTER),
         ("soon", None),
         ("-5", None),
+        ("\u00b2", None),  # a digit to str.isdigit, not to float
+        ("\u0661\u0662", None),  # Arabic-Indic digits: not the ASCII digits HTTP allows
+        ("99999999999999999999 Jan 2020 00:00:00 GMT", None),  # overflows datetime
+        ("Fri, 31 Dec 9999 23:59:59 -2359", retry.MAX_RETRY_AFTER),
+        ("1" * 400, retry.MAX_RETRY_AFTER),
+        ("1e400", None),
         (None, None),
     ],
 )

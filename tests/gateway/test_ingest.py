@@ -371,3 +371,28 @@ def test_duplicate_lookup_uses_the_unique_index_on_sqlite(tmp_path: Any) -> None
     engine.dispose()
     assert "SCAN events" not in plan, plan
     assert "USING INDEX" in plan, plan
+
+
+async def test_the_same_quarantined_body_again_is_one_receipt(
+    client: Any, services: Runtime
+) -> None:
+    await connect(client, "breezy")
+    await connect(client, "breezy", tenant="globex")
+    body = b"{not json" + b" " * 100_000
+    answers = await asyncio.gather(
+        *[
+            client.post("/ingest/breezy/acme", content=body, headers=sign("breezy", body))
+            for _ in range(5)
+        ]
+    )
+    assert [a.status_code for a in answers] == [202] * 5
+    assert {a.json()["status"] for a in answers} == {"quarantined"}
+    again = await client.post("/ingest/breezy/acme", content=body, headers=sign("breezy", body))
+    assert {a.json()["receipt_id"] for a in [*answers, again]} == {answers[0].json()["receipt_id"]}
+    other = await client.post("/ingest/breezy/globex", content=body, headers=sign("breezy", body))
+    assert other.json()["receipt_id"] != answers[0].json()["receipt_id"]  # per connection
+    async with services.sessions() as session:
+        rows = (
+            await session.execute(select(Receipt.tenant).where(Receipt.outcome == "quarantined"))
+        ).all()
+    assert sorted(r.tenant for r in rows) == ["acme", "globex"]

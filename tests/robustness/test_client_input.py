@@ -30,3 +30,32 @@ async def test_rotation_grace_of_ten_years_is_accepted(client: Any) -> None:
         headers=ADMIN,
     )
     assert response.status_code in {200, 201}, response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=9999-12-31T23:59:59-23:59",
+        "until=0001-01-01T00:00:00%2B23:59",
+        "since=0001-01-01T00:00:00%2B23:59",
+        "until=9999-12-31T23:59:59-23:59",
+    ],
+)
+async def test_a_time_past_the_calendar_once_in_utc_is_400(client: Any, query: str) -> None:
+    response = await client.get(f"/v1/events?{query}", headers=ADMIN)
+    assert response.status_code == 400, response.text
+    assert "RFC 3339" in response.json()["detail"]
+
+
+async def test_a_replay_window_past_the_calendar_is_400(client: Any) -> None:
+    made = await client.post(
+        "/v1/subscriptions",
+        json={"url": "https://hooks.example.com/x", "events": ["*"]},
+        headers=ADMIN,
+    )
+    response = await client.post(
+        f"/v1/subscriptions/{made.json()['id']}/replay",
+        json={"since": "9999-12-31T23:59:59-23:59"},
+        headers=ADMIN,
+    )
+    assert response.status_code == 400, response.text

@@ -7,11 +7,14 @@ from typing import Any
 
 from litestar import Request, Response, Router
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.middleware import ASGIMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.console import auth, connections, events, quarantine, streams, subscriptions
 from gateway.http.console.formatting import STATIC, environment
@@ -29,6 +32,44 @@ SECURITY_HEADERS = {
 }
 
 
+class ConsoleHeaders(ASGIMiddleware):
+    """``SECURITY_HEADERS`` on every answer under ``/console/`` but its static files: pages,
+    redirects and refusals alike, including those made by exception handlers and for paths no
+    route matches (which a router's ``after_request`` never sees)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not is_console_path(scope.get("path", "")):
+            await next_app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [
+                    (name.encode(), value.encode())
+                    for name, value in SECURITY_HEADERS.items()
+                    if name.encode() not in present
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)
+
+
+def is_console_path(path: str) -> bool:
+    return (path == BASE or path.startswith(f"{BASE}/")) and not path.startswith(f"{BASE}/static/")
+
+
+def unrouted(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    """A path no route matches, as Litestar answers it; under ``/console/`` with the console's
+    security headers (no middleware runs where no route matched)."""
+    headers = SECURITY_HEADERS if is_console_path(request.url.path) else None
+    return Response({"status_code": 404, "detail": exc.detail}, status_code=404, headers=headers)
+
+
 def _to_sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
     if request.headers.get("hx-request"):  # an htmx poll after the session ended: reload
         return Response(b"", status_code=401, headers={"hx-redirect": f"{BASE}/"})
@@ -43,7 +84,7 @@ def _error_page(
 ) -> Response[Any]:
     """The gateway's refusals and Litestar's own (a bad query value, a CSRF 403) as a page."""
     status = exc.status if isinstance(exc, ServiceError) else exc.status_code
-    return render(
+    page = render(
         request,
         "error.html",
         None,
@@ -51,12 +92,8 @@ def _error_page(
         title=TITLES.get(status, "Something is wrong"),
         detail=exc.detail,
     )
-
-
-def _headers(response: Response[Any]) -> Response[Any]:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+    page.headers.update(exc.headers or {})  # e.g. connection: close on a form refused unread
+    return page
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -83,7 +120,6 @@ def console_routers() -> list[Router]:
             HTTPException: _error_page,
             ServiceError: _error_page,
         },
-        after_request=_headers,
         include_in_schema=False,
     )
     static = create_static_files_router(

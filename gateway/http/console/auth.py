@@ -22,11 +22,13 @@ from gateway.http.console.web import (
     cookie,
     current_viewer,
     expired,
+    read_cookie,
     render,
     runtime_of,
 )
 from gateway.services.access import authenticate
 from gateway.services.insights import overview
+from gateway.services.signouts import sign_out
 from gateway.services.unverified import recent_unverified
 
 SIGN_IN_FORM_SECONDS = 3600
@@ -73,7 +75,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
 @post("/login", status_code=303)
 async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Exchange the admin token or an API key for a session cookie."""
-    form = await checked_form(request)
+    form = await checked_form(request, sign_in=True)
     state = console_state(request)
     address = request.client.host if request.client else "unknown"
     delay = state.limiter.delay(address)
@@ -94,7 +96,6 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     if principal is None:
         state.limiter.failed(address)
         return sign_in_page(request, 401, "That is not a valid admin token or API key.")
-    state.limiter.succeeded(address)
     admin = runtime_of(request).settings.admin_token
     session = state.signer.new_session(
         principal.key_id,
@@ -113,5 +114,9 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @post("/logout", status_code=303)
 async def logout(request: Request[Any, Any, Any]) -> Redirect:
+    """End the session: its cookie is refused from now on, wherever a copy of it is kept."""
     await checked_form(request)
+    session = console_state(request).signer.load(read_cookie(request, SESSION_COOKIE))
+    if session is not None:
+        await sign_out(runtime_of(request), session.nonce, session.expires)
     return Redirect(f"{BASE}/", status_code=303, cookies=[expired(request, SESSION_COOKIE)])

@@ -198,7 +198,7 @@ async def rotate(
     hours = text(form, "grace_hours") or "24"
     try:
         grace = int(float(hours) * 3600)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or no number of seconds (inf)
         return done(request, _back(connection_id), "Not rotated: the grace period is in hours.")
     try:
         await service.rotate_secret(

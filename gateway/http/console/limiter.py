@@ -2,7 +2,9 @@
 
 After ``FREE_FAILURES`` failures, each further try from the address is answered only after a
 wait (1 s, then 2, 4 ... up to ``MAX_WAIT``), one try at a time: a second one arriving while
-the first waits is refused at once. A success forgets the address. Memory is bounded: at most
+the first waits is refused at once. A success forgives nothing: failures are counted per
+address whatever key signs in from it (else a tenant could sign in with its own key between
+guesses at another's and never wait). Memory is bounded: at most
 ``capacity`` addresses are remembered (the oldest forgotten first), so a flood of distinct
 addresses cannot grow it. Each process keeps its own.
 """
@@ -70,6 +72,3 @@ class SignInLimiter:
         self._records[address] = record
         while len(self._records) > self.capacity:
             self._records.popitem(last=False)
-
-    def succeeded(self, address: str) -> None:
-        self._records.pop(address, None)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.datastructures.multi_dicts import FormMultiDict
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    PermissionDeniedException,
+)
 from litestar.response import Redirect, Template
 
 from gateway.http.console.limiter import SignInLimiter
@@ -22,9 +27,23 @@ from gateway.http.console.session import (
 )
 from gateway.runtime import Runtime
 from gateway.services.access import ADMIN, Principal, principal_of_key
+from gateway.services.signouts import signed_out
 
 BASE = "/console"
 NOTICE_COOKIE = "unihook_console_notice"
+HTTPS_COOKIE_PREFIX = "__Host-"
+"""On HTTPS every console cookie is ``__Host-`` prefixed: the browser then takes it only with
+``Secure``, ``Path=/`` and no ``Domain``, so a sibling subdomain or a plain-HTTP answer cannot
+plant or overwrite it (a planted pre-session cookie is how a cross-site post got a valid token)."""
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+CLOSE = {"connection": "close"}
+MAX_FORM_FIELDS = 256
+"""Fields in one console form at most: the subscription form, every event type ticked, is the
+largest, well below it."""
+SIGN_IN_MAX_BYTES = 2048
+SIGN_IN_MAX_FIELDS = 8
+"""The sign-in form is a token and its CSRF token: a key is under 100 bytes."""
 
 
 class SignInRequired(Exception):
@@ -73,16 +92,27 @@ def is_https(request: Request[Any, Any, Any]) -> bool:
     return request.url.scheme == "https"
 
 
+def cookie_name(request: Request[Any, Any, Any], name: str) -> str:
+    return f"{HTTPS_COOKIE_PREFIX}{name}" if is_https(request) else name
+
+
+def read_cookie(request: Request[Any, Any, Any], name: str) -> str | None:
+    """The console cookie ``name`` as this scheme names it (never the unprefixed one on HTTPS)."""
+    return request.cookies.get(cookie_name(request, name))
+
+
 def cookie(request: Request[Any, Any, Any], name: str, value: str, max_age: int) -> Cookie:
-    """A console cookie: HttpOnly, SameSite=Strict, Secure on HTTPS, scoped to the console."""
+    """A console cookie: HttpOnly, SameSite=Strict; on HTTPS ``__Host-``, Secure and ``Path=/``
+    (as the prefix requires), on plain HTTP scoped to the console."""
+    https = is_https(request)
     return Cookie(
-        key=name,
+        key=cookie_name(request, name),
         value=value,
-        path=BASE,
+        path="/" if https else BASE,
         max_age=max_age,
         httponly=True,
         samesite="strict",
-        secure=is_https(request),
+        secure=https,
     )
 
 
@@ -93,10 +123,12 @@ def expired(request: Request[Any, Any, Any], name: str) -> Cookie:
 async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     """The live session's viewer, or None (no cookie, forged, expired, key or token gone)."""
     state = console_state(request)
-    session = state.signer.load(request.cookies.get(SESSION_COOKIE))
+    session = state.signer.load(read_cookie(request, SESSION_COOKIE))
     if session is None:
         return None
     runtime = runtime_of(request)
+    if await signed_out(runtime, session.nonce):
+        return None
     if session.key_id == "admin":
         admin = runtime.settings.admin_token
         if not admin or session.admin_mark != state.signer.admin_mark(admin):
@@ -117,20 +149,78 @@ async def viewer(request: Request[Any, Any, Any]) -> Viewer:
     return found
 
 
-async def checked_form(request: Request[Any, Any, Any]) -> FormMultiDict:
-    """The posted form, after its CSRF token matched the session's (or the pre-session
-    cookie's, for the sign-in form): 403 otherwise, before anything else happens."""
-    form = await request.form()
+def _same_origin(request: Request[Any, Any, Any]) -> bool:
+    """Whether a browser says the post comes from the console's own pages. ``Sec-Fetch-Site``
+    must be ``same-origin`` (or ``none``: typed by the user) and ``Origin`` must name this host
+    (as the request reached it, or ``UNIHOOK_PUBLIC_URL``); a client sending neither (not a
+    browser) is left to the CSRF token."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    netloc = urlsplit(origin.strip()).netloc.lower()
+    if not netloc:
+        return False  # "null": a sandboxed or privacy-redirected page
+    public = urlsplit(runtime_of(request).settings.public_url).netloc.lower()
+    return netloc in {request.headers.get("host", "").strip().lower(), public}
+
+
+async def _capped_body(request: Request[Any, Any, Any], limit: int) -> bytes:
+    """The body, read only while it stays within ``limit`` bytes: ``413`` past it."""
+    too_large = ClientException(
+        status_code=413, detail=f"form larger than {limit} bytes", headers=CLOSE
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def checked_form(request: Request[Any, Any, Any], *, sign_in: bool = False) -> FormMultiDict:
+    """The posted form, once it proved it comes from a console page: the browser's origin
+    headers, then a session (or, for ``sign_in`` only, the pre-session cookie) before a byte of
+    the body is read, then a capped body, then its CSRF token. ``403``/``413`` otherwise,
+    before anything else happens."""
+    # refused before the body is read: close the connection rather than read the body on
+    denied = PermissionDeniedException(
+        "missing or invalid CSRF token: reload the page and retry", headers=CLOSE
+    )
+    if not _same_origin(request):
+        raise PermissionDeniedException("cross-site form posts are refused", headers=CLOSE)
     state = console_state(request)
+    if sign_in:
+        seed = read_cookie(request, PRESESSION_COOKIE)
+    else:
+        session = state.signer.load(read_cookie(request, SESSION_COOKIE))
+        seed = session.nonce if session is not None else None
+    if not seed:
+        raise denied
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if content_type not in {FORM_TYPE, ""}:  # none: an empty post, a button without fields
+        raise HTTPException(status_code=415, detail=f"console forms are {FORM_TYPE}", headers=CLOSE)
+    limit = SIGN_IN_MAX_BYTES if sign_in else runtime_of(request).settings.console_max_form_bytes
+    body = await _capped_body(request, limit)
+    try:
+        fields = parse_qsl(
+            body.decode("utf-8", "replace"),
+            keep_blank_values=True,
+            max_num_fields=SIGN_IN_MAX_FIELDS if sign_in else MAX_FORM_FIELDS,
+        )
+    except ValueError:
+        raise ClientException(status_code=413, detail="too many form fields") from None
+    form = FormMultiDict(fields)
     token = form.get(CSRF_FIELD)
-    session = state.signer.load(request.cookies.get(SESSION_COOKIE))
-    seeds = [request.cookies.get(PRESESSION_COOKIE)]
-    if session is not None:
-        seeds.insert(0, session.nonce)
-    if not any(
-        state.signer.csrf_ok(seed, token if isinstance(token, str) else None) for seed in seeds
-    ):
-        raise PermissionDeniedException("missing or invalid CSRF token: reload the page and retry")
+    if not state.signer.csrf_ok(seed, token if isinstance(token, str) else None):
+        raise denied
     return form
 
 
@@ -171,7 +261,7 @@ def done(request: Request[Any, Any, Any], url: str, notice: str) -> Redirect:
 
 
 def _read_notice(request: Request[Any, Any, Any]) -> str | None:
-    raw = request.cookies.get(NOTICE_COOKIE)
+    raw = read_cookie(request, NOTICE_COOKIE)
     if not raw or "." not in raw:
         return None
     text, _, mac = raw.partition(".")

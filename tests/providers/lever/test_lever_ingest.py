@@ -254,3 +254,24 @@ class TestDetectionBesideOtherVendors:
             headers={"content-type": "application/json"},
         )
         assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "triggered_at", [int("9" * 400), "9" * 400, "nan", "inf"], ids=["int", "str", "nan", "inf"]
+)
+async def test_a_signed_triggered_at_no_clock_can_reach_is_401(
+    client: Any, services: Runtime, triggered_at: int | str
+) -> None:
+    import hashlib
+    import hmac
+
+    await connect_lever(client)
+    body, headers = lever_request("applicationCreated")
+    token = json.loads(body)["token"]
+    signature = hmac.new(
+        TOKEN_A.encode(), f"{token}{triggered_at}".encode(), hashlib.sha256
+    ).hexdigest()
+    forged = edited(body, triggeredAt=triggered_at, signature=signature)
+    response = await client.post("/ingest/lever/acme", content=forged, headers=headers)
+    assert response.status_code == 401, response.text
+    assert await stored(services, Event) == 0
