@@ -76,6 +76,7 @@ class SubscriptionCreate(_Body):
     include_raw: bool = False
     rate_limit: Any = None
     ordering: Any = "none"
+    redact: Any = None
 
 
 class SubscriptionUpdate(_Body):
@@ -90,6 +91,7 @@ class SubscriptionUpdate(_Body):
     include_raw: bool | msgspec.UnsetType = msgspec.UNSET
     rate_limit: Any = msgspec.UNSET
     ordering: Any = msgspec.UNSET
+    redact: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
@@ -126,6 +128,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     include_raw: bool
     rate_limit: int | None
     ordering: Literal["none", "resource"]
+    redact: list[str]
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats

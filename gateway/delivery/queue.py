@@ -89,6 +89,7 @@ class Target:
     secrets: tuple[tuple[str, datetime | None], ...]
     rate_limit: int | None = None
     ordered: bool = False  # ordering "resource": one delivery per subject at a time
+    redact: tuple[str, ...] = ()  # dotted paths left out of its bodies
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -234,6 +235,7 @@ async def load_targets(
                     Subscription.updated_at,
                     Subscription.rate_limit,
                     Subscription.ordering,
+                    Subscription.redact,
                 ).where(Subscription.id.in_(list(ids)))
             )
         ).all()
@@ -260,6 +262,7 @@ async def load_targets(
             tuple(by_sub.get(row.id, ())),
             row.rate_limit,
             row.ordering == "resource",
+            tuple(row.redact or ()),
         )
         for row in subs
     }

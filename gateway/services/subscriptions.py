@@ -36,6 +36,7 @@ from schemas.api import (
     SubscriptionStats,
     SubscriptionUpdate,
 )
+from schemas.redaction import MAX_PATHS, InvalidPath, parse_path, selected_types, unknown_paths
 
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048
@@ -120,6 +121,29 @@ def valid_description(value: str | None) -> str | None:
     return value
 
 
+def valid_redact(value: Any, events: list[str], include_raw: bool) -> list[str] | None:
+    """Dotted paths, each naming a field of at least one type ``events`` selects; not with
+    ``include_raw`` (the vendor's payload would carry the same fields unredacted)."""
+    if value is None or value == []:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_PATHS:
+        raise Invalid(f"redact must be an array of at most {MAX_PATHS} dotted paths")
+    try:
+        for path in value:
+            parse_path(path)
+    except InvalidPath as exc:
+        raise Invalid(str(exc)) from None
+    if include_raw:
+        raise Invalid("redact cannot be combined with include_raw")
+    paths = list(dict.fromkeys(value))
+    unknown = unknown_paths(paths, selected_types(events))
+    if unknown:
+        raise Invalid(
+            "redact paths name no field of the selected event types", extra={"invalid": unknown}
+        )
+    return paths
+
+
 # ---- rows and shapes --------------------------------------------------------------------------
 
 
@@ -152,6 +176,7 @@ def subscription_out(
         include_raw=row.include_raw,
         rate_limit=row.rate_limit,
         ordering=row.ordering,  # type: ignore[arg-type]  # validated on the way in
+        redact=list(row.redact or []),
         status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
         disabled_reason=row.disabled_reason,
         stats=SubscriptionStats(
@@ -199,6 +224,7 @@ async def create_subscription(
     description = valid_description(data.description)
     rate_limit = valid_rate_limit(data.rate_limit)
     ordering = valid_ordering(data.ordering)
+    redact = valid_redact(data.redact, events, data.include_raw)
     now = utcnow()
     secret = new_secret()
     row = Subscription(
@@ -213,6 +239,7 @@ async def create_subscription(
         include_raw=data.include_raw,
         rate_limit=rate_limit,
         ordering=ordering,
+        redact=redact,
         status="active",
         disabled_reason=None,
         successful_deliveries=0,
@@ -303,6 +330,13 @@ async def update_subscription(
         changes["ordering"] = valid_ordering(data.ordering)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
+        if {"events", "include_raw"} & changes.keys() or data.redact is not msgspec.UNSET:
+            # checked against what the subscription will be: its other fields may not change
+            changes["redact"] = valid_redact(
+                row.redact if data.redact is msgspec.UNSET else data.redact,
+                changes.get("events", row.events),
+                changes.get("include_raw", row.include_raw),
+            )
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_at = utcnow()

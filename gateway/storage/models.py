@@ -164,6 +164,7 @@ class Subscription(Base):
     include_raw: Mapped[bool] = mapped_column(Boolean, default=False)
     rate_limit: Mapped[int | None] = mapped_column(Integer)  # deliveries a second, None: no limit
     ordering: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    redact: Mapped[list[str] | None] = mapped_column(JSON)  # dotted paths left out of deliveries
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="active")
