@@ -196,3 +196,33 @@ class ProviderOut(_Out):
     version: str
     event_types: dict[str, str]
     provisioning: ProvisioningOut | None = None
+
+
+class ErasureRequest(_Body):
+    """Erase one person of one tenant; at least one identifier."""
+
+    tenant: Any = None
+    subject: Any = None
+    email: Any = None
+    candidate_id: Any = None
+    employee_id: Any = None
+
+
+class ErasureCounts(msgspec.Struct, kw_only=True):
+    events: int
+    receipts: int
+    deliveries: int
+
+
+class ErasureOut(msgspec.Struct, kw_only=True):
+    """An erasure as recorded: which kinds of identifier it was given, never their values."""
+
+    id: str
+    tenant: str
+    status: Literal["running", "completed", "failed"]
+    requested_by: str
+    identifiers: list[str]
+    trigger_event_id: str | None
+    counts: ErasureCounts
+    created_at: str
+    finished_at: str | None

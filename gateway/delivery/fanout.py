@@ -143,7 +143,7 @@ async def replay(
     """Queue new deliveries to ``sub`` of every event it selects received in [since, until)."""
     query = (
         select(Event.id, Event.connection_id, Event.subject)
-        .where(Event.received_at >= since, type_clause(sub.events))
+        .where(Event.received_at >= since, Event.erased_at.is_(None), type_clause(sub.events))
         .order_by(Event.id)
     )
     if until is not None:

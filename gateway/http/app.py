@@ -22,6 +22,7 @@ from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.http.openapi import describe_provisioning
+from gateway.http.privacy import ErasureController
 from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController
 from gateway.ingest.pipeline import IngestWriter
@@ -63,6 +64,7 @@ def create_app(
         readyz,
         metrics,
         SubscriptionController,
+        ErasureController,
         event_deliveries,
         redeliver_event,
         *console_routers(),

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
-from gateway.storage.models import Event, Receipt
+from gateway.storage.models import Event, EventPerson, Receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,15 @@ def existing_events(
         for row in conn.execute(EXISTING_EVENTS, params):
             found[(row[0], row[1])] = row[2]
     return found
+
+
+def people_rows(events: Iterable[EventRow]) -> list[dict[str, object]]:
+    """The ``event_people`` rows of new events: whom each names, as keyed hashes."""
+    return [
+        {"event_id": e.id, "kind": kind, "value_hash": value_hash, "tenant": e.tenant}
+        for e in events
+        for kind, value_hash in e.people
+    ]
 
 
 def _dedup_key(event: EventRow) -> tuple[str, str]:
@@ -79,5 +88,6 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
     bulk_insert(Receipt.__table__, dialect).execute(conn, receipts)
     if new_events:
         bulk_insert(Event.__table__, dialect).execute(conn, [asdict(e) for e in new_events])
+        bulk_insert(EventPerson.__table__, dialect).execute(conn, people_rows(new_events))
         queue_deliveries(conn, new_events, now)
     return results

@@ -23,6 +23,7 @@ import msgspec
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
 from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
+from gateway.core.people import PeopleIndex
 from gateway.ingest.commit import IngestResult, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.ingest.rows import EventRow, IngestRows, ReceiptRow
@@ -158,11 +159,13 @@ def prepare(
     received_at: datetime,
     receipt_id: str | None = None,
     trace_parent: str | None = None,
+    people: PeopleIndex | None = None,
 ) -> tuple[ReceiptRow, EventRow | None]:
     """Normalise a verified body into its receipt row and event row (None: quarantine).
 
     ``receipt_id``: the receipt's id when it is already stored (reprocessing), else a new one;
-    ``trace_parent``: the ingest span the event's deliveries continue."""
+    ``trace_parent``: the ingest span the event's deliveries continue; ``people``: the hasher
+    of whom the event names, for erasure's index."""
     receipt_id = receipt_id or new_id("rcp")
     error: str | None = None
     row: EventRow | None = None
@@ -179,6 +182,9 @@ def prepare(
         error = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
     else:
         row = event_row(parts, connection, received_at, receipt_id, trace_parent)
+        if row is not None and people is not None:
+            named = people.of_event(row.tenant, row.subject, row.payload)
+            row = msgspec.structs.replace(row, people=tuple(named))
         if row is None:
             error = f"{adapter.name}: normalised event does not fit the canonical schema"
     receipt = ReceiptRow(

@@ -45,6 +45,7 @@ class EventRow(msgspec.Struct, frozen=True):
     subject: str | None
     payload: bytes  # the canonical event's JSON, without raw
     trace_parent: str | None = None  # the ingest span, when tracing
+    people: tuple[tuple[str, str], ...] = ()  # (kind, keyed hash) of whom it names
 
 
 IngestRows = list[tuple[ReceiptRow, EventRow | None]]

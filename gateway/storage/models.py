@@ -148,6 +148,41 @@ class Event(Base):
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_LENGTH))  # "<resource>/<vendor id>"
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical event JSON, without raw
     trace_parent: Mapped[str | None] = mapped_column(String(55))  # its ingest span, if traced
+    erased_at: Mapped[datetime | None]  # set when an erasure reduced it to a tombstone
+
+
+class EventPerson(Base):
+    """Who an event is about, as keyed hashes (``gateway.core.people``): erasure's index."""
+
+    __tablename__ = "event_people"
+    __table_args__ = (Index("ix_event_people_lookup", "tenant", "kind", "value_hash"),)
+
+    event_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200))
+
+
+class Erasure(Base):
+    """One erasure request and what it removed: which kinds of identifier it was given and the
+    counts, never the identifiers themselves."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (Index("ix_erasures_tenant_id", "tenant", "id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[str] = mapped_column(String(40))  # api key id, "admin" or "erase_on"
+    kinds: Mapped[list[str]]  # the kinds of identifier given: subject, email, ...
+    trigger_event_id: Mapped[str | None] = mapped_column(ID)  # the event that asked (erase_on)
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | failed
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    receipts: Mapped[int] = mapped_column(Integer, default=0)
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 class Subscription(Base):
