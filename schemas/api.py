@@ -226,3 +226,18 @@ class ErasureOut(msgspec.Struct, kw_only=True):
     counts: ErasureCounts
     created_at: str
     finished_at: str | None
+
+
+class TenantSettingsUpdate(_Body):
+    """Only the fields present change; ``null`` returns one to the default."""
+
+    retention_days: Any = msgspec.UNSET
+    erase_on: Any = msgspec.UNSET
+
+
+class TenantSettingsOut(msgspec.Struct, kw_only=True):
+    tenant: str
+    retention_days: int | None  # null: UNIHOOK_RETENTION_DAYS
+    effective_retention_days: int  # what applies; 0 keeps everything
+    erase_on: list[str]
+    updated_at: str | None

@@ -108,9 +108,15 @@ def run_worker(args: argparse.Namespace) -> int:
                 url = f"http://{metrics_host}:{metrics.server_port}/metrics"
                 print("  metrics", paint(url, "cyan"), flush=True)
             from gateway.http.app import settle_heap
+            from gateway.services.maintenance import Maintenance
 
             settle_heap()
-            await dispatcher.run(stop)
+            maintenance = Maintenance(runtime, now=utcnow)
+            maintenance.start()
+            try:
+                await dispatcher.run(stop)
+            finally:
+                await maintenance.stop()
         finally:
             await runtime.close()
 

@@ -45,7 +45,7 @@ class PeopleIndex:
 
     def of_event(self, tenant: str, subject: str | None, payload: bytes) -> list[tuple[str, str]]:
         """(kind, hash) for everyone a stored event names, each once."""
-        found = set(_identifiers(_decoder.decode(payload).get("data")))
+        found = set(identifiers(_decoder.decode(payload).get("data")))
         if subject:
             found.add(("subject", subject))
         return sorted({(kind, self.hash(tenant, kind, value)) for kind, value in found})
@@ -55,7 +55,7 @@ def _is_email_key(key: str) -> bool:
     return key == "email" or key.endswith("_email") or key == "emails"
 
 
-def _identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
+def identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
     """(kind, value) pairs in a canonical event's ``data``: the ``id`` of every ``candidate`` and
     ``employee`` object, ``candidate_id(s)``/``employee_id(s)`` fields, and email fields."""
     if isinstance(value, dict):
@@ -64,10 +64,10 @@ def _identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
         if _is_email_key(key):  # e.g. ``emails: [{"type": "work", "value": "..."}]``
             yield from (("email", v) for v in value.values() if isinstance(v, str) and "@" in v)
         for child_key, child in value.items():
-            yield from _identifiers(child, child_key)
+            yield from identifiers(child, child_key)
     elif isinstance(value, list):
         for item in value:
-            yield from _identifiers(item, key)
+            yield from identifiers(item, key)
     elif isinstance(value, str) and value:
         if key in _ID_KEYS:
             yield _ID_KEYS[key], value

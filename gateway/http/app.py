@@ -25,8 +25,10 @@ from gateway.http.openapi import describe_provisioning
 from gateway.http.privacy import ErasureController
 from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController
+from gateway.http.tenants import TenantSettingsController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
+from gateway.services.maintenance import Maintenance
 
 
 def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
@@ -65,6 +67,7 @@ def create_app(
         metrics,
         SubscriptionController,
         ErasureController,
+        TenantSettingsController,
         event_deliveries,
         redeliver_event,
         *console_routers(),
@@ -82,13 +85,18 @@ def create_app(
         app.state.ingest_writer = writer
         await writer.start()
         worker = Dispatcher(svc, now=utcnow) if run_worker else None
+        maintenance = Maintenance(svc, now=utcnow) if run_worker else None
         if worker is not None:
             await worker.start()
+        if maintenance is not None:
+            maintenance.start()
         if owned:
             settle_heap()
         try:
             yield
         finally:
+            if maintenance is not None:
+                await maintenance.stop()
             if worker is not None:
                 await worker.stop()
             await writer.stop()

@@ -56,15 +56,18 @@ class Counts:
     batches: int = field(default=0, compare=False)
 
 
-def identifiers_of(data: ErasureRequest) -> dict[str, str]:
-    found: dict[str, str] = {}
+Identifiers = list[tuple[str, str]]  # (kind, value) pairs
+
+
+def identifiers_of(data: ErasureRequest) -> Identifiers:
+    found: Identifiers = []
     for kind in KINDS:
         value = getattr(data, kind)
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_IDENTIFIER:
             raise Invalid(f"{kind} must be a non-empty string of at most {MAX_IDENTIFIER} chars")
-        found[kind] = value
+        found.append((kind, value))
     if not found:
         raise Invalid("give at least one of subject, email, candidate_id, employee_id")
     return found
@@ -106,7 +109,7 @@ async def get_erasure(runtime: Runtime, principal: Principal, erasure_id: str) -
 async def erase(
     runtime: Runtime,
     tenant: str,
-    identifiers: dict[str, str],
+    identifiers: Identifiers,
     *,
     requested_by: str,
     trigger_event_id: str | None = None,
@@ -117,7 +120,7 @@ async def erase(
         id=new_id("era"),
         tenant=tenant,
         requested_by=requested_by,
-        kinds=sorted(identifiers),
+        kinds=sorted({kind for kind, _ in identifiers}),
         trigger_event_id=trigger_event_id,
         status="running",
         events=0,
@@ -128,7 +131,7 @@ async def erase(
     )
     async with runtime.sessions() as session, session.begin():
         session.add(row)
-    hashes = [(k, runtime.people.hash(tenant, k, v)) for k, v in identifiers.items()]
+    hashes = [(k, runtime.people.hash(tenant, k, v)) for k, v in identifiers]
     counts = Counts()
     try:
         while ids := await _next_events(runtime, tenant, hashes, identifiers, batch_size):
@@ -157,11 +160,14 @@ async def _next_events(
     runtime: Runtime,
     tenant: str,
     hashes: Sequence[tuple[str, str]],
-    identifiers: dict[str, str],
+    identifiers: Identifiers,
     limit: int,
 ) -> list[str]:
     """The next batch of the person's events not yet erased."""
+    if not hashes:
+        return []
     named = or_(*(and_(PEOPLE.c.kind == k, PEOPLE.c.value_hash == h) for k, h in hashes))
+    subjects = [v for k, v in identifiers if k == "subject"]
     async with runtime.sessions() as session:
         ids = set(
             (
@@ -173,16 +179,13 @@ async def _next_events(
                 )
             ).scalars()
         )
-        if "subject" in identifiers and len(ids) < limit:
+        if subjects and len(ids) < limit:
             # events stored before the index existed are still found by their subject
             ids.update(
                 (
                     await session.execute(
                         select(EVENTS.c.id)
-                        .where(
-                            EVENTS.c.subject == identifiers["subject"],
-                            EVENTS.c.tenant == tenant,
-                        )
+                        .where(EVENTS.c.subject.in_(subjects), EVENTS.c.tenant == tenant)
                         .limit(limit - len(ids))
                     )
                 ).scalars()
@@ -261,13 +264,15 @@ async def _erase_events(
 async def _erase_naming_receipts(
     runtime: Runtime,
     tenant: str,
-    identifiers: dict[str, str],
+    identifiers: Identifiers,
     counts: Counts,
     batch_size: int,
 ) -> None:
     """Delete the tenant's quarantined (and unverified) receipts whose bytes name the person.
     These became no event, so nothing indexed them: their bodies are read, a page at a time."""
-    needles = [normalised("email", v).encode() for v in identifiers.values()]
+    needles = [normalised("email", v).encode() for _, v in identifiers]
+    if not needles:
+        return
     after = ""
     while True:
         async with runtime.sessions() as session:

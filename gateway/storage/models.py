@@ -170,7 +170,10 @@ class Erasure(Base):
     counts, never the identifiers themselves."""
 
     __tablename__ = "erasures"
-    __table_args__ = (Index("ix_erasures_tenant_id", "tenant", "id"),)
+    __table_args__ = (
+        Index("ix_erasures_tenant_id", "tenant", "id"),
+        Index("ix_erasures_trigger", "trigger_event_id"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     tenant: Mapped[str] = mapped_column(String(200))
@@ -302,3 +305,14 @@ class DispatcherGauge(Base):
     rate_limited: Mapped[int] = mapped_column(Integer)
     concurrency: Mapped[int] = mapped_column(Integer)
     reported_at: Mapped[datetime]
+
+
+class TenantSettings(Base):
+    """A tenant's own privacy settings; a tenant without a row takes the defaults."""
+
+    __tablename__ = "tenant_settings"
+
+    tenant: Mapped[str] = mapped_column(String(200), primary_key=True)
+    retention_days: Mapped[int | None] = mapped_column(Integer)  # None: UNIHOOK_RETENTION_DAYS
+    erase_on: Mapped[list[str] | None] = mapped_column(JSON)  # event types that trigger erasure
+    updated_at: Mapped[datetime]

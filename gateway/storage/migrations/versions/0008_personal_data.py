@@ -8,7 +8,8 @@ Create Date: 2026-12-06
 none). ``event_people`` indexes who each event names, as keyed hashes, so an erasure finds a
 person's events without reading every event; events written before it are not indexed (an
 erasure finds them by ``subject`` only). ``events.erased_at`` marks tombstones; ``erasures``
-records each erasure without the identifiers it was given.
+records each erasure without the identifiers it was given. ``tenant_settings`` holds a
+tenant's own retention and ``erase_on``.
 """
 
 from __future__ import annotations
@@ -57,9 +58,18 @@ def upgrade() -> None:
         sa.Column("finished_at", WHEN, nullable=True),
     )
     op.create_index("ix_erasures_tenant_id", "erasures", ["tenant", "id"])
+    op.create_index("ix_erasures_trigger", "erasures", ["trigger_event_id"])
+    op.create_table(
+        "tenant_settings",
+        sa.Column("tenant", sa.String(length=200), primary_key=True),
+        sa.Column("retention_days", sa.Integer(), nullable=True),
+        sa.Column("erase_on", sa.JSON(), nullable=True),
+        sa.Column("updated_at", WHEN, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("tenant_settings")
     op.drop_table("erasures")
     op.drop_table("event_people")
     with op.batch_alter_table("events") as batch:
