@@ -241,3 +241,13 @@ class TenantSettingsOut(msgspec.Struct, kw_only=True):
     effective_retention_days: int  # what applies; 0 keeps everything
     erase_on: list[str]
     updated_at: str | None
+
+
+class AuditEntryOut(msgspec.Struct, kw_only=True):
+    id: str
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    tenant: str | None
+    remote_addr: str | None

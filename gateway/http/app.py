@@ -13,6 +13,7 @@ from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.apidocs import assets_router, openapi_config
+from gateway.http.auth import remember_client
 from gateway.http.connections import ConnectionController
 from gateway.http.console import console_routers, template_config
 from gateway.http.deliveries import event_deliveries, redeliver_event
@@ -22,7 +23,7 @@ from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.http.openapi import describe_provisioning
-from gateway.http.privacy import ErasureController
+from gateway.http.privacy import AuditController, ErasureController
 from gateway.http.server import BodyDeadline
 from gateway.http.subscriptions import SubscriptionController
 from gateway.http.tenants import TenantSettingsController
@@ -67,6 +68,7 @@ def create_app(
         metrics,
         SubscriptionController,
         ErasureController,
+        AuditController,
         TenantSettingsController,
         event_deliveries,
         redeliver_event,
@@ -107,7 +109,7 @@ def create_app(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers={RecursionError: _too_deep, **EXCEPTION_HANDLERS},
-        middleware=[BodyDeadline(settings.body_timeout)],
+        middleware=[remember_client, BodyDeadline(settings.body_timeout)],
         openapi_config=openapi_config(),
         template_config=template_config(),
         debug=False,

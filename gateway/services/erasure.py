@@ -24,6 +24,7 @@ from gateway.core.ids import new_id
 from gateway.core.people import KINDS, normalised
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import valid_tenant
 from gateway.services.errors import Invalid, NotFound
 from gateway.storage.models import Attempt, Delivery, Erasure, Event, EventPerson, Receipt
@@ -87,6 +88,7 @@ def erasure_out(row: Erasure) -> ErasureOut:
     )
 
 
+@audited("erasure.create")
 async def request_erasure(
     runtime: Runtime, principal: Principal, data: ErasureRequest
 ) -> ErasureOut:

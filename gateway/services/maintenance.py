@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 
 from gateway.core.people import identifiers
 from gateway.runtime import Runtime
-from gateway.services import erasure, retention, tenants
+from gateway.services import audit, erasure, retention, tenants
 from gateway.services.retention import PurgeReport
 from gateway.storage.locks import elected
 from gateway.storage.models import Delivery, Erasure, Event
@@ -30,6 +30,7 @@ class MaintenanceReport:
     led: bool
     purges: list[PurgeReport] = field(default_factory=list)
     erasures: list[str] = field(default_factory=list)
+    audit_entries_purged: int = 0
 
 
 class Maintenance:
@@ -46,6 +47,7 @@ class Maintenance:
             if leader:
                 await self._retention(report)
                 await self._erase_on(report)
+                report.audit_entries_purged = await audit.purge_audit(self.runtime, self.now())
         return report
 
     async def _retention(self, report: MaintenanceReport) -> None:
@@ -87,6 +89,9 @@ class Maintenance:
                     named,
                     requested_by="erase_on",
                     trigger_event_id=event_id,
+                )
+                await audit.record(
+                    self.runtime, "erase_on", "erasure.create", target=done.id, tenant=tenant
                 )
                 report.erasures.append(done.id)
 

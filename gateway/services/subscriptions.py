@@ -20,6 +20,7 @@ from gateway.delivery import controls, fanout
 from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
 from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.services.errors import Invalid, NotFound, QuotaExceeded
@@ -212,6 +213,7 @@ async def find_subscription(
     return row
 
 
+@audited("subscription.create")
 async def create_subscription(
     runtime: Runtime, principal: Principal, data: SubscriptionCreate
 ) -> SubscriptionOut:
@@ -305,6 +307,7 @@ async def delivery_state(session: AsyncSession, subscription_id: str) -> Deliver
     )
 
 
+@audited("subscription.update")
 async def update_subscription(
     runtime: Runtime, principal: Principal, subscription_id: str, data: SubscriptionUpdate
 ) -> SubscriptionOut:
@@ -343,6 +346,7 @@ async def update_subscription(
     return subscription_out(row)
 
 
+@audited("subscription.delete", target="subscription_id")
 async def delete_subscription(runtime: Runtime, principal: Principal, subscription_id: str) -> None:
     """Delete it with its queued deliveries and their history."""
     async with runtime.sessions() as session, session.begin():
@@ -350,6 +354,7 @@ async def delete_subscription(runtime: Runtime, principal: Principal, subscripti
         await session.delete(row)
 
 
+@audited("subscription.set_status")
 async def set_status(
     runtime: Runtime, principal: Principal, subscription_id: str, status: str
 ) -> SubscriptionOut:
@@ -370,6 +375,7 @@ async def set_status(
     return subscription_out(row)
 
 
+@audited("subscription.rotate_secret", target="subscription_id")
 async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id: str) -> SecretOut:
     """A new secret; the previous ones keep signing alongside it for 24 hours."""
     now = utcnow()
@@ -399,6 +405,7 @@ async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id:
     return SecretOut(secret=secret)
 
 
+@audited("subscription.replay", target="subscription_id")
 async def replay(
     runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
 ) -> Enqueued:

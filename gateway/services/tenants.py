@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.core.clock import iso, utcnow
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import valid_tenant
 from gateway.services.errors import Invalid, NotFound
 from gateway.services.retention import TenantScope, overdue_seconds
@@ -70,6 +71,7 @@ async def get_settings(runtime: Runtime, principal: Principal, tenant: str) -> T
     return settings_out(runtime, tenant, row)
 
 
+@audited("tenant_settings.update", target="tenant")
 async def put_settings(
     runtime: Runtime, principal: Principal, tenant: str, data: TenantSettingsUpdate
 ) -> TenantSettingsOut:

@@ -316,3 +316,19 @@ class TenantSettings(Base):
     retention_days: Mapped[int | None] = mapped_column(Integer)  # None: UNIHOOK_RETENTION_DAYS
     erase_on: Mapped[list[str] | None] = mapped_column(JSON)  # event types that trigger erasure
     updated_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One management action: who (a key id, ``admin``, ``erase_on``), what, on which thing,
+    for which tenant, when and from where. Never a secret or a person's data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_id", "tenant", "id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)  # time-ordered: the cursor
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(200))
+    tenant: Mapped[str | None] = mapped_column(String(200))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))

@@ -13,7 +13,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from gateway.http.console import auth, connections, events, quarantine, subscriptions
+from gateway.http.console import auth, connections, events, privacy, quarantine, subscriptions
 from gateway.http.console.formatting import STATIC, environment
 from gateway.http.console.web import BASE, SignInRequired, render, viewer
 from gateway.services.errors import ServiceError
@@ -75,6 +75,7 @@ def console_routers() -> list[Router]:
             *events.ROUTES,
             *subscriptions.ROUTES,
             *quarantine.ROUTES,
+            *privacy.ROUTES,
         ],
         dependencies={"viewer": Provide(viewer)},
         exception_handlers={

@@ -1,4 +1,5 @@
-"""Personal data: field redaction per subscription, the people index and erasures.
+"""Personal data: redaction per subscription, the people index, erasures, tenant settings and
+the audit log.
 
 Revision ID: 0008_personal_data
 Revises: 0007_ordered_index
@@ -9,7 +10,7 @@ none). ``event_people`` indexes who each event names, as keyed hashes, so an era
 person's events without reading every event; events written before it are not indexed (an
 erasure finds them by ``subject`` only). ``events.erased_at`` marks tombstones; ``erasures``
 records each erasure without the identifiers it was given. ``tenant_settings`` holds a
-tenant's own retention and ``erase_on``.
+tenant's own retention and ``erase_on``; ``audit_log`` every management action.
 """
 
 from __future__ import annotations
@@ -66,9 +67,21 @@ def upgrade() -> None:
         sa.Column("erase_on", sa.JSON(), nullable=True),
         sa.Column("updated_at", WHEN, nullable=False),
     )
+    op.create_table(
+        "audit_log",
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("at", WHEN, nullable=False),
+        sa.Column("actor", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=60), nullable=False),
+        sa.Column("target", sa.String(length=200), nullable=True),
+        sa.Column("tenant", sa.String(length=200), nullable=True),
+        sa.Column("remote_addr", sa.String(length=64), nullable=True),
+    )
+    op.create_index("ix_audit_log_tenant_id", "audit_log", ["tenant", "id"])
 
 
 def downgrade() -> None:
+    op.drop_table("audit_log")
     op.drop_table("tenant_settings")
     op.drop_table("erasures")
     op.drop_table("event_people")
