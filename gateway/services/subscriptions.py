@@ -44,6 +44,7 @@ MAX_URL = 2048
 MAX_DESCRIPTION = 1000
 MAX_RATE_LIMIT = 1_000_000
 ORDERINGS = ("none", "resource")
+KEPT_FIELDS = ("id", "type", "timestamp", "tenant", "*")  # what a subscriber always receives
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -131,7 +132,11 @@ def valid_redact(value: Any, events: list[str], include_raw: bool) -> list[str] 
         raise Invalid(f"redact must be an array of at most {MAX_PATHS} dotted paths")
     try:
         for path in value:
-            parse_path(path)
+            if parse_path(path)[0] in KEPT_FIELDS:
+                raise Invalid(
+                    "redact cannot remove the event's id, type, timestamp or tenant (nor every "
+                    "top-level field with *)"
+                )
     except InvalidPath as exc:
         raise Invalid(str(exc)) from None
     if include_raw:

@@ -72,6 +72,8 @@ async def test_redact_is_stored_returned_and_editable(client: Any) -> None:
         ({"redact": "data.application"}, "redact must be an array"),
         ({"redact": ["data..application"]}, "is not a dotted path"),
         ({"redact": [7]}, "a redact path is a dotted string"),
+        ({"redact": ["id"]}, "redact cannot remove the event's id"),
+        ({"redact": ["*.provider"]}, "redact cannot remove the event's id"),
     ],
 )
 async def test_bad_redact_is_400(client: Any, body: dict[str, Any], detail: str) -> None:
