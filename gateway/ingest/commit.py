@@ -18,6 +18,9 @@ from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, EventPerson, Receipt
 
 
+ERASED_BODY = b"null"  # what an erased receipt's body becomes (``raw`` reads back as null)
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     status: IngestOutcome
@@ -25,7 +28,9 @@ class IngestResult:
     event_id: str | None = None
 
 
-EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
+EXISTING_EVENTS = select(
+    Event.connection_id, Event.source_event_id, Event.id, Event.erased_at.is_not(None)
+).where(
     Event.connection_id == bindparam("connection_id"),
     Event.source_event_id.in_(bindparam("source_event_ids", expanding=True)),
 )
@@ -34,9 +39,10 @@ batch (SQLite cannot use the unique index for a row-value ``IN ((?, ?), ...)``).
 
 
 def existing_events(
-    conn: Connection, keys: Iterable[tuple[str, str]]
+    conn: Connection, keys: Iterable[tuple[str, str]], erased: set[str] | None = None
 ) -> dict[tuple[str, str], str]:
-    """Event ids already stored for (connection id, vendor event id) keys."""
+    """Event ids already stored for (connection id, vendor event id) keys; the ids of erased
+    ones are added to ``erased``."""
     by_connection: dict[str, list[str]] = {}
     for connection_id, source_event_id in keys:
         by_connection.setdefault(connection_id, []).append(source_event_id)
@@ -45,6 +51,8 @@ def existing_events(
         params = {"connection_id": connection_id, "source_event_ids": source_event_ids}
         for row in conn.execute(EXISTING_EVENTS, params):
             found[(row[0], row[1])] = row[2]
+            if row[3] and erased is not None:
+                erased.add(row[2])
     return found
 
 
@@ -65,7 +73,9 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
     their deliveries."""
-    existing = existing_events(conn, {_dedup_key(event) for _, event in rows if event is not None})
+    erased: set[str] = set()
+    keys = {_dedup_key(event) for _, event in rows if event is not None}
+    existing = existing_events(conn, keys, erased)
     results: list[IngestResult] = []
     receipts: list[dict[str, object]] = []
     new_events: list[EventRow] = []
@@ -78,6 +88,8 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
         first = existing.get(key)
         if first is not None:
             results.append(IngestResult("duplicate", receipt.id, first))
+            if first in erased:  # a vendor's retry of an erased event keeps none of its bytes
+                receipt = replace(receipt, body=ERASED_BODY, headers={})
             receipts.append(asdict(replace(receipt, outcome="duplicate", event_id=first)))
             continue
         existing[key] = event.id

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.core.clock import iso, utcnow
 from gateway.core.ids import new_id
 from gateway.core.people import KINDS, normalised
+from gateway.ingest.commit import ERASED_BODY
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.audit import audited
@@ -33,7 +34,6 @@ from schemas.api import ErasureCounts, ErasureOut, ErasureRequest
 BATCH_SIZE = 500
 MAX_IDENTIFIER = 1000
 NAMING_OUTCOMES = ("quarantined", "unverified")  # receipts that became no event
-ERASED_BODY = b"null"  # what an erased receipt's body becomes (``raw`` reads back as null)
 CANCELLED = "cancelled: the event was erased"
 
 EVENTS = cast(Table, Event.__table__)

@@ -33,11 +33,9 @@ def person_body(candidate_id: str, email: str, name: str, nonce: str) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()
 
 
-async def send(client: Any, body: bytes, tenant: str = "acme") -> dict[str, Any]:
-    response = await client.post(
-        f"/ingest/breezy/{tenant}", content=body, headers=sign("breezy", body)
-    )
-    assert response.status_code == 202, response.text
+async def send(client: Any, body: bytes, status: int = 202) -> dict[str, Any]:
+    response = await client.post("/ingest/breezy/acme", content=body, headers=sign("breezy", body))
+    assert response.status_code == status, response.text
     result: dict[str, Any] = response.json()
     return result
 
@@ -118,6 +116,11 @@ async def test_erasure_leaves_no_trace_and_is_idempotent(client: Any, services: 
     async with services.sessions() as session:
         assert await session.get(Receipt, quarantined["receipt_id"]) is None
 
+    assert await remaining_traces(services) == set()
+
+    # the vendor retrying the erased event: a duplicate, whose bytes are not kept
+    retry = await send(client, person_body("c_42abcd", EMAIL, NAME, "evt-jose-1"), status=200)
+    assert (retry["status"], retry["event_id"]) == ("duplicate", erased["event_id"])
     assert await remaining_traces(services) == set()
 
     # idempotent: a second request is a new erasure that finds nothing
