@@ -17,7 +17,6 @@ from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, EventPerson, Receipt
 
-
 ERASED_BODY = b"null"  # what an erased receipt's body becomes (``raw`` reads back as null)
 
 
