@@ -193,6 +193,11 @@ class Runtime:
             if self._loading.get(key) is loading:
                 del self._loading[key]
 
+    async def fresh_connection(self, provider: str, tenant: str) -> LiveConnection | None:
+        """The connection as stored now, past the cache (a secret just rotated by another
+        process counts)."""
+        return await self._load_connection(provider, tenant)
+
     async def _load_connection(self, provider: str, tenant: str) -> LiveConnection | None:
         async with self.sessions() as session:
             row = (

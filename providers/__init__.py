@@ -17,6 +17,7 @@ from providers._base import (
     canonical_event_id,
     first_timestamp,
     format_timestamp,
+    parse_date,
     parse_timestamp,
     sha256_event_id,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "format_timestamp",
     "js_number",
     "js_restringify",
+    "parse_date",
     "parse_json",
     "parse_timestamp",
     "python_dumps",

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import msgspec
@@ -93,6 +93,12 @@ class ProviderAdapter(Protocol):
     def accepted_status(self) -> int | None:
         """The one status the vendor counts as delivered, answered for every accepted, duplicate
         or quarantined body; None (the default): 202 accepted, 200 duplicate."""
+        ...
+
+    @property
+    def secret_hint(self) -> str:
+        """Which value of the vendor's is the connection's secret (shown by the connection form,
+        ``unihook providers`` and ``GET /v1/providers``); empty when it is the obvious one."""
         ...
 
     @property
@@ -224,6 +230,29 @@ def first_timestamp(*values: object) -> str | None:
     return None
 
 
+_US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: object) -> str | None:
+    """A vendor's calendar date (``YYYY-MM-DD``, ``MM/DD/YYYY``, or an ISO 8601 time whose date
+    part is the day meant, e.g. a start date written as midnight) as ``YYYY-MM-DD``, else None.
+    The date is taken as written, never shifted to UTC: a start date is a day, not an instant."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    us = _US_DATE.fullmatch(text)
+    if us:
+        text = f"{us[3]}-{us[1]}-{us[2]}"
+    iso = _ISO_DATE.match(text)
+    if iso is None or (len(text) > 10 and text[10] not in "Tt "):
+        return None
+    try:
+        return date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+    except ValueError:
+        return None
+
+
 # ---- fields left out ------------------------------------------------------------------------
 
 MAX_DROPPED_FIELDS = 16
@@ -303,6 +332,9 @@ class BaseAdapter:
     accepted_status: ClassVar[int | None] = None
     kept_headers: ClassVar[Sequence[str]] = ()
     also_emits: ClassVar[Mapping[str, Sequence[str]]] = {}
+    secret_hint: ClassVar[str] = ""
+    """Which value of the vendor's to paste as the connection's secret, in the vendor's words
+    (shown by the connection form, ``unihook providers`` and ``GET /v1/providers``)."""
 
     def __init__(self, *, provisioner: Provisioner | None = None) -> None:
         self._provisioner = provisioner
@@ -445,6 +477,7 @@ class BaseAdapter:
         timestamp: str,
         completeness: Completeness,
         data: EventData,
+        also: tuple[Normalized, ...] = (),
     ) -> Normalized:
         return Normalized(
             type=self.event_types[vendor_type],
@@ -454,6 +487,20 @@ class BaseAdapter:
             completeness=completeness,
             data=data,
             signature_scope=self.signature_scope,
+            also=also,
+        )
+
+    def derived(self, main: Normalized, type: str, event_id: str, data: EventData) -> Normalized:
+        """An event ``main``'s body implies besides it (declared in ``also_emits``): same vendor
+        type, time and completeness; ``event_id`` is its own dedup key."""
+        return Normalized(
+            type=type,
+            timestamp=main.timestamp,
+            event_id=event_id,
+            event_type=main.event_type,
+            completeness=main.completeness,
+            data=data,
+            signature_scope=main.signature_scope,
         )
 
 

@@ -30,7 +30,7 @@ from providers.provisioning import (
 )
 
 TENANT = "acme"
-CAPABILITIES = frozenset({"health", "update", "pause", "resume"})
+CAPABILITIES = frozenset({"health", "update", "pause", "resume", "renew"})
 _T = TypeVar("_T")
 
 

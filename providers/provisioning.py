@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from schemas.api import Provisioned
@@ -134,7 +135,8 @@ class Provisioner(Protocol):
     request_type: type[Any]
     """A msgspec Struct: the ``provision`` block, validated before ``provision`` is called."""
     capabilities: frozenset[str]
-    """Which of ``update``, ``pause``, ``resume`` and ``health`` the vendor's API supports."""
+    """Which of ``update``, ``pause``, ``resume``, ``health`` and ``renew`` the vendor's API
+    supports."""
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         """Create the endpoint at the vendor; raise ``ProvisioningError`` on any failure."""
@@ -180,6 +182,13 @@ class Provisioner(Protocol):
         """Have the vendor send to the endpoint again."""
         ...
 
+    async def renew(
+        self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
+    ) -> tuple[Mapping[str, Any], Provisioned] | None:
+        """Renew what expires at the vendor (capability ``renew``): the new state and view, or
+        ``None`` when nothing is due. The gateway's workers call it on their own schedule."""
+        ...
+
 
 class BaseProvisioner:
     """Defaults for provisioners: the optional operations say the vendor cannot do them."""
@@ -216,3 +225,8 @@ class BaseProvisioner:
         self, ctx: ProvisionContext, vendor: VendorState, token: str
     ) -> None:
         raise ProvisioningError("rejected", "this vendor sends no handshake to confirm")
+
+    async def renew(
+        self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
+    ) -> tuple[Mapping[str, Any], Provisioned] | None:
+        return None  # nothing at this vendor expires

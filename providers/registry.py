@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from providers._base import ProviderAdapter, all_samples, dropped_fields, emitted_types
+from providers._base import (
+    ProviderAdapter,
+    all_samples,
+    dropped_fields,
+    emitted_types,
+)
 from providers.errors import ProviderLoadError, UnknownProvider
 
 __all__ = [
@@ -45,6 +50,8 @@ class Registry:
 
     def __init__(self, loaded: Iterable[LoadedAdapter] = ()) -> None:
         self._by_name: dict[str, LoadedAdapter] = {}
+        self.longest_name = 0
+        """The length of the longest registered name: no longer name can name a provider."""
         for item in loaded:
             self.add(item)
 
@@ -57,6 +64,7 @@ class Registry:
                 f"{item.distribution} {item.version} ({item.entry_point}); uninstall one of them"
             )
         self._by_name[item.name] = item
+        self.longest_name = max(self.longest_name, len(item.name))
 
     def get(self, name: str) -> ProviderAdapter:
         try:

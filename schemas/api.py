@@ -196,6 +196,9 @@ class ProviderOut(_Out):
     version: str
     event_types: dict[str, str]
     provisioning: ProvisioningOut | None = None
+    secret_hint: str | None = None
+    """Which of the vendor's values is the connection's secret (absent: its adapter does not
+    say)."""
 
 
 class ErasureRequest(_Body):

@@ -120,6 +120,8 @@ _DESCRIPTIONS: dict[str, str] = {
     "hris.payslip.released": "An employee's payslip for a pay run was made available.",
     "hris.company.created": "A company (employer account) was created or provisioned.",
     "hris.company.updated": "A company's details or status changed.",
+    "hris.background_check.completed": "A background check on a person finished, with its result.",
+    "hris.document.available": "A document for an employee (a tax form, say) was made available.",
     "hris.employee.changed": "Employee records changed; carries the changed employees' ids.",
     "hris.data.changed": "Records of some HRIS data model changed; carries their ids.",
     "ats.data.changed": "Records of some ATS data model changed; carries their ids.",

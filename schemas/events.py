@@ -12,11 +12,13 @@ import msgspec
 
 from schemas.resources import (
     Application,
+    BackgroundCheck,
     Candidate,
     Company,
     ConnectionIssue,
     Connector,
     Department,
+    Document,
     Employee,
     Employment,
     Interview,
@@ -54,14 +56,21 @@ class ApplicationData(Resource):
     time_in_previous_stage: int | float | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateData(Resource):
+    """``offer``: the accepted offer a hire names; ``deleted_application_ids``: the candidate's
+    applications deleted with it (vendors send no event of their own for those)."""
+
     candidate: Candidate
     job: Job | None = None
     application: Application | None = None
+    offer: Offer | None = None
+    deleted_application_ids: list[str] | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class CandidateMergedData(Resource):
@@ -87,6 +96,7 @@ class JobData(Resource):
     previous_status: JobStatus | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class NoteData(Resource):
@@ -109,6 +119,7 @@ class StageData(Resource):
     job: Job | None = None
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class InterviewData(Resource):
@@ -117,6 +128,7 @@ class InterviewData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class ScorecardData(Resource):
@@ -126,6 +138,7 @@ class ScorecardData(Resource):
     application: Application | None = None
     interview: Interview | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class OfferData(Resource):
@@ -134,6 +147,7 @@ class OfferData(Resource):
     job: Job | None = None
     application: Application | None = None
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class SignatureRequestData(Resource):
@@ -161,12 +175,14 @@ class DepartmentData(Resource):
     department: Department
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class OfficeData(Resource):
     office: Office
     actor: Person | None = None
     company: Company | None = None
+    connector: Connector | None = None
 
 
 class ReferralData(Resource):
@@ -179,6 +195,7 @@ class ReferralData(Resource):
 class UserData(Resource):
     user: Person
     actor: Person | None = None
+    connector: Connector | None = None
 
 
 class EmployeeData(Resource):
@@ -221,6 +238,20 @@ class PayslipData(Resource):
     payroll: Payroll | None = None
     company: Company | None = None
     connector: Connector | None = None
+
+
+class BackgroundCheckData(Resource):
+    background_check: BackgroundCheck
+    employee: Employee | None = None
+    employment: Employment | None = None
+    company: Company | None = None
+
+
+class DocumentData(Resource):
+    document: Document
+    employee: Employee | None = None
+    employment: Employment | None = None
+    company: Company | None = None
 
 
 class CompanyData(Resource):
@@ -287,6 +318,8 @@ EventData = Union[  # noqa: UP007 - a runtime alias used in isinstance checks an
     PayrollData,
     PayslipData,
     CompanyData,
+    BackgroundCheckData,
+    DocumentData,
     EmployeeChangedData,
     DataChangedData,
     ConnectionData,
@@ -312,6 +345,10 @@ class Source(msgspec.Struct, omit_defaults=True, kw_only=True, forbid_unknown_fi
     """``body`` when the vendor signs the whole body; ``envelope`` when it signs only some
     envelope fields (Lever: ``token`` and ``triggeredAt``), so ``data`` is not authenticated.
     Absent when the connection does not verify."""
+    simulated: bool | None = None
+    """True when the vendor marks the delivery as a simulation (Deel's ``meta.is_simulation``
+    from its Developer Center): delivered like any other event, flagged so a subscriber can
+    tell it apart. Absent for real deliveries."""
 
 
 class Event(msgspec.Struct, omit_defaults=True, kw_only=True, tag_field="type"):
@@ -627,6 +664,14 @@ class CompanyUpdated(Event, kw_only=True, tag="hris.company.updated"):
     data: CompanyData
 
 
+class BackgroundCheckCompleted(Event, kw_only=True, tag="hris.background_check.completed"):
+    data: BackgroundCheckData
+
+
+class DocumentAvailable(Event, kw_only=True, tag="hris.document.available"):
+    data: DocumentData
+
+
 class EmployeeChanged(Event, kw_only=True, tag="hris.employee.changed"):
     data: EmployeeChangedData
 
@@ -750,6 +795,8 @@ CanonicalEvent = Union[  # noqa: UP007 - msgspec needs the Union object to build
     PayslipReleased,
     CompanyCreated,
     CompanyUpdated,
+    BackgroundCheckCompleted,
+    DocumentAvailable,
     EmployeeChanged,
     DataChanged,
     ConnectionCreated,

@@ -8,10 +8,12 @@ once one maps to the type. The values are invented, the shapes are the published
 from __future__ import annotations
 
 from schemas.events import (
+    BackgroundCheckData,
     CompanyData,
     Completeness,
     ConnectionData,
     DataChangedData,
+    DocumentData,
     EmployeeData,
     EmploymentData,
     EventData,
@@ -21,9 +23,11 @@ from schemas.events import (
 )
 from schemas.normalized import Normalized
 from schemas.resources import (
+    BackgroundCheck,
     Company,
     ConnectionIssue,
     Connector,
+    Document,
     Employee,
     Employment,
     EndUser,
@@ -278,6 +282,37 @@ EXAMPLES: dict[str, Normalized] = {
             "hris.company.updated",
             "company.updated",
             CompanyData(company=_COMPANY, connector=_CONNECTOR),
+        ),
+        _example(
+            "hris.background_check.completed",
+            "bgcheck.result.available",
+            BackgroundCheckData(
+                background_check=BackgroundCheck(
+                    id="d1f5e39c-fcfd-4f08-b5fa-66ce7112ffef",
+                    employment_id=_EMPLOYMENT.id,
+                    name="Softcheck",
+                    status="COMPLETE",
+                    result="clear",
+                    raw_result="CLEARED",
+                    created_at="2024-09-05T08:28:24.394Z",
+                    completed_at="2024-09-05T08:32:51.658Z",
+                ),
+                employment=Employment(id=_EMPLOYMENT.id),
+                company=Company(id=_COMPANY.id),
+            ),
+            "partial",
+        ),
+        _example(
+            "hris.document.available",
+            "tax.document.available",
+            DocumentData(
+                document=Document(
+                    id="doc_5521", employee_id=_EMPLOYEE.id, type="W-2", name="W-2 2024", year=2024
+                ),
+                employee=_employee_ref(),
+                company=Company(id=_COMPANY.id),
+            ),
+            "reference",
         ),
         _example(
             "ats.data.changed",

@@ -23,6 +23,13 @@ class Normalized(msgspec.Struct, kw_only=True, frozen=True):
     completeness: Completeness
     data: EventData
     signature_scope: SignatureScope = "body"
+    also: tuple[Normalized, ...] = ()
+    """Events the same body implies besides this one (the adapter's ``also_emits``), e.g. the
+    rejection a vendor reports only as a status inside an update. Each is stored and delivered
+    as an event of its own; its ``event_id`` is its own dedup key, so that two vendor payloads
+    reporting one rejection make one event."""
+    simulated: bool = False
+    """The vendor marked the delivery as a simulation (copied into ``source.simulated``)."""
 
 
 def to_event(
@@ -50,6 +57,7 @@ def to_event(
             received_at=received_at,
             verified=verified,
             signature_scope=parts.signature_scope if verified else None,
+            simulated=True if parts.simulated else None,
         ),
         subject=subject_of(parts.type.rsplit(".", 1)[0], parts.data),
         completeness=parts.completeness,

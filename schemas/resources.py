@@ -39,6 +39,9 @@ PayrollStatus = Literal[
 """A pay run's state: ``draft`` (being prepared or calculated), ``submitted`` (approved and sent
 for processing), ``processed`` (money movement started), ``paid`` (employees paid), ``failed``
 (processing failed), ``cancelled``, ``reversed`` (wholly or partly undone after processing)."""
+BackgroundCheckResult = Literal["clear", "consider", "failed", "unknown"]
+"""What a background check found: ``clear`` nothing to act on, ``consider`` findings to review,
+``failed`` the check could not be completed or did not pass."""
 ConnectionIssueStatus = Literal["open", "resolved", "unknown"]
 
 
@@ -110,7 +113,8 @@ class Application(Resource):
     source: ApplicationSource | None = None
     external_source: ApplicationSource | None = None
     prospect: bool | None = None
-    rejection_reason: str | None = None
+    rejection_reason: str | None = None  # the reason's text, as a person reads it
+    rejection_reason_id: str | None = None  # the vendor's id for that reason
 
 
 class Note(Resource):
@@ -137,6 +141,7 @@ class Offer(Resource):
     version: int | None = None
     created_at: str | None = None
     sent_at: str | None = None
+    sent_date: str | None = None  # the day it was sent, where the vendor gives no time
     resolved_at: str | None = None
     start_date: str | None = None
 
@@ -322,6 +327,34 @@ class Payslip(Resource):
     pay_date: str | None = None
     gross_pay: Money | None = None
     net_pay: Money | None = None
+
+
+class BackgroundCheck(Resource):
+    """A background or identity screening of a person: ``result`` is what the check found
+    (``clear``, ``consider``, ``failed``, ``unknown``) with the vendor's text in ``raw_result``;
+    ``status`` is the vendor's progress text as sent."""
+
+    id: str | None = None
+    employee_id: str | None = None
+    employment_id: str | None = None
+    name: str | None = None
+    status: str | None = None
+    result: BackgroundCheckResult | None = None
+    raw_result: str | None = None
+    created_at: str | None = None
+    completed_at: str | None = None
+
+
+class Document(Resource):
+    """A document an HRIS makes available to or about an employee (a tax form, a contract
+    document); ``type`` is the vendor's kind of document as sent, ``year`` a tax year."""
+
+    id: str | None = None
+    employee_id: str | None = None
+    employment_id: str | None = None
+    type: str | None = None
+    name: str | None = None
+    year: int | None = None
 
 
 class Referral(Resource):

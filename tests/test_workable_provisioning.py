@@ -125,3 +125,32 @@ async def test_a_target_already_registered_is_502_with_workables_conflict(
     assert again.status_code == 502, again.text
     assert "409" in again.json()["detail"]
     assert sim.subscriptions() == []
+
+
+async def test_the_workers_renew_subscriptions_before_valid_until(
+    client: Any, sim: WorkableSim, services: Any
+) -> None:
+    """Workable's subscriptions end at ``valid_until`` (a year after creation); a worker's
+    renewal round makes them anew before that and the connection keeps their new ids."""
+    import time
+    from datetime import UTC, datetime
+
+    from gateway.services.provisioning import renew_due
+
+    start = time.time()
+    sim.clock = lambda: start
+    created = await client.post(
+        "/v1/connections", json=body(events=["candidate_moved"]), headers=ADMIN
+    )
+    assert created.status_code == 201, created.text
+    [old] = sim.subscriptions(SUBDOMAIN)
+    assert await renew_due(services, datetime.fromtimestamp(start, tz=UTC)) == 0
+    later = start + 350 * 86400
+    sim.clock = lambda: later
+    assert await renew_due(services, datetime.fromtimestamp(later, tz=UTC)) == 1
+    [new] = sim.subscriptions(SUBDOMAIN)
+    assert new.id != old.id
+    assert new.valid_until > old.valid_until
+    shown = (await client.get(f"/v1/connections/{created.json()['id']}", headers=ADMIN)).json()
+    assert shown["provisioned"]["endpoint_id"] == str(new.id)
+    assert shown["provisioned"]["status"] == "active"

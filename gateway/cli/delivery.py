@@ -79,6 +79,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from gateway.core import tracing
     from gateway.core.metrics import start_metrics_server
     from gateway.delivery.dispatcher import Dispatcher
+    from gateway.services.provisioning import renewal_loop
 
     settings = Settings.from_env()
     metrics_host = settings.host if args.metrics_host is None else args.metrics_host
@@ -113,9 +114,13 @@ def run_worker(args: argparse.Namespace) -> int:
             settle_heap()
             maintenance = Maintenance(runtime, now=utcnow)
             maintenance.start()
+            renewal = asyncio.create_task(renewal_loop(runtime), name="unihook-vendor-renewal")
             try:
                 await dispatcher.run(stop)
             finally:
+                renewal.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewal
                 await maintenance.stop()
         finally:
             await runtime.close()

@@ -291,6 +291,8 @@ def run_providers(args: argparse.Namespace) -> int:
         header = f"{a.name}  ({a.display_name}, {a.category})"
         print(paint(header, "bold"), paint(f"{item.distribution} {item.version}", "dim"))
         print(f"  signature header: {a.signature_header or '(none: signed inside the body)'}")
+        if hint := a.secret_hint:
+            print(f"  secret to paste: {hint}")
         table(
             ["  vendor type", "canonical type"],
             [[f"  {vendor}", canonical] for vendor, canonical in a.event_types.items()],
@@ -368,6 +370,7 @@ def run_purge(args: argparse.Namespace) -> int:
     from gateway.core.clock import utcnow
     from gateway.services.retention import EVERY_TENANT, purge
     from gateway.services.tenants import retention_plan
+    from gateway.storage.unverified import purge_unverified
 
     if args.days is not None and args.days < 1:
         print("--days must be at least 1", file=sys.stderr)
@@ -383,7 +386,7 @@ def run_purge(args: argparse.Namespace) -> int:
             async with runtime.sessions() as session:
                 plan = await retention_plan(session, runtime.settings.retention_days)
         now = utcnow()
-        return [
+        reports = [
             await purge(
                 runtime.sessions,
                 now=now,
@@ -394,6 +397,16 @@ def run_purge(args: argparse.Namespace) -> int:
             )
             for scope, days in plan
         ]
+        if not args.dry_run:
+            unverified = await purge_unverified(
+                runtime.sessions,
+                now=now,
+                ttl=runtime.settings.unverified_ttl,
+                batch_size=args.batch_size,
+            )
+            if unverified:
+                print(f"deleted {unverified} unverified requests past UNIHOOK_UNVERIFIED_TTL")
+        return reports
 
     reports = asyncio.run(_with_runtime(go))
     if not reports:
@@ -435,7 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", help="connect a vendor account of a tenant")
     p.add_argument("provider")
     p.add_argument("tenant")
-    p.add_argument("--secret", help="the vendor's signing secret")
+    p.add_argument(
+        "--secret",
+        help="the vendor's signing secret (`unihook providers` says which of the vendor's "
+        "values to paste, where its adapter says)",
+    )
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (legacy)")
     p.add_argument(
         "--provision",

@@ -42,6 +42,19 @@ class SecretBox:
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
 
+    def encrypt_bytes(self, plaintext: bytes) -> bytes:
+        """Bytes at rest (a request kept unverified), as a Fernet token."""
+        return self._fernet.encrypt(plaintext)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken:
+            raise ValueError(
+                "cannot decrypt stored bytes: UNIHOOK_SECRET_KEY (or the key file) is not the "
+                "key the database was written with"
+            ) from None
+
     def derive_key(self, label: str) -> bytes:
         """A key for another purpose (e.g. signing console sessions), derived from the first
         key: every process sharing the secret key derives the same one."""

@@ -15,6 +15,11 @@ INGEST_REQUESTS = Counter(
     "Vendor webhook requests by provider and outcome",
     ["provider", "outcome"],
 )
+INGEST_UNVERIFIED = Counter(
+    "unihook_ingest_unverified_total",
+    "Requests to a connection whose signature did not verify, kept to re-verify, by provider",
+    ["provider"],
+)
 INGEST_DROPPED_FIELDS = Counter(
     "unihook_ingest_dropped_fields_total",
     "Optional vendor fields left out of an event because their type was wrong",

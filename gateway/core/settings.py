@@ -291,6 +291,20 @@ class Settings:
         "days the audit log keeps an entry (the worker purges older ones); `0` keeps everything",
         integer(),
     )
+    unverified_per_connection: int = variable(
+        "UNIHOOK_UNVERIFIED_PER_CONNECTION",
+        1000,
+        "requests whose signature did not verify kept per connection (encrypted) for "
+        "re-verifying after a secret change; the oldest goes first; `0` keeps none",
+        integer(),
+    )
+    unverified_ttl: int = variable(
+        "UNIHOOK_UNVERIFIED_TTL",
+        604800,
+        "seconds an unverified request is kept; the worker and `unihook purge` delete older ones",
+        integer(),
+        shown="`604800` (seven days)",
+    )
     ingest_writer: str = variable(
         "UNIHOOK_INGEST_WRITER",
         "process",

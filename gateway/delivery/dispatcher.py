@@ -55,11 +55,13 @@ from gateway.delivery.retry import is_success
 from gateway.delivery.ssrf import resolve_public
 from gateway.delivery.transport import PinnedTransport
 from gateway.runtime import Runtime
+from gateway.storage.unverified import purge_unverified
 
 log = logging.getLogger("unihook.delivery")
 
 MAX_RECORD_BATCH = 512
 GAUGE_SECONDS = 2.0  # how often this worker reports what it holds
+EXPIRY_TICKS = 300  # every this many reports (ten minutes), expired unverified requests go
 _SUCCEEDED = DELIVERY_ATTEMPTS.labels(outcome="success")
 _FAILED = DELIVERY_ATTEMPTS.labels(outcome="failure")
 
@@ -503,6 +505,12 @@ class Dispatcher:
                 DELIVERY_RATE_LIMITED.labels(sub_id).set(n)
             rate_labels |= set(waiting)
             try:
+                if tick % EXPIRY_TICKS == 1:
+                    await purge_unverified(
+                        self.runtime.sessions,
+                        now=self.now(),
+                        ttl=self.settings.unverified_ttl,
+                    )
                 async with self._writes:
                     await controls.report(self.runtime.sessions, self.owner, current, self.now())
                 if tick % 5 == 1 and self._targets:

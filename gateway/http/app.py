@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -30,6 +31,7 @@ from gateway.http.tenants import TenantSettingsController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
 from gateway.services.maintenance import Maintenance
+from gateway.services.provisioning import renewal_loop
 
 
 def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
@@ -88,8 +90,10 @@ def create_app(
         await writer.start()
         worker = Dispatcher(svc, now=utcnow) if run_worker else None
         maintenance = Maintenance(svc, now=utcnow) if run_worker else None
+        renewal = None
         if worker is not None:
             await worker.start()
+            renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
         if maintenance is not None:
             maintenance.start()
         if owned:
@@ -99,6 +103,10 @@ def create_app(
         finally:
             if maintenance is not None:
                 await maintenance.stop()
+            if renewal is not None:
+                renewal.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewal
             if worker is not None:
                 await worker.stop()
             await writer.stop()

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from gateway.http.auth import AUTH, GUARDS
-from gateway.services import connections
+from gateway.services import connections, unverified
 from gateway.services.access import Principal
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, SecretRotate
 
@@ -122,3 +122,37 @@ class ConnectionController(Controller):
         return await connections.rotate_secret(
             request.app.state.runtime, principal, connection_id, data
         )
+
+    @get("/{connection_id:str}/unverified")
+    async def list_unverified(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        connection_id: FromPath[str],
+        limit: FromQuery[int | None] = None,
+        cursor: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        """Requests to this connection whose signature did not verify, newest first: when, the
+        vendor headers, and why (never the body). Kept for ``UNIHOOK_UNVERIFIED_TTL`` seconds,
+        at most ``UNIHOOK_UNVERIFIED_PER_CONNECTION``."""
+        return await unverified.list_unverified(
+            request.app.state.runtime, principal, connection_id, limit=limit, cursor=cursor
+        )
+
+    @post("/{connection_id:str}/unverified/verify", status_code=HTTP_200_OK)
+    async def reverify_unverified(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        connection_id: FromPath[str],
+    ) -> dict[str, int]:
+        """Check every kept unverified request against the connection's current secrets; each
+        that verifies now is ingested as if it had just arrived (dedup, normalisation, fan-out).
+        """
+        result = await unverified.reverify(
+            request.app.state.runtime,
+            request.app.state.ingest_writer,
+            principal,
+            connection_id,
+        )
+        return {"recovered": result.recovered, "still_unverified": result.still_unverified}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -47,11 +48,12 @@ from litestar.types import (
 
 from gateway.core import tracing
 from gateway.core.clock import utcnow
-from gateway.core.metrics import INGEST_REQUESTS
+from gateway.core.metrics import INGEST_REQUESTS, INGEST_UNVERIFIED
 from gateway.http.server import request_timeout
 from gateway.ingest.commit import IngestResult
 from gateway.ingest.commit_process import CommitFailed
 from gateway.ingest.pipeline import IngestWriter, prepare
+from gateway.ingest.unverified import unverified_receipt, why_unverified
 from gateway.runtime import LiveConnection, Runtime
 from gateway.services import handshakes
 from gateway.services.common import MAX_TENANT_LENGTH
@@ -185,8 +187,12 @@ async def _accept(
 ) -> IngestResult:
     received_at = utcnow()
     if connection.verify:
-        if not adapter.verify(body, headers, connection.live_secrets(received_at)):
+        secrets = connection.live_secrets(received_at)
+        if not adapter.verify(body, headers, secrets):
             INGEST_REQUESTS.labels(adapter.name, "unauthorized").inc()
+            await _keep_unverified(
+                runtime, writer, adapter, connection, body, headers, received_at, secrets
+            )
             raise NotAuthorizedException("invalid signature")
         refused = adapter.check_request(
             body,
@@ -209,6 +215,37 @@ async def _accept(
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()
     return result
+
+
+async def _keep_unverified(
+    runtime: Runtime,
+    writer: IngestWriter,
+    adapter: ProviderAdapter,
+    connection: LiveConnection,
+    body: bytes,
+    headers: dict[str, str],
+    received_at: datetime,
+    secrets: list[str],
+) -> None:
+    """Keep a request that did not verify, to re-verify after a secret change. Its answer is
+    ``401`` whatever happens here: a failure to keep it is logged, never shown to the sender."""
+    if runtime.settings.unverified_per_connection <= 0:
+        return
+    receipt = unverified_receipt(
+        box=runtime.box,
+        adapter=adapter,
+        connection=connection,
+        body=body,
+        headers=headers,
+        received_at=received_at,
+        reason=why_unverified(adapter, headers, secrets),
+    )
+    try:
+        await writer.submit(receipt, None)
+    except Exception as exc:
+        log.warning("an unverified %s request was not kept: %s", adapter.name, exc)
+        return
+    INGEST_UNVERIFIED.labels(adapter.name).inc()
 
 
 async def _for_provider(
@@ -281,13 +318,17 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
     """Vendor webhooks. The signature is the authentication; the answer follows the commit."""
     # the path below the mount, as Litestar's router reads one: empty segments are skipped
     segments = [segment for segment in scope["path"].split("/") if segment]
+    state = scope["litestar_app"].state
+    runtime: Runtime = state.runtime
     if (
         not 1 <= len(segments) <= 2
         or len(segments[-1]) > MAX_TENANT_LENGTH
+        or (len(segments) == 2 and len(segments[0]) > runtime.registry.longest_name)
         or not all(segment.isprintable() for segment in segments)
     ):
-        # no tenant or provider can have such a name (tenants are printable): not worth a lookup,
-        # and a NUL byte is refused by PostgreSQL's text type
+        # no tenant (at most MAX_TENANT_LENGTH) or provider (at most the longest loaded
+        # adapter's name) can have such a name, and tenants are printable: not worth a lookup,
+        # a cache entry or an echo in the answer; a NUL byte is refused by PostgreSQL's text type
         raise NotFoundException()
     method = cast("HTTPScope", scope)["method"]
     if method == "OPTIONS":
@@ -295,8 +336,6 @@ async def ingest(scope: Scope, receive: Receive, send: Send) -> None:
         return
     if method != "POST":
         raise MethodNotAllowedException(headers={"Allow": ALLOWED})
-    state = scope["litestar_app"].state
-    runtime: Runtime = state.runtime
     provider, tenant = segments if len(segments) == 2 else (None, segments[0])
     with tracing.ingest_span(tenant, provider) as span:
         try:

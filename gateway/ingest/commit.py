@@ -1,16 +1,17 @@
 """Writing a batch of ingested requests in one transaction: the duplicate check, receipts,
-new events and their deliveries. Runs wherever the batch is committed: the ingest writer's
-thread, the SQLite commit process (``gateway.ingest.commit_process``), or PostgreSQL's async
-engine."""
+new events and their deliveries, and the trim of unverified receipts. Runs wherever the batch is
+committed: the ingest writer's thread, the SQLite commit process
+(``gateway.ingest.commit_process``), or PostgreSQL's async engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from msgspec.structs import asdict, replace
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
@@ -18,6 +19,8 @@ from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, EventPerson, Receipt
 
 ERASED_BODY = b"null"  # what an erased receipt's body becomes (``raw`` reads back as null)
+
+DEFAULT_UNVERIFIED_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,22 @@ EXISTING_EVENTS = select(
 )
 """The stored events of one connection among vendor event ids; one query per connection in a
 batch (SQLite cannot use the unique index for a row-value ``IN ((?, ?), ...)``)."""
+
+_NEWEST_UNVERIFIED = (
+    select(Receipt.id)
+    .where(Receipt.connection_id == bindparam("c"), Receipt.outcome == "unverified")
+    .order_by(Receipt.id.desc())
+    .limit(1)
+    .offset(bindparam("keep"))
+    .scalar_subquery()
+)
+TRIM_UNVERIFIED = delete(Receipt).where(
+    Receipt.connection_id == bindparam("c"),
+    Receipt.outcome == "unverified",
+    Receipt.id <= _NEWEST_UNVERIFIED,
+)
+"""Drop a connection's unverified receipts beyond the newest ``keep``: one walk of at most
+``keep`` + 1 entries of ``ix_receipts_connection_outcome``, whatever a flood has sent."""
 
 
 def existing_events(
@@ -68,17 +87,37 @@ def _dedup_key(event: EventRow) -> tuple[str, str]:
     return (event.connection_id, event.source_event_id)
 
 
-def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[IngestResult]:
+def _columns(event: EventRow) -> dict[str, Any]:
+    row = asdict(event)
+    del row["also"]
+    return row
+
+
+def commit_batch(
+    conn: Connection,
+    rows: IngestRows,
+    now: datetime,
+    unverified_limit: int = DEFAULT_UNVERIFIED_LIMIT,
+) -> list[IngestResult]:
     """Write a batch in the caller's transaction: receipts for all, events for the new ones
     (first of each (connection, vendor event id) wins, in the batch and against the table), and
-    their deliveries."""
+    their deliveries; each connection that got unverified receipts keeps its newest
+    ``unverified_limit`` of them."""
     erased: set[str] = set()
-    keys = {_dedup_key(event) for _, event in rows if event is not None}
+    keys = {
+        _dedup_key(one) for _, event in rows if event is not None for one in (event, *event.also)
+    }
     existing = existing_events(conn, keys, erased)
     results: list[IngestResult] = []
     receipts: list[dict[str, object]] = []
     new_events: list[EventRow] = []
+    unverified: set[str] = set()
     for receipt, event in rows:
+        if receipt.outcome == "unverified":
+            unverified.add(receipt.connection_id)
+            results.append(IngestResult("unverified", receipt.id))
+            receipts.append(asdict(receipt))
+            continue
         if event is None:
             results.append(IngestResult("quarantined", receipt.id))
             receipts.append(asdict(receipt))
@@ -93,12 +132,19 @@ def commit_batch(conn: Connection, rows: IngestRows, now: datetime) -> list[Inge
             continue
         existing[key] = event.id
         new_events.append(event)
+        for more in event.also:  # implied by a new body: new unless another body implied it
+            more_key = _dedup_key(more)
+            if more_key not in existing:
+                existing[more_key] = more.id
+                new_events.append(more)
         results.append(IngestResult("accepted", receipt.id, event.id))
         receipts.append(asdict(replace(receipt, outcome="accepted", event_id=event.id)))
     dialect = conn.dialect
     bulk_insert(Receipt.__table__, dialect).execute(conn, receipts)
     if new_events:
-        bulk_insert(Event.__table__, dialect).execute(conn, [asdict(e) for e in new_events])
+        bulk_insert(Event.__table__, dialect).execute(conn, [_columns(e) for e in new_events])
         bulk_insert(EventPerson.__table__, dialect).execute(conn, people_rows(new_events))
         queue_deliveries(conn, new_events, now)
+    for connection_id in sorted(unverified):
+        conn.execute(TRIM_UNVERIFIED, {"c": connection_id, "keep": unverified_limit})
     return results

@@ -7,7 +7,8 @@ bounded by half the connections divided by that time. In a child process it runs
 event loop, on another core.
 
 The protocol is private to the parent and its own child, over the child's stdin and stdout:
-frames of a 4-byte length and a pickle. Parent to child: ``(rows, now)``; child to parent:
+frames of a 4-byte length and a pickle. Parent to child: ``(rows, now, unverified_limit)``;
+child to parent:
 ``("ok", [(status, receipt_id, event_id), ...])`` after the transaction committed, or
 ``("error", message)`` after it rolled back. The child exits when its stdin closes.
 
@@ -27,7 +28,7 @@ import sys
 from datetime import datetime
 from typing import IO, Any
 
-from gateway.ingest.commit import IngestResult, commit_batch
+from gateway.ingest.commit import DEFAULT_UNVERIFIED_LIMIT, IngestResult, commit_batch
 from gateway.ingest.rows import IngestRows
 from gateway.storage.engine import make_writer_engine
 
@@ -70,11 +71,13 @@ class CommitProcess:
             )
         return self._proc
 
-    async def commit(self, rows: IngestRows, now: datetime) -> list[IngestResult]:
+    async def commit(
+        self, rows: IngestRows, now: datetime, unverified_limit: int = DEFAULT_UNVERIFIED_LIMIT
+    ) -> list[IngestResult]:
         proc = await self._child()
         assert proc.stdin is not None
         assert proc.stdout is not None
-        frame = pickle.dumps((rows, now), protocol=pickle.HIGHEST_PROTOCOL)
+        frame = pickle.dumps((rows, now, unverified_limit), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             proc.stdin.write(_LENGTH.pack(len(frame)) + frame)
             await proc.stdin.drain()
@@ -119,11 +122,11 @@ def serve(database_url: str, requests: IO[bytes], replies: IO[bytes]) -> None:
     if engine is None:
         raise SystemExit(f"not a SQLite URL: {database_url}")
     while (frame := _read_frame(requests)) is not None:
-        rows, now = pickle.loads(frame)  # noqa: S301 - from the parent that started us
+        rows, now, unverified_limit = pickle.loads(frame)  # noqa: S301 - from our parent
         reply: tuple[str, Any]
         try:
             with engine.begin() as conn:
-                results = commit_batch(conn, rows, now)
+                results = commit_batch(conn, rows, now, unverified_limit)
             reply = ("ok", [(r.status, r.receipt_id, r.event_id) for r in results])
         except Exception as exc:  # rolled back: the parent decides what to retry
             reply = ("error", f"{type(exc).__name__}: {exc}")

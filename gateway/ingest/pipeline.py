@@ -126,18 +126,19 @@ class IngestWriter:
     async def _commit(self, batch: list[_Pending]) -> list[IngestResult]:
         now = utcnow()
         rows: IngestRows = [(pending.receipt, pending.event) for pending in batch]
+        keep = self.runtime.settings.unverified_per_connection
         if self.commit_process is not None:  # SQLite: in the commit process, beside the event loop
-            return await self.commit_process.commit(rows, now)
+            return await self.commit_process.commit(rows, now, keep)
         writer_engine = self.runtime.writer_engine
         if writer_engine is not None:  # SQLite in a thread: the whole transaction in one hop
 
             def run() -> list[IngestResult]:
                 with writer_engine.begin() as conn:
-                    return commit_batch(conn, rows, now)
+                    return commit_batch(conn, rows, now, keep)
 
             return await asyncio.get_running_loop().run_in_executor(self._executor, run)
         async with self.runtime.engine.begin() as conn:
-            return await conn.run_sync(commit_batch, rows, now)
+            return await conn.run_sync(commit_batch, rows, now, keep)
 
 
 def kept_headers(headers: dict[str, str], extra: Sequence[str] = ()) -> dict[str, str]:
@@ -181,12 +182,23 @@ def prepare(
         log.exception("adapter %s raised while normalising", adapter.name)
         error = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
     else:
-        row = event_row(parts, connection, received_at, receipt_id, trace_parent)
-        if row is not None and people is not None:
-            named = people.of_event(row.tenant, row.subject, row.payload)
-            row = msgspec.structs.replace(row, people=tuple(named))
+        row = _with_people(
+            event_row(parts, connection, received_at, receipt_id, trace_parent), people
+        )
         if row is None:
             error = f"{adapter.name}: normalised event does not fit the canonical schema"
+        elif parts.also:
+            # the events the body implies besides its own (``also_emits``): stored, deduplicated
+            # by their own keys and fanned out beside it, only when it is new
+            also = [
+                _with_people(
+                    event_row(more, connection, received_at, receipt_id, trace_parent), people
+                )
+                for more in parts.also
+            ]
+            if any(more is None for more in also):
+                log.warning("adapter %s implied an event that fits no schema", adapter.name)
+            row = msgspec.structs.replace(row, also=tuple(m for m in also if m is not None))
     receipt = ReceiptRow(
         id=receipt_id,
         connection_id=connection.id,
@@ -198,6 +210,15 @@ def prepare(
         error=error,
     )
     return receipt, row
+
+
+def _with_people(row: EventRow | None, people: PeopleIndex | None) -> EventRow | None:
+    """The row with whom it names (erasure's index), when a hasher is given."""
+    if row is None or people is None:
+        return row
+    return msgspec.structs.replace(
+        row, people=tuple(people.of_event(row.tenant, row.subject, row.payload))
+    )
 
 
 def dedup_id(vendor_event_id: str) -> str:

@@ -72,9 +72,22 @@ async def reprocess(runtime: Runtime, receipt_id: str | None = None) -> Reproces
                 )
             ).scalar_one_or_none()
             if first is None:
-                await insert_rows(session, Event.__table__, [asdict(event)])
-                await insert_rows(session, EventPerson.__table__, people_rows([event]))
-                await fan_out(session, [event], utcnow())
+                fresh_events = [event]
+                for more in event.also:  # the events its body implies, unless already stored
+                    found = await session.execute(
+                        select(Event.id).where(
+                            Event.connection_id == more.connection_id,
+                            Event.source_event_id == more.source_event_id,
+                        )
+                    )
+                    if found.scalar_one_or_none() is None:
+                        fresh_events.append(more)
+                columns = [asdict(e) for e in fresh_events]
+                for row in columns:
+                    del row["also"]
+                await insert_rows(session, Event.__table__, columns)
+                await insert_rows(session, EventPerson.__table__, people_rows(fresh_events))
+                await fan_out(session, fresh_events, utcnow())
                 outcome, event_id = "accepted", event.id
                 report.accepted += 1
             else:

@@ -12,7 +12,7 @@ from typing import Literal
 
 import msgspec
 
-IngestOutcome = Literal["accepted", "duplicate", "quarantined"]
+IngestOutcome = Literal["accepted", "duplicate", "quarantined", "unverified"]
 
 
 class ReceiptRow(msgspec.Struct, frozen=True):
@@ -26,7 +26,7 @@ class ReceiptRow(msgspec.Struct, frozen=True):
     headers: dict[str, str]
     body: bytes
     outcome: IngestOutcome = "quarantined"
-    error: str | None = None  # why it is quarantined
+    error: str | None = None  # why it is quarantined, or did not verify
     event_id: str | None = None  # the event it became, or the stored one it duplicates
 
 
@@ -46,7 +46,11 @@ class EventRow(msgspec.Struct, frozen=True):
     payload: bytes  # the canonical event's JSON, without raw
     trace_parent: str | None = None  # the ingest span, when tracing
     people: tuple[tuple[str, str], ...] = ()  # (kind, keyed hash) of whom it names
+    also: tuple[EventRow, ...] = ()
+    """The events the same body implies besides this one (``Normalized.also``): written with
+    it, each deduplicated by its own key, only when this one is new. Not a column."""
 
 
 IngestRows = list[tuple[ReceiptRow, EventRow | None]]
-"""A batch as it is written: each request's receipt and event (None: quarantined)."""
+"""A batch as it is written: each request's receipt and event (None: quarantined, or a receipt
+whose outcome is already ``unverified``: its ``body`` is then the encrypted request)."""

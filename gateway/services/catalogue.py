@@ -36,4 +36,5 @@ def provider_out(item: LoadedAdapter) -> ProviderOut:
         version=item.version,
         event_types=dict(item.adapter.event_types),
         provisioning=provisioning_out(item),
+        secret_hint=item.adapter.secret_hint or None,
     )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,7 @@ from gateway.services.audit import audited
 from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
 from gateway.storage.locks import lock_connection
-from gateway.storage.models import Connection, ConnectionSecret
+from gateway.storage.models import Connection, ConnectionSecret, Receipt
 from providers import ProvisionResult
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
 
@@ -218,6 +218,12 @@ async def delete_connection(runtime: Runtime, principal: Principal, connection_i
         target = await session.get(Connection, connection_id)
         if target is not None:
             await session.delete(target)
+        # requests that never verified belong to no event: nothing else would ever clear them
+        await session.execute(
+            delete(Receipt).where(
+                Receipt.connection_id == connection_id, Receipt.outcome == "unverified"
+            )
+        )
     runtime.forget_connections()
 
 

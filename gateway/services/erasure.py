@@ -23,6 +23,7 @@ from gateway.core.clock import iso, utcnow
 from gateway.core.ids import new_id
 from gateway.core.people import KINDS, normalised
 from gateway.ingest.commit import ERASED_BODY
+from gateway.ingest.unverified import open_receipt
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.audit import audited
@@ -270,8 +271,9 @@ async def _erase_naming_receipts(
     counts: Counts,
     batch_size: int,
 ) -> None:
-    """Delete the tenant's quarantined (and unverified) receipts whose bytes name the person.
-    These became no event, so nothing indexed them: their bodies are read, a page at a time."""
+    """Delete the tenant's quarantined and unverified receipts whose bytes name the person.
+    These became no event, so nothing indexed them: their bodies are read (unverified ones
+    decrypted), a page at a time."""
     needles = [normalised("email", v).encode() for _, v in identifiers]
     if not needles:
         return
@@ -280,7 +282,7 @@ async def _erase_naming_receipts(
         async with runtime.sessions() as session:
             page = (
                 await session.execute(
-                    select(RECEIPTS.c.id, RECEIPTS.c.body)
+                    select(RECEIPTS.c.id, RECEIPTS.c.outcome, RECEIPTS.c.body)
                     .where(
                         RECEIPTS.c.outcome.in_(NAMING_OUTCOMES),
                         RECEIPTS.c.tenant == tenant,
@@ -293,12 +295,26 @@ async def _erase_naming_receipts(
         if not page:
             return
         after = page[-1].id
-        naming = [r.id for r in page if any(n in bytes(r.body).lower() for n in needles)]
+        naming = [
+            r.id
+            for r in page
+            if any(n in _plain(runtime, r.outcome, r.body).lower() for n in needles)
+        ]
         if naming:
             async with runtime.sessions() as session, session.begin():
                 await _secure_delete(session)
                 gone = await session.execute(delete(RECEIPTS).where(RECEIPTS.c.id.in_(naming)))
                 counts.receipts += _rowcount(gone)
+
+
+def _plain(runtime: Runtime, outcome: str, body: bytes) -> bytes:
+    """A receipt's request bytes: unverified ones are stored encrypted."""
+    if outcome != "unverified":
+        return bytes(body)
+    try:
+        return open_receipt(runtime.box, bytes(body)).body
+    except (ValueError, msgspec.DecodeError):  # written with a key no longer held: unreadable
+        return b""
 
 
 def _rowcount(result: Any) -> int:

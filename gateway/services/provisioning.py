@@ -13,20 +13,25 @@ provider's settings (``UNIHOOK_PROVIDER_<NAME>_<KEY>``); the provisioner opens n
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, Final
 
 import httpx
 import msgspec
 from cachetools import LRUCache
+from sqlalchemy import select, update
 
 from gateway import __version__
+from gateway.core.clock import utcnow
 from gateway.runtime import Runtime, awaiting_handshake
 from gateway.services.errors import Invalid, QuotaExceeded, ServiceError, VendorFailed
+from gateway.storage.models import Connection
 from providers import (
     ProvisionContext,
     Provisioned,
@@ -411,3 +416,73 @@ async def _delete_quietly(
             )
     except Exception:
         log.exception("could not delete the %s endpoint %s", display, vendor.state)
+
+
+# ---- renewal ----------------------------------------------------------------------------------
+
+RENEW_EVERY = 6 * 3600.0
+"""Seconds between a worker's renewal rounds: vendors' subscriptions last months."""
+
+
+async def renew_due(runtime: Runtime, now: datetime) -> int:
+    """Have each provisioned connection's provisioner renew what expires at the vendor (Workable's
+    subscriptions carry ``valid_until``), storing the new vendor state; how many were renewed.
+    A failure is logged and left for the next round."""
+    from gateway.services.connections import ingest_url  # connections imports this module
+
+    async with runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(Connection.id, Connection.provider, Connection.tenant).where(
+                    Connection.vendor_state_enc.is_not(None)
+                )
+            )
+        ).all()
+    renewed = 0
+    for connection_id, provider, tenant in rows:
+        adapter = runtime.registry.get(provider) if provider in runtime.registry else None
+        provisioner = adapter.provisioner if adapter is not None else None
+        if provisioner is None or "renew" not in provisioner.capabilities:
+            continue
+        async with runtime.sessions() as session:
+            row = await session.get(Connection, connection_id)
+            sealed = row.vendor_state_enc if row is not None else None
+        if sealed is None:
+            continue
+        try:
+            vendor = unseal(runtime, sealed)
+            if vendor.credentials is None:
+                continue
+            url = ingest_url(runtime, provider, tenant)
+            async with context(runtime, provider, tenant, url) as ctx:
+                result = await provisioner.renew(ctx, vendor, now=now)
+        except Exception:
+            log.exception("renewing the %s endpoint of %s failed", provider, connection_id)
+            continue
+        if result is None:
+            continue
+        state, shown = result
+        fresh = seal(
+            runtime,
+            ProvisionResult(secrets=(), state=state, summary=shown, credentials=vendor.credentials),
+        )
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(Connection)
+                .where(Connection.id == connection_id, Connection.vendor_state_enc == sealed)
+                .values(vendor_state_enc=fresh)
+            )
+        runtime.vendor_health.pop(connection_id, None)
+        renewed += 1
+    return renewed
+
+
+async def renewal_loop(runtime: Runtime, every: float = RENEW_EVERY) -> None:
+    """A worker's renewal rounds, the first a minute after it starts, until cancelled."""
+    await asyncio.sleep(min(60.0, every))
+    while True:
+        try:
+            await renew_due(runtime, utcnow())
+        except Exception:
+            log.exception("renewing endpoints at the vendors failed")
+        await asyncio.sleep(every)

@@ -108,10 +108,17 @@ class ConnectionSecret(Base):
 
 
 class Receipt(Base):
-    """Every verified request, byte for byte, and what became of it."""
+    """Every verified request, byte for byte, and what became of it; and the requests to a
+    connection that did not verify (outcome ``unverified``: ``body`` then holds the request's
+    headers and body encrypted, ``error`` why it failed)."""
 
     __tablename__ = "receipts"
-    __table_args__ = (Index("ix_receipts_outcome", "outcome", "id"),)
+    __table_args__ = (
+        Index("ix_receipts_outcome", "outcome", "id"),
+        # a connection's unverified receipts, newest first: listed, re-verified, and trimmed
+        # to UNIHOOK_UNVERIFIED_PER_CONNECTION on every insert
+        Index("ix_receipts_connection_outcome", "connection_id", "outcome", "id"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     connection_id: Mapped[str] = mapped_column(ID, index=True)
@@ -120,7 +127,7 @@ class Receipt(Base):
     received_at: Mapped[datetime]
     headers: Mapped[dict[str, Any]]
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    outcome: Mapped[str] = mapped_column(String(20))  # accepted | duplicate | quarantined
+    outcome: Mapped[str] = mapped_column(String(20))  # accepted|duplicate|quarantined|unverified
     error: Mapped[str | None] = mapped_column(Text)
     event_id: Mapped[str | None] = mapped_column(ID)
 

@@ -2,8 +2,9 @@
 
 Ashby signs the raw body with hex HMAC-SHA256 keyed by the webhook's secret token, and its docs
 say to hash the body before any JSON parsing: only the raw bytes are accepted, and only with the
-``sha256=`` prefix Ashby sends. The event id is ``webhookActionId`` (stable across retries, per
-Ashby's guide), or the ``sha256:`` of the raw body where a body has none (its schemas omit it).
+``sha256=`` prefix Ashby sends. The event id is ``webhookActionId:action`` (the id is stable
+across retries, per Ashby's guide, and shared by the actions one change fires), or the
+``sha256:`` of the raw body where a body has none (its schemas omit it).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from providers import (
     BaseAdapter,
     Signature,
     first_timestamp,
     format_timestamp,
+    parse_date,
     parse_timestamp,
     sha256_event_id,
 )
@@ -88,6 +92,13 @@ EVENT_TYPES: dict[str, str] = {
     "ping": "connection.test",
 }
 """Every ``action`` of Ashby's webhook reference and its canonical type."""
+
+ALSO_EMITS: dict[str, tuple[str, ...]] = {
+    "applicationUpdate": ("ats.application.rejected",),
+    "candidateStageChange": ("ats.application.rejected",),
+}
+"""Ashby reports a rejection only as an application archived with a reason, inside these."""
+REJECTED = "ats.application.rejected"
 
 JOB_STATUSES: dict[str, JobStatus] = {
     "Draft": "draft",
@@ -173,7 +184,7 @@ def _offer(o: AOffer) -> Offer:
         version=len(o.versions) if o.versions else None,
         created_at=parse_timestamp(latest.created_at) if latest is not None else None,
         resolved_at=parse_timestamp(o.decided_at),
-        start_date=parse_timestamp(latest.start_date) if latest is not None else None,
+        start_date=parse_date(latest.start_date) if latest is not None else None,
     )
 
 
@@ -215,6 +226,7 @@ def _hire(d: AData) -> _Built:
         candidate=application.candidate or Candidate(),
         job=application.job,
         application=application,
+        offer=_offer(d.offer) if d.offer is not None else None,
     )
     return data, "full", a.updated_at
 
@@ -354,21 +366,47 @@ class AshbyAdapter(BaseAdapter):
     category = "ats"
     signature = Signature(header="Ashby-Signature", prefix="sha256=")
     event_types = EVENT_TYPES
+    also_emits = ALSO_EMITS
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         env: AEnvelope = self.decode(raw_body, AEnvelope)
-        event_id = env.webhook_action_id or sha256_event_id(raw_body)
+        # One change fires several actions under one webhookActionId (a hire is also an
+        # applicationUpdate and a candidateStageChange): the action is part of the key.
+        event_id = (
+            f"{env.webhook_action_id}:{env.action}"
+            if env.webhook_action_id
+            else sha256_event_id(raw_body)
+        )
         build = _BUILDERS.get(env.action)
         if build is None:
             return self.unmapped(raw_body, env.action, event_id, format_timestamp(received_at))
-        data, completeness, when = build(self.decode(env.data, AData))
-        return self.parts(
+        d: AData = self.decode(env.data, AData)
+        data, completeness, when = build(d)
+        main = self.parts(
             vendor_type=env.action,
             event_id=event_id,
             timestamp=parse_timestamp(when) or format_timestamp(received_at),
             completeness=completeness,
             data=data,
         )
+        a = d.application
+        if (
+            env.action not in ALSO_EMITS
+            or a is None
+            or a.status != "Archived"
+            or a.archive_reason is None
+            or not isinstance(data, ApplicationData)
+        ):
+            return main
+        # one archive fires applicationUpdate and candidateStageChange under one
+        # webhookActionId: both imply the same rejection, keyed without the action
+        key = (
+            f"{env.webhook_action_id}:{REJECTED}"
+            if env.webhook_action_id
+            else f"{a.id}:{a.archived_at or a.updated_at}:{REJECTED}"
+        )
+        rejected = self.derived(main, REJECTED, key, ApplicationData(application=data.application))
+        return msgspec.structs.replace(main, also=(rejected,))
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES

@@ -62,6 +62,7 @@ class AApplication(_In):
     current_interview_stage: AStage | None = None
     source: ASource | None = None
     archive_reason: AArchiveReason | None = None
+    archived_at: str | None = None
     job: AJobRef | None = None
 
 

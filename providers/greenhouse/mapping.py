@@ -6,10 +6,9 @@ phone the first of its addresses and numbers; an application's job is the first 
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
-from providers import NormalizationError, parse_timestamp
+from providers import NormalizationError, parse_date, parse_timestamp
 from providers.greenhouse import payloads as gh
 from schemas.events import (
     ApplicationData,
@@ -45,7 +44,6 @@ from schemas.resources import (
 T = TypeVar("T")
 
 JOB_STATUSES: dict[str, JobStatus] = {"open": "open", "closed": "closed", "draft": "draft"}
-_US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 
 
 # ---- small converters -----------------------------------------------------------------------
@@ -68,14 +66,6 @@ def _first_value(values: list[gh.GhValue] | None) -> str | None:
 def _location(value: str | gh.GhNamed | None) -> Location | None:
     name = value.name if isinstance(value, gh.GhNamed) else value
     return Location(name=name) if name else None
-
-
-def _date(value: str | None) -> str | None:
-    """An offer date as ``YYYY-MM-DD``: Greenhouse writes both that and ``MM/DD/YYYY``."""
-    if value is None:
-        return None
-    match = _US_DATE.fullmatch(value)
-    return f"{match[3]}-{match[1]}-{match[2]}" if match else value
 
 
 def _candidate(c: gh.GhCandidate | None, id: gh.Id | None = None) -> Candidate | None:
@@ -136,9 +126,10 @@ def _offer(o: gh.GhOffer) -> Offer:
         status=o.offer_status,
         version=o.version,
         created_at=parse_timestamp(o.created_at),
-        sent_at=_date(o.sent_on or o.sent_at),
+        # Greenhouse writes the day an offer was sent, not the moment: a date, never a *_at
+        sent_date=parse_date(o.sent_on or o.sent_at),
         resolved_at=parse_timestamp(o.resolved_at),
-        start_date=_date(o.start_date or o.starts_at),
+        start_date=parse_date(o.start_date or o.starts_at),
     )
 
 
@@ -173,6 +164,7 @@ def hire_data(p: gh.ApplicationPayload) -> CandidateData:
         candidate=_need(_candidate(a.candidate, a.candidate_id), "application.candidate"),
         job=_job(a.jobs[0] if a.jobs else a.job),
         application=_application(a, nested=False),
+        offer=_offer(a.offer) if a.offer is not None else None,
     )
 
 
@@ -186,7 +178,9 @@ def _person(p: gh.PersonPayload) -> Candidate:
 
 
 def deleted_candidate(p: gh.PersonPayload) -> CandidateData:
-    return CandidateData(candidate=_person(p))
+    deleted = _need(p.person, "payload.person").deleted_application_ids
+    ids = [i for i in map(_id, deleted or ()) if i is not None]
+    return CandidateData(candidate=_person(p), deleted_application_ids=ids or None)
 
 
 def merged_candidate(p: gh.PersonPayload) -> CandidateMergedData:

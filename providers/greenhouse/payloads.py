@@ -117,6 +117,7 @@ class GhPerson(_In):
     first_name: str | None = None
     last_name: str | None = None
     new_candidate_id: Id | None = None
+    deleted_application_ids: list[Id] | None = None
 
 
 class GhJobPost(_In):

@@ -140,6 +140,15 @@ def _resource_id(log: HLog, resource: str) -> str | None:
     return log.resource_id if normalised in RESOURCE_TYPES[resource] else None
 
 
+def _named_application(log: HLog) -> Application | None:
+    """The application a log names by its ``resourceType`` (an event about a candidate may be
+    logged on the application it concerns, e.g. a hire)."""
+    if log.resource_type is None:
+        return None
+    application_id = _resource_id(log, "application")
+    return Application(id=application_id) if application_id is not None else None
+
+
 def _candidate(d: HDetails, id: str | None = None) -> Candidate | None:
     cid = id or _text(d.candidate_id)
     email = _text(d.candidate_email)
@@ -183,6 +192,7 @@ def _candidate_data(a: HAudit, kind: str) -> CandidateData:
     return CandidateData(
         candidate=_candidate(d, _resource_id(a.log, "candidate")) or Candidate(),
         job=_job(d),
+        application=_named_application(a.log),
         actor=_actor(a.log),
     )
 

@@ -26,7 +26,7 @@ from providers import (
     sha256_event_id,
 )
 from providers.lever.events import ALSO_EMITS, EVENT_TYPES
-from providers.lever.payloads import LData, LEnvelope, LSigned
+from providers.lever.payloads import LArchived, LArchiveReason, LData, LEnvelope, LSigned
 from providers.lever.samples import SAMPLES, VARIANTS
 from providers.lever.signing import signature, signed_text
 from schemas import EventData, Normalized
@@ -34,12 +34,14 @@ from schemas.events import ApplicationData, CandidateData, InterviewData, TestDa
 from schemas.resources import Application, Candidate, Interview, Job, Stage
 
 USER_AGENT = "Lever-Webhooks"
-DEFAULT_MAX_AGE = 86400
+DEFAULT_MAX_AGE = 14 * 86400
+"""Lever's delivery history lets a user re-run any delivery of the past two weeks, with its
+original (signed) ``triggeredAt``: a shorter window would refuse, and lose, every re-run."""
 TEST_MESSAGE = "Lever webhook test request"
 
 
 def _max_age(settings: Mapping[str, str]) -> int:
-    """``max_age`` in seconds; an unusable value falls back to the default (one day)."""
+    """``max_age`` in seconds; an unusable value falls back to the default (two weeks)."""
     try:
         value = int(settings.get("max_age", DEFAULT_MAX_AGE))
     except (TypeError, ValueError):
@@ -71,14 +73,37 @@ def _candidate(data: LData) -> Candidate | None:
     return Candidate(id=data.contact_id) if data.contact_id else None
 
 
-def _application(data: LData) -> Application:
+def _reason(archived: LArchived | None) -> LArchiveReason | None:
+    """The archive reason, whether Lever sent its id alone or the reason itself."""
+    if archived is None or archived.reason is None:
+        return None
+    if isinstance(archived.reason, str):
+        return LArchiveReason(id=archived.reason)
+    return archived.reason
+
+
+def _is_hire(data: LData) -> bool:
+    """An archive is a hire when it fills a requisition or its reason is of type ``hired``
+    (Lever archives an opportunity either as rejected or as hired)."""
     archived = data.to_archived
+    if archived is None:
+        return False
+    reason = _reason(archived)
+    return bool(archived.requisition_for_hire or data.requisition_for_hire) or (
+        reason is not None and reason.type == "hired"
+    )
+
+
+def _application(data: LData) -> Application:
+    reason = _reason(data.to_archived)
     return Application(
         id=_opportunity(data),
         candidate=_candidate(data),
         job=Job(id=data.posting_id) if data.posting_id else None,
         stage=Stage(id=data.to_stage_id) if data.to_stage_id else None,
-        rejection_reason=archived.reason if archived is not None else None,
+        # a bare id is not the reason's text: that stays absent until the event is completed
+        rejection_reason=reason.text if reason is not None else None,
+        rejection_reason_id=reason.id if reason is not None else None,
     )
 
 
@@ -230,6 +255,8 @@ class LeverAdapter(BaseAdapter):
         data: LData = LData() if raw_data == b"null" else self.decode(env.data, LData)
         if env.event == "candidateArchiveChange" and _unarchived(data):
             canonical = "ats.application.unrejected"
+        elif env.event == "candidateArchiveChange" and _is_hire(data):
+            canonical = "ats.candidate.hired"
         family = canonical.rsplit(".", 1)[0]
         built: EventData
         if family == "ats.application":

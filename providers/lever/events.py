@@ -16,7 +16,8 @@ EVENT_TYPES: dict[str, str] = {
 }
 
 ALSO_EMITS: dict[str, tuple[str, ...]] = {
-    "candidateArchiveChange": ("ats.application.unrejected",),
+    "candidateArchiveChange": ("ats.application.unrejected", "ats.candidate.hired"),
     "candidateHired": ("connection.test",),
 }
-"""Types a Lever event maps to besides its main one: an unarchive, and the dashboard's test."""
+"""Types a Lever event maps to besides its main one: an unarchive, an archive that is a hire, and
+the dashboard's test."""

@@ -13,11 +13,22 @@ class _In(msgspec.Struct, rename="camel"):
     """Vendor input: camelCase names, unknown fields ignored, every field optional."""
 
 
+class LArchiveReason(_In):
+    """An archive reason as Lever's API writes one (``GET /archive_reasons``): ``type`` is
+    ``hired`` or ``non-hired``."""
+
+    id: str | None = None
+    text: str | None = None
+    type: str | None = None
+
+
 class LArchived(_In):
-    """``toArchived``/``fromArchived`` of ``candidateArchiveChange``: when, and the reason id."""
+    """``toArchived``/``fromArchived`` of ``candidateArchiveChange``: when, the reason (its id,
+    or the reason itself), and the requisition a hire fills."""
 
     archived_at: int | float | None = None
-    reason: str | None = None
+    reason: str | LArchiveReason | None = None
+    requisition_for_hire: str | None = None
 
 
 class LData(_In):
@@ -34,6 +45,7 @@ class LData(_In):
     from_archived: LArchived | None = None
     interview_id: str | None = None
     panel_id: str | None = None
+    requisition_for_hire: str | None = None
     user_id: str | None = None
 
 

@@ -15,10 +15,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+import msgspec
+
 from providers import (
     BaseAdapter,
     Signature,
     format_timestamp,
+    parse_date,
     parse_timestamp,
     sha256_event_id,
 )
@@ -47,6 +50,12 @@ EVENT_TYPES: dict[str, str] = {
     "onboarding_completed": "hris.employee.onboarded",
     "timeoff_updated": "hris.time_off.updated",
 }
+
+ALSO_EMITS: dict[str, tuple[str, ...]] = {
+    "candidate_moved": ("ats.application.rejected", "ats.candidate.hired"),
+}
+"""Workable has no rejection or hire event: a moved candidate says ``disqualified`` (with
+``disqualification_reason``) or carries ``hired_at``."""
 
 COMPLETENESS: dict[str, Completeness] = {
     "candidate_created": "full",
@@ -147,7 +156,7 @@ def _employee(e: WEmployee, resource_id: str | None) -> Employee:
         job_title=e.job_title,
         department=e.department,
         status=e.status,
-        start_date=(parse_timestamp(e.start_date) or e.start_date) if e.start_date else None,
+        start_date=parse_date(e.start_date),
         employee_number=_text(e.employee_number),
     )
 
@@ -213,6 +222,7 @@ class WorkableAdapter(BaseAdapter):
     category = "ats"
     signature = Signature(header="X-Workable-Signature", prefix="sha256=", prefix_required=False)
     event_types = EVENT_TYPES
+    also_emits = ALSO_EMITS
     accepted_status: ClassVar[int] = 200
     """Workable replays a delivery unless the answer is 200, so accepted bodies get 200."""
 
@@ -222,21 +232,63 @@ class WorkableAdapter(BaseAdapter):
         timestamp = parse_timestamp(env.fired_at) or format_timestamp(received_at)
         resource_id = _text(env.id)
         data: EventData
+        record: WCandidate | None = None
         if env.event_type in _CANDIDATE_BUILDERS:
-            record: WCandidate = self.decode(env.data, _MAYBE_CANDIDATE) or WCandidate()
+            record = self.decode(env.data, _MAYBE_CANDIDATE) or WCandidate()
             data = _CANDIDATE_BUILDERS[env.event_type](record, resource_id)
         elif env.event_type in _EMPLOYEE_BUILDERS:
             employee: WEmployee = self.decode(env.data, _MAYBE_EMPLOYEE) or WEmployee()
             data = _EMPLOYEE_BUILDERS[env.event_type](employee, resource_id)
         else:
             return self.unmapped(raw_body, env.event_type, key, timestamp)
-        return self.parts(
+        main = self.parts(
             vendor_type=env.event_type,
             event_id=key,
             timestamp=timestamp,
             completeness=COMPLETENESS[env.event_type],
             data=data,
         )
+        if record is None or env.event_type not in ALSO_EMITS:
+            return main
+        return msgspec.structs.replace(main, also=self._outcomes(main, record, resource_id))
+
+    def _outcomes(
+        self, main: Normalized, c: WCandidate, resource_id: str | None
+    ) -> tuple[Normalized, ...]:
+        """The rejection or hire a moved candidate reports. Keyed by the candidate and the time
+        of the outcome, so later moves of a candidate still disqualified (or hired) repeat no
+        event."""
+        if not isinstance(main.data, ApplicationData):
+            return ()
+        application = main.data.application
+        out: list[Normalized] = []
+        who = application.id or resource_id
+        if c.disqualified:
+            when = c.disqualified_at or main.timestamp
+            out.append(
+                self.derived(
+                    main,
+                    "ats.application.rejected",
+                    f"{who}:{when}:ats.application.rejected",
+                    ApplicationData(application=application, company=main.data.company),
+                )
+            )
+        if c.hired_at:
+            candidate = application.candidate or Candidate(id=who)
+            out.append(
+                self.derived(
+                    main,
+                    "ats.candidate.hired",
+                    f"{who}:{c.hired_at}:ats.candidate.hired",
+                    CandidateData(
+                        candidate=candidate,
+                        job=application.job,
+                        application=Application(id=application.id, stage=application.stage),
+                        company=main.data.company,
+                    ),
+                )
+            )
+        return tuple(out)
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES

@@ -40,6 +40,8 @@ class WCandidate(_In):
     stage: str | None = None
     disqualified: bool | None = None
     disqualification_reason: str | None = None
+    disqualified_at: str | None = None
+    hired_at: str | None = None
     sourced: bool | None = None
     domain: str | None = None
 

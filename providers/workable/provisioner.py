@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    parse_timestamp,
 )
 from providers.workable.adapter import EVENT_TYPES
 from providers.workable.client import API_URL, RATE_INTERVAL, WorkableClient, api_base
@@ -39,6 +41,11 @@ CANDIDATE_EVENTS: Final = frozenset({"candidate_created", "candidate_moved", "ca
 OPTIONAL_BY_DEFAULT: Final = frozenset({"candidate_deleted"})
 """Subscribed by default but skipped if Workable refuses it: the event list of Workable's webhook
 page has it, the subscriptions reference's list of events does not (yet)."""
+SCOPE_OF: Final = dict.fromkeys(CANDIDATE_EVENTS, "r_candidates")
+"""The token scope each event needs (Workable: ``r_candidates`` for candidate events, else
+``r_employees``)."""
+RENEW_BEFORE: Final = timedelta(days=30)
+"""A subscription whose ``valid_until`` is this close is made anew (Workable's last a year)."""
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -63,7 +70,7 @@ class WorkableProvisioner(BaseProvisioner):
     """Creates, checks, changes and deletes a tenant's subscriptions at Workable."""
 
     request_type = WorkableProvision
-    capabilities = frozenset({"health", "update"})
+    capabilities = frozenset({"health", "update", "renew"})
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         req: WorkableProvision = request
@@ -76,13 +83,15 @@ class WorkableProvisioner(BaseProvisioner):
         events = _events(req.events)
         filters = _filters(req)
         client = _client(ctx, subdomain, token)
-        made, skipped = await _subscribe_all(
+        made, skipped, scopes = await _subscribe_all(
             client, ctx.ingest_url, subdomain, events, filters, optional=req.events is None
         )
         state: dict[str, Any] = {"subdomain": subdomain, "subscriptions": made}
         if filters:
             state["filters"] = filters
-        summary = _summary(made, dict.fromkeys(made.values()), skipped=skipped)
+        summary = _summary(
+            made, dict.fromkeys(made.values()), skipped=skipped, missing_scopes=scopes
+        )
         log.info(
             "subscribed Workable account %s to %d events for tenant %r",
             subdomain,
@@ -155,7 +164,7 @@ class WorkableProvisioner(BaseProvisioner):
         wanted = _events(list(events)) if events is not None else list(made)
         filters = dict(vendor.state.get("filters") or {})
         client = _client(ctx, subdomain, token)
-        added, _ = await _subscribe_all(
+        added, _, _ = await _subscribe_all(
             client,
             ctx.ingest_url,
             subdomain,
@@ -171,11 +180,56 @@ class WorkableProvisioner(BaseProvisioner):
         state: dict[str, Any] = {**vendor.state, "subscriptions": now}
         return state, _summary(now, dict.fromkeys(now.values()))
 
+    async def renew(
+        self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
+    ) -> tuple[Mapping[str, Any], Provisioned] | None:
+        """Make anew each subscription within ``RENEW_BEFORE`` of its ``valid_until`` (or gone
+        from Workable), then delete the old one; ``None`` when none is due. The new one is made
+        first, at a target of its own, so no event falls between the two."""
+        subdomain, made = _state(vendor)
+        token = _token(vendor)
+        if token is None or not made:
+            return None
+        client = _client(ctx, subdomain, token)
+        listed = {str(s.id): s.valid_until for s in await client.subscriptions()}
+        due = [
+            event
+            for event, sid in made.items()
+            if sid not in listed or _expires_soon(listed[sid], now)
+        ]
+        if not due:
+            return None
+        filters = dict(vendor.state.get("filters") or {})
+        renewed: dict[str, str] = {}
+        stamp = now.strftime("%Y%m%d%H%M%S")
+        for event in due:
+            target = target_for(ctx.ingest_url, event, renewed=stamp)
+            renewed[event] = await client.subscribe(target, event, _args(event, subdomain, filters))
+            if made[event] in listed:
+                try:
+                    await client.unsubscribe(made[event])
+                except ProvisioningError as exc:
+                    log.warning("could not delete renewed subscription %s: %s", made[event], exc)
+        now_made = {**made, **renewed}
+        log.info("renewed %d Workable subscriptions of account %s", len(renewed), subdomain)
+        listed = {str(s.id): s.valid_until for s in await client.subscriptions()}
+        state: dict[str, Any] = {**vendor.state, "subscriptions": now_made}
+        return state, _summary(now_made, listed, present=set(listed))
 
-def target_for(ingest_url: str, event: str) -> str:
-    """The subscription's target: the ingest URL, made unique per event by ``?event=``."""
+
+def _expires_soon(valid_until: str | None, now: datetime) -> bool:
+    moment = parse_timestamp(valid_until, plausible=False) if valid_until else None
+    if moment is None:
+        return False  # Workable gave no expiry: nothing to renew
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")) - now <= RENEW_BEFORE
+
+
+def target_for(ingest_url: str, event: str, *, renewed: str | None = None) -> str:
+    """The subscription's target: the ingest URL, made unique per event by ``?event=`` (and
+    per renewal by ``&renewed=``: Workable refuses a target already registered)."""
     separator = "&" if "?" in ingest_url else "?"
-    return f"{ingest_url}{separator}event={quote(event, safe='')}"
+    target = f"{ingest_url}{separator}event={quote(event, safe='')}"
+    return f"{target}&renewed={renewed}" if renewed else target
 
 
 async def _subscribe_all(
@@ -186,11 +240,18 @@ async def _subscribe_all(
     filters: Mapping[str, str],
     *,
     optional: bool,
-) -> tuple[dict[str, str], list[str]]:
-    """Subscribe each event in turn; on a failure delete what was made and raise."""
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """Subscribe each event in turn; on a failure delete what was made and raise. With
+    ``optional`` (the events were not chosen), events the token's scopes do not allow are
+    skipped. The subscriptions made, the events skipped, the scopes found missing."""
     made: dict[str, str] = {}
     skipped: list[str] = []
+    missing_scopes: list[str] = []
     for event in events:
+        scope = SCOPE_OF.get(event, "r_employees")
+        if scope in missing_scopes:
+            skipped.append(event)
+            continue
         args = _args(event, subdomain, filters)
         target = target_for(ingest_url, event)
         try:
@@ -202,9 +263,22 @@ async def _subscribe_all(
                 log.warning("Workable refused %s (%s); subscribed without it", event, exc.message)
                 skipped.append(event)
                 continue
+            if optional and exc.status_code == 403:
+                # the token lacks this event's scope (a recruiting-only token and the employee
+                # events): subscribe what it may see, and say what it may not
+                log.warning("Workable refused %s (%s): no %s scope", event, exc.message, scope)
+                missing_scopes.append(scope)
+                skipped.append(event)
+                continue
             await _delete_quietly(client, made)
             raise
-    return made, skipped
+    if not made and missing_scopes:
+        raise ProvisioningError(
+            "auth",
+            "the Workable token has none of the scopes these events need "
+            f"({', '.join(missing_scopes)})",
+        )
+    return made, skipped, missing_scopes
 
 
 async def _delete_by_target(client: WorkableClient, target: str) -> None:
@@ -303,6 +377,7 @@ def _summary(
     *,
     present: set[str] | None = None,
     skipped: Sequence[str] = (),
+    missing_scopes: Sequence[str] = (),
 ) -> Provisioned:
     """The connection's view: one entry per event, and what is missing at Workable."""
     subscriptions = [
@@ -313,6 +388,8 @@ def _summary(
     stats: dict[str, Any] = {"subscriptions": subscriptions}
     if skipped:
         stats["not_subscribed"] = list(skipped)
+    if missing_scopes:
+        stats["missing_scopes"] = list(missing_scopes)
     error = None
     if missing:
         stats["missing"] = missing

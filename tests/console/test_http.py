@@ -290,3 +290,40 @@ async def test_every_form_on_every_page_carries_the_csrf_token(client: Any) -> N
         tokens = CSRF.findall(page.text)
         assert len(tokens) >= forms, path
         assert all(tokens), path
+
+
+async def test_a_secret_mix_up_shows_on_the_overview_and_is_recovered_from_the_connection_page(
+    client: Any,
+) -> None:
+    """A request the stored secret cannot verify is named on the overview; the connection's page
+    lists it (never its body) and re-verifies it, by a CSRF-checked POST, after a rotation."""
+    assert (await sign_in(client, ADMIN_TOKEN)).status_code == 303
+    made = await connect(client, "breezy", secret="not-what-breezy-signs-with")
+    body, headers = signed("breezy", "candidateAdded")
+    assert (
+        await client.post("/ingest/breezy/acme", content=body, headers=headers)
+    ).status_code == 401
+    overview = await client.get("/console/")
+    assert "Requests that do not verify" in overview.text
+    assert f"/console/connections/{made['id']}" in overview.text
+    page = await client.get(f"/console/connections/{made['id']}")
+    assert "invalid signature" in page.text
+    assert "Re-verify" in page.text
+    assert body.decode()[:40] not in page.text
+    path = f"/console/connections/{made['id']}/reverify"
+    assert (await client.post(path, data={})).status_code == 403
+    rotated = await client.post(
+        f"/v1/connections/{made['id']}/secrets",
+        json={"secret": "whsec_test_breezy_secret", "previous_expires_in": 0},
+        headers=ADMIN,
+    )
+    assert rotated.status_code == 200
+    answer = await client.post(
+        path, data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    events = (await client.get("/v1/events", headers=ADMIN)).json()["data"]
+    assert [e["type"] for e in events] == ["ats.application.created"]
+    page = await client.get(f"/console/connections/{made['id']}")
+    assert "1 recovered" in page.text
+    assert "every request to this connection verified" in page.text

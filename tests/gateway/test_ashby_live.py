@@ -104,7 +104,7 @@ async def test_deliveries_are_stored_once_however_often_ashby_sends_them(live: L
     got = {e["source"]["event_type"]: e for e in await events(live)}
     assert (
         got["candidateStageChange"]["source"]["event_id"]
-        == json.loads(first.body)["webhookActionId"]
+        == f"{json.loads(first.body)['webhookActionId']}:candidateStageChange"
     )
     assert got["applicationSubmit"]["source"]["event_id"].startswith("sha256:")
 

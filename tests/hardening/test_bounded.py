@@ -36,3 +36,18 @@ async def test_tenant_names_longer_than_any_tenant_are_not_looked_up(
     assert (await client.post(f"/ingest/{name}", content=b"{}")).status_code == 404
     assert services._connections == {}
     assert services._tenant_providers == {}
+
+
+async def test_provider_names_longer_than_any_provider_are_not_looked_up(
+    client: Any, services: Runtime
+) -> None:
+    """Bounded by the longest loaded adapter's name: refused before the registry, the caches or
+    the answer see it (a 404 that echoed the segment would send 30 KB back for every request)."""
+    await connect(client, "breezy", "acme")
+    longest = max(len(name) for name in services.registry.names())
+    for name in ("y" * 30_000, "b" * (longest + 1)):
+        response = await client.post(f"/ingest/{name}/acme", content=b"{}")
+        assert response.status_code == 404
+        assert name not in response.text
+        assert len(response.content) < 200
+    assert services._connections == {}

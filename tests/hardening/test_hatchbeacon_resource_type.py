@@ -30,6 +30,8 @@ def test_a_hire_logged_on_an_application_does_not_file_it_as_the_candidate(
 ) -> None:
     data = _retyped("candidate_hired", resource_type)
     assert data["candidate"].get("id") != "app_77"  # type: ignore[attr-defined]
+    # the id is the hired application's: kept where it belongs, not dropped
+    assert data["application"] == {"id": "app_77"}
 
 
 def test_a_note_logged_on_an_application_does_not_file_it_as_the_note() -> None:

@@ -47,11 +47,17 @@ SECRETS = {
     "ashby": "0c2f9463f87641919f8106a2c49d7a57e4b1d0c38f5a6e2d",
     "greenhouse": "gh-secret-typed-in-the-dev-center-form",
     "workable": "3f9a6c1e8b2d7f4a0c5e9b1d6f3a8c2e7b4d9f1a6c3e8b5d2f7a4c9e1b6d3f8a",
+    "bamboohr": "9f2c71e04ab35d8e6c1f0a7b29d48e53",
+    "hibob": "bob-webhook-secret-3Kq8ZtVn2WxR7pLm",
     "smartrecruiters": "HeBVky2bccvvkcXPimH8c",
     "recruitee": "rc-whsec-5b0e8d2f9a3c6e1b7d4f0a8c2e5b9d3f",
+    "deel": "deel-sk-2b7f4a9c1e6d3f8a0c5e9b2d7f1a4c8e",
+    "remote": "wkyzvs764ifdrpct2naqhksmq4",
     "personio": "pto_6b1f0e9a2c7d4e58b3a1f9c0d2e7b4a6",
     # Gusto's sample verification_token (its webhooks guide), the key of its test vector
     "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
+    "merge": "mrg_whk_Qx7pL2vN9sT4kY8cB3mR6wZ1",
+    "kombo": "kombo_whsec_5TzQ8rWm2NbX7vKc4YpL9hDs",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -842,6 +848,185 @@ def workable_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+BAMBOOHR_SENT_AT = "1769884920"
+
+
+def bamboohr_headers(secret: str, body: bytes, *, form: bool = False) -> dict[str, str]:
+    """BambooHR's headers: hex HMAC-SHA256 of the raw body followed by the timestamp header."""
+    content_type = "application/x-www-form-urlencoded" if form else "application/json"
+    return {
+        "Content-Type": content_type,
+        "X-BambooHR-Timestamp": BAMBOOHR_SENT_AT,
+        "X-BambooHR-Signature": hex_hmac(secret, body + BAMBOOHR_SENT_AT.encode()),
+    }
+
+
+def bamboohr_cases(samples: dict[str, Any]) -> list[Case]:
+    from providers.bamboohr import samples as bamboo
+
+    secret = SECRETS["bamboohr"]
+    cases = [
+        Case(
+            "bamboohr",
+            kind,
+            compact(payload),
+            bamboohr_headers(secret, compact(payload)),
+            "BambooHR's body (assembled from its OpenAPI schemas and guides), signed over the "
+            "raw body then X-BambooHR-Timestamp.",
+        )
+        for kind, payload in samples.items()
+    ]
+    for name, payload, note in (
+        (
+            "employee.updated.doc_example",
+            samples["employee.updated"],
+            "The event-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+        (
+            "employee_with_fields.updated.doc_example",
+            samples["employee_with_fields.updated"],
+            "The field-based guide's JSON example as printed (pretty), signed as received.",
+        ),
+    ):
+        cases.append(
+            Case("bamboohr", name, pretty(payload), bamboohr_headers(secret, pretty(payload)), note)
+        )
+    cases.append(
+        Case(
+            "bamboohr",
+            "employee_with_fields.updated.form_encoded",
+            bamboo.FORM_ENCODED,
+            bamboohr_headers(secret, bamboo.FORM_ENCODED, form=True),
+            "The field-based guide's form post (format form-encoded), signed over the raw form.",
+        )
+    )
+    for name, payload, note in (
+        (
+            "employee_with_fields.updated.value_objects",
+            bamboo.VALUE_OBJECTS,
+            'Field values as {"value": ...} and no action (a receiver\'s captured delivery).',
+        ),
+        (
+            "employee_with_fields.updated.record",
+            bamboo.ONE_WITH_FIELDS,
+            "Post fields configured: name, job, dates, status, manager, non-ASCII values.",
+        ),
+        (
+            "employee_with_fields.updated.batch",
+            bamboo.BATCH,
+            "One delivery batching two employees: hris.employee.changed with both ids.",
+        ),
+        (
+            "unknown_type",
+            {
+                "type": "employee.rehired",
+                "timestamp": "2026-03-01T08:00:00Z",
+                "data": {"companyId": "12345", "employeeId": "100", "note": "Zoë"},
+            },
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(
+            Case(
+                "bamboohr", name, compact(payload), bamboohr_headers(secret, compact(payload)), note
+            )
+        )
+    return cases
+
+
+def hibob_headers(secret: str, body: bytes) -> dict[str, str]:
+    """Bob's header: base64 (padded) HMAC-SHA512 of the raw body."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha512).digest()
+    return {"Content-Type": "application/json", "Bob-Signature": base64.b64encode(digest).decode()}
+
+
+def hibob_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["hibob"]
+    cases = [
+        Case(
+            "hibob",
+            kind,
+            compact(payload),
+            hibob_headers(secret, compact(payload)),
+            "A Webhooks v2 body as Bob sends it, signed over the raw body (HMAC-SHA512, base64).",
+        )
+        for kind, payload in samples.items()
+    ]
+    changelog = {
+        "companyId": 636192,
+        "type": "table.entry.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-01-08T13:06:26.915906",
+        "version": "v2",
+        "data": {
+            "employeeId": "3332883854254932743",
+            "tableId": "lifecycle",
+            "effectiveDate": "2025-01-08",
+        },
+    }
+    requested = {
+        "companyId": 637323,
+        "type": "timeoff.request.requested",
+        "triggeredBy": "3419283646526259215",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "timeoffRequestId": 32832853,
+            "employeeId": "3373576791477190995",
+            "getApi": "https://api.hibob.com/v1/timeoff/employees/3373576791477190995/requests/32832853",
+        },
+    }
+    esign = {
+        "companyId": 637323,
+        "type": "documents.eSign.completed",
+        "triggeredBy": "system",
+        "triggeredAt": "2024-10-03T09:29:00.831502",
+        "data": {
+            "employeeId": "3418533772247696340",
+            "documentId": 17745922,
+            "downloadUrl": "https://app.hibob.com/api/docs/...",
+            "signedBy": "3418533772247696340",
+            "creationDate": "2024-10-03T09:26:33.864255",
+        },
+    }
+    unknown = {
+        "companyId": 636192,
+        "type": "goals.goal.created",
+        "triggeredBy": "3332883804594373380",
+        "triggeredAt": "2025-02-03T08:00:00.000001",
+        "version": "v2",
+        "data": {"goalId": "g-42", "title": "Objectifs T1 — équipe de Zoë"},
+    }
+    for name, body, note in (
+        (
+            "table.entry.created.doc_example",
+            pretty(changelog),
+            "The table.entry.created body of Bob's changelog, verbatim, pretty-printed.",
+        ),
+        (
+            "timeoff.request.requested.doc_example",
+            pretty(requested),
+            "The time-off events page's v2 sample, verbatim (it has no version field).",
+        ),
+        (
+            "ping.text",
+            b"Ping test",
+            "The connection test Bob sends when a webhook is saved: the bare string, signed.",
+        ),
+        (
+            "documents.eSign.completed",
+            compact(esign),
+            "A documented v2 type with no canonical home (the eSign page's sample): unmapped.",
+        ),
+        (
+            "unknown_type",
+            compact(unknown),
+            "A type the adapter does not know (hypothetical): emitted as unmapped, payload kept.",
+        ),
+    ):
+        cases.append(Case("hibob", name, body, hibob_headers(secret, body), note))
+    return cases
+
+
 def smartrecruiters_headers(
     secret: str, body: bytes, event: dict[str, str], timestamp: str = "1735732800"
 ) -> dict[str, str]:
@@ -938,6 +1123,76 @@ def recruitee_cases(samples: dict[str, Any]) -> list[Case]:
             body,
             recruitee_headers(secret, body),
             "Recruitee's body (its Test body verbatim): hex HMAC-SHA256 of the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
+def deel_headers(secret: str, body: bytes) -> dict[str, str]:
+    """As Deel's get-started guide describes: hex HMAC-SHA256 of ``POST`` then the raw body."""
+    return {
+        "Content-Type": "application/json",
+        "x-deel-hmac-label": "unihook",
+        "x-deel-webhook-version": "1.0.0",
+        "x-deel-signature": hex_hmac(secret, b"POST" + body),
+    }
+
+
+def deel_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("deel").sample_variants()
+    secret = SECRETS["deel"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    unknown = copy.deepcopy(samples["contract.created"])
+    unknown["data"]["meta"]["event_type"] = "invoice.adjustment.created"
+    unknown["data"]["resource"] = {"id": "inv_adj_1", "amount": "120.00", "currency": "EUR"}
+    bodies["unknown_type"] = compact(unknown)
+    bodies["contract.created.pretty"] = pretty(samples["contract.created"])
+    return [
+        Case(
+            "deel",
+            kind,
+            body,
+            deel_headers(secret, body),
+            "Deel's envelope: hex HMAC-SHA256 of the ASCII text POST then the raw body.",
+        )
+        for kind, body in bodies.items()
+    ]
+
+
+def remote_headers(secret: str, body: bytes, timestamp: str = "1735732800000") -> dict[str, str]:
+    """As Remote's verifying-webhooks guide describes: hex HMAC-SHA256 of the raw body, ``:``,
+    then ``X-Remote-Timestamp`` (unix milliseconds) as sent."""
+    return {
+        "Content-Type": "application/json",
+        "X-Remote-Timestamp": timestamp,
+        "X-Remote-Signature": hex_hmac(secret, body + b":" + timestamp.encode()),
+    }
+
+
+def remote_cases(samples: dict[str, Any]) -> list[Case]:
+    variants = default_registry().get("remote").sample_variants()
+    secret = SECRETS["remote"]
+    bodies = {kind: compact(payload) for kind, payload in samples.items()}
+    bodies.update({kind.replace(":", "."): body for kind, body in variants.items()})
+    # An unmapped type, with an employee-typed text field (a guessed extra field) in UTF-8.
+    bodies["unknown_type"] = compact(
+        {
+            "event_type": "expense.submitted",
+            "company_id": "acme-inc",
+            "employment_id": "b0f8c2d4-1111-2222-3333-444455556666",
+            "expense_id": "3e2d1c0b-a987-4654-b321-0fedcba98765",
+            "title": "Bürostuhl für das Homeoffice",
+        }
+    )
+    bodies["payslip.released.pretty"] = pretty(samples["payslip.released"])
+    return [
+        Case(
+            "remote",
+            kind,
+            body,
+            remote_headers(secret, body),
+            "Remote's flat body: hex HMAC-SHA256 of the raw body, ':', the ms timestamp.",
         )
         for kind, body in bodies.items()
     ]
@@ -1108,6 +1363,137 @@ def gusto_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+def merge_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Merge-Webhook-Signature": signature}
+
+
+def merge_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["merge"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "merge",
+                kind,
+                body,
+                merge_headers(b64url(raw_hmac(secret, body))),
+                "Merge's sample: HMAC-SHA256 over the raw body, base64url with its padding.",
+            )
+        )
+    for kind, body in default_registry().get("merge").sample_variants().items():
+        cases.append(
+            Case(
+                "merge",
+                kind.replace(":", "."),
+                body,
+                merge_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "A documented edge body (Merge's own sample where `doc`); unpadded base64url.",
+            )
+        )
+    employee = samples["Employee.changed"]
+    body = pretty(employee)
+    cases.append(
+        Case(
+            "merge",
+            "Employee.changed.pretty",
+            body,
+            merge_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "Pretty-printed body: the signature covers the raw bytes as sent.",
+        )
+    )
+    for name, event in (
+        ("unknown_model", "Benefit.added"),
+        ("unknown_type", "AsyncPassthrough.resolved"),
+    ):
+        payload = copy.deepcopy(samples["Employee.changed"])
+        payload["hook"]["event"] = event
+        if event.startswith("Async"):
+            payload["data"] = {"id": "5b6c2e5f-8f1a-4c0d-9e2b-3a4d5c6e7f80", "status": "COMPLETED"}
+        else:
+            payload["data"] = {
+                "id": "7f0a2c1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                "name": "Tandvårdsförsäkring",
+                "modified_at": "2025-01-18T07:00:00Z",
+            }
+        body = compact(payload)
+        cases.append(
+            Case(
+                "merge",
+                name,
+                body,
+                merge_headers(b64url(raw_hmac(secret, body))),
+                f"{event}: no catalogue type, stored and emitted as unmapped with its payload.",
+            )
+        )
+    return cases
+
+
+def kombo_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Kombo-Signature": signature}
+
+
+def kombo_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["kombo"]
+    cases = []
+    for kind, payload in samples.items():
+        body = compact(payload)
+        cases.append(
+            Case(
+                "kombo",
+                kind,
+                body,
+                kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "Kombo's sample: HMAC-SHA256 over the raw body, base64url without padding.",
+            )
+        )
+    for kind, body in default_registry().get("kombo").sample_variants().items():
+        cases.append(
+            Case(
+                "kombo",
+                kind.replace(":", "."),
+                body,
+                kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+                "A documented edge body (Kombo's own example where `doc`/`api_reference`).",
+            )
+        )
+    created = samples["integration-created"]
+    body = pretty(created)
+    cases.append(
+        Case(
+            "kombo",
+            "integration-created.pretty",
+            body,
+            kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "Pretty-printed body: the signature covers the raw bytes as sent.",
+        )
+    )
+    unknown = {
+        "id": "Wm8cT3nQz6XbR2vLk9YsH4pJ",
+        "type": "assessment:order-received",
+        "data": {
+            "id": "Kp2sV7nXq4TcW9mLb3YzR6hD",
+            "package_id": "pkg_coding_senior",
+            "status": "OPEN",
+            "integration_id": "greenhouse:8Yh3TqWv2KcNxLmB5rDs7ZpJ",
+            "candidate": {"first_name": "José", "last_name": "Álvarez"},
+            "application": {"remote_id": "98796"},
+            "job": {"remote_id": "8765432", "name": "Ingeniero/a de Software"},
+        },
+    }
+    body = compact(unknown)
+    cases.append(
+        Case(
+            "kombo",
+            "unknown_type",
+            body,
+            kombo_headers(b64url(raw_hmac(secret, body), padded=False)),
+            "An assessment order (no catalogue type): stored and emitted as unmapped.",
+        )
+    )
+    return cases
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -1116,10 +1502,16 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "lever": lever_cases,
     "ashby": ashby_cases,
     "workable": workable_cases,
+    "bamboohr": bamboohr_cases,
+    "hibob": hibob_cases,
     "smartrecruiters": smartrecruiters_cases,
     "recruitee": recruitee_cases,
+    "deel": deel_cases,
+    "remote": remote_cases,
     "personio": personio_cases,
     "gusto": gusto_cases,
+    "merge": merge_cases,
+    "kombo": kombo_cases,
 }
 
 

@@ -22,6 +22,7 @@ from tests.support.lever_sim import LeverSim
 from tests.support.workable_sim import WorkableSim
 
 if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
+    from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
     from tests.providers.gusto.gusto_sim import GustoSim
     from tests.providers.personio.personio_sim import PersonioSim
 
@@ -32,6 +33,7 @@ pytest_plugins = [
     "tests.support.workable_sim",
     "tests.providers.gusto.gusto_sim",
     "tests.providers.personio.personio_sim",
+    "tests.providers.bamboohr.bamboohr_sim",
 ]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
@@ -43,7 +45,13 @@ TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
 TestPersonioConformance = get_adapter_test_class(default_registry().get("personio"))
 TestGustoConformance = get_adapter_test_class(default_registry().get("gusto"))
+TestBamboohrConformance = get_adapter_test_class(default_registry().get("bamboohr"))
+TestHibobConformance = get_adapter_test_class(default_registry().get("hibob"))
+TestMergeConformance = get_adapter_test_class(default_registry().get("merge"))
+TestKomboConformance = get_adapter_test_class(default_registry().get("kombo"))
 TestRecruiteeConformance = get_adapter_test_class(default_registry().get("recruitee"))
+TestDeelConformance = get_adapter_test_class(default_registry().get("deel"))
+TestRemoteConformance = get_adapter_test_class(default_registry().get("remote"))
 
 
 class TestSmartrecruitersConformance(
@@ -216,3 +224,28 @@ class TestPersonioProvisioner(get_provisioner_test_class(default_registry().get(
     def provisioner_harness(self, personio_sim: PersonioSim) -> PersonioHarness:
         personio_sim.add_client("papi-kit-client", "papi-kit-secret-value")
         return PersonioHarness(personio_sim)
+
+
+@dataclass
+class BambooHRHarness:
+    sim: BambooHRSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.api_url_template}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-kit-api-key-value"}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"company_domain": "kit-co", "api_key": "bhr-refused-api-key-value"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhooks())
+
+
+class TestBamboohrProvisioner(get_provisioner_test_class(default_registry().get("bamboohr"))):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, bamboohr_sim: BambooHRSim) -> BambooHRHarness:
+        bamboohr_sim.add_key("kit-co", "bhr-kit-api-key-value")
+        return BambooHRHarness(bamboohr_sim)

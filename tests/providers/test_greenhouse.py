@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import pytest
 
 from providers import NormalizationError
@@ -165,4 +166,26 @@ def test_offer_dates_are_iso_whatever_form_greenhouse_writes() -> None:
         b'"sent_on":"2013-03-22","start_date":"04/15/2013"}}'
     )
     offer = adapter.normalize(body, received_at=RECEIVED_AT).data.offer  # type: ignore[union-attr]
-    assert (offer.sent_at, offer.start_date, offer.version) == ("2013-03-22", "2013-04-15", 3)
+    assert (offer.sent_date, offer.start_date, offer.version) == ("2013-03-22", "2013-04-15", 3)
+    assert offer.sent_at is None  # a day is not an instant
+
+
+def _sample_event(action: str) -> dict[str, Any]:
+    gh = default_registry().get("greenhouse")
+    parts = gh.normalize(gh.sample_events()[action], received_at=RECEIVED_AT)
+    return {"type": parts.type, "data": json.loads(msgspec.json.encode(parts.data))}
+
+
+def test_delete_candidate_lists_the_applications_deleted_with_it() -> None:
+    """Greenhouse fires no web hook of its own for those applications: without their ids here a
+    subscriber keeps them forever."""
+    event = _sample_event("delete_candidate")
+    assert event["type"] == "ats.candidate.deleted"
+    assert event["data"]["deleted_application_ids"] == ["46196263", "46196258"]
+
+
+def test_a_hire_carries_the_offers_start_date() -> None:
+    event = _sample_event("hire_candidate")
+    assert event["type"] == "ats.candidate.hired"
+    assert event["data"]["offer"]["id"] == "506409"
+    assert event["data"]["offer"]["start_date"] == "2015-01-23"

@@ -8,6 +8,7 @@ import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from gateway.core.settings import Settings
@@ -90,14 +91,14 @@ def test_age_is_checked_both_ways_against_the_setting() -> None:
     signed, headers = LEVER.sign_request(body(), KEY, now=NOW - timedelta(hours=23))
     assert LEVER.check_request(signed, headers, now=NOW, settings={}) is None
     assert LEVER.check_request(signed, headers, now=NOW, settings={"max_age": "3600"})
-    for moment in (NOW - timedelta(days=2), NOW + timedelta(days=2)):
+    for moment in (NOW - timedelta(days=15), NOW + timedelta(days=15)):
         stale, _ = LEVER.sign_request(body(), KEY, now=moment)
         refused = LEVER.check_request(stale, {}, now=NOW, settings={})
         assert refused is not None
-        assert "86400" in refused
+        assert "1209600" in refused
     for unusable in ("", "soon", "-5", "0"):
         refused = LEVER.check_request(signed, {}, now=NOW, settings={"max_age": unusable})
-        assert refused is None, unusable  # falls back to one day
+        assert refused is None, unusable  # falls back to two weeks
 
 
 def test_the_provider_settings_reach_the_adapter_by_name() -> None:
@@ -153,3 +154,63 @@ def test_the_documented_test_request_is_connection_test() -> None:
     assert parts.timestamp == "2015-05-12T19:13:41.951Z"
     hired = LEVER.normalize(body(event="candidateHired"), received_at=NOW)
     assert hired.type == "ats.candidate.hired"
+
+
+def test_a_two_week_old_rerun_is_accepted_by_default() -> None:
+    """Lever's delivery history re-runs any delivery of the past two weeks with its original
+    ``triggeredAt`` (which the signature covers): the default window must take it."""
+    rerun, headers = LEVER.sign_request(body(), KEY, now=NOW - timedelta(days=13, hours=23))
+    assert LEVER.check_request(rerun, headers, now=NOW, settings={}) is None
+    older, _ = LEVER.sign_request(body(), KEY, now=NOW - timedelta(days=14, seconds=1))
+    refused = LEVER.check_request(older, headers, now=NOW, settings={})
+    assert refused is not None
+    assert "1209600" in refused
+    # the re-run is the same delivery: its token is still the dedup key
+    assert LEVER.normalize(rerun, received_at=NOW).event_id == json.loads(rerun)["token"]
+
+
+def _archive(to_archived: dict[str, object], **data: object) -> dict[str, object]:
+    payload = json.loads(
+        body(
+            event="candidateArchiveChange",
+            data={"opportunityId": "opp-1", "contactId": "c-1", "toArchived": to_archived, **data},
+        )
+    )
+    parts = LEVER.normalize(json.dumps(payload).encode(), received_at=NOW)
+    return {"type": parts.type, "data": json.loads(msgspec.json.encode(parts.data))}
+
+
+REASON_ID = "63dd55b2-a99f-4e7b-985f-22c7bf80ab42"
+
+
+def test_an_archive_for_a_requisition_is_a_hire() -> None:
+    event = _archive(
+        {"archivedAt": 1736936450000, "reason": REASON_ID, "requisitionForHire": "req-7"}
+    )
+    assert event["type"] == "ats.candidate.hired"
+    assert event["data"]["candidate"] == {"id": "c-1"}
+    assert event["data"]["application"]["id"] == "opp-1"
+
+
+def test_an_archive_reason_of_type_hired_is_a_hire() -> None:
+    reason = {"id": REASON_ID, "text": "Hired", "type": "hired"}
+    assert _archive({"archivedAt": 1736936450000, "reason": reason})["type"] == (
+        "ats.candidate.hired"
+    )
+
+
+def test_a_rejections_reason_is_text_and_its_uuid_is_the_reason_id() -> None:
+    event = _archive({"archivedAt": 1736936450000, "reason": REASON_ID})
+    assert event["type"] == "ats.application.rejected"
+    application = event["data"]["application"]
+    assert application["rejection_reason_id"] == REASON_ID
+    assert "rejection_reason" not in application  # only an id was sent: no text to give
+    named = _archive(
+        {
+            "archivedAt": 1,
+            "reason": {"id": REASON_ID, "text": "Underqualified", "type": "non-hired"},
+        }
+    )
+    assert named["type"] == "ats.application.rejected"
+    assert named["data"]["application"]["rejection_reason"] == "Underqualified"
+    assert named["data"]["application"]["rejection_reason_id"] == REASON_ID

@@ -391,3 +391,64 @@ async def test_simulator_replays_anything_but_200_with_the_same_fired_at(
     assert json.loads(bodies[2])["data"]["stage"] == "Interview"
     for received in receiver.requests:
         assert adapter.verify(received.body, received.headers, [TOKEN])
+
+
+RECRUITING_TOKEN = "wk-recruiting-only-token-0123456789"
+
+
+async def test_a_recruiting_only_token_subscribes_the_candidate_events(
+    sim: WorkableSim, ctx: ProvisionContext
+) -> None:
+    """Workable answers 403 to an employee event for a token without ``r_employees``: with the
+    events left to unihook, those are skipped (and said so), not the whole provision."""
+    sim.add_token(SUBDOMAIN, RECRUITING_TOKEN, scopes={"r_candidates"})
+    result = await provisioner.provision(ctx, request(api_token=RECRUITING_TOKEN))
+    candidate_events = {"candidate_created", "candidate_moved", "candidate_deleted"}
+    assert set(result.state["subscriptions"]) == candidate_events
+    assert result.summary.stats is not None
+    assert set(result.summary.stats["not_subscribed"]) == set(EVENT_TYPES) - candidate_events
+    assert "r_employees" in str(result.summary.stats["missing_scopes"])
+    assert {s.event for s in sim.subscriptions(SUBDOMAIN)} == candidate_events
+
+
+async def test_chosen_events_the_token_may_not_see_are_refused(
+    sim: WorkableSim, ctx: ProvisionContext
+) -> None:
+    sim.add_token(SUBDOMAIN, RECRUITING_TOKEN, scopes={"r_candidates"})
+    with pytest.raises(ProvisioningError):
+        await provisioner.provision(
+            ctx, request(api_token=RECRUITING_TOKEN, events=["candidate_moved", "employee_created"])
+        )
+    assert sim.subscriptions(SUBDOMAIN) == []
+
+
+async def test_subscriptions_are_renewed_before_valid_until(
+    sim: WorkableSim, ctx: ProvisionContext
+) -> None:
+    """Workable's subscriptions carry ``valid_until`` (a year on): ``renew`` re-creates those
+    within ``RENEW_BEFORE`` of it and deletes the old ones; the others are left alone."""
+    from datetime import UTC, datetime, timedelta
+
+    from providers.workable.provisioner import RENEW_BEFORE
+
+    start = time.time()
+    sim.clock = lambda: start
+    result = await provisioner.provision(
+        ctx, request(events=["candidate_moved", "employee_created"])
+    )
+    vendor = vendor_of(result)
+    assert await provisioner.renew(ctx, vendor, now=datetime.now(UTC)) is None  # far from due
+    later = start + 365 * 86400 - RENEW_BEFORE.total_seconds() + 60
+    sim.clock = lambda: later
+    renewed = await provisioner.renew(ctx, vendor, now=datetime.fromtimestamp(later, tz=UTC))
+    assert renewed is not None
+    state, shown = renewed
+    old, new = result.state["subscriptions"], state["subscriptions"]
+    assert set(new) == set(old)
+    assert not set(new.values()) & set(old.values())
+    live = sim.subscriptions(SUBDOMAIN)
+    assert sorted(str(s.id) for s in live) == sorted(new.values())
+    assert all(
+        s.valid_until > datetime.fromtimestamp(later, tz=UTC) + timedelta(days=300) for s in live
+    )
+    assert shown.status == "active"

@@ -28,6 +28,7 @@ from gateway.http.console.web import (
 from gateway.services import audit
 from gateway.services.access import authenticate
 from gateway.services.insights import overview
+from gateway.services.unverified import recent_unverified
 
 SIGN_IN_FORM_SECONDS = 3600
 
@@ -64,7 +65,10 @@ async def home(request: Request[Any, Any, Any]) -> Template:
             failures=stats.failures_by_hour,
         ),
     }
-    return render(request, "overview.html", who, stats=stats, charts=charts)
+    unverifying = await recent_unverified(runtime_of(request), who.principal)
+    return render(
+        request, "overview.html", who, stats=stats, charts=charts, unverifying=unverifying
+    )
 
 
 @post("/login", status_code=303)

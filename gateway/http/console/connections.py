@@ -17,6 +17,7 @@ from gateway.http.console.vendordocs import setup_guide
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.runtime import Runtime
 from gateway.services import connections as service
+from gateway.services import unverified
 from gateway.services.catalogue import provisioning_out
 from gateway.services.errors import NotFound, ServiceError
 from gateway.services.events import list_events
@@ -70,6 +71,11 @@ def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
     return out
 
 
+def secret_hints(runtime: Runtime) -> dict[str, str]:
+    """Which value to paste as the secret, per vendor whose adapter says."""
+    return {item.name: h for item in runtime.registry if (h := item.adapter.secret_hint)}
+
+
 def provision_block(form: FormMultiDict, spec: Provisionable) -> dict[str, Any]:
     block: dict[str, Any] = {}
     for field in spec.fields:
@@ -103,6 +109,7 @@ async def _list_page(
         last=last,
         next_cursor=result["next_cursor"],
         providers=runtime.registry.names(),
+        secret_hints=secret_hints(runtime),
         provisionable=provisionable(runtime),
         **extra,
     )
@@ -163,12 +170,15 @@ async def connection_page(
         )
     )
     spec = provisionable(runtime).get(conn.provider)
+    kept = await unverified.list_unverified(runtime, viewer.principal, conn.id, limit=20)
     return render(
         request,
         "connection.html",
         viewer,
         conn=conn,
         recent=recent["data"],
+        unverified=kept["data"],
+        unverified_count=await unverified.count_unverified(runtime, conn.id),
         guide=setup_guide(conn.provider),
         capabilities=spec.capabilities if spec and conn.provisioned else [],
     )
@@ -208,6 +218,25 @@ async def rotate(
     )
 
 
+@post("/connections/{connection_id:str}/reverify", status_code=303)
+async def reverify(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    connection_id: FromPath[str],
+) -> Redirect:
+    """Re-check the kept unverified requests against the current secrets (after fixing one)."""
+    await checked_form(request)
+    result = await unverified.reverify(
+        runtime_of(request), request.app.state.ingest_writer, viewer.principal, connection_id
+    )
+    return done(
+        request,
+        _back(connection_id),
+        f"Re-verified: {result.recovered} recovered and ingested, "
+        f"{result.still_unverified} still do not verify.",
+    )
+
+
 @post("/connections/{connection_id:str}/{action:str}", status_code=303)
 async def at_vendor(
     request: Request[Any, Any, Any],
@@ -232,4 +261,4 @@ async def at_vendor(
     return done(request, _back(connection_id), f"The vendor's endpoint is {action}d.")
 
 
-ROUTES = [connections_page, add_connection, connection_page, rotate, at_vendor]
+ROUTES = [connections_page, add_connection, connection_page, rotate, reverify, at_vendor]

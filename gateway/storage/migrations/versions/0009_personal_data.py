@@ -1,8 +1,8 @@
 """Personal data: redaction per subscription, the people index, erasures, tenant settings and
 the audit log.
 
-Revision ID: 0008_personal_data
-Revises: 0007_ordered_index
+Revision ID: 0009_personal_data
+Revises: 0008_unverified
 Create Date: 2026-12-06
 
 ``subscriptions.redact`` holds the dotted paths a subscription's deliveries leave out (null:
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_personal_data"
-down_revision: str | Sequence[str] | None = "0007_ordered_index"
+revision: str = "0009_personal_data"
+down_revision: str | Sequence[str] | None = "0008_unverified"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

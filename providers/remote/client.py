@@ -1,0 +1,66 @@
+"""An async client for Remote's webhook callbacks: register, list and delete them.
+
+Calls go to ``{base}/v1/webhook-callbacks`` with ``Authorization: Bearer <company-scoped access
+token>``. Answers are wrapped in ``{"data": ...}``; registering answers the callback with its
+``signing_key``, shown only then (the runtime answers ``201``, Remote's OpenAPI says ``200``:
+both are read). Remote has no call to read one callback: ``GET`` lists them. The token and the
+key never appear in a repr or an error message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import httpx
+import msgspec
+
+from providers.client import BearerAuth, VendorClient, path_segment
+
+API_URL: Final = "https://gateway.remote.com"
+PREFIX: Final = "/v1/webhook-callbacks"
+
+
+class RemoteCallback(msgspec.Struct, kw_only=True):
+    """A webhook callback as Remote returns it."""
+
+    id: str
+    url: str = ""
+    subscribed_events: list[str] = msgspec.field(default_factory=list)
+    signing_key: str | None = None
+
+
+class RemoteClient(VendorClient):
+    """Remote's webhook-callback calls for one access token."""
+
+    vendor = "Remote"
+
+    def __init__(self, http: httpx.AsyncClient, token: str, *, base_url: str = API_URL) -> None:
+        super().__init__(http, base_url, BearerAuth(token))
+
+    async def register(self, url: str, events: list[str]) -> RemoteCallback:
+        found = await self.post(PREFIX, json={"url": url, "subscribed_events": events})
+        data = found.get("data") if isinstance(found, dict) else None
+        inner = data.get("webhook_callback") if isinstance(data, dict) else None
+        return self._callback(inner, "register")
+
+    async def callbacks(self) -> list[RemoteCallback]:
+        found = await self.get(PREFIX)
+        data = found.get("data") if isinstance(found, dict) else None
+        items = data.get("webhook_callbacks") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise self.error("rejected", "list answered no webhook_callbacks")
+        return [self._callback(item, "list") for item in items]
+
+    async def delete_callback(self, callback_id: str) -> None:
+        await self.request("DELETE", f"{PREFIX}/{path_segment(callback_id)}")
+
+    def _callback(self, found: Any, doing: str) -> RemoteCallback:
+        try:
+            return msgspec.convert(found, RemoteCallback)
+        except msgspec.ValidationError:
+            created = found.get("id") if isinstance(found, dict) else None
+            raise self.error(
+                "rejected",
+                f"{doing} answered an unreadable webhook callback",
+                created_id=created if isinstance(created, str) else None,
+            ) from None

@@ -1,0 +1,150 @@
+"""Provisioning at Remote: one webhook callback for the tenant's events, its ``signing_key`` as
+the connection's secret.
+
+``provision`` registers the callback at the tenant's ingest URL; Remote returns the signing key
+only in that answer, and a registration whose answer has no key is deleted again. ``health``
+finds the callback in Remote's list (there is no call to read one); ``deprovision`` deletes it
+(one already gone is fine). Remote cannot pause a callback.
+
+Setting: ``UNIHOOK_PROVIDER_REMOTE_API_URL`` (default ``https://gateway.remote.com``; the sandbox
+is ``https://gateway.remote-sandbox.com``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import msgspec
+
+from providers import (
+    BaseProvisioner,
+    ProvisionContext,
+    Provisioned,
+    ProvisioningError,
+    ProvisionResult,
+    VendorState,
+)
+from providers.client import VendorAPIError
+from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
+from providers.remote.client import API_URL, RemoteCallback, RemoteClient
+
+log = logging.getLogger("unihook.providers.remote")
+
+SUBSCRIBABLE = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+"""Every documented event type (the unmapped ones are stored as ``unmapped``, never lost)."""
+
+
+class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``provision`` block for Remote."""
+
+    token: str
+    """A company-scoped Remote access token."""
+    events: list[str] | None = None
+    """Event types to subscribe to (default: every type unihook maps)."""
+
+
+def _valid_events(events: list[str] | None) -> list[str]:
+    if events is None:
+        return list(EVENT_TYPES)
+    if not events:
+        raise ProvisioningError("invalid", "provision.events must name at least one event")
+    unknown = [e for e in events if e not in SUBSCRIBABLE]
+    if unknown:
+        raise ProvisioningError(
+            "invalid",
+            f"Invalid events: {', '.join(unknown)} (Remote event types, e.g. "
+            "employment.onboarding.completed)",
+        )
+    if len(set(events)) != len(events):
+        raise ProvisioningError("invalid", "provision.events names an event twice")
+    return list(events)
+
+
+def _summary(callback: RemoteCallback) -> Provisioned:
+    return Provisioned(
+        endpoint_id=callback.id,
+        status="registered",
+        enabled=True,
+        stats={"events": list(callback.subscribed_events)},
+    )
+
+
+class RemoteProvisioner(BaseProvisioner):
+    request_type = RemoteProvision
+    capabilities = frozenset({"health"})
+
+    @staticmethod
+    def _client(ctx: ProvisionContext, token: str) -> RemoteClient:
+        return RemoteClient(ctx.http, token, base_url=ctx.settings.url("api_url", API_URL))
+
+    def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
+        token = (vendor.credentials or {}).get("token")
+        if not token:
+            raise ProvisioningError(
+                "auth",
+                "unihook keeps no Remote token for this connection (UNIHOOK_FORGET_VENDOR_TOKENS "
+                "was set when it was provisioned): manage its callback through Remote's API",
+            )
+        return self._client(ctx, token)
+
+    @staticmethod
+    def _callback_id(vendor: VendorState) -> str:
+        found = vendor.state.get("callback_id")
+        if not isinstance(found, str) or not found:
+            raise ProvisioningError("not_found", "no Remote webhook callback is recorded")
+        return found
+
+    async def provision(self, ctx: ProvisionContext, request: RemoteProvision) -> ProvisionResult:
+        if not request.token:
+            raise ProvisioningError("invalid", "provision.token is required")
+        events = _valid_events(request.events)
+        credentials = {"token": request.token}
+        client = self._client(ctx, request.token)
+        try:
+            callback = await client.register(ctx.ingest_url, events)
+        except VendorAPIError as exc:
+            leftover = (
+                VendorState({"callback_id": exc.created_id}, credentials)
+                if exc.created_id
+                else None
+            )
+            raise exc.as_provisioning_error(
+                "registering the Remote webhook callback", leftover=leftover
+            ) from None
+        if not callback.signing_key:
+            await self._delete_quietly(client, callback.id)
+            raise ProvisioningError("rejected", "Remote registered the callback without a key")
+        key = callback.signing_key
+        return ProvisionResult(
+            secrets=[key],
+            state={"callback_id": callback.id, "events": events},
+            summary=_summary(msgspec.structs.replace(callback, signing_key=None)),
+            credentials=credentials if ctx.store_credentials else {},
+        )
+
+    async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
+        client = self._stored(ctx, vendor)
+        callback_id = self._callback_id(vendor)
+        try:
+            callbacks = await client.callbacks()
+        except VendorAPIError as exc:
+            raise exc.as_provisioning_error("listing the Remote webhook callbacks") from None
+        for callback in callbacks:
+            if callback.id == callback_id:
+                return _summary(callback)
+        raise ProvisioningError("not_found", "the Remote webhook callback no longer exists")
+
+    async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
+        client = self._stored(ctx, vendor)
+        try:
+            await client.delete_callback(self._callback_id(vendor))
+        except VendorAPIError as exc:
+            if exc.kind != "not_found":
+                raise exc.as_provisioning_error("deleting the Remote webhook callback") from None
+
+    @staticmethod
+    async def _delete_quietly(client: RemoteClient, callback_id: str) -> None:
+        try:
+            await client.delete_callback(callback_id)
+        except VendorAPIError as exc:
+            log.warning("could not delete Remote webhook callback %s: %s", callback_id, exc)

@@ -1,0 +1,153 @@
+"""Deel: its signature recipe (``POST`` then the raw body), ``200`` as the delivered status, the
+``resource`` array, simulated deliveries flagged and kept, and detection among every vendor on
+``/ingest/{tenant}``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gateway.runtime import Runtime
+from gateway.storage.models import Event
+from providers.registry import default_registry
+from tests.conftest import ADMIN
+
+HERE = Path(__file__).resolve().parent
+ADAPTER = default_registry().get("deel")
+SECRET = "deel-acme-signing-key"
+
+# Deel publishes no signature example. This vector is computed as its get-started guide
+# describes (https://developer.deel.com/docs/webhooks-get-started: HMAC-SHA256 keyed by the
+# signing key over "POST" followed by the full raw body, hex), over a 287-byte contract.created
+# body in Deel's envelope, independently of unihook's code; tests/unit/test_signatures.py
+# checks the same vector against the declaration.
+VECTOR_KEY = "deel-test-signing-key"
+VECTOR_BODY = (HERE / "vector.contract.created.bin").read_bytes()
+VECTOR_SIGNATURE = "707853dd11449e910ae9f091e42602bf21b83d1bd7dc97386f7f40116e2f3adb"
+WITHOUT_POST = "4e33f311be7bda149fc13984b4cf9c2f35bd2d46d471941ace2bfa0c9c3998e2"
+
+
+def deel_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), b"POST" + body, hashlib.sha256).hexdigest()
+    return {
+        "content-type": "application/json",
+        "x-deel-hmac-label": "unihook",
+        "x-deel-webhook-version": "1.0.0",
+        "x-deel-signature": digest,
+    }
+
+
+async def count(services: Runtime, model: Any) -> int:
+    async with services.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def connect(client: Any, provider: str = "deel", secret: str = SECRET) -> None:
+    body = {"provider": provider, "tenant": "acme", "secret": secret}
+    response = await client.post("/v1/connections", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+
+
+def test_the_vector_verifies_and_only_with_the_post_prefix() -> None:
+    assert len(VECTOR_BODY) == 287
+    headers = {"x-deel-signature": VECTOR_SIGNATURE}
+    assert ADAPTER.detect(headers)
+    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
+    assert not ADAPTER.verify(VECTOR_BODY, {"x-deel-signature": WITHOUT_POST}, [VECTOR_KEY])
+    assert not ADAPTER.verify(VECTOR_BODY + b"\n", headers, [VECTOR_KEY])
+    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-key"])
+    parts = ADAPTER.normalize(VECTOR_BODY, received_at=datetime.now(UTC))
+    assert parts.type == "hris.employment.created"
+    assert parts.event_id == (
+        "q8tVRj_Je00wJLY2GriqT10nUjBZ:contract.created:2025-02-05T15:39:38.070Z"
+    )
+    assert parts.data.employment.raw_status == "new"  # type: ignore[union-attr]
+    assert parts.data.employment.status == "pending"  # type: ignore[union-attr]
+
+
+def test_sign_request_signs_as_deel_does() -> None:
+    body = ADAPTER.sample_events()["contract.created"]
+    _, headers = ADAPTER.sign_request(body, SECRET, now=datetime.now(UTC))
+    assert headers["x-deel-signature"] == deel_headers(body)["x-deel-signature"]
+
+
+def test_every_documented_type_has_a_specific_type() -> None:
+    for vendor_type, body in ADAPTER.sample_events().items():
+        parts = ADAPTER.normalize(body, received_at=datetime.now(UTC))
+        assert parts.type != "unmapped", vendor_type
+        assert parts.type == ADAPTER.event_types[vendor_type], vendor_type
+
+
+def test_a_resource_array_is_one_event_about_its_first_record() -> None:
+    body = ADAPTER.sample_variants()["contract.status.updated:resource_array"]
+    parts = ADAPTER.normalize(body, received_at=datetime.now(UTC))
+    assert parts.data.employment.id == "3w4zdd9"  # type: ignore[union-attr]
+    assert parts.completeness == "partial"
+    single = ADAPTER.sample_variants()["contract.created:single_item_array"]
+    as_array = ADAPTER.normalize(single, received_at=datetime.now(UTC))
+    as_object = ADAPTER.normalize(
+        ADAPTER.sample_events()["contract.created"], received_at=datetime.now(UTC)
+    )
+    assert as_array.data == as_object.data
+
+
+def test_a_review_maps_by_its_outcome() -> None:
+    approved = ADAPTER.sample_events()["time-off.reviewed"]
+    rejected = ADAPTER.sample_variants()["time-off.reviewed:rejected"]
+    now = datetime.now(UTC)
+    assert ADAPTER.normalize(approved, received_at=now).type == "hris.time_off.approved"
+    assert ADAPTER.normalize(rejected, received_at=now).type == "hris.time_off.declined"
+
+
+async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> None:
+    await connect(client)
+    body = ADAPTER.sample_events()["contract.terminated"]
+    first = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
+    assert (first.status_code, first.json()["status"]) == (200, "accepted")
+    got = (await client.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
+    assert got["type"] == "hris.employee.terminated"
+    assert got["data"]["employee"]["termination_date"] == "2025-08-31"
+    assert "simulated" not in got["source"]
+    again = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
+    assert again.status_code == 200
+    assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
+    broken = b"not json"
+    kept = await client.post("/ingest/deel/acme", content=broken, headers=deel_headers(broken))
+    assert (kept.status_code, kept.json()["status"]) == (200, "quarantined")
+    assert await count(services, Event) == 1
+
+
+async def test_a_wrong_signature_is_401(client: Any) -> None:
+    await connect(client)
+    body = ADAPTER.sample_events()["contract.created"]
+    answer = await client.post(
+        "/ingest/deel/acme", content=body, headers=deel_headers(body, "not-the-key")
+    )
+    assert answer.status_code == 401
+
+
+async def test_a_simulated_delivery_is_kept_and_flagged(client: Any) -> None:
+    await connect(client)
+    body = ADAPTER.sample_variants()["contract.terminated:simulation"]
+    answer = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
+    assert (answer.status_code, answer.json()["status"]) == (200, "accepted")
+    got = (await client.get(f"/v1/events/{answer.json()['event_id']}", headers=ADMIN)).json()
+    assert got["source"]["simulated"] is True
+    assert got["source"]["event_id"] == json.loads(body)["data"]["meta"]["event_id"]
+
+
+async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
+    for name in default_registry().names():
+        await connect(client, name, SECRET if name == "deel" else f"{name}-secret")
+    body = ADAPTER.sample_events()["eor.payslips.available"]
+    answer = await client.post("/ingest/acme", content=body, headers=deel_headers(body))
+    assert answer.status_code == 200, answer.text
+    got = (await client.get(f"/v1/events/{answer.json()['event_id']}", headers=ADMIN)).json()
+    assert (got["source"]["provider"], got["type"]) == ("deel", "hris.payslip.released")
+    assert got["subject"] == "payslip/ps_6Yt4Qa"

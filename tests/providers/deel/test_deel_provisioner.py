@@ -1,0 +1,98 @@
+"""Deel's provisioner: the kit's lifecycle suite against the local Deel, and its own rules (the
+signing key only from the creation answer, pause as ``disabled``, a delivery to the provisioned
+URL verified with the key it returned)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers.deel.provisioner import DeelProvision, DeelProvisioner
+from providers.registry import default_registry
+from providers.testing import get_provisioner_test_class, simulator_fixtures
+from tests.providers.deel.deel_sim import DeelSim
+
+deel_sim_server, deel_sim = simulator_fixtures(DeelSim, "deel_sim")
+
+TOKEN = "deel-api-token-for-the-kit-0123456789"
+EVENTS = ["contract.created", "contract.terminated", "time-off.reviewed"]
+ADAPTER = default_registry().get("deel")
+
+
+@dataclass
+class DeelHarness:
+    sim: DeelSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"token": TOKEN, "events": EVENTS}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"token": "deel-token-that-is-refused-9876"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.webhook_list())
+
+
+class TestDeelProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, deel_sim: DeelSim) -> DeelHarness:
+        deel_sim.add_token(TOKEN)
+        return DeelHarness(deel_sim)
+
+
+def run(sim: DeelSim, call: Any) -> Any:
+    async def go() -> Any:
+        async with httpx.AsyncClient() as http:
+            ctx = ProvisionContext(
+                http=http,
+                settings=ProviderSettings({"api_url": sim.base_url}),
+                tenant="acme",
+                ingest_url="http://127.0.0.1:9/ingest/deel/acme",
+            )
+            return await call(ctx)
+
+    return asyncio.run(go())
+
+
+def test_the_key_deel_returns_verifies_its_deliveries(deel_sim: DeelSim) -> None:
+    deel_sim.add_token(TOKEN)
+    provisioner = DeelProvisioner()
+    request = msgspec.convert({"token": TOKEN, "events": EVENTS}, DeelProvision)
+    result = run(deel_sim, lambda ctx: provisioner.provision(ctx, request))
+    (webhook,) = deel_sim.webhook_list()
+    assert webhook.url == "http://127.0.0.1:9/ingest/deel/acme"
+    assert webhook.events == EVENTS
+    assert (webhook.status, result.summary.enabled) == ("enabled", True)
+    body = ADAPTER.sample_events()["contract.created"]
+    assert ADAPTER.verify(body, deel_sim.headers_for(webhook.id, body), result.secrets)
+
+
+def test_pause_disables_and_resume_enables(deel_sim: DeelSim) -> None:
+    deel_sim.add_token(TOKEN)
+    provisioner = DeelProvisioner()
+    request = msgspec.convert({"token": TOKEN}, DeelProvision)
+    result = run(deel_sim, lambda ctx: provisioner.provision(ctx, request))
+    vendor = VendorState(result.state, result.credentials)
+    paused = run(deel_sim, lambda ctx: provisioner.pause(ctx, vendor))
+    assert (paused.status, deel_sim.webhook_list()[0].status) == ("disabled", "disabled")
+    resumed = run(deel_sim, lambda ctx: provisioner.resume(ctx, vendor))
+    assert (resumed.status, resumed.enabled) == ("enabled", True)
+
+
+def test_an_empty_event_list_is_refused_before_calling_deel(deel_sim: DeelSim) -> None:
+    deel_sim.add_token(TOKEN)
+    request = msgspec.convert({"token": TOKEN, "events": []}, DeelProvision)
+    with pytest.raises(ProvisioningError) as caught:
+        run(deel_sim, lambda ctx: DeelProvisioner().provision(ctx, request))
+    assert caught.value.kind == "invalid"
+    assert deel_sim.webhook_list() == []

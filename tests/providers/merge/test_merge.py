@@ -1,0 +1,159 @@
+"""Merge through unihook: its signature as documented, the lifecycle and record mapping, and the
+gateway telling it apart on ``/ingest/{tenant}`` over real HTTP."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from gateway.cli.main import main
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from providers.merge import adapter
+from providers.registry import default_registry
+from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.console.test_http import sign_in
+from tests.support.servers import ThreadedServer
+
+RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+
+# A self-computed vector (Merge publishes none): HMAC-SHA256 of these exact bytes keyed by the
+# UTF-8 signature key, base64url (https://docs.merge.dev/basics/webhooks/merge-webhooks,
+# "Security": "calculate the HMAC-SHA256 of the byte-formatted payload and encode it to Base64url").
+VECTOR_KEY = "merge-test-signature-key"
+VECTOR_BODY = (
+    b'{"hook":{"id":"2fa2b314-33c6-48d5-9eb8-683dc5754429","event":"LinkedAccount.sync_completed",'
+    b'"target":"https://example.com/webhooks/merge"},"linked_account":{"id":"7841ee0a-5a1a-44db-'
+    b'bc7e-2912d8c17515","integration":"BambooHR","integration_slug":"bamboohr","category":"hris",'
+    b'"end_user_origin_id":"org_123","status":"COMPLETE"},"data":{"is_initial_sync":true,'
+    b'"sync_status":{"hris.Employee":{"last_sync_result":"DONE","last_sync_finished":'
+    b'"2025-11-27T00:16:19Z"}}}}'
+)
+VECTOR_SIGNATURE = "aQp6vy7pGsp_GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="
+HEADER = "x-merge-webhook-signature"
+KEY = "mrg-org-signature-key-7Hq2Zp"
+
+
+def merge_headers(body: bytes, key: str = KEY) -> dict[str, str]:
+    """What Merge sends, computed here rather than by the adapter under test."""
+    digest = hmac.new(key.encode("utf-8"), body, hashlib.sha256).digest()
+    return {
+        "Content-Type": "application/json",
+        "X-Merge-Webhook-Signature": base64.urlsafe_b64encode(digest).decode("ascii"),
+    }
+
+
+def test_the_vector_verifies_padded_and_unpadded() -> None:
+    assert len(VECTOR_BODY) == 462
+    assert adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE}, [VECTOR_KEY])
+    assert adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE.rstrip("=")}, [VECTOR_KEY])
+    signed = adapter.sign_request(VECTOR_BODY, VECTOR_KEY, now=RECEIVED_AT)[1]
+    assert {k.lower(): v for k, v in signed.items()}[HEADER] == VECTOR_SIGNATURE
+
+
+def test_standard_base64_of_the_same_digest_fails() -> None:
+    standard = "aQp6vy7pGsp/GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="
+    assert not adapter.verify(VECTOR_BODY, {HEADER: standard}, [VECTOR_KEY])
+    assert not adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE}, ["another-key"])
+
+
+def test_the_vector_body_is_the_linked_accounts_sync() -> None:
+    parts = adapter.normalize(VECTOR_BODY, received_at=RECEIVED_AT)
+    assert parts.type == "connection.sync.completed"
+    assert parts.timestamp == "2025-11-27T00:16:19Z"
+    assert parts.event_id == "sha256:" + hashlib.sha256(VECTOR_BODY).hexdigest()
+    data = msgspec.to_builtins(parts.data)
+    assert data["connector"]["id"] == "7841ee0a-5a1a-44db-bc7e-2912d8c17515"
+    assert data["connector"]["end_user"] == {"id": "org_123"}
+    assert data["sync"] == {"status": "DONE", "initial": True}
+
+
+def test_the_account_token_of_a_new_link_is_not_in_the_event() -> None:
+    body = adapter.sample_events()["LinkedAccount.linked"]
+    token = json.loads(body)["data"]["account_token"]
+    parts = adapter.normalize(body, received_at=RECEIVED_AT)
+    assert parts.type == "connection.created"
+    assert token.encode() not in msgspec.json.encode(parts.data)
+
+
+def test_a_partly_failed_account_sync_does_not_read_as_done() -> None:
+    payload = json.loads(adapter.sample_events()["LinkedAccount.sync_completed"])
+    payload["data"]["sync_status"]["hris.TimeOff"]["last_sync_result"] = "FAILED"
+    parts = adapter.normalize(json.dumps(payload).encode(), received_at=RECEIVED_AT)
+    assert msgspec.to_builtins(parts.data)["sync"]["status"] == "FAILED"
+
+
+def test_a_model_with_no_catalogue_type_is_kept_as_unmapped() -> None:
+    payload = json.loads(adapter.sample_events()["Employee.changed"])
+    payload["hook"]["event"] = "Dependent.added"
+    payload["data"] = {"id": "dep_1", "first_name": "Åsa", "modified_at": "2025-01-03T00:00:00Z"}
+    parts = adapter.normalize(json.dumps(payload).encode(), received_at=RECEIVED_AT)
+    assert parts.type == "unmapped"
+    assert parts.event_type == "Dependent.added"
+    assert parts.completeness == "raw"
+    assert parts.timestamp == "2025-01-03T00:00:00Z"
+    assert parts.data == payload
+
+
+def test_an_issue_without_status_takes_it_from_the_event_name() -> None:
+    payload = json.loads(adapter.sample_events()["Issue.resolved"])
+    del payload["data"]["status"]
+    parts = adapter.normalize(json.dumps(payload).encode(), received_at=RECEIVED_AT)
+    assert msgspec.to_builtins(parts.data)["issue"]["status"] == "resolved"
+
+
+def _connect_body(provider: str, secret: str) -> dict[str, Any]:
+    return {"provider": provider, "tenant": "acme", "secret": secret}
+
+
+async def test_merge_is_told_apart_on_the_tenant_url_and_deduplicated(settings: Settings) -> None:
+    """One tenant with every vendor connected: Merge's header names it; a redelivery of the
+    same body is answered as a duplicate with the first event's id."""
+    server = ThreadedServer(None, name="gateway", lifespan="on")
+    public = server.bind()
+    server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
+    with server:
+        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
+            for name in default_registry().names():
+                secret = KEY if name == "merge" else f"secret-of-{name}"
+                created = await api.post("/v1/connections", json=_connect_body(name, secret))
+                assert created.status_code == 201, created.text
+            body = adapter.sample_events()["Employee.changed"]
+            first = await api.post("/ingest/acme", content=body, headers=merge_headers(body))
+            assert first.status_code == 202, first.text
+            assert first.json()["status"] == "accepted"
+            event = (await api.get(f"/v1/events/{first.json()['event_id']}")).json()
+            assert event["source"]["provider"] == "merge"
+            assert event["type"] == "hris.employee.updated"
+            assert event["completeness"] == "full"
+            assert event["data"]["employee"]["employment_status"] == "active"
+            again = await api.post("/ingest/acme", content=body, headers=merge_headers(body))
+            assert again.status_code == 200
+            assert again.json()["event_id"] == first.json()["event_id"]
+            forged = await api.post(
+                "/ingest/acme", content=body, headers=merge_headers(body, "not-the-key")
+            )
+            assert forged.status_code == 401
+
+
+async def test_the_form_the_api_and_the_cli_say_which_secret_to_paste(
+    client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hint = "the organization's webhook signature key"
+    providers = (await client.get("/v1/providers", headers=ADMIN)).json()
+    merge = next(p for p in providers["data"] if p["name"] == "merge")
+    assert merge["secret_hint"].startswith(hint)
+    await sign_in(client, ADMIN_TOKEN)
+    page = (await client.get("/console/connections")).text
+    assert "merge: the organization&#39;s webhook signature key" in page
+    assert main(["providers"]) == 0
+    assert f"secret to paste: {hint}" in capsys.readouterr().out

@@ -1,0 +1,169 @@
+"""A local Remote: its webhook-callback API over real HTTP on loopback, and its signed
+notifications.
+
+Built from Remote's docs: calls go to ``/v1/webhook-callbacks`` with ``Authorization: Bearer
+<company-scoped access token>``; a missing or unknown token is ``401`` ``{"message":
+"Unauthorized"}``. ``POST`` takes ``{url, subscribed_events}`` and answers ``201`` (the runtime's
+status; the OpenAPI says ``200``) with ``{"data": {"webhook_callback": {id, url,
+subscribed_events, signing_key}}}``, the key shown only then. ``PATCH /{id}`` takes ``url`` and
+either ``subscribed_events`` or ``subscribe_to_all_events: true`` (both at once is ``422``);
+``DELETE /{id}`` removes the callback. Notifications carry ``X-Remote-Timestamp`` (unix ms) and
+``X-Remote-Signature`` (hex HMAC-SHA256 of body + ``:`` + timestamp); a retry keeps the first
+attempt's timestamp.
+
+Where the docs are silent the simulator chooses, and says so: ``GET`` answers
+``{"data": {"webhook_callbacks": [...]}}`` without keys; an unknown event type is ``422``; a
+missing callback is ``404``; notifications go to loopback URLs only (no DNS from tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
+from providers.testing import Delivery, Reject, SimRequest, VendorSimulator, is_loopback, route
+
+BASE = "/v1/webhook-callbacks"
+KNOWN_EVENTS = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+
+
+@dataclass
+class SimCallback:
+    id: str
+    company: str
+    url: str
+    subscribed_events: list[str]
+    signing_key: str
+
+    def view(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "subscribed_events": self.subscribed_events}
+
+
+def signature(key: str, body: bytes, timestamp: str) -> str:
+    """Remote's signature, computed here from its docs (not by the adapter)."""
+    return hmac.new(key.encode(), body + b":" + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+class RemoteSim(VendorSimulator):
+    name = "remote-sim"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: dict[str, str] = {}
+        self.callbacks: dict[str, SimCallback] = {}
+
+    def reset_state(self) -> None:
+        self.tokens.clear()
+        self.callbacks.clear()
+
+    def add_token(self, token: str, company: str = "acme-inc") -> None:
+        with self.lock:
+            self.tokens[token] = company
+
+    def callback_list(self) -> list[SimCallback]:
+        with self.lock:
+            return list(self.callbacks.values())
+
+    # ---- the vendor's rules -------------------------------------------------------------------
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip() in self.tokens:
+            return self.tokens[token.strip()]
+        raise Reject(401, "Unauthorized")
+
+    def reject_body(self, reject: Reject) -> Any:
+        return {"message": reject.message}
+
+    def _owned(self, request: SimRequest) -> SimCallback:
+        found = self.callbacks.get(request.params["id"])
+        if found is None or found.company != request.principal:
+            raise Reject(404, "Webhook callback not found")
+        return found
+
+    @staticmethod
+    def _events(value: Any) -> list[str]:
+        if not isinstance(value, list) or not value or not all(isinstance(e, str) for e in value):
+            raise Reject(422, "subscribed_events must be a non-empty list of event types")
+        unknown = [e for e in value if e not in KNOWN_EVENTS]
+        if unknown:
+            raise Reject(422, f"Unknown event types: {', '.join(unknown)}")
+        return list(value)
+
+    @staticmethod
+    def _url(value: Any) -> str:
+        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
+            raise Reject(422, "url must be an absolute http(s) URL")
+        return value
+
+    @route("POST", BASE)
+    def register(self, request: SimRequest) -> tuple[int, Any]:
+        body = request.json_object()
+        callback = SimCallback(
+            id=str(uuid.uuid4()),
+            company=request.principal,
+            url=self._url(body.get("url")),
+            subscribed_events=self._events(body.get("subscribed_events")),
+            signing_key=secrets.token_hex(13),
+        )
+        self.callbacks[callback.id] = callback
+        return 201, {
+            "data": {"webhook_callback": {**callback.view(), "signing_key": callback.signing_key}}
+        }
+
+    @route("GET", BASE)
+    def list_callbacks(self, request: SimRequest) -> tuple[int, Any]:
+        owned = [c.view() for c in self.callbacks.values() if c.company == request.principal]
+        return 200, {"data": {"webhook_callbacks": owned}}
+
+    @route("PATCH", BASE + "/{id}")
+    def edit(self, request: SimRequest) -> tuple[int, Any]:
+        callback = self._owned(request)
+        body = request.json_object()
+        if "subscribed_events" in body and body.get("subscribe_to_all_events"):
+            raise Reject(422, "subscribed_events and subscribe_to_all_events are exclusive")
+        if body.get("subscribe_to_all_events") is True:
+            callback.subscribed_events = sorted(KNOWN_EVENTS)
+        elif "subscribed_events" in body:
+            callback.subscribed_events = self._events(body["subscribed_events"])
+        if "url" in body:
+            callback.url = self._url(body["url"])
+        return 200, {"data": {"webhook_callback": callback.view()}}
+
+    @route("DELETE", BASE + "/{id}")
+    def delete(self, request: SimRequest) -> tuple[int, Any]:
+        del self.callbacks[self._owned(request).id]
+        return 200, {"data": {"status": "ok"}}
+
+    # ---- notifications ------------------------------------------------------------------------
+
+    def headers_for(
+        self, callback_id: str, body: bytes, timestamp: str | None = None
+    ) -> dict[str, str]:
+        with self.lock:
+            callback = self.callbacks[callback_id]
+        stamp = timestamp or str(int(time.time() * 1000))
+        return {
+            "content-type": "application/json",
+            "x-remote-timestamp": stamp,
+            "x-remote-signature": signature(callback.signing_key, body, stamp),
+        }
+
+    async def deliver(
+        self, callback_id: str, body: bytes, timestamp: str | None = None
+    ) -> Delivery:
+        """Send one notification to the callback's URL (loopback only); pass the first
+        attempt's ``timestamp`` to send a retry."""
+        with self.lock:
+            url = self.callbacks[callback_id].url
+        if not is_loopback(urlsplit(url).hostname or ""):
+            raise RuntimeError("the simulator delivers to loopback only")
+        headers = self.headers_for(callback_id, body, timestamp)
+        return await self.deliver_to(callback_id, url, body, headers)

@@ -1,0 +1,166 @@
+"""Remote: its signature recipe (body, ``:``, the millisecond timestamp), the thin reference
+events, the event id chosen from the signed message, retries never refused for their age, and
+detection among every vendor on ``/ingest/{tenant}``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gateway.runtime import Runtime
+from gateway.storage.models import Event
+from providers.registry import default_registry
+from tests.conftest import ADMIN
+
+HERE = Path(__file__).resolve().parent
+ADAPTER = default_registry().get("remote")
+SECRET = "remote-acme-signing-key"
+
+# Remote publishes no signature example. This vector is computed as its verifying-webhooks guide
+# describes (https://remote.com/resources/api/verifying-webhooks-using-signatures and Remote's
+# own webhook guide in github.com/remoteoss/remote-for-ai, skills/remote-api-webhooks: hex
+# HMAC-SHA256 of raw_body + ":" + X-Remote-Timestamp in milliseconds), keyed by the sample
+# signing_key of Remote's docs, over the guide's 127-byte onboarding body, independently of
+# unihook's code; tests/unit/test_signatures.py checks the same vector against the declaration.
+VECTOR_KEY = "wkyzvs764ifdrpct2naqhksmq4"
+VECTOR_BODY = (HERE / "vector.onboarding_completed.bin").read_bytes()
+VECTOR_TIMESTAMP = "1700000000000"
+VECTOR_SIGNATURE = "88c014905045f36b16bab01302f6a1c5232fca7be098a63987db850fd6b74ccb"
+TIMESTAMP_FIRST = "c28161d30372fddea46d9f125073f0af33bd4f06df3db4e24f9c4e363afacaf8"
+
+
+def remote_headers(body: bytes, timestamp: str, secret: str = SECRET) -> dict[str, str]:
+    signed = body + b":" + timestamp.encode()
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return {
+        "content-type": "application/json",
+        "x-remote-timestamp": timestamp,
+        "x-remote-signature": digest,
+    }
+
+
+def now_ms() -> str:
+    return str(int(datetime.now(UTC).timestamp() * 1000))
+
+
+async def count(services: Runtime, model: Any) -> int:
+    async with services.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def connect(client: Any, provider: str = "remote", secret: str = SECRET) -> None:
+    body = {"provider": provider, "tenant": "acme", "secret": secret}
+    response = await client.post("/v1/connections", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+
+
+def test_the_vector_verifies_and_only_body_first_in_milliseconds() -> None:
+    assert len(VECTOR_BODY) == 127
+    headers = {"x-remote-timestamp": VECTOR_TIMESTAMP, "x-remote-signature": VECTOR_SIGNATURE}
+    assert ADAPTER.detect(headers)
+    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
+    first = {**headers, "x-remote-signature": TIMESTAMP_FIRST}
+    assert not ADAPTER.verify(VECTOR_BODY, first, [VECTOR_KEY])
+    seconds = {**headers, "x-remote-timestamp": VECTOR_TIMESTAMP[:-3]}
+    assert not ADAPTER.verify(VECTOR_BODY, seconds, [VECTOR_KEY])
+    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-key"])
+    parts = ADAPTER.normalize_request(VECTOR_BODY, headers, received_at=datetime.now(UTC))
+    assert parts.type == "hris.employee.started"
+    assert parts.completeness == "reference"
+    assert parts.timestamp == "2023-11-14T22:13:20Z"
+    signed = VECTOR_BODY + b":" + VECTOR_TIMESTAMP.encode()
+    assert parts.event_id == "sha256:" + hashlib.sha256(signed).hexdigest()
+
+
+def test_sign_request_signs_as_remote_does() -> None:
+    body = ADAPTER.sample_events()["payslip.released"]
+    _, headers = ADAPTER.sign_request(body, SECRET, now=datetime.now(UTC))
+    expected = remote_headers(body, headers["x-remote-timestamp"])
+    assert headers["x-remote-signature"] == expected["x-remote-signature"]
+    assert len(headers["x-remote-timestamp"]) == 13
+
+
+def test_no_window_by_default_and_one_when_configured() -> None:
+    old = remote_headers(b"{}", "1700000000000")
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert ADAPTER.check_request(b"{}", old, now=now, settings={}) is None
+    refused = ADAPTER.check_request(b"{}", old, now=now, settings={"tolerance": "86400"})
+    assert refused == "signature timestamp outside the tolerance"
+    fresh = remote_headers(b"{}", str(int(now.timestamp() * 1000) - 60_000))
+    assert ADAPTER.check_request(b"{}", fresh, now=now, settings={"tolerance": "86400"}) is None
+
+
+def test_the_documented_types_map_as_the_page_says() -> None:
+    events = ADAPTER.sample_events()
+    expected = {
+        "employment.onboarding.completed": ("hris.employee.started", "employee/"),
+        "payslip.released": ("hris.payslip.released", "payslip/"),
+        "timeoff.requested": ("hris.time_off.requested", "time_off/"),
+        "timeoff.canceled": ("hris.time_off.cancelled", "time_off/"),
+        "offboarding.completed": ("hris.employee.terminated", "employee/"),
+        "company.activated": ("hris.company.updated", "company/"),
+    }
+    for vendor_type, (canonical, _) in expected.items():
+        parts = ADAPTER.normalize(events[vendor_type], received_at=datetime.now(UTC))
+        assert parts.type == canonical, vendor_type
+        assert parts.completeness == "reference"
+    for vendor_type in events:
+        parts = ADAPTER.normalize(events[vendor_type], received_at=datetime.now(UTC))
+        assert parts.type != "unmapped", vendor_type
+
+
+async def test_a_retry_with_its_timestamp_is_a_duplicate_and_a_new_send_is_not(
+    client: Any, services: Runtime
+) -> None:
+    await connect(client)
+    body = ADAPTER.sample_events()["timeoff.updated"]
+    sent = now_ms()
+    first = await client.post(
+        "/ingest/remote/acme", content=body, headers=remote_headers(body, sent)
+    )
+    assert (first.status_code, first.json()["status"]) == (202, "accepted")
+    got = (await client.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
+    assert (got["type"], got["subject"]) == (
+        "hris.time_off.updated",
+        "time_off/7c1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6",
+    )
+    again = await client.post(
+        "/ingest/remote/acme", content=body, headers=remote_headers(body, sent)
+    )
+    assert again.status_code == 200
+    assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
+    # The same time off updated again later: the same body, another event.
+    later = str(int(sent) + 90_000)
+    second = await client.post(
+        "/ingest/remote/acme", content=body, headers=remote_headers(body, later)
+    )
+    assert (second.status_code, second.json()["status"]) == (202, "accepted")
+    assert await count(services, Event) == 2
+
+
+async def test_an_old_timestamp_is_accepted_and_a_wrong_signature_is_401(client: Any) -> None:
+    await connect(client)
+    body = ADAPTER.sample_events()["employment.onboarding.completed"]
+    old = await client.post(
+        "/ingest/remote/acme", content=body, headers=remote_headers(body, "1700000000000")
+    )
+    assert old.status_code == 202, old.text
+    wrong = await client.post(
+        "/ingest/remote/acme", content=body, headers=remote_headers(body, now_ms(), "nope")
+    )
+    assert wrong.status_code == 401
+
+
+async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
+    for name in default_registry().names():
+        await connect(client, name, SECRET if name == "remote" else f"{name}-secret")
+    body = ADAPTER.sample_events()["employment.onboarding.completed"]
+    answer = await client.post("/ingest/acme", content=body, headers=remote_headers(body, now_ms()))
+    assert answer.status_code == 202, answer.text
+    got = (await client.get(f"/v1/events/{answer.json()['event_id']}", headers=ADMIN)).json()
+    assert (got["source"]["provider"], got["type"]) == ("remote", "hris.employee.started")

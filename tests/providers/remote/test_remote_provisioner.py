@@ -1,0 +1,93 @@
+"""Remote's provisioner: the kit's lifecycle suite against the local Remote, and its own rules
+(the signing key only from the registration answer, health read from the callback list,
+documented event types only)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers.registry import default_registry
+from providers.remote.provisioner import RemoteProvision, RemoteProvisioner
+from providers.testing import get_provisioner_test_class, simulator_fixtures
+from tests.providers.remote.remote_sim import RemoteSim
+
+remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
+
+TOKEN = "remote-company-token-for-the-kit-0123456789"
+EVENTS = ["employment.onboarding.completed", "payslip.released", "timeoff.requested"]
+ADAPTER = default_registry().get("remote")
+
+
+@dataclass
+class RemoteHarness:
+    sim: RemoteSim
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"api_url": self.sim.base_url}
+
+    def valid_request(self) -> dict[str, Any]:
+        return {"token": TOKEN, "events": EVENTS}
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return {"token": "remote-token-that-is-refused-9876"}
+
+    def endpoint_count(self) -> int:
+        return len(self.sim.callback_list())
+
+
+class TestRemoteProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
+    @pytest.fixture
+    def provisioner_harness(self, remote_sim: RemoteSim) -> RemoteHarness:
+        remote_sim.add_token(TOKEN)
+        return RemoteHarness(remote_sim)
+
+
+def run(sim: RemoteSim, call: Any) -> Any:
+    async def go() -> Any:
+        async with httpx.AsyncClient() as http:
+            ctx = ProvisionContext(
+                http=http,
+                settings=ProviderSettings({"api_url": sim.base_url}),
+                tenant="acme",
+                ingest_url="http://127.0.0.1:9/ingest/remote/acme",
+            )
+            return await call(ctx)
+
+    return asyncio.run(go())
+
+
+def test_the_key_remote_returns_verifies_its_notifications(remote_sim: RemoteSim) -> None:
+    remote_sim.add_token(TOKEN)
+    provisioner = RemoteProvisioner()
+    request = msgspec.convert({"token": TOKEN, "events": EVENTS}, RemoteProvision)
+    result = run(remote_sim, lambda ctx: provisioner.provision(ctx, request))
+    (callback,) = remote_sim.callback_list()
+    assert (callback.url, callback.subscribed_events) == (
+        "http://127.0.0.1:9/ingest/remote/acme",
+        EVENTS,
+    )
+    body = ADAPTER.sample_events()["payslip.released"]
+    assert ADAPTER.verify(body, remote_sim.headers_for(callback.id, body), result.secrets)
+    health = run(
+        remote_sim,
+        lambda ctx: provisioner.health(ctx, VendorState(result.state, result.credentials)),
+    )
+    assert health.stats == {"events": EVENTS}
+
+
+def test_an_unknown_event_type_is_refused_before_calling_remote(remote_sim: RemoteSim) -> None:
+    remote_sim.add_token(TOKEN)
+    request = msgspec.convert({"token": TOKEN, "events": ["employee.hired"]}, RemoteProvision)
+    with pytest.raises(ProvisioningError) as caught:
+        run(remote_sim, lambda ctx: RemoteProvisioner().provision(ctx, request))
+    assert caught.value.kind == "invalid"
+    assert "employee.hired" in caught.value.message
+    assert remote_sim.callback_list() == []
