@@ -13,12 +13,11 @@ from typing import Any
 from msgspec.structs import asdict, replace
 from sqlalchemy import Connection, bindparam, delete, select
 
+from gateway.core.payloads import ERASED_BODY
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Event, EventPerson, Receipt
-
-ERASED_BODY = b"null"  # what an erased receipt's body becomes (``raw`` reads back as null)
 
 DEFAULT_UNVERIFIED_LIMIT = 1000
 

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import iso, utcnow
 from gateway.core.ids import new_id
+from gateway.core.payloads import ERASED_BODY
 from gateway.core.people import KINDS, normalised
-from gateway.ingest.commit import ERASED_BODY
 from gateway.ingest.unverified import open_receipt
 from gateway.runtime import Runtime
 from gateway.services.access import Principal

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from gateway.runtime import Runtime
 from gateway.storage.models import Receipt
@@ -87,6 +87,11 @@ async def test_erasure_leaves_no_trace_and_is_idempotent(client: Any, services: 
     kept = await send(client, person_body("c_77", "mia.berg@mail.example", "Mia Berg", "evt-mia"))
     quarantined = await send(client, f"not json: {EMAIL}".encode())
     assert quarantined["status"] == "quarantined"
+    unsigned = person_body("c_42abcd", EMAIL, NAME, "evt-jose-unsigned")
+    refused = await client.post(
+        "/ingest/breezy/acme", content=unsigned, headers=sign("breezy", unsigned, "wrong-secret")
+    )
+    assert refused.status_code == 401  # kept encrypted as an unverified receipt
     assert await remaining_traces(services) == set(TRACES)
 
     response = await client.post(
@@ -97,7 +102,7 @@ async def test_erasure_leaves_no_trace_and_is_idempotent(client: Any, services: 
     assert response.status_code == 201, response.text
     result = response.json()
     assert result["status"] == "completed"
-    assert result["counts"] == {"events": 1, "receipts": 2, "deliveries": 1}
+    assert result["counts"] == {"events": 1, "receipts": 3, "deliveries": 1}
     assert result["identifiers"] == ["email"]
     assert EMAIL not in response.text
     again = await client.get(f"/v1/erasures/{result['id']}", headers=ADMIN)
@@ -115,6 +120,8 @@ async def test_erasure_leaves_no_trace_and_is_idempotent(client: Any, services: 
     assert other["data"]["application"]["candidate"]["email"] == "mia.berg@mail.example"
     async with services.sessions() as session:
         assert await session.get(Receipt, quarantined["receipt_id"]) is None
+        outcomes = (await session.execute(select(Receipt.outcome))).scalars().all()
+    assert "unverified" not in outcomes
 
     assert await remaining_traces(services) == set()
 
