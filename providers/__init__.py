@@ -39,6 +39,7 @@ from providers.provisioning import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.signatures import BODY, Encoding, Header, Signature
 from schemas.api import Provisioned
@@ -68,6 +69,7 @@ __all__ = [
     "VendorClient",
     "VendorState",
     "canonical_event_id",
+    "chosen_events",
     "compact_json",
     "first_timestamp",
     "format_timestamp",

@@ -433,11 +433,18 @@ class BaseAdapter:
                 return msgspec.convert(obj, type=type_)
             except msgspec.ValidationError as exc:
                 if not copied:
-                    obj, copied = copy.deepcopy(obj), True
+                    obj, copied = self._copy(obj, where), True
                 self._leave_out(obj, exc, where)
             except (RecursionError, ValueError) as exc:
                 raise NormalizationError(self.name, f"invalid {where}: {exc}") from None
         raise NormalizationError(self.name, f"invalid {where}: too many mistyped fields")
+
+    def _copy(self, obj: Any, where: str) -> Any:
+        """A copy to leave fields out of; a document too deep to copy is not a vendor's."""
+        try:
+            return copy.deepcopy(obj)
+        except RecursionError:
+            raise NormalizationError(self.name, f"invalid {where}: nested too deeply") from None
 
     def _untyped(self, raw_body: bytes, error: Exception) -> Any:
         try:

@@ -13,7 +13,7 @@ as the connection's secrets), ``state`` (endpoint and account ids, kept) and ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -230,3 +230,26 @@ class BaseProvisioner:
         self, ctx: ProvisionContext, vendor: VendorState, *, now: datetime
     ) -> tuple[Mapping[str, Any], Provisioned] | None:
         return None  # nothing at this vendor expires
+
+
+def chosen_events(
+    requested: Sequence[str] | None,
+    known: Collection[str],
+    *,
+    default: Sequence[str],
+    example: str,
+    field: str = "provision.events",
+) -> list[str]:
+    """The vendor event types a provision request names: ``default`` when it names none, and
+    ``invalid`` for an empty list, a name the vendor does not have (listed, with ``example``
+    saying what one looks like) or a name given twice."""
+    if requested is None:
+        return list(default)
+    if not requested:
+        raise ProvisioningError("invalid", f"{field} must name at least one event")
+    unknown = [e for e in requested if e not in known]
+    if unknown:
+        raise ProvisioningError("invalid", f"Invalid events: {', '.join(unknown)} ({example})")
+    if len(set(requested)) != len(requested):
+        raise ProvisioningError("invalid", f"{field} names an event twice")
+    return list(requested)

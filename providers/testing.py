@@ -27,6 +27,7 @@ I/O.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -157,9 +158,23 @@ class AdapterConformance:
     def sample(self, vendor_type: str) -> bytes:
         return self.adapter.sample_events()[vendor_type]
 
-    def request(self, vendor_type: str, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
-        """The sample as the vendor sends it signed with ``secret`` (``sign_request``: the body
+    @property
+    def secret(self) -> str:
+        """The kit's secret as the vendor issues secrets: base64 where the declared key is the
+        base64 the secret is (Finch, Standard Webhooks)."""
+        return self._as_issued(SECRET)
+
+    @property
+    def other_secret(self) -> str:
+        return self._as_issued(OTHER_SECRET)
+
+    def _as_issued(self, secret: str) -> str:
+        return secret_as_issued(self.adapter, secret)
+
+    def request(self, vendor_type: str, secret: str | None = None) -> tuple[bytes, dict[str, str]]:
+        """The sample as the vendor sends it signed with ``secret`` (default: the kit's; the body
         changes for vendors that sign inside it)."""
+        secret = self.secret if secret is None else secret
         body, headers = self.adapter.sign_request(self.sample(vendor_type), secret, now=RECEIVED_AT)
         return body, _lower(headers)
 
@@ -175,7 +190,7 @@ class AdapterConformance:
         """Where the signature sits in the signed body: the bytes that differ between the same
         request signed with two secrets."""
         body, _ = self.request(vendor_type)
-        other, _ = self.request(vendor_type, OTHER_SECRET)
+        other, _ = self.request(vendor_type, self.other_secret)
         assert len(body) == len(other), "sign_request changed more than the signature"
         differ = [i for i, (a, b) in enumerate(zip(body, other, strict=True)) if a != b]
         assert differ, "sign_request does not sign inside the body"
@@ -238,7 +253,7 @@ class AdapterConformance:
         body, headers = self.request(vendor_type)
         if not self.in_body():
             assert self.header in headers, f"sign() did not set {self.adapter.signature_header}"
-        assert self.adapter.verify(body, headers, [SECRET])
+        assert self.adapter.verify(body, headers, [self.secret])
         assert self.adapter.detect(headers) or self.adapter.detect_body(body, headers), (
             "neither detect() nor .detect_body() recognises the vendor's request"
         )
@@ -247,9 +262,9 @@ class AdapterConformance:
 
     def test_any_secret_of_a_rotation_verifies(self, vendor_type: str) -> None:
         body, headers = self.request(vendor_type)
-        assert self.adapter.verify(body, headers, [OTHER_SECRET, SECRET])
-        body, headers = self.request(vendor_type, OTHER_SECRET)
-        assert self.adapter.verify(body, headers, [OTHER_SECRET, SECRET])
+        assert self.adapter.verify(body, headers, [self.other_secret, self.secret])
+        body, headers = self.request(vendor_type, self.other_secret)
+        assert self.adapter.verify(body, headers, [self.other_secret, self.secret])
 
     def test_one_flipped_byte_fails(self, vendor_type: str) -> None:
         """Any flipped byte fails where the whole body is signed; where only the envelope is
@@ -257,7 +272,7 @@ class AdapterConformance:
         body, headers = self.request(vendor_type)
         for index in sorted({0, len(body) // 2, len(body) - 1}):
             tampered = _flip(body, index)
-            if not self.adapter.verify(tampered, headers, [SECRET]):
+            if not self.adapter.verify(tampered, headers, [self.secret]):
                 continue
             scope = self.adapter.signature_scope
             assert scope in ("envelope", "token"), f"verified with byte {index} flipped"
@@ -283,12 +298,12 @@ class AdapterConformance:
             body = body[:start] + tampered.encode("latin-1") + body[end:]
         else:
             headers[self.header] = tampered
-        assert not self.adapter.verify(body, headers, [SECRET])
+        assert not self.adapter.verify(body, headers, [self.secret])
 
     def test_wrong_secret_fails(self, vendor_type: str) -> None:
         body, headers = self.request(vendor_type)
-        assert not self.adapter.verify(body, headers, [OTHER_SECRET])
-        assert not self.adapter.verify(body, headers, [SECRET + "x"])
+        assert not self.adapter.verify(body, headers, [self.other_secret])
+        assert not self.adapter.verify(body, headers, [self.secret + "x"])
 
     def test_missing_or_empty_signature_fails(self, vendor_type: str) -> None:
         body, headers = self.request(vendor_type)
@@ -296,12 +311,12 @@ class AdapterConformance:
             start, end = self.signature_span(vendor_type)
             for replacement in (b"", b"   "):
                 cut = body[:start] + replacement + body[end:]
-                assert not self.adapter.verify(cut, headers, [SECRET])
+                assert not self.adapter.verify(cut, headers, [self.secret])
             return
         missing = {k: v for k, v in headers.items() if k != self.header}
-        assert not self.adapter.verify(body, missing, [SECRET])
-        assert not self.adapter.verify(body, {**headers, self.header: ""}, [SECRET])
-        assert not self.adapter.verify(body, {**headers, self.header: "   "}, [SECRET])
+        assert not self.adapter.verify(body, missing, [self.secret])
+        assert not self.adapter.verify(body, {**headers, self.header: ""}, [self.secret])
+        assert not self.adapter.verify(body, {**headers, self.header: "   "}, [self.secret])
 
     def test_no_secrets_fails(self, vendor_type: str) -> None:
         body, headers = self.request(vendor_type)
@@ -317,12 +332,12 @@ class AdapterConformance:
     def test_verify_never_raises_on_hostile_input(self, hostile_body: bytes) -> None:
         for signature in ("", "zz", "sha256=" + "0" * 64, "v1," + "A" * 44, "\x00" * 3, "=" * 90):
             headers = {self.header: signature, "content-type": "application/json"}
-            assert self.adapter.verify(hostile_body, headers, [SECRET]) is False
+            assert self.adapter.verify(hostile_body, headers, [self.secret]) is False
 
     def test_sample_variants_verify_and_map_to_an_emitted_type(self) -> None:
         for key, raw in self.adapter.sample_variants().items():
-            body, headers = self.adapter.sign_request(raw, SECRET, now=RECEIVED_AT)
-            assert self.adapter.verify(body, _lower(headers), [SECRET]), key
+            body, headers = self.adapter.sign_request(raw, self.secret, now=RECEIVED_AT)
+            assert self.adapter.verify(body, _lower(headers), [self.secret]), key
             parts = self.adapter.normalize(body, received_at=RECEIVED_AT)
             assert parts.type in emitted_types(self.adapter), f"{key} gave {parts.type}"
             assert parts.event_type == key.partition(":")[0]
@@ -344,10 +359,13 @@ class AdapterConformance:
             text = encode_digest(digest, encoding)
             for written in {text, text.rstrip("=")}:
                 headers[signature.key_header] = signature.prefix + written
-                assert self.adapter.verify(body, headers, [SECRET]), (encoding, written)
+                assert self.adapter.verify(body, headers, [self.secret]), (encoding, written)
                 if signature.prefix and not signature.prefix_required:
                     headers[signature.key_header] = written
-                    assert self.adapter.verify(body, headers, [SECRET]), ("no prefix", encoding)
+                    assert self.adapter.verify(body, headers, [self.secret]), (
+                        "no prefix",
+                        encoding,
+                    )
 
     def test_the_declared_prefix_is_required(self, vendor_type: str) -> None:
         signature = self.declared()
@@ -355,16 +373,16 @@ class AdapterConformance:
         value = headers[signature.key_header]
         assert value.lower().startswith(signature.prefix.lower())
         headers[signature.key_header] = value[len(signature.prefix) :]
-        assert not self.adapter.verify(body, headers, [SECRET])
+        assert not self.adapter.verify(body, headers, [self.secret])
 
     def test_several_signatures_in_one_header(self, vendor_type: str) -> None:
         """During a rotation a vendor sends one signature per live key: any one verifies."""
         signature = self.declared()
         body, headers = self.request(vendor_type)
-        _, other = self.adapter.sign_request(body, OTHER_SECRET, now=RECEIVED_AT)
+        _, other = self.adapter.sign_request(body, self.other_secret, now=RECEIVED_AT)
         sep = signature.separators[0]
         both = _lower(other)[signature.key_header] + sep + headers[signature.key_header]
-        assert self.adapter.verify(body, {**headers, signature.key_header: both}, [SECRET])
+        assert self.adapter.verify(body, {**headers, signature.key_header: both}, [self.secret])
         assert not self.adapter.verify(body, {**headers, signature.key_header: both}, ["unrelated"])
 
     def test_signed_headers_are_covered(self, vendor_type: str) -> None:
@@ -375,7 +393,7 @@ class AdapterConformance:
         for part in signature.signed:
             if isinstance(part, Header) and headers.get(part.name):
                 changed = {**headers, part.name: headers[part.name] + "1"}
-                assert not self.adapter.verify(body, changed, [SECRET]), part.name
+                assert not self.adapter.verify(body, changed, [self.secret]), part.name
 
     def test_stale_timestamps_are_refused(self, vendor_type: str) -> None:
         signature = self.declared()
@@ -450,6 +468,15 @@ class AdapterConformance:
         EVENT_DECODER.decode(msgspec.json.encode(event_json(self.adapter, parts)))
 
 
+def secret_as_issued(adapter: ProviderAdapter, secret: str) -> str:
+    """A test secret as the vendor issues secrets: its base64 where the declared key is the
+    base64 the secret is (Finch, Standard Webhooks), else as it is."""
+    signature = declared_signature(adapter)
+    if signature is not None and signature.key == "base64":
+        return base64.b64encode(secret.encode("utf-8")).decode("ascii")
+    return secret
+
+
 def declared_signature(adapter: ProviderAdapter) -> Signature | None:
     """The adapter's declared ``Signature``, where it has one (``BaseAdapter.signature``)."""
     signature = getattr(adapter, "signature", None)
@@ -506,5 +533,6 @@ __all__ = [
     "get_provisioner_test_class",
     "is_loopback",
     "route",
+    "secret_as_issued",
     "simulator_fixtures",
 ]

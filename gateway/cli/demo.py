@@ -9,6 +9,7 @@ the subscriber received it, with its Standard Webhooks signature verified.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -159,7 +160,9 @@ async def demo(*, keep: bool = False) -> int:
             for item in registry:
                 provider, adapter = item.name, item.adapter
                 vendor_type = demo_type(adapter.event_types)
-                vendor_secret = f"demo-{provider}-secret"
+                # Base64 text: a valid secret for vendors that key the HMAC with its bytes and
+                # for those that decode it first (Standard Webhooks style).
+                vendor_secret = base64.b64encode(f"demo-{provider}-secret".encode()).decode()
                 connected = await api.post(
                     "/v1/connections",
                     json={"provider": provider, "tenant": "demo", "secret": vendor_secret},

@@ -1,8 +1,8 @@
 """Requests to a connection whose signature did not verify: kept, encrypted, to re-verify later.
 
 After a secret mix-up (the wrong secret pasted, a rotation made at the vendor first) every
-request of a vendor fails to verify, and vendors that never retry a ``401`` (Ashby), or that
-disable the endpoint (Greenhouse), lose those events for good. Such a request is still answered
+request of a vendor fails to verify, and vendors that never retry a ``401``, or that disable
+the endpoint, lose those events for good. Such a request is still answered
 ``401``, but its headers and body are kept as a receipt with outcome ``unverified``, encrypted
 with the key that encrypts connection secrets (nothing in it is trusted, and it may carry
 personal data). Once the secret is right, ``reverify`` ingests each that now verifies exactly as

@@ -425,8 +425,8 @@ RENEW_EVERY = 6 * 3600.0
 
 
 async def renew_due(runtime: Runtime, now: datetime) -> int:
-    """Have each provisioned connection's provisioner renew what expires at the vendor (Workable's
-    subscriptions carry ``valid_until``), storing the new vendor state; how many were renewed.
+    """Have each provisioned connection's provisioner renew what expires at the vendor (subscriptions
+    that carry an expiry), storing the new vendor state; how many were renewed.
     A failure is logged and left for the next round."""
     from gateway.services.connections import ingest_url  # connections imports this module
 

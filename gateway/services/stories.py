@@ -49,7 +49,7 @@ def subject_of(event: dict[str, Any]) -> str | None:
     record = data.get(resource)
     if isinstance(record, dict) and record.get("id") not in (None, ""):
         return f"{resource}/{record['id']}"
-    candidate = candidate_of(event)  # an application without an id of its own (Breezy's)
+    candidate = candidate_of(event)  # an application without an id of its own
     if resource == "application" and candidate.get("id") not in (None, ""):
         return f"candidate/{candidate['id']}"
     return None

@@ -28,6 +28,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.bamboohr.adapter import EVENT_TYPES, FIELD_ACTIONS
 from providers.bamboohr.client import API_URL, BambooHRClient, BambooHRWebhook, api_base
@@ -56,24 +57,17 @@ class BambooHRProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 
 
 def _valid_events(events: Sequence[str] | None) -> list[str]:
-    if events is None:
-        return list(DEFAULT_EVENTS)
-    if not events:
-        raise ProvisioningError("invalid", "provision.events must name at least one event type")
-    unknown = [e for e in events if e not in EVENT_TYPES]
-    if unknown:
-        raise ProvisioningError(
-            "invalid",
-            f"Invalid events: {', '.join(unknown)} (BambooHR event types, e.g. employee.updated)",
-        )
-    if len(set(events)) != len(events):
-        raise ProvisioningError("invalid", "provision.events names a type twice")
-    mixed = {e in FIELD_BASED for e in events}
-    if len(mixed) > 1:
+    chosen = chosen_events(
+        events,
+        EVENT_TYPES,
+        default=list(DEFAULT_EVENTS),
+        example="BambooHR event types, e.g. employee.updated",
+    )
+    if len({e in FIELD_BASED for e in chosen}) > 1:
         raise ProvisioningError(
             "invalid", "BambooHR cannot mix employee_with_fields.* events with the others"
         )
-    return list(events)
+    return chosen
 
 
 def _summary(

@@ -25,6 +25,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.client import VendorAPIError
 from providers.gusto.client import API_URL, GustoClient, GustoSubscription
@@ -66,17 +67,13 @@ class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def _types(requested: Sequence[str] | None) -> list[str]:
-    if requested is None:
-        return list(DEFAULT_TYPES)
-    if not requested:
-        raise ProvisioningError("invalid", "provision.subscription_types must name at least one")
-    unknown = [t for t in requested if t not in SUBSCRIPTION_TYPES]
-    if unknown:
-        raise ProvisioningError(
-            "invalid",
-            f"Invalid events: {', '.join(unknown)} (Gusto subscription types, e.g. Employee)",
-        )
-    return list(dict.fromkeys(requested))
+    return chosen_events(
+        requested,
+        SUBSCRIPTION_TYPES,
+        default=list(DEFAULT_TYPES),
+        example="Gusto subscription types, e.g. Employee",
+        field="provision.subscription_types",
+    )
 
 
 def _summary(subscription: GustoSubscription) -> Provisioned:

@@ -24,6 +24,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
@@ -51,16 +52,9 @@ def new_token() -> str:
 
 
 def _events(requested: Sequence[str] | None) -> list[str]:
-    if requested is None:
-        return sorted(EVENT_TYPES)
-    if not requested:
-        raise ProvisioningError("invalid", "provision.events must name at least one event")
-    unknown = [e for e in requested if e not in SUBSCRIBABLE]
-    if unknown:
-        raise ProvisioningError(
-            "invalid", f"Invalid events: {', '.join(unknown)} (Personio event names)"
-        )
-    return list(dict.fromkeys(requested))
+    return chosen_events(
+        requested, SUBSCRIBABLE, default=sorted(EVENT_TYPES), example="Personio event names"
+    )
 
 
 def _summary(webhook: PersonioWebhookSetting) -> Provisioned:

@@ -23,6 +23,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.client import VendorAPIError
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -44,20 +45,12 @@ class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def _valid_events(events: list[str] | None) -> list[str]:
-    if events is None:
-        return list(EVENT_TYPES)
-    if not events:
-        raise ProvisioningError("invalid", "provision.events must name at least one event")
-    unknown = [e for e in events if e not in SUBSCRIBABLE]
-    if unknown:
-        raise ProvisioningError(
-            "invalid",
-            f"Invalid events: {', '.join(unknown)} (Remote event types, e.g. "
-            "employment.onboarding.completed)",
-        )
-    if len(set(events)) != len(events):
-        raise ProvisioningError("invalid", "provision.events names an event twice")
-    return list(events)
+    return chosen_events(
+        events,
+        SUBSCRIBABLE,
+        default=list(EVENT_TYPES),
+        example="Remote event types, e.g. employment.onboarding.completed",
+    )
 
 
 def _summary(callback: RemoteCallback) -> Provisioned:

@@ -25,6 +25,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    chosen_events,
 )
 from providers.client import VendorAPIError
 from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -57,20 +58,12 @@ class SmartRecruitersProvision(msgspec.Struct, kw_only=True, forbid_unknown_fiel
 
 
 def _valid_events(events: list[str] | None) -> list[str]:
-    if events is None:
-        return list(EVENT_TYPES)
-    if not events:
-        raise ProvisioningError("invalid", "provision.events must name at least one event")
-    unknown = [e for e in events if e not in SUBSCRIBABLE]
-    if unknown:
-        raise ProvisioningError(
-            "invalid",
-            f"Invalid events: {', '.join(unknown)} (SmartRecruiters event names, e.g. "
-            "application.created)",
-        )
-    if len(set(events)) != len(events):
-        raise ProvisioningError("invalid", "provision.events names an event twice")
-    return list(events)
+    return chosen_events(
+        events,
+        SUBSCRIBABLE,
+        default=list(EVENT_TYPES),
+        example="SmartRecruiters event names, e.g. application.created",
+    )
 
 
 def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:

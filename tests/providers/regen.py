@@ -58,6 +58,10 @@ SECRETS = {
     "gusto": "6590f590-3dba-495e-9bea-c361e1e2efc0",
     "merge": "mrg_whk_Qx7pL2vN9sT4kY8cB3mR6wZ1",
     "kombo": "kombo_whsec_5TzQ8rWm2NbX7vKc4YpL9hDs",
+    # Finch's secrets are base64 (no whsec_ prefix); this one decodes to 33 ASCII bytes.
+    "finch": "ZmluY2gtZ2F0ZXdheS10ZXN0LWtleS0wMTIzNDU2Nzg5",
+    # Knit signs with the account's API key itself.
+    "knit": "knit_live_7c1e9a4f2b8d6e3a0f5c9b1d4e7a2c8f",
 }
 HEADERS = {
     "breezy": "X-Hook-Signature",
@@ -1494,6 +1498,157 @@ def kombo_cases(samples: dict[str, Any]) -> list[Case]:
     return cases
 
 
+FINCH_SENT_AT = 1735689590  # 2024-12-31T23:59:50Z, ten seconds before the golden receive time
+
+
+def finch_headers(
+    secret: str, event_id: str, body: bytes, *, sent_at: int = FINCH_SENT_AT
+) -> dict[str, str]:
+    """Standard Webhooks as Finch's SDKs verify it: HMAC-SHA256 keyed by the base64-decoded
+    secret over ``{id}.{timestamp}.{body}``, ``v1,<base64>``."""
+    signed = f"{event_id}.{sent_at}.".encode() + body
+    digest = hmac.new(base64.b64decode(secret), signed, hashlib.sha256).digest()
+    return {
+        "Content-Type": "application/json",
+        "Finch-Event-Id": event_id,
+        "Finch-Timestamp": str(sent_at),
+        "Finch-Signature": "v1," + base64.b64encode(digest).decode("ascii"),
+    }
+
+
+def finch_event_id(name: str) -> str:
+    return "msg_" + hashlib.sha256(name.encode()).hexdigest()[:27]
+
+
+def finch_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["finch"]
+    cases = [
+        Case(
+            "finch",
+            kind,
+            compact(payload),
+            finch_headers(secret, finch_event_id(kind), compact(payload)),
+            "Finch's event as its SDK types describe it, signed Standard Webhooks style.",
+        )
+        for kind, payload in samples.items()
+    ]
+    rotated = compact(samples["employment.updated"])
+    old = base64.b64encode(b"finch-old-webhook-secret").decode("ascii")
+    headers = finch_headers(secret, finch_event_id("rotation"), rotated)
+    stale = finch_headers(old, finch_event_id("rotation"), rotated)["Finch-Signature"]
+    headers["Finch-Signature"] = stale + " v2,bm9sb25nZXJ1c2Vk " + headers["Finch-Signature"]
+    cases.append(
+        Case(
+            "finch",
+            "employment.updated.rotation",
+            rotated,
+            headers,
+            "During a rotation: an old v1 entry, a v2 entry, then the live v1 (space-separated).",
+        )
+    )
+    legacy = {
+        "company_id": "720be419-0293-4d32-a707-32179b0827ab",
+        "account_id": "fa872170-b49d-4fb5-aa39-fb1515db0925",
+        "event_type": "account.updated",
+        "data": {
+            "status": "reauth",
+            "authentication_method": {"type": "credential", "benefits_support": None},
+        },
+    }
+    cases.append(
+        Case(
+            "finch",
+            "account.updated.legacy",
+            pretty(legacy),
+            finch_headers(secret, finch_event_id("legacy"), pretty(legacy)),
+            "An older payload without connection_id (the account_id names the connection), "
+            "authentication_method as the SDK's object, pretty-printed.",
+        )
+    )
+    company = dict(samples["company.updated"], data={"legal_name": "Ångström Robotics AB"})
+    cases.append(
+        Case(
+            "finch",
+            "company.updated.with_data",
+            compact(company),
+            finch_headers(secret, finch_event_id("company"), compact(company)),
+            "company.updated with a free-form data object (non-ASCII), as the SDK allows.",
+        )
+    )
+    enroll = {
+        "company_id": "720be419-0293-4d32-a707-32179b0827ab",
+        "account_id": "fa872170-b49d-4fb5-aa39-fb1515db0925",
+        "event_type": "job.benefit_enroll.completed",
+        "data": {
+            "job_id": "10f249d5-c974-4ce3-979a-31164323a34f",
+            "job_url": "https://api.tryfinch.com/jobs/10f249d5-c974-4ce3-979a-31164323a34f",
+        },
+    }
+    cases.append(
+        Case(
+            "finch",
+            "unknown_type",
+            pretty(enroll),
+            finch_headers(secret, finch_event_id("benefit"), pretty(enroll)),
+            "Finch's guide's benefit-enroll job example: a benefit job stays unmapped.",
+        )
+    )
+    return cases
+
+
+def knit_headers(secret: str, signed: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Knit-Signature": b64url(raw_hmac(secret, signed), padded=False),
+    }
+
+
+def knit_cases(samples: dict[str, Any]) -> list[Case]:
+    secret = SECRETS["knit"]
+    cases = [
+        Case(
+            "knit",
+            kind,
+            compact(payload),
+            knit_headers(secret, compact(payload)),
+            "Knit's event as sent: compact JSON, base64url (no padding) HMAC over the raw body.",
+        )
+        for kind, payload in samples.items()
+    ]
+    for variant, raw in default_registry().get("knit").sample_variants().items():
+        body = compact(json.loads(raw))
+        cases.append(
+            Case(
+                "knit",
+                variant.replace(":", "."),
+                body,
+                knit_headers(secret, body),
+                "Another record kind or a body Knit's guides show, compact, signed as sent.",
+            )
+        )
+    modified = samples["record.modified"]
+    cases.append(
+        Case(
+            "knit",
+            "record.modified.pretty",
+            pretty(modified),
+            knit_headers(secret, compact(modified)),
+            "Pretty-printed body signed over JSON.stringify(req.body), Knit's JavaScript sample.",
+        )
+    )
+    unknown = dict(samples["record.new"], eventType="record.archived")
+    cases.append(
+        Case(
+            "knit",
+            "unknown_type",
+            compact(unknown),
+            knit_headers(secret, compact(unknown)),
+            "An event type Knit does not document: stored as unmapped.",
+        )
+    )
+    return cases
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "breezy": breezy_cases,
     "hatchbeacon": hatchbeacon_cases,
@@ -1512,6 +1667,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Case]]] = {
     "gusto": gusto_cases,
     "merge": merge_cases,
     "kombo": kombo_cases,
+    "finch": finch_cases,
+    "knit": knit_cases,
 }
 
 

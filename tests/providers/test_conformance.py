@@ -16,10 +16,10 @@ from providers.testing import (
     get_adapter_test_class,
     get_provisioner_test_class,
 )
-from tests.support.ashby_sim import AshbySim
-from tests.support.breezy_sim import BreezySim
-from tests.support.lever_sim import LeverSim
-from tests.support.workable_sim import WorkableSim
+from tests.providers.ashby.ashby_sim import AshbySim
+from tests.providers.breezy.breezy_sim import BreezySim
+from tests.providers.lever.lever_sim import LeverSim
+from tests.providers.workable.workable_sim import WorkableSim
 
 if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
     from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
@@ -27,10 +27,10 @@ if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would 
     from tests.providers.personio.personio_sim import PersonioSim
 
 pytest_plugins = [
-    "tests.support.ashby_sim",
-    "tests.support.breezy_sim",
-    "tests.support.lever_sim",
-    "tests.support.workable_sim",
+    "tests.providers.ashby.ashby_sim",
+    "tests.providers.breezy.breezy_sim",
+    "tests.providers.lever.lever_sim",
+    "tests.providers.workable.workable_sim",
     "tests.providers.gusto.gusto_sim",
     "tests.providers.personio.personio_sim",
     "tests.providers.bamboohr.bamboohr_sim",
@@ -43,6 +43,8 @@ TestAshbyConformance = get_adapter_test_class(default_registry().get("ashby"))
 TestGreenhouseConformance = get_adapter_test_class(default_registry().get("greenhouse"))
 TestLeverConformance = get_adapter_test_class(default_registry().get("lever"))
 TestWorkableConformance = get_adapter_test_class(default_registry().get("workable"))
+TestFinchConformance = get_adapter_test_class(default_registry().get("finch"))
+TestKnitConformance = get_adapter_test_class(default_registry().get("knit"))
 TestPersonioConformance = get_adapter_test_class(default_registry().get("personio"))
 TestGustoConformance = get_adapter_test_class(default_registry().get("gusto"))
 TestBamboohrConformance = get_adapter_test_class(default_registry().get("bamboohr"))

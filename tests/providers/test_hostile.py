@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from providers import NormalizationError, ProviderAdapter
 from providers.registry import default_registry
+from providers.testing import secret_as_issued
 from schemas import CATALOGUE, EVENT_DECODER, EVENT_ENCODER, Normalized, to_event
 
 SECRET = "hostile-secret-\u00e9"
@@ -39,7 +40,9 @@ def _headers(adapter: ProviderAdapter, body: bytes) -> dict[str, str]:
     """The headers the vendor would send with ``body`` (none beyond the content type where it
     signs inside a body that is no longer JSON: Lever)."""
     try:
-        _, headers = adapter.sign_request(body, SECRET, now=datetime.now(UTC))
+        _, headers = adapter.sign_request(
+            body, secret_as_issued(adapter, SECRET), now=datetime.now(UTC)
+        )
     except ValueError:
         return {"content-type": "application/json"}
     return {k.lower(): v for k, v in headers.items()}
@@ -47,12 +50,12 @@ def _headers(adapter: ProviderAdapter, body: bytes) -> dict[str, str]:
 
 def _signed(adapter: ProviderAdapter, body: bytes) -> tuple[bytes, dict[str, str]]:
     """The request as the vendor sends it (re-signed inside the body where the vendor does)."""
-    signed, headers = adapter.sign_request(body, SECRET, now=RECEIVED_AT)
+    signed, headers = adapter.sign_request(body, secret_as_issued(adapter, SECRET), now=RECEIVED_AT)
     return signed, {k.lower(): v for k, v in headers.items()}
 
 
 def _assert_fails_closed(adapter: ProviderAdapter, body: bytes, headers: dict[str, str]) -> bool:
-    verified = adapter.verify(body, headers, [SECRET])
+    verified = adapter.verify(body, headers, [secret_as_issued(adapter, SECRET)])
     assert verified is True or verified is False, f"verify returned {verified!r}"
     return verified
 
@@ -177,7 +180,7 @@ def test_a_flipped_bit_never_verifies(name: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(body) - 1), label="index")
     bit = data.draw(st.sampled_from([0x01, 0x02, 0x04, 0x08, 0x10, 0x40, 0x80]), label="bit")
     tampered = body[:index] + bytes([body[index] ^ bit]) + body[index + 1 :]
-    if not adapter.verify(tampered, headers, [SECRET]):
+    if not adapter.verify(tampered, headers, [secret_as_issued(adapter, SECRET)]):
         return
     # Only a vendor that signs just the envelope, or sends a bare token, may verify a changed
     # body, and it must say so.

@@ -5,9 +5,9 @@ import pytest
 # The modules here are loaded as pytest plugins (``pytest_plugins``) and imported by tests;
 # registering first keeps either order free of PytestAssertRewriteWarning.
 pytest.register_assert_rewrite(
-    "tests.support.ashby_sim",
-    "tests.support.breezy_sim",
-    "tests.support.lever_sim",
+    "tests.providers.ashby.ashby_sim",
+    "tests.providers.breezy.breezy_sim",
+    "tests.providers.lever.lever_sim",
     "tests.support.servers",
-    "tests.support.workable_sim",
+    "tests.providers.workable.workable_sim",
 )

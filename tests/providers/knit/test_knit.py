@@ -1,0 +1,144 @@
+"""Knit: its signature (API key, unpadded base64url, raw body or JSON.stringify), 200-only
+answers, duplicates by eventId, and telling it apart on the single ingest URL."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from providers.registry import default_registry
+from tests.conftest import ADMIN, ADMIN_TOKEN
+
+ADAPTER = default_registry().get("knit")
+API_KEY = "knit_live_7c1e9a4f2b8d6e3a0f5c9b1d4e7a2c8f"
+NOW = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+# Computed as Knit's "Authenticating webhooks" page describes (developers.getknit.dev/reference/
+# authenticating-your-apis-with-knit): HMAC-SHA256 keyed by the API key, base64url without
+# padding, over the compact form of its "Syncing Applications" record.modified example.
+VECTOR_KEY = "knit-test-api-key"
+VECTOR_BODY = (
+    b'{"eventId":"e_123sadasdasda","eventType":"record.modified","eventData":{"info":{},'
+    b'"currentStage":{},"interviews":[],"rejection":{},"offers":[],"attachments":[]},'
+    b'"syncType":"delta_sync","syncDataType":"ats_applications","syncJobId":"sj_asda32424",'
+    b'"syncRunId":"sr_jhhkk80869","recordId":"123"}'
+)
+VECTOR_SIGNATURE = "rNtnmD7gSBaD15jlFm3BQ0Ni9Nd5EDr-TVklz8lP5AQ"
+
+
+def knit_signature(key: str, content: bytes) -> str:
+    digest = hmac.new(key.encode("utf-8"), content, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def test_the_knit_vector_verifies_and_maps() -> None:
+    headers = {"x-knit-signature": VECTOR_SIGNATURE}
+    assert knit_signature(VECTOR_KEY, VECTOR_BODY) == VECTOR_SIGNATURE
+    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
+    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-api-key"])
+    padded = {"x-knit-signature": VECTOR_SIGNATURE + "="}
+    assert ADAPTER.verify(VECTOR_BODY, padded, [VECTOR_KEY])
+    parts = ADAPTER.normalize(VECTOR_BODY, received_at=NOW)
+    assert (parts.type, parts.event_id) == ("ats.application.updated", "e_123sadasdasda")
+    assert parts.completeness == "full"
+
+
+def test_a_body_reformatted_after_signing_verifies_over_json_stringify() -> None:
+    """Knit's JavaScript sample signs JSON.stringify(req.body): a copy of the body whose layout
+    changed (pretty-printed by a proxy, say) still verifies, and is the same event."""
+    pretty = json.dumps(json.loads(VECTOR_BODY), indent=2).encode()
+    assert ADAPTER.verify(pretty, {"x-knit-signature": VECTOR_SIGNATURE}, [VECTOR_KEY])
+    assert ADAPTER.normalize(pretty, received_at=NOW).event_id == "e_123sadasdasda"
+
+
+def test_unihook_signs_as_knit_does() -> None:
+    for body in ADAPTER.sample_events().values():
+        _, headers = ADAPTER.sign_request(body, API_KEY, now=NOW)
+        assert headers["x-knit-signature"] == knit_signature(API_KEY, body)
+
+
+def test_records_of_another_kind_are_unmapped_not_dropped() -> None:
+    body = json.loads(ADAPTER.sample_events()["record.new"])
+    body["syncDataType"] = "crm_deals"
+    parts = ADAPTER.normalize(json.dumps(body).encode(), received_at=NOW)
+    assert (parts.type, parts.event_type, parts.completeness) == ("unmapped", "record.new", "raw")
+
+
+def test_a_body_without_event_id_is_keyed_by_its_compact_form() -> None:
+    body = json.loads(ADAPTER.sample_events()["sync.events.processed"])
+    del body["eventId"]
+    compact = json.dumps(body, separators=(",", ":")).encode()
+    pretty = json.dumps(body, indent=2).encode()
+    first = ADAPTER.normalize(compact, received_at=NOW)
+    assert first.event_id.startswith("sha256:")
+    assert ADAPTER.normalize(pretty, received_at=NOW).event_id == first.event_id
+
+
+# ---- over real HTTP ingest ------------------------------------------------------------------
+
+
+async def connect(client: Any, provider: str = "knit", secret: str = API_KEY) -> None:
+    body = {"provider": provider, "tenant": "acme", "secret": secret}
+    response = await client.post("/v1/connections", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+
+
+async def test_knit_gets_200_for_accepted_and_duplicate_events(client: Any) -> None:
+    """Knit counts an event as consumed only on 200 and retries anything else for four days."""
+    await connect(client)
+    body = ADAPTER.sample_events()["record.new"]
+    _, headers = ADAPTER.sign_request(body, API_KEY, now=datetime.now(UTC))
+    first = await client.post("/ingest/knit/acme", content=body, headers=headers)
+    again = await client.post("/ingest/knit/acme", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "accepted"
+    assert again.status_code == 200
+    assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
+    got = (await client.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
+    assert got["type"] == "hris.employee.created"
+    assert got["source"]["event_id"] == json.loads(body)["eventId"]
+    assert got["data"]["employee"]["employment_status"] == "active"
+
+
+async def test_a_request_signed_with_another_key_is_401(client: Any) -> None:
+    await connect(client)
+    body = ADAPTER.sample_events()["sync.events.processed"]
+    _, headers = ADAPTER.sign_request(body, "not-the-api-key", now=datetime.now(UTC))
+    response = await client.post("/ingest/knit/acme", content=body, headers=headers)
+    assert response.status_code == 401
+
+
+async def test_knit_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
+    await connect(client)
+    finch_secret = base64.b64encode(b"finch-secret-for-knit-test").decode("ascii")
+    for other, secret in [("breezy", "whsec_b"), ("bindbee", "bb-key"), ("finch", finch_secret)]:
+        await connect(client, other, secret)
+    raw = ADAPTER.sample_variants()["record.modified:ats_applications"]
+    _, headers = ADAPTER.sign_request(raw, API_KEY, now=datetime.now(UTC))
+    response = await client.post("/ingest/acme", content=raw, headers=headers)
+    assert response.status_code == 200, response.text
+    got = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
+    assert (got["source"]["provider"], got["type"]) == ("knit", "ats.application.updated")
+    assert got["subject"] == "application/app_5821"
+
+
+# ---- which value to paste -------------------------------------------------------------------
+
+
+async def test_the_api_and_the_connection_form_say_to_paste_the_api_key(client: Any) -> None:
+    from tests.console.test_http import sign_in
+
+    listed = (await client.get("/v1/providers", headers=ADMIN)).json()
+    hints = {p["name"]: p.get("secret_hint") for p in listed["data"]}
+    assert "Knit API key" in hints["knit"]
+    assert "base64" in hints["finch"]
+    assert hints["breezy"] is None  # the vendor's signing secret, nothing to explain
+
+    await sign_in(client, ADMIN_TOKEN)
+    form = (await client.get("/console/connections")).text
+    assert "knit: your Knit API key" in form
+    assert "finch: the webhook secret" in form
