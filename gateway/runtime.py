@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from gateway.core.clock import unexpired
 from gateway.core.crypto import SecretBox, key_file_path
+from gateway.core.people import PeopleIndex
 from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
 from gateway.storage.engine import make_writer_engine
@@ -99,6 +101,11 @@ class Runtime:
             box=SecretBox.from_settings(settings),
             writer_engine=make_writer_engine(settings.database_url),
         )
+
+    @functools.cached_property
+    def people(self) -> PeopleIndex:
+        """The keyed hasher of whom events name (erasure's index), keyed from the secret key."""
+        return PeopleIndex(self.box.derive_key("event-people"))
 
     async def migrate(self) -> None:
         """Bring the schema up to date, then make sure this process can read the secrets."""

@@ -78,6 +78,7 @@ class SubscriptionCreate(_Body):
     ordering: Any = "none"
     filter: Any = None
     format: Any = "standard"
+    redact: Any = None
 
 
 class SubscriptionUpdate(_Body):
@@ -94,6 +95,7 @@ class SubscriptionUpdate(_Body):
     ordering: Any = msgspec.UNSET
     filter: Any = msgspec.UNSET
     format: Any = msgspec.UNSET
+    redact: Any = msgspec.UNSET
 
 
 class ReplayRequest(_Body):
@@ -168,6 +170,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     ordering: Literal["none", "resource"]
     filter: dict[str, Any] | None
     format: Literal["standard", "cloudevents"]
+    redact: list[str]
     status: Literal["active", "paused", "disabled"]
     disabled_reason: str | None
     stats: SubscriptionStats
@@ -238,3 +241,58 @@ class ProviderOut(_Out):
     secret_hint: str | None = None
     """Which of the vendor's values is the connection's secret (absent: its adapter does not
     say)."""
+
+
+class ErasureRequest(_Body):
+    """Erase one person of one tenant; at least one identifier."""
+
+    tenant: Any = None
+    subject: Any = None
+    email: Any = None
+    candidate_id: Any = None
+    employee_id: Any = None
+
+
+class ErasureCounts(msgspec.Struct, kw_only=True):
+    events: int
+    receipts: int
+    deliveries: int
+
+
+class ErasureOut(msgspec.Struct, kw_only=True):
+    """An erasure as recorded: which kinds of identifier it was given, never their values."""
+
+    id: str
+    tenant: str
+    status: Literal["running", "completed", "failed"]
+    requested_by: str
+    identifiers: list[str]
+    trigger_event_id: str | None
+    counts: ErasureCounts
+    created_at: str
+    finished_at: str | None
+
+
+class TenantSettingsUpdate(_Body):
+    """Only the fields present change; ``null`` returns one to the default."""
+
+    retention_days: Any = msgspec.UNSET
+    erase_on: Any = msgspec.UNSET
+
+
+class TenantSettingsOut(msgspec.Struct, kw_only=True):
+    tenant: str
+    retention_days: int | None  # null: UNIHOOK_RETENTION_DAYS
+    effective_retention_days: int  # what applies; 0 keeps everything
+    erase_on: list[str]
+    updated_at: str | None
+
+
+class AuditEntryOut(msgspec.Struct, kw_only=True):
+    id: str
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    tenant: str | None
+    remote_addr: str | None

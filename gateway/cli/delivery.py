@@ -121,8 +121,11 @@ def run_worker(args: argparse.Namespace) -> int:
                 url = f"http://{metrics_host}:{metrics.server_port}/metrics"
                 print("  metrics", paint(url, "cyan"), flush=True)
             from gateway.http.app import settle_heap
+            from gateway.services.maintenance import Maintenance
 
             settle_heap()
+            maintenance = Maintenance(runtime, now=utcnow)
+            maintenance.start()
             renewal = asyncio.create_task(renewal_loop(runtime), name="unihook-vendor-renewal")
             try:
                 await dispatcher.run(stop)
@@ -130,6 +133,7 @@ def run_worker(args: argparse.Namespace) -> int:
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
+                await maintenance.stop()
         finally:
             await runtime.close()
 

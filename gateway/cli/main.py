@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway import __version__
+from gateway.cli import privacy
 from gateway.cli.delivery import add_parsers
 from gateway.cli.output import paint, table
 from gateway.core.settings import Settings, SettingsError
@@ -156,17 +157,22 @@ def run_keys_create(args: argparse.Namespace) -> int:
             return 2
     key = new_api_key(args.tenant)
 
+    key_id = new_id("key")
+
     async def go(runtime: Runtime) -> None:
+        from gateway.services.audit import record
+
         async with runtime.sessions() as session, session.begin():
             session.add(
                 ApiKey(
-                    id=new_id("key"),
+                    id=key_id,
                     tenant=args.tenant,
                     key_hash=hash_key(key),
                     prefix=key[:8],
                     created_at=utcnow(),
                 )
             )
+        await record(runtime, "admin", "key.create", target=key_id, tenant=args.tenant)
 
     asyncio.run(_with_runtime(go))
     scope = f"tenant {args.tenant!r}" if args.tenant else "admin (every tenant)"
@@ -363,27 +369,38 @@ def run_reprocess(args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    """``--days N``: every tenant at N days. Without it, the retention settings: each tenant's
+    own ``retention_days``, else ``UNIHOOK_RETENTION_DAYS`` (the worker's pass does the same)."""
     from gateway.core.clock import utcnow
-    from gateway.services.retention import purge
+    from gateway.services.retention import EVERY_TENANT, purge
+    from gateway.services.tenants import retention_plan
     from gateway.storage.unverified import purge_unverified
 
-    days = args.days if args.days is not None else Settings.from_env().retention_days
-    if not days or days < 1:
-        print("purge needs --days N (N >= 1) or UNIHOOK_RETENTION_DAYS", file=sys.stderr)
+    if args.days is not None and args.days < 1:
+        print("--days must be at least 1", file=sys.stderr)
         return 2
     if args.batch_size < 1:
         print("--batch-size must be at least 1", file=sys.stderr)
         return 2
 
     async def go(runtime: Runtime) -> Any:
+        if args.days is not None:
+            plan = [(EVERY_TENANT, args.days)]
+        else:
+            async with runtime.sessions() as session:
+                plan = await retention_plan(session, runtime.settings.retention_days)
         now = utcnow()
-        report = await purge(
-            runtime.sessions,
-            now=now,
-            days=days,
-            batch_size=args.batch_size,
-            dry_run=args.dry_run,
-        )
+        reports = [
+            await purge(
+                runtime.sessions,
+                now=now,
+                days=days,
+                batch_size=args.batch_size,
+                dry_run=args.dry_run,
+                scope=scope,
+            )
+            for scope, days in plan
+        ]
         if not args.dry_run:
             unverified = await purge_unverified(
                 runtime.sessions,
@@ -393,10 +410,18 @@ def run_purge(args: argparse.Namespace) -> int:
             )
             if unverified:
                 print(f"deleted {unverified} unverified requests past UNIHOOK_UNVERIFIED_TTL")
-        return report
+        return reports
 
-    report = asyncio.run(_with_runtime(go))
-    print(report.summary())
+    reports = asyncio.run(_with_runtime(go))
+    if not reports:
+        print(
+            "nothing to purge: give --days N, or set UNIHOOK_RETENTION_DAYS or a tenant's "
+            "retention_days",
+            file=sys.stderr,
+        )
+        return 2
+    for report in reports:
+        print(report.summary())
     return 0
 
 
@@ -473,6 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=run_purge)
 
     add_parsers(sub)
+    privacy.add_parsers(sub)
     return parser
 
 

@@ -39,6 +39,11 @@ DELIVERY_LATENCY = Histogram(
     "unihook_delivery_latency_seconds",
     "Subscriber response time per delivery attempt",
 )
+RETENTION_LAG = Gauge(
+    "unihook_retention_lag_seconds",
+    "How far retention is behind: the age past its tenant's cutoff of the oldest event still "
+    "stored (0: nothing is overdue)",
+)
 DELIVERY_IN_FLIGHT = Gauge(
     "unihook_delivery_in_flight",
     "Deliveries this process is sending now",

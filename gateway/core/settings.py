@@ -306,9 +306,22 @@ class Settings:
     retention_days: int = variable(
         "UNIHOOK_RETENTION_DAYS",
         0,
-        "the default age for `unihook purge`",
+        "the default age in days after which events and receipts are purged, by the worker and by "
+        "`unihook purge` (a tenant's `retention_days` setting overrides it)",
         integer(),
         shown="`0` (keep everything)",
+    )
+    maintenance_interval: float = variable(
+        "UNIHOOK_MAINTENANCE_INTERVAL",
+        300.0,
+        "seconds between the worker's retention purges and `erase_on` erasures",
+        seconds,
+    )
+    audit_retention_days: int = variable(
+        "UNIHOOK_AUDIT_RETENTION_DAYS",
+        365,
+        "days the audit log keeps an entry (the worker purges older ones); `0` keeps everything",
+        integer(),
     )
     unverified_per_connection: int = variable(
         "UNIHOOK_UNVERIFIED_PER_CONNECTION",

@@ -16,6 +16,7 @@ from gateway.delivery.retry import disables_at_once, is_success
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, scheme_error
 from gateway.delivery.transport import PinnedTransport, Reply
+from schemas.redaction import Redactor
 
 log = logging.getLogger("unihook.delivery")
 
@@ -41,11 +42,18 @@ class AttemptResult:
 
 @dataclass
 class Prepared:
-    """A subscription ready to send to: its target, parsed URL and signing keys."""
+    """A subscription ready to send to: its target, parsed URL, signing keys and redactor."""
 
     target: Target
     url: httpx.URL
     keys: list[tuple[bytes, datetime | None]] = field(default_factory=list)
+    redactor: Redactor | None = None
+
+    def body(self, stored: bytes | None) -> bytes | None:
+        """What this subscription receives of an event's stored body."""
+        if stored is None or self.redactor is None:
+            return stored
+        return self.redactor.apply(stored)
 
     def live_keys(self, now: datetime) -> list[bytes]:
         return unexpired(self.keys, now)
@@ -62,7 +70,8 @@ def prepare_target(target: Target) -> Prepared:
         url = httpx.URL(target.url)
     except httpx.InvalidURL:
         url = httpx.URL("https://invalid.invalid/")
-    return Prepared(target=target, url=url, keys=keys)
+    redactor = Redactor(target.redact) if target.redact else None
+    return Prepared(target=target, url=url, keys=keys, redactor=redactor)
 
 
 async def attempt(

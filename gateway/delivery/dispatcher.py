@@ -372,7 +372,9 @@ class Dispatcher:
         assert self._transport is not None
         prepared = self._targets.get(c.subscription_id)  # as it is now, after any wait
         body = (
-            bodies.get((c.event_id, prepared.target.include_raw)) if prepared is not None else None
+            prepared.body(bodies.get((c.event_id, prepared.target.include_raw)))
+            if prepared is not None
+            else None
         )
         sent = await attempt(
             self._transport,

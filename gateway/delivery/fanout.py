@@ -193,7 +193,7 @@ async def replay(
     query = (
         select(Event.id, Event.connection_id, Event.subject)
         .add_columns(*([Event.payload] if sub.filter is not None else []))
-        .where(Event.received_at >= since, type_clause(sub.events))
+        .where(Event.received_at >= since, Event.erased_at.is_(None), type_clause(sub.events))
         .order_by(Event.id)
     )
     if until is not None:

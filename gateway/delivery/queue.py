@@ -90,6 +90,7 @@ class Target:
     rate_limit: int | None = None
     ordered: bool = False  # ordering "resource": one delivery per subject at a time
     cloudevents: bool = False  # format "cloudevents": CloudEvents binary-mode headers too
+    redact: tuple[str, ...] = ()  # dotted paths left out of its bodies
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -236,6 +237,7 @@ async def load_targets(
                     Subscription.rate_limit,
                     Subscription.ordering,
                     Subscription.format,
+                    Subscription.redact,
                 ).where(Subscription.id.in_(list(ids)))
             )
         ).all()
@@ -263,6 +265,7 @@ async def load_targets(
             row.rate_limit,
             row.ordering == "resource",
             row.format == "cloudevents",
+            tuple(row.redact or ()),
         )
         for row in subs
     }

@@ -15,6 +15,7 @@ from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
 from gateway.http.apidocs import assets_router, openapi_config
+from gateway.http.auth import remember_client
 from gateway.http.connections import ConnectionController
 from gateway.http.console import ConsoleHeaders, console_routers, template_config
 from gateway.http.console import unrouted as console_unrouted
@@ -25,11 +26,14 @@ from gateway.http.events import EventController
 from gateway.http.ingest import describe_ingest, ingest
 from gateway.http.meta import healthz, list_event_types, list_providers, metrics, readyz
 from gateway.http.openapi import describe_provisioning
+from gateway.http.privacy import AuditController, ErasureController
 from gateway.http.server import BodyDeadline
 from gateway.http.streams import StreamController
 from gateway.http.subscriptions import SubscriptionController
+from gateway.http.tenants import TenantSettingsController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
+from gateway.services.maintenance import Maintenance
 from gateway.services.provisioning import renewal_loop
 
 
@@ -69,6 +73,9 @@ def create_app(
         metrics,
         StreamController,
         SubscriptionController,
+        ErasureController,
+        AuditController,
+        TenantSettingsController,
         event_deliveries,
         redeliver_event,
         *console_routers(),
@@ -86,15 +93,20 @@ def create_app(
         app.state.ingest_writer = writer
         await writer.start()
         worker = Dispatcher(svc, now=utcnow) if run_worker else None
+        maintenance = Maintenance(svc, now=utcnow) if run_worker else None
         renewal = None
         if worker is not None:
             await worker.start()
             renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
+        if maintenance is not None:
+            maintenance.start()
         if owned:
             settle_heap()
         try:
             yield
         finally:
+            if maintenance is not None:
+                await maintenance.stop()
             if renewal is not None:
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -113,7 +125,7 @@ def create_app(
             NotFoundException: console_unrouted,
             **EXCEPTION_HANDLERS,
         },
-        middleware=[ConsoleHeaders(), BodyDeadline(settings.body_timeout)],
+        middleware=[remember_client, ConsoleHeaders(), BodyDeadline(settings.body_timeout)],
         openapi_config=openapi_config(),
         template_config=template_config(),
         debug=False,

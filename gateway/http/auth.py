@@ -14,9 +14,11 @@ from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from gateway.runtime import Runtime
 from gateway.services.access import Principal, authenticate
+from gateway.services.audit import remote_address
 
 
 async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
@@ -39,6 +41,18 @@ async def principal_from_request(request: Request[Any, Any, Any]) -> Principal:
     """The caller, as ``require_key`` found it (or found now on a route without the guard)."""
     found: Principal | None = request.state.get("principal")
     return found if found is not None else await _principal(request)
+
+
+def remember_client(app: ASGIApp) -> ASGIApp:
+    """Middleware: the client's address, for the audit log of whatever this request changes."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            client = scope.get("client")
+            remote_address.set(client[0] if client else None)
+        await app(scope, receive, send)
+
+    return middleware
 
 
 AUTH = {"principal": Provide(principal_from_request)}

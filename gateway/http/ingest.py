@@ -210,6 +210,7 @@ async def _accept(
         headers=headers,
         received_at=received_at,
         trace_parent=tracing.traceparent(span),
+        people=runtime.people,
     )
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Request, Response, get
@@ -9,9 +10,13 @@ from litestar.di import NamedDependency
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from gateway.core.clock import utcnow
+from gateway.core.metrics import RETENTION_LAG
 from gateway.http.auth import AUTH, GUARDS
 from gateway.runtime import Runtime
 from gateway.services.catalogue import provider_out
+from gateway.services.tenants import retention_lag
+from gateway.storage.engine import DATABASE_UNAVAILABLE
 from schemas import CATALOGUE
 from schemas.api import EventTypeOut
 
@@ -67,5 +72,8 @@ async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
 
 
 @get("/metrics", tags=["operations"], include_in_schema=False)
-async def metrics() -> Response[bytes]:
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    runtime: Runtime = request.app.state.runtime
+    with contextlib.suppress(*DATABASE_UNAVAILABLE):  # the other metrics still answer
+        RETENTION_LAG.set(await retention_lag(runtime, utcnow()))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -13,10 +13,11 @@ from typing import Any
 from msgspec.structs import asdict, replace
 from sqlalchemy import Connection, bindparam, delete, select
 
+from gateway.core.payloads import ERASED_BODY
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
-from gateway.storage.models import Event, Receipt
+from gateway.storage.models import Event, EventPerson, Receipt
 
 DEFAULT_UNVERIFIED_LIMIT = 1000
 
@@ -28,7 +29,9 @@ class IngestResult:
     event_id: str | None = None
 
 
-EXISTING_EVENTS = select(Event.connection_id, Event.source_event_id, Event.id).where(
+EXISTING_EVENTS = select(
+    Event.connection_id, Event.source_event_id, Event.id, Event.erased_at.is_not(None)
+).where(
     Event.connection_id == bindparam("connection_id"),
     Event.source_event_id.in_(bindparam("source_event_ids", expanding=True)),
 )
@@ -53,9 +56,10 @@ TRIM_UNVERIFIED = delete(Receipt).where(
 
 
 def existing_events(
-    conn: Connection, keys: Iterable[tuple[str, str]]
+    conn: Connection, keys: Iterable[tuple[str, str]], erased: set[str] | None = None
 ) -> dict[tuple[str, str], str]:
-    """Event ids already stored for (connection id, vendor event id) keys."""
+    """Event ids already stored for (connection id, vendor event id) keys; the ids of erased
+    ones are added to ``erased``."""
     by_connection: dict[str, list[str]] = {}
     for connection_id, source_event_id in keys:
         by_connection.setdefault(connection_id, []).append(source_event_id)
@@ -64,7 +68,18 @@ def existing_events(
         params = {"connection_id": connection_id, "source_event_ids": source_event_ids}
         for row in conn.execute(EXISTING_EVENTS, params):
             found[(row[0], row[1])] = row[2]
+            if row[3] and erased is not None:
+                erased.add(row[2])
     return found
+
+
+def people_rows(events: Iterable[EventRow]) -> list[dict[str, object]]:
+    """The ``event_people`` rows of new events: whom each names, as keyed hashes."""
+    return [
+        {"event_id": e.id, "kind": kind, "value_hash": value_hash, "tenant": e.tenant}
+        for e in events
+        for kind, value_hash in e.people
+    ]
 
 
 def _dedup_key(event: EventRow) -> tuple[str, str]:
@@ -114,10 +129,11 @@ def commit_batch(
     ``unverified_limit`` of them. A quarantined body already quarantined for its connection is
     answered with that receipt and not stored again (a vendor retrying it would pile up a
     megabyte a try)."""
-    existing = existing_events(
-        conn,
-        {_dedup_key(one) for _, event in rows if event is not None for one in (event, *event.also)},
-    )
+    erased: set[str] = set()
+    keys = {
+        _dedup_key(one) for _, event in rows if event is not None for one in (event, *event.also)
+    }
+    existing = existing_events(conn, keys, erased)
     quarantine_keys = {
         (receipt.connection_id, receipt.body_sha256)
         for receipt, event in rows
@@ -149,6 +165,8 @@ def commit_batch(
         first = existing.get(key)
         if first is not None:
             results.append(IngestResult("duplicate", receipt.id, first))
+            if first in erased:  # a vendor's retry of an erased event keeps none of its bytes
+                receipt = replace(receipt, body=ERASED_BODY, headers={})
             receipts.append(asdict(replace(receipt, outcome="duplicate", event_id=first)))
             continue
         existing[key] = event.id
@@ -164,6 +182,7 @@ def commit_batch(
     bulk_insert(Receipt.__table__, dialect).execute(conn, receipts)
     if new_events:
         bulk_insert(Event.__table__, dialect).execute(conn, [_columns(e) for e in new_events])
+        bulk_insert(EventPerson.__table__, dialect).execute(conn, people_rows(new_events))
         queue_deliveries(conn, new_events, now)
     for connection_id in sorted(unverified):
         conn.execute(TRIM_UNVERIFIED, {"c": connection_id, "keep": unverified_limit})

@@ -25,6 +25,7 @@ import msgspec
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
 from gateway.core.metrics import INGEST_BATCH, INGEST_DROPPED_FIELDS
+from gateway.core.people import PeopleIndex
 from gateway.ingest.commit import IngestResult, commit_batch
 from gateway.ingest.commit_process import CommitProcess
 from gateway.ingest.rows import EventRow, IngestRows, ReceiptRow
@@ -161,11 +162,13 @@ def prepare(
     received_at: datetime,
     receipt_id: str | None = None,
     trace_parent: str | None = None,
+    people: PeopleIndex | None = None,
 ) -> tuple[ReceiptRow, EventRow | None]:
     """Normalise a verified body into its receipt row and event row (None: quarantine).
 
     ``receipt_id``: the receipt's id when it is already stored (reprocessing), else a new one;
-    ``trace_parent``: the ingest span the event's deliveries continue."""
+    ``trace_parent``: the ingest span the event's deliveries continue; ``people``: the hasher
+    of whom the event names, for erasure's index."""
     receipt_id = receipt_id or new_id("rcp")
     error: str | None = None
     row: EventRow | None = None
@@ -181,14 +184,18 @@ def prepare(
         log.exception("adapter %s raised while normalising", adapter.name)
         error = f"{adapter.name}: adapter error: {type(exc).__name__}: {exc}"
     else:
-        row = event_row(parts, connection, received_at, receipt_id, trace_parent)
+        row = _with_people(
+            event_row(parts, connection, received_at, receipt_id, trace_parent), people
+        )
         if row is None:
             error = f"{adapter.name}: normalised event does not fit the canonical schema"
         elif parts.also:
             # the events the body implies besides its own (``also_emits``): stored, deduplicated
             # by their own keys and fanned out beside it, only when it is new
             also = [
-                event_row(more, connection, received_at, receipt_id, trace_parent)
+                _with_people(
+                    event_row(more, connection, received_at, receipt_id, trace_parent), people
+                )
                 for more in parts.also
             ]
             if any(more is None for more in also):
@@ -207,6 +214,15 @@ def prepare(
         body_sha256=None if row is not None else hashlib.sha256(body).hexdigest(),
     )
     return receipt, row
+
+
+def _with_people(row: EventRow | None, people: PeopleIndex | None) -> EventRow | None:
+    """The row with whom it names (erasure's index), when a hasher is given."""
+    if row is None or people is None:
+        return row
+    return msgspec.structs.replace(
+        row, people=tuple(people.of_event(row.tenant, row.subject, row.payload))
+    )
 
 
 def dedup_id(vendor_event_id: str) -> str:

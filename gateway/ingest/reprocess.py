@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 
 from gateway.core.clock import utcnow
 from gateway.delivery.fanout import fan_out
+from gateway.ingest.commit import people_rows
 from gateway.ingest.pipeline import prepare
 from gateway.runtime import LiveConnection, Runtime
 from gateway.storage.bulk import insert_rows
-from gateway.storage.models import Connection, Event, Receipt
+from gateway.storage.models import Connection, Event, EventPerson, Receipt
 from providers.registry import UnknownProvider
 
 
@@ -55,6 +56,7 @@ async def reprocess(runtime: Runtime, receipt_id: str | None = None) -> Reproces
             headers=receipt.headers,
             received_at=receipt.received_at,
             receipt_id=receipt.id,
+            people=runtime.people,
         )
         if event is None:
             report.still_quarantined += 1
@@ -84,6 +86,7 @@ async def reprocess(runtime: Runtime, receipt_id: str | None = None) -> Reproces
                 for row in columns:
                     del row["also"]
                 await insert_rows(session, Event.__table__, columns)
+                await insert_rows(session, EventPerson.__table__, people_rows(fresh_events))
                 await fan_out(session, fresh_events, utcnow())
                 outcome, event_id = "accepted", event.id
                 report.accepted += 1

@@ -46,6 +46,7 @@ class EventRow(msgspec.Struct, frozen=True):
     subject: str | None
     payload: bytes  # the canonical event's JSON, without raw
     trace_parent: str | None = None  # the ingest span, when tracing
+    people: tuple[tuple[str, str], ...] = ()  # (kind, keyed hash) of whom it names
     also: tuple[EventRow, ...] = ()
     """The events the same body implies besides this one (``Normalized.also``): written with
     it, each deduplicated by its own key, only when this one is new. Not a column."""

@@ -17,6 +17,7 @@ from gateway.core.ids import new_id
 from gateway.runtime import Runtime, awaiting_handshake
 from gateway.services import provisioning
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
 from gateway.storage.locks import lock_connection
@@ -80,6 +81,7 @@ async def load_connection(
     return row, secrets
 
 
+@audited("connection.create")
 async def create_connection(
     runtime: Runtime, principal: Principal, data: ConnectionCreate
 ) -> ConnectionOut:
@@ -204,6 +206,7 @@ async def get_connection(
     return connection_out(runtime, row, secrets, await vendor_health(runtime, row))
 
 
+@audited("connection.delete", target="connection_id")
 async def delete_connection(runtime: Runtime, principal: Principal, connection_id: str) -> None:
     """Delete a connection, and its endpoint at the vendor when unihook provisioned it."""
     row, _ = await load_connection(runtime, principal, connection_id)
@@ -224,6 +227,7 @@ async def delete_connection(runtime: Runtime, principal: Principal, connection_i
     runtime.forget_connections()
 
 
+@audited("connection.rotate_secret")
 async def rotate_secret(
     runtime: Runtime, principal: Principal, connection_id: str, data: SecretRotate
 ) -> ConnectionOut:
@@ -295,6 +299,7 @@ async def _add_secret(
     )
 
 
+@audited("connection.change")
 async def change_at_vendor(
     runtime: Runtime,
     principal: Principal,

@@ -11,6 +11,7 @@ from gateway.core.clock import iso, utcnow
 from gateway.delivery import fanout
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import page
 from gateway.services.errors import Invalid, NotFound
 from gateway.services.events import event_for
@@ -115,6 +116,7 @@ async def event_deliveries(runtime: Runtime, principal: Principal, event_id: str
     return page(out, len(out), lambda d: d.id)
 
 
+@audited("event.redeliver", target="event_id")
 async def redeliver_event(
     runtime: Runtime, principal: Principal, event_id: str, subscription_id: str | None = None
 ) -> Enqueued:

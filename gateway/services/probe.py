@@ -18,6 +18,7 @@ from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_err
 from gateway.delivery.transport import PinnedTransport
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.subscriptions import find_subscription
 from gateway.storage.models import SubscriptionSecret
 
@@ -38,6 +39,7 @@ class TestSent:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+@audited("subscription.test", target="subscription_id")
 async def send_test_event(runtime: Runtime, principal: Principal, subscription_id: str) -> TestSent:
     """POST a ``connection.test`` event to the subscription's URL, signed with its live secrets
     (the destination rules of deliveries apply: private addresses only when allowed)."""

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from gateway.ingest.reprocess import ReprocessReport, reprocess
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.errors import NotFound
 from gateway.storage.models import Receipt
 
@@ -33,6 +34,7 @@ async def quarantined(
     return rows, rows[-1].id if more and rows else None
 
 
+@audited("receipt.reprocess", target="receipt_id")
 async def reprocess_quarantined(
     runtime: Runtime, principal: Principal, receipt_id: str | None = None
 ) -> ReprocessReport:

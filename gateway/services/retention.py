@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, exists, func, select
+from sqlalchemy import Table, and_, delete, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.core.ids import id_floor
@@ -30,6 +30,24 @@ EVENTS = cast(Table, Event.__table__)
 RECEIPTS = cast(Table, Receipt.__table__)
 DELIVERIES = cast(Table, Delivery.__table__)
 ATTEMPTS = cast(Table, Attempt.__table__)
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """Which tenants a purge covers: one tenant, or every tenant but some (None: every one)."""
+
+    only: str | None = None
+    excluding: tuple[str, ...] = ()
+
+    def clause(self, column: Any) -> Any:
+        if self.only is not None:
+            return column == self.only
+        if self.excluding:
+            return column.not_in(self.excluding)
+        return true()
+
+
+EVERY_TENANT = TenantScope()
 
 
 @dataclass
@@ -66,9 +84,10 @@ def _pending_delivery(event_id: Any) -> Any:
     return exists().where(DELIVERIES.c.event_id == event_id, DELIVERIES.c.status == "pending")
 
 
-def _old_event(cutoff: datetime) -> Any:
+def _old_event(cutoff: datetime, scope: TenantScope = EVERY_TENANT) -> Any:
     """Events this purge removes: made before the cutoff and with nothing left to deliver."""
     return and_(
+        scope.clause(EVENTS.c.tenant),
         EVENTS.c.id < _id_before("evt", cutoff),
         EVENTS.c.received_at < cutoff,
         ~_pending_delivery(EVENTS.c.id),
@@ -82,6 +101,7 @@ async def purge(
     days: float,
     batch_size: int = DEFAULT_BATCH_SIZE,
     dry_run: bool = False,
+    scope: TenantScope = EVERY_TENANT,
 ) -> PurgeReport:
     """Delete events, their finished deliveries and attempts, and receipts, older than ``days``.
 
@@ -91,18 +111,20 @@ async def purge(
         days: how old a row must be to go.
         batch_size: rows per transaction.
         dry_run: count what would go, delete nothing.
+        scope: the tenants it covers (each tenant's own retention is a purge of its own).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = PurgeReport(cutoff=now - timedelta(days=days), dry_run=dry_run)
-    await _purge_events(sessions, report, batch_size)
-    await _purge_receipts(sessions, report, batch_size)
+    await _purge_events(sessions, report, batch_size, scope)
+    await _purge_receipts(sessions, report, batch_size, scope)
     async with sessions() as session:
         report.kept_pending = (
             await session.execute(
                 select(func.count())
                 .select_from(EVENTS)
                 .where(
+                    scope.clause(EVENTS.c.tenant),
                     EVENTS.c.id < _id_before("evt", report.cutoff),
                     EVENTS.c.received_at < report.cutoff,
                     _pending_delivery(EVENTS.c.id),
@@ -113,7 +135,10 @@ async def purge(
 
 
 async def _purge_events(
-    sessions: async_sessionmaker[AsyncSession], report: PurgeReport, batch_size: int
+    sessions: async_sessionmaker[AsyncSession],
+    report: PurgeReport,
+    batch_size: int,
+    scope: TenantScope,
 ) -> None:
     after = ""
     while True:
@@ -122,7 +147,7 @@ async def _purge_events(
                 (
                     await session.execute(
                         select(EVENTS.c.id)
-                        .where(EVENTS.c.id > after, _old_event(report.cutoff))
+                        .where(EVENTS.c.id > after, _old_event(report.cutoff, scope))
                         .order_by(EVENTS.c.id)
                         .limit(batch_size)
                     )
@@ -167,13 +192,16 @@ async def _purge_events(
 
 
 async def _purge_receipts(
-    sessions: async_sessionmaker[AsyncSession], report: PurgeReport, batch_size: int
+    sessions: async_sessionmaker[AsyncSession],
+    report: PurgeReport,
+    batch_size: int,
+    scope: TenantScope,
 ) -> None:
     # A receipt stays while an event that is not being purged was made from it.
     kept_event = exists().where(
         EVENTS.c.id == RECEIPTS.c.event_id,
         EVENTS.c.receipt_id == RECEIPTS.c.id,
-        ~_old_event(report.cutoff),
+        ~_old_event(report.cutoff, scope),
     )
     after = ""
     while True:
@@ -183,6 +211,7 @@ async def _purge_receipts(
                     await session.execute(
                         select(RECEIPTS.c.id)
                         .where(
+                            scope.clause(RECEIPTS.c.tenant),
                             RECEIPTS.c.id > after,
                             RECEIPTS.c.id < _id_before("rcp", report.cutoff),
                             RECEIPTS.c.received_at < report.cutoff,
@@ -215,3 +244,33 @@ async def _count(session: AsyncSession, table: Table, where: Any) -> int:
 async def _delete(session: AsyncSession, table: Table, where: Any) -> int:
     result = await session.execute(delete(table).where(where))
     return int(cast(Any, result).rowcount or 0)
+
+
+async def overdue_seconds(
+    sessions: async_sessionmaker[AsyncSession], plan: list[tuple[TenantScope, int]], now: datetime
+) -> float:
+    """How far past its cutoff the oldest stored event is, over every purge of ``plan`` (0:
+    none is overdue). Events kept for a pending delivery count: they are still stored."""
+    worst = 0.0
+    async with sessions() as session:
+        for scope, days in plan:
+            cutoff = now - timedelta(days=days)
+            oldest = (
+                await session.execute(
+                    select(func.min(EVENTS.c.received_at)).where(
+                        scope.clause(EVENTS.c.tenant),
+                        EVENTS.c.id < _id_before("evt", cutoff),
+                        EVENTS.c.received_at < cutoff,
+                    )
+                )
+            ).scalar()
+            if oldest is not None:
+                worst = max(worst, (cutoff - _aware(oldest)).total_seconds())
+    return worst
+
+
+def _aware(moment: datetime) -> datetime:
+    """``min()`` over a column bypasses its type on SQLite: the text comes back naive (UTC)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

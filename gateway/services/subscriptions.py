@@ -21,6 +21,7 @@ from gateway.delivery import controls, fanout
 from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.audit import audited
 from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
 from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
 from gateway.services.errors import Conflict, Invalid, NotFound, QuotaExceeded
@@ -40,6 +41,7 @@ from schemas.api import (
     SubscriptionUpdate,
 )
 from schemas.filters import InvalidFilter, compile_filter
+from schemas.redaction import MAX_PATHS, InvalidPath, parse_path, selected_types, unknown_paths
 
 ROTATION_GRACE = timedelta(hours=24)
 MAX_URL = 2048
@@ -47,6 +49,7 @@ MAX_DESCRIPTION = 1000
 MAX_RATE_LIMIT = 1_000_000
 ORDERINGS = ("none", "resource")
 FORMATS = ("standard", "cloudevents")
+KEPT_FIELDS = ("id", "type", "timestamp", "tenant", "*")  # what a subscriber always receives
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -125,6 +128,33 @@ def valid_description(value: str | None) -> str | None:
     return value
 
 
+def valid_redact(value: Any, events: list[str], include_raw: bool) -> list[str] | None:
+    """Dotted paths, each naming a field of at least one type ``events`` selects; not with
+    ``include_raw`` (the vendor's payload would carry the same fields unredacted)."""
+    if value is None or value == []:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_PATHS:
+        raise Invalid(f"redact must be an array of at most {MAX_PATHS} dotted paths")
+    try:
+        for path in value:
+            if parse_path(path)[0] in KEPT_FIELDS:
+                raise Invalid(
+                    "redact cannot remove the event's id, type, timestamp or tenant (nor every "
+                    "top-level field with *)"
+                )
+    except InvalidPath as exc:
+        raise Invalid(str(exc)) from None
+    if include_raw:
+        raise Invalid("redact cannot be combined with include_raw")
+    paths = list(dict.fromkeys(value))
+    unknown = unknown_paths(paths, selected_types(events))
+    if unknown:
+        raise Invalid(
+            "redact paths name no field of the selected event types", extra={"invalid": unknown}
+        )
+    return paths
+
+
 # ---- rows and shapes --------------------------------------------------------------------------
 
 
@@ -180,6 +210,7 @@ def subscription_out(
         ordering=row.ordering,  # type: ignore[arg-type]  # validated on the way in
         filter=stored_filter(row.filter),
         format=row.format,  # type: ignore[arg-type]  # validated on the way in
+        redact=list(row.redact or []),
         status=row.status,  # type: ignore[arg-type]  # the column only holds the three states
         disabled_reason=row.disabled_reason,
         stats=SubscriptionStats(
@@ -215,6 +246,7 @@ async def find_subscription(
     return row
 
 
+@audited("subscription.create")
 async def create_subscription(
     runtime: Runtime, principal: Principal, data: SubscriptionCreate
 ) -> SubscriptionOut:
@@ -229,6 +261,7 @@ async def create_subscription(
     ordering = valid_ordering(data.ordering)
     payload_filter = valid_filter(data.filter)
     delivery_format = valid_format(data.format)
+    redact = valid_redact(data.redact, events, data.include_raw)
     now = utcnow()
     secret = new_secret()
     row = Subscription(
@@ -245,6 +278,7 @@ async def create_subscription(
         ordering=ordering,
         filter=payload_filter,
         format=delivery_format,
+        redact=redact,
         status="active",
         disabled_reason=None,
         successful_deliveries=0,
@@ -310,6 +344,7 @@ async def delivery_state(session: AsyncSession, subscription_id: str) -> Deliver
     )
 
 
+@audited("subscription.update")
 async def update_subscription(
     runtime: Runtime, principal: Principal, subscription_id: str, data: SubscriptionUpdate
 ) -> SubscriptionOut:
@@ -339,12 +374,20 @@ async def update_subscription(
         changes["format"] = valid_format(data.format)
     async with runtime.sessions() as session, session.begin():
         row = await find_subscription(session, principal, subscription_id, lock=True)
+        if {"events", "include_raw"} & changes.keys() or data.redact is not msgspec.UNSET:
+            # checked against what the subscription will be: its other fields may not change
+            changes["redact"] = valid_redact(
+                row.redact if data.redact is msgspec.UNSET else data.redact,
+                changes.get("events", row.events),
+                changes.get("include_raw", row.include_raw),
+            )
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_at = utcnow()
     return subscription_out(row)
 
 
+@audited("subscription.delete", target="subscription_id")
 async def delete_subscription(runtime: Runtime, principal: Principal, subscription_id: str) -> None:
     """Delete it with its queued deliveries and their history."""
     async with runtime.sessions() as session, session.begin():
@@ -352,6 +395,7 @@ async def delete_subscription(runtime: Runtime, principal: Principal, subscripti
         await session.delete(row)
 
 
+@audited("subscription.set_status")
 async def set_status(
     runtime: Runtime, principal: Principal, subscription_id: str, status: str
 ) -> SubscriptionOut:
@@ -372,6 +416,7 @@ async def set_status(
     return subscription_out(row)
 
 
+@audited("subscription.rotate_secret", target="subscription_id")
 async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id: str) -> SecretOut:
     """A new secret; the previous ones keep signing alongside it for 24 hours."""
     now = utcnow()
@@ -401,6 +446,7 @@ async def rotate_secret(runtime: Runtime, principal: Principal, subscription_id:
     return SecretOut(secret=secret)
 
 
+@audited("subscription.replay", target="subscription_id")
 async def replay(
     runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
 ) -> Enqueued:

@@ -7,9 +7,12 @@ question serialises it against every other transaction that does the same, on bo
 
 from __future__ import annotations
 
-from sqlalchemy import Update, update
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import Update, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.storage.models import Connection, Subscription, SubscriptionOwner
 
@@ -48,3 +51,27 @@ async def lock_connection(session: AsyncSession, connection_id: str) -> bool:
 async def _touch(session: AsyncSession, statement: Update) -> bool:
     result = await session.execute(statement.execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+MAINTENANCE_LOCK = 0x756E69686F6F6B  # "unihook": the advisory lock of the maintenance leader
+
+
+@contextlib.asynccontextmanager
+async def elected(engine: AsyncEngine, key: int = MAINTENANCE_LOCK) -> AsyncIterator[bool]:
+    """Whether this process leads the pass it wraps. On PostgreSQL one session at a time holds
+    the advisory lock ``key`` (the others are told False and skip the pass); SQLite has one
+    writer anyway, and its purges are safe side by side, so every process leads there."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    async with engine.connect() as conn:
+        held = bool(
+            (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
+        )
+        await conn.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                await conn.commit()

@@ -169,6 +169,44 @@ class Event(Base):
     candidate_name: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
     candidate_name_key: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
     candidate_email: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
+    erased_at: Mapped[datetime | None]  # set when an erasure reduced it to a tombstone
+
+
+class EventPerson(Base):
+    """Who an event is about, as keyed hashes (``gateway.core.people``): erasure's index."""
+
+    __tablename__ = "event_people"
+    __table_args__ = (Index("ix_event_people_lookup", "tenant", "kind", "value_hash"),)
+
+    event_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200))
+
+
+class Erasure(Base):
+    """One erasure request and what it removed: which kinds of identifier it was given and the
+    counts, never the identifiers themselves."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (
+        Index("ix_erasures_tenant_id", "tenant", "id"),
+        Index("ix_erasures_trigger", "trigger_event_id"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[str] = mapped_column(String(40))  # api key id, "admin" or "erase_on"
+    kinds: Mapped[list[str]]  # the kinds of identifier given: subject, email, ...
+    trigger_event_id: Mapped[str | None] = mapped_column(ID)  # the event that asked (erase_on)
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | failed
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    receipts: Mapped[int] = mapped_column(Integer, default=0)
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 class Subscription(Base):
@@ -189,6 +227,7 @@ class Subscription(Base):
     filter: Mapped[str | None] = mapped_column(Text)
     # "standard" (the canonical event) or "cloudevents" (the same body, CloudEvents headers too)
     format: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
+    redact: Mapped[list[str] | None] = mapped_column(JSON)  # dotted paths left out of deliveries
     # The rate limit's next free send slot, as unix seconds; workers take slots from it atomically.
     rate_next_at: Mapped[float | None] = mapped_column(Float)
     # When its last replay queued deliveries: replays are one at a time and spaced out.
@@ -321,3 +360,30 @@ class DispatcherGauge(Base):
     rate_limited: Mapped[int] = mapped_column(Integer)
     concurrency: Mapped[int] = mapped_column(Integer)
     reported_at: Mapped[datetime]
+
+
+class TenantSettings(Base):
+    """A tenant's own privacy settings; a tenant without a row takes the defaults."""
+
+    __tablename__ = "tenant_settings"
+
+    tenant: Mapped[str] = mapped_column(String(200), primary_key=True)
+    retention_days: Mapped[int | None] = mapped_column(Integer)  # None: UNIHOOK_RETENTION_DAYS
+    erase_on: Mapped[list[str] | None] = mapped_column(JSON)  # event types that trigger erasure
+    updated_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One management action: who (a key id, ``admin``, ``erase_on``), what, on which thing,
+    for which tenant, when and from where. Never a secret or a person's data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_id", "tenant", "id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)  # time-ordered: the cursor
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(200))
+    tenant: Mapped[str | None] = mapped_column(String(200))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))

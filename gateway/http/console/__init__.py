@@ -16,7 +16,15 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.http.console import auth, connections, events, quarantine, streams, subscriptions
+from gateway.http.console import (
+    auth,
+    connections,
+    events,
+    privacy,
+    quarantine,
+    streams,
+    subscriptions,
+)
 from gateway.http.console.formatting import STATIC, environment
 from gateway.http.console.web import BASE, SignInRequired, render, viewer
 from gateway.services.errors import ServiceError
@@ -113,6 +121,7 @@ def console_routers() -> list[Router]:
             *subscriptions.ROUTES,
             *streams.ROUTES,
             *quarantine.ROUTES,
+            *privacy.ROUTES,
         ],
         dependencies={"viewer": Provide(viewer)},
         exception_handlers={

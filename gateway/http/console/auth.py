@@ -26,6 +26,7 @@ from gateway.http.console.web import (
     render,
     runtime_of,
 )
+from gateway.services import audit
 from gateway.services.access import authenticate
 from gateway.services.insights import overview
 from gateway.services.signouts import sign_out
@@ -95,7 +96,11 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     principal = await authenticate(runtime_of(request), token) if token else None
     if principal is None:
         state.limiter.failed(address)
+        await audit.record(runtime_of(request), "unknown", "console.sign_in_failed")
         return sign_in_page(request, 401, "That is not a valid admin token or API key.")
+    await audit.record(
+        runtime_of(request), principal.key_id, "console.sign_in", tenant=principal.tenant
+    )
     admin = runtime_of(request).settings.admin_token
     session = state.signer.new_session(
         principal.key_id,
