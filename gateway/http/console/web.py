@@ -173,7 +173,9 @@ async def _capped_body(request: Request[Any, Any, Any], limit: int) -> bytes:
         status_code=413, detail=f"form larger than {limit} bytes", headers=CLOSE
     )
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
+    # ASCII digits only: "²".isdigit() is true, and int() then fails
+    text = declared.strip() if declared is not None else None
+    if text is not None and (not (text.isascii() and text.isdigit()) or int(text) > limit):
         raise too_large
     chunks: list[bytes] = []
     size = 0
