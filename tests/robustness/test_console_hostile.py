@@ -78,19 +78,6 @@ async def test_console_forms_above_their_caps_are_refused(client: Any) -> None:
 _FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
-async def test_a_content_length_of_other_digits_is_refused_not_a_500(client: Any) -> None:
-    """A Content-Length that ``str.isdigit`` calls digits but ``int`` cannot read (``²``)."""
-    form = await client.get("/console/")
-    body = f"csrf_token={csrf_of(form.text)}&token=x".encode()
-    for declared in ("\u00b2", "1\u00b2", "\u0663"):  # superscript two, Arabic-Indic three
-        refused = await client.post(
-            "/console/login",
-            content=body,
-            headers={**_FORM, "content-length": declared.encode("utf-8")},
-        )
-        assert refused.status_code == 413, (declared, refused.text)
-
-
 async def test_the_sign_in_token_works_on_no_other_form(client: Any) -> None:
     made = await client.post(
         "/v1/subscriptions",
