@@ -40,6 +40,7 @@ from providers.provisioning import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    kept_credential,
 )
 from providers.signatures import BODY, Encoding, Header, Signature
 from schemas.api import Provisioned
@@ -75,6 +76,7 @@ __all__ = [
     "format_timestamp",
     "js_number",
     "js_restringify",
+    "kept_credential",
     "parse_date",
     "parse_json",
     "parse_timestamp",

@@ -253,3 +253,17 @@ def chosen_events(
     if len(set(requested)) != len(requested):
         raise ProvisioningError("invalid", f"{field} names an event twice")
     return list(requested)
+
+
+def kept_credential(vendor: VendorState, key: str, *, what: str, manage: str) -> str:
+    """The vendor credential ``key`` unihook kept for this connection; an ``auth`` error saying
+    it keeps none (``UNIHOOK_FORGET_VENDOR_TOKENS``) and, in ``manage``, where the endpoint can
+    be managed instead."""
+    found = (vendor.credentials or {}).get(key)
+    if not found:
+        raise ProvisioningError(
+            "auth",
+            f"unihook keeps no {what} for this connection (UNIHOOK_FORGET_VENDOR_TOKENS was set "
+            f"when it was provisioned): {manage}",
+        )
+    return found

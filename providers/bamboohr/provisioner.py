@@ -29,6 +29,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    kept_credential,
 )
 from providers.bamboohr.adapter import EVENT_TYPES, FIELD_ACTIONS
 from providers.bamboohr.client import API_URL, BambooHRClient, BambooHRWebhook, api_base
@@ -94,14 +95,9 @@ class BambooHRProvisioner(BaseProvisioner):
         return BambooHRClient(ctx.http, base, api_key)
 
     def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> tuple[BambooHRClient, str]:
-        api_key = vendor.credentials.get("api_key") if vendor.credentials else None
-        if not api_key:
-            raise ProvisioningError(
-                "auth",
-                "unihook keeps no BambooHR API key for this connection "
-                "(UNIHOOK_FORGET_VENDOR_TOKENS was set when it was provisioned): "
-                "manage its webhook in BambooHR",
-            )
+        api_key = kept_credential(
+            vendor, "api_key", what="BambooHR API key", manage="manage its webhook in BambooHR"
+        )
         domain = str(vendor.state.get("company_domain") or "")
         webhook_id = str(vendor.state.get("webhook_id") or "")
         return self._client(ctx, domain, api_key), webhook_id

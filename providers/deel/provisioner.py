@@ -24,6 +24,7 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
+    kept_credential,
 )
 from providers.client import VendorAPIError
 from providers.deel.adapter import EVENT_TYPES
@@ -79,13 +80,12 @@ class DeelProvisioner(BaseProvisioner):
         return DeelClient(ctx.http, token, base_url=ctx.settings.url("api_url", API_URL))
 
     def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> DeelClient:
-        token = (vendor.credentials or {}).get("token")
-        if not token:
-            raise ProvisioningError(
-                "auth",
-                "unihook keeps no Deel token for this connection (UNIHOOK_FORGET_VENDOR_TOKENS "
-                "was set when it was provisioned): manage its webhook in Deel's Developer Center",
-            )
+        token = kept_credential(
+            vendor,
+            "token",
+            what="Deel token",
+            manage="manage its webhook in Deel's Developer Center",
+        )
         return self._client(ctx, token)
 
     @staticmethod

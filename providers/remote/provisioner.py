@@ -24,6 +24,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    kept_credential,
 )
 from providers.client import VendorAPIError
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -71,13 +72,12 @@ class RemoteProvisioner(BaseProvisioner):
         return RemoteClient(ctx.http, token, base_url=ctx.settings.url("api_url", API_URL))
 
     def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
-        token = (vendor.credentials or {}).get("token")
-        if not token:
-            raise ProvisioningError(
-                "auth",
-                "unihook keeps no Remote token for this connection (UNIHOOK_FORGET_VENDOR_TOKENS "
-                "was set when it was provisioned): manage its callback through Remote's API",
-            )
+        token = kept_credential(
+            vendor,
+            "token",
+            what="Remote token",
+            manage="manage its callback through Remote's API",
+        )
         return self._client(ctx, token)
 
     @staticmethod
