@@ -76,3 +76,26 @@ def screenshot(driver: Any, name: str) -> Path:
 def javascript_errors(driver: Any) -> list[dict[str, Any]]:
     """The browser console's errors since the last call (reading the log empties it)."""
     return [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+def page_left(page: Any) -> Any:
+    """A wait condition: true once ``page`` (an element) no longer belongs to the document.
+
+    Selenium's ``staleness_of`` knows only ``StaleElementReferenceException``; while a
+    navigation is under way chromedriver may instead answer "Node with given id does not
+    belong to the document", which says the same thing.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def left(_driver: Any) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return left

@@ -18,7 +18,7 @@ from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from tests.conftest import ADMIN, ADMIN_TOKEN
-from tests.console.browser import chromium_or_skip, start_browser
+from tests.console.browser import chromium_or_skip, page_left, start_browser
 from tests.delivery.receiver import Receiver
 from tests.gateway.helpers import SECRETS, sign, signed, tenant_key
 from tests.support.servers import ThreadedServer
@@ -142,12 +142,11 @@ def signed_out(browser: Any, site: Site) -> Any:
 def submit(browser: Any, css: str) -> None:
     """Click the button ``css`` names and wait for the page it leads to."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 15).until(page_left(page))
 
 
 def sign_in(browser: Any, site: Site, token: str) -> None:

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from standardwebhooks import Webhook
 
 from tests.conftest import ADMIN_TOKEN
-from tests.console.browser import javascript_errors, screenshot, start_browser
+from tests.console.browser import javascript_errors, page_left, screenshot, start_browser
 from tests.console.conftest import Site, sign_in, submit
 from tests.gateway.helpers import sign
 
@@ -159,7 +158,7 @@ def test_a_new_subscription_shows_its_secret_once_and_it_signs_deliveries(
 
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.LINK_TEXT, "Done: open the subscription").click()
-    wait_until(browser, staleness_of(page))
+    wait_until(browser, page_left(page))
     assert "/console/subscriptions/sub_" in browser.current_url
     page_url = browser.current_url
     assert secret not in browser.page_source
@@ -220,7 +219,7 @@ def test_no_page_logs_a_javascript_error(browser: Any, site: Site) -> None:
     link = browser.find_element(By.CSS_SELECTOR, "dl.facts a[href^='/console/timeline?subject=']")
     page = browser.find_element(By.TAG_NAME, "html")
     link.click()
-    wait_until(browser, staleness_of(page))
+    wait_until(browser, page_left(page))
     assert "/console/timeline?subject=" in browser.current_url
     assert browser.find_elements(By.CSS_SELECTOR, "ol.timeline li")
     screenshot(browser, "timeline")
@@ -240,7 +239,7 @@ def test_the_action_buttons_carry_the_session_csrf_token(browser: Any, site: Sit
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/rotate'] button").click()
     browser.switch_to.alert.accept()  # the page asks before making a new secret
-    wait_until(browser, staleness_of(old))
+    wait_until(browser, page_left(old))
     assert browser.find_element(By.ID, "secret").get_attribute("value").startswith("whsec_")
 
     body = b"this is not JSON"
