@@ -330,6 +330,8 @@ class VendorSimulator:
         self.latency = 0.0
         """Seconds every API answer waits before it is sent."""
         self._injected: list[Injected] = []
+        self._generation = 0
+        """Bumped by ``reset``: a request begun before it belongs to an earlier test."""
         self._server = LoopbackServer(self, name=self.name)
 
     # ---- running ------------------------------------------------------------------------------
@@ -356,6 +358,7 @@ class VendorSimulator:
         """Forget every call, delivery, injected answer and latency, then the vendor's data."""
         with self.lock:
             self.calls.clear()
+            self._generation += 1
             self.deliveries.clear()
             self._injected.clear()
             self.latency = 0.0
@@ -428,6 +431,7 @@ class VendorSimulator:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         request = SimRequest(scope["method"], path, headers, raw_body, query)
         with self.lock:
+            generation = self._generation
             injected = self._take_injected()
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -444,22 +448,26 @@ class VendorSimulator:
             answer = None
         else:
             with self.lock:
-                status, answer = self._dispatch(request)
-                extra = self.answer_headers(request, status)
+                if generation == self._generation:
+                    status, answer = self._dispatch(request)
+                    extra = self.answer_headers(request, status)
+                else:  # an earlier test's request must not change this test's vendor data
+                    status, answer = 503, {"error": "the simulator was reset"}
             content = b"" if answer is None else json.dumps(answer).encode()
             content_type = "application/json"
         with self.lock:
-            self.calls.append(
-                SimCall(
-                    request.method,
-                    path,
-                    status,
-                    headers.get("authorization"),
-                    request.json_body(),
-                    headers,
-                    answer,
+            if generation == self._generation:
+                self.calls.append(
+                    SimCall(
+                        request.method,
+                        path,
+                        status,
+                        headers.get("authorization"),
+                        request.json_body(),
+                        headers,
+                        answer,
+                    )
                 )
-            )
         await respond(send, status, content, content_type, extra)
 
     def _take_injected(self) -> Injected | None:
