@@ -41,6 +41,7 @@ from providers._provisioner_kit import (
     ProvisionerConformance,
     ProvisionerHarness,
     get_provisioner_test_class,
+    run_provisioner_call,
 )
 from providers._simulator import (
     Delivery,
@@ -533,6 +534,7 @@ __all__ = [
     "get_provisioner_test_class",
     "is_loopback",
     "route",
+    "run_provisioner_call",
     "secret_as_issued",
     "simulator_fixtures",
 ]

@@ -4,18 +4,20 @@ URL verified with the key it returned)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.deel.provisioner import DeelProvision, DeelProvisioner
 from providers.registry import default_registry
-from providers.testing import get_provisioner_test_class, simulator_fixtures
+from providers.testing import (
+    get_provisioner_test_class,
+    run_provisioner_call,
+    simulator_fixtures,
+)
 from tests.providers.deel.deel_sim import DeelSim
 
 deel_sim_server, deel_sim = simulator_fixtures(DeelSim, "deel_sim")
@@ -51,17 +53,9 @@ class TestDeelProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[
 
 
 def run(sim: DeelSim, call: Any) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient() as http:
-            ctx = ProvisionContext(
-                http=http,
-                settings=ProviderSettings({"api_url": sim.base_url}),
-                tenant="acme",
-                ingest_url="http://127.0.0.1:9/ingest/deel/acme",
-            )
-            return await call(ctx)
-
-    return asyncio.run(go())
+    return run_provisioner_call(
+        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/deel/acme"
+    )
 
 
 def test_the_key_deel_returns_verifies_its_deliveries(deel_sim: DeelSim) -> None:

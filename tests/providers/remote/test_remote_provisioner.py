@@ -4,18 +4,20 @@ documented event types only)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.registry import default_registry
 from providers.remote.provisioner import RemoteProvision, RemoteProvisioner
-from providers.testing import get_provisioner_test_class, simulator_fixtures
+from providers.testing import (
+    get_provisioner_test_class,
+    run_provisioner_call,
+    simulator_fixtures,
+)
 from tests.providers.remote.remote_sim import RemoteSim
 
 remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
@@ -51,17 +53,9 @@ class TestRemoteProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignor
 
 
 def run(sim: RemoteSim, call: Any) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient() as http:
-            ctx = ProvisionContext(
-                http=http,
-                settings=ProviderSettings({"api_url": sim.base_url}),
-                tenant="acme",
-                ingest_url="http://127.0.0.1:9/ingest/remote/acme",
-            )
-            return await call(ctx)
-
-    return asyncio.run(go())
+    return run_provisioner_call(
+        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/remote/acme"
+    )
 
 
 def test_the_key_remote_returns_verifies_its_notifications(remote_sim: RemoteSim) -> None:
