@@ -13,6 +13,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
@@ -51,6 +52,26 @@ class ProvisionerHarness(Protocol):
     def endpoint_count(self) -> int:
         """How many webhook endpoints (or subscriptions) the simulator holds now."""
         ...
+
+
+@dataclass
+class FixedHarness:
+    """A ``ProvisionerHarness`` made of values: the requests are fixed and ``count`` asks the
+    simulator how many endpoints it holds."""
+
+    settings: Mapping[str, str]
+    valid: Mapping[str, Any]
+    refused: Mapping[str, Any]
+    count: Callable[[], int]
+
+    def valid_request(self) -> dict[str, Any]:
+        return dict(self.valid)
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return dict(self.refused)
+
+    def endpoint_count(self) -> int:
+        return self.count()
 
 
 def run_provisioner_call(

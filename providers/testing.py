@@ -38,6 +38,7 @@ import pytest
 
 from providers import Header, NormalizationError, ProviderAdapter, Signature
 from providers._provisioner_kit import (
+    FixedHarness,
     ProvisionerConformance,
     ProvisionerHarness,
     get_provisioner_test_class,
@@ -523,6 +524,7 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 __all__ = [
     "AdapterConformance",
     "Delivery",
+    "FixedHarness",
     "LoopbackServer",
     "ProvisionerConformance",
     "ProvisionerHarness",

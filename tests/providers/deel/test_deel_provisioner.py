@@ -4,7 +4,6 @@ URL verified with the key it returned)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -14,6 +13,7 @@ from providers import ProvisioningError, VendorState
 from providers.deel.provisioner import DeelProvision, DeelProvisioner
 from providers.registry import default_registry
 from providers.testing import (
+    FixedHarness,
     get_provisioner_test_class,
     run_provisioner_call,
     simulator_fixtures,
@@ -27,29 +27,16 @@ EVENTS = ["contract.created", "contract.terminated", "time-off.reviewed"]
 ADAPTER = default_registry().get("deel")
 
 
-@dataclass
-class DeelHarness:
-    sim: DeelSim
-
-    @property
-    def settings(self) -> dict[str, str]:
-        return {"api_url": self.sim.base_url}
-
-    def valid_request(self) -> dict[str, Any]:
-        return {"token": TOKEN, "events": EVENTS}
-
-    def bad_credentials_request(self) -> dict[str, Any]:
-        return {"token": "deel-token-that-is-refused-9876"}
-
-    def endpoint_count(self) -> int:
-        return len(self.sim.webhook_list())
-
-
 class TestDeelProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
-    def provisioner_harness(self, deel_sim: DeelSim) -> DeelHarness:
+    def provisioner_harness(self, deel_sim: DeelSim) -> FixedHarness:
         deel_sim.add_token(TOKEN)
-        return DeelHarness(deel_sim)
+        return FixedHarness(
+            settings={"api_url": deel_sim.base_url},
+            valid={"token": TOKEN, "events": EVENTS},
+            refused={"token": "deel-token-that-is-refused-9876"},
+            count=lambda: len(deel_sim.webhook_list()),
+        )
 
 
 def run(sim: DeelSim, call: Any) -> Any:

@@ -4,7 +4,6 @@ documented event types only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -14,6 +13,7 @@ from providers import ProvisioningError, VendorState
 from providers.registry import default_registry
 from providers.remote.provisioner import RemoteProvision, RemoteProvisioner
 from providers.testing import (
+    FixedHarness,
     get_provisioner_test_class,
     run_provisioner_call,
     simulator_fixtures,
@@ -27,29 +27,16 @@ EVENTS = ["employment.onboarding.completed", "payslip.released", "timeoff.reques
 ADAPTER = default_registry().get("remote")
 
 
-@dataclass
-class RemoteHarness:
-    sim: RemoteSim
-
-    @property
-    def settings(self) -> dict[str, str]:
-        return {"api_url": self.sim.base_url}
-
-    def valid_request(self) -> dict[str, Any]:
-        return {"token": TOKEN, "events": EVENTS}
-
-    def bad_credentials_request(self) -> dict[str, Any]:
-        return {"token": "remote-token-that-is-refused-9876"}
-
-    def endpoint_count(self) -> int:
-        return len(self.sim.callback_list())
-
-
 class TestRemoteProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
-    def provisioner_harness(self, remote_sim: RemoteSim) -> RemoteHarness:
+    def provisioner_harness(self, remote_sim: RemoteSim) -> FixedHarness:
         remote_sim.add_token(TOKEN)
-        return RemoteHarness(remote_sim)
+        return FixedHarness(
+            settings={"api_url": remote_sim.base_url},
+            valid={"token": TOKEN, "events": EVENTS},
+            refused={"token": "remote-token-that-is-refused-9876"},
+            count=lambda: len(remote_sim.callback_list()),
+        )
 
 
 def run(sim: RemoteSim, call: Any) -> Any:
