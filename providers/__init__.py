@@ -41,6 +41,7 @@ from providers.provisioning import (
     VendorState,
     chosen_events,
     kept_credential,
+    recorded_id,
 )
 from providers.signatures import BODY, Encoding, Header, Signature
 from schemas.api import Provisioned
@@ -81,5 +82,6 @@ __all__ = [
     "parse_json",
     "parse_timestamp",
     "python_dumps",
+    "recorded_id",
     "sha256_event_id",
 ]

@@ -13,6 +13,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
@@ -53,14 +54,42 @@ class ProvisionerHarness(Protocol):
         ...
 
 
-def _run(make: Callable[[ProvisionContext], Awaitable[_T]], settings: Mapping[str, str]) -> _T:
+@dataclass
+class FixedHarness:
+    """A ``ProvisionerHarness`` made of values: the requests are fixed and ``count`` asks the
+    simulator how many endpoints it holds."""
+
+    settings: Mapping[str, str]
+    valid: Mapping[str, Any]
+    refused: Mapping[str, Any]
+    count: Callable[[], int]
+
+    def valid_request(self) -> dict[str, Any]:
+        return dict(self.valid)
+
+    def bad_credentials_request(self) -> dict[str, Any]:
+        return dict(self.refused)
+
+    def endpoint_count(self) -> int:
+        return self.count()
+
+
+def run_provisioner_call(
+    make: Callable[[ProvisionContext], Awaitable[_T]],
+    settings: Mapping[str, str],
+    *,
+    ingest_url: str = f"https://hooks.example.test/ingest/x/{TENANT}",
+) -> _T:
+    """Run one provisioner call (``make(ctx)``) to its end, as the gateway would: a context for
+    tenant ``acme`` with the provider ``settings`` and an HTTP client of its own."""
+
     async def go() -> _T:
         async with httpx.AsyncClient(timeout=10.0, follow_redirects=False) as http:
             ctx = ProvisionContext(
                 http=http,
                 settings=ProviderSettings(settings),
                 tenant=TENANT,
-                ingest_url=f"https://hooks.example.test/ingest/x/{TENANT}",
+                ingest_url=ingest_url,
             )
             return await make(ctx)
 
@@ -87,7 +116,9 @@ class ProvisionerConformance:
 
     def provision(self, harness: ProvisionerHarness) -> ProvisionResult:
         request = msgspec.convert(harness.valid_request(), type=self.provisioner.request_type)
-        return _run(lambda ctx: self.provisioner.provision(ctx, request), harness.settings)
+        return run_provisioner_call(
+            lambda ctx: self.provisioner.provision(ctx, request), harness.settings
+        )
 
     def test_declares_its_request_shape_and_capabilities(self) -> None:
         schema = msgspec.json.schema(self.provisioner.request_type)
@@ -125,7 +156,9 @@ class ProvisionerConformance:
             pytest.skip("the vendor's API offers no health check")
         result = self.provision(provisioner_harness)
         vendor = VendorState(result.state, result.credentials)
-        seen = _run(lambda ctx: self.provisioner.health(ctx, vendor), provisioner_harness.settings)
+        seen = run_provisioner_call(
+            lambda ctx: self.provisioner.health(ctx, vendor), provisioner_harness.settings
+        )
         assert seen.endpoint_id == result.summary.endpoint_id
         assert seen.error is None
 
@@ -136,9 +169,11 @@ class ProvisionerConformance:
         result = self.provision(provisioner_harness)
         vendor = VendorState(result.state, result.credentials)
         settings = provisioner_harness.settings
-        _run(lambda ctx: self.provisioner.deprovision(ctx, vendor), settings)
+        run_provisioner_call(lambda ctx: self.provisioner.deprovision(ctx, vendor), settings)
         assert provisioner_harness.endpoint_count() == before
-        _run(lambda ctx: self.provisioner.deprovision(ctx, vendor), settings)  # gone: no error
+        run_provisioner_call(
+            lambda ctx: self.provisioner.deprovision(ctx, vendor), settings
+        )  # gone: no error
 
     def test_refused_credentials_are_an_auth_error_without_the_credentials(
         self, provisioner_harness: Any
@@ -146,7 +181,9 @@ class ProvisionerConformance:
         raw = provisioner_harness.bad_credentials_request()
         request = msgspec.convert(raw, type=self.provisioner.request_type)
         with pytest.raises(ProvisioningError) as caught:
-            _run(lambda ctx: self.provisioner.provision(ctx, request), provisioner_harness.settings)
+            run_provisioner_call(
+                lambda ctx: self.provisioner.provision(ctx, request), provisioner_harness.settings
+            )
         assert caught.value.kind == "auth"
         for value in raw.values():
             if isinstance(value, str) and len(value) >= 8:
@@ -159,7 +196,7 @@ class ProvisionerConformance:
         )
         settings = {**provisioner_harness.settings, "api_url": _closed_port_url()}
         with pytest.raises(ProvisioningError) as caught:
-            _run(lambda ctx: self.provisioner.provision(ctx, request), settings)
+            run_provisioner_call(lambda ctx: self.provisioner.provision(ctx, request), settings)
         assert caught.value.kind == "unreachable"
 
     def test_pause_and_resume(self, provisioner_harness: Any) -> None:
@@ -168,8 +205,8 @@ class ProvisionerConformance:
         result = self.provision(provisioner_harness)
         vendor = VendorState(result.state, result.credentials)
         settings = provisioner_harness.settings
-        paused = _run(lambda ctx: self.provisioner.pause(ctx, vendor), settings)
-        resumed = _run(lambda ctx: self.provisioner.resume(ctx, vendor), settings)
+        paused = run_provisioner_call(lambda ctx: self.provisioner.pause(ctx, vendor), settings)
+        resumed = run_provisioner_call(lambda ctx: self.provisioner.resume(ctx, vendor), settings)
         assert paused.endpoint_id == resumed.endpoint_id == result.summary.endpoint_id
         assert paused.enabled is not True or paused.status != resumed.status
 

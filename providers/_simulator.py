@@ -175,6 +175,14 @@ def basic_user(authorization: str) -> str | None:
     return decoded.partition(":")[0] or None
 
 
+def bearer_token(authorization: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` value (``None`` if it is not one)."""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
 def is_loopback(host: str) -> bool:
     """``localhost`` or a loopback address: where a simulator may deliver over plain HTTP."""
     if host.lower() == "localhost":

@@ -267,3 +267,12 @@ def kept_credential(vendor: VendorState, key: str, *, what: str, manage: str) ->
             f"when it was provisioned): {manage}",
         )
     return found
+
+
+def recorded_id(vendor: VendorState, key: str, *, what: str) -> str:
+    """The vendor's id of the endpoint, recorded in the connection's state under ``key``; a
+    ``not_found`` error naming ``what`` (``"Deel webhook"``) when none is."""
+    found = vendor.state.get(key)
+    if not isinstance(found, str) or not found:
+        raise ProvisioningError("not_found", f"no {what} is recorded")
+    return found

@@ -38,9 +38,11 @@ import pytest
 
 from providers import Header, NormalizationError, ProviderAdapter, Signature
 from providers._provisioner_kit import (
+    FixedHarness,
     ProvisionerConformance,
     ProvisionerHarness,
     get_provisioner_test_class,
+    run_provisioner_call,
 )
 from providers._simulator import (
     Delivery,
@@ -50,6 +52,7 @@ from providers._simulator import (
     SimRequest,
     VendorSimulator,
     basic_user,
+    bearer_token,
     is_loopback,
     route,
     simulator_fixtures,
@@ -521,6 +524,7 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 __all__ = [
     "AdapterConformance",
     "Delivery",
+    "FixedHarness",
     "LoopbackServer",
     "ProvisionerConformance",
     "ProvisionerHarness",
@@ -529,10 +533,12 @@ __all__ = [
     "SimRequest",
     "VendorSimulator",
     "basic_user",
+    "bearer_token",
     "get_adapter_test_class",
     "get_provisioner_test_class",
     "is_loopback",
     "route",
+    "run_provisioner_call",
     "secret_as_issued",
     "simulator_fixtures",
 ]

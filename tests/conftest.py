@@ -35,6 +35,19 @@ from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.engine import create_private_file, create_schema, make_engine
 
+# The vendor simulators' fixtures, declared here once: pytest then rewrites their asserts before
+# any test module imports them (a test module's own ``pytest_plugins`` comes too late when
+# another module, collected first, imported the simulator already).
+pytest_plugins = [
+    "tests.providers.ashby.ashby_sim",
+    "tests.providers.bamboohr.bamboohr_sim",
+    "tests.providers.breezy.breezy_sim",
+    "tests.providers.gusto.gusto_sim",
+    "tests.providers.lever.lever_sim",
+    "tests.providers.personio.personio_sim",
+    "tests.providers.workable.workable_sim",
+]
+
 POSTGRES_URL = os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
 POSTGRES_SKIP = (
     "PostgreSQL not available: set UNIHOOK_TEST_POSTGRES_URL=postgresql+asyncpg://... "

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from litestar import Litestar
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import OpenAPI
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
@@ -40,3 +44,23 @@ def assets_router() -> Router:
         cache_control=CacheControlHeader(max_age=86400, public=True),
         name="apidocs-assets",
     )
+
+
+def describe_when_built(app: Litestar, describe: Callable[[OpenAPI], None]) -> None:
+    """Have ``describe`` complete the app's OpenAPI document when it is first built (the first
+    ``/schema`` request or ``app.openapi_schema``), not at start-up: building it costs about as
+    much as registering every route, and most processes never serve it."""
+    plugin: Any = app.plugins.get("OpenAPIPlugin")
+    base = type(plugin)
+
+    class DescribedOpenAPIPlugin(base):  # type: ignore[valid-type,misc]
+        __slots__ = ()
+
+        def _build_openapi(self) -> OpenAPI:
+            document: OpenAPI = super()._build_openapi()
+            describe(document)
+            return document
+
+    # Litestar makes its own OpenAPI plugin and has no hook after the build: the app's one
+    # plugin becomes this subclass (same slots, so its state is kept as it is).
+    plugin.__class__ = DescribedOpenAPIPlugin

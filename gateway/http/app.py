@@ -10,11 +10,12 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPI
 
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
 from gateway.delivery.dispatcher import Dispatcher
-from gateway.http.apidocs import assets_router, openapi_config
+from gateway.http.apidocs import assets_router, describe_when_built, openapi_config
 from gateway.http.auth import remember_client
 from gateway.http.connections import ConnectionController
 from gateway.http.console import ConsoleHeaders, console_routers, template_config
@@ -130,7 +131,12 @@ def create_app(
         template_config=template_config(),
         debug=False,
     )
-    describe_ingest(app.openapi_schema)
-    describe_provisioning(app.openapi_schema, runtime.registry if runtime else None)
-    describe_errors(app.openapi_schema)
+    registry = runtime.registry if runtime else None
+
+    def describe(document: OpenAPI) -> None:
+        describe_ingest(document)
+        describe_provisioning(document, registry)
+        describe_errors(document)
+
+    describe_when_built(app, describe)
     return app

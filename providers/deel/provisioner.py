@@ -25,6 +25,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     kept_credential,
+    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.deel.adapter import EVENT_TYPES
@@ -90,10 +91,7 @@ class DeelProvisioner(BaseProvisioner):
 
     @staticmethod
     def _webhook_id(vendor: VendorState) -> str:
-        found = vendor.state.get("webhook_id")
-        if not isinstance(found, str) or not found:
-            raise ProvisioningError("not_found", "no Deel webhook is recorded")
-        return found
+        return recorded_id(vendor, "webhook_id", what="Deel webhook")
 
     async def provision(self, ctx: ProvisionContext, request: DeelProvision) -> ProvisionResult:
         if not request.token:

@@ -26,6 +26,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.gusto.client import API_URL, GustoClient, GustoSubscription
@@ -103,10 +104,7 @@ class GustoProvisioner(BaseProvisioner):
 
     @staticmethod
     def _uuid(vendor: VendorState) -> str:
-        uuid = vendor.state.get("endpoint_id")
-        if not isinstance(uuid, str) or not uuid:
-            raise ProvisioningError("not_found", "no Gusto subscription is recorded")
-        return uuid
+        return recorded_id(vendor, "endpoint_id", what="Gusto subscription")
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, GustoProvision)

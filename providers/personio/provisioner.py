@@ -25,6 +25,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
@@ -84,10 +85,7 @@ class PersonioProvisioner(BaseProvisioner):
 
     @staticmethod
     def _id(vendor: VendorState) -> str:
-        found = vendor.state.get("endpoint_id")
-        if not isinstance(found, str) or not found:
-            raise ProvisioningError("not_found", "no Personio webhook is recorded")
-        return found
+        return recorded_id(vendor, "endpoint_id", what="Personio webhook")
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, PersonioProvision)

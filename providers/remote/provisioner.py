@@ -25,6 +25,7 @@ from providers import (
     VendorState,
     chosen_events,
     kept_credential,
+    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -82,10 +83,7 @@ class RemoteProvisioner(BaseProvisioner):
 
     @staticmethod
     def _callback_id(vendor: VendorState) -> str:
-        found = vendor.state.get("callback_id")
-        if not isinstance(found, str) or not found:
-            raise ProvisioningError("not_found", "no Remote webhook callback is recorded")
-        return found
+        return recorded_id(vendor, "callback_id", what="Remote webhook callback")
 
     async def provision(self, ctx: ProvisionContext, request: RemoteProvision) -> ProvisionResult:
         if not request.token:

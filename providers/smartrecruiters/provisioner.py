@@ -26,6 +26,7 @@ from providers import (
     ProvisionResult,
     VendorState,
     chosen_events,
+    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -97,10 +98,7 @@ class SmartRecruitersProvisioner(BaseProvisioner):
 
     @staticmethod
     def _subscription_id(vendor: VendorState) -> str:
-        found = vendor.state.get("subscription_id")
-        if not isinstance(found, str) or not found:
-            raise ProvisioningError("not_found", "no SmartRecruiters subscription is recorded")
-        return found
+        return recorded_id(vendor, "subscription_id", what="SmartRecruiters subscription")
 
     async def provision(
         self, ctx: ProvisionContext, request: SmartRecruitersProvision

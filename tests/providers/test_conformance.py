@@ -5,7 +5,7 @@ provisioners pass its provisioner suite against the simulators in ``tests/suppor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -17,24 +17,12 @@ from providers.testing import (
     get_provisioner_test_class,
 )
 from tests.providers.ashby.ashby_sim import AshbySim
+from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
 from tests.providers.breezy.breezy_sim import BreezySim
+from tests.providers.gusto.gusto_sim import GustoSim
 from tests.providers.lever.lever_sim import LeverSim
+from tests.providers.personio.personio_sim import PersonioSim
 from tests.providers.workable.workable_sim import WorkableSim
-
-if TYPE_CHECKING:  # imported by pytest_plugins below: importing it first would skip its rewrite
-    from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
-    from tests.providers.gusto.gusto_sim import GustoSim
-    from tests.providers.personio.personio_sim import PersonioSim
-
-pytest_plugins = [
-    "tests.providers.ashby.ashby_sim",
-    "tests.providers.breezy.breezy_sim",
-    "tests.providers.lever.lever_sim",
-    "tests.providers.workable.workable_sim",
-    "tests.providers.gusto.gusto_sim",
-    "tests.providers.personio.personio_sim",
-    "tests.providers.bamboohr.bamboohr_sim",
-]
 
 TestBreezyConformance = get_adapter_test_class(default_registry().get("breezy"))
 TestHatchbeaconConformance = get_adapter_test_class(default_registry().get("hatchbeacon"))

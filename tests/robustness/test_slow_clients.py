@@ -7,18 +7,20 @@ import asyncio
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.gateway.test_live import ADMIN, Gateway, free_port
 
-pytestmark = pytest.mark.slow
+# one worker runs the module, so the module-scoped gateway starts once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("slow-clients")]
 
 
-@pytest.fixture
-def gateway(tmp_path: Path) -> Iterator[Gateway]:
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """One process for the module: each test opens connections of its own and the server drops
+    each at its deadline, so no test leaves anything that another one reads."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIHOOK_")}
     env.update(
         UNIHOOK_ADMIN_TOKEN=ADMIN,
@@ -26,9 +28,10 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
         UNIHOOK_BODY_TIMEOUT="2",
         NO_COLOR="1",
     )
-    gw = Gateway(tmp_path, free_port(), env)
+    gw = Gateway(tmp_path_factory.mktemp("slow-clients"), free_port(), env)
     gw.start("--no-worker")
     try:
+        gw.cli("connect", "breezy", "acme", "--secret", "s")
         yield gw
     finally:
         gw.stop()
@@ -49,7 +52,6 @@ async def _answer(reader: asyncio.StreamReader, within: float) -> tuple[bytes, f
     ["/ingest/breezy/acme", "/ingest/acme", "/v1/connections", "/v1/subscriptions"],
 )
 async def test_a_dripping_body_is_408(gateway: Gateway, path: str) -> None:
-    gateway.cli("connect", "breezy", "acme", "--secret", "s")
     reader, writer = await _open(gateway)
     writer.write(
         f"POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {ADMIN}\r\n"

@@ -23,7 +23,7 @@ is ``429`` with ``Retry-After`` and ``rate_limit_exceeded``; the same type and U
 to loopback URLs only (any other host counts as one that does not answer: no DNS from tests).
 
 Use it as a context manager (``with AshbySim() as sim:``) or through the ``ashby_sim`` fixture
-(``pytest_plugins = ["tests.providers.ashby.ashby_sim"]``): one server per session, reset for each test.
+(loaded as a plugin by ``tests/conftest.py``): one server per session, reset for each test.
 """
 
 from __future__ import annotations

@@ -19,8 +19,6 @@ from tests.conftest import ADMIN, POSTGRES_URL
 from tests.providers.ashby.ashby_sim import NON_RETRYABLE, AshbySim
 from tests.support.servers import ThreadedServer
 
-pytest_plugins = ["tests.providers.ashby.ashby_sim"]
-
 KEY = "ashby-live-key"
 EVENTS = ["applicationSubmit", "candidateStageChange"]
 

@@ -29,8 +29,6 @@ from providers.testing import basic_user
 from tests.providers.ashby.ashby_sim import READ, WRITE, AshbySim
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
-pytest_plugins = ["tests.providers.ashby.ashby_sim"]
-
 KEY = "ashby-api-key-4f1e"
 
 

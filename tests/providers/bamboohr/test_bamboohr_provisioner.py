@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import msgspec
@@ -17,12 +17,8 @@ from providers import ProviderSettings, ProvisionContext, ProvisioningError, Ven
 from providers.bamboohr import SAMPLES
 from providers.bamboohr.provisioner import BambooHRProvision, BambooHRProvisioner
 from tests.conftest import ADMIN
+from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
 from tests.support.servers import ThreadedServer
-
-if TYPE_CHECKING:  # imported by pytest as a plugin (below), not before it
-    from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
-
-pytest_plugins = ["tests.providers.bamboohr.bamboohr_sim"]
 
 provisioner = BambooHRProvisioner()
 KEY = "bhr-acme-api-key-4f7e2a9c"

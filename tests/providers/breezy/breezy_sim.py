@@ -12,7 +12,7 @@ Where the docs are silent the simulator chooses, and says so: error bodies are
 (``400 Legacy webhooks are read-only``) and deliver unsigned; one attempt per delivery, no retries.
 
 Use it as a context manager (``with BreezySim() as sim:``) or through the ``breezy_sim`` fixture
-(``pytest_plugins = ["tests.providers.breezy.breezy_sim"]`` in the test module or the root conftest): one
+(loaded as a plugin by ``tests/conftest.py``): one
 server per session, its state reset for each test.
 """
 

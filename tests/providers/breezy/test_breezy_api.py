@@ -25,8 +25,6 @@ PARTNER_KEY = "pk-unihook-5566"
 OTHER_PARTNER_KEY = "pk-other-7788"
 EVENTS = ["candidateAdded", "candidateStatusUpdated"]
 
-pytest_plugins = ["tests.providers.breezy.breezy_sim"]
-
 
 @pytest.fixture
 def sim(breezy_sim: BreezySim) -> BreezySim:

@@ -32,8 +32,6 @@ from tests.gateway.helpers import connect
 from tests.providers.breezy.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
 from tests.support.servers import Receiver, ThreadedServer
 
-pytest_plugins = ["tests.providers.breezy.breezy_sim"]
-
 COMPANY = "co_acme"
 TOKEN = "tok-acme-SECRET-9f8e7d6c"
 PARTNER_KEY = "pk-unihook-SECRET-5566"

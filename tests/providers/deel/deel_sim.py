@@ -26,7 +26,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.deel.samples import SAMPLES
-from providers.testing import Delivery, Reject, SimRequest, VendorSimulator, is_loopback, route
+from providers.testing import (
+    Delivery,
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    bearer_token,
+    is_loopback,
+    route,
+)
 
 BASE = "/rest/v2/webhooks"
 STATUSES = ("enabled", "disabled")
@@ -85,9 +93,9 @@ class DeelSim(VendorSimulator):
     # ---- the vendor's rules -------------------------------------------------------------------
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip() in self.tokens:
-            return self.tokens[token.strip()]
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is not None and token in self.tokens:
+            return self.tokens[token]
         raise Reject(401, "Unauthorized")
 
     def reject_body(self, reject: Reject) -> Any:

@@ -4,18 +4,20 @@ URL verified with the key it returned)."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.deel.provisioner import DeelProvision, DeelProvisioner
 from providers.registry import default_registry
-from providers.testing import get_provisioner_test_class, simulator_fixtures
+from providers.testing import (
+    FixedHarness,
+    get_provisioner_test_class,
+    run_provisioner_call,
+    simulator_fixtures,
+)
 from tests.providers.deel.deel_sim import DeelSim
 
 deel_sim_server, deel_sim = simulator_fixtures(DeelSim, "deel_sim")
@@ -25,43 +27,22 @@ EVENTS = ["contract.created", "contract.terminated", "time-off.reviewed"]
 ADAPTER = default_registry().get("deel")
 
 
-@dataclass
-class DeelHarness:
-    sim: DeelSim
-
-    @property
-    def settings(self) -> dict[str, str]:
-        return {"api_url": self.sim.base_url}
-
-    def valid_request(self) -> dict[str, Any]:
-        return {"token": TOKEN, "events": EVENTS}
-
-    def bad_credentials_request(self) -> dict[str, Any]:
-        return {"token": "deel-token-that-is-refused-9876"}
-
-    def endpoint_count(self) -> int:
-        return len(self.sim.webhook_list())
-
-
 class TestDeelProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
-    def provisioner_harness(self, deel_sim: DeelSim) -> DeelHarness:
+    def provisioner_harness(self, deel_sim: DeelSim) -> FixedHarness:
         deel_sim.add_token(TOKEN)
-        return DeelHarness(deel_sim)
+        return FixedHarness(
+            settings={"api_url": deel_sim.base_url},
+            valid={"token": TOKEN, "events": EVENTS},
+            refused={"token": "deel-token-that-is-refused-9876"},
+            count=lambda: len(deel_sim.webhook_list()),
+        )
 
 
 def run(sim: DeelSim, call: Any) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient() as http:
-            ctx = ProvisionContext(
-                http=http,
-                settings=ProviderSettings({"api_url": sim.base_url}),
-                tenant="acme",
-                ingest_url="http://127.0.0.1:9/ingest/deel/acme",
-            )
-            return await call(ctx)
-
-    return asyncio.run(go())
+    return run_provisioner_call(
+        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/deel/acme"
+    )
 
 
 def test_the_key_deel_returns_verifies_its_deliveries(deel_sim: DeelSim) -> None:

@@ -17,14 +17,9 @@ import pytest
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
+from providers.testing import LoopbackServer
 from tests.conftest import ADMIN
-
-# loaded as a plugin below and imported here: registering first keeps its asserts rewritten
-pytest.register_assert_rewrite("tests.providers.gusto.gusto_sim")
-from providers.testing import LoopbackServer  # noqa: E402
-from tests.providers.gusto.gusto_sim import GustoSim  # noqa: E402
-
-pytest_plugins = ["tests.providers.gusto.gusto_sim"]
+from tests.providers.gusto.gusto_sim import GustoSim
 
 API_TOKEN = "gusto-live-system-token"
 

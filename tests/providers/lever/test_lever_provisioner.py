@@ -22,8 +22,6 @@ from tests.conftest import ADMIN
 from tests.providers.lever.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
 from tests.support.servers import ThreadedServer
 
-pytest_plugins = ["tests.providers.lever.lever_sim"]
-
 ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"
 INGEST = "https://hooks.acme.example/ingest/lever/acme"

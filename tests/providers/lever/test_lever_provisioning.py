@@ -15,8 +15,6 @@ from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.providers.lever.lever_sim import LeverSim
 
-pytest_plugins = ["tests.providers.lever.lever_sim"]
-
 ACCOUNT = "acct-acme"
 API_KEY = "lever-gateway-api-key-1234"
 PUBLIC = "https://hooks.acme.example"

@@ -14,14 +14,9 @@ import pytest
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
+from providers.testing import LoopbackServer
 from tests.conftest import ADMIN
-
-# loaded as a plugin below and imported here: registering first keeps its asserts rewritten
-pytest.register_assert_rewrite("tests.providers.personio.personio_sim")
-from providers.testing import LoopbackServer  # noqa: E402
-from tests.providers.personio.personio_sim import PersonioSim  # noqa: E402
-
-pytest_plugins = ["tests.providers.personio.personio_sim"]
+from tests.providers.personio.personio_sim import PersonioSim
 
 CLIENT_ID, CLIENT_SECRET = "papi-live-client", "papi-live-secret"
 

@@ -28,7 +28,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
-from providers.testing import Delivery, Reject, SimRequest, VendorSimulator, is_loopback, route
+from providers.testing import (
+    Delivery,
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    bearer_token,
+    is_loopback,
+    route,
+)
 
 BASE = "/v1/webhook-callbacks"
 KNOWN_EVENTS = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
@@ -74,9 +82,9 @@ class RemoteSim(VendorSimulator):
     # ---- the vendor's rules -------------------------------------------------------------------
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip() in self.tokens:
-            return self.tokens[token.strip()]
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is not None and token in self.tokens:
+            return self.tokens[token]
         raise Reject(401, "Unauthorized")
 
     def reject_body(self, reject: Reject) -> Any:

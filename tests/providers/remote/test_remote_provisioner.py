@@ -4,18 +4,20 @@ documented event types only)."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.registry import default_registry
 from providers.remote.provisioner import RemoteProvision, RemoteProvisioner
-from providers.testing import get_provisioner_test_class, simulator_fixtures
+from providers.testing import (
+    FixedHarness,
+    get_provisioner_test_class,
+    run_provisioner_call,
+    simulator_fixtures,
+)
 from tests.providers.remote.remote_sim import RemoteSim
 
 remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
@@ -25,43 +27,22 @@ EVENTS = ["employment.onboarding.completed", "payslip.released", "timeoff.reques
 ADAPTER = default_registry().get("remote")
 
 
-@dataclass
-class RemoteHarness:
-    sim: RemoteSim
-
-    @property
-    def settings(self) -> dict[str, str]:
-        return {"api_url": self.sim.base_url}
-
-    def valid_request(self) -> dict[str, Any]:
-        return {"token": TOKEN, "events": EVENTS}
-
-    def bad_credentials_request(self) -> dict[str, Any]:
-        return {"token": "remote-token-that-is-refused-9876"}
-
-    def endpoint_count(self) -> int:
-        return len(self.sim.callback_list())
-
-
 class TestRemoteProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
-    def provisioner_harness(self, remote_sim: RemoteSim) -> RemoteHarness:
+    def provisioner_harness(self, remote_sim: RemoteSim) -> FixedHarness:
         remote_sim.add_token(TOKEN)
-        return RemoteHarness(remote_sim)
+        return FixedHarness(
+            settings={"api_url": remote_sim.base_url},
+            valid={"token": TOKEN, "events": EVENTS},
+            refused={"token": "remote-token-that-is-refused-9876"},
+            count=lambda: len(remote_sim.callback_list()),
+        )
 
 
 def run(sim: RemoteSim, call: Any) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient() as http:
-            ctx = ProvisionContext(
-                http=http,
-                settings=ProviderSettings({"api_url": sim.base_url}),
-                tenant="acme",
-                ingest_url="http://127.0.0.1:9/ingest/remote/acme",
-            )
-            return await call(ctx)
-
-    return asyncio.run(go())
+    return run_provisioner_call(
+        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/remote/acme"
+    )
 
 
 def test_the_key_remote_returns_verifies_its_notifications(remote_sim: RemoteSim) -> None:

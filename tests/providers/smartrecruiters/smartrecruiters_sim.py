@@ -40,6 +40,7 @@ from providers.testing import (
     Reject,
     SimRequest,
     VendorSimulator,
+    bearer_token,
     is_loopback,
     route,
 )
@@ -133,9 +134,9 @@ class SmartRecruitersSim(VendorSimulator):
             if key in self.api_keys:
                 return self.api_keys[key]
             raise Reject(401, "Invalid API key", "UNAUTHORIZED")
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip() in self.tokens:
-            return self.tokens[token.strip()]
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is not None and token in self.tokens:
+            return self.tokens[token]
         raise Reject(401, "Missing or invalid credentials", "UNAUTHORIZED")
 
     def reject_body(self, reject: Reject) -> Any:

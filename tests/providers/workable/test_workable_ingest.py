@@ -26,8 +26,6 @@ from tests.gateway.helpers import connect, signed
 from tests.providers.workable.workable_sim import WorkableSim
 from tests.support.servers import ThreadedServer
 
-pytest_plugins = ["tests.providers.workable.workable_sim"]
-
 provisioner = WorkableProvisioner()
 
 TOKEN = "wk-acme-api-token-5f1c0e9a8b7d6c4e3f2a1b0c"

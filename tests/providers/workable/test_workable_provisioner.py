@@ -18,8 +18,6 @@ from providers.workable.provisioner import WorkableProvision, WorkableProvisione
 from tests.providers.workable.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 from tests.support.servers import Receiver, ThreadedServer
 
-pytest_plugins = ["tests.providers.workable.workable_sim"]
-
 provisioner = WorkableProvisioner()
 
 SUBDOMAIN = "groove-tech"

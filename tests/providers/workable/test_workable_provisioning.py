@@ -17,8 +17,6 @@ from providers.workable import EVENT_TYPES, SAMPLES
 from tests.conftest import ADMIN
 from tests.providers.workable.workable_sim import WorkableSim
 
-pytest_plugins = ["tests.providers.workable.workable_sim"]
-
 SUBDOMAIN = "groove-tech"
 TOKEN = "wk-provisioned-token-9c8b7a6f5e4d3c2b1a0f"
 PUBLIC = "https://hooks.example.test"

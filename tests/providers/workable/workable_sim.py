@@ -49,7 +49,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
+from providers.testing import (
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    bearer_token,
+    route,
+    simulator_fixtures,
+)
 from providers.workable.samples import SAMPLES
 
 CANDIDATE_EVENTS: tuple[str, ...] = ("candidate_created", "candidate_moved", "candidate_deleted")
@@ -279,8 +286,8 @@ class WorkableSim(VendorSimulator):
 
     def authenticate(self, request: SimRequest, auth: Any) -> Token:
         """The caller's token, counted against its interval; ``401`` or ``429`` otherwise."""
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        value = bearer_token(request.headers.get("authorization", ""))
+        token = self._tokens.get(value) if value is not None else None
         if token is None:
             raise Reject(401, "Not authorized")
         limit = RATE_LIMITS[token.kind]
