@@ -1,7 +1,12 @@
 """Runs the benchmarks: all of them in sequence (``make bench``), or one by name with its options.
 
-python -m bench                              # adapters, ingest, delivery, default options
+python -m bench                              # every benchmark, default options
 python -m bench ingest --requests 2000       # one benchmark, options passed through
+
+A run of them all writes its figures to ``bench-results.json`` (one benchmark: to
+``bench-results.<name>.json``) (``UNIHOOK_BENCH_RESULTS`` to
+choose the file) and, when that file was there already, first compares the new figures with
+it and prints each more than 10% worse (``bench.results``).
 """
 
 from __future__ import annotations
@@ -11,7 +16,17 @@ import os
 import sys
 from collections.abc import Callable
 
-BENCHMARKS = ("adapters", "ingest", "delivery", "postgres", "console", "hostile")
+BENCHMARKS = (
+    "adapters",
+    "ingest",
+    "delivery",
+    "postgres",
+    "console",
+    "hostile",
+    "claims",
+    "events",
+    "erasure",
+)
 
 
 def _entry(name: str) -> Callable[[list[str]], int] | None:
@@ -35,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         entry = _entry(name)
-        return entry(rest) if entry is not None else 2
+        if entry is None:
+            return 2
+        status = entry(rest)
+        _results(f"bench-results.{name}.json")
+        return status
     status = 0
     for name in BENCHMARKS:
         entry = _entry(name)
@@ -49,7 +68,25 @@ def main(argv: list[str] | None = None) -> int:
             print("skipped: set UNIHOOK_BENCH_POSTGRES_URL to a PostgreSQL server to run it")
             continue
         status = entry([]) or status
+    _results("bench-results.json")
     return status
+
+
+def _results(default: str) -> None:
+    from pathlib import Path
+
+    from bench import results
+
+    if not results.FIGURES:
+        return
+    path = Path(os.environ.get("UNIHOOK_BENCH_RESULTS", default))
+    if path.exists():
+        worse = results.compare(path)
+        print(f"\n==== against the previous run ({path}) ====")
+        print("\n".join(worse) if worse else "no figure more than 10% worse")
+        path.rename(path.with_suffix(".previous.json"))
+    results.write(path)
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

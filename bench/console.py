@@ -153,6 +153,11 @@ async def seed(runtime: Runtime, count: int) -> dict[str, Any]:
                 "received_at": at,
                 "receipt_id": receipt_id,
                 "payload": payload,
+                "subject": f"application/a{n % 30000}",
+                "candidate_id": f"c{n % 20000}",
+                "candidate_name": f"{NAMES[n % len(NAMES)]} {n % 997}",
+                "candidate_name_key": f"{NAMES[n % len(NAMES)]} {n % 997}".casefold(),
+                "candidate_email": f"c{n}@mail.example",
             }
         )
         done = at + timedelta(milliseconds=rng.uniform(5, 400))
@@ -260,8 +265,10 @@ async def measure(path: Path, count: int, repeat: int) -> None:
         ),
         "event page": lambda: stories.event_story(runtime, ADMIN, ids["event"]),
         "event deliveries": lambda: deliveries.event_deliveries(runtime, ADMIN, ids["event"]),
-        "timeline (scans recent events)": lambda: stories.timeline(runtime, ADMIN, ids["subject"]),
-        "search by name (scans recent events)": lambda: stories.find_candidates(
+        "timeline (one subject, by its index)": lambda: stories.timeline(
+            runtime, ADMIN, ids["subject"]
+        ),
+        "search by name (by its index)": lambda: stories.find_candidates(
             runtime, ADMIN, "ana lima"
         ),
         "subscription deliveries, failed": lambda: _deliveries(runtime, ids["subscription"]),

@@ -27,12 +27,15 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    literal_column,
     null,
     or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnClause
 
 from gateway.core.clock import iso, unexpired
 from gateway.core.crypto import SecretBox
@@ -116,6 +119,40 @@ class Result:
 Pick = Callable[[list[Due]], list[Due]]
 
 
+# Literal, not bound: the partial indexes below are chosen only when the query's WHERE visibly
+# implies theirs, which a parameter's value does not (SQLite; PostgreSQL's generic plans).
+PENDING: ColumnClause[str] = literal_column("'pending'")
+
+
+def claim_queries(
+    *, now: datetime, limit: int, exclude: Collection[str] = ()
+) -> tuple[Select[Any], Select[Any]]:
+    """The claim's two candidate queries: deliveries whose lease lapsed (their worker died),
+    oldest lease first, by ``ix_deliveries_leased``; then unleased due deliveries, oldest due
+    first, by ``ix_deliveries_claimable``. Each index holds only pending deliveries in its state,
+    so a claim reads from the head of one range, never past the rows workers hold (which a
+    single index on every pending delivery kept at its head) or past finished ones."""
+    d, s = DELIVERIES.c, SUBSCRIPTIONS.c  # Core columns: no ORM compilation on the hot path
+
+    def candidates(*where: Any) -> Select[Any]:
+        query = (
+            select(d.id, d.event_id, d.subscription_id, d.attempts, s.url, s.updated_at)
+            .join_from(DELIVERIES, SUBSCRIPTIONS, s.id == d.subscription_id)
+            .where(d.status == PENDING, d.next_attempt_at <= now, s.status == "active", *where)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=DELIVERIES)
+        )
+        if exclude:
+            query = query.where(d.subscription_id.not_in(list(exclude)))
+        return query
+
+    lapsed = candidates(
+        d.lease_expires_at.is_not(None), d.lease_expires_at <= now, IS_HEAD
+    ).order_by(d.lease_expires_at)
+    unleased = candidates(d.lease_expires_at.is_(None), IS_HEAD).order_by(d.next_attempt_at)
+    return lapsed, unleased
+
+
 async def claim(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -127,26 +164,12 @@ async def claim(
     exclude: Collection[str] = (),
 ) -> tuple[list[Due], int]:
     """Lease due deliveries of active subscriptions; returns the leased ones and how many
-    candidates the query found (``== limit`` means there may be more)."""
-    d, s = DELIVERIES.c, SUBSCRIPTIONS.c  # Core columns: no ORM compilation on the hot path
-    query = (
-        select(d.id, d.event_id, d.subscription_id, d.attempts, s.url, s.updated_at)
-        .join_from(DELIVERIES, SUBSCRIPTIONS, s.id == d.subscription_id)
-        .where(
-            d.status == "pending",
-            d.next_attempt_at <= now,
-            s.status == "active",
-            or_(d.lease_expires_at.is_(None), d.lease_expires_at <= now),
-            IS_HEAD,
-        )
-        .order_by(d.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=DELIVERIES)
-    )
-    if exclude:
-        query = query.where(d.subscription_id.not_in(list(exclude)))
+    candidates the queries found (``== limit`` means there may be more)."""
+    lapsed, unleased = claim_queries(now=now, limit=limit, exclude=exclude)
     async with sessions() as session, session.begin():
-        rows = (await session.execute(query)).all()
+        rows = list((await session.execute(lapsed)).all())
+        if len(rows) < limit:
+            rows += (await session.execute(unleased.limit(limit - len(rows)))).all()
         candidates = [Due(*row) for row in rows]
         chosen = pick(candidates) if candidates else []
         if not chosen:

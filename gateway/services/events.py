@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Select, select
 
 from gateway.core.payloads import with_raw
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, parse_time_param
 from gateway.services.errors import NotFound
+from gateway.services.insights import id_at
 from gateway.storage.models import Event, Receipt
 
 
@@ -30,7 +33,46 @@ async def list_events(
     bound the time unihook received the event. ``type`` may be a prefix glob (``ats.*``).
     ``after`` keeps only events newer than that id (a live tail's next look)."""
     n = clamp_limit(limit)
-    query = select(Event.id, Event.payload).order_by(Event.id.desc()).limit(n + 1)
+    query = events_query(
+        principal,
+        type=type,
+        provider=provider,
+        tenant=tenant,
+        subject=subject,
+        start=parse_time_param("since", since),
+        end=parse_time_param("until", until),
+        cursor=cursor,
+        after=after,
+    ).limit(n + 1)
+    async with runtime.sessions() as session:
+        rows = (await session.execute(query)).all()
+    more = len(rows) > n
+    rows = rows[:n]
+    next_cursor = f'"{rows[-1].id}"'.encode() if more and rows else b"null"
+    body = b'{"data":[' + b",".join(r.payload for r in rows) + b'],"next_cursor":'
+    return body + next_cursor + b"}"
+
+
+# How far a clock may step back between reading an event's reception time and drawing its id.
+CLOCK_SLACK = timedelta(minutes=5)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # ids count milliseconds from it
+
+
+def events_query(
+    principal: Principal,
+    *,
+    type: str | None = None,
+    provider: str | None = None,
+    tenant: str | None = None,
+    subject: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    cursor: str | None = None,
+    after: str | None = None,
+) -> Select[str, bytes]:
+    """The events list's query, newest (highest id) first, without its limit. Each filter has an
+    index ending in ``id`` (``ix_events_*``), so the walk newest first stops after the page."""
+    query = select(Event.id, Event.payload).order_by(Event.id.desc())
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
     if tenant is not None:
@@ -44,21 +86,21 @@ async def list_events(
         query = query.where(Event.provider == provider)
     if subject is not None:
         query = query.where(Event.subject == subject)
-    if (start := parse_time_param("since", since)) is not None:
-        query = query.where(Event.received_at >= start)
-    if (end := parse_time_param("until", until)) is not None:
+    if start is not None:
+        # An event's id is drawn when it is stored: at its reception or later (a reprocessed
+        # receipt keeps its reception time). So its id is past ``start``'s too, and the walk
+        # newest first ends there instead of reading every older event.
+        query = query.where(
+            Event.received_at >= start,
+            Event.id >= id_at("evt", max(start - CLOCK_SLACK, EPOCH)),
+        )
+    if end is not None:
         query = query.where(Event.received_at < end)
     if cursor:
         query = query.where(Event.id < cursor)
     if after:
         query = query.where(Event.id > after)
-    async with runtime.sessions() as session:
-        rows = (await session.execute(query)).all()
-    more = len(rows) > n
-    rows = rows[:n]
-    next_cursor = f'"{rows[-1].id}"'.encode() if more and rows else b"null"
-    body = b'{"data":[' + b",".join(r.payload for r in rows) + b'],"next_cursor":'
-    return body + next_cursor + b"}"
+    return query
 
 
 async def get_event(runtime: Runtime, principal: Principal, event_id: str) -> bytes:

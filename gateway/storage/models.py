@@ -142,10 +142,12 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "source_event_id", name="uq_events_dedup"),
         Index("ix_events_tenant_id", "tenant", "id"),
+        Index("ix_events_tenant_type_id", "tenant", "type", "id"),  # a tenant key's type filter
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
         Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
+        Index("ix_events_provider_id", "provider", "id"),
         Index("ix_events_candidate_name", "candidate_name_key", "id"),  # the console's search
         Index("ix_events_candidate_email", "candidate_email", "id"),
     )
@@ -282,12 +284,31 @@ class SubscriptionSecret(Base):
     expires_at: Mapped[datetime | None]
 
 
+CLAIMABLE = "status = 'pending' AND lease_expires_at IS NULL"
+LEASED = "status = 'pending' AND lease_expires_at IS NOT NULL"
+
+
 class Delivery(Base):
     """One event for one subscription: the unit the dispatcher claims, sends and retries."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # The claim's two ranges (``gateway.delivery.queue.claim_queries``): unleased pending
+        # deliveries by due time, leased ones by lease end. A delivery is in at most one, and in
+        # neither once finished, so a claim never reads past held or finished rows, and finished
+        # deliveries (most of the table, for good) cost these indexes nothing.
+        Index(
+            "ix_deliveries_claimable",
+            "next_attempt_at",
+            sqlite_where=text(CLAIMABLE),
+            postgresql_where=text(CLAIMABLE),
+        ),
+        Index(
+            "ix_deliveries_leased",
+            "lease_expires_at",
+            sqlite_where=text(LEASED),
+            postgresql_where=text(LEASED),
+        ),
         Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
         # only ordered deliveries: every query on it has "ordering_key = ..." or "IS NOT NULL"
         Index(

@@ -1,0 +1,104 @@
+"""The queries whose tables grow without end read an index range bounded by their page or batch,
+never the table: SQLite's plan for each, on the migrated schema, says SEARCH ... USING INDEX."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.dialects import sqlite
+
+from gateway.core.settings import Settings
+from gateway.delivery.queue import claim_queries
+from gateway.runtime import Runtime
+from gateway.services.access import Principal
+from gateway.services.events import events_query
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+ADMIN = Principal("admin", None)
+TENANT_KEY = Principal("key_1", "acme")
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import asyncio
+
+    path = tmp_path_factory.mktemp("plans") / "plans.db"
+    settings = Settings.from_env(
+        {"UNIHOOK_DATABASE_URL": f"sqlite+aiosqlite:///{path}", "UNIHOOK_ADMIN_TOKEN": "a" * 32}
+    )
+
+    async def migrate() -> None:
+        runtime = Runtime.build(settings)
+        await runtime.migrate()
+        await runtime.close()
+
+    asyncio.run(migrate())
+    return path
+
+
+def plan(database: Path, query: Any) -> str:
+    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with sqlite3.connect(database) as conn:
+        return " | ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def assert_index_range(found: str, table: str, index: str) -> None:
+    assert f"SEARCH {table} USING INDEX {index}" in found or (
+        f"SEARCH {table} USING COVERING INDEX {index}" in found
+    ), found
+    assert f"SCAN {table}" not in found, found
+    assert "TEMP B-TREE" not in found, found  # a sort would read the whole range first
+
+
+FILTERS: list[tuple[str, Principal, dict[str, Any], str]] = [
+    ("tenant", ADMIN, {"tenant": "acme"}, "ix_events_tenant_id"),
+    ("tenant key", TENANT_KEY, {}, "ix_events_tenant_id"),
+    ("type", ADMIN, {"type": "ats.candidate.created"}, "ix_events_type_id"),
+    ("provider", ADMIN, {"provider": "greenhouse"}, "ix_events_provider_id"),
+    ("subject", ADMIN, {"subject": "candidate/42"}, "ix_events_subject"),
+    (
+        "tenant and type",
+        ADMIN,
+        {"tenant": "acme", "type": "hris.employee.updated"},
+        "ix_events_tenant_type_id",
+    ),
+    (
+        "tenant key and type",
+        TENANT_KEY,
+        {"type": "hris.employee.updated"},
+        "ix_events_tenant_type_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "principal", "filters", "index"), FILTERS, ids=[f[0] for f in FILTERS]
+)
+def test_each_events_filter_reads_its_index_newest_first(
+    database: Path, name: str, principal: Principal, filters: dict[str, Any], index: str
+) -> None:
+    for cursor in (None, "evt_01KBSZ00000000000000000000"):
+        assert_index_range(
+            plan(database, events_query(principal, cursor=cursor, **filters).limit(51)),
+            "events",
+            index,
+        )
+
+
+def test_events_since_reads_the_primary_key_from_since_on(database: Path) -> None:
+    query = events_query(ADMIN, start=NOW - timedelta(hours=1)).limit(51)
+    found = plan(database, query)
+    assert "SEARCH events USING INDEX sqlite_autoindex_events_1 (id>?)" in found, found
+    assert "TEMP B-TREE" not in found, found
+
+
+def test_the_claim_reads_unleased_and_lapsed_deliveries_by_their_own_indexes(
+    database: Path,
+) -> None:
+    lapsed, unleased = claim_queries(now=NOW, limit=1000, exclude=["sub_busy"])
+    assert_index_range(plan(database, unleased), "deliveries", "ix_deliveries_claimable")
+    assert_index_range(plan(database, lapsed), "deliveries", "ix_deliveries_leased")
