@@ -77,6 +77,41 @@ class _Held:
     erased: bool
 
 
+@dataclass(frozen=True, slots=True)
+class CompletionView:
+    """What the console shows of an event's completion."""
+
+    status: str  # pending | completed | failed
+    attempts: int
+    fetched: list[str]
+    error_kind: str | None
+    error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+    deadline_at: datetime
+    finished_at: datetime | None
+
+
+async def completion_view(runtime: Runtime, event_id: str) -> CompletionView | None:
+    """An event's completion (None: its connection did not complete it). The caller has checked
+    that the viewer may see the event."""
+    async with runtime.sessions() as session:
+        row = await session.get(Completion, event_id)
+    if row is None:
+        return None
+    return CompletionView(
+        status=row.status,
+        attempts=row.attempts,
+        fetched=list(row.fetched or []),
+        error_kind=row.error_kind,
+        error=row.error,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        deadline_at=row.deadline_at,
+        finished_at=row.finished_at,
+    )
+
+
 def completion_of(credentials_type: type[Any], raw: str) -> Any:
     """Stored credentials (JSON) as the completer's ``credentials_type``."""
     return msgspec.json.decode(raw.encode(), type=credentials_type)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from gateway.runtime import Runtime
 from gateway.services.completion import CompletionWorker
 from gateway.storage.models import Completion, Connection
 from providers.registry import default_registry
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import FAST, subscribe
 from tests.delivery.receiver import Receiver
 from tests.providers.lever.lever_sim import LeverSim, lever_sim, lever_sim_server
@@ -119,6 +120,25 @@ async def stage_change(client: Any, opportunity: str = OPPORTUNITY) -> str:
     assert response.status_code == 202, response.text
     event_id: str = response.json()["event_id"]
     return event_id
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+async def sign_in(client: Any, token: str) -> None:
+    form = await client.get("/console/")
+    response = await client.post(
+        "/console/login",
+        data={"token": token, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
 
 
 def opportunity_reads(sim: LeverSim) -> list[int]:
@@ -304,3 +324,49 @@ async def test_credentials_are_checked_kept_encrypted_and_never_returned(
     lever = next(p for p in providers["data"] if p["name"] == "lever")
     schema = json.dumps(lever["completion"]["credentials_schema"])
     assert "api_key" in schema
+
+
+async def test_the_console_turns_completion_on_and_shows_what_was_fetched(
+    client: AsyncTestClient[Any], services: Runtime, sim: LeverSim, receiver: Receiver
+) -> None:
+    await sign_in(client, ADMIN_TOKEN)
+    token = csrf_of((await client.get("/console/connections")).text)
+    made = await client.post(
+        "/console/connections",
+        data={
+            "csrf_token": token,
+            "mode": "manual",
+            "provider": "lever",
+            "tenant": "acme",
+            "secret": SIGNING,
+            "verify": "on",
+            "complete": "on",
+            "credentials": "api_key=wrong-key-first",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    page_url = made.headers["location"]
+    page = await client.get(page_url)
+    assert "Completing thin events" in page.text
+    assert "wrong-key-first" not in page.text
+    changed = await client.post(
+        page_url + "/completion",
+        data={"csrf_token": csrf_of(page.text), "complete": "on", "credential.api_key": API_KEY},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    (connection,) = (await client.get("/v1/connections", headers=ADMIN)).json()["data"]
+    assert connection["complete"] is True
+    await subscribe(client, receiver.url)
+    event_id = await stage_change(client)
+    async with worker(services):
+        await receiver.wait_for(1, timeout=20)
+    shown = await client.get(f"/console/events/{event_id}")
+    assert "completed" in shown.text
+    assert "application.candidate" in shown.text
+    assert all(
+        API_KEY in c.authorization or "Basic" in c.authorization
+        for c in sim.calls
+        if c.authorization
+    )
