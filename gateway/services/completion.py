@@ -296,6 +296,10 @@ class CompletionWorker:
             )
             for row in rows
         ]
+        gone = set(event_ids) - {h.event_id for h in held}
+        if gone:  # purged by retention where the driver does not cascade: nothing to complete
+            async with runtime.sessions() as session, session.begin():
+                await session.execute(delete(Completion).where(Completion.event_id.in_(gone)))
         now = self.now()
         for item in [h for h in held if h.erased]:  # an erasure removed it: nothing to send
             await self._finish(item, now, status="failed", error_kind="erased", payload=None)
