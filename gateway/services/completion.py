@@ -44,11 +44,15 @@ from schemas import EVENT_DECODER, EVENT_ENCODER, EventData
 log = logging.getLogger("unihook.completion")
 
 COMPLETIONS_TABLE = cast(Table, Completion.__table__)
-CLAIM: Final = 100
-"""Completions a worker claims in one transaction at most."""
+CLAIM: Final = 160
+"""Completions a worker claims in one transaction at most (``BATCH`` for each connection it
+completes for at once)."""
 BATCH: Final = 20
-"""Events of one connection handed to one ``complete_many`` call at most."""
-CONNECTIONS_AT_ONCE: Final = 8
+"""Events of one connection handed to one ``complete_many`` call, and claimed at a time, at
+most."""
+CANDIDATES: Final = 1000
+"""Due completions a claim looks at to choose ``CLAIM`` of them across connections."""
+CONNECTIONS_AT_ONCE: Final = 8  # CLAIM / BATCH
 """Connections a worker completes for at the same time."""
 CALL_TIMEOUT: Final = 30.0
 """Seconds one call to a vendor's API may take."""
@@ -201,7 +205,7 @@ class CompletionWorker:
             except Exception:
                 log.exception("completing held events failed")
                 done = 0
-            if done < CLAIM:
+            if not done:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), timeout=poll)
 
@@ -231,21 +235,30 @@ class CompletionWorker:
     # ---- the queue ----------------------------------------------------------------------------
 
     async def _claim(self, now: datetime) -> list[tuple[str, str]]:
+        """Lease due completions: the oldest first, at most ``BATCH`` of one connection (so
+        connections are completed side by side), ``CLAIM`` in all."""
         c = COMPLETIONS_TABLE.c
         free = or_(c.lease_expires_at.is_(None), c.lease_expires_at <= now)
         query = (
-            select(c.event_id)
+            select(c.event_id, c.connection_id)
             .where(
                 c.status == "pending",
                 or_(c.next_attempt_at <= now, c.deadline_at <= now),
                 free,
             )
             .order_by(c.next_attempt_at)
-            .limit(CLAIM)
+            .limit(CANDIDATES)
             .with_for_update(skip_locked=True)
         )
         async with self.runtime.sessions() as session, session.begin():
-            ids = list((await session.execute(query)).scalars())
+            taken: dict[str, int] = {}
+            ids: list[str] = []
+            for event_id, connection_id in (await session.execute(query)).all():
+                if taken.get(connection_id, 0) < BATCH:
+                    taken[connection_id] = taken.get(connection_id, 0) + 1
+                    ids.append(event_id)
+                    if len(ids) == CLAIM:
+                        break
             if not ids:
                 return []
             leased = (
