@@ -20,6 +20,7 @@ BENCHMARKS = (
     "adapters",
     "ingest",
     "delivery",
+    "completion",
     "postgres",
     "console",
     "hostile",

@@ -3,7 +3,8 @@
 An adapter is an object satisfying ``ProviderAdapter``; ``BaseAdapter`` supplies every shared
 part, so a vendor states its name, its declared ``Signature``, its event table, ``normalize`` and
 its samples. A vendor with a webhook management API also gives a ``Provisioner``
-(``BaseProvisioner`` for its defaults) through a ``VendorClient``. The helpers below are the
+(``BaseProvisioner`` for its defaults) through a ``VendorClient``; one whose events carry ids its
+API can read gives a ``Completer`` (``BaseCompleter``) that fetches them. The helpers below are the
 pieces vendors share: JSON as vendors serialise it, timestamps and event ids. Nothing here does
 I/O. The registry (``providers.registry``) and the conformance kit (``providers.testing``) are
 for the gateway and for tests. Modules whose names start with ``_`` are private.
@@ -30,6 +31,7 @@ from providers.client import (
     VendorAPIError,
     VendorClient,
 )
+from providers.completion import BaseCompleter, Completer, CompletionContext
 from providers.errors import NormalizationError
 from providers.provisioning import (
     BaseProvisioner,
@@ -49,10 +51,13 @@ from schemas.api import Provisioned
 __all__ = [
     "BODY",
     "BaseAdapter",
+    "BaseCompleter",
     "BaseProvisioner",
     "BasicAuth",
     "BearerAuth",
     "Category",
+    "Completer",
+    "CompletionContext",
     "Encoding",
     "Handshake",
     "Header",

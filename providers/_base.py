@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 import msgspec
 
 from providers._json import compact_json, parse_json
+from providers.completion import Completer
 from providers.errors import NormalizationError
 from providers.provisioning import Provisioner
 from providers.signatures import Signature
@@ -114,6 +115,12 @@ class ProviderAdapter(Protocol):
     @property
     def provisioner(self) -> Provisioner | None:
         """The vendor's webhook management API, where it has one (``providers.provisioning``)."""
+        ...
+
+    @property
+    def completer(self) -> Completer | None:
+        """Fetches the records the vendor's thin events name, where its API can read them
+        (``providers.completion``); used for connections with ``complete: true``."""
         ...
 
     def check_request(
@@ -336,13 +343,21 @@ class BaseAdapter:
     """Which value of the vendor's to paste as the connection's secret, in the vendor's words
     (shown by the connection form, ``unihook providers`` and ``GET /v1/providers``)."""
 
-    def __init__(self, *, provisioner: Provisioner | None = None) -> None:
+    def __init__(
+        self, *, provisioner: Provisioner | None = None, completer: Completer | None = None
+    ) -> None:
         self._provisioner = provisioner
+        self._completer = completer
 
     @property
     def provisioner(self) -> Provisioner | None:
         """The vendor's webhook management API, declared where the adapter is made."""
         return self._provisioner
+
+    @property
+    def completer(self) -> Completer | None:
+        """The completer of the vendor's thin events, declared where the adapter is made."""
+        return self._completer
 
     @property
     def signature_header(self) -> str:
