@@ -30,3 +30,8 @@ def filled(event: R, record: R | None) -> R:
         elif isinstance(mine, msgspec.Struct) and isinstance(theirs, msgspec.Struct):
             changes[name] = filled(mine, theirs)
     return msgspec.structs.replace(event, **changes) if changes else event
+
+
+def filled_in(event: R | None, record: R) -> R:
+    """``filled`` for a resource the event may lack altogether: then the record as it is."""
+    return record if event is None else filled(event, record)

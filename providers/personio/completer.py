@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import msgspec
 
-from providers._records import filled
+from providers._records import filled, filled_in
 from providers.completion import BaseCompleter, CompletionContext
 from providers.personio.adapter import employee_in, employee_of, employment_of, time_off_of
 from providers.personio.client import API_URL, PersonioClient
 from providers.provisioning import VendorState
 from schemas import EventData
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from schemas.resources import Employee, Employment
+from schemas.resources import Employment
 
 NOT_READ_BACK = (".deleted", ".cancelled")
 """Canonical type endings of events whose record is gone."""
@@ -83,7 +83,7 @@ class PersonioCompleter(BaseCompleter):
             return msgspec.structs.replace(
                 data,
                 time_off=filled(data.time_off, time_off_of(period)),
-                employee=_filled(data.employee, person),
+                employee=filled_in(data.employee, person),
             )
         employee = employee_of(await client.person(person_id))
         employment: Employment | None = None
@@ -96,7 +96,7 @@ class PersonioCompleter(BaseCompleter):
             return msgspec.structs.replace(
                 data,
                 employment=filled(data.employment, employment),
-                employee=_filled(data.employee, employee),
+                employee=filled_in(data.employee, employee),
             )
         if isinstance(data, EmployeeData):
             return msgspec.structs.replace(
@@ -105,10 +105,6 @@ class PersonioCompleter(BaseCompleter):
                 employment=filled(data.employment, employment) if data.employment else None,
             )
         raise client.error("rejected", "this event names no record Personio's API can read")
-
-
-def _filled(event: Employee | None, record: Employee) -> Employee:
-    return filled(event, record) if event is not None else record
 
 
 __all__ = ["PersonioCompleter", "PersonioCredentials"]
