@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 
-BENCHMARKS = ("adapters", "ingest", "delivery", "postgres", "console", "hostile")
+BENCHMARKS = ("adapters", "ingest", "delivery", "completion", "postgres", "console", "hostile")
 
 
 def _entry(name: str) -> Callable[[list[str]], int] | None:

@@ -44,6 +44,8 @@ class LiveConnection:
     secrets: tuple[tuple[str, datetime | None], ...]
     awaiting_handshake: bool = False
     """Provisioned, and waiting for the secret the vendor's handshake request brings."""
+    complete: bool = False
+    """Its thin events are held until a worker fetched the records they name."""
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -125,6 +127,7 @@ class Runtime:
             ConnectionSecret.secret_enc,
             SubscriptionSecret.secret_enc,
             Connection.vendor_state_enc,
+            Connection.credentials_enc,
         )
         async with self.engine.connect() as conn:
             for column in columns:
@@ -223,6 +226,7 @@ class Runtime:
                 verify=row.verify,
                 secrets=tuple((self.box.decrypt(s.secret_enc), s.expires_at) for s in secrets),
                 awaiting_handshake=awaiting_handshake(self.box, row.vendor_state_enc),
+                complete=row.complete,
             )
 
     async def tenant_providers(self, tenant: str) -> list[str]:

@@ -207,6 +207,12 @@ class SimRequest:
     """The route's ``{name}`` segments, percent-decoded."""
     principal: Any = None
     """What ``authenticate`` returned for this request (an account, an owner)."""
+    query_pairs: tuple[tuple[str, str], ...] = ()
+    """Every query parameter in order, repeated names too (``query`` keeps the last of each)."""
+
+    def query_all(self, name: str) -> list[str]:
+        """Every value of a query parameter given several times (``expand=a&expand=b``)."""
+        return [value for key, value in self.query_pairs if key == name]
 
     def json_body(self) -> Any:
         """The body as JSON for the call log (the bytes when it is not JSON)."""
@@ -425,8 +431,9 @@ class VendorSimulator:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path = raw_path.decode("latin-1").split("?", 1)[0]
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        request = SimRequest(scope["method"], path, headers, raw_body, query)
+        pairs = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        request = SimRequest(scope["method"], path, headers, raw_body, dict(pairs))
+        request = replace(request, query_pairs=pairs)
         with self.lock:
             injected = self._take_injected()
         if self.latency:

@@ -26,13 +26,23 @@ class ConnectionCreate(_Body):
     provision: dict[str, Any] | None = None
     """Have the vendor create the endpoint: the provider's own request shape (see
     ``GET /v1/providers``, ``provisioning.request_schema``)."""
+    complete: bool = False
+    """Complete thin events: fetch the records they name from the vendor's API before they go
+    out (the provider must have a completer: ``GET /v1/providers``, ``completion``)."""
+    credentials: dict[str, Any] | None = None
+    """The vendor API credentials completion uses, in the provider's shape
+    (``completion.credentials_schema``); stored encrypted, never returned. A provisioned
+    connection's kept credentials serve when none are given."""
 
 
 class ConnectionUpdate(_Body):
-    """Changes to a provisioned connection's endpoint at the vendor."""
+    """Changes to a connection: its endpoint at the vendor (provisioned connections), and
+    whether and with which credentials it completes thin events."""
 
     events: list[str] | None = None
     description: str | None = None
+    complete: bool | None = None
+    credentials: dict[str, Any] | None = None
 
 
 class SecretRotate(_Body):
@@ -50,7 +60,7 @@ class Provisioned(_Out):
     error: str | None = None
 
 
-class ConnectionOut(_Out):
+class ConnectionOut(_Out, kw_only=True):
     id: str
     provider: str
     tenant: str
@@ -60,6 +70,10 @@ class ConnectionOut(_Out):
     created_at: str
     secrets: list[dict[str, Any]] | None = None
     provisioned: Provisioned | None = None
+    complete: bool
+    """Whether its thin events are completed from the vendor's API before they go out."""
+    has_credentials: bool
+    """Whether it holds vendor API credentials of its own for completion (never shown)."""
 
 
 # ---- subscriptions ----------------------------------------------------------------------------
@@ -229,6 +243,11 @@ class ProvisioningOut(_Out):
     request_schema: dict[str, Any]
 
 
+class CompletionOut(_Out):
+    credentials_schema: dict[str, Any]
+    """The JSON Schema of the ``credentials`` a connection with ``complete: true`` gives."""
+
+
 class ProviderOut(_Out):
     name: str
     display_name: str
@@ -238,6 +257,8 @@ class ProviderOut(_Out):
     version: str
     event_types: dict[str, str]
     provisioning: ProvisioningOut | None = None
+    completion: CompletionOut | None = None
+    """Present when the provider can complete its thin events (``complete: true``)."""
     secret_hint: str | None = None
     """Which of the vendor's values is the connection's secret (absent: its adapter does not
     say)."""

@@ -349,6 +349,11 @@ class Source(msgspec.Struct, omit_defaults=True, kw_only=True, forbid_unknown_fi
     """True when the vendor marks the delivery as a simulation (Deel's ``meta.is_simulation``
     from its Developer Center): delivered like any other event, flagged so a subscriber can
     tell it apart. Absent for real deliveries."""
+    completion_error: str | None = None
+    """Set when the connection completes thin events and this one could not be completed: what
+    failed (``not_found``: the vendor no longer has the record; ``timeout`` or the last error's
+    kind, e.g. ``rate_limited``, ``unreachable``, ``auth``, after ``UNIHOOK_COMPLETE_TIMEOUT``).
+    The event then goes out as it came. Absent otherwise."""
 
 
 class Event(msgspec.Struct, omit_defaults=True, kw_only=True, tag_field="type"):

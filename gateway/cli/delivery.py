@@ -91,6 +91,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from gateway.core import tracing
     from gateway.core.metrics import start_metrics_server
     from gateway.delivery.dispatcher import Dispatcher
+    from gateway.services.completion import CompletionWorker
     from gateway.services.provisioning import renewal_loop
 
     settings = Settings.from_env()
@@ -126,6 +127,8 @@ def run_worker(args: argparse.Namespace) -> int:
             settle_heap()
             maintenance = Maintenance(runtime, now=utcnow)
             maintenance.start()
+            completion = CompletionWorker(runtime, now=utcnow, owner=dispatcher.owner)
+            await completion.start()
             renewal = asyncio.create_task(renewal_loop(runtime), name="unihook-vendor-renewal")
             try:
                 await dispatcher.run(stop)
@@ -133,6 +136,7 @@ def run_worker(args: argparse.Namespace) -> int:
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
+                await completion.stop()
                 await maintenance.stop()
         finally:
             await runtime.close()

@@ -199,12 +199,22 @@ def run_connect(args: argparse.Namespace) -> int:
     elif args.vendor_options:
         print(f"unrecognized arguments: {' '.join(args.vendor_options)}", file=sys.stderr)
         return 2
+    credentials: dict[str, str] | None = None
+    if args.credential:
+        pairs = [item.partition("=") for item in args.credential]
+        bad = [key for key, equals, _ in pairs if not key or not equals]
+        if bad or not args.complete:
+            print("error: --credential takes KEY=VALUE, with --complete", file=sys.stderr)
+            return 2
+        credentials = {key: value for key, _, value in pairs}
     data = ConnectionCreate(
         provider=args.provider,
         tenant=args.tenant,
         secret=args.secret,
         verify=not args.no_verify,
         provision=provision,
+        complete=args.complete,
+        credentials=credentials,
     )
 
     async def go(runtime: Runtime) -> Any:
@@ -463,6 +473,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="create the endpoint at the vendor; the provider's fields follow as options "
         "(see GET /v1/providers, provisioning.request_schema), e.g. --api-token T",
+    )
+    p.add_argument(
+        "--complete",
+        action="store_true",
+        help="complete thin events: fetch the records they name from the vendor's API before "
+        "they go out (see GET /v1/providers, completion.credentials_schema)",
+    )
+    p.add_argument(
+        "--credential",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a vendor API credential for --complete, e.g. --credential api_key=K (repeat for "
+        "several; a provisioned connection's kept credentials serve without any)",
     )
     p.set_defaults(handler=run_connect, takes_vendor_options=True)
 

@@ -39,6 +39,24 @@ DELIVERY_LATENCY = Histogram(
     "unihook_delivery_latency_seconds",
     "Subscriber response time per delivery attempt",
 )
+COMPLETIONS = Counter(
+    "unihook_completions_total",
+    "Thin events completed from the vendor's API, by provider and outcome (completed, "
+    "not_found, timeout)",
+    ["provider", "outcome"],
+)
+COMPLETION_FAILURES = Counter(
+    "unihook_completion_failures_total",
+    "Failed fetches of thin events' records (each retried until the timeout), by provider and "
+    "kind (rate_limited, unreachable, auth, rejected, not_found, error)",
+    ["provider", "kind"],
+)
+COMPLETION_LATENCY = Histogram(
+    "unihook_completion_latency_seconds",
+    "From an event's commit until it was completed or released, by provider",
+    ["provider"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600, 1800),
+)
 RETENTION_LAG = Gauge(
     "unihook_retention_lag_seconds",
     "How far retention is behind: the age past its tenant's cutoff of the oldest event still "

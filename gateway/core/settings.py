@@ -303,6 +303,14 @@ class Settings:
         "seconds between a worker's looks for due deliveries when idle",
         seconds,
     )
+    complete_timeout: float = variable(
+        "UNIHOOK_COMPLETE_TIMEOUT",
+        600.0,
+        "seconds an event of a connection with `complete: true` waits for its records to be "
+        "fetched from the vendor; after that it goes out as it came, with "
+        "`source.completion_error`",
+        seconds,
+    )
     retention_days: int = variable(
         "UNIHOOK_RETENTION_DAYS",
         0,

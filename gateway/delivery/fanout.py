@@ -103,14 +103,17 @@ def delivery_row(
     }
 
 
-def queue_deliveries(conn: Connection, events: Sequence[NewEvent], now: datetime) -> int:
+def queue_deliveries(
+    conn: Connection, events: Sequence[NewEvent], now: datetime, *, due: datetime | None = None
+) -> int:
     """Queue a delivery for every (event, matching subscription); returns how many.
 
     Runs inside the caller's transaction (the ingest group commit). Paused and disabled
     subscriptions get their deliveries queued too: they wait for resume, nothing is dropped.
     The (type, tenant, provider) test narrows the subscriptions first, once per kind of event in
     the batch; only then do the candidates' payload filters run, each compiled once per process,
-    over the event decoded at most once, and only when a candidate has a filter.
+    over the event decoded at most once, and only when a candidate has a filter. ``due``: when
+    the deliveries become due (``now`` unless held for completion).
     """
     if not events:
         return 0
@@ -147,8 +150,11 @@ def queue_deliveries(conn: Connection, events: Sequence[NewEvent], now: datetime
         )
         for delivery_id, (ev, sub) in zip(new_ids("dlv", len(pairs)), pairs, strict=True)
     ]
+    template = delivery_row("", "", now)
+    if due is not None:
+        template["next_attempt_at"] = due
     bulk_insert(Delivery.__table__, conn.dialect).execute_alike(
-        conn, delivery_row("", "", now), ("id", "event_id", "subscription_id", "ordering_key"), rows
+        conn, template, ("id", "event_id", "subscription_id", "ordering_key"), rows
     )
     return len(rows)
 

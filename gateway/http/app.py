@@ -33,6 +33,7 @@ from gateway.http.subscriptions import SubscriptionController
 from gateway.http.tenants import TenantSettingsController
 from gateway.ingest.pipeline import IngestWriter
 from gateway.runtime import Runtime
+from gateway.services.completion import CompletionWorker
 from gateway.services.maintenance import Maintenance
 from gateway.services.provisioning import renewal_loop
 
@@ -93,10 +94,13 @@ def create_app(
         app.state.ingest_writer = writer
         await writer.start()
         worker = Dispatcher(svc, now=utcnow) if run_worker else None
+        completion = CompletionWorker(svc, now=utcnow) if run_worker else None
         maintenance = Maintenance(svc, now=utcnow) if run_worker else None
         renewal = None
         if worker is not None:
             await worker.start()
+        if completion is not None:
+            await completion.start()
             renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
         if maintenance is not None:
             maintenance.start()
@@ -111,6 +115,8 @@ def create_app(
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
+            if completion is not None:
+                await completion.stop()
             if worker is not None:
                 await worker.stop()
             await writer.stop()

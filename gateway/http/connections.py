@@ -69,9 +69,10 @@ class ConnectionController(Controller):
         connection_id: FromPath[str],
         data: JSONBody[ConnectionUpdate],
     ) -> ConnectionOut:
-        """Change a provisioned endpoint's events or description at the vendor."""
-        return await connections.change_at_vendor(
-            request.app.state.runtime, principal, connection_id, "update", data
+        """Change whether (and with which vendor API credentials) the connection completes thin
+        events, and a provisioned endpoint's events or description at the vendor."""
+        return await connections.update_connection(
+            request.app.state.runtime, principal, connection_id, data
         )
 
     @post("/{connection_id:str}/pause", status_code=HTTP_200_OK)

@@ -211,6 +211,7 @@ async def _accept(
         received_at=received_at,
         trace_parent=tracing.traceparent(span),
         people=runtime.people,
+        complete_timeout=runtime.settings.complete_timeout,
     )
     result = await writer.submit(receipt, event)
     INGEST_REQUESTS.labels(adapter.name, result.status).inc()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from msgspec.structs import asdict, replace
@@ -17,7 +17,7 @@ from gateway.core.payloads import ERASED_BODY
 from gateway.delivery.fanout import queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
-from gateway.storage.models import Event, EventPerson, Receipt
+from gateway.storage.models import Completion, Event, EventPerson, Receipt
 
 DEFAULT_UNVERIFIED_LIMIT = 1000
 
@@ -113,8 +113,46 @@ def existing_quarantined(
 
 def _columns(event: EventRow) -> dict[str, Any]:
     row = asdict(event)
-    del row["also"]
+    del row["also"], row["complete_within"]
     return row
+
+
+HOLD_GRACE = timedelta(hours=1)
+"""How long after its completion deadline a held event's deliveries become due by themselves:
+only if no worker ever completed or released it (a worker releases it at the deadline)."""
+
+
+def hold_for_completion(conn: Connection, events: list[EventRow], now: datetime) -> None:
+    """Queue the deliveries of events held for completion, not yet due, and their
+    ``completions`` rows, which a worker claims (``gateway.delivery.completion``)."""
+    by_deadline: dict[datetime, list[EventRow]] = {}
+    for event in events:
+        assert event.complete_within is not None
+        deadline = now + timedelta(seconds=event.complete_within)
+        by_deadline.setdefault(deadline, []).append(event)
+    rows: list[dict[str, object]] = []
+    for deadline, held in by_deadline.items():
+        queue_deliveries(conn, held, now, due=deadline + HOLD_GRACE)
+        rows.extend(
+            {
+                "event_id": e.id,
+                "connection_id": e.connection_id,
+                "provider": e.provider,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "deadline_at": deadline,
+                "lease_owner": None,
+                "lease_expires_at": None,
+                "error": None,
+                "error_kind": None,
+                "fetched": None,
+                "created_at": now,
+                "finished_at": None,
+            }
+            for e in held
+        )
+    bulk_insert(Completion.__table__, conn.dialect).execute(conn, rows)
 
 
 def commit_batch(
@@ -183,7 +221,12 @@ def commit_batch(
     if new_events:
         bulk_insert(Event.__table__, dialect).execute(conn, [_columns(e) for e in new_events])
         bulk_insert(EventPerson.__table__, dialect).execute(conn, people_rows(new_events))
-        queue_deliveries(conn, new_events, now)
+        held = [e for e in new_events if e.complete_within is not None]
+        if held:
+            queue_deliveries(conn, [e for e in new_events if e.complete_within is None], now)
+            hold_for_completion(conn, held, now)
+        else:
+            queue_deliveries(conn, new_events, now)
     for connection_id in sorted(unverified):
         conn.execute(TRIM_UNVERIFIED, {"c": connection_id, "keep": unverified_limit})
     return results

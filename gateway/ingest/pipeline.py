@@ -163,12 +163,14 @@ def prepare(
     receipt_id: str | None = None,
     trace_parent: str | None = None,
     people: PeopleIndex | None = None,
+    complete_timeout: float | None = None,
 ) -> tuple[ReceiptRow, EventRow | None]:
     """Normalise a verified body into its receipt row and event row (None: quarantine).
 
     ``receipt_id``: the receipt's id when it is already stored (reprocessing), else a new one;
     ``trace_parent``: the ingest span the event's deliveries continue; ``people``: the hasher
-    of whom the event names, for erasure's index."""
+    of whom the event names, for erasure's index; ``complete_timeout``: how long a thin event of
+    a connection with ``complete`` waits for its records (``UNIHOOK_COMPLETE_TIMEOUT``)."""
     receipt_id = receipt_id or new_id("rcp")
     error: str | None = None
     row: EventRow | None = None
@@ -187,6 +189,8 @@ def prepare(
         row = _with_people(
             event_row(parts, connection, received_at, receipt_id, trace_parent), people
         )
+        if row is not None and complete_timeout is not None and held(adapter, connection, parts):
+            row = msgspec.structs.replace(row, complete_within=complete_timeout)
         if row is None:
             error = f"{adapter.name}: normalised event does not fit the canonical schema"
         elif parts.also:
@@ -198,6 +202,13 @@ def prepare(
                 )
                 for more in parts.also
             ]
+            if complete_timeout is not None:
+                also = [
+                    msgspec.structs.replace(row, complete_within=complete_timeout)
+                    if row is not None and held(adapter, connection, more)
+                    else row
+                    for row, more in zip(also, parts.also, strict=True)
+                ]
             if any(more is None for more in also):
                 log.warning("adapter %s implied an event that fits no schema", adapter.name)
             row = msgspec.structs.replace(row, also=tuple(m for m in also if m is not None))
@@ -214,6 +225,21 @@ def prepare(
         body_sha256=None if row is not None else hashlib.sha256(body).hexdigest(),
     )
     return receipt, row
+
+
+def held(adapter: ProviderAdapter, connection: LiveConnection, parts: Normalized) -> bool:
+    """Whether an event waits for completion: its connection completes, it names records
+    (``reference``) and the adapter's completer can fetch them. Everything else is unchanged."""
+    if not connection.complete or parts.completeness != "reference":
+        return False
+    completer = adapter.completer
+    if completer is None:
+        return False
+    try:
+        return completer.completes(parts.type, parts.data)
+    except Exception:  # a plugin's bug must not fail the ingest: the event goes out as it came
+        log.exception("completer of %s raised in completes()", adapter.name)
+        return False
 
 
 def _with_people(row: EventRow | None, people: PeopleIndex | None) -> EventRow | None:

@@ -47,6 +47,9 @@ class EventRow(msgspec.Struct, frozen=True):
     payload: bytes  # the canonical event's JSON, without raw
     trace_parent: str | None = None  # the ingest span, when tracing
     people: tuple[tuple[str, str], ...] = ()  # (kind, keyed hash) of whom it names
+    complete_within: float | None = None
+    """Set when the event is held for completion (``gateway.delivery.completion``): its
+    deliveries wait for the fetch, at most this many seconds after the commit. Not a column."""
     also: tuple[EventRow, ...] = ()
     """The events the same body implies besides this one (``Normalized.also``): written with
     it, each deduplicated by its own key, only when this one is new. Not a column."""

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from providers.registry import LoadedAdapter
-from schemas.api import ProviderOut, ProvisioningOut
+from schemas.api import CompletionOut, ProviderOut, ProvisioningOut
 
 
 def provisioning_out(item: LoadedAdapter) -> ProvisioningOut | None:
@@ -18,6 +18,13 @@ def provisioning_out(item: LoadedAdapter) -> ProvisioningOut | None:
         capabilities=sorted(provisioner.capabilities),
         request_schema=request_schema(provisioner.request_type),
     )
+
+
+def completion_out(item: LoadedAdapter) -> CompletionOut | None:
+    completer = item.adapter.completer
+    if completer is None:
+        return None
+    return CompletionOut(credentials_schema=request_schema(completer.credentials_type))
 
 
 def request_schema(request_type: type[Any]) -> dict[str, Any]:
@@ -36,5 +43,6 @@ def provider_out(item: LoadedAdapter) -> ProviderOut:
         version=item.version,
         event_types=dict(item.adapter.event_types),
         provisioning=provisioning_out(item),
+        completion=completion_out(item),
         secret_hint=item.adapter.secret_hint or None,
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from gateway.services.common import clamp_limit, page, valid_tenant
 from gateway.services.errors import Conflict, Invalid, NotFound
 from gateway.storage.locks import lock_connection
 from gateway.storage.models import Connection, ConnectionSecret, Receipt
-from providers import ProvisionResult
+from providers import Completer, ProvisionResult, VendorState
 from schemas.api import ConnectionCreate, ConnectionOut, ConnectionUpdate, Provisioned, SecretRotate
 
 MAX_SECRET_GRACE = 10 * 365 * 86400
@@ -58,6 +59,44 @@ def connection_out(
             for s in live
         ],
         provisioned=provisioned,
+        complete=row.complete,
+        has_credentials=row.credentials_enc is not None,
+    )
+
+
+def completer_for(runtime: Runtime, provider: str) -> Completer:
+    """The provider's completer, or ``Invalid`` saying which providers have one."""
+    found = runtime.registry.get(provider).completer if provider in runtime.registry else None
+    if found is None:
+        able = [item.name for item in runtime.registry if item.adapter.completer]
+        raise Invalid(
+            f"complete: provider {provider!r} cannot complete its events (only "
+            f"{', '.join(able) or 'none'} can)"
+        )
+    return found
+
+
+def sealed_credentials(
+    runtime: Runtime,
+    provider: str,
+    credentials: dict[str, Any] | None,
+    vendor: VendorState | None,
+) -> str | None:
+    """Completion credentials checked against the provider's ``credentials_type`` and sealed
+    (``Invalid`` naming the bad field); None when a provisioned connection's kept credentials
+    serve. ``Invalid`` when neither is there."""
+    completer = completer_for(runtime, provider)
+    if credentials is not None:
+        try:
+            value = msgspec.convert(credentials, type=completer.credentials_type)
+        except msgspec.ValidationError as exc:
+            raise Invalid(f"credentials: {exc}") from None
+        return runtime.box.encrypt(msgspec.json.encode(value).decode())
+    if vendor is not None and completer.credentials_from(vendor) is not None:
+        return None
+    raise Invalid(
+        f"credentials are required with complete: true (the shape is {provider}'s "
+        "completion.credentials_schema in GET /v1/providers)"
     )
 
 
@@ -110,6 +149,21 @@ async def create_connection(
         secrets = list(result.secrets)
     elif data.verify and not secrets:
         raise Invalid("secret is required (or set verify: false)")
+    credentials_enc: str | None = None
+    if data.complete:
+        try:
+            vendor = (
+                provisioning.unseal(runtime, provisioning.seal(runtime, result))
+                if result is not None
+                else None
+            )  # what the connection will keep (no tokens under UNIHOOK_FORGET_VENDOR_TOKENS)
+            credentials_enc = sealed_credentials(runtime, data.provider, data.credentials, vendor)
+        except Invalid:
+            if result is not None:  # nothing half-made
+                await provisioning.undo(runtime, data.provider, tenant, url, result)
+            raise
+    elif data.credentials is not None:
+        raise Invalid("credentials are for completion: give them with complete: true")
     now = utcnow()
     row = Connection(
         id=new_id("con"),
@@ -118,6 +172,8 @@ async def create_connection(
         verify=data.verify,
         created_at=now,
         vendor_state_enc=provisioning.seal(runtime, result) if result is not None else None,
+        complete=data.complete,
+        credentials_enc=credentials_enc,
     )
     secret_rows = [
         ConnectionSecret(
@@ -297,6 +353,61 @@ async def _add_secret(
             expires_at=None,
         )
     )
+
+
+async def update_connection(
+    runtime: Runtime, principal: Principal, connection_id: str, data: ConnectionUpdate
+) -> ConnectionOut:
+    """``PATCH``: completion (``complete``, ``credentials``), and the endpoint's events or
+    description at the vendor for a provisioned connection."""
+    at_vendor = data.events is not None or data.description is not None
+    completion = data.complete is not None or data.credentials is not None
+    if not at_vendor and not completion:
+        raise Invalid("nothing to change: give events, description, complete or credentials")
+    if completion:
+        out = await set_completion(runtime, principal, connection_id, data)
+        if not at_vendor:
+            return out
+    return await change_at_vendor(
+        runtime,
+        principal,
+        connection_id,
+        "update",
+        ConnectionUpdate(events=data.events, description=data.description),
+    )
+
+
+@audited("connection.completion", target="connection_id")
+async def set_completion(
+    runtime: Runtime, principal: Principal, connection_id: str, data: ConnectionUpdate
+) -> ConnectionOut:
+    """Turn completion on or off, or change its credentials (checked by the provider's
+    ``credentials_type``; a provisioned connection's kept credentials serve when none are
+    given). Turning it off forgets the credentials."""
+    row, _ = await load_connection(runtime, principal, connection_id)
+    complete = row.complete if data.complete is None else data.complete
+    if not complete and data.credentials is not None:
+        raise Invalid("credentials are for completion: give them with complete: true")
+    sealed: str | None = None
+    if complete:
+        if data.credentials is None and row.credentials_enc is not None:
+            sealed = row.credentials_enc  # kept: only ``complete`` was given
+        else:
+            vendor = (
+                provisioning.unseal(runtime, row.vendor_state_enc) if row.vendor_state_enc else None
+            )
+            sealed = sealed_credentials(runtime, row.provider, data.credentials, vendor)
+    async with runtime.sessions() as session, session.begin():
+        if not await lock_connection(session, row.id):
+            raise NotFound("connection not found")
+        await session.execute(
+            update(Connection)
+            .where(Connection.id == row.id)
+            .values(complete=complete, credentials_enc=sealed)
+        )
+    runtime.forget_connections()
+    row, secrets = await load_connection(runtime, principal, connection_id)
+    return connection_out(runtime, row, secrets)
 
 
 @audited("connection.change")

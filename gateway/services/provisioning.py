@@ -137,7 +137,7 @@ async def provision(
                 await _delete_quietly(provisioner, ctx, exc.leftover, display)
             raise as_service_error(exc, f"{display} did not create the endpoint") from None
         if not result.secrets and not result.awaits_handshake:
-            await _delete_quietly(provisioner, ctx, _vendor(result), display)
+            await _delete_quietly(provisioner, ctx, vendor_of(result), display)
             raise VendorFailed(
                 f"{display} created the endpoint but gave no signing secret; the endpoint was "
                 "deleted again, nothing was connected"
@@ -162,7 +162,7 @@ async def activate(
     display = runtime.registry.get(provider).display_name
     async with context(runtime, provider, tenant, ingest_url) as ctx:
         try:
-            shown: Provisioned | None = await step(ctx, _vendor(result))
+            shown: Provisioned | None = await step(ctx, vendor_of(result))
         except ProvisioningError as exc:
             log.warning("could not activate the %s endpoint: %s", display, exc.message)
             summary = result.summary
@@ -180,7 +180,7 @@ async def undo(
     provisioner = provisioner_for(runtime, provider)
     display = runtime.registry.get(provider).display_name
     async with context(runtime, provider, tenant, ingest_url) as ctx:
-        await _delete_quietly(provisioner, ctx, _vendor(result), display)
+        await _delete_quietly(provisioner, ctx, vendor_of(result), display)
 
 
 async def deprovision(
@@ -390,7 +390,8 @@ def as_service_error(exc: ProvisioningError, prefix: str) -> ServiceError:
     return VendorFailed(f"{prefix}: {exc.message}")
 
 
-def _vendor(result: ProvisionResult) -> VendorState:
+def vendor_of(result: ProvisionResult) -> VendorState:
+    """What a provisioned connection will remember of ``result``."""
     return VendorState(state=result.state, credentials=result.credentials)
 
 

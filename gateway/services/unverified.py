@@ -158,6 +158,7 @@ async def reverify(
                 body=request.body,
                 headers=request.headers,
                 received_at=kept.received_at,
+                complete_timeout=runtime.settings.complete_timeout,
             )
             ready.append((receipt, event))
             done.append(kept.id)

@@ -94,6 +94,11 @@ class Connection(Base):
     # Provisioned at the vendor: the provisioner's state and credentials, one encrypted JSON
     # document ``{"state": {...}, "credentials": {...} | null}``; null when made by hand.
     vendor_state_enc: Mapped[str | None] = mapped_column(Text)
+    # Completing thin events: whether to fetch the records they name, and the vendor API
+    # credentials to do it with (the completer's credentials Struct as encrypted JSON; null when
+    # a provisioned connection's kept credentials serve, or completion is off).
+    complete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    credentials_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class ConnectionSecret(Base):
@@ -170,6 +175,34 @@ class Event(Base):
     candidate_name_key: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
     candidate_email: Mapped[str | None] = mapped_column(String(CANDIDATE_FIELD_LENGTH))
     erased_at: Mapped[datetime | None]  # set when an erasure reduced it to a tombstone
+
+
+class Completion(Base):
+    """An event held for completion: its deliveries wait (``next_attempt_at`` in the future)
+    until a worker has fetched the records it names, or given up at ``deadline_at``."""
+
+    __tablename__ = "completions"
+    __table_args__ = (
+        Index("ix_completions_due", "status", "next_attempt_at"),
+        Index("ix_completions_connection", "connection_id", "status"),
+    )
+
+    event_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    connection_id: Mapped[str] = mapped_column(ID)
+    provider: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # pending | completed | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    deadline_at: Mapped[datetime]  # UNIHOOK_COMPLETE_TIMEOUT after the receipt
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_expires_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure, as the vendor said it
+    error_kind: Mapped[str | None] = mapped_column(String(40))
+    fetched: Mapped[list[str] | None] = mapped_column(JSON)  # what was fetched ("application/..")
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 class EventPerson(Base):

@@ -113,6 +113,28 @@ class LeverClient(VendorClient):
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.request("DELETE", "/webhooks/" + path_segment(webhook_id))
 
+    # -- reads, for completing thin events (``providers.lever.completer``) ---------------------
+
+    async def opportunity(self, opportunity_id: str) -> dict[str, Any]:
+        """``GET /opportunities/:id`` with its applications and stage expanded (Lever's
+        ``expand`` parameter, given once per field)."""
+        path = "/opportunities/" + path_segment(opportunity_id)
+        return self._data(await self.get(path + "?expand=applications&expand=stage"))
+
+    async def posting(self, posting_id: str) -> dict[str, Any]:
+        """``GET /postings/:id``."""
+        return self._data(await self.get("/postings/" + path_segment(posting_id)))
+
+    async def stage(self, stage_id: str) -> dict[str, Any]:
+        """``GET /stages/:id`` (a stage's name, for the stage an application left)."""
+        return self._data(await self.get("/stages/" + path_segment(stage_id)))
+
+    def _data(self, body: Any) -> dict[str, Any]:
+        data = self._object(body).get("data")
+        if not isinstance(data, dict):
+            raise self.error("rejected", "the answer has no data object", status=200)
+        return data
+
     def _object(self, body: Any, status: int = 200) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise self.error("rejected", "the answer is not a JSON object", status=status)

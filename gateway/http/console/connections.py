@@ -18,11 +18,11 @@ from gateway.http.console.web import BASE, Viewer, checked_form, done, render, r
 from gateway.runtime import Runtime
 from gateway.services import connections as service
 from gateway.services import unverified
-from gateway.services.catalogue import provisioning_out
-from gateway.services.errors import NotFound, ServiceError
+from gateway.services.catalogue import completion_out, provisioning_out
+from gateway.services.errors import Invalid, NotFound, ServiceError
 from gateway.services.events import list_events
 from gateway.services.insights import last_events
-from schemas.api import ConnectionCreate, SecretRotate
+from schemas.api import ConnectionCreate, ConnectionUpdate, SecretRotate
 
 PAGE = 50
 SECRET_WORDS = ("token", "key", "secret", "password")
@@ -46,6 +46,23 @@ class Provisionable:
     capabilities: list[str]
 
 
+def schema_fields(schema: dict[str, Any]) -> list[Field]:
+    """A form's inputs from a msgspec Struct's JSON Schema."""
+    ref = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+    body = schema.get("$defs", {}).get(ref, schema)
+    required = set(body.get("required", []))
+    return [
+        Field(
+            name=name,
+            required=name in required,
+            is_list=spec.get("type") == "array" or "array" in str(spec.get("anyOf", "")),
+            is_secret=any(word in name for word in SECRET_WORDS),
+            hint=str(spec.get("description", "")),
+        )
+        for name, spec in body.get("properties", {}).items()
+    ]
+
+
 def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
     """Every loaded adapter whose vendor unihook can set up, with its form's fields."""
     out: dict[str, Provisionable] = {}
@@ -53,22 +70,33 @@ def provisionable(runtime: Runtime) -> dict[str, Provisionable]:
         shown = provisioning_out(item)
         if shown is None:
             continue
-        schema = shown.request_schema
-        ref = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
-        body = schema.get("$defs", {}).get(ref, schema)
-        required = set(body.get("required", []))
-        fields = [
-            Field(
-                name=name,
-                required=name in required,
-                is_list=spec.get("type") == "array" or "array" in str(spec.get("anyOf", "")),
-                is_secret=any(word in name for word in SECRET_WORDS),
-                hint=str(spec.get("description", "")),
-            )
-            for name, spec in body.get("properties", {}).items()
-        ]
+        fields = schema_fields(shown.request_schema)
         out[item.name] = Provisionable(item.name, fields, list(shown.capabilities))
     return out
+
+
+def completable(runtime: Runtime) -> dict[str, list[Field]]:
+    """Every loaded adapter that can complete its thin events, with its credentials' fields."""
+    return {
+        item.name: schema_fields(shown.credentials_schema)
+        for item in runtime.registry
+        if (shown := completion_out(item)) is not None
+    }
+
+
+def credential_lines(value: str | None) -> dict[str, str] | None:
+    """``KEY=VALUE`` lines (the connection form's credentials box) as a credentials object."""
+    if not value:
+        return None
+    found: dict[str, str] = {}
+    for line in value.splitlines():
+        key, equals, item = line.strip().partition("=")
+        if not line.strip():
+            continue
+        if not equals or not key.strip():
+            raise Invalid("credentials: one KEY=VALUE a line")
+        found[key.strip()] = item.strip()
+    return found or None
 
 
 def secret_hints(runtime: Runtime) -> dict[str, str]:
@@ -111,6 +139,7 @@ async def _list_page(
         providers=runtime.registry.names(),
         secret_hints=secret_hints(runtime),
         provisionable=provisionable(runtime),
+        completable=completable(runtime),
         **extra,
     )
 
@@ -136,14 +165,16 @@ async def add_connection(
     if text(form, "mode") == "provisioned":
         spec = provisionable(runtime).get(provider)
         provision = provision_block(form, spec) if spec else {}
-    data = ConnectionCreate(
-        provider=provider,
-        tenant=viewer.principal.tenant or text(form, "tenant") or "",
-        secret=None if provision is not None else text(form, "secret"),
-        verify=provision is not None or form.get("verify") is not None,
-        provision=provision,
-    )
     try:
+        data = ConnectionCreate(
+            provider=provider,
+            tenant=viewer.principal.tenant or text(form, "tenant") or "",
+            secret=None if provision is not None else text(form, "secret"),
+            verify=provision is not None or form.get("verify") is not None,
+            provision=provision,
+            complete=form.get("complete") is not None,
+            credentials=credential_lines(text(form, "credentials")),
+        )
         out = await service.create_connection(runtime, viewer.principal, data)
     except ServiceError as exc:
         if isinstance(exc, NotFound):
@@ -181,7 +212,34 @@ async def connection_page(
         unverified_count=await unverified.count_unverified(runtime, conn.id),
         guide=setup_guide(conn.provider),
         capabilities=spec.capabilities if spec and conn.provisioned else [],
+        credential_fields=completable(runtime).get(conn.provider),
     )
+
+
+@post("/connections/{connection_id:str}/completion", status_code=303)
+async def change_completion(
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    connection_id: FromPath[str],
+) -> Redirect:
+    """Turn completion on (with the credentials typed, or those kept) or off."""
+    form = await checked_form(request)
+    runtime = runtime_of(request)
+    turn_on = text(form, "complete") == "on"
+    credentials = {
+        key.removeprefix("credential."): value
+        for key in form
+        if key.startswith("credential.") and (value := text(form, key))
+    }
+    change = ConnectionUpdate(complete=turn_on, credentials=credentials or None)
+    try:
+        await service.set_completion(runtime, viewer.principal, connection_id, change)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return done(request, _back(connection_id), f"Not changed: {exc.detail}")
+    said = "Completing thin events." if turn_on else "Thin events now go out as they come."
+    return done(request, _back(connection_id), said)
 
 
 def _back(connection_id: str) -> str:
@@ -261,4 +319,12 @@ async def at_vendor(
     return done(request, _back(connection_id), f"The vendor's endpoint is {action}d.")
 
 
-ROUTES = [connections_page, add_connection, connection_page, rotate, reverify, at_vendor]
+ROUTES = [
+    connections_page,
+    add_connection,
+    connection_page,
+    rotate,
+    reverify,
+    at_vendor,
+    change_completion,
+]

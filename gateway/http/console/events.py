@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
+from gateway.services.completion import completion_view
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import Invalid, NotFound
 from gateway.services.events import list_events
@@ -144,6 +145,7 @@ async def event_page(
         story=story,
         summary=summary(story.event),
         subscriptions=subscriptions["data"],
+        completion=await completion_view(runtime, event_id),
     )
 
 

@@ -9,6 +9,13 @@ are ``{"code", "message"}`` with the documented statuses (400, 401, 403, 404, 42
 is a token bucket per key, 10 requests a second with bursts of 20. A webhook sends nothing until
 a Super Admin switches its event group on (``activate``), as the docs warn.
 
+The record reads completion uses: ``GET /v1/opportunities/:id`` (``expand=applications`` and
+``expand=stage`` inline those; otherwise they are ids), ``GET /v1/postings/:id`` and ``GET
+/v1/stages/:id``, each ``{"data": {...}}``, ``404 ResourceNotFound`` for a record the account does
+not have, and the OAuth scopes ``opportunities:read:admin``, ``postings:read:admin`` and
+``stages:read:admin``. Tests add records with ``add_opportunity``, ``add_posting``, ``add_stage``
+and make the API answer ``429`` with ``Retry-After`` through the kit's ``fail_next``.
+
 Where the docs are silent the simulator chooses, and says so: error ``code`` values other than
 ``ResourceNotFound``; ``403`` for changing a webhook made in Lever's UI; conditions allowed only
 on the four events the docs call configurable; no duplicate check (Lever documents none, so two
@@ -68,6 +75,10 @@ CONFIGURABLE: tuple[str, ...] = (
 ORIGINS: tuple[str, ...] = ("applied", "sourced", "referred", "university", "agency", "internal")
 READ_SCOPE = "webhooks:read:admin"
 WRITE_SCOPE = "webhooks:write:admin"
+OPPORTUNITIES_SCOPE = "opportunities:read:admin"
+POSTINGS_SCOPE = "postings:read:admin"
+STAGES_SCOPE = "stages:read:admin"
+RECORD_SCOPES = frozenset({OPPORTUNITIES_SCOPE, POSTINGS_SCOPE, STAGES_SCOPE})
 USER_AGENT = "Lever-Webhooks"
 
 
@@ -152,6 +163,7 @@ class LeverSim(VendorSimulator):
         self._credentials: dict[str, _Credential] = {}
         self._webhooks: dict[str, SimWebhook] = {}
         self._active_groups: set[tuple[str, str]] = set()
+        self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # ---- set-up and inspection (the test's side) ----------------------------------------------
 
@@ -165,11 +177,62 @@ class LeverSim(VendorSimulator):
         self._credentials.clear()
         self._webhooks.clear()
         self._active_groups.clear()
+        self._records.clear()
 
-    def add_api_key(self, account: str, api_key: str, *, webhooks: bool = True) -> None:
-        """Accept ``api_key`` for ``account``; ``webhooks=False``: a key without that permission."""
+    def add_api_key(
+        self, account: str, api_key: str, *, webhooks: bool = True, records: bool = True
+    ) -> None:
+        """Accept ``api_key`` for ``account``; ``webhooks=False``: a key without that
+        permission, ``records=False``: one that cannot read opportunities, postings, stages."""
         scopes = frozenset({READ_SCOPE, WRITE_SCOPE}) if webhooks else frozenset()
-        self._add_credential("basic:" + api_key, account, scopes)
+        self._add_credential(
+            "basic:" + api_key, account, scopes | (RECORD_SCOPES if records else frozenset())
+        )
+
+    def add_opportunity(
+        self,
+        account: str,
+        opportunity_id: str,
+        *,
+        name: str,
+        emails: list[str],
+        contact: str,
+        stage: str,
+        postings: tuple[str, ...] = (),
+    ) -> None:
+        """An opportunity as Lever returns it, with one application per posting."""
+        record = {
+            "id": opportunity_id,
+            "name": name,
+            "contact": contact,
+            "emails": list(emails),
+            "stage": stage,
+            "applications": [
+                {"id": f"app-{opportunity_id}-{n}", "type": "posting", "posting": posting}
+                for n, posting in enumerate(postings)
+            ],
+            "archived": None,
+            "createdAt": _millis(),
+        }
+        with self.lock:
+            self._records[(account, "opportunities", opportunity_id)] = record
+
+    def add_posting(self, account: str, posting_id: str, text: str, **categories: str) -> None:
+        with self.lock:
+            self._records[(account, "postings", posting_id)] = {
+                "id": posting_id,
+                "text": text,
+                "state": "published",
+                "categories": dict(categories),
+            }
+
+    def add_stage(self, account: str, stage_id: str, text: str) -> None:
+        with self.lock:
+            self._records[(account, "stages", stage_id)] = {"id": stage_id, "text": text}
+
+    def remove_opportunity(self, account: str, opportunity_id: str) -> None:
+        with self.lock:
+            self._records.pop((account, "opportunities", opportunity_id), None)
 
     def add_oauth_token(self, account: str, access_token: str, scopes: tuple[str, ...]) -> None:
         """Accept ``Authorization: Bearer <access_token>`` with these OAuth scopes."""
@@ -349,6 +412,32 @@ class LeverSim(VendorSimulator):
         self._owned(request.principal, webhook_id)
         del self._webhooks[webhook_id]
         return 204, None
+
+    @route("GET", "/v1/opportunities/{record_id}", auth=OPPORTUNITIES_SCOPE)
+    def _opportunity(self, request: SimRequest) -> tuple[int, Any]:
+        record = copy.deepcopy(self._record(request, "opportunities"))
+        expand = request.query_all("expand")
+        if "stage" in expand:
+            stage = self._records.get((request.principal, "stages", record["stage"]))
+            record["stage"] = copy.deepcopy(stage) if stage else {"id": record["stage"]}
+        if "applications" not in expand:
+            record["applications"] = [a["id"] for a in record["applications"]]
+        return 200, {"data": record}
+
+    @route("GET", "/v1/postings/{record_id}", auth=POSTINGS_SCOPE)
+    def _posting(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, {"data": copy.deepcopy(self._record(request, "postings"))}
+
+    @route("GET", "/v1/stages/{record_id}", auth=STAGES_SCOPE)
+    def _stage(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, {"data": copy.deepcopy(self._record(request, "stages"))}
+
+    def _record(self, request: SimRequest, kind: str) -> dict[str, Any]:
+        record_id = request.params["record_id"]
+        record = self._records.get((request.principal, kind, record_id))
+        if record is None:
+            raise Reject(404, f"{kind} {record_id} was not found", "ResourceNotFound")
+        return record
 
     def _owned(self, account: str, webhook_id: str) -> SimWebhook:
         """The account's API-made webhook (lock held); ``404`` or ``403`` otherwise."""
