@@ -32,6 +32,7 @@ from providers.finch.payloads import (
     FinchEvent,
     FinchHead,
     FinchIndividual,
+    FinchPayment,
 )
 from providers.finch.samples import SAMPLES
 from schemas import EventData, Normalized
@@ -195,6 +196,17 @@ def employment_of(record: FinchEmploymentRecord) -> Employment:
         raw_status=record.employment_status,
         start_date=_date(record.start_date),
         end_date=_date(record.end_date),
+    )
+
+
+def payroll_of(payment: FinchPayment) -> Payroll:
+    """A payment read from Finch's Payroll API, as the canonical ``Payroll``."""
+    period = payment.pay_period
+    return Payroll(
+        id=payment.id,
+        period_start=_date(period.start_date) if period else None,
+        period_end=_date(period.end_date) if period else None,
+        pay_date=_date(payment.pay_date),
     )
 
 

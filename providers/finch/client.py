@@ -4,7 +4,8 @@ From Finch's API reference: requests carry the connection's access token (``Auth
 Bearer``) and ``Finch-API-Version: 2020-09-17``; ``POST /employer/individual`` and ``POST
 /employer/employment`` take ``{"requests": [{"individual_id": ...}, ...]}`` (many individuals per
 call) and answer ``{"responses": [{"individual_id", "code", "body"}]}``, ``code`` being each
-individual's own status (``404`` for one Finch does not know).
+individual's own status (``404`` for one Finch does not know); ``GET /employer/payment`` with
+``start_date`` and ``end_date`` (inclusive, on ``pay_date``) lists the payments paid in that range.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import httpx
 import msgspec
 
 from providers.client import BearerAuth, VendorAPIError, VendorClient, kind_for_status
-from providers.finch.payloads import FinchBatch, FinchEmploymentRecord, FinchIndividual
+from providers.finch.payloads import (
+    FinchBatch,
+    FinchEmploymentRecord,
+    FinchIndividual,
+    FinchPayment,
+)
 
 API_URL: Final = "https://api.tryfinch.com"
 API_VERSION: Final = "2020-09-17"
@@ -76,6 +82,17 @@ class FinchClient(VendorClient):
         self, individual_ids: Sequence[str]
     ) -> dict[str, FinchEmploymentRecord | VendorAPIError]:
         return await self._batch("/employer/employment", individual_ids, FinchEmploymentRecord)
+
+    async def payments_on(self, pay_date: str) -> dict[str, FinchPayment]:
+        """The payments paid on ``pay_date``, by id."""
+        answer = await self.get(
+            "/employer/payment", params={"start_date": pay_date, "end_date": pay_date}
+        )
+        try:
+            found = msgspec.convert(answer, type=list[FinchPayment])
+        except msgspec.ValidationError:
+            raise self.error("rejected", "an unreadable payment list", status=200) from None
+        return {p.id: p for p in found if p.id}
 
 
 __all__ = ["API_URL", "API_VERSION", "FinchClient"]

@@ -119,3 +119,16 @@ class FinchResponse(_In):
 
 class FinchBatch(_In):
     responses: list[FinchResponse] = msgspec.field(default_factory=list)
+
+
+class FinchPayPeriod(_In):
+    start_date: str | None = None
+    end_date: str | None = None
+
+
+class FinchPayment(_In):
+    """One of ``GET /employer/payment``'s payments, the fields mapped."""
+
+    id: str | None = None
+    pay_period: FinchPayPeriod | None = None
+    pay_date: str | None = None

@@ -3,7 +3,8 @@
 From Finch's API reference: requests carry ``Authorization: Bearer <access token>`` and
 ``Finch-API-Version``; ``POST /employer/individual`` and ``POST /employer/employment`` take
 ``{"requests": [{"individual_id"}]}`` and answer ``{"responses": [{"individual_id", "code",
-"body"}]}`` with each individual's own status.
+"body"}]}`` with each individual's own status; ``GET /employer/payment?start_date&end_date`` lists
+the payments whose ``pay_date`` is in the range (both required).
 
 Where the docs are silent the simulator chooses: a wrong token is ``401`` ``{"code": 401,
 "message": ...}``; a request without ``Finch-API-Version`` is ``400``; an unknown individual is
@@ -15,7 +16,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from providers.finch.samples import INDIVIDUAL_ID
+from providers.finch.samples import INDIVIDUAL_ID, PAYMENT_ID
 from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 
 TOKEN = "finch-connection-token-4d7a"
@@ -46,6 +47,13 @@ EMPLOYMENT: dict[str, Any] = {
     "end_date": None,
     "location": {"city": "Denver", "state": "CO", "country": "US"},
 }
+PAYMENT: dict[str, Any] = {
+    "id": PAYMENT_ID,
+    "pay_period": {"start_date": "2025-01-01", "end_date": "2025-01-14"},
+    "pay_date": "2025-01-15",
+    "debit_date": "2025-01-14",
+    "individual_ids": [INDIVIDUAL_ID],
+}
 
 
 class FinchSim(VendorSimulator):
@@ -54,11 +62,13 @@ class FinchSim(VendorSimulator):
     def __init__(self) -> None:
         self.individuals: dict[str, dict[str, Any]] = {}
         self.employments: dict[str, dict[str, Any]] = {}
+        self.payments: list[dict[str, Any]] = []
         super().__init__()
 
     def reset_state(self) -> None:
         self.individuals = {INDIVIDUAL_ID: dict(INDIVIDUAL)}
         self.employments = {INDIVIDUAL_ID: dict(EMPLOYMENT)}
+        self.payments = [dict(PAYMENT)]
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
         given = request.headers.get("authorization", "")
@@ -93,6 +103,13 @@ class FinchSim(VendorSimulator):
     @route("POST", "/employer/employment")
     def employment(self, request: SimRequest) -> tuple[int, Any]:
         return self._batch(request, self.employments)
+
+    @route("GET", "/employer/payment")
+    def payment(self, request: SimRequest) -> tuple[int, Any]:
+        start, end = request.query.get("start_date"), request.query.get("end_date")
+        if not start or not end:
+            raise Reject(400, "start_date and end_date are required")
+        return 200, [p for p in self.payments if start <= p["pay_date"] <= end]
 
 
 finch_sim_server, finch_sim = simulator_fixtures(FinchSim, "finch_sim")

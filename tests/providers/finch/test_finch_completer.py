@@ -9,8 +9,8 @@ import pytest
 
 from providers import VendorAPIError
 from providers.finch import FinchCredentials, adapter
-from providers.finch.samples import INDIVIDUAL_ID
-from schemas.events import EmployeeData, EmploymentData
+from providers.finch.samples import INDIVIDUAL_ID, PAYMENT_ID
+from schemas.events import EmployeeData, EmploymentData, PayrollData
 from tests.providers.completion_helpers import NOW, context, thin
 
 pytest.register_assert_rewrite("tests.providers.finch.finch_sim")
@@ -85,6 +85,31 @@ async def test_a_batch_reads_each_endpoint_once_and_reports_each_item(
     assert (third.kind, third.status) == ("not_found", 404)
 
 
+async def test_a_payment_event_is_filled_from_the_payments_of_its_pay_date(
+    finch_sim: FinchSim,
+) -> None:
+    event_type, data = thin(adapter, "payment.created")
+    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
+        full = await completer.complete(ctx, event_type, data)
+    assert isinstance(full, PayrollData)
+    assert (full.payroll.id, full.payroll.period_start, full.payroll.period_end) == (
+        PAYMENT_ID,
+        "2025-01-01",
+        "2025-01-14",
+    )
+    [call] = finch_sim.calls
+    assert call.path == "/employer/payment"
+
+
+async def test_a_payment_gone_is_not_found(finch_sim: FinchSim) -> None:
+    finch_sim.payments.clear()
+    event_type, data = thin(adapter, "payment.updated")
+    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
+        with pytest.raises(VendorAPIError) as caught:
+            await completer.complete(ctx, event_type, data)
+    assert caught.value.kind == "not_found"
+
+
 async def test_an_individual_gone_is_not_found(finch_sim: FinchSim) -> None:
     finch_sim.individuals.clear()
     event_type, data = thin(adapter, "individual.updated")
@@ -122,7 +147,8 @@ async def test_a_wrong_token_is_an_auth_error_without_the_token(finch_sim: Finch
         ("employment.created", True),
         ("individual.deleted", False),
         ("employment.deleted", False),
-        ("payment.created", False),
+        ("payment.created", True),
+        ("payment.deleted", False),
         ("pay_statement.created", False),
         ("account.updated", False),
     ],
