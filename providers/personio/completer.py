@@ -26,7 +26,7 @@ NOT_READ_BACK = (".deleted", ".cancelled")
 
 
 class PersonioCredentials(msgspec.Struct, forbid_unknown_fields=True):
-    """Personio API credentials (Settings > Integrations > API credentials) with the scopes
+    """Personio API credentials (client id and secret) with the scopes
     ``personio:persons:read`` and ``personio:absences:read``."""
 
     client_id: str
