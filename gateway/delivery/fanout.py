@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import msgspec
@@ -13,13 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.ids import new_id, new_ids
 from gateway.storage.bulk import bulk_insert, insert_rows
-from gateway.storage.models import Delivery, Event, Subscription
+from gateway.storage.models import Completion, Delivery, Event, Subscription
 from schemas import matches
 from schemas.filters import InvalidFilter, Predicate, compiled
 
 log = logging.getLogger(__name__)
 
 REPLAY_CHUNK = 1000
+HOLD_GRACE = timedelta(hours=1)
+"""How long after its completion deadline a held event's deliveries become due by themselves:
+only if no worker ever completed or released it (a worker releases it at the deadline)."""
 SUBSCRIPTION_FILTERS = select(
     Subscription.id,
     Subscription.scope_tenant,
@@ -219,10 +222,14 @@ async def replay(
     if at_most is not None and len(events) > at_most:
         raise WindowTooWide(at_most)
     for start in range(0, len(events), REPLAY_CHUNK):
+        chunk = events[start : start + REPLAY_CHUNK]
+        held = await held_until(session, [e.id for e in chunk])
         rows = [
             delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))
-            for e in events[start : start + REPLAY_CHUNK]
+            for e in chunk
         ]
+        for row in rows:
+            row["next_attempt_at"] = held.get(row["event_id"], now)
         await insert_rows(session, Delivery.__table__, rows)
     return len(events)
 
@@ -239,6 +246,23 @@ async def redeliver(
         )
         and filter_passes(sub, event.payload)
     ]
+    held = await held_until(session, [event.id]) if rows else {}
+    for row in rows:
+        row["next_attempt_at"] = held.get(event.id, now)
     if rows:
         await insert_rows(session, Delivery.__table__, rows)
     return len(rows)
+
+
+async def held_until(session: AsyncSession, event_ids: list[str]) -> dict[str, datetime]:
+    """Of ``event_ids``, those still waiting for completion, with when their deliveries become
+    due by themselves: a replay or redelivery of a held event waits for the completion too (the
+    completing worker makes every not yet tried delivery of the event due)."""
+    if not event_ids:
+        return {}
+    rows = await session.execute(
+        select(Completion.event_id, Completion.deadline_at).where(
+            Completion.event_id.in_(event_ids), Completion.status == "pending"
+        )
+    )
+    return {event_id: deadline + HOLD_GRACE for event_id, deadline in rows}

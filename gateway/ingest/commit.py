@@ -14,7 +14,7 @@ from msgspec.structs import asdict, replace
 from sqlalchemy import Connection, bindparam, delete, select
 
 from gateway.core.payloads import ERASED_BODY
-from gateway.delivery.fanout import queue_deliveries
+from gateway.delivery.fanout import HOLD_GRACE, queue_deliveries
 from gateway.ingest.rows import EventRow, IngestOutcome, IngestRows
 from gateway.storage.bulk import bulk_insert
 from gateway.storage.models import Completion, Event, EventPerson, Receipt
@@ -115,11 +115,6 @@ def _columns(event: EventRow) -> dict[str, Any]:
     row = asdict(event)
     del row["also"], row["complete_within"]
     return row
-
-
-HOLD_GRACE = timedelta(hours=1)
-"""How long after its completion deadline a held event's deliveries become due by themselves:
-only if no worker ever completed or released it (a worker releases it at the deadline)."""
 
 
 def hold_for_completion(conn: Connection, events: list[EventRow], now: datetime) -> None:

@@ -44,11 +44,15 @@ from schemas import EVENT_DECODER, EVENT_ENCODER, EventData
 log = logging.getLogger("unihook.completion")
 
 COMPLETIONS_TABLE = cast(Table, Completion.__table__)
-CLAIM: Final = 100
-"""Completions a worker claims in one transaction at most."""
+CLAIM: Final = 160
+"""Completions a worker claims in one transaction at most (``BATCH`` for each connection it
+completes for at once)."""
 BATCH: Final = 20
-"""Events of one connection handed to one ``complete_many`` call at most."""
-CONNECTIONS_AT_ONCE: Final = 8
+"""Events of one connection handed to one ``complete_many`` call, and claimed at a time, at
+most."""
+CANDIDATES: Final = 1000
+"""Due completions a claim looks at to choose ``CLAIM`` of them across connections."""
+CONNECTIONS_AT_ONCE: Final = 8  # CLAIM / BATCH
 """Connections a worker completes for at the same time."""
 CALL_TIMEOUT: Final = 30.0
 """Seconds one call to a vendor's API may take."""
@@ -110,6 +114,20 @@ async def completion_view(runtime: Runtime, event_id: str) -> CompletionView | N
         deadline_at=row.deadline_at,
         finished_at=row.finished_at,
     )
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """How one held event ends: written with the others of its batch in one transaction."""
+
+    item: _Held
+    status: str  # completed | failed
+    error_kind: str | None
+    payload: Any  # the event to store, None to leave it (erased)
+    provider: str
+    metric: str | None  # the outcome counted in ``unihook_completions_total``
+    fetched: list[str] | None = None
+    error: str | None = None
 
 
 def completion_of(credentials_type: type[Any], raw: str) -> Any:
@@ -187,7 +205,7 @@ class CompletionWorker:
             except Exception:
                 log.exception("completing held events failed")
                 done = 0
-            if done < CLAIM:
+            if not done:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), timeout=poll)
 
@@ -217,21 +235,30 @@ class CompletionWorker:
     # ---- the queue ----------------------------------------------------------------------------
 
     async def _claim(self, now: datetime) -> list[tuple[str, str]]:
+        """Lease due completions: the oldest first, at most ``BATCH`` of one connection (so
+        connections are completed side by side), ``CLAIM`` in all."""
         c = COMPLETIONS_TABLE.c
         free = or_(c.lease_expires_at.is_(None), c.lease_expires_at <= now)
         query = (
-            select(c.event_id)
+            select(c.event_id, c.connection_id)
             .where(
                 c.status == "pending",
                 or_(c.next_attempt_at <= now, c.deadline_at <= now),
                 free,
             )
             .order_by(c.next_attempt_at)
-            .limit(CLAIM)
+            .limit(CANDIDATES)
             .with_for_update(skip_locked=True)
         )
         async with self.runtime.sessions() as session, session.begin():
-            ids = list((await session.execute(query)).scalars())
+            taken: dict[str, int] = {}
+            ids: list[str] = []
+            for event_id, connection_id in (await session.execute(query)).all():
+                if taken.get(connection_id, 0) < BATCH:
+                    taken[connection_id] = taken.get(connection_id, 0) + 1
+                    ids.append(event_id)
+                    if len(ids) == CLAIM:
+                        break
             if not ids:
                 return []
             leased = (
@@ -301,21 +328,22 @@ class CompletionWorker:
             async with runtime.sessions() as session, session.begin():
                 await session.execute(delete(Completion).where(Completion.event_id.in_(gone)))
         now = self.now()
-        for item in [h for h in held if h.erased]:  # an erasure removed it: nothing to send
-            await self._finish(item, now, status="failed", error_kind="erased", payload=None)
+        ended: list[_Outcome] = [
+            _Outcome(item, "failed", "erased", None, "", None) for item in held if item.erased
+        ]
         held = [h for h in held if not h.erased]
-        late = [h for h in held if h.deadline_at <= now]
-        for item in late:
-            await self._give_up(item, now, item.error_kind or "timeout")
+        ended.extend(
+            self._give_up(h, h.error_kind or "timeout") for h in held if h.deadline_at <= now
+        )
         held = [h for h in held if h.deadline_at > now]
-        if not held:
-            return
         completer, credentials = (
-            (None, None) if connection is None else self._configured(connection)
+            (None, None) if connection is None or not held else self._configured(connection)
         )
         if completer is None or connection is None:
-            for item in held:
-                await self._give_up(item, now, NOT_CONFIGURED)
+            ended.extend(self._give_up(item, NOT_CONFIGURED) for item in held)
+            held = []
+        await self._finish_all(ended, now)
+        if not held or completer is None or connection is None:
             return
         assert self._http is not None
         ctx = CompletionContext(
@@ -328,13 +356,21 @@ class CompletionWorker:
             chunk = held[start : start + BATCH]
             results = await self._fetch(completer, ctx, connection.provider, chunk)
             pause: float | None = None
+            ended = []
             for item, result in zip(chunk, results, strict=True):
-                if isinstance(result, VendorAPIError):
-                    wait = await self._failed(item, connection.provider, result)
-                    if result.kind == "rate_limited":
-                        pause = max(pause or 0.0, wait)
-                else:
-                    await self._completed(item, connection.provider, result)
+                if not isinstance(result, VendorAPIError):
+                    ended.append(self._completed(item, connection.provider, result))
+                    continue
+                COMPLETION_FAILURES.labels(connection.provider, result.kind).inc()
+                if result.kind == "not_found":
+                    ended.append(
+                        self._give_up(item, "not_found", str(result), provider=connection.provider)
+                    )
+                    continue
+                wait = await self._failed(item, result)
+                if result.kind == "rate_limited":
+                    pause = max(pause or 0.0, wait)
+            await self._finish_all(ended, self.now())
             if pause is not None:
                 await self._pause_connection(connection.id, self.now() + timedelta(seconds=pause))
                 for item in held[start + BATCH :]:  # still leased here: let them wait too
@@ -393,28 +429,16 @@ class CompletionWorker:
 
     # ---- outcomes -----------------------------------------------------------------------------
 
-    async def _completed(self, item: _Held, provider: str, data: EventData) -> None:
-        now = self.now()
+    def _completed(self, item: _Held, provider: str, data: EventData) -> _Outcome:
         event = msgspec.structs.replace(item.event, data=data, completeness="full")
         fetched = filled_fields(item.event.data, data)
-        if await self._finish(
-            item,
-            now,
-            status="completed",
-            error_kind=item.error_kind,
-            payload=event,
-            fetched=fetched,
-        ):
-            COMPLETIONS.labels(provider, "completed").inc()
-            COMPLETION_LATENCY.labels(provider).observe((now - item.created_at).total_seconds())
+        return _Outcome(
+            item, "completed", item.error_kind, event, provider, "completed", fetched=fetched
+        )
 
-    async def _failed(self, item: _Held, provider: str, error: VendorAPIError) -> float:
-        """Record a failed fetch; returns the seconds the event now waits."""
-        COMPLETION_FAILURES.labels(provider, error.kind).inc()
+    async def _failed(self, item: _Held, error: VendorAPIError) -> float:
+        """Record a failed fetch to be tried again; returns the seconds the event now waits."""
         now = self.now()
-        if error.kind == "not_found":
-            await self._give_up(item, now, "not_found", str(error), provider=provider)
-            return 0.0
         if error.kind == "rate_limited":
             wait = error.retry_after if error.retry_after is not None else RATE_LIMITED_WAIT
         else:
@@ -423,25 +447,15 @@ class CompletionWorker:
         await self._retry_at(item, when, error.kind, str(error), attempted=True)
         return wait
 
-    async def _give_up(
-        self,
-        item: _Held,
-        now: datetime,
-        kind: str,
-        message: str | None = None,
-        *,
-        provider: str | None = None,
-    ) -> None:
-        """Send the event on as it came, with ``source.completion_error``."""
+    def _give_up(
+        self, item: _Held, kind: str, message: str | None = None, *, provider: str | None = None
+    ) -> _Outcome:
+        """The event sent on as it came, with ``source.completion_error``."""
         source = msgspec.structs.replace(item.event.source, completion_error=kind)
         event = msgspec.structs.replace(item.event, source=source)
-        if await self._finish(
-            item, now, status="failed", error_kind=kind, payload=event, error=message
-        ):
-            name = provider or item.event.source.provider
-            outcome = "not_found" if kind == "not_found" else "timeout"
-            COMPLETIONS.labels(name, outcome).inc()
-            COMPLETION_LATENCY.labels(name).observe((now - item.created_at).total_seconds())
+        name = provider or item.event.source.provider
+        metric = "not_found" if kind == "not_found" else "timeout"
+        return _Outcome(item, "failed", kind, event, name, metric, error=message)
 
     async def _retry_at(
         self,
@@ -485,51 +499,56 @@ class CompletionWorker:
                 .values(next_attempt_at=until)
             )
 
-    async def _finish(
-        self,
-        item: _Held,
-        now: datetime,
-        *,
-        status: str,
-        error_kind: str | None,
-        payload: Any,
-        fetched: list[str] | None = None,
-        error: str | None = None,
-    ) -> bool:
-        """Close the completion (if this worker still holds it), store the event's new body
-        and make its deliveries due, in one transaction; False when another worker had it."""
+    async def _finish_all(self, ended: list[_Outcome], now: datetime) -> None:
+        """Close the completions this worker still holds, store the events' new bodies and make
+        their deliveries due, in one transaction; one another worker took over is left alone."""
+        if not ended:
+            return
         c = COMPLETIONS_TABLE.c
+        closed: list[_Outcome] = []
         async with self.runtime.sessions() as session, session.begin():
-            closed = await session.execute(
-                update(COMPLETIONS_TABLE)
-                .where(
-                    c.event_id == item.event_id, c.lease_owner == self.owner, c.status == "pending"
+            for outcome in ended:
+                item = outcome.item
+                result = await session.execute(
+                    update(COMPLETIONS_TABLE)
+                    .where(
+                        c.event_id == item.event_id,
+                        c.lease_owner == self.owner,
+                        c.status == "pending",
+                    )
+                    .values(
+                        status=outcome.status,
+                        error_kind=outcome.error_kind,
+                        error=outcome.error if outcome.error is not None else c.error,
+                        fetched=outcome.fetched,
+                        finished_at=now,
+                        lease_owner=None,
+                        lease_expires_at=None,
+                    )
                 )
-                .values(
-                    status=status,
-                    error_kind=error_kind,
-                    error=error if error is not None else c.error,
-                    fetched=fetched,
-                    finished_at=now,
-                    lease_owner=None,
-                    lease_expires_at=None,
+                if result.rowcount != 1:
+                    continue
+                closed.append(outcome)
+                if outcome.payload is not None:
+                    await self._store(session, item, outcome.payload)
+            if closed:
+                await session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.event_id.in_([o.item.event_id for o in closed]),
+                        Delivery.status == "pending",
+                        Delivery.attempts == 0,
+                    )
+                    .values(next_attempt_at=now)
                 )
-            )
-            if closed.rowcount != 1:
-                return False
-            if payload is not None:
-                await self._store(session, item, payload)
-            await session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.event_id == item.event_id,
-                    Delivery.status == "pending",
-                    Delivery.attempts == 0,
+        for outcome in closed:
+            if outcome.metric is not None:
+                COMPLETIONS.labels(outcome.provider, outcome.metric).inc()
+                COMPLETION_LATENCY.labels(outcome.provider).observe(
+                    (now - outcome.item.created_at).total_seconds()
                 )
-                .values(next_attempt_at=now)
-            )
-        self.runtime.wake_dispatcher.set()
-        return True
+        if closed:
+            self.runtime.wake_dispatcher.set()
 
     async def _store(self, session: AsyncSession, item: _Held, event: Any) -> None:
         body = EVENT_ENCODER.encode(event)

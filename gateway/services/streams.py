@@ -33,7 +33,7 @@ from gateway.services.access import Principal
 from gateway.services.common import clamp_limit, page
 from gateway.services.errors import Invalid, NotFound, QuotaExceeded
 from gateway.services.subscriptions import stored_filter, valid_events, valid_filter, valid_tenants
-from gateway.storage.models import Event, Stream
+from gateway.storage.models import Completion, Event, Stream
 from schemas.api import StreamAck, StreamCreate, StreamOut, StreamRead
 
 SETTLE = timedelta(seconds=1)
@@ -221,7 +221,10 @@ async def _next_events(
         batch = min(MAX_SCAN - scanned, n if predicate is None else max(n, 200))
         query = selected(row, after).where(Event.received_at <= settled).limit(batch)
         rows = (await session.execute(query)).all()
+        held = await _held(session, [r[0] for r in rows])
         for event_id, payload in rows:
+            if event_id in held:  # waiting for completion: it, and what follows, wait with it
+                return found, last
             last = event_id
             if predicate is None or predicate(msgspec.json.decode(payload)):
                 found.append(msgspec.Raw(payload))
@@ -232,6 +235,16 @@ async def _next_events(
             break
         after = last
     return found, last
+
+
+async def _held(session: AsyncSession, event_ids: list[str]) -> set[str]:
+    """Those of ``event_ids`` whose completion is still pending (``services.completion``)."""
+    if not event_ids:
+        return set()
+    query = select(Completion.event_id).where(
+        Completion.event_id.in_(event_ids), Completion.status == "pending"
+    )
+    return set((await session.execute(query)).scalars())
 
 
 async def ack_stream(

@@ -370,3 +370,36 @@ async def test_the_console_turns_completion_on_and_shows_what_was_fetched(
         for c in sim.calls
         if c.authorization
     )
+
+
+async def test_a_stream_reads_a_held_event_only_once_completed(
+    client: AsyncTestClient[Any], services: Runtime, sim: LeverSim, receiver: Receiver
+) -> None:
+    await connect_lever(client, complete=True, credentials={"api_key": API_KEY})
+    made = await client.post("/v1/streams", json={"name": "hr", "events": ["*"]}, headers=ADMIN)
+    assert made.status_code == 201, made.text
+    path = f"/v1/streams/{made.json()['id']}/events"
+    await subscribe(client, receiver.url)
+    event_id = await stage_change(client)
+    waited = await client.get(path + "?wait=1.5", headers=ADMIN)  # past the read's settle time
+    assert waited.json()["data"] == []
+    async with worker(services):
+        await receiver.wait_for(1, timeout=20)
+    (event,) = (await client.get(path + "?wait=5", headers=ADMIN)).json()["data"]
+    assert event["id"] == event_id
+    assert event["completeness"] == "full"
+
+
+async def test_a_redelivery_of_a_held_event_waits_for_its_completion(
+    client: AsyncTestClient[Any], services: Runtime, sim: LeverSim, receiver: Receiver
+) -> None:
+    await connect_lever(client, complete=True, credentials={"api_key": API_KEY})
+    await subscribe(client, receiver.url)
+    event_id = await stage_change(client)
+    again = await client.post(f"/v1/events/{event_id}/redeliver", json={}, headers=ADMIN)
+    assert again.status_code in (200, 202), again.text
+    async with worker(services):
+        received = await receiver.wait_for(2, timeout=20)
+    bodies = [json.loads(r.body) for r in received]
+    assert [b["id"] for b in bodies] == [event_id, event_id]
+    assert [b["completeness"] for b in bodies] == ["full", "full"]
