@@ -25,7 +25,15 @@ import msgspec
 
 from providers import BODY, BaseAdapter, Header, Signature, format_timestamp, parse_timestamp
 from providers.errors import NormalizationError
-from providers.finch.payloads import FinchData, FinchEvent, FinchHead
+from providers.finch.payloads import (
+    FinchContact,
+    FinchData,
+    FinchEmploymentRecord,
+    FinchEvent,
+    FinchHead,
+    FinchIndividual,
+    FinchPayment,
+)
 from providers.finch.samples import SAMPLES
 from schemas import EventData, Normalized
 from schemas.events import (
@@ -37,7 +45,18 @@ from schemas.events import (
     PayrollData,
     SyncData,
 )
-from schemas.resources import Company, Connector, Employee, Employment, Payroll, Sync
+from schemas.resources import (
+    Company,
+    Connector,
+    Employee,
+    Employment,
+    EmploymentStatus,
+    EmploymentType,
+    Location,
+    Payroll,
+    Person,
+    Sync,
+)
 
 EVENT_TYPES: dict[str, str] = {
     "account.updated": "connection.updated",
@@ -90,6 +109,105 @@ def _date(value: str | None) -> str | None:
     except ValueError:
         return None
     return value
+
+
+EMPLOYMENT_STATUS: dict[str, EmploymentStatus] = {
+    "active": "active",
+    "leave": "leave",
+    "onboarding": "pending",
+    "prehire": "pending",
+    "terminated": "terminated",
+    "retired": "terminated",
+    "deceased": "terminated",
+}
+"""An employment record's ``employment_status``."""
+
+EMPLOYMENT_TYPE: dict[str, EmploymentType] = {
+    "full_time": "full_time",
+    "part_time": "part_time",
+    "intern": "intern",
+    "temp": "temporary",
+    "seasonal": "temporary",
+    "individual_contractor": "contractor",
+}
+"""An employment record's ``employment.subtype``."""
+
+
+def _contact(found: list[FinchContact] | None, kind: str) -> str | None:
+    return next((c.data for c in found or [] if c.type == kind and c.data), None)
+
+
+def employee_of(
+    individual: FinchIndividual | None, employment: FinchEmploymentRecord | None
+) -> Employee:
+    """An individual and its employment read from Finch's Organization API, as the canonical
+    ``Employee`` (either may be missing)."""
+    person = individual or FinchIndividual()
+    job = employment_of(employment) if employment else Employment()
+    first = person.first_name or (employment.first_name if employment else None)
+    last = person.last_name or (employment.last_name if employment else None)
+    work, personal = _contact(person.emails, "work"), _contact(person.emails, "personal")
+    return Employee(
+        id=person.id or job.id,
+        name=" ".join(n for n in (person.preferred_name or first, last) if n) or None,
+        first_name=first,
+        last_name=last,
+        email=work or personal,
+        work_email=work,
+        personal_email=personal,
+        phone=_contact(person.phone_numbers, "work") or _contact(person.phone_numbers, "personal"),
+        job_title=job.job_title,
+        department=job.department,
+        manager=job.manager,
+        location=job.location,
+        employment_status=job.status,
+        raw_status=job.raw_status,
+        employment_type=job.employment_type,
+        start_date=job.start_date,
+        termination_date=job.end_date,
+    )
+
+
+def employment_of(record: FinchEmploymentRecord) -> Employment:
+    """An employment read from Finch's Organization API, as the canonical ``Employment`` (keyed
+    by its individual's id, as Finch keys it)."""
+    kind = record.employment
+    status = record.employment_status
+    if status is None and record.is_active is not None:
+        status = "active" if record.is_active else "terminated"
+    place = record.location
+    return Employment(
+        id=record.id,
+        employee_id=record.id,
+        job_title=record.title,
+        department=record.department.name if record.department else None,
+        manager=Person(id=record.manager.id) if record.manager and record.manager.id else None,
+        location=Location(city=place.city, region=place.state, country=place.country)
+        if place
+        else None,
+        employment_type=(
+            "contractor"
+            if kind and kind.type == "contractor"
+            else EMPLOYMENT_TYPE.get(kind.subtype or "")
+            if kind
+            else None
+        ),
+        status=EMPLOYMENT_STATUS.get(status, "unknown") if status else None,
+        raw_status=record.employment_status,
+        start_date=_date(record.start_date),
+        end_date=_date(record.end_date),
+    )
+
+
+def payroll_of(payment: FinchPayment) -> Payroll:
+    """A payment read from Finch's Payroll API, as the canonical ``Payroll``."""
+    period = payment.pay_period
+    return Payroll(
+        id=payment.id,
+        period_start=_date(period.start_date) if period else None,
+        period_end=_date(period.end_date) if period else None,
+        pay_date=_date(payment.pay_date),
+    )
 
 
 class FinchAdapter(BaseAdapter):
@@ -200,6 +318,3 @@ class FinchAdapter(BaseAdapter):
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:
         return SAMPLES
-
-
-adapter = FinchAdapter()

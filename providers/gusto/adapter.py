@@ -27,11 +27,27 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
-from providers.gusto.payloads import GustoEvent, GustoVerificationToken
+from providers.gusto.payloads import (
+    GustoContractor,
+    GustoEmployee,
+    GustoEvent,
+    GustoPayroll,
+    GustoVerificationToken,
+)
 from providers.gusto.samples import SAMPLES
 from schemas import EventData, Normalized
 from schemas.events import CompanyData, ConnectionData, EmployeeData, PayrollData
-from schemas.resources import Company, Connector, Employee, EmploymentType, Payroll, PayrollStatus
+from schemas.resources import (
+    Company,
+    Connector,
+    Employee,
+    EmploymentStatus,
+    EmploymentType,
+    Location,
+    Payroll,
+    PayrollStatus,
+    Person,
+)
 
 _EMPLOYEE_ACTIONS = {
     "created": "hris.employee.created",
@@ -187,6 +203,87 @@ _BUILDERS: dict[str, Callable[[GustoEvent, str], EventData]] = {
     "payroll": _payroll,
     "company": _company_event,
 }
+
+
+EMPLOYMENT_TYPES: dict[str, EmploymentType] = {
+    "full_time": "full_time",
+    "part_time_under_twenty_hours": "part_time",
+    "part_time_twenty_plus_hours": "part_time",
+    "seasonal": "temporary",
+    "variable": "unknown",
+}
+"""An employee record's ``current_employment_status``."""
+
+
+def _name(*parts: str | None) -> str | None:
+    return " ".join(p for p in parts if p) or None
+
+
+def employee_of(record: GustoEmployee) -> Employee:
+    """An employee read from Gusto's API (``GET /v1/employees/{id}``), as the canonical
+    ``Employee``; the primary job gives the title, hire date and location."""
+    job = next((j for j in record.jobs if j.primary), record.jobs[0] if record.jobs else None)
+    ended = [t.effective_date for t in record.terminations if t.effective_date]
+    place = job.location if job else None
+    status: EmploymentStatus = (
+        "terminated" if record.terminated else "pending" if record.onboarded is False else "active"
+    )
+    return Employee(
+        id=record.uuid,
+        name=_name(record.preferred_first_name or record.first_name, record.last_name),
+        first_name=record.first_name,
+        last_name=record.last_name,
+        email=record.work_email or record.email,
+        work_email=record.work_email,
+        personal_email=record.email,
+        phone=record.phone,
+        job_title=job.title if job else None,
+        department=record.department,
+        manager=Person(id=record.manager_uuid) if record.manager_uuid else None,
+        location=Location(city=place.city, region=place.state, country=place.country)
+        if place
+        else None,
+        employment_status=status,
+        employment_type=EMPLOYMENT_TYPES.get(record.current_employment_status or ""),
+        start_date=job.hire_date if job else None,
+        termination_date=max(ended) if ended else None,
+        employee_number=record.employee_code,
+    )
+
+
+def contractor_of(record: GustoContractor) -> Employee:
+    """A contractor read from Gusto's API, as the canonical ``Employee`` (``contractor``)."""
+    return Employee(
+        id=record.uuid,
+        name=_name(record.first_name, record.last_name) or record.business_name,
+        first_name=record.first_name,
+        last_name=record.last_name,
+        email=record.email,
+        employment_status=None
+        if record.is_active is None
+        else "active"
+        if record.is_active
+        else "inactive",
+        employment_type="contractor",
+        start_date=record.start_date,
+    )
+
+
+def payroll_of(record: GustoPayroll) -> Payroll:
+    """A payroll read from Gusto's API, as the canonical ``Payroll``."""
+    period = record.pay_period
+    return Payroll(
+        id=record.payroll_uuid or record.uuid,
+        status=None if record.processed is None else "processed" if record.processed else "draft",
+        run_type=None
+        if record.off_cycle is None
+        else "off_cycle"
+        if record.off_cycle
+        else "regular",
+        period_start=period.start_date if period else None,
+        period_end=period.end_date if period else None,
+        pay_date=record.check_date,
+    )
 
 
 class GustoAdapter(BaseAdapter):

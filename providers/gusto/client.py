@@ -1,4 +1,4 @@
-"""Gusto's webhook subscription API, on the kit's ``VendorClient``.
+"""Gusto's webhook subscription API and the reads of its records, on the kit's ``VendorClient``.
 
 Gusto's API reference: ``POST /v1/webhook_subscriptions`` (``{url, subscription_types}``, answers
 the subscription with ``uuid`` and ``status: "pending"``), ``GET|PUT|DELETE
@@ -6,7 +6,10 @@ the subscription with ``uuid`` and ``status: "pending"``), ``GET|PUT|DELETE
 (``{verification_token}``) and ``GET /v1/webhook_subscriptions/{uuid}/request_verification_token``
 (Gusto POSTs the token to the URL again). Authentication is the ``Authorization`` header:
 ``Bearer <system access token>`` in current API versions, ``Token <organization API token>`` in
-older ones. Errors come back as ``{"errors": [...]}`` (``422`` for an invalid or unroutable URL).
+older ones. Records are read with a company's OAuth access token (``Bearer``): ``GET
+/v1/employees/{id}``, ``GET /v1/contractors/{id}`` and ``GET
+/v1/companies/{company_id}/payrolls/{id}``. Errors come back as ``{"errors": [...]}`` (``422``
+for an invalid or unroutable URL).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import httpx
 import msgspec
 
 from providers.client import REDACTED, HeaderAuth, VendorAPIError, VendorClient, path_segment
+from providers.gusto.payloads import GustoContractor, GustoEmployee, GustoPayroll
 
 API_URL: Final = "https://api.gusto.com"
 PREFIX: Final = "/v1/webhook_subscriptions"
@@ -90,3 +94,26 @@ class GustoClient(VendorClient):
 
     async def request_verification_token(self, uuid: str) -> None:
         await self.get(f"{PREFIX}/{path_segment(uuid)}/request_verification_token")
+
+    # ---- reading records ------------------------------------------------------------------------
+
+    def _record(self, answer: Any, into: type[Any], what: str) -> Any:
+        try:
+            return msgspec.convert(answer, type=into)
+        except msgspec.ValidationError:
+            raise self.error("rejected", f"an unreadable {what}", status=200) from None
+
+    async def employee(self, employee_id: str) -> GustoEmployee:
+        answer = await self.get(f"/v1/employees/{path_segment(employee_id)}")
+        found: GustoEmployee = self._record(answer, GustoEmployee, "employee")
+        return found
+
+    async def contractor(self, contractor_id: str) -> GustoContractor:
+        answer = await self.get(f"/v1/contractors/{path_segment(contractor_id)}")
+        found: GustoContractor = self._record(answer, GustoContractor, "contractor")
+        return found
+
+    async def payroll(self, company_id: str, payroll_id: str) -> GustoPayroll:
+        path = f"/v1/companies/{path_segment(company_id)}/payrolls/{path_segment(payroll_id)}"
+        found: GustoPayroll = self._record(await self.get(path), GustoPayroll, "payroll")
+        return found

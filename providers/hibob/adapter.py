@@ -30,11 +30,19 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
-from providers.hibob.payloads import BobEvent, BobEventData
+from providers.hibob.payloads import BobEvent, BobEventData, BobPerson, BobTimeOffRequest
 from providers.hibob.samples import PING_TEXT, SAMPLES
 from schemas import EventData, Normalized
 from schemas.events import EmployeeData, TestData, TimeOffData
-from schemas.resources import Company, Employee, EmploymentStatus, Person, TimeOff, TimeOffStatus
+from schemas.resources import (
+    Company,
+    Employee,
+    EmploymentStatus,
+    Location,
+    Person,
+    TimeOff,
+    TimeOffStatus,
+)
 
 EVENT_TYPES: dict[str, str] = {
     "employee.created": "hris.employee.created",
@@ -146,6 +154,78 @@ def _data(vendor_type: str, env: BobEvent, d: BobEventData) -> EventData:
         raw_status=_last(vendor_type) if status is not None else None,
     )
     return EmployeeData(employee=employee, actor=actor, company=company)
+
+
+LIFECYCLE_STATUS: dict[str, EmploymentStatus] = {
+    "employed": "active",
+    "hired": "pending",
+    "leave": "leave",
+    "terminated": "terminated",
+    "garden leave": "leave",
+}
+"""An employee record's ``internal.lifecycleStatus`` (lower-cased) as canonical employment."""
+
+REQUEST_STATUS: dict[str, TimeOffStatus] = {
+    "pending": "requested",
+    "approved": "approved",
+    "declined": "declined",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+}
+"""A time-off request record's ``status`` as its decision."""
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def employee_of(person: BobPerson) -> Employee:
+    """An employee record read from Bob's People API, as the canonical ``Employee``."""
+    work, internal, home = person.work, person.internal, person.home
+    lifecycle = _text(internal.lifecycle_status) if internal else None
+    manager = work.reports_to if work else None
+    work_email, personal_email = _text(person.email), _text(home.private_email) if home else None
+    first, last = _text(person.first_name), _text(person.surname)
+    return Employee(
+        id=_id(person.id),
+        name=_text(person.display_name) or " ".join(n for n in (first, last) if n) or None,
+        first_name=first,
+        last_name=last,
+        email=work_email or personal_email,
+        work_email=work_email,
+        personal_email=personal_email,
+        phone=_text(home.mobile_phone) if home else None,
+        job_title=_text(work.title) if work else None,
+        department=_text(work.department) if work else None,
+        manager=Person(id=_id(manager.id), name=manager.display_name, email=manager.email)
+        if manager and _id(manager.id)
+        else None,
+        location=Location(name=work.site) if work and _text(work.site) else None,
+        status=lifecycle,
+        employment_status=LIFECYCLE_STATUS.get(lifecycle.lower(), "unknown") if lifecycle else None,
+        raw_status=lifecycle,
+        start_date=_text(work.start_date) if work else None,
+        termination_date=_text(internal.termination_date) if internal else None,
+        employee_number=_id(work.employee_id_in_company) if work else None,
+    )
+
+
+def time_off_of(request: BobTimeOffRequest) -> TimeOff:
+    """A time-off request read from Bob's Time Off API, as the canonical ``TimeOff``."""
+    status = _text(request.status)
+    unit = _text(request.duration_unit)
+    return TimeOff(
+        id=_id(request.request_id),
+        employee_id=_id(request.employee_id),
+        type=_text(request.policy_type_display_name) or _text(request.policy_type),
+        status=status,
+        approval_status=REQUEST_STATUS.get(status.lower(), "unknown") if status else None,
+        raw_status=status,
+        start=_text(request.start_date),
+        end=_text(request.end_date),
+        amount=request.total_duration,
+        unit="hours" if unit == "hours" else "days" if unit == "days" else None,
+    )
 
 
 class HiBobAdapter(BaseAdapter):

@@ -33,3 +33,65 @@ class BobEvent(_In):
     """When it happened: ISO 8601 with microseconds and no zone (read as UTC)."""
     version: str | None = None
     data: BobEventData | None = None
+
+
+class BobManager(_In):
+    id: str | int | None = None
+    display_name: str | None = None
+    email: str | None = None
+
+
+class BobWork(_In):
+    title: str | None = None
+    department: str | None = None
+    site: str | None = None
+    start_date: str | None = None
+    reports_to: BobManager | None = None
+    employee_id_in_company: str | int | None = None
+
+
+class BobInternal(_In):
+    status: str | None = None
+    """``Active`` or ``Inactive`` (Bob's account state)."""
+    lifecycle_status: str | None = None
+    """``Employed``, ``Hired``, ``Leave``, ``Terminated``... (the ``lifecycle`` table's status)."""
+    termination_date: str | None = None
+
+
+class BobHome(_In):
+    private_email: str | None = None
+    mobile_phone: str | None = None
+
+
+class BobPerson(_In):
+    """One employee of ``POST /v1/people/search`` (``employees[]``), the fields unihook asks
+    for, in Bob's default (not ``humanReadable``) shape."""
+
+    id: str | int | None = None
+    first_name: str | None = None
+    surname: str | None = None
+    display_name: str | None = None
+    email: str | None = None
+    work: BobWork | None = None
+    internal: BobInternal | None = None
+    home: BobHome | None = None
+
+
+class BobPeople(_In):
+    employees: list[BobPerson] = msgspec.field(default_factory=list)
+
+
+class BobTimeOffRequest(_In):
+    """``GET /v1/timeoff/employees/{id}/requests/{requestId}``."""
+
+    request_id: str | int | None = None
+    employee_id: str | int | None = None
+    policy_type_display_name: str | None = None
+    policy_type: str | None = None
+    status: str | None = None
+    """``pending``, ``approved``, ``declined``, ``canceled``."""
+    start_date: str | None = None
+    end_date: str | None = None
+    duration_unit: str | None = None
+    """``days`` or ``hours``."""
+    total_duration: float | None = None

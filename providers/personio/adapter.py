@@ -22,11 +22,27 @@ from typing import Any
 import msgspec
 
 from providers import BaseAdapter, Signature, canonical_event_id, format_timestamp, parse_timestamp
-from providers.personio.payloads import Id, PersonioRecordRef, PersonioWebhook
+from providers.personio.payloads import (
+    Id,
+    PersonioAbsencePeriod,
+    PersonioEmployment,
+    PersonioPerson,
+    PersonioRecordRef,
+    PersonioWebhook,
+)
 from providers.personio.samples import SAMPLES
 from schemas import EventData, Normalized
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from schemas.resources import Company, Employee, Employment, TimeOff
+from schemas.resources import (
+    Company,
+    Employee,
+    Employment,
+    EmploymentStatus,
+    EmploymentType,
+    Person,
+    TimeOff,
+    TimeOffStatus,
+)
 
 EVENT_TYPES: dict[str, str] = {
     "person.created": "hris.employee.created",
@@ -111,6 +127,91 @@ _BUILDERS: dict[str, Callable[[PersonioRecordRef, Company], EventData]] = {
 
 def _builder(event_name: str) -> Callable[[PersonioRecordRef, Company], EventData]:
     return _BUILDERS.get(event_name) or _BUILDERS[event_name.partition(".")[0]]
+
+
+EMPLOYMENT_STATUS: dict[str, EmploymentStatus] = {
+    "ACTIVE": "active",
+    "ONBOARDING": "pending",
+    "LEAVE": "leave",
+    "INACTIVE": "inactive",
+}
+"""An employment record's ``status`` as canonical employment."""
+
+EMPLOYMENT_TYPE: dict[str, EmploymentType] = {"EXTERNAL": "contractor"}
+"""An employment's ``type``; ``INTERNAL`` says nothing of full or part time."""
+
+APPROVAL: dict[str, TimeOffStatus] = {
+    "APPROVED": "approved",
+    "PENDING": "requested",
+    "REJECTED": "declined",
+}
+"""An absence period's ``approval.status`` as its decision."""
+
+
+def _day(moment: str | None) -> str | None:
+    """``YYYY-MM-DD`` of a date or date-time."""
+    return moment[:10] if moment and len(moment) >= 10 else None
+
+
+def employee_of(person: PersonioPerson) -> Employee:
+    """A person read from Personio's v2 Persons API, as the canonical ``Employee``."""
+    first, last = person.preferred_name or person.first_name, person.last_name
+    return Employee(
+        id=_text(person.id),
+        name=" ".join(n for n in (first, last) if n) or None,
+        first_name=person.first_name,
+        last_name=last,
+        email=person.email,
+        work_email=person.email,
+    )
+
+
+def employment_of(employment: PersonioEmployment) -> Employment:
+    """An employment read from Personio's v2 API, as the canonical ``Employment``."""
+    supervisor = employment.supervisor.id if employment.supervisor else None
+    return Employment(
+        id=_text(employment.id),
+        employee_id=_text(employment.person.id) if employment.person else None,
+        job_title=employment.position.title if employment.position else None,
+        manager=Person(id=_text(supervisor)) if supervisor is not None else None,
+        employment_type=EMPLOYMENT_TYPE.get(employment.type or ""),
+        start_date=_day(employment.start_date),
+        end_date=_day(employment.end_date),
+        status=EMPLOYMENT_STATUS.get(employment.status or "") if employment.status else None,
+        raw_status=employment.status,
+    )
+
+
+def employee_in(employment: PersonioEmployment) -> Employee:
+    """What an employment says about its person (title, manager, status, dates)."""
+    record = employment_of(employment)
+    return Employee(
+        id=record.employee_id,
+        job_title=record.job_title,
+        manager=record.manager,
+        employment_status=record.status,
+        raw_status=employment.status,
+        employment_type=record.employment_type,
+        start_date=record.start_date,
+        termination_date=record.end_date,
+    )
+
+
+def time_off_of(period: PersonioAbsencePeriod) -> TimeOff:
+    """An absence period read from Personio's v2 API, as the canonical ``TimeOff``."""
+    kind = period.absence_type
+    status = period.approval.status if period.approval else None
+    return TimeOff(
+        id=_text(period.id),
+        employee_id=_text(period.person.id) if period.person else None,
+        type=kind.name if kind else None,
+        policy_id=_text(kind.id) if kind and kind.id is not None else None,
+        status=status,
+        approval_status=APPROVAL.get(status, "unknown") if status else None,
+        raw_status=status,
+        start=_day(period.starts_from.date_time) if period.starts_from else None,
+        end=_day(period.ends_at.date_time) if period.ends_at else None,
+    )
 
 
 class PersonioAdapter(BaseAdapter):

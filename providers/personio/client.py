@@ -1,11 +1,14 @@
-"""Personio's webhook management API (v2), on the kit's ``VendorClient``.
+"""Personio's webhook management API and the reads of its records (v2), on the kit's
+``VendorClient``.
 
 From Personio's API reference: an access token comes from ``POST /v2/auth/token`` (the OAuth 2.0
 client-credentials grant: form fields ``grant_type``, ``client_id``, ``client_secret``; scope
 ``personio:webhooks:write`` to manage webhooks); webhooks are managed with ``POST /v2/webhooks``
 (``url``, ``description``, ``status``, ``auth_type``, ``token``, ``enabled_events``),
 ``GET /v2/webhooks``, ``PATCH /v2/webhooks/{id}`` and ``DELETE /v2/webhooks/{id}``. Personio's
-errors are problem documents (``title``, ``detail``).
+errors are problem documents (``title``, ``detail``). Records are read with ``GET
+/v2/persons/{id}`` and ``GET /v2/persons/{person_id}/employments/{id}`` (scope
+``personio:persons:read``) and ``GET /v2/absence-periods/{id}`` (``personio:absences:read``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import httpx
 import msgspec
 
 from providers.client import BearerAuth, VendorClient, path_segment
+from providers.personio.payloads import PersonioAbsencePeriod, PersonioEmployment, PersonioPerson
 
 API_URL: Final = "https://api.personio.de"
 
@@ -116,6 +120,37 @@ class PersonioClient(VendorClient):
 
     async def remove(self, webhook_id: str) -> None:
         await self.delete(f"/v2/webhooks/{path_segment(webhook_id)}")
+
+    # ---- reading records ------------------------------------------------------------------------
+
+    def _record(self, answer: Any, into: type[Any], what: str) -> Any:
+        if isinstance(answer, dict) and isinstance(answer.get("_data"), dict):
+            answer = answer["_data"]
+        try:
+            return msgspec.convert(answer, type=into)
+        except msgspec.ValidationError:
+            raise self.error("rejected", f"an unreadable {what}", status=200) from None
+
+    async def person(self, person_id: str) -> PersonioPerson:
+        found: PersonioPerson = self._record(
+            await self.get(f"/v2/persons/{path_segment(person_id)}"), PersonioPerson, "person"
+        )
+        return found
+
+    async def employment(self, person_id: str, employment_id: str) -> PersonioEmployment:
+        path = f"/v2/persons/{path_segment(person_id)}/employments/{path_segment(employment_id)}"
+        found: PersonioEmployment = self._record(
+            await self.get(path), PersonioEmployment, "employment"
+        )
+        return found
+
+    async def absence_period(self, period_id: str) -> PersonioAbsencePeriod:
+        found: PersonioAbsencePeriod = self._record(
+            await self.get(f"/v2/absence-periods/{path_segment(period_id)}"),
+            PersonioAbsencePeriod,
+            "absence period",
+        )
+        return found
 
 
 __all__ = ["API_URL", "PersonioClient", "PersonioWebhookSetting"]

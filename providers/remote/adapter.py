@@ -32,7 +32,11 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
-from providers.remote.payloads import RemoteNotification
+from providers.remote.payloads import (
+    RemoteEmploymentRecord,
+    RemoteNotification,
+    RemoteTimeOffRecord,
+)
 from providers.remote.samples import (
     AMENDMENT_TYPES,
     COMPANY_TYPES,
@@ -56,6 +60,8 @@ from schemas.resources import (
     Document,
     Employee,
     Employment,
+    EmploymentStatus,
+    Location,
     Payslip,
     TimeOff,
     TimeOffStatus,
@@ -207,6 +213,84 @@ def _agreement(n: RemoteNotification) -> EventData:
 
 def _company_data(n: RemoteNotification) -> EventData:
     return CompanyData(company=Company(id=n.company_id))
+
+
+EMPLOYMENT_STATUS: dict[str, EmploymentStatus] = {
+    "active": "active",
+    "probation": "active",
+    "offboarding_initiated": "active",
+    "created": "pending",
+    "invited": "pending",
+    "initiated": "pending",
+    "pending": "pending",
+    "review": "pending",
+    "offboarded": "terminated",
+    "archived": "terminated",
+}
+"""An employment record's ``status`` as canonical employment."""
+
+TIME_OFF_STATUS: dict[str, TimeOffStatus] = {
+    "requested": "requested",
+    "cancel_requested": "approved",
+    "approved": "approved",
+    "taken": "approved",
+    "declined": "declined",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+}
+"""A time off record's ``status`` as its decision (a cancellation request leaves it approved)."""
+
+
+def employee_of(record: RemoteEmploymentRecord) -> Employee:
+    """An employment read from Remote's API, as the canonical ``Employee`` (the employment is
+    the person at the company: its id is the employee's)."""
+    country = record.country
+    return Employee(
+        id=record.id,
+        name=record.full_name,
+        email=record.work_email or record.personal_email,
+        work_email=record.work_email,
+        personal_email=record.personal_email,
+        job_title=record.job_title,
+        location=Location(country=country.code or country.name) if country else None,
+        status=record.status,
+        employment_status=EMPLOYMENT_STATUS.get(record.status or "", "unknown")
+        if record.status
+        else None,
+        employment_type="contractor" if record.type == "contractor" else None,
+        start_date=record.provisional_start_date,
+    )
+
+
+def employment_of(record: RemoteEmploymentRecord) -> Employment:
+    """The same employment as the canonical ``Employment``."""
+    employee = employee_of(record)
+    return Employment(
+        id=record.id,
+        employee_id=record.id,
+        job_title=employee.job_title,
+        location=employee.location,
+        employment_type=employee.employment_type,
+        status=employee.employment_status,
+        raw_status=record.status,
+        start_date=record.provisional_start_date,
+    )
+
+
+def time_off_of(record: RemoteTimeOffRecord) -> TimeOff:
+    """A time off read from Remote's API, as the canonical ``TimeOff``."""
+    return TimeOff(
+        id=record.id,
+        employee_id=record.employment_id,
+        type=record.timeoff_type,
+        status=record.status,
+        approval_status=TIME_OFF_STATUS.get(record.status or "", "unknown")
+        if record.status
+        else None,
+        raw_status=record.status,
+        start=record.start_date,
+        end=record.end_date,
+    )
 
 
 def _builder(vendor_type: str) -> Callable[[RemoteNotification], EventData]:

@@ -1,4 +1,5 @@
-"""An async client for Remote's webhook callbacks: register, list and delete them.
+"""An async client for Remote's webhook callbacks (register, list and delete them) and the reads
+of the records its notifications name (``GET /v1/employments/{id}``, ``GET /v1/timeoff/{id}``).
 
 Calls go to ``{base}/v1/webhook-callbacks`` with ``Authorization: Bearer <company-scoped access
 token>``. Answers are wrapped in ``{"data": ...}``; registering answers the callback with its
@@ -15,6 +16,7 @@ import httpx
 import msgspec
 
 from providers.client import BearerAuth, VendorClient, path_segment
+from providers.remote.payloads import RemoteEmploymentRecord, RemoteTimeOffRecord
 
 API_URL: Final = "https://gateway.remote.com"
 PREFIX: Final = "/v1/webhook-callbacks"
@@ -64,3 +66,24 @@ class RemoteClient(VendorClient):
                 f"{doing} answered an unreadable webhook callback",
                 created_id=created if isinstance(created, str) else None,
             ) from None
+
+    async def _record(self, path: str, key: str, into: type[Any]) -> Any:
+        """``{"data": {key: record}}`` from ``GET path``."""
+        found = await self.get(path)
+        data = found.get("data") if isinstance(found, dict) else None
+        try:
+            return msgspec.convert(data.get(key) if isinstance(data, dict) else None, into)
+        except msgspec.ValidationError:
+            raise self.error("rejected", f"an unreadable {key}", status=200) from None
+
+    async def employment(self, employment_id: str) -> RemoteEmploymentRecord:
+        found: RemoteEmploymentRecord = await self._record(
+            f"/v1/employments/{path_segment(employment_id)}", "employment", RemoteEmploymentRecord
+        )
+        return found
+
+    async def time_off(self, timeoff_id: str) -> RemoteTimeOffRecord:
+        found: RemoteTimeOffRecord = await self._record(
+            f"/v1/timeoff/{path_segment(timeoff_id)}", "timeoff", RemoteTimeOffRecord
+        )
+        return found

@@ -24,3 +24,37 @@ class RemoteNotification(msgspec.Struct, kw_only=True, omit_defaults=True):
     contract_document_id: str | None = None
     custom_field_id: str | None = None
     employment_agreement_id: str | None = None
+
+
+class RemoteCountry(msgspec.Struct):
+    code: str | None = None
+    name: str | None = None
+
+
+class RemoteEmploymentRecord(msgspec.Struct, kw_only=True):
+    """``GET /v1/employments/{id}``'s ``data.employment``, the fields mapped."""
+
+    id: str
+    full_name: str | None = None
+    personal_email: str | None = None
+    work_email: str | None = None
+    job_title: str | None = None
+    country: RemoteCountry | None = None
+    type: str | None = None
+    """``employee``, ``contractor``, ``global_payroll_employee``..."""
+    status: str | None = None
+    """``created``, ``invited``, ``initiated``, ``pending``, ``review``, ``active``, ``probation``,
+    ``offboarding_initiated``, ``offboarded``, ``archived``..."""
+    provisional_start_date: str | None = None
+
+
+class RemoteTimeOffRecord(msgspec.Struct, kw_only=True):
+    """``GET /v1/timeoff/{id}``'s ``data.timeoff``, the fields mapped."""
+
+    id: str
+    employment_id: str | None = None
+    timeoff_type: str | None = None
+    status: str | None = None
+    """``requested``, ``approved``, ``declined``, ``cancelled``, ``cancel_requested``, ``taken``."""
+    start_date: str | None = None
+    end_date: str | None = None

@@ -8,7 +8,9 @@ token makes it ``verified``; ``GET .../{uuid}/request_verification_token`` sends
 ``GET|PUT|DELETE .../{uuid}`` read, change the types of and delete it. Only a verified
 subscription receives events, each signed ``X-Gusto-Signature`` = hex HMAC-SHA256 of the body
 keyed by the token. Requests need ``Authorization: Bearer <token>`` (or ``Token <token>``, the
-older scheme); a wrong one is ``401``.
+older scheme); a wrong one is ``401``. Records are read with a company's access token: ``GET
+/v1/employees/{id}``, ``GET /v1/contractors/{id}``, ``GET /v1/companies/{company_id}/payrolls/{id}``
+(``404`` for an unknown one).
 
 Where the docs are silent the simulator chooses: errors are ``{"errors": [{"message"}]}``; a
 wrong verification token is ``422``; an unknown subscription ``404``; the token POST is sent from
@@ -36,6 +38,54 @@ from providers.gusto.samples import SAMPLES
 from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 
 PREFIX = "/v1/webhook_subscriptions"
+COMPANY = "5df911a0-e8e9-412d-8aaf-a46ad193dd96"
+EMPLOYEE = "bcfc9744-0ab3-4ef3-ab0d-e728255d659c"
+CONTRACTOR = "7e1c3b5a-9d24-4f60-8a1b-3c5d7e9f0a12"
+PAYROLL = "c02f2c32-34f7-4128-9145-7d49f0c3f355"
+MANAGER = "0e6b6c5e-2f7a-4d3b-8f1e-9a2c4b6d8e0f"
+EMPLOYEE_RECORD: dict[str, Any] = {
+    "uuid": EMPLOYEE,
+    "company_uuid": COMPANY,
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "preferred_first_name": None,
+    "email": "ada@home.example",
+    "work_email": "ada@example.com",
+    "phone": "5555550100",
+    "department": "Engineering",
+    "manager_uuid": MANAGER,
+    "terminated": False,
+    "onboarded": True,
+    "current_employment_status": "full_time",
+    "jobs": [
+        {
+            "uuid": "job-1",
+            "title": "Engineer",
+            "primary": True,
+            "hire_date": "2024-03-01",
+            "location": {"city": "Denver", "state": "CO", "country": "USA"},
+        }
+    ],
+    "terminations": [],
+}
+CONTRACTOR_RECORD: dict[str, Any] = {
+    "uuid": CONTRACTOR,
+    "company_uuid": COMPANY,
+    "type": "Individual",
+    "first_name": "Alan",
+    "last_name": "Turing",
+    "email": "alan@example.com",
+    "start_date": "2024-05-01",
+    "is_active": True,
+}
+PAYROLL_RECORD: dict[str, Any] = {
+    "payroll_uuid": PAYROLL,
+    "company_uuid": COMPANY,
+    "processed": True,
+    "off_cycle": False,
+    "check_date": "2025-01-17",
+    "pay_period": {"start_date": "2025-01-01", "end_date": "2025-01-15"},
+}
 
 
 @dataclass
@@ -99,6 +149,9 @@ class GustoSim(VendorSimulator):
         self.verify_gate: threading.Event | None = None
         """When set, a verify call waits for this event (a test holds a confirmation open)."""
         self.verify_entered = threading.Event()
+        self.employees: dict[str, dict[str, Any]] = {}
+        self.contractors: dict[str, dict[str, Any]] = {}
+        self.payrolls: dict[tuple[str, str], dict[str, Any]] = {}
         super().__init__()
 
     # ---- set-up and inspection ---------------------------------------------------------------
@@ -111,6 +164,9 @@ class GustoSim(VendorSimulator):
         self.token_requests_fail = False
         self.verify_gate = None
         self.verify_entered.clear()
+        self.employees = {EMPLOYEE: json.loads(json.dumps(EMPLOYEE_RECORD))}
+        self.contractors = {CONTRACTOR: dict(CONTRACTOR_RECORD)}
+        self.payrolls = {(COMPANY, PAYROLL): json.loads(json.dumps(PAYROLL_RECORD))}
 
     def reset(self) -> None:
         self.wait_for_token_posts()
@@ -260,6 +316,27 @@ class GustoSim(VendorSimulator):
             raise Reject(503, "Service Unavailable")
         self._send_token(subscription)
         return 200, {}
+
+    # ---- records ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _found(record: dict[str, Any] | None, what: str) -> tuple[int, Any]:
+        if record is None:
+            raise Reject(404, f"{what} not found")
+        return 200, record
+
+    @route("GET", "/v1/employees/{id}")
+    def employee(self, request: SimRequest) -> tuple[int, Any]:
+        return self._found(self.employees.get(request.params["id"]), "Employee")
+
+    @route("GET", "/v1/contractors/{id}")
+    def contractor(self, request: SimRequest) -> tuple[int, Any]:
+        return self._found(self.contractors.get(request.params["id"]), "Contractor")
+
+    @route("GET", "/v1/companies/{company_id}/payrolls/{id}")
+    def payroll(self, request: SimRequest) -> tuple[int, Any]:
+        key = (request.params["company_id"], request.params["id"])
+        return self._found(self.payrolls.get(key), "Payroll")
 
 
 gusto_sim_server, gusto_sim = simulator_fixtures(GustoSim, "gusto_sim")

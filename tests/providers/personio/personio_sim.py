@@ -5,13 +5,17 @@ From Personio's API reference: ``POST /v2/auth/token`` takes the client-credenti
 fields and answers ``{access_token, token_type, expires_in, scope}``; ``POST /v2/webhooks``
 creates a webhook (``url`` and ``enabled_events`` required; ``status`` defaults to ``DISABLED``,
 ``auth_type`` to ``TOKEN``); ``GET /v2/webhooks`` lists them; ``PATCH`` and ``DELETE
-/v2/webhooks/{id}`` change and delete one. A delivery is the envelope ``{company_id, event_name,
+/v2/webhooks/{id}`` change and delete one; ``GET /v2/persons/{id}``, ``GET
+/v2/persons/{person_id}/employments/{id}`` and ``GET /v2/absence-periods/{id}`` read records, each
+needing its scope (``personio:persons:read``, ``personio:absences:read``). A delivery is the envelope ``{company_id, event_name,
 occurred_at, payload}`` with ``Authorization: <token exactly as registered>``.
 
 Where the docs are silent the simulator chooses: errors are ``{"title", "detail"}`` (problem
 JSON); a bad client id or secret is ``401``; a missing or wrong bearer ``401``; an unknown event
 name ``400``; an unknown webhook ``404``; lists are ``{"_data": [...]}``; the token is never
-returned; deliveries go to loopback URLs only.
+returned; deliveries go to loopback URLs only; a token carries every scope its client was given
+(``add_client(scopes=...)``) and a call without the scope it needs is ``403``; records are
+answered unwrapped (no ``_data``), as the v2 reads answer in Personio's forum examples.
 """
 
 from __future__ import annotations
@@ -30,6 +34,42 @@ from providers.personio.samples import SAMPLES
 from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
 
 EVENT_NAMES = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
+ALL_SCOPES = frozenset(
+    {
+        "personio:webhooks:read",
+        "personio:webhooks:write",
+        "personio:persons:read",
+        "personio:absences:read",
+    }
+)
+PERSON, EMPLOYMENT, ABSENCE = "15482937", "20517734", "c8a5b7e2-4d1f-4b6a-9e3c-2f7d8a1b0c94"
+SUPERVISOR = "15480001"
+PERSON_RECORD: dict[str, Any] = {
+    "id": PERSON,
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "preferred_name": None,
+    "email": "ada@example.com",
+    "employments": [{"id": EMPLOYMENT}],
+}
+EMPLOYMENT_RECORD: dict[str, Any] = {
+    "id": EMPLOYMENT,
+    "person": {"id": PERSON},
+    "status": "ACTIVE",
+    "type": "INTERNAL",
+    "position": {"title": "Engineer"},
+    "supervisor": {"id": SUPERVISOR},
+    "start_date": "2024-03-01",
+    "end_date": None,
+}
+ABSENCE_RECORD: dict[str, Any] = {
+    "id": ABSENCE,
+    "person": {"id": PERSON},
+    "absence_type": {"id": "3", "name": "Paid vacation"},
+    "starts_from": {"date_time": "2025-06-16T00:00:00", "type": "FIRST_HALF"},
+    "ends_at": {"date_time": "2025-06-20T00:00:00", "type": "SECOND_HALF"},
+    "approval": {"status": "APPROVED"},
+}
 
 
 @dataclass
@@ -68,19 +108,27 @@ class PersonioSim(VendorSimulator):
     name = "personio-sim"
 
     def __init__(self) -> None:
-        self._clients: dict[str, str] = {}
-        self._access: set[str] = set()
+        self._clients: dict[str, tuple[str, frozenset[str]]] = {}
+        self._access: dict[str, frozenset[str]] = {}
         self._webhooks: dict[str, SimWebhook] = {}
+        self.persons: dict[str, dict[str, Any]] = {}
+        self.employments: dict[tuple[str, str], dict[str, Any]] = {}
+        self.absence_periods: dict[str, dict[str, Any]] = {}
         super().__init__()
 
     def reset_state(self) -> None:
         self._clients.clear()
         self._access.clear()
         self._webhooks.clear()
+        self.persons = {PERSON: dict(PERSON_RECORD)}
+        self.employments = {(PERSON, EMPLOYMENT): dict(EMPLOYMENT_RECORD)}
+        self.absence_periods = {ABSENCE: dict(ABSENCE_RECORD)}
 
-    def add_client(self, client_id: str, client_secret: str) -> None:
+    def add_client(
+        self, client_id: str, client_secret: str, scopes: frozenset[str] = ALL_SCOPES
+    ) -> None:
         with self.lock:
-            self._clients[client_id] = client_secret
+            self._clients[client_id] = (client_secret, scopes)
 
     def webhooks(self) -> list[SimWebhook]:
         with self.lock:
@@ -105,6 +153,8 @@ class PersonioSim(VendorSimulator):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme != "Bearer" or token not in self._access:
             raise Reject(401, "missing or invalid access token")
+        if isinstance(auth, str) and auth not in self._access[token]:
+            raise Reject(403, f"the token lacks the scope {auth}")
         return token
 
     def reject_body(self, reject: Reject) -> Any:
@@ -113,20 +163,20 @@ class PersonioSim(VendorSimulator):
     @route("POST", "/v2/auth/token", auth=None)
     def token(self, request: SimRequest) -> tuple[int, Any]:
         form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
-        expected = self._clients.get(form.get("client_id", ""))
+        expected, scopes = self._clients.get(form.get("client_id", ""), ("", frozenset()))
         if (
             form.get("grant_type") != "client_credentials"
-            or expected is None
+            or not expected
             or not secrets.compare_digest(expected, form.get("client_secret", ""))
         ):
             raise Reject(401, "invalid client credentials")
         access = "papi-" + secrets.token_hex(16)
-        self._access.add(access)
+        self._access[access] = scopes
         return 200, {
             "access_token": access,
             "token_type": "Bearer",
             "expires_in": 86400,
-            "scope": "personio:webhooks:read personio:webhooks:write",
+            "scope": " ".join(sorted(scopes)),
         }
 
     @route("POST", "/v2/webhooks")
@@ -181,6 +231,27 @@ class PersonioSim(VendorSimulator):
         self._webhook(request)
         del self._webhooks[request.params["id"]]
         return 204, None
+
+    @route("GET", "/v2/persons/{id}", auth="personio:persons:read")
+    def person(self, request: SimRequest) -> tuple[int, Any]:
+        found = self.persons.get(request.params["id"])
+        if found is None:
+            raise Reject(404, "person not found")
+        return 200, found
+
+    @route("GET", "/v2/persons/{person_id}/employments/{id}", auth="personio:persons:read")
+    def employment(self, request: SimRequest) -> tuple[int, Any]:
+        found = self.employments.get((request.params["person_id"], request.params["id"]))
+        if found is None:
+            raise Reject(404, "employment not found")
+        return 200, found
+
+    @route("GET", "/v2/absence-periods/{id}", auth="personio:absences:read")
+    def absence_period(self, request: SimRequest) -> tuple[int, Any]:
+        found = self.absence_periods.get(request.params["id"])
+        if found is None:
+            raise Reject(404, "absence period not found")
+        return 200, found
 
 
 personio_sim_server, personio_sim = simulator_fixtures(PersonioSim, "personio_sim")

@@ -13,7 +13,10 @@ attempt's timestamp.
 
 Where the docs are silent the simulator chooses, and says so: ``GET`` answers
 ``{"data": {"webhook_callbacks": [...]}}`` without keys; an unknown event type is ``422``; a
-missing callback is ``404``; notifications go to loopback URLs only (no DNS from tests).
+missing callback is ``404``; notifications go to loopback URLs only (no DNS from tests). Records
+are read with ``GET /v1/employments/{id}`` (``{"data": {"employment": ...}}``) and ``GET
+/v1/timeoff/{id}`` (``{"data": {"timeoff": ...}}``), only the token's own company's; another
+company's or an unknown one is ``404``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,30 @@ def signature(key: str, body: bytes, timestamp: str) -> str:
     return hmac.new(key.encode(), body + b":" + timestamp.encode(), hashlib.sha256).hexdigest()
 
 
+EMPLOYMENT = "b0f8c2d4-1111-2222-3333-444455556666"
+TIMEOFF = "7c1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6"
+EMPLOYMENT_RECORD: dict[str, Any] = {
+    "id": EMPLOYMENT,
+    "company_id": "acme-inc",
+    "full_name": "Ada Lovelace",
+    "personal_email": "ada@home.example",
+    "work_email": "ada@example.com",
+    "job_title": "Engineer",
+    "country": {"code": "PRT", "name": "Portugal"},
+    "type": "employee",
+    "status": "active",
+    "provisional_start_date": "2024-03-01",
+}
+TIMEOFF_RECORD: dict[str, Any] = {
+    "id": TIMEOFF,
+    "employment_id": EMPLOYMENT,
+    "timeoff_type": "paid_time_off",
+    "status": "approved",
+    "start_date": "2025-02-03",
+    "end_date": "2025-02-07",
+}
+
+
 class RemoteSim(VendorSimulator):
     name = "remote-sim"
 
@@ -66,10 +93,14 @@ class RemoteSim(VendorSimulator):
         super().__init__()
         self.tokens: dict[str, str] = {}
         self.callbacks: dict[str, SimCallback] = {}
+        self.employments: dict[str, dict[str, Any]] = {}
+        self.time_offs: dict[str, dict[str, Any]] = {}
 
     def reset_state(self) -> None:
         self.tokens.clear()
         self.callbacks.clear()
+        self.employments = {EMPLOYMENT: dict(EMPLOYMENT_RECORD)}
+        self.time_offs = {TIMEOFF: dict(TIMEOFF_RECORD)}
 
     def add_token(self, token: str, company: str = "acme-inc") -> None:
         with self.lock:
@@ -151,6 +182,21 @@ class RemoteSim(VendorSimulator):
         return 200, {"data": {"status": "ok"}}
 
     # ---- notifications ------------------------------------------------------------------------
+
+    @route("GET", "/v1/employments/{id}")
+    def employment(self, request: SimRequest) -> tuple[int, Any]:
+        found = self.employments.get(request.params["id"])
+        if found is None or found["company_id"] != request.principal:
+            raise Reject(404, "Employment not found")
+        return 200, {"data": {"employment": found}}
+
+    @route("GET", "/v1/timeoff/{id}")
+    def time_off(self, request: SimRequest) -> tuple[int, Any]:
+        found = self.time_offs.get(request.params["id"])
+        owner = self.employments.get(found["employment_id"]) if found else None
+        if found is None or owner is None or owner["company_id"] != request.principal:
+            raise Reject(404, "Time off not found")
+        return 200, {"data": {"timeoff": found}}
 
     def headers_for(
         self, callback_id: str, body: bytes, timestamp: str | None = None

@@ -1,0 +1,37 @@
+"""Completers' one merge: a thin event's resource filled from the record the vendor's API read.
+
+A thin event knows little (an id, and what its type says: ``employee.left`` means terminated), the
+record knows the rest. ``filled`` keeps every value the event set and takes the rest from the
+record, nested resources field by field, so what the event said about itself is never overwritten
+by a record read a moment later. No I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+
+R = TypeVar("R", bound=msgspec.Struct)
+
+
+def filled(event: R, record: R | None) -> R:
+    """``event`` with each field it left ``None`` taken from ``record`` (same Struct type)."""
+    if record is None:
+        return event
+    if type(record) is not type(event):
+        raise TypeError(f"cannot fill a {type(event).__name__} from a {type(record).__name__}")
+    changes = {}
+    for name in event.__struct_fields__:
+        mine, theirs = getattr(event, name), getattr(record, name)
+        if mine is None:
+            if theirs is not None:
+                changes[name] = theirs
+        elif isinstance(mine, msgspec.Struct) and isinstance(theirs, msgspec.Struct):
+            changes[name] = filled(mine, theirs)
+    return msgspec.structs.replace(event, **changes) if changes else event
+
+
+def filled_in(event: R | None, record: R) -> R:
+    """``filled`` for a resource the event may lack altogether: then the record as it is."""
+    return record if event is None else filled(event, record)

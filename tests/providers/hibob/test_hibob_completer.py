@@ -1,0 +1,150 @@
+"""HiBob's completer against a local Bob over real HTTP: a thin employee or time-off event comes
+back with the records Bob's API holds, mapped as the canonical resources."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from providers import VendorAPIError
+from providers.hibob import HiBobCredentials, adapter
+from schemas.events import EmployeeData, TimeOffData
+from tests.providers.completion_helpers import NOW, context, thin
+
+pytest.register_assert_rewrite("tests.providers.hibob.hibob_sim")
+
+from tests.providers.hibob.hibob_sim import (  # noqa: E402
+    EMPLOYEE,
+    MANAGER,
+    REQUEST,
+    SERVICE_USER,
+    TOKEN,
+    HiBobSim,
+)
+
+pytest_plugins = ["tests.providers.hibob.hibob_sim"]
+
+CREDENTIALS = HiBobCredentials(service_user_id=SERVICE_USER, token=TOKEN)
+completer = adapter.completer
+assert completer is not None
+
+
+async def test_an_employee_event_is_filled_from_the_people_search(hibob_sim: HiBobSim) -> None:
+    event_type, data = thin(adapter, "employee.updated")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        full = await completer.complete(ctx, event_type, data)
+    assert isinstance(full, EmployeeData)
+    employee = full.employee
+    assert employee.id == EMPLOYEE
+    assert (employee.name, employee.first_name, employee.last_name) == (
+        "Ada Lovelace",
+        "Ada",
+        "Lovelace",
+    )
+    assert (employee.email, employee.personal_email) == ("ada@example.com", "ada@home.example")
+    assert (employee.job_title, employee.department) == ("Engineer", "R&D")
+    assert employee.manager is not None
+    assert employee.manager.id == MANAGER
+    assert employee.employment_status == "active"
+    assert (employee.start_date, employee.employee_number) == ("2024-03-01", "1042")
+    # What the webhook said beyond the employee (who acted, which company) is kept.
+    assert full.actor == data.actor
+    assert full.company == data.company
+    [call] = hibob_sim.calls
+    assert call.body["showInactive"] is True
+
+
+async def test_a_lifecycle_event_keeps_what_the_event_says_and_reads_the_rest(
+    hibob_sim: HiBobSim,
+) -> None:
+    event_type, data = thin(adapter, "employee.left")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        full = await completer.complete(ctx, event_type, data)
+    assert isinstance(full, EmployeeData)
+    assert full.employee.employment_status == "terminated"
+    assert full.employee.raw_status == "left"
+    assert full.employee.job_title == "Engineer"
+
+
+async def test_a_batch_reads_every_employee_in_one_search(hibob_sim: HiBobSim) -> None:
+    items = [thin(adapter, "employee.created"), thin(adapter, "employee.joined")]
+    gone = thin(adapter, "employee.updated")
+    assert isinstance(gone[1], EmployeeData)
+    missing = (gone[0], EmployeeData(employee=msgspec.structs.replace(gone[1].employee, id="404")))
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        results = await completer.complete_many(ctx, [*items, missing])
+    assert [r.employee.name for r in results[:2]] == ["Ada Lovelace", "Ada Lovelace"]  # type: ignore[union-attr]
+    assert isinstance(results[2], VendorAPIError)
+    assert results[2].kind == "not_found"
+    assert len(hibob_sim.calls) == 1
+
+
+async def test_a_time_off_event_is_filled_with_the_request_and_its_employee(
+    hibob_sim: HiBobSim,
+) -> None:
+    event_type, data = thin(adapter, "timeoff.request.approved")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        full = await completer.complete(ctx, event_type, data)
+    assert isinstance(full, TimeOffData)
+    time_off = full.time_off
+    assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
+        REQUEST,
+        "Holiday",
+        "2025-02-03",
+        "2025-02-07",
+    )
+    assert (time_off.amount, time_off.unit, time_off.approval_status) == (5, "days", "approved")
+    assert full.employee is not None
+    assert full.employee.name == "Ada Lovelace"
+
+
+async def test_a_request_gone_is_not_found(hibob_sim: HiBobSim) -> None:
+    hibob_sim.time_off.clear()
+    event_type, data = thin(adapter, "timeoff.request.updated")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        with pytest.raises(VendorAPIError) as caught:
+            await completer.complete(ctx, event_type, data)
+    assert caught.value.kind == "not_found"
+
+
+async def test_an_employee_gone_is_not_found(hibob_sim: HiBobSim) -> None:
+    hibob_sim.people.clear()
+    event_type, data = thin(adapter, "employee.updated")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        with pytest.raises(VendorAPIError) as caught:
+            await completer.complete(ctx, event_type, data)
+    assert caught.value.kind == "not_found"
+
+
+async def test_a_rate_limit_carries_bobs_retry_after(hibob_sim: HiBobSim) -> None:
+    hibob_sim.fail_next(429, {"error": "Too many requests"}, retry_after=7)
+    event_type, data = thin(adapter, "employee.updated")
+    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
+        with pytest.raises(VendorAPIError) as caught:
+            await completer.complete(ctx, event_type, data)
+    assert (caught.value.kind, caught.value.retry_after) == ("rate_limited", 7.0)
+
+
+async def test_wrong_credentials_are_an_auth_error_without_the_token(hibob_sim: HiBobSim) -> None:
+    wrong = HiBobCredentials(service_user_id=SERVICE_USER, token="not-the-token")
+    event_type, data = thin(adapter, "employee.updated")
+    async with context(hibob_sim.base_url, wrong) as ctx:
+        with pytest.raises(VendorAPIError) as caught:
+            await completer.complete(ctx, event_type, data)
+    assert caught.value.kind == "auth"
+    assert "not-the-token" not in str(caught.value) + repr(wrong)
+
+
+@pytest.mark.parametrize(
+    "vendor_type",
+    ["employee.deleted", "timeoff.request.deleted", "ping"],
+)
+def test_what_bob_cannot_read_back_is_not_completed(vendor_type: str) -> None:
+    body = adapter.sample_events()[vendor_type]
+    parts = adapter.normalize_request(body, {}, received_at=NOW)
+    assert not completer.completes(parts.type, parts.data)
+
+
+def test_employee_and_time_off_events_are_completed() -> None:
+    for vendor_type in ("employee.created", "employee.left", "timeoff.request.requested"):
+        assert completer.completes(*thin(adapter, vendor_type))
