@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import logging
 import shutil
@@ -21,7 +22,7 @@ from aiobotocore.session import get_session
 from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import ADMIN, ADMIN_TOKEN, _sqlite_template
-from tests.console.test_http import sign_in
+from tests.console.test_http import csrf_of, sign_in
 from tests.delivery.conftest import deliveries_of, eventually, ingest, settled
 from tests.gateway.helpers import connect
 from tests.support.brokers import MotoServer, NATSServer, RabbitMQServer
@@ -539,3 +540,41 @@ async def test_broker_credentials_never_appear_in_answers_pages_or_logs(
     for text in pages:
         assert password not in text
         assert SQS_SECRET not in text
+
+
+async def test_the_console_form_makes_a_broker_subscription_and_never_echoes_its_password(
+    gateway: Any,
+) -> None:
+    await sign_in(gateway, ADMIN_TOKEN)
+
+    async def post(**fields: str) -> Any:
+        token = csrf_of((await gateway.get("/console/subscriptions")).text)
+        form = {"csrf_token": token, "events": "*", **fields}
+        return await gateway.post("/console/subscriptions", data=form)
+
+    made = await post(
+        destination_type="rabbitmq",
+        url="amqp://hooks:Form-Pw-123@127.0.0.1:5672/hr",
+        destination='{"exchange": "hr-events", "routing_key": "unihook"}',
+    )
+    assert made.status_code == 200, made.text
+    assert "Form-Pw-123" not in made.text
+    [sub] = (await gateway.get("/v1/subscriptions", headers=ADMIN)).json()["data"]
+    assert sub["destination"] == {
+        "type": "rabbitmq",
+        "url": "amqp://hooks:***@127.0.0.1:5672/hr",
+        "exchange": "hr-events",
+        "routing_key": "unihook",
+    }
+    page = html.unescape((await gateway.get(f"/console/subscriptions/{sub['id']}")).text)
+    assert "<dt>Destination</dt><dd>rabbitmq" in page
+    assert "amqp://hooks:***@127.0.0.1:5672/hr" in page
+    assert "Form-Pw-123" not in page
+    refused = await post(
+        destination_type="nats",
+        url="nats://hooks:Form-Pw-456@127.0.0.1:4222",
+        destination='{"subject": "hr.*"}',
+    )
+    assert refused.status_code == 400
+    assert "no wildcards" in html.unescape(refused.text)
+    assert "Form-Pw-456" not in refused.text
