@@ -225,6 +225,7 @@ async def test_core_nats_when_no_stream_has_the_subject(
 ) -> None:
     client = await nats.connect(nats_server.url)
     inbox = await client.subscribe("plain.hr")
+    await client.flush()
     try:
         await connect(gateway, "breezy")
         await subscribe_to(gateway, {"type": "nats", "url": nats_server.url, "subject": "plain.hr"})
@@ -233,6 +234,29 @@ async def test_core_nats_when_no_stream_has_the_subject(
         assert message.headers["webhook-id"] == event_id
         [delivery] = await settled(gateway, event_id)
         assert delivery["attempts"][0]["response_snippet"] == "published (core NATS)"
+    finally:
+        await client.close()
+
+
+async def test_the_consoles_test_event_is_published_to_the_broker(
+    gateway: Any, nats_server: NATSServer
+) -> None:
+    client = await nats.connect(nats_server.url)
+    inbox = await client.subscribe("probe.hr")
+    await client.flush()  # the server has the subscription before anything is published
+    try:
+        sub = await subscribe_to(
+            gateway, {"type": "nats", "url": nats_server.url, "subject": "probe.hr"}
+        )
+        await sign_in(gateway, ADMIN_TOKEN)
+        page = (await gateway.get(f"/console/subscriptions/{sub['id']}")).text
+        answer = await gateway.post(
+            f"/console/subscriptions/{sub['id']}/test", data={"csrf_token": csrf_of(page)}
+        )
+        assert "answered 200" in html.unescape(answer.text)
+        message = await inbox.next_msg(timeout=20)
+        event = verified(sub["secret"], message.headers, message.data)
+        assert event["type"] == "connection.test"
     finally:
         await client.close()
 
