@@ -220,6 +220,27 @@ async def test_a_nats_jetstream_stream_stores_each_event_once_in_resource_order(
     assert delivery["attempts"][0]["response_snippet"].startswith(f"stored in stream {stream}")
 
 
+async def test_a_replay_reaches_the_stream_again_past_its_duplicate_window(
+    gateway: Any, nats_server: NATSServer, nats_stream: tuple[str, Any]
+) -> None:
+    stream, js = nats_stream
+    await connect(gateway, "breezy")
+    sub = await subscribe_to(
+        gateway, {"type": "nats", "url": nats_server.url, "subject": f"{stream}.hr"}
+    )
+    event_id = await ingest(gateway)
+    await stream_messages(js, stream, 1)
+    replayed = await gateway.post(
+        f"/v1/subscriptions/{sub['id']}/replay",
+        json={"since": "2000-01-01T00:00:00Z"},
+        headers=ADMIN,
+    )
+    assert replayed.json() == {"enqueued": 1}
+    first, again = await stream_messages(js, stream, 2)
+    assert first.headers["webhook-id"] == again.headers["webhook-id"] == event_id
+    assert first.headers["Nats-Msg-Id"] != again.headers["Nats-Msg-Id"]  # one per delivery
+
+
 async def test_core_nats_when_no_stream_has_the_subject(
     gateway: Any, nats_server: NATSServer
 ) -> None:
@@ -602,3 +623,26 @@ async def test_the_console_form_makes_a_broker_subscription_and_never_echoes_its
     assert refused.status_code == 400
     assert "no wildcards" in html.unescape(refused.text)
     assert "Form-Pw-456" not in refused.text
+
+
+async def test_put_changes_the_destination_and_never_returns_its_credentials(
+    gateway: Any,
+) -> None:
+    body = {"url": "https://hooks.example.com/x", "events": ["*"]}
+    made = (await gateway.post("/v1/subscriptions", json=body, headers=ADMIN)).json()
+    nats_url = "nats://hooks:Put-Pw-789@127.0.0.1:4222"
+    changed = await gateway.put(
+        f"/v1/subscriptions/{made['id']}",
+        json={"destination": {"type": "nats", "url": nats_url, "subject": "hr.events"}},
+        headers=ADMIN,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["url"] == "nats://hooks:***@127.0.0.1:4222"
+    assert changed.json()["destination"]["type"] == "nats"
+    assert "Put-Pw-789" not in changed.text
+    back = await gateway.put(
+        f"/v1/subscriptions/{made['id']}",
+        json={"url": "https://hooks.example.com/y"},
+        headers=ADMIN,
+    )
+    assert back.json()["destination"] == {"type": "http", "url": "https://hooks.example.com/y"}
