@@ -57,7 +57,8 @@ docs: $(STAMP) ## regenerate the generated parts of docs/
 	$(BIN)/python -m gateway.settingsdoc
 
 lock: $(STAMP) ## re-pin the lock file after editing pyproject.toml (LOCK_ARGS=--upgrade for newer)
-	$(BIN)/uv pip compile pyproject.toml --group dev --extra otel --universal \
+	$(BIN)/uv pip compile pyproject.toml --group dev --extra otel --extra rabbitmq --extra nats --extra sqs \
+		--universal \
 		--python-version 3.11 --no-header --annotation-style line --quiet $(LOCK_ARGS) -o $(LOCK)
 
 wheel: $(STAMP) ## build the sdist and wheel into dist/

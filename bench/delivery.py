@@ -11,10 +11,12 @@ measured alongside them move much less.
   ``unihook worker`` delivers them all: deliveries/s from its first delivery until every result
   is recorded;
 - latency: ``unihook serve`` (in-process worker, woken by each commit), events sent one at a time
-  (idle) and at a steady rate (load); ingest request sent -> subscriber got it, p50/p99.
+  (idle) and at a steady rate (load); ingest request sent -> subscriber got it, p50/p99;
+- brokers: N events to one subscription each on HTTP, RabbitMQ and NATS JetStream (Debian's
+  servers, started on loopback), drained by one ``unihook worker``: deliveries/s.
 
     python -m bench.delivery [--events 3000] [--idle 100] [--rate 150] [--seconds 5]
-                             [--only scenarios|pipeline] [--scale 1.0] [--backlog 1000000]
+                             [--only scenarios|pipeline|brokers] [--scale 1.0] [--backlog 1000000]
 
 The scenarios at realistic subscriber latencies (``bench.scenarios``) run first.
 """
@@ -221,9 +223,16 @@ def _bodies(n: int, tag: str) -> list[bytes]:
     return out
 
 
-async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> None:
-    """A connection, ``fanout`` subscriptions to the subscriber, ``events`` accepted events (the
-    ingest commit path itself, minus HTTP), their deliveries queued."""
+async def _queue(
+    env: dict[str, str],
+    port: int,
+    events: int,
+    fanout: int,
+    destination: dict[str, Any] | None = None,
+) -> None:
+    """A connection, ``fanout`` subscriptions to the subscriber (or to ``destination``),
+    ``events`` accepted events (the ingest commit path itself, minus HTTP), their deliveries
+    queued."""
     from gateway.core.clock import utcnow
     from gateway.core.settings import Settings
     from gateway.ingest.commit import commit_batch
@@ -243,7 +252,11 @@ async def _queue(env: dict[str, str], port: int, events: int, fanout: int) -> No
         services, admin, ConnectionCreate(provider="breezy", tenant="bench", secret=SECRET)
     )
     for i in range(fanout):
-        data = SubscriptionCreate(url=f"http://127.0.0.1:{port}/s{i}", events=["*"])
+        data = (
+            SubscriptionCreate(url=f"http://127.0.0.1:{port}/s{i}", events=["*"])
+            if destination is None
+            else SubscriptionCreate(destination=destination, events=["*"])
+        )
         await create_subscription(services, admin, data)
     connection = await services.connection("breezy", "bench")
     assert connection is not None
@@ -284,6 +297,81 @@ def throughput(workdir: Path, port: int, events: int, fanout: int) -> float:
     httpx.post(f"http://127.0.0.1:{port}/reset")
     first = min(t for t, _ in arrivals)
     return total / ((finished - first) / 1e9)
+
+
+def drained(workdir: Path, env: dict[str, str], total: int) -> float:
+    """Run ``unihook worker`` until ``total`` deliveries succeeded: deliveries/s from its first
+    attempt to its last, as the attempts recorded them (the same measure for every type)."""
+    db = workdir / "bench.db"
+    with _process([sys.executable, "-m", "gateway.cli", "worker"], env, workdir):
+        deadline = time.monotonic() + 300
+        while True:
+            with sqlite3.connect(db, timeout=30) as conn:
+                done = conn.execute(
+                    "SELECT count(*) FROM deliveries WHERE status = 'succeeded'"
+                ).fetchone()[0]
+            if done >= total:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"only {done} of {total} deliveries succeeded")
+            time.sleep(0.05)
+    with sqlite3.connect(db, timeout=30) as conn:
+        first, last = conn.execute(
+            "SELECT min(attempted_at), max(attempted_at) FROM attempts"
+        ).fetchone()
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+    return total / max(span, 1e-6)
+
+
+def brokers(tmp: Path, port: int, events: int) -> int:
+    """Deliveries a second to RabbitMQ and NATS JetStream beside HTTP, one subscription each,
+    the brokers being Debian's servers started here on loopback (as the tests start them)."""
+    from tests.support.brokers import NATS, RABBITMQ, NATSServer, RabbitMQServer
+
+    if not RABBITMQ.exists() or not Path(NATS).exists():
+        print("brokers: skipped (apt-get install rabbitmq-server nats-server)")
+        return 0
+    rabbit = RabbitMQServer(tmp / "rabbitmq")
+    nats_server = NATSServer(tmp / "nats")
+    for server in (rabbit, nats_server):
+        server.base.mkdir()
+    try:
+        rabbit.start()
+        nats_server.start()
+        _run(_declare(rabbit.url, nats_server.url))
+        targets: list[tuple[str, dict[str, Any] | None]] = [
+            ("http", None),
+            ("rabbitmq", {"type": "rabbitmq", "url": rabbit.url, "exchange": "bench"}),
+            ("nats", {"type": "nats", "url": nats_server.url, "subject": "bench.events"}),
+        ]
+        print(f"{'destination':>12}{'deliveries/s':>14}  ({events} events, one subscription)")
+        for name, destination in targets:
+            workdir = tmp / f"broker-{name}"
+            workdir.mkdir()
+            env = _env(workdir)
+            _run(_queue(env, port, events, 1, destination))
+            rate = drained(workdir, env, events)
+            print(f"{name:>12}{rate:>14.0f}", flush=True)
+    finally:
+        rabbit.close()
+        nats_server.close()
+    return 0
+
+
+async def _declare(rabbit_url: str, nats_url: str) -> None:
+    """What an operator declares before subscribing: an exchange with a queue, a stream."""
+    import aio_pika
+    import nats
+
+    connection = await aio_pika.connect(rabbit_url)
+    channel = await connection.channel()
+    exchange = await channel.declare_exchange("bench", aio_pika.ExchangeType.FANOUT)
+    queue = await channel.declare_queue("bench")
+    await queue.bind(exchange)
+    await connection.close()
+    client = await nats.connect(nats_url)
+    await client.jetstream().add_stream(name="bench", subjects=["bench.>"])
+    await client.close()
 
 
 # ---- latency through `unihook serve` ------------------------------------------------------------
@@ -391,9 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subscriber", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--only",
-        choices=("scenarios", "pipeline"),
+        choices=("scenarios", "pipeline", "brokers"),
         help="scenarios: realistic subscriber latencies against targets (bench.scenarios); "
-        "pipeline: the transport baselines, throughput by fan-out and latency",
+        "pipeline: the transport baselines, throughput by fan-out and latency; "
+        "brokers: deliveries/s to RabbitMQ and NATS beside HTTP",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="scenarios: backlog factor")
     parser.add_argument("--backlog", type=int, default=1_000_000, help="scenarios: RSS backlog")
@@ -423,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ):
         _wait_http(f"http://127.0.0.1:{port}/stats")
+        if args.only == "brokers":
+            return brokers(Path(tmp), port, args.events)
         body = _bodies(1, "size")[0]
         payload_size = len(body) + 250  # the canonical event is about this much bigger
         plain, ours = baselines(port, 3000, b"x" * payload_size)
@@ -448,7 +539,8 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             del events
-    return status
+        print()
+        return brokers(Path(tmp), port, args.events) or status
 
 
 if __name__ == "__main__":

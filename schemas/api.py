@@ -83,6 +83,7 @@ class ConnectionOut(_Out, kw_only=True):
 
 class SubscriptionCreate(_Body):
     url: Any = None
+    destination: Any = None  # {"type": "http"|"rabbitmq"|"nats"|"sqs", ...}; else ``url``
     description: str | None = None
     events: Any = None
     tenants: list[str] | None = None
@@ -100,6 +101,7 @@ class SubscriptionUpdate(_Body):
     ``providers``."""
 
     url: Any = msgspec.UNSET
+    destination: Any = msgspec.UNSET
     description: str | msgspec.UnsetType | None = msgspec.UNSET
     events: Any = msgspec.UNSET
     tenants: list[str] | msgspec.UnsetType | None = msgspec.UNSET
@@ -174,7 +176,8 @@ class DeliveryState(msgspec.Struct, kw_only=True):
 
 class SubscriptionOut(msgspec.Struct, kw_only=True):
     id: str
-    url: str
+    url: str  # a broker's with its password replaced by ***
+    destination: dict[str, Any]  # its type and settings, never a credential
     description: str | None
     events: list[str]
     tenants: list[str] | None

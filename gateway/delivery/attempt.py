@@ -1,4 +1,4 @@
-"""One attempt: refuse a disallowed destination, sign, send, and say what happened."""
+"""One attempt: sign, hand the message to the subscription's destination, say what happened."""
 
 from __future__ import annotations
 
@@ -6,21 +6,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-import httpx
+import msgspec
 
 from gateway.core.clock import unexpired
 from gateway.delivery.cloudevents import cloudevent_headers
+from gateway.delivery.destinations import HTTP, DestinationKind, Senders, kind_of
+from gateway.delivery.destinations.base import Message
 from gateway.delivery.queue import Due, Target
-from gateway.delivery.retry import disables_at_once, is_success
 from gateway.delivery.signing import InvalidSecret, secret_key, webhook_headers
-from gateway.delivery.ssrf import DestinationRefused, scheme_error
-from gateway.delivery.transport import PinnedTransport, Reply
 from schemas.redaction import Redactor
 
 log = logging.getLogger("unihook.delivery")
 
-SNIPPET_BYTES = 1024
 Clock = Callable[[], datetime]
 
 
@@ -42,10 +41,11 @@ class AttemptResult:
 
 @dataclass
 class Prepared:
-    """A subscription ready to send to: its target, parsed URL, signing keys and redactor."""
+    """A subscription ready to send to: its target, destination, signing keys and redactor."""
 
     target: Target
-    url: httpx.URL
+    kind: DestinationKind
+    config: Any  # the destination's settings as its kind reads them; None: unreadable
     keys: list[tuple[bytes, datetime | None]] = field(default_factory=list)
     redactor: Redactor | None = None
 
@@ -66,80 +66,57 @@ def prepare_target(target: Target) -> Prepared:
             keys.append((secret_key(secret), expires))
         except InvalidSecret:
             log.error("subscription %s has a malformed secret; skipped", target.id)
+    kind = kind_of(target.destination_type)
+    config: Any = None
     try:
-        url = httpx.URL(target.url)
-    except httpx.InvalidURL:
-        url = httpx.URL("https://invalid.invalid/")
+        config = kind.decode(target.url if kind.name == HTTP else target.destination or "")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        log.error("subscription %s has unreadable destination settings", target.id)
     redactor = Redactor(target.redact) if target.redact else None
-    return Prepared(target=target, url=url, keys=keys, redactor=redactor)
+    return Prepared(target=target, kind=kind, config=config, keys=keys, redactor=redactor)
+
+
+class _Subject(msgspec.Struct):
+    subject: str | None = None
+
+
+_subject = msgspec.json.Decoder(_Subject)
 
 
 async def attempt(
-    transport: PinnedTransport,
+    senders: Senders,
     candidate: Due,
     prepared: Prepared | None,
     body: bytes | None,
     *,
     now: Clock,
     within: float,
-    allow_insecure: bool,
 ) -> AttemptResult:
-    """Send ``body`` to the subscription, signed, allowing ``within`` seconds for the answer;
-    never raises (a failure is an ``error``)."""
+    """Send ``body`` to the subscription's destination, signed, allowing ``within`` seconds for
+    the answer; never raises (a failure is an ``error``)."""
     started = now()
     if prepared is None or body is None:
         return AttemptResult(started, now(), error="subscription or event no longer exists")
-    if problem := scheme_error(prepared.target.url, allow_insecure):
-        return AttemptResult(started, now(), error=problem)
+    if prepared.config is None:
+        return AttemptResult(started, now(), error="the destination's settings are unreadable")
     headers = webhook_headers(
         prepared.live_keys(started), candidate.event_id, int(started.timestamp()), body
     )
     if prepared.target.cloudevents:
         headers.update(cloudevent_headers(body))
+    # the subject is the brokers' ordering key; an HTTP send has no use for it
+    subject = _subject.decode(body).subject if prepared.kind.name != HTTP else None
+    message = Message(candidate.id, candidate.event_id, subject, headers, body)
     try:
-        # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
-        reply = await transport.post(prepared.url, headers, body, timeout=within)
-    except Exception as exc:  # recorded as a failed attempt, never a lost send task
-        return AttemptResult(started, now(), error=_failure(exc, candidate, within))
+        sent = await senders.of(prepared.kind).send(prepared.config, message, within=within)
+    except Exception as exc:  # a sender's bug: a failed attempt, never a lost send task
+        log.error("delivery %s: unexpected error in the send", candidate.id, exc_info=exc)
+        return AttemptResult(started, now(), error=f"unexpected error: {type(exc).__name__}")
     return AttemptResult(
         started,
         now(),
-        status=reply.status,
-        snippet=reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None,
-        error=_status_error(reply),
-        retry_after=reply.header("retry-after"),
+        status=sent.status,
+        snippet=sent.snippet,
+        error=sent.error,
+        retry_after=sent.retry_after,
     )
-
-
-def _failure(exc: Exception, candidate: Due, within: float) -> str:
-    """Why a send got no answer, as recorded with the attempt."""
-    if isinstance(exc, TimeoutError):
-        return f"timeout: no response within {within:g} s"
-    if isinstance(exc, DestinationRefused):
-        return str(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timeout: {exc}"
-    if isinstance(exc, httpx.HTTPError):
-        text = str(exc) or type(exc).__name__
-        if isinstance(exc, httpx.ConnectError):
-            return f"connection failed: {text}"
-        return f"{type(exc).__name__}: {text}"
-    if isinstance(exc, OSError):
-        return f"connection failed: {exc}"
-    log.error("delivery %s: unexpected error in the send", candidate.id, exc_info=exc)
-    return f"unexpected error: {type(exc).__name__}: {exc}"
-
-
-def _status_error(reply: Reply) -> str | None:
-    status = reply.status
-    if is_success(status):
-        return None
-    if 300 <= status < 400:
-        location = reply.header("location") or ""
-        return f"HTTP {status}: redirect to {location or '(no Location)'} not followed"
-    if disables_at_once(status):
-        return "HTTP 410 Gone: subscription disabled"
-    retry_after = reply.header("retry-after")
-    if status in (429, 503) and retry_after:
-        return f"HTTP {status} (Retry-After: {retry_after})"
-    return f"HTTP {status}"

@@ -19,6 +19,7 @@ Destination = tuple[str, str, int]
 """(scheme, host, port): what concurrency is limited by."""
 AHEAD = 8  # claimed work per destination: this many times its connection limit
 MAX_CLAIM = 1000  # deliveries claimed in one transaction at most
+DEFAULT_PORTS = {"https": 443, "amqp": 5672, "amqps": 5671, "nats": 4222, "tls": 4222}
 
 
 def worker_id() -> str:
@@ -34,7 +35,7 @@ def destination_of(url: str) -> Destination:
         port = parts.port
     except ValueError:
         port = None
-    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme, 80)
 
 
 @dataclass(slots=True)

@@ -49,12 +49,11 @@ from gateway.delivery.claim import (
     worker_id,
 )
 from gateway.delivery.concurrency import AdaptiveLimit, Signal, total_budget
+from gateway.delivery.destinations import Senders
 from gateway.delivery.outcome import result_of, signal_of
 from gateway.delivery.pacing import Pacer
 from gateway.delivery.queue import Due, Result
 from gateway.delivery.retry import is_success
-from gateway.delivery.ssrf import resolve_public
-from gateway.delivery.transport import PinnedTransport
 from gateway.runtime import Runtime
 from gateway.storage.unverified import purge_unverified
 
@@ -85,7 +84,7 @@ class Dispatcher:
         self.owner = owner or worker_id()
         self.concurrency = total_budget(self.settings.worker_concurrency)
         self.ceiling = max(1, self.settings.per_destination_connections)
-        self._transport: PinnedTransport | None = None
+        self._senders: Senders | None = None
         # SQLite has one writer: this process's claim, record and renew transactions take turns
         # here, in asyncio, instead of colliding in SQLite's busy handler (which sleeps 1 to
         # 100 ms per retry while the lock is held). PostgreSQL needs no such turn-taking.
@@ -115,17 +114,14 @@ class Dispatcher:
         quiet = logging.getLogger("httpx")
         if quiet.level == logging.NOTSET:
             quiet.setLevel(logging.WARNING)  # not a log line per delivery (attempts are stored)
-        resolve = None if self.settings.allow_insecure_destinations else resolve_public
-        transport = PinnedTransport(
-            resolve=resolve,
-            max_idle_per_origin=self.ceiling,
-            max_idle_total=self.concurrency,
-            max_body=64 * 1024,
+        # HTTP requests go straight to a pinned transport: deliveries need none of
+        # httpx.AsyncClient's cookie jar, auth, redirect or event-hook handling, which cost more
+        # CPU per delivery than the transport itself. Redirects are never followed.
+        self._senders = Senders(
+            allow_insecure=self.settings.allow_insecure_destinations,
+            per_destination=self.ceiling,
+            total=self.concurrency,
         )
-        # Requests go straight to the transport: deliveries need none of httpx.AsyncClient's
-        # cookie jar, auth, redirect or event-hook handling, which cost more CPU per delivery
-        # than the transport itself. Redirects are never followed.
-        self._transport = transport
         self._tasks = [
             asyncio.create_task(self._claim_loop(), name="unihook-dispatcher"),
             asyncio.create_task(self._record_loop(), name="unihook-recorder"),
@@ -170,8 +166,8 @@ class Dispatcher:
             await controls.forget(self.runtime.sessions, self.owner)
         if self._timer is not None:
             self._timer.cancel()
-        if self._transport is not None:
-            await self._transport.aclose()
+        if self._senders is not None:
+            await self._senders.aclose()
         log.info("dispatcher %s stopped", self.owner)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -369,7 +365,7 @@ class Dispatcher:
 
     async def _attempt(self, c: Due, bodies: dict[tuple[str, bool], bytes]) -> Result:
         """Send one delivery and count it; its result is recorded later, in a batch."""
-        assert self._transport is not None
+        assert self._senders is not None
         prepared = self._targets.get(c.subscription_id)  # as it is now, after any wait
         body = (
             prepared.body(bodies.get((c.event_id, prepared.target.include_raw)))
@@ -377,13 +373,7 @@ class Dispatcher:
             else None
         )
         sent = await attempt(
-            self._transport,
-            c,
-            prepared,
-            body,
-            now=self.now,
-            within=self.settings.delivery_timeout,
-            allow_insecure=self.settings.allow_insecure_destinations,
+            self._senders, c, prepared, body, now=self.now, within=self.settings.delivery_timeout
         )
         try:
             result = result_of(c, sent, self.settings.retry_schedule)

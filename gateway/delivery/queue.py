@@ -94,6 +94,8 @@ class Target:
     ordered: bool = False  # ordering "resource": one delivery per subject at a time
     cloudevents: bool = False  # format "cloudevents": CloudEvents binary-mode headers too
     redact: tuple[str, ...] = ()  # dotted paths left out of its bodies
+    destination_type: str | None = None  # None: http to ``url``
+    destination: str | None = None  # a broker's settings as JSON, decrypted
 
     def live_secrets(self, now: datetime) -> list[str]:
         return unexpired(self.secrets, now)
@@ -261,6 +263,8 @@ async def load_targets(
                     Subscription.ordering,
                     Subscription.format,
                     Subscription.redact,
+                    Subscription.destination_type,
+                    Subscription.destination_enc,
                 ).where(Subscription.id.in_(list(ids)))
             )
         ).all()
@@ -289,6 +293,8 @@ async def load_targets(
             row.ordering == "resource",
             row.format == "cloudevents",
             tuple(row.redact or ()),
+            row.destination_type,
+            box.decrypt(row.destination_enc) if row.destination_enc else None,
         )
         for row in subs
     }

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
+from gateway.delivery import destinations
+from gateway.delivery.destinations.base import Message
 from gateway.delivery.signing import secret_key, webhook_headers
 from gateway.delivery.ssrf import DestinationRefused, resolve_public, scheme_error
 from gateway.delivery.transport import PinnedTransport
@@ -72,6 +74,8 @@ async def send_test_event(runtime: Runtime, principal: Principal, subscription_i
         }
     )
     settings = runtime.settings
+    if sub.destination_type is not None and sub.destination_enc is not None:
+        return await _publish_test(runtime, sub.destination_type, sub.destination_enc, keys, body)
     refused = scheme_error(sub.url, settings.allow_insecure_destinations)
     if refused:
         return TestSent(event_id, None, 0.0, refused)
@@ -92,3 +96,28 @@ async def send_test_event(runtime: Runtime, principal: Principal, subscription_i
     finally:
         await transport.aclose()
     return TestSent(event_id, reply.status, (time.perf_counter() - started) * 1000, None)
+
+
+async def _publish_test(
+    runtime: Runtime, destination_type: str, destination_enc: str, keys: list[bytes], body: bytes
+) -> TestSent:
+    """The test event through the broker's sender, as a delivery would be published."""
+    settings = runtime.settings
+    kind = destinations.kind_of(destination_type)
+    config = kind.decode(runtime.box.decrypt(destination_enc))
+    event_id = msgspec.json.decode(body)["id"]
+    now = utcnow()
+    message = Message(
+        delivery_id=new_id("dlv"),
+        event_id=event_id,
+        subject=None,
+        headers=webhook_headers(keys, event_id, int(now.timestamp()), body),
+        body=body,
+    )
+    sender = kind.sender(settings.allow_insecure_destinations, 1, 1)
+    started = time.perf_counter()
+    try:
+        sent = await sender.send(config, message, within=settings.delivery_timeout)
+    finally:
+        await sender.aclose()
+    return TestSent(event_id, sent.status, (time.perf_counter() - started) * 1000, sent.error)

@@ -15,9 +15,9 @@ from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import iso, utcnow
-from gateway.core.crypto import secret_prefix
+from gateway.core.crypto import SecretBox, secret_prefix
 from gateway.core.ids import new_id
-from gateway.delivery import controls, fanout
+from gateway.delivery import controls, destinations, fanout
 from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
@@ -72,6 +72,35 @@ def valid_url(value: Any, *, allow_insecure: bool) -> str:
     if scheme == "http" and not allow_insecure:
         raise Invalid("URL must use HTTPS protocol")
     return value
+
+
+def valid_destination(
+    url: Any, destination: Any, *, allow_insecure: bool, box: SecretBox
+) -> tuple[str, str | None, str | None]:
+    """(the ``url`` to store and show, the destination type, its settings encrypted) from a
+    top-level ``url`` (http) or a ``destination`` object; credentials are only ever encrypted."""
+    if destination is None:
+        return valid_url(url, allow_insecure=allow_insecure), None, None
+    if url is not None:
+        raise Invalid("give either url or destination, not both")
+    try:
+        kind, config = destinations.parse(destination, allow_insecure=allow_insecure)
+    except destinations.InvalidDestination as exc:
+        raise Invalid(f"Invalid destination: {exc}") from None
+    if kind.name == destinations.HTTP:
+        return valid_url(config, allow_insecure=allow_insecure), None, None
+    return kind.display_url(config), kind.name, box.encrypt(kind.encode(config))
+
+
+def public_destination(row: Subscription, box: SecretBox) -> dict[str, Any]:
+    """What may be shown of a subscription's destination (no credential)."""
+    kind = destinations.kind_of(row.destination_type)
+    if kind.name == destinations.HTTP or row.destination_enc is None:
+        return {"type": kind.name, "url": row.url}
+    try:
+        return kind.public(kind.decode(box.decrypt(row.destination_enc)))
+    except (ValueError, msgspec.ValidationError):
+        return {"type": kind.name, "url": row.url}
 
 
 def valid_host(host: str) -> bool:
@@ -195,12 +224,16 @@ def stored_filter(text: str | None) -> dict[str, Any] | None:
 
 
 def subscription_out(
-    row: Subscription, secret: str | None = None, delivery: DeliveryState | None = None
+    row: Subscription,
+    box: SecretBox,
+    secret: str | None = None,
+    delivery: DeliveryState | None = None,
 ) -> SubscriptionOut:
     tenants = row.tenants or ([row.scope_tenant] if row.scope_tenant else None)
     return SubscriptionOut(
         id=row.id,
         url=row.url,
+        destination=public_destination(row, box),
         description=row.description,
         events=list(row.events),
         tenants=tenants,
@@ -252,7 +285,12 @@ async def create_subscription(
 ) -> SubscriptionOut:
     """Validate, check the owner's quota, store (secret encrypted), return it with the secret."""
     settings = runtime.settings
-    url = valid_url(data.url, allow_insecure=settings.allow_insecure_destinations)
+    url, destination_type, destination_enc = valid_destination(
+        data.url,
+        data.destination,
+        allow_insecure=settings.allow_insecure_destinations,
+        box=runtime.box,
+    )
     events = valid_events(data.events)
     tenants = valid_tenants(principal, data.tenants)
     providers = valid_providers(runtime, data.providers)
@@ -269,6 +307,8 @@ async def create_subscription(
         owner=principal.key_id,
         scope_tenant=principal.tenant,
         url=url,
+        destination_type=destination_type,
+        destination_enc=destination_enc,
         description=description,
         events=events,
         tenants=tenants,
@@ -308,7 +348,7 @@ async def create_subscription(
                 expires_at=None,
             )
         )
-    return subscription_out(row, secret)
+    return subscription_out(row, runtime.box, secret)
 
 
 async def list_subscriptions(
@@ -320,7 +360,7 @@ async def list_subscriptions(
         query = query.where(Subscription.id > cursor)
     async with runtime.sessions() as session:
         rows = list((await session.execute(query)).scalars())
-    return page([subscription_out(r) for r in rows], n, lambda s: s.id)
+    return page([subscription_out(r, runtime.box) for r in rows], n, lambda s: s.id)
 
 
 async def get_subscription(
@@ -328,7 +368,7 @@ async def get_subscription(
 ) -> SubscriptionOut:
     async with runtime.sessions() as session:
         row = await find_subscription(session, principal, subscription_id)
-        return subscription_out(row, delivery=await delivery_state(session, row.id))
+        return subscription_out(row, runtime.box, delivery=await delivery_state(session, row.id))
 
 
 async def delivery_state(session: AsyncSession, subscription_id: str) -> DeliveryState:
@@ -350,10 +390,14 @@ async def update_subscription(
 ) -> SubscriptionOut:
     """Change only the fields given (``null`` clears description, tenants, providers)."""
     changes: dict[str, Any] = {}
-    if data.url is not msgspec.UNSET:
-        changes["url"] = valid_url(
-            data.url, allow_insecure=runtime.settings.allow_insecure_destinations
+    if data.url is not msgspec.UNSET or data.destination is not msgspec.UNSET:
+        url, destination_type, destination_enc = valid_destination(
+            None if data.url is msgspec.UNSET else data.url,
+            None if data.destination is msgspec.UNSET else data.destination,
+            allow_insecure=runtime.settings.allow_insecure_destinations,
+            box=runtime.box,
         )
+        changes.update(url=url, destination_type=destination_type, destination_enc=destination_enc)
     if data.events is not msgspec.UNSET:
         changes["events"] = valid_events(data.events)
     if not isinstance(data.tenants, msgspec.UnsetType):
@@ -384,7 +428,7 @@ async def update_subscription(
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_at = utcnow()
-    return subscription_out(row)
+    return subscription_out(row, runtime.box)
 
 
 @audited("subscription.delete", target="subscription_id")
@@ -413,7 +457,7 @@ async def set_status(
         row.updated_at = utcnow()
     if status == "active":
         runtime.wake_dispatcher.set()
-    return subscription_out(row)
+    return subscription_out(row, runtime.box)
 
 
 @audited("subscription.rotate_secret", target="subscription_id")

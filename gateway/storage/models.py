@@ -250,7 +250,12 @@ class Subscription(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     owner: Mapped[str] = mapped_column(String(40), index=True)  # api key id, or "admin"
     scope_tenant: Mapped[str | None] = mapped_column(String(200))  # a tenant key's tenant
+    # What may be shown of the destination: the URL (a broker's with its password as ``***``).
     url: Mapped[str] = mapped_column(Text)
+    # None: "http" (``url`` is the whole destination); else a message broker's type, whose
+    # settings (credentials included) are JSON encrypted in ``destination_enc``.
+    destination_type: Mapped[str | None] = mapped_column(String(20))
+    destination_enc: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     events: Mapped[list[str]]
     tenants: Mapped[list[str] | None] = mapped_column(JSON)

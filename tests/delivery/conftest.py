@@ -124,3 +124,8 @@ async def settled(client: Any, event_id: str, count: int = 1) -> list[dict[str, 
 
     result: list[dict[str, Any]] = await eventually(check)
     return result
+
+
+from tests.support.brokers import nats_server, rabbitmq_server, sqs_server  # noqa: E402
+
+__all__ = ["nats_server", "rabbitmq_server", "sqs_server"]

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get, post
+from litestar.datastructures.multi_dicts import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -66,18 +67,41 @@ async def add_subscription(
 ) -> Template:
     """Create it and show its signing secret, this once."""
     form = await checked_form(request)
+    destination_type = text(form, "destination_type") or "http"
+    # what a page with an error fills the form with again: never a broker's URL (credentials)
+    shown: Any = form
+    if destination_type != "http":
+        shown = FormMultiDict([(k, v) for k, v in form.multi_items() if k != "url"])
     runtime = runtime_of(request)
     try:
         payload_filter = msgspec.json.decode(text(form, "filter") or "null")
     except msgspec.DecodeError:
         return await _list_page(
-            request, viewer, status_code=400, error="Invalid filter: not JSON", form=form
+            request, viewer, status_code=400, error="Invalid filter: not JSON", form=shown
         )
+    destination: dict[str, Any] | None = None
+    if destination_type != "http":
+        try:
+            settings = msgspec.json.decode(text(form, "destination") or "{}")
+        except msgspec.DecodeError:
+            settings = None
+        if not isinstance(settings, dict):
+            return await _list_page(
+                request,
+                viewer,
+                status_code=400,
+                error="Invalid destination: the broker settings must be a JSON object",
+                form=shown,
+            )
+        destination = {"type": destination_type, **settings}
+        if text(form, "url") and "url" not in settings:
+            destination["url"] = text(form, "url")
     patterns = texts(form, "events") + [
         p.strip() for p in (text(form, "patterns") or "").replace(",", " ").split() if p.strip()
     ]
     data = SubscriptionCreate(
-        url=text(form, "url") or "",
+        url=None if destination is not None else text(form, "url") or "",
+        destination=destination,
         description=text(form, "description"),
         events=list(dict.fromkeys(patterns)),
         tenants=[t.strip() for t in (text(form, "tenants") or "").split(",") if t.strip()] or None,
@@ -92,7 +116,7 @@ async def add_subscription(
         if isinstance(exc, NotFound):
             raise
         return await _list_page(
-            request, viewer, status_code=exc.status, error=exc.detail, form=form
+            request, viewer, status_code=exc.status, error=exc.detail, form=shown
         )
     return render(request, "secret.html", viewer, subscription=created, secret=created.secret)
 
