@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_destinations"
-down_revision: str | Sequence[str] | None = "0011_personal_data"
+down_revision: str | Sequence[str] | None = "0012_completion"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_scale"
-down_revision: str | Sequence[str] | None = "0012_completion"
+down_revision: str | Sequence[str] | None = "0013_destinations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
