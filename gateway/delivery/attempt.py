@@ -21,6 +21,8 @@ from schemas.redaction import Redactor
 log = logging.getLogger("unihook.delivery")
 
 SNIPPET_BYTES = 1024
+MAX_KEPT_HEADERS = 40
+MAX_HEADER_VALUE = 512
 Clock = Callable[[], datetime]
 
 
@@ -34,6 +36,8 @@ class AttemptResult:
     snippet: str | None = None  # the start of the answer's body
     error: str | None = None
     retry_after: str | None = None  # the answer's ``Retry-After``, as sent
+    request_headers: list[list[str]] | None = None  # what was sent, besides host and length
+    response_headers: list[list[str]] | None = None  # the answer's, capped (``kept_headers``)
 
     @property
     def latency_ms(self) -> float:
@@ -96,11 +100,14 @@ async def attempt(
     )
     if prepared.target.cloudevents:
         headers.update(cloudevent_headers(body))
+    sent = [[name, value] for name, value in headers.items()]
     try:
         # UNIHOOK_DELIVERY_TIMEOUT bounds the whole attempt: connect, send and read.
         reply = await transport.post(prepared.url, headers, body, timeout=within)
     except Exception as exc:  # recorded as a failed attempt, never a lost send task
-        return AttemptResult(started, now(), error=_failure(exc, candidate, within))
+        return AttemptResult(
+            started, now(), error=_failure(exc, candidate, within), request_headers=sent
+        )
     return AttemptResult(
         started,
         now(),
@@ -108,7 +115,18 @@ async def attempt(
         snippet=reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None,
         error=_status_error(reply),
         retry_after=reply.header("retry-after"),
+        request_headers=sent,
+        response_headers=kept_headers(reply.headers),
     )
+
+
+def kept_headers(raw: list[tuple[bytes, bytes]]) -> list[list[str]]:
+    """An answer's headers as stored with the attempt: the first ``MAX_KEPT_HEADERS``, each
+    value cut at ``MAX_HEADER_VALUE`` characters (a destination decides their size, not us)."""
+    return [
+        [name.decode("latin-1")[:MAX_HEADER_VALUE], value.decode("latin-1")[:MAX_HEADER_VALUE]]
+        for name, value in raw[:MAX_KEPT_HEADERS]
+    ]
 
 
 def _failure(exc: Exception, candidate: Due, within: float) -> str:

@@ -47,6 +47,8 @@ def delivery_out(
                 latency_ms=a.latency_ms,
                 response_snippet=a.response_snippet,
                 error=a.error,
+                request_headers=a.request_headers,
+                response_headers=a.response_headers,
             )
             for a in attempts
         ]

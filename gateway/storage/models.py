@@ -338,6 +338,9 @@ class Attempt(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     response_snippet: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    # [[name, value], ...] as sent and as answered (capped); the request body is the event's
+    request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class ConsoleSignout(Base):

@@ -172,7 +172,9 @@ async def redeliver_page(
             runtime_of(request), viewer.principal, event_id, text(form, "subscription_id")
         )
     except Invalid as exc:
-        return done(request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}")
+        return done(
+            request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}", failed=True
+        )
     notice = (
         f"Queued {out.enqueued} new deliver{'y' if out.enqueued == 1 else 'ies'}."
         if out.enqueued

@@ -179,7 +179,7 @@ async def replay(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(subscription_id), f"Not replayed: {exc.detail}")
+        return done(request, _back(subscription_id), f"Not replayed: {exc.detail}", failed=True)
     return done(request, _back(subscription_id), f"Replay queued {out.enqueued} deliveries.")
 
 
@@ -204,7 +204,7 @@ async def retry(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(subscription_id), f"Not retried: {exc.detail}")
+        return done(request, _back(subscription_id), f"Not retried: {exc.detail}", failed=True)
     return done(
         request, _back(subscription_id), f"Queued {out.enqueued} new delivery of {event_id}."
     )

@@ -1,0 +1,34 @@
+"""Attempt inspection: the headers each attempt sent and the headers its answer carried.
+
+Revision ID: 0012_console_ops
+Revises: 0011_personal_data
+Create Date: 2026-12-06
+
+Both are JSON lists of ``[name, value]`` pairs, null for attempts made before this revision
+(and for attempts that sent nothing). The request body is not stored per attempt: it is the
+event's stored body, as the subscription receives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012_console_ops"
+down_revision: str | Sequence[str] | None = "0011_personal_data"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("attempts") as batch:
+        batch.add_column(sa.Column("request_headers", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("response_headers", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("attempts") as batch:
+        batch.drop_column("response_headers")
+        batch.drop_column("request_headers")
