@@ -18,8 +18,6 @@ from gateway.services.events import event_for
 from gateway.storage.models import Attempt, Delivery, Event, Subscription
 from schemas.api import AttemptOut, DeliveryOut, Enqueued
 
-DELIVERY_STATUSES = ("pending", "succeeded", "failed")
-
 
 def delivery_out(
     row: Delivery, event_type: str, attempts: list[Attempt] | None = None

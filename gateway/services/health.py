@@ -15,7 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.core.clock import utcnow
 from gateway.core.ids import id_floor
+from gateway.runtime import Runtime
+from gateway.services.access import Principal
+from gateway.services.subscriptions import find_subscription
 from gateway.storage.models import Attempt, Delivery, Subscription
 
 WINDOW = timedelta(hours=24)
@@ -72,15 +76,9 @@ async def delivery_health(
             select(Subscription.id).where(Subscription.scope_tenant == tenant)
         )
     recent = Delivery.id >= delivery_floor(now - WINDOW)
-    counts = dict(
-        (
-            await session.execute(
-                select(Delivery.status, func.count()).where(recent, scope).group_by(Delivery.status)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    by_status = select(Delivery.status, func.count()).where(recent, scope)
+    rows_by_status = (await session.execute(by_status.group_by(Delivery.status))).all()
+    counts: dict[str, int] = {row[0]: row[1] for row in rows_by_status}
     tried = (
         select(Delivery.id)
         .where(recent, scope, Delivery.attempts > 0)
@@ -118,3 +116,23 @@ def percentile(sorted_values: list[float], q: float) -> float | None:
         return None
     index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
     return sorted_values[index]
+
+
+async def subscription_health(
+    runtime: Runtime, principal: Principal, subscription_id: str
+) -> tuple[Health, datetime | None]:
+    """One subscription's ``delivery_health`` and since when it has been failing (None: it is
+    not), the same figures and the same test the overview uses."""
+    async with runtime.sessions() as session:
+        row = await find_subscription(session, principal, subscription_id)
+        health = await delivery_health(session, utcnow(), subscription_ids=[row.id])
+        return health, row.failing_since
+
+
+async def failing_subscriptions(runtime: Runtime, principal: Principal) -> set[str]:
+    """The ids of the subscriptions the caller sees that are failing (as the overview says)."""
+    query = select(Subscription.id).where(Subscription.failing_since.is_not(None))
+    if principal.tenant is not None:
+        query = query.where(Subscription.scope_tenant == principal.tenant)
+    async with runtime.sessions() as session:
+        return set((await session.execute(query)).scalars())

@@ -23,8 +23,14 @@ from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.audit import audited
-from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
-from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
+from gateway.services.common import (
+    DELIVERY_STATUSES,
+    clamp_limit,
+    page,
+    parse_time_param,
+    valid_tenant,
+)
+from gateway.services.deliveries import list_deliveries
 from gateway.services.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Delivery, Subscription, SubscriptionSecret

@@ -145,6 +145,7 @@ class Event(Base):
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
+        Index("ix_events_source_event_id", "source_event_id"),  # found by the vendor's id
         Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
         Index("ix_events_candidate_name", "candidate_name_key", "id"),  # the console's search
         Index("ix_events_candidate_email", "candidate_email", "id"),

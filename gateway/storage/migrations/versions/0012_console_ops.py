@@ -1,4 +1,5 @@
-"""Attempt inspection: the headers each attempt sent and the headers its answer carried.
+"""Attempt inspection: the headers each attempt sent and the headers its answer carried; an
+index to find an event by the vendor's event id.
 
 Revision ID: 0012_console_ops
 Revises: 0011_personal_data
@@ -26,9 +27,11 @@ def upgrade() -> None:
     with op.batch_alter_table("attempts") as batch:
         batch.add_column(sa.Column("request_headers", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("response_headers", sa.JSON(), nullable=True))
+    op.create_index("ix_events_source_event_id", "events", ["source_event_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_source_event_id", table_name="events")
     with op.batch_alter_table("attempts") as batch:
         batch.drop_column("response_headers")
         batch.drop_column("request_headers")
