@@ -5,19 +5,29 @@ its count before confirming, the events list's "what failed?" filters and error 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from gateway.core.clock import utcnow
 from gateway.core.ids import new_id
+from gateway.core.settings import Settings
 from gateway.runtime import Runtime
 from gateway.storage.models import Attempt, Delivery, Subscription
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.console.test_http import csrf_of, sign_in
+from tests.delivery.receiver import Receiver, Reply
 from tests.delivery.test_recover import ingest, settle, subscription
-from tests.gateway.helpers import connect
+from tests.gateway.helpers import connect, tenant_key
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # a test event goes to a receiver on loopback
+    return replace(settings, allow_insecure_destinations=True)
 
 
 def banner(html: str) -> tuple[str, str]:
@@ -208,3 +218,38 @@ async def test_the_events_page_filters_by_delivery_state_subscription_and_id(
     by_vendor_id = await client.get("/console/events", params={"q": vendor["_id"]})
     assert failed in by_vendor_id.text
     assert delivered not in by_vendor_id.text
+
+
+async def test_a_test_event_answered_500_is_an_error_banner(client: Any) -> None:
+    with Receiver(default=Reply(500, body=b"nope")) as receiver:
+        made = await client.post(
+            "/v1/subscriptions", json={"url": receiver.url, "events": ["*"]}, headers=ADMIN
+        )
+        sub_id = made.json()["id"]
+        await sign_in(client, ADMIN_TOKEN)
+        page = await client.get(f"/console/subscriptions/{sub_id}")
+        sent = await client.post(
+            f"/console/subscriptions/{sub_id}/test", data={"csrf_token": csrf_of(page.text)}
+        )
+    kind, said = banner(sent.text)
+    assert kind == "error"
+    assert "answered 500" in said
+
+
+async def test_recovery_pages_keep_to_the_tenants_subscriptions(
+    client: Any, services: Runtime
+) -> None:
+    admins = await subscription(client)
+    acme = await tenant_key(services, "acme")
+    own = await subscription(client, acme)
+    await sign_in(client, acme["Authorization"].split()[1])
+    other = await client.get("/console/recover", params={"subscription": admins, "since": "0"})
+    assert other.status_code == 404
+    every = await client.get("/console/recover", params={"since": "0"})
+    assert own in every.text
+    assert admins not in every.text
+    refused = await client.post(
+        "/console/recover",
+        data={"csrf_token": csrf_of(every.text), "since": "0", "subscription": admins},
+    )
+    assert refused.status_code == 404

@@ -86,6 +86,8 @@ async def test_recover_queues_each_failed_event_once_and_nothing_delivered(
     again = await client.post(path, json=EVERYTHING, headers=ADMIN)
     assert again.json() == {"enqueued": 0}
     assert await pending_events(services, sub_id) == []
+    audit = await client.get("/v1/audit", params={"action": "subscription.recover"}, headers=ADMIN)
+    assert [e["target"] for e in audit.json()["data"]] == [sub_id] * 2
 
 
 async def test_recover_keeps_to_its_window_and_checks_it(client: Any, services: Runtime) -> None:
