@@ -213,6 +213,11 @@ class AttemptOut(msgspec.Struct, kw_only=True):
     latency_ms: float
     response_snippet: str | None
     error: str | None
+    # [name, value] pairs; null when nothing was sent (or no answer came) and for attempts
+    # recorded before this field existed. The request body is the event as the subscription
+    # receives it (its redact paths left out, ``raw`` with include_raw).
+    request_headers: list[list[str]] | None = None
+    response_headers: list[list[str]] | None = None
 
 
 class DeliveryOut(msgspec.Struct, kw_only=True):

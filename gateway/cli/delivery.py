@@ -1,4 +1,5 @@
-"""The delivery side of the command line: ``worker``, ``subscribe``, ``deliveries``, ``demo``."""
+"""The delivery side of the command line: ``worker``, ``subscribe``, ``deliveries``,
+``recover``, ``demo``."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Register ``worker``, ``subscribe``, ``deliveries`` and ``demo`` on the ``unihook`` CLI."""
+    """Register ``worker``, ``subscribe``, ``deliveries``, ``recover`` and ``demo`` on the
+    ``unihook`` CLI."""
     p = subparsers.add_parser("worker", help="run a delivery worker (no API server)")
     p.add_argument(
         "--metrics-port", type=int, metavar="P", help="serve /metrics and /healthz on this port"
@@ -76,6 +78,16 @@ def add_parsers(subparsers: Any) -> None:
     p.add_argument("--subscription", help="only this subscription id")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(handler=run_deliveries)
+
+    p = subparsers.add_parser(
+        "recover", help="redeliver a subscription's failed deliveries of a time window"
+    )
+    p.add_argument("subscription", help="the subscription id")
+    p.add_argument(
+        "--since", required=True, help="events received from this time (RFC 3339 or unix seconds)"
+    )
+    p.add_argument("--until", help="and before this time (default: now)")
+    p.set_defaults(handler=run_recover)
 
     p = subparsers.add_parser(
         "demo", help="a gateway, a subscriber and one signed event from each vendor, end to end"
@@ -157,6 +169,34 @@ def run_worker(args: argparse.Namespace) -> int:
     finally:
         if metrics is not None:
             metrics.shutdown()
+    return 0
+
+
+# ---- recover --------------------------------------------------------------------------------
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    """``POST /v1/subscriptions/{id}/recover`` from the command line, as the admin."""
+    from gateway.services.access import ADMIN
+    from gateway.services.errors import ServiceError
+    from gateway.services.subscriptions import recover
+    from schemas.api import ReplayRequest
+
+    async def main() -> int:
+        runtime = Runtime.build(Settings.from_env())
+        try:
+            await runtime.migrate()
+            data = ReplayRequest(since=args.since, until=args.until)
+            return (await recover(runtime, ADMIN, args.subscription, data)).enqueued
+        finally:
+            await runtime.close()
+
+    try:
+        enqueued = run_async(main())
+    except ServiceError as exc:
+        print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
+        return 1
+    print(f"queued {enqueued} failed deliver{'y' if enqueued == 1 else 'ies'} again")
     return 0
 
 

@@ -33,6 +33,8 @@ class AttemptResult:
     snippet: str | None = None  # the start of the answer's body
     error: str | None = None
     retry_after: str | None = None  # the answer's ``Retry-After``, as sent
+    request_headers: list[list[str]] | None = None  # what was sent, besides host and length
+    response_headers: list[list[str]] | None = None  # the answer's, capped (``capped_headers``)
 
     @property
     def latency_ms(self) -> float:
@@ -107,11 +109,17 @@ async def attempt(
     # the subject is the brokers' ordering key; an HTTP send has no use for it
     subject = _subject.decode(body).subject if prepared.kind.name != HTTP else None
     message = Message(candidate.id, candidate.event_id, subject, headers, body)
+    request_headers = [[name, value] for name, value in headers.items()]
     try:
         sent = await senders.of(prepared.kind).send(prepared.config, message, within=within)
     except Exception as exc:  # a sender's bug: a failed attempt, never a lost send task
         log.error("delivery %s: unexpected error in the send", candidate.id, exc_info=exc)
-        return AttemptResult(started, now(), error=f"unexpected error: {type(exc).__name__}")
+        return AttemptResult(
+            started,
+            now(),
+            error=f"unexpected error: {type(exc).__name__}",
+            request_headers=request_headers,
+        )
     return AttemptResult(
         started,
         now(),
@@ -119,4 +127,6 @@ async def attempt(
         snippet=sent.snippet,
         error=sent.error,
         retry_after=sent.retry_after,
+        request_headers=request_headers,
+        response_headers=sent.response_headers,
     )

@@ -1,4 +1,5 @@
-"""Queueing deliveries: fan-out inside the ingest transaction, replay and redelivery."""
+"""Queueing deliveries: fan-out inside the ingest transaction, replay, recovery and
+redelivery."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import msgspec
-from sqlalchemy import ColumnElement, Connection, false, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Select, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from gateway.core.ids import new_id, new_ids
 from gateway.storage.bulk import bulk_insert, insert_rows
@@ -180,6 +182,33 @@ def type_clause(patterns: Iterable[str]) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+def selected_events(sub: Subscription, *, since: datetime, until: datetime | None) -> Select[Any]:
+    """The events received in [since, until) that ``sub`` selects as it is now (its payload
+    column too when it has a filter: ``_passing`` applies it), erased ones left out."""
+    query = (
+        select(Event.id, Event.connection_id, Event.subject)
+        .add_columns(*([Event.payload] if sub.filter is not None else []))
+        .where(Event.received_at >= since, Event.erased_at.is_(None), type_clause(sub.events))
+    )
+    if until is not None:
+        query = query.where(Event.received_at < until)
+    if sub.scope_tenant is not None:
+        query = query.where(Event.tenant == sub.scope_tenant)
+    if sub.tenants:
+        query = query.where(Event.tenant.in_(sub.tenants))
+    if sub.providers:
+        query = query.where(Event.provider.in_(sub.providers))
+    return query
+
+
+def _passing(sub: Subscription, events: Sequence[Any]) -> list[Any]:
+    """``events`` (rows of ``selected_events``) that the subscription's payload filter keeps."""
+    if sub.filter is None:
+        return list(events)
+    predicate = predicate_of(sub)
+    return [e for e in events if predicate(msgspec.json.decode(e.payload))]
+
+
 class WindowTooWide(ValueError):
     """A replay's window holds more events than one replay may queue."""
 
@@ -199,26 +228,10 @@ async def replay(
 ) -> int:
     """Queue new deliveries to ``sub`` of every event it selects received in [since, until);
     ``WindowTooWide`` (and nothing queued) when that is more than ``at_most`` events."""
-    query = (
-        select(Event.id, Event.connection_id, Event.subject)
-        .add_columns(*([Event.payload] if sub.filter is not None else []))
-        .where(Event.received_at >= since, Event.erased_at.is_(None), type_clause(sub.events))
-        .order_by(Event.id)
-    )
-    if until is not None:
-        query = query.where(Event.received_at < until)
-    if sub.scope_tenant is not None:
-        query = query.where(Event.tenant == sub.scope_tenant)
-    if sub.tenants:
-        query = query.where(Event.tenant.in_(sub.tenants))
-    if sub.providers:
-        query = query.where(Event.provider.in_(sub.providers))
+    query = selected_events(sub, since=since, until=until).order_by(Event.id)
     if at_most is not None:
         query = query.limit(at_most + 1)
-    events = (await session.execute(query)).all()
-    if sub.filter is not None:
-        predicate = predicate_of(sub)
-        events = [e for e in events if predicate(msgspec.json.decode(e.payload))]
+    events = _passing(sub, (await session.execute(query)).all())
     if at_most is not None and len(events) > at_most:
         raise WindowTooWide(at_most)
     for start in range(0, len(events), REPLAY_CHUNK):
@@ -266,3 +279,60 @@ async def held_until(session: AsyncSession, event_ids: list[str]) -> dict[str, d
         )
     )
     return {event_id: deadline + HOLD_GRACE for event_id, deadline in rows}
+
+
+def recoverable(sub: Subscription, *, since: datetime, until: datetime | None) -> Select[Any]:
+    """The events ``sub`` still selects, received in [since, until), whose delivery to it
+    failed and that no later delivery to it is pending or has succeeded: what a recovery
+    queues again, each event once however often it failed."""
+    later = aliased(Delivery)
+    superseded = (
+        select(later.id)
+        .where(
+            later.subscription_id == sub.id,
+            later.event_id == Delivery.event_id,
+            later.id > Delivery.id,
+            later.status != "failed",
+        )
+        .exists()
+    )
+    failed = (
+        select(Delivery.id)
+        .where(
+            Delivery.event_id == Event.id,
+            Delivery.subscription_id == sub.id,
+            Delivery.status == "failed",
+            ~superseded,
+        )
+        .exists()
+    )
+    return selected_events(sub, since=since, until=until).where(failed).order_by(Event.id)
+
+
+async def recover(
+    session: AsyncSession,
+    sub: Subscription,
+    *,
+    since: datetime,
+    until: datetime | None,
+    now: datetime,
+    at_most: int | None = None,
+    count_only: bool = False,
+) -> int:
+    """Queue a new delivery to ``sub`` of every ``recoverable`` event (or, ``count_only``, say
+    how many there are); ``WindowTooWide`` (and nothing queued) past ``at_most`` events."""
+    query = recoverable(sub, since=since, until=until)
+    if at_most is not None:
+        query = query.limit(at_most + 1)
+    events = _passing(sub, (await session.execute(query)).all())
+    if at_most is not None and len(events) > at_most:
+        raise WindowTooWide(at_most)
+    if count_only:
+        return len(events)
+    for start in range(0, len(events), REPLAY_CHUNK):
+        rows = [
+            delivery_row(e.id, sub.id, now, ordering_key(sub, e.connection_id, e.subject))
+            for e in events[start : start + REPLAY_CHUNK]
+        ]
+        await insert_rows(session, Delivery.__table__, rows)
+    return len(events)

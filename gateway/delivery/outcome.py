@@ -32,6 +32,8 @@ def result_of(candidate: Due, attempt: AttemptResult, schedule: Sequence[float])
         latency_ms=attempt.latency_ms,
         snippet=attempt.snippet,
         error=attempt.error,
+        request_headers=attempt.request_headers,
+        response_headers=attempt.response_headers,
         outcome=outcome,
         next_attempt_at=next_at,
         gone=disables_at_once(attempt.status),

@@ -116,6 +116,8 @@ class Result:
     outcome: str  # succeeded | retry | failed
     next_attempt_at: datetime | None
     gone: bool = False
+    request_headers: list[list[str]] | None = None
+    response_headers: list[list[str]] | None = None
 
 
 Pick = Callable[[list[Due]], list[Due]]
@@ -430,6 +432,8 @@ async def record(
                     "latency_ms": round(r.latency_ms, 2),
                     "response_snippet": r.snippet,
                     "error": r.error,
+                    "request_headers": r.request_headers,
+                    "response_headers": r.response_headers,
                 }
                 for attempt_id, r in zip(new_ids("att", len(kept)), kept, strict=True)
             ],
@@ -481,7 +485,8 @@ async def _update_subscriptions(
             {
                 "b_id": sub_id,
                 "b_ok": len(ok),
-                "b_failed": len(items) - len(ok),
+                # deliveries, not attempts: one counts as failed once its retries are spent
+                "b_failed": sum(r.outcome == "failed" for r in items),
                 "b_last": items[-1].attempted_at,
                 "b_failing": mode,
                 "b_failing_at": failing_at,

@@ -34,8 +34,13 @@ class EventController(Controller):
         until: FromQuery[str | None] = None,
         limit: FromQuery[int | None] = None,
         cursor: FromQuery[str | None] = None,
+        delivery_status: FromQuery[str | None] = None,
+        subscription_id: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> Response[bytes]:
-        """Newest first; ``since``/``until`` bound the time unihook received the event."""
+        """Newest first; ``since``/``until`` bound the time unihook received the event;
+        ``delivery_status`` (pending, succeeded, failed) and ``subscription_id`` keep the events
+        with such a delivery; ``q`` is an event id, the vendor's event id or a subject."""
         body = await events.list_events(
             request.app.state.runtime,
             principal,
@@ -47,6 +52,9 @@ class EventController(Controller):
             until=until,
             limit=limit,
             cursor=cursor,
+            delivery_status=delivery_status,
+            subscription_id=subscription_id,
+            q=q,
         )
         return Response(body, media_type=JSON)
 

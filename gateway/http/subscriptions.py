@@ -138,6 +138,19 @@ class SubscriptionController(Controller):
             request.app.state.runtime, principal, subscription_id, data
         )
 
+    @post("/{subscription_id:str}/recover", status_code=HTTP_202_ACCEPTED)
+    async def recover(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        subscription_id: FromPath[str],
+        data: JSONBody[ReplayRequest],
+    ) -> Enqueued:
+        """Queue again only the events received in [since, until) whose delivery failed."""
+        return await subscriptions.recover(
+            request.app.state.runtime, principal, subscription_id, data
+        )
+
     @post("/{subscription_id:str}/filter-test", status_code=HTTP_200_OK)
     async def filter_test(
         self,

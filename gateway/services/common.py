@@ -10,6 +10,7 @@ from gateway.services.errors import Invalid
 from providers import parse_timestamp
 
 MAX_LIMIT = 500
+DELIVERY_STATUSES = ("pending", "succeeded", "failed")
 MAX_TENANT_LENGTH = 200
 
 

@@ -18,8 +18,6 @@ from gateway.services.events import event_for
 from gateway.storage.models import Attempt, Delivery, Event, Subscription
 from schemas.api import AttemptOut, DeliveryOut, Enqueued
 
-DELIVERY_STATUSES = ("pending", "succeeded", "failed")
-
 
 def delivery_out(
     row: Delivery, event_type: str, attempts: list[Attempt] | None = None
@@ -47,6 +45,8 @@ def delivery_out(
                 latency_ms=a.latency_ms,
                 response_snippet=a.response_snippet,
                 error=a.error,
+                request_headers=a.request_headers,
+                response_headers=a.response_headers,
             )
             for a in attempts
         ]

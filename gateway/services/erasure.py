@@ -265,9 +265,9 @@ async def _erase_events(
             ATTEMPTS.c.delivery_id.in_(
                 select(DELIVERIES.c.id).where(DELIVERIES.c.event_id.in_(ids))
             ),
-            ATTEMPTS.c.response_snippet.is_not(None),
+            ATTEMPTS.c.response_snippet.is_not(None) | ATTEMPTS.c.response_headers.is_not(None),
         )
-        .values(response_snippet=None)
+        .values(response_snippet=None, response_headers=None)
     )
     await session.execute(delete(PEOPLE).where(PEOPLE.c.event_id.in_(ids)))
     counts.batches += 1

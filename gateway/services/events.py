@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import aliased
 
 from gateway.core.payloads import with_raw
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
-from gateway.services.common import clamp_limit, parse_time_param
-from gateway.services.errors import NotFound
+from gateway.services.common import DELIVERY_STATUSES, clamp_limit, parse_time_param
+from gateway.services.errors import Invalid, NotFound
 from gateway.services.insights import id_at
-from gateway.storage.models import Event, Receipt
+from gateway.storage.models import Delivery, Event, Receipt, Subscription
 
 
 async def list_events(
@@ -28,10 +29,17 @@ async def list_events(
     limit: int | None = None,
     cursor: str | None = None,
     after: str | None = None,
+    delivery_status: str | None = None,
+    subscription_id: str | None = None,
+    q: str | None = None,
 ) -> bytes:
     """``{"data": [...], "next_cursor": ...}`` as JSON bytes, newest first; ``since``/``until``
     bound the time unihook received the event. ``type`` may be a prefix glob (``ats.*``).
-    ``after`` keeps only events newer than that id (a live tail's next look)."""
+    ``after`` keeps only events newer than that id (a live tail's next look).
+    ``delivery_status`` keeps the events with a delivery in that state (``failed``: one that
+    no later delivery to its subscription has made good), ``subscription_id`` those delivered
+    to that subscription, each among the subscriptions the caller sees; ``q`` is an event id,
+    the vendor's event id or a subject."""
     n = clamp_limit(limit)
     query = events_query(
         principal,
@@ -43,6 +51,9 @@ async def list_events(
         end=parse_time_param("until", until),
         cursor=cursor,
         after=after,
+        delivery_status=delivery_status,
+        subscription_id=subscription_id,
+        q=q,
     ).limit(n + 1)
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).all()
@@ -69,10 +80,22 @@ def events_query(
     end: datetime | None = None,
     cursor: str | None = None,
     after: str | None = None,
+    delivery_status: str | None = None,
+    subscription_id: str | None = None,
+    q: str | None = None,
 ) -> Select[str, bytes]:
     """The events list's query, newest (highest id) first, without its limit. Each filter has an
     index ending in ``id`` (``ix_events_*``), so the walk newest first stops after the page."""
     query = select(Event.id, Event.payload).order_by(Event.id.desc())
+    if delivery_status is not None and delivery_status not in DELIVERY_STATUSES:
+        raise Invalid(f"delivery_status must be one of {', '.join(DELIVERY_STATUSES)}")
+    if delivery_status is not None or subscription_id is not None:
+        query = query.where(
+            _delivered(principal, status=delivery_status, subscription_id=subscription_id)
+        )
+    if q is not None and q.strip():
+        q = q.strip()
+        query = query.where(or_(Event.id == q, Event.source_event_id == q, Event.subject == q))
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
     if tenant is not None:
@@ -101,6 +124,59 @@ def events_query(
     if after:
         query = query.where(Event.id > after)
     return query
+
+
+def _delivered(
+    principal: Principal, *, status: str | None, subscription_id: str | None
+) -> ColumnElement[bool]:
+    """An event has a delivery (in ``status``, to ``subscription_id``) the caller may see."""
+    conditions: list[ColumnElement[bool]] = [Delivery.event_id == Event.id]
+    if status is not None:
+        conditions.append(Delivery.status == status)
+    if status == "failed":
+        later = aliased(Delivery)
+        conditions.append(
+            ~select(later.id)
+            .where(
+                later.event_id == Delivery.event_id,
+                later.subscription_id == Delivery.subscription_id,
+                later.id > Delivery.id,
+                later.status != "failed",
+            )
+            .exists()
+        )
+    if subscription_id is not None:
+        conditions.append(Delivery.subscription_id == subscription_id)
+    if principal.tenant is not None:
+        conditions.append(
+            Delivery.subscription_id.in_(
+                select(Subscription.id).where(Subscription.scope_tenant == principal.tenant)
+            )
+        )
+    return select(Delivery.id).where(*conditions).exists()
+
+
+async def delivery_counts(
+    runtime: Runtime, principal: Principal, event_ids: list[str]
+) -> dict[str, dict[str, int]]:
+    """For each of ``event_ids``: how many of its deliveries (to the subscriptions the caller
+    sees) are pending, succeeded, failed. An event without deliveries is absent."""
+    if not event_ids:
+        return {}
+    query = (
+        select(Delivery.event_id, Delivery.status, func.count())
+        .where(Delivery.event_id.in_(event_ids))
+        .group_by(Delivery.event_id, Delivery.status)
+    )
+    if principal.tenant is not None:
+        query = query.join(Subscription, Subscription.id == Delivery.subscription_id).where(
+            Subscription.scope_tenant == principal.tenant
+        )
+    out: dict[str, dict[str, int]] = {}
+    async with runtime.sessions() as session:
+        for event_id, status, count in await session.execute(query):
+            out.setdefault(event_id, {})[status] = count
+    return out
 
 
 async def get_event(runtime: Runtime, principal: Principal, event_id: str) -> bytes:

@@ -18,10 +18,10 @@ from gateway.core.clock import utcnow
 from gateway.core.ids import id_floor
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.health import Health, delivery_health
 from gateway.storage.models import Attempt, Connection, Delivery, Event, Receipt, Subscription
 
 HOURS = 24
-LATENCY_SAMPLE = 2_000
 SEARCH_WINDOW = 2_000
 TIMELINE_WINDOW = 5_000
 
@@ -45,27 +45,17 @@ class Overview:
 
     events_hour: int = 0
     events_day: int = 0
-    deliveries_hour: int = 0
-    deliveries_day: int = 0
     attempts_day: int = 0
-    successful_attempts_day: int = 0
-    latency_p50_ms: float | None = None
-    latency_p99_ms: float | None = None
-    latency_sample: int = 0
+    health: Health = field(default_factory=Health)
     events_by_hour: list[int] = field(default_factory=list)
     attempts_by_hour: list[int] = field(default_factory=list)
     failures_by_hour: list[int] = field(default_factory=list)
     failing: list[Subscription] = field(default_factory=list)
     quarantined: int = 0
-    pending: int = 0
-
-    @property
-    def success_rate(self) -> float | None:
-        return self.successful_attempts_day / self.attempts_day if self.attempts_day else None
 
 
 async def overview(runtime: Runtime, principal: Principal, now: datetime | None = None) -> Overview:
-    """Counts for the last hour and day, hourly series, latency percentiles, problems.
+    """Counts for the last hour and day, hourly series, delivery health, problems.
 
     Ids sort by time, so every time window is an id range: each count reads one index range
     (events by ``(tenant, id)`` for a tenant, attempts by ``(id, status_code, delivery_id)``),
@@ -101,32 +91,7 @@ async def overview(runtime: Runtime, principal: Principal, now: datetime | None 
         out.attempts_by_hour = [n for n, _ in hourly]
         out.failures_by_hour = [n - good for n, good in hourly]
         out.attempts_day = sum(out.attempts_by_hour)
-        out.successful_attempts_day = sum(good for _, good in hourly)
-        out.deliveries_day = out.successful_attempts_day  # a delivery succeeds once
-        out.deliveries_hour = hourly[-1][1]
-
-        # the newest deliveries of the day, read in primary-key order so that nothing is sorted
-        # (through the status index, every succeeded delivery would be)
-        delivered = (
-            select(Delivery.status, Delivery.last_attempt_at, Event.received_at)
-            .join(Event, Event.id == Delivery.event_id)
-            .where(Delivery.id >= id_at("dlv", bounds[0]))
-            .order_by(Delivery.id.desc())
-            .limit(LATENCY_SAMPLE)
-        )
-        if principal.tenant is not None:
-            delivered = delivered.join(
-                Subscription, Subscription.id == Delivery.subscription_id
-            ).where(_subscriptions_visible(principal))
-        rows = (await session.execute(delivered)).all()
-        delays = sorted(
-            (done - received).total_seconds() * 1000
-            for status, done, received in rows
-            if status == "succeeded" and done is not None and received is not None
-        )
-        out.latency_sample = len(delays)
-        out.latency_p50_ms = _percentile(delays, 0.50)
-        out.latency_p99_ms = _percentile(delays, 0.99)
+        out.health = await delivery_health(session, now, tenant=principal.tenant)
 
         out.failing = list(
             (
@@ -183,13 +148,6 @@ async def _tenant_attempts(
             counts[hour][0] += 1
             counts[hour][1] += 1 if status is not None and 200 <= status < 300 else 0
     return [(n, good) for n, good in counts]
-
-
-def _percentile(sorted_values: list[float], q: float) -> float | None:
-    if not sorted_values:
-        return None
-    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[index]
 
 
 async def last_events(

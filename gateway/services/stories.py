@@ -13,6 +13,7 @@ import msgspec
 from sqlalchemy import ColumnElement, select
 
 from gateway.core.clock import iso
+from gateway.core.payloads import with_raw
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.storage.models import (
@@ -23,6 +24,7 @@ from gateway.storage.models import (
     Receipt,
     Subscription,
 )
+from schemas.redaction import Redactor
 
 _RESOURCE_OF_FAMILY = {
     "application": "application",
@@ -129,6 +131,16 @@ class DeliveryStory:
     delivery: Delivery
     subscription_url: str
     attempts: list[Attempt] = field(default_factory=list)
+    include_raw: bool = False
+    redact: list[str] | None = None
+    request_body: bytes | None = None  # what every attempt of it sent (set on the event page)
+
+
+def sent_body(payload: bytes, raw: bytes, include_raw: bool, redact: list[str] | None) -> bytes:
+    """The body a subscription's attempts send for an event, as the dispatcher makes it: the
+    canonical event, ``raw`` spliced in with include_raw, the redacted paths left out."""
+    body = with_raw(payload, raw) if include_raw else payload
+    return Redactor(redact).apply(body) if redact else body
 
 
 @dataclass
@@ -155,6 +167,8 @@ async def event_story(runtime: Runtime, principal: Principal, event_id: str) -> 
         if row is None or not principal.can_see(row.tenant):
             return None
         deliveries = await _deliveries_of(session, principal, [event_id])
+    for story in deliveries.get(event_id, []):
+        story.request_body = sent_body(row.payload, row.body, story.include_raw, story.redact)
     event = msgspec.json.decode(row.payload)
     return EventStory(
         event=event,
@@ -171,14 +185,17 @@ async def _deliveries_of(
     session: Any, principal: Principal, event_ids: list[str]
 ) -> dict[str, list[DeliveryStory]]:
     query = (
-        select(Delivery, Subscription.url)
+        select(Delivery, Subscription.url, Subscription.include_raw, Subscription.redact)
         .join(Subscription, Subscription.id == Delivery.subscription_id)
         .where(Delivery.event_id.in_(event_ids))
         .order_by(Delivery.id)
     )
     if principal.tenant is not None:
         query = query.where(Subscription.scope_tenant == principal.tenant)
-    stories = [DeliveryStory(d, url) for d, url in (await session.execute(query)).all()]
+    stories = [
+        DeliveryStory(d, url, include_raw=raw, redact=redact)
+        for d, url, raw, redact in (await session.execute(query)).all()
+    ]
     by_id = {s.delivery.id: s for s in stories}
     if by_id:
         attempts = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,8 +23,14 @@ from gateway.delivery.signing import new_secret
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.audit import audited
-from gateway.services.common import clamp_limit, page, parse_time_param, valid_tenant
-from gateway.services.deliveries import DELIVERY_STATUSES, list_deliveries
+from gateway.services.common import (
+    DELIVERY_STATUSES,
+    clamp_limit,
+    page,
+    parse_time_param,
+    valid_tenant,
+)
+from gateway.services.deliveries import list_deliveries
 from gateway.services.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Delivery, Subscription, SubscriptionSecret
@@ -495,12 +502,67 @@ async def replay(
     runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
 ) -> Enqueued:
     """Queue again every matching event received in [since, until), delivered or not."""
+    return await _requeue(runtime, principal, subscription_id, data, fanout.replay, "replay")
+
+
+@audited("subscription.recover", target="subscription_id")
+async def recover(
+    runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
+) -> Enqueued:
+    """Queue again only the events received in [since, until) whose delivery failed (and was
+    not delivered since); bounded as a replay is, and sharing its one-at-a-time rule."""
+    return await _requeue(runtime, principal, subscription_id, data, fanout.recover, "recover")
+
+
+async def recoverable_count(
+    runtime: Runtime, principal: Principal, subscription_id: str, data: ReplayRequest
+) -> int:
+    """How many deliveries ``recover`` would queue now (the console shows it before asking)."""
+    since, until = _window(data)
+    async with runtime.sessions() as session:
+        row = await find_subscription(session, principal, subscription_id)
+        try:
+            return await fanout.recover(
+                session,
+                row,
+                since=since,
+                until=until,
+                now=utcnow(),
+                at_most=runtime.settings.replay_max_events,
+                count_only=True,
+            )
+        except fanout.WindowTooWide as exc:
+            raise _too_wide(exc, "recover") from None
+
+
+def _window(data: ReplayRequest) -> tuple[datetime, datetime | None]:
     since = parse_time_param("since", data.since)
     until = parse_time_param("until", data.until)
     if since is None:
         raise Invalid("since is required")
     if until is not None and until <= since:
         raise Invalid("until must be later than since")
+    return since, until
+
+
+def _too_wide(exc: fanout.WindowTooWide, verb: str) -> Invalid:
+    return Invalid(
+        f"the window holds more than {exc.at_most} events "
+        f"(UNIHOOK_REPLAY_MAX_EVENTS): {verb} it in narrower windows"
+    )
+
+
+async def _requeue(
+    runtime: Runtime,
+    principal: Principal,
+    subscription_id: str,
+    data: ReplayRequest,
+    queue: Callable[..., Awaitable[int]],
+    verb: str,
+) -> Enqueued:
+    """Replay or recover: ``queue`` (``fanout.replay`` or ``fanout.recover``) runs under the
+    subscription's lock, after the one-at-a-time and interval checks."""
+    since, until = _window(data)
     settings = runtime.settings
     async with runtime.sessions() as session:  # refused without a write lock (SQLite has one)
         row = await find_subscription(session, principal, subscription_id)
@@ -512,14 +574,11 @@ async def replay(
         if row.replayed_at is not None:
             await _check_replay_allowed(session, row, now, settings.replay_interval)
         try:
-            n = await fanout.replay(
+            n = await queue(
                 session, row, since=since, until=until, now=now, at_most=settings.replay_max_events
             )
         except fanout.WindowTooWide as exc:
-            raise Invalid(
-                f"the window holds more than {exc.at_most} events "
-                "(UNIHOOK_REPLAY_MAX_EVENTS): replay it in narrower windows"
-            ) from None
+            raise _too_wide(exc, verb) from None
         if n:
             row.replayed_at = now
     if n:
@@ -557,7 +616,9 @@ async def _check_replay_allowed(
         .limit(1)
     )
     if running.first() is not None:
-        raise Conflict("a replay of this subscription is still being delivered: wait for it")
+        raise Conflict(
+            "a replay or recovery of this subscription is still being delivered: wait for it"
+        )
     wait = interval - (now - row.replayed_at).total_seconds()
     if wait > 0:
         raise QuotaExceeded(

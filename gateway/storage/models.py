@@ -151,6 +151,7 @@ class Event(Base):
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_received_at", "received_at"),
         Index("ix_events_subject", "subject", "id"),
+        Index("ix_events_source_event_id", "source_event_id"),  # found by the vendor's id
         Index("ix_events_connection_id", "connection_id", "id"),  # a connection's newest event
         Index("ix_events_provider_id", "provider", "id"),
         Index("ix_events_candidate_name", "candidate_name_key", "id"),  # the console's search
@@ -397,6 +398,9 @@ class Attempt(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     response_snippet: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    # [[name, value], ...] as sent and as answered (capped); the request body is the event's
+    request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class ConsoleSignout(Base):

@@ -81,7 +81,7 @@ async def test_include_raw_adds_the_vendor_payload(gateway: Any) -> None:
 
 async def test_5xx_then_success_lists_every_attempt(gateway: Any) -> None:
     await connect(gateway, "breezy")
-    script = [Reply(500, body=b"boom"), Reply(503, body=b"later")]
+    script = [Reply(500, headers={"x-trace": "t-1"}, body=b"boom"), Reply(503, body=b"later")]
     with Receiver(script=script) as receiver:
         sub = await subscribe(gateway, receiver.url)
         event_id = await ingest(gateway)
@@ -94,8 +94,16 @@ async def test_5xx_then_success_lists_every_attempt(gateway: Any) -> None:
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 200]
     assert [a["response_snippet"] for a in delivery["attempts"]] == ["boom", "later", '{"ok":true}']
     assert delivery["attempts"][0]["error"] == "HTTP 500"
+    # each attempt keeps the headers it sent (the signature its receiver checked) and those of
+    # the answer, failed attempts too
+    for attempt, request in zip(delivery["attempts"], got, strict=True):
+        sent = dict(attempt["request_headers"])
+        assert sent["webhook-signature"] == request.headers["webhook-signature"]
+        assert sent["webhook-id"] == event_id
+    assert ["x-trace", "t-1"] in delivery["attempts"][0]["response_headers"]
     stats = (await get_sub(gateway, sub["id"]))["stats"]
-    assert (stats["successful_deliveries"], stats["failed_deliveries"]) == (1, 2)
+    # one delivery, which succeeded: its failed attempts are not failed deliveries
+    assert (stats["successful_deliveries"], stats["failed_deliveries"]) == (1, 0)
 
 
 async def test_retry_after_is_honoured(gateway: Any) -> None:
@@ -158,7 +166,11 @@ async def test_connection_refused_retries_then_fails(gateway: Any) -> None:
     assert delivery["next_attempt_at"] is None
     assert len(delivery["attempts"]) == 3  # first try + len(retry_schedule)
     assert all("connection refused" in a["error"] for a in delivery["attempts"])
-    assert (await get_sub(gateway, sub["id"]))["stats"]["failed_deliveries"] == 3
+    # three failed attempts of one delivery: one failed delivery
+    assert (await get_sub(gateway, sub["id"]))["stats"]["failed_deliveries"] == 1
+    assert delivery["attempts"][0]["response_headers"] is None  # no answer came
+    sent = dict(delivery["attempts"][0]["request_headers"])
+    assert sent["webhook-id"] == event_id
     failed = await gateway.get(
         f"/v1/subscriptions/{sub['id']}/deliveries", params={"status": "failed"}, headers=ADMIN
     )
@@ -377,7 +389,8 @@ async def test_stats_and_listing_after_mixed_results(gateway: Any) -> None:
     )
     assert page.json()["next_cursor"] == data[0]["id"]
     stats = (await get_sub(gateway, sub["id"]))["stats"]
-    assert (stats["successful_deliveries"], stats["failed_deliveries"]) == (2, 1)
+    # both deliveries succeeded (the first after a failed attempt): counted in deliveries
+    assert (stats["successful_deliveries"], stats["failed_deliveries"]) == (2, 0)
 
 
 @pytest.mark.parametrize("overrides", [{"disable_after": 1, "retry_schedule": (0.3,) * 8}])

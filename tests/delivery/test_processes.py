@@ -151,7 +151,7 @@ async def test_subscribe_and_deliveries_commands(setup: Setup, api: Any) -> None
 
     await connect(api, "breezy")
     with Receiver(default=Reply(500, body=b"database down")) as receiver:
-        await subscribe(api, receiver.url, headers=ADMIN, events=["ats.application.*"])
+        failing = await subscribe(api, receiver.url, headers=ADMIN, events=["ats.application.*"])
         await ingest(api)
         worker = setup.worker()
         try:
@@ -182,6 +182,17 @@ async def test_subscribe_and_deliveries_commands(setup: Setup, api: Any) -> None
     assert all(" 4 " in row and "ats.application.created" in row for row in rows)
     assert "\033[" not in listing.stdout  # no colour when piped
     assert setup.cli("deliveries", "--status", "pending").stdout.strip().endswith("no deliveries")
+
+    # the endpoint fixed, its failed delivery goes again with one command (no worker: it waits)
+    recovered = setup.cli("recover", failing["id"], "--since", "2000-01-01T00:00:00Z")
+    assert recovered.returncode == 0, recovered.stderr
+    assert recovered.stdout.strip() == "queued 1 failed delivery again"
+    pending = setup.query("SELECT subscription_id FROM deliveries WHERE status = 'pending'")
+    assert [row[0] for row in pending] == [failing["id"]]
+    again = setup.cli("recover", failing["id"], "--since", "2000-01-01T00:00:00Z")
+    assert again.returncode == 1
+    assert "still being delivered" in again.stderr
+    assert "subscription not found" in setup.cli("recover", "sub_nope", "--since", "0").stderr
 
 
 def test_demo_runs_end_to_end(setup: Setup) -> None:

@@ -46,6 +46,7 @@ class Sent:
     snippet: str | None = None
     error: str | None = None
     retry_after: str | None = None
+    response_headers: list[list[str]] | None = None  # an HTTP answer's, capped (``capped_headers``)
 
 
 class Sender(Protocol):

@@ -16,6 +16,8 @@ from gateway.delivery.transport import PinnedTransport, Reply
 log = logging.getLogger("unihook.delivery")
 
 SNIPPET_BYTES = 1024
+MAX_KEPT_HEADERS = 40
+MAX_HEADER_VALUE = 512
 
 
 class HTTPSender:
@@ -50,6 +52,7 @@ class HTTPSender:
             snippet=reply.content[:SNIPPET_BYTES].decode("utf-8", "replace") or None,
             error=_status_error(reply),
             retry_after=reply.header("retry-after"),
+            response_headers=capped_headers(reply.headers),
         )
 
     async def aclose(self) -> None:
@@ -87,6 +90,15 @@ kind = DestinationKind(
         allow_insecure=allow_insecure, max_idle_per_origin=per_destination, max_idle_total=total
     ),
 )
+
+
+def capped_headers(raw: list[tuple[bytes, bytes]]) -> list[list[str]]:
+    """An answer's headers as stored with the attempt: the first ``MAX_KEPT_HEADERS``, each
+    value cut at ``MAX_HEADER_VALUE`` characters (a destination decides their size, not us)."""
+    return [
+        [name.decode("latin-1")[:MAX_HEADER_VALUE], value.decode("latin-1")[:MAX_HEADER_VALUE]]
+        for name, value in raw[:MAX_KEPT_HEADERS]
+    ]
 
 
 def _failure(exc: Exception, message: Message, within: float) -> str:

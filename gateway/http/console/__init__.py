@@ -22,6 +22,7 @@ from gateway.http.console import (
     events,
     privacy,
     quarantine,
+    recovery,
     streams,
     subscriptions,
 )
@@ -119,6 +120,7 @@ def console_routers() -> list[Router]:
             *connections.ROUTES,
             *events.ROUTES,
             *subscriptions.ROUTES,
+            *recovery.ROUTES,
             *streams.ROUTES,
             *quarantine.ROUTES,
             *privacy.ROUTES,

@@ -69,7 +69,15 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     }
     unverifying = await recent_unverified(runtime_of(request), who.principal)
     return render(
-        request, "overview.html", who, stats=stats, charts=charts, unverifying=unverifying
+        request,
+        "overview.html",
+        who,
+        stats=stats,
+        charts=charts,
+        unverifying=unverifying,
+        health=stats.health,
+        attempts_day=stats.attempts_day,
+        chart=charts["attempts"],
     )
 
 

@@ -257,7 +257,9 @@ async def rotate(
     try:
         grace = int(float(hours) * 3600)
     except (ValueError, OverflowError):  # not a number, or no number of seconds (inf)
-        return done(request, _back(connection_id), "Not rotated: the grace period is in hours.")
+        return done(
+            request, _back(connection_id), "Not rotated: the grace period is in hours.", failed=True
+        )
     try:
         await service.rotate_secret(
             runtime_of(request),
@@ -268,7 +270,7 @@ async def rotate(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(connection_id), f"Not rotated: {exc.detail}")
+        return done(request, _back(connection_id), f"Not rotated: {exc.detail}", failed=True)
     return done(
         request,
         _back(connection_id),
@@ -315,7 +317,7 @@ async def at_vendor(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(connection_id), f"Not done: {exc.detail}")
+        return done(request, _back(connection_id), f"Not done: {exc.detail}", failed=True)
     return done(request, _back(connection_id), f"The vendor's endpoint is {action}d.")
 
 

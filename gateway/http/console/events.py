@@ -11,12 +11,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.http.console.forms import text
+from gateway.http.console.forms import browser_time, text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.services.completion import completion_view
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import Invalid, NotFound
-from gateway.services.events import list_events
+from gateway.services.events import delivery_counts, list_events
 from gateway.services.stories import event_story, find_candidates, summary, timeline
 from gateway.services.subscriptions import list_subscriptions
 from schemas import CATALOGUE
@@ -37,13 +37,6 @@ def _filters(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
-def _time(value: str | None) -> str | None:
-    """A filter time: RFC 3339, unix seconds, or the browser's ``datetime-local`` (as UTC)."""
-    if value and len(value) == 16 and value[10] == "T":
-        return value + ":00Z"
-    return value or None
-
-
 @get("/events")
 async def events_page(
     request: Request[Any, Any, Any],
@@ -54,10 +47,23 @@ async def events_page(
     since: FromQuery[str | None] = None,
     until: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
+    delivery: FromQuery[str | None] = None,
+    subscription: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
 ) -> Template:
-    """Newest first, filtered; the first page tails new events while it is open."""
+    """Newest first, filtered (by delivery state and subscription too: "what failed?"), each
+    with its deliveries' states; the first page tails new events while it is open."""
     runtime = runtime_of(request)
-    filters = _filters(type=type, provider=provider, tenant=tenant, since=since, until=until)
+    filters = _filters(
+        type=type,
+        provider=provider,
+        tenant=tenant,
+        since=since,
+        until=until,
+        delivery=delivery,
+        subscription=subscription,
+        q=q,
+    )
     error = None
     events: list[dict[str, Any]] = []
     next_cursor = None
@@ -69,14 +75,22 @@ async def events_page(
                 type=type or None,
                 provider=provider or None,
                 tenant=tenant or None,
-                since=_time(since),
-                until=_time(until),
+                since=browser_time(since),
+                until=browser_time(until),
                 limit=PAGE,
                 cursor=cursor,
+                delivery_status=delivery or None,
+                subscription_id=subscription or None,
+                q=q or None,
             )
         )
     except Invalid as exc:
         error = exc.detail
+    counts = await delivery_counts(runtime, viewer.principal, [e["id"] for e in events])
+    for event in events:
+        event["_deliveries"] = counts.get(event["id"], {})
+    subscriptions = await list_subscriptions(runtime, viewer.principal, limit=200)
+    tailing = not (cursor or until or error or delivery or subscription or q)
     next_url = (
         f"{BASE}/events?{urlencode({**filters, 'cursor': next_cursor})}" if next_cursor else None
     )
@@ -89,8 +103,9 @@ async def events_page(
         filters=filters,
         error=error,
         next_url=next_url,
-        tail_url=None if cursor or until or error else _tail_url(filters, newest),
+        tail_url=_tail_url(filters, newest) if tailing else None,
         types=sorted(CATALOGUE),
+        subscriptions=subscriptions["data"],
         providers=runtime.registry.names(),
     )
 
@@ -118,11 +133,14 @@ async def events_tail(
             type=type or None,
             provider=provider or None,
             tenant=tenant or None,
-            since=_time(since),
+            since=browser_time(since),
             limit=TAIL,
             after=after or None,
         )
     )
+    counts = await delivery_counts(runtime_of(request), viewer.principal, [e["id"] for e in events])
+    for event in events:
+        event["_deliveries"] = counts.get(event["id"], {})
     newest = events[0]["id"] if events else after
     return render(request, "_tail.html", viewer, events=events, tail_url=_tail_url(filters, newest))
 
@@ -174,7 +192,9 @@ async def redeliver_page(
             runtime_of(request), viewer.principal, event_id, text(form, "subscription_id")
         )
     except Invalid as exc:
-        return done(request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}")
+        return done(
+            request, f"{BASE}/events/{event_id}", f"Not redelivered: {exc.detail}", failed=True
+        )
     notice = (
         f"Queued {out.enqueued} new deliver{'y' if out.enqueued == 1 else 'ies'}."
         if out.enqueued

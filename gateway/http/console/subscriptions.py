@@ -1,4 +1,5 @@
-"""Subscriptions: create (the secret shown once), pause, resume, rotate, replay, deliveries."""
+"""Subscriptions: create (the secret shown once), edit, delete, pause, resume, rotate, replay,
+deliveries and their health."""
 
 from __future__ import annotations
 
@@ -12,16 +13,30 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.http.console.forms import text, texts
+from gateway.http.console.forms import browser_time, text, texts
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
 from gateway.services import subscriptions as service
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import NotFound, ServiceError
+from gateway.services.health import failing_subscriptions, subscription_health
 from gateway.services.probe import send_test_event
 from schemas import CATALOGUE
-from schemas.api import ReplayRequest, SubscriptionCreate
+from schemas.api import ReplayRequest, SubscriptionCreate, SubscriptionOut, SubscriptionUpdate
 
 PAGE = 50
+
+
+def refusal(exc: ServiceError) -> str:
+    """A refusal as the form shows it, naming what it refused (``Invalid events: ats.nope``)."""
+    invalid = (exc.extra or {}).get("invalid")
+    if isinstance(invalid, list) and invalid:
+        return f"{exc.detail}: {', '.join(str(item) for item in invalid)}"
+    return exc.detail
+
+
+def _words(value: str | None) -> list[str]:
+    """Patterns or paths typed into one field, separated by spaces, commas or lines."""
+    return [w for w in (value or "").replace(",", " ").split() if w]
 
 
 async def _list_page(
@@ -33,6 +48,7 @@ async def _list_page(
 ) -> Template:
     runtime = runtime_of(request)
     result = await service.list_subscriptions(runtime, who.principal, limit=PAGE, cursor=cursor)
+    failing = await failing_subscriptions(runtime, who.principal)
     families: dict[str, list[Any]] = {}
     for event_type in CATALOGUE.values():
         family = ".".join(event_type.name.split(".")[:2])
@@ -44,6 +60,7 @@ async def _list_page(
         who,
         status_code=status_code,
         subscriptions=result["data"],
+        failing=failing,
         next_cursor=result["next_cursor"],
         families=families,
         domains=domains,
@@ -116,7 +133,7 @@ async def add_subscription(
         if isinstance(exc, NotFound):
             raise
         return await _list_page(
-            request, viewer, status_code=exc.status, error=exc.detail, form=shown
+            request, viewer, status_code=exc.status, error=refusal(exc), form=shown
         )
     return render(request, "secret.html", viewer, subscription=created, secret=created.secret)
 
@@ -141,15 +158,102 @@ async def subscription_page(
             {k: v for k, v in {"status": status, "cursor": deliveries["next_cursor"]}.items() if v}
         )
         next_url = f"{BASE}/subscriptions/{subscription_id}?{query}"
+    health, failing_since = await subscription_health(runtime, viewer.principal, subscription_id)
     return render(
         request,
         "subscription.html",
         viewer,
         sub=sub,
+        health=health,
+        failing_since=failing_since,
         deliveries=deliveries["data"],
         status=status,
         next_url=next_url,
     )
+
+
+def _edit_page(
+    request: Request[Any, Any, Any],
+    who: Viewer,
+    sub: SubscriptionOut,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Template:
+    """The edit form: filled from the subscription, or with what was posted (after an error)."""
+    values = form or {
+        "url": sub.url,
+        "description": sub.description or "",
+        "events": " ".join(sub.events),
+        "rate_limit": "" if sub.rate_limit is None else str(sub.rate_limit),
+        "ordering": sub.ordering,
+        "filter": msgspec.json.encode(sub.filter).decode() if sub.filter else "",
+        "redact": " ".join(sub.redact or []),
+    }
+    return render(
+        request,
+        "subscription_edit.html",
+        who,
+        status_code=400 if error else 200,
+        sub=sub,
+        values=values,
+        error=error,
+    )
+
+
+@get("/subscriptions/{subscription_id:str}/edit")
+async def edit_page(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
+) -> Template:
+    sub = await service.get_subscription(runtime_of(request), viewer.principal, subscription_id)
+    return _edit_page(request, viewer, sub)
+
+
+@post("/subscriptions/{subscription_id:str}/edit", status_code=303)
+async def edit(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
+) -> Redirect | Template:
+    """Change the URL, events, description, rate limit, ordering, filter and redacted paths;
+    a refusal shows the form again as it was posted, naming what was refused."""
+    form = await checked_form(request)
+    runtime = runtime_of(request)
+    sub = await service.get_subscription(runtime, viewer.principal, subscription_id)
+    posted = {
+        name: str(form.get(name) or "")
+        for name in ("url", "description", "events", "rate_limit", "ordering", "filter", "redact")
+    }
+    rate_limit: Any = text(form, "rate_limit")
+    if rate_limit is not None and rate_limit.isascii() and rate_limit.isdigit():
+        rate_limit = int(rate_limit)  # anything else goes on for the service to refuse
+    try:
+        payload_filter = msgspec.json.decode(text(form, "filter") or "null")
+    except msgspec.DecodeError:
+        return _edit_page(request, viewer, sub, posted, "Invalid filter: not JSON")
+    data = SubscriptionUpdate(
+        url=text(form, "url") or "",
+        description=text(form, "description"),
+        events=list(dict.fromkeys(_words(text(form, "events")))),
+        rate_limit=rate_limit,
+        ordering=text(form, "ordering") or "none",
+        filter=payload_filter,
+        redact=_words(text(form, "redact")) or None,
+    )
+    try:
+        await service.update_subscription(runtime, viewer.principal, subscription_id, data)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return _edit_page(request, viewer, sub, posted, refusal(exc))
+    return done(request, _back(subscription_id), "Saved.")
+
+
+@post("/subscriptions/{subscription_id:str}/delete", status_code=303)
+async def delete(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], subscription_id: FromPath[str]
+) -> Redirect:
+    """Delete it with its queued deliveries and their history (frees a place in the quota)."""
+    await checked_form(request)
+    await service.delete_subscription(runtime_of(request), viewer.principal, subscription_id)
+    return done(request, f"{BASE}/subscriptions", f"Deleted subscription {subscription_id}.")
 
 
 def _back(subscription_id: str) -> str:
@@ -198,20 +302,13 @@ async def replay(
             runtime_of(request),
             viewer.principal,
             subscription_id,
-            ReplayRequest(since=_utc(since) or "", until=_utc(until)),
+            ReplayRequest(since=browser_time(since) or "", until=browser_time(until)),
         )
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(subscription_id), f"Not replayed: {exc.detail}")
+        return done(request, _back(subscription_id), f"Not replayed: {exc.detail}", failed=True)
     return done(request, _back(subscription_id), f"Replay queued {out.enqueued} deliveries.")
-
-
-def _utc(value: str | None) -> str | None:
-    """The browser's ``datetime-local`` value read as UTC; other forms pass through."""
-    if value and len(value) == 16 and value[10] == "T":
-        return value + ":00Z"
-    return value
 
 
 @post("/subscriptions/{subscription_id:str}/retry", status_code=303)
@@ -228,7 +325,7 @@ async def retry(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return done(request, _back(subscription_id), f"Not retried: {exc.detail}")
+        return done(request, _back(subscription_id), f"Not retried: {exc.detail}", failed=True)
     return done(
         request, _back(subscription_id), f"Queued {out.enqueued} new delivery of {event_id}."
     )
@@ -249,10 +346,13 @@ async def send_test(
         notice = f"Test event {sent.event_id}: the endpoint answered {sent.status_code}."
     else:
         notice = f"Test event {sent.event_id} not delivered: {sent.error}."
-    return done(request, _back(subscription_id), notice)
+    return done(request, _back(subscription_id), notice, failed=not sent.ok)
 
 
 ROUTES = [
+    edit_page,
+    edit,
+    delete,
     send_test,
     subscriptions_page,
     add_subscription,

@@ -31,6 +31,7 @@ from gateway.services.signouts import signed_out
 
 BASE = "/console"
 NOTICE_COOKIE = "unihook_console_notice"
+DONE_MARK, FAILED_MARK = "+", "!"  # the notice's first character: success or failure
 HTTPS_COOKIE_PREFIX = "__Host-"
 """On HTTPS every console cookie is ``__Host-`` prefixed: the browser then takes it only with
 ``Secure``, ``Path=/`` and no ``Domain``, so a sibling subdomain or a plain-HTTP answer cannot
@@ -235,7 +236,7 @@ def render(
     **context: Any,
 ) -> Template:
     """A page, with the viewer, its CSRF token and any notice left by the last action."""
-    notice = _read_notice(request)
+    notice, failed = _read_notice(request)
     cookies = list(cookies or [])
     if notice is not None:
         cookies.append(expired(request, NOTICE_COOKIE))
@@ -245,6 +246,7 @@ def render(
             "viewer": who,
             "csrf": who.csrf if who else context.pop("csrf", ""),
             "notice": notice,
+            "notice_failed": failed,
             "base": BASE,
             "path": request.url.path,
             **context,
@@ -254,22 +256,28 @@ def render(
     )
 
 
-def done(request: Request[Any, Any, Any], url: str, notice: str) -> Redirect:
-    """After an action: 303 to ``url``, carrying ``notice`` to show there once."""
+def done(
+    request: Request[Any, Any, Any], url: str, notice: str, *, failed: bool = False
+) -> Redirect:
+    """After an action: 303 to ``url``, carrying ``notice`` to show there once; ``failed``
+    shows it as an error (the action was refused or did not work), not as a success."""
     signer = console_state(request).signer
-    text = base64.urlsafe_b64encode(notice.encode("utf-8")[:500]).decode("ascii")
+    marked = (FAILED_MARK if failed else DONE_MARK) + notice
+    text = base64.urlsafe_b64encode(marked.encode("utf-8")[:500]).decode("ascii")
     value = f"{text}.{signer.csrf_token('notice:' + text)}"
     return Redirect(url, status_code=303, cookies=[cookie(request, NOTICE_COOKIE, value, 60)])
 
 
-def _read_notice(request: Request[Any, Any, Any]) -> str | None:
+def _read_notice(request: Request[Any, Any, Any]) -> tuple[str | None, bool]:
+    """The notice left by the last action, and whether it says the action failed."""
     raw = read_cookie(request, NOTICE_COOKIE)
     if not raw or "." not in raw:
-        return None
+        return None, False
     text, _, mac = raw.partition(".")
     if not console_state(request).signer.csrf_ok("notice:" + text, mac):
-        return None
+        return None, False
     try:
-        return base64.urlsafe_b64decode(text).decode("utf-8", "replace")
+        marked = base64.urlsafe_b64decode(text).decode("utf-8", "replace")
     except ValueError:
-        return None
+        return None, False
+    return marked[1:], marked[:1] == FAILED_MARK
