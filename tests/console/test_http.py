@@ -41,7 +41,8 @@ async def test_pages_without_a_session_go_to_the_sign_in_form(client: Any) -> No
     for page in ("connections", "events", "subscriptions", "quarantine", "timeline"):
         response = await client.get(f"/console/{page}", follow_redirects=False)
         assert response.status_code == 303
-        assert response.headers["location"] == "/console/"
+        # the page asked for comes back after signing in
+        assert response.headers["location"] == f"/console/?next=%2Fconsole%2F{page}"
     form = await client.get("/console/")
     assert form.status_code == 200
     assert 'name="token"' in form.text
