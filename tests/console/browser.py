@@ -82,7 +82,7 @@ def sized_screenshot(driver: Any, name: str, width: int, height: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}-{width}.png"
     full = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(int(full), height), 3000))
+    driver.set_window_size(width, min(max(int(full), height), 2400))
     driver.save_screenshot(str(path))
     driver.set_window_size(width, height)
     return path

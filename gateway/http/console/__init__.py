@@ -38,7 +38,7 @@ from gateway.http.console.web import (
     viewer,
     viewer_seen,
 )
-from gateway.services.errors import ServiceError
+from gateway.services.errors import NotFound, ServiceError
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -122,7 +122,7 @@ def _error_page(
 async def no_such_page(viewer: NamedDependency[Viewer], rest: FromPath[str]) -> None:
     """A console path no page answers: the error page, with the navigation of a signed-in
     viewer (a path no route matches would otherwise get the API's JSON 404)."""
-    raise NotFoundException("no such page")
+    raise NotFound("no such page")
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
