@@ -15,12 +15,12 @@ from gateway.services.errors import NotFound
 from providers.registry import Registry
 from schemas import CATALOGUE
 
-_examples: dict[tuple[int, str], tuple[str, Any] | None] = {}
-"""Examples by (registry, type): normalising the samples once per process is enough."""
+_examples: dict[tuple[tuple[str, ...], str], tuple[str, Any] | None] = {}
+"""Examples by (loaded adapters, type): normalising the samples once per process is enough."""
 
 
 def _example(registry: Registry, name: str) -> tuple[str, Any] | None:
-    key = (id(registry), name)
+    key = (tuple(registry.names()), name)
     if key not in _examples:
         _examples[key] = example_of(name, list(registry))
     return _examples[key]
