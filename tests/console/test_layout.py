@@ -91,6 +91,12 @@ def test_every_page_fits_the_screen_with_its_navigation_and_passes_axe(
                 )
                 if not scrolls:
                     problems.append("connections: the table does not scroll in its own box")
+            heading = browser.execute_script(
+                "const h = document.querySelector('main h1');"
+                "return h ? parseFloat(getComputedStyle(h).fontSize) : null;"
+            )
+            if heading is not None and heading < 18:
+                problems.append(f"{name}: the page heading is {heading} px")
             if name == "events" and not browser.find_elements(
                 By.CSS_SELECTOR, "#event-rows[aria-live=polite]"
             ):
