@@ -151,6 +151,8 @@ async def viewer(request: Request[Any, Any, Any]) -> Viewer:
 
 
 NEXT_MAX_LENGTH = 500
+"""The longest page to return to after signing in: percent-encoded, it still fits the sign-in
+form's ``SIGN_IN_MAX_BYTES`` beside a key and the CSRF token."""
 
 
 def safe_next(target: str | None) -> str | None:
