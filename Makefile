@@ -16,7 +16,7 @@ PROGRESS := while IFS= read -r line; do [ ! -t 1 ] || printf '\r\033[K  %.76s' "
 	[ ! -t 1 ] || printf '\r\033[K'
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest bench docs lock wheel clean
+.PHONY: help run test lint typecheck pytest bench docs screenshots lock wheel clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -55,6 +55,10 @@ bench: $(STAMP) ## the benchmarks in bench/
 docs: $(STAMP) ## regenerate the generated parts of docs/
 	$(BIN)/python -m gateway.docgen
 	$(BIN)/python -m gateway.settingsdoc
+
+screenshots: $(STAMP) ## the console's pages at 390 and 1280 px into docs/img/console/ (Chromium)
+	UNIHOOK_CONSOLE_SCREENSHOTS=$(CURDIR)/docs/img/console \
+		$(BIN)/pytest -p no:cacheprovider -q tests/console/test_layout.py
 
 lock: $(STAMP) ## re-pin the lock file after editing pyproject.toml (LOCK_ARGS=--upgrade for newer)
 	$(BIN)/uv pip compile pyproject.toml --group dev --extra otel --extra rabbitmq --extra nats --extra sqs \

@@ -85,6 +85,18 @@ def _example(event_type: str, adapters: list[LoadedAdapter]) -> Example | None:
     return None
 
 
+def example_of(event_type: str, adapters: list[LoadedAdapter]) -> tuple[str, Any] | None:
+    """An example event of ``event_type`` and where it comes from: the first adapter sample
+    that normalises to it, else the illustrative one of ``schemas.examples``, else None."""
+    example = _example(event_type, adapters)
+    if example is not None:
+        return f"{example.adapter.display_name}'s {example.vendor_type}", example.event
+    if event_type in EXAMPLES:
+        shown = _event_json(ILLUSTRATIVE_PROVIDER, EXAMPLES[event_type])
+        return "illustrative, with invented values", shown
+    return None
+
+
 def _data_fields(event_type: EventType) -> list[str]:
     hints = typing.get_type_hints(event_type.struct)
     data = hints["data"]

@@ -34,7 +34,7 @@ from schemas.api import ErasureCounts, ErasureOut, ErasureRequest
 
 BATCH_SIZE = 500
 MAX_IDENTIFIER = 1000
-NAMING_OUTCOMES = ("quarantined", "unverified")  # receipts that became no event
+NAMING_OUTCOMES = ("quarantined", "unverified", "dismissed")  # receipts that became no event
 CANCELLED = "cancelled: the event was erased"
 
 EVENTS = cast(Table, Event.__table__)

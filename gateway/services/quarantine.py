@@ -3,7 +3,9 @@ tenant (a tenant key sees and reprocesses only its own tenant's receipts)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
 
 from gateway.ingest.reprocess import ReprocessReport, reprocess
 from gateway.runtime import Runtime
@@ -12,11 +14,24 @@ from gateway.services.audit import audited
 from gateway.services.errors import NotFound
 from gateway.storage.models import Receipt
 
+DISMISSED = "dismissed"
+"""The outcome of a quarantined receipt someone looked at and let go: kept (erasure still finds
+it) but no longer listed or reprocessed."""
+REASON_MAX_LENGTH = 200
+
 
 async def quarantined(
-    runtime: Runtime, principal: Principal, *, limit: int = 50, cursor: str | None = None
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    provider: str | None = None,
+    tenant: str | None = None,
+    reason: str | None = None,
 ) -> tuple[list[Receipt], str | None]:
-    """Receipts that verified but did not normalise, newest first, with the next cursor."""
+    """Receipts that verified but did not normalise, newest first, with the next cursor; only
+    ``provider``'s, ``tenant``'s, or those whose error contains ``reason`` (any case)."""
     query = (
         select(Receipt)
         .where(Receipt.outcome == "quarantined")
@@ -25,6 +40,12 @@ async def quarantined(
     )
     if principal.tenant is not None:
         query = query.where(Receipt.tenant == principal.tenant)
+    elif tenant:
+        query = query.where(Receipt.tenant == tenant)
+    if provider:
+        query = query.where(Receipt.provider == provider)
+    if reason:
+        query = query.where(Receipt.error.icontains(reason[:REASON_MAX_LENGTH], autoescape=True))
     if cursor:
         query = query.where(Receipt.id < cursor)
     async with runtime.sessions() as session:
@@ -61,8 +82,30 @@ async def reprocess_quarantined(
     return total
 
 
-async def _visible_receipt(runtime: Runtime, principal: Principal, receipt_id: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Dismissed:
+    id: str
+    tenant: str
+
+
+@audited("receipt.dismiss")
+async def dismiss_quarantined(runtime: Runtime, principal: Principal, receipt_id: str) -> Dismissed:
+    """Take one quarantined receipt off the list without reprocessing it (its bytes are kept)."""
+    tenant = await _visible_receipt(runtime, principal, receipt_id)
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(Receipt)
+            .where(Receipt.id == receipt_id, Receipt.outcome == "quarantined")
+            .values(outcome=DISMISSED)
+        )
+    return Dismissed(receipt_id, tenant)
+
+
+async def _visible_receipt(runtime: Runtime, principal: Principal, receipt_id: str) -> str:
+    """The tenant of quarantined receipt ``receipt_id``; 404 when missing or not visible."""
     async with runtime.sessions() as session:
         row = await session.get(Receipt, receipt_id)
     if row is None or row.outcome != "quarantined" or not principal.can_see(row.tenant):
         raise NotFound("receipt not found")
+    tenant: str = row.tenant
+    return tenant

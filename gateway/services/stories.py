@@ -72,6 +72,15 @@ def candidate_of(event: dict[str, Any]) -> dict[str, Any]:
     return candidate if isinstance(candidate, dict) else {}
 
 
+def _stage_label(stage: Any) -> str | None:
+    """A stage by its name, or by its id where the vendor sent only that (Lever, Merge)."""
+    if not isinstance(stage, dict):
+        return None
+    if stage.get("name"):
+        return str(stage["name"])
+    return f"id {stage['id']}" if stage.get("id") else None
+
+
 def summary(event: dict[str, Any]) -> str:
     """One human line for an event's data: who, what, where."""
     data = event.get("data") or {}
@@ -83,10 +92,12 @@ def summary(event: dict[str, Any]) -> str:
     parts: list[str] = []
     if candidate.get("name"):
         parts.append(str(candidate["name"]))
-    if "previous_stage" in data or app.get("stage"):
-        before = (data.get("previous_stage") or {}).get("name")
-        after = (app.get("stage") or {}).get("name")
-        parts.append(f"{before} → {after}" if before else f"stage {after}")
+    before = _stage_label(data.get("previous_stage"))
+    after = _stage_label(app.get("stage"))
+    if before and after:
+        parts.append(f"{before} → {after}")
+    elif after or before:
+        parts.append(f"stage {after}" if after else f"left stage {before}")
     if job.get("title"):
         status = f" [{job['status']}]" if job.get("status") else ""
         parts.append(f"{job['title']}{status}")
@@ -216,6 +227,7 @@ async def _deliveries_of(
 @dataclass
 class TimelineEntry:
     event: dict[str, Any]
+    tenant: str
     deliveries: list[DeliveryStory]
 
 
@@ -225,26 +237,44 @@ decoded to be shown, so the bound is what one page view may decode."""
 
 
 async def timeline(
-    runtime: Runtime, principal: Principal, subject: str, limit: int = TIMELINE_LIMIT
-) -> list[TimelineEntry]:
-    """Every visible event about ``subject`` (up to ``limit``), oldest first, each with its
-    deliveries: found through the indexed ``events.subject`` column, so a subject no event has
-    costs one index read."""
-    query = select(Event.payload).where(Event.subject == subject).order_by(Event.id).limit(limit)
+    runtime: Runtime,
+    principal: Principal,
+    subject: str,
+    tenant: str | None = None,
+    limit: int = TIMELINE_LIMIT,
+) -> dict[str, list[TimelineEntry]]:
+    """Every visible event about ``subject`` (up to ``limit``) by tenant, each tenant's in the
+    order things happened (the events' timestamps), each with its deliveries. Two tenants' vendor
+    ids are two resources even where they are equal, so they are never one timeline. Found
+    through the indexed ``events.subject`` column: a subject no event has costs one index read."""
+    query = (
+        select(Event.tenant, Event.payload)
+        .where(Event.subject == subject)
+        .order_by(Event.occurred_at, Event.id)
+        .limit(limit)
+    )
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
+    elif tenant:
+        query = query.where(Event.tenant == tenant)
     async with runtime.sessions() as session:
-        payloads = (await session.execute(query)).scalars().all()
-    matches = [msgspec.json.decode(p) for p in payloads]
+        rows = (await session.execute(query)).all()
+    matches = [(row.tenant, msgspec.json.decode(row.payload)) for row in rows]
     async with runtime.sessions() as session:
-        deliveries = await _deliveries_of(session, principal, [e["id"] for e in matches])
-    return [TimelineEntry(e, deliveries.get(e["id"], [])) for e in matches]
+        deliveries = await _deliveries_of(session, principal, [e["id"] for _, e in matches])
+    out: dict[str, list[TimelineEntry]] = {}
+    for owner, event in matches:
+        entry = TimelineEntry(event, owner, deliveries.get(event["id"], []))
+        out.setdefault(owner, []).append(entry)
+    return dict(sorted(out.items()))
 
 
 @dataclass
 class Found:
-    """A candidate seen in recent events, and the resources their events are about."""
+    """A candidate of one tenant seen in recent events, and the resources their events are
+    about."""
 
+    tenant: str
     name: str | None
     email: str | None
     subjects: dict[str, int]
@@ -264,13 +294,14 @@ async def find_candidates(
     needle = text.strip().casefold()[:CANDIDATE_FIELD_LENGTH]
     if not needle:
         return []
-    found: dict[tuple[str | None, str | None], Found] = {}
+    found: dict[tuple[str, str | None, str | None], Found] = {}
     async with runtime.sessions() as session:
         hits = []
         for column in (Event.candidate_name_key, Event.candidate_email):
             query = (
                 select(
                     Event.id,
+                    Event.tenant,
                     Event.type,
                     Event.received_at,
                     Event.subject,
@@ -290,11 +321,13 @@ async def find_candidates(
         if hit.id in seen:
             continue
         seen.add(hit.id)
-        key = (hit.candidate_name, hit.candidate_email)
+        key = (hit.tenant, hit.candidate_name, hit.candidate_email)
         entry = found.get(key)
         if entry is None:
             last = {"id": hit.id, "type": hit.type, "source": {"received_at": iso(hit.received_at)}}
-            entry = found[key] = Found(hit.candidate_name, hit.candidate_email, {}, last)
+            entry = found[key] = Found(
+                hit.tenant, hit.candidate_name, hit.candidate_email, {}, last
+            )
         candidate = f"candidate/{hit.candidate_id}" if hit.candidate_id else None
         for subject in {hit.subject, candidate}:
             if subject:

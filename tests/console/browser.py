@@ -16,6 +16,9 @@ import pytest
 CHROMIUM = os.environ.get("UNIHOOK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("UNIHOOK_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "console-screenshots"
+DOCS_SCREENSHOTS = os.environ.get("UNIHOOK_CONSOLE_SCREENSHOTS")
+"""Where ``make screenshots`` has the layout tests write the pages for docs/console.md."""
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -71,6 +74,38 @@ def screenshot(driver: Any, name: str) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(1400, 1000)
     return path
+
+
+def sized_screenshot(driver: Any, name: str, width: int, height: int) -> Path:
+    """The whole page at ``width`` CSS pixels (``make screenshots`` sends these to the docs)."""
+    folder = Path(DOCS_SCREENSHOTS) if DOCS_SCREENSHOTS else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{width}.png"
+    full = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(max(int(full), height), 2400))
+    driver.save_screenshot(str(path))
+    driver.set_window_size(width, height)
+    return path
+
+
+def axe_violations(driver: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """What axe-core (vendored, ``vendor/axe.min.js``) finds on the page at ``impacts``, one
+    line per rule with the elements it names."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ["violations"]})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary)}))),
+                e => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]));
+        """
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} {v['nodes']}"
+        for v in result
+        if v["impact"] in impacts
+    ]
 
 
 def javascript_errors(driver: Any) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ def text_of(browser: Any) -> str:
 
 def test_a_page_without_a_session_is_the_sign_in_form(signed_out: Any, site: Site) -> None:
     signed_out.get(f"{site.url}/console/events")
-    assert signed_out.current_url == f"{site.url}/console/"
+    assert signed_out.current_url == f"{site.url}/console/?next=%2Fconsole%2Fevents"
     assert signed_out.find_element(By.NAME, "token").get_attribute("type") == "password"
     screenshot(signed_out, "sign-in")
 
@@ -58,7 +58,7 @@ def test_sign_in_with_a_bad_token_then_the_admin_token_then_sign_out(
     assert signed_out.find_elements(By.NAME, "token")
     assert signed_out.get_cookie("unihook_console") is None
     signed_out.get(f"{site.url}/console/subscriptions")
-    assert signed_out.current_url == f"{site.url}/console/"
+    assert signed_out.current_url == f"{site.url}/console/?next=%2Fconsole%2Fsubscriptions"
 
 
 def test_a_tenant_session_sees_only_its_tenant_even_by_typing_urls(

@@ -41,7 +41,8 @@ async def test_pages_without_a_session_go_to_the_sign_in_form(client: Any) -> No
     for page in ("connections", "events", "subscriptions", "quarantine", "timeline"):
         response = await client.get(f"/console/{page}", follow_redirects=False)
         assert response.status_code == 303
-        assert response.headers["location"] == "/console/"
+        # the page asked for comes back after signing in
+        assert response.headers["location"] == f"/console/?next=%2Fconsole%2F{page}"
     form = await client.get("/console/")
     assert form.status_code == 200
     assert 'name="token"' in form.text
@@ -331,3 +332,51 @@ async def test_a_secret_mix_up_shows_on_the_overview_and_is_recovered_from_the_c
     page = await client.get(f"/console/connections/{made['id']}")
     assert "1 recovered" in page.text
     assert "every request to this connection verified" in page.text
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/console/events?type=ats.*", "/console/events?type=ats.*"),
+        ("https://evil.example/console/", "/console/"),
+        ("//evil.example/console/", "/console/"),
+        ("/console//evil.example/", "/console/"),
+        ("/console/\\evil.example", "/console/"),
+        ("/console/static/console.css", "/console/"),
+        ("/v1/events", "/console/"),
+    ],
+)
+async def test_sign_in_returns_only_to_a_console_page_of_this_site(
+    client: Any, asked: str, lands: str
+) -> None:
+    form = await client.get("/console/", params={"next": asked})
+    shown = 'name="next"' in form.text
+    assert shown == (asked == lands)  # an unsafe target is not even put in the form
+    response = await client.post(
+        "/console/login",
+        data={"token": ADMIN_TOKEN, "csrf_token": csrf_of(form.text), "next": asked},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == lands
+
+
+async def test_a_tenant_neither_sees_nor_dismisses_another_tenants_quarantine(
+    client: Any, services: Runtime
+) -> None:
+    await connect(client, "breezy", tenant="globex")
+    junk = b"not JSON"
+    theirs = await client.post("/ingest/breezy/globex", content=junk, headers=sign("breezy", junk))
+    receipt = theirs.json()["receipt_id"]
+    key = (await tenant_key(services, "acme"))["Authorization"].split()[1]
+    await sign_in(client, key)
+    listing = await client.get("/console/quarantine", params={"tenant": "globex"})
+    assert receipt not in listing.text
+    refused = await client.post(
+        "/console/quarantine/dismiss",
+        data={"csrf_token": csrf_of(listing.text), "receipt_id": receipt},
+    )
+    assert refused.status_code == 404
+    client.cookies.clear()
+    await sign_in(client, ADMIN_TOKEN)
+    assert receipt in (await client.get("/console/quarantine")).text

@@ -190,7 +190,7 @@ async def test_signing_out_ends_the_session_for_its_cookie(client: Any) -> None:
     client.cookies.set("unihook_console", cookie, path="/console")  # kept by an attacker
     again = await client.get("/console/connections", follow_redirects=False)
     assert again.status_code == 303
-    assert again.headers["location"] == "/console/"
+    assert again.headers["location"] == "/console/?next=%2Fconsole%2Fconnections"
 
 
 async def test_console_refusals_carry_the_security_headers(client: Any) -> None:

@@ -4,12 +4,14 @@ the live parts, every asset served from the package."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import Request, Response, Router
-from litestar.di import Provide
+from litestar import Request, Response, Router, get
+from litestar.di import NamedDependency, Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import ASGIMiddleware
+from litestar.params import FromPath
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -18,6 +20,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.console import (
     auth,
+    catalogue,
     connections,
     events,
     privacy,
@@ -27,8 +30,16 @@ from gateway.http.console import (
     subscriptions,
 )
 from gateway.http.console.formatting import STATIC, environment
-from gateway.http.console.web import BASE, SignInRequired, render, viewer
-from gateway.services.errors import ServiceError
+from gateway.http.console.web import (
+    BASE,
+    SignInRequired,
+    Viewer,
+    render,
+    safe_next,
+    viewer,
+    viewer_seen,
+)
+from gateway.services.errors import NotFound, ServiceError
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -82,6 +93,9 @@ def unrouted(request: Request[Any, Any, Any], exc: NotFoundException) -> Respons
 def _to_sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
     if request.headers.get("hx-request"):  # an htmx poll after the session ended: reload
         return Response(b"", status_code=401, headers={"hx-redirect": f"{BASE}/"})
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method == "GET" and safe_next(wanted) and wanted != f"{BASE}/":
+        return Redirect(f"{BASE}/?{urlencode({'next': wanted})}", status_code=303)
     return Redirect(f"{BASE}/", status_code=303)
 
 
@@ -96,13 +110,20 @@ def _error_page(
     page = render(
         request,
         "error.html",
-        None,
+        viewer_seen(request),
         status_code=status,
         title=TITLES.get(status, "Something is wrong"),
         detail=exc.detail,
     )
     page.headers.update(exc.headers or {})  # e.g. connection: close on a form refused unread
     return page
+
+
+@get("/{rest:path}", name="console-not-found")
+async def no_such_page(viewer: NamedDependency[Viewer], rest: FromPath[str]) -> None:
+    """A console path no page answers: the error page, with the navigation of a signed-in
+    viewer (a path no route matches would otherwise get the API's JSON 404)."""
+    raise NotFound("no such page")
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -124,6 +145,8 @@ def console_routers() -> list[Router]:
             *streams.ROUTES,
             *quarantine.ROUTES,
             *privacy.ROUTES,
+            *catalogue.ROUTES,
+            no_such_page,
         ],
         dependencies={"viewer": Provide(viewer)},
         exception_handlers={

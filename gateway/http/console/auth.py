@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from gateway.http.console.charts import bars
@@ -25,6 +26,7 @@ from gateway.http.console.web import (
     read_cookie,
     render,
     runtime_of,
+    safe_next,
 )
 from gateway.services import audit
 from gateway.services.access import authenticate
@@ -36,7 +38,10 @@ SIGN_IN_FORM_SECONDS = 3600
 
 
 def sign_in_page(
-    request: Request[Any, Any, Any], status_code: int = 200, error: str | None = None
+    request: Request[Any, Any, Any],
+    status_code: int = 200,
+    error: str | None = None,
+    next_page: str | None = None,
 ) -> Template:
     """The form, with a fresh pre-session cookie its CSRF token is tied to."""
     signer = console_state(request).signer
@@ -49,15 +54,20 @@ def sign_in_page(
         cookies=[cookie(request, PRESESSION_COOKIE, seed, SIGN_IN_FORM_SECONDS)],
         csrf=signer.csrf_token(seed),
         error=error,
+        next_page=safe_next(next_page),
     )
 
 
 @get("/", name="console-home")
-async def home(request: Request[Any, Any, Any]) -> Template:
-    """The overview when signed in, the sign-in form otherwise."""
+async def home(
+    request: Request[Any, Any, Any],
+    next_page: Annotated[str | None, QueryParameter(name="next")] = None,
+) -> Template:
+    """The overview when signed in, the sign-in form otherwise (``next``: the page asked for,
+    opened once signed in)."""
     who = await current_viewer(request)
     if who is None:
-        return sign_in_page(request)
+        return sign_in_page(request, next_page=next_page)
     stats = await overview(runtime_of(request), who.principal)
     charts = {
         "events": bars(stats.events_by_hour, "events received per hour, last 24 hours"),
@@ -101,11 +111,13 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
             state.limiter.end_wait(address)
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
+    wanted = form.get("next")
+    next_page = safe_next(wanted if isinstance(wanted, str) else None)
     principal = await authenticate(runtime_of(request), token) if token else None
     if principal is None:
         state.limiter.failed(address)
         await audit.record(runtime_of(request), "unknown", "console.sign_in_failed")
-        return sign_in_page(request, 401, "That is not a valid admin token or API key.")
+        return sign_in_page(request, 401, "That is not a valid admin token or API key.", next_page)
     await audit.record(
         runtime_of(request), principal.key_id, "console.sign_in", tenant=principal.tenant
     )
@@ -116,7 +128,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
         admin_mark=state.signer.admin_mark(admin) if principal.is_admin and admin else None,
     )
     return Redirect(
-        f"{BASE}/",
+        next_page or f"{BASE}/",
         status_code=303,
         cookies=[
             cookie(request, SESSION_COOKIE, state.signer.dump(session), SESSION_SECONDS),

@@ -28,6 +28,11 @@ PAGE = 50
 SECRET_WORDS = ("token", "key", "secret", "password")
 
 
+def names_a_secret(field: str) -> bool:
+    """Whether a form field holds a credential: never echoed back into a form."""
+    return field == "secret" or any(word in field for word in SECRET_WORDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One input of a vendor's provisioning form, read from its request shape's JSON Schema."""
@@ -118,39 +123,58 @@ def provision_block(form: FormMultiDict, spec: Provisionable) -> dict[str, Any]:
     return block
 
 
-async def _list_page(
-    request: Request[Any, Any, Any],
-    who: Viewer,
-    cursor: str | None,
-    status_code: int = 200,
-    **extra: Any,
-) -> Template:
-    runtime = runtime_of(request)
-    result = await service.list_connections(runtime, who.principal, limit=PAGE, cursor=cursor)
-    last = await last_events(runtime, who.principal, [c.id for c in result["data"]])
-    return render(
-        request,
-        "connections.html",
-        who,
-        status_code=status_code,
-        connections=result["data"],
-        last=last,
-        next_cursor=result["next_cursor"],
-        providers=runtime.registry.names(),
-        secret_hints=secret_hints(runtime),
-        provisionable=provisionable(runtime),
-        completable=completable(runtime),
-        **extra,
-    )
-
-
 @get("/connections")
 async def connections_page(
     request: Request[Any, Any, Any],
     viewer: NamedDependency[Viewer],
     cursor: FromQuery[str | None] = None,
 ) -> Template:
-    return await _list_page(request, viewer, cursor)
+    runtime = runtime_of(request)
+    result = await service.list_connections(runtime, viewer.principal, limit=PAGE, cursor=cursor)
+    last = await last_events(runtime, viewer.principal, [c.id for c in result["data"]])
+    return render(
+        request,
+        "connections.html",
+        viewer,
+        connections=result["data"],
+        last=last,
+        next_cursor=result["next_cursor"],
+    )
+
+
+def _new_page(
+    request: Request[Any, Any, Any],
+    who: Viewer,
+    status_code: int = 200,
+    error: str | None = None,
+    form: FormMultiDict | None = None,
+) -> Template:
+    """The forms that add a connection; after a refusal, with what was typed (but secrets)."""
+    runtime = runtime_of(request)
+    kept = {
+        name: value
+        for name, value in (form or FormMultiDict()).items()
+        if isinstance(value, str) and name != "csrf_token" and not names_a_secret(name)
+    }
+    return render(
+        request,
+        "connection_new.html",
+        who,
+        status_code=status_code,
+        error=error,
+        form=kept,
+        providers=runtime.registry.names(),
+        secret_hints=secret_hints(runtime),
+        provisionable=provisionable(runtime),
+        completable=completable(runtime),
+    )
+
+
+@get("/connections/new")
+async def new_connection_page(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer]
+) -> Template:
+    return _new_page(request, viewer)
 
 
 @post("/connections", status_code=303)
@@ -179,9 +203,7 @@ async def add_connection(
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             raise
-        return await _list_page(
-            request, viewer, None, status_code=exc.status, error=exc.detail, form=form
-        )
+        return _new_page(request, viewer, exc.status, exc.detail, form)
     return done(
         request, f"{BASE}/connections/{out.id}", f"Connected {out.provider} for {out.tenant}."
     )
@@ -210,7 +232,8 @@ async def connection_page(
         recent=recent["data"],
         unverified=kept["data"],
         unverified_count=await unverified.count_unverified(runtime, conn.id),
-        guide=setup_guide(conn.provider),
+        guide=setup_guide(conn.provider) if viewer.is_admin else None,
+        secret_hint=secret_hints(runtime).get(conn.provider),
         capabilities=spec.capabilities if spec and conn.provisioned else [],
         credential_fields=completable(runtime).get(conn.provider),
     )
@@ -323,6 +346,7 @@ async def at_vendor(
 
 ROUTES = [
     connections_page,
+    new_connection_page,
     add_connection,
     connection_page,
     rotate,

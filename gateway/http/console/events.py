@@ -208,16 +208,26 @@ async def timeline_page(
     request: Request[Any, Any, Any],
     viewer: NamedDependency[Viewer],
     subject: FromQuery[str | None] = None,
+    tenant: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
 ) -> Template:
-    """Every event about one resource, in order, each with its deliveries; or find one."""
+    """Every event about one resource (per tenant), in the order things happened, each with its
+    deliveries; or find one."""
     runtime = runtime_of(request)
-    entries = await timeline(runtime, viewer.principal, subject) if subject else []
+    by_tenant = await timeline(runtime, viewer.principal, subject, tenant) if subject else {}
     found = await find_candidates(runtime, viewer.principal, q) if q else []
-    for entry in entries:
-        entry.event["_summary"] = summary(entry.event)
+    for entries in by_tenant.values():
+        for entry in entries:
+            entry.event["_summary"] = summary(entry.event)
     return render(
-        request, "timeline.html", viewer, subject=subject, q=q, entries=entries, found=found
+        request,
+        "timeline.html",
+        viewer,
+        subject=subject,
+        tenant=tenant,
+        q=q,
+        by_tenant=by_tenant,
+        found=found,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -11,7 +12,8 @@ from litestar.response import Redirect, Template
 
 from gateway.http.console.forms import text
 from gateway.http.console.web import BASE, Viewer, checked_form, done, render, runtime_of
-from gateway.services.quarantine import quarantined, reprocess_quarantined
+from gateway.services.errors import NotFound
+from gateway.services.quarantine import dismiss_quarantined, quarantined, reprocess_quarantined
 
 PAGE = 25
 
@@ -21,11 +23,33 @@ async def quarantine_page(
     request: Request[Any, Any, Any],
     viewer: NamedDependency[Viewer],
     cursor: FromQuery[str | None] = None,
+    provider: FromQuery[str | None] = None,
+    tenant: FromQuery[str | None] = None,
+    reason: FromQuery[str | None] = None,
 ) -> Template:
+    runtime = runtime_of(request)
+    filters = {
+        k: v.strip()
+        for k, v in {"provider": provider, "tenant": tenant, "reason": reason}.items()
+        if v and v.strip()
+    }
     receipts, next_cursor = await quarantined(
-        runtime_of(request), viewer.principal, limit=PAGE, cursor=cursor
+        runtime, viewer.principal, limit=PAGE, cursor=cursor, **filters
     )
-    return render(request, "quarantine.html", viewer, receipts=receipts, next_cursor=next_cursor)
+    next_url = (
+        f"{BASE}/quarantine?{urlencode({**filters, 'cursor': next_cursor})}"
+        if next_cursor
+        else None
+    )
+    return render(
+        request,
+        "quarantine.html",
+        viewer,
+        receipts=receipts,
+        next_url=next_url,
+        filters=filters,
+        providers=runtime.registry.names(),
+    )
 
 
 @post("/quarantine/reprocess", status_code=303)
@@ -46,4 +70,17 @@ async def reprocess_page(
     return done(request, f"{BASE}/quarantine", notice)
 
 
-ROUTES = [quarantine_page, reprocess_page]
+@post("/quarantine/dismiss", status_code=303)
+async def dismiss_page(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer]
+) -> Redirect:
+    """Take one receipt (``receipt_id``) off the quarantine list, without reprocessing it."""
+    form = await checked_form(request)
+    receipt_id = text(form, "receipt_id")
+    if receipt_id is None:
+        raise NotFound("receipt not found")
+    await dismiss_quarantined(runtime_of(request), viewer.principal, receipt_id)
+    return done(request, f"{BASE}/quarantine", f"Dismissed {receipt_id}: its bytes are kept.")
+
+
+ROUTES = [quarantine_page, reprocess_page, dismiss_page]

@@ -147,7 +147,32 @@ async def viewer(request: Request[Any, Any, Any]) -> Viewer:
     found = await current_viewer(request)
     if found is None:
         raise SignInRequired
+    request.state.console_viewer = found  # the error page keeps this viewer's navigation
     return found
+
+
+NEXT_MAX_LENGTH = 500
+"""The longest page to return to after signing in: percent-encoded, it still fits the sign-in
+form's ``SIGN_IN_MAX_BYTES`` beside a key and the CSRF token."""
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a console page of this site to return to after signing in (a
+    path under ``/console/``, nothing that a browser could read as another host), else None."""
+    if not target or len(target) > NEXT_MAX_LENGTH or not target.startswith(f"{BASE}/"):
+        return None
+    if "\\" in target or "//" in target or not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith(f"{BASE}/static/"):
+        return None
+    return target
+
+
+def viewer_seen(request: Request[Any, Any, Any]) -> Viewer | None:
+    """The viewer this request's ``viewer`` dependency established, if it ran."""
+    seen = getattr(request.state, "console_viewer", None)
+    return seen if isinstance(seen, Viewer) else None
 
 
 def _same_origin(request: Request[Any, Any, Any]) -> bool:
