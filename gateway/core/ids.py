@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import datetime
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # ascending in ASCII, so text order = time order
 _PAIRS = [high + low for high in _CROCKFORD for low in _CROCKFORD]  # every 10 bits as 2 chars
@@ -64,3 +65,9 @@ def new_ids(prefix: str, count: int) -> list[str]:
 def id_floor(ms: int) -> str:
     """The smallest id of millisecond ``ms``: for id-range queries by time."""
     return _encode(ms << 80)
+
+
+def id_at(prefix: str, moment: datetime) -> str:
+    """The smallest id a ``new_id(prefix)`` made at ``moment`` can have: ids sort by time, so a
+    time range is an id range."""
+    return f"{prefix}_{id_floor(int(moment.timestamp() * 1000))}"

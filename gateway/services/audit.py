@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import delete, select
 
 from gateway.core.clock import iso, utcnow
-from gateway.core.ids import id_floor, new_id
+from gateway.core.ids import id_at, new_id
 from gateway.runtime import Runtime
 from gateway.services.access import ADMIN, Principal
 from gateway.services.common import clamp_limit, page, parse_time_param
@@ -141,7 +141,7 @@ async def purge_audit(runtime: Runtime, now: datetime) -> int:
     if not days:
         return 0
     cutoff = now - timedelta(days=days)
-    before = f"aud_{id_floor(int(cutoff.timestamp() * 1000))}"
+    before = id_at("aud", cutoff)
     deleted = 0
     while True:
         async with runtime.sessions() as session, session.begin():

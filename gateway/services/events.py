@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
+from gateway.core.ids import id_at
 from gateway.core.payloads import with_raw
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.common import DELIVERY_STATUSES, clamp_limit, parse_time_param
 from gateway.services.errors import Invalid, NotFound
-from gateway.services.insights import id_at
 from gateway.storage.models import Delivery, Event, Receipt, Subscription
 
 

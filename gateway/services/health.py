@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import utcnow
-from gateway.core.ids import id_floor
+from gateway.core.ids import id_at
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.subscriptions import find_subscription
@@ -54,11 +54,6 @@ class Health:
         return self.first_attempts_ok / self.first_attempts if self.first_attempts else None
 
 
-def delivery_floor(moment: datetime) -> str:
-    """The smallest delivery id made at ``moment`` (ids sort by time)."""
-    return f"dlv_{id_floor(int(moment.timestamp() * 1000))}"
-
-
 async def delivery_health(
     session: AsyncSession,
     now: datetime,
@@ -75,7 +70,7 @@ async def delivery_health(
         scope = Delivery.subscription_id.in_(
             select(Subscription.id).where(Subscription.scope_tenant == tenant)
         )
-    recent = Delivery.id >= delivery_floor(now - WINDOW)
+    recent = Delivery.id >= id_at("dlv", now - WINDOW)
     by_status = select(Delivery.status, func.count()).where(recent, scope)
     rows_by_status = (await session.execute(by_status.group_by(Delivery.status))).all()
     counts: dict[str, int] = {row[0]: row[1] for row in rows_by_status}

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import utcnow
-from gateway.core.ids import id_floor
+from gateway.core.ids import id_at
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.health import Health, delivery_health
@@ -24,11 +24,6 @@ from gateway.storage.models import Attempt, Connection, Delivery, Event, Receipt
 HOURS = 24
 SEARCH_WINDOW = 2_000
 TIMELINE_WINDOW = 5_000
-
-
-def id_at(prefix: str, moment: datetime) -> str:
-    """The smallest id made at ``moment``: ids sort by time, so time ranges are id ranges."""
-    return f"{prefix}_{id_floor(int(moment.timestamp() * 1000))}"
 
 
 def _events_visible(principal: Principal) -> ColumnElement[bool]:

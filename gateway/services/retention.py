@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, delete, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.core.ids import id_floor
+from gateway.core.ids import id_at
 from gateway.storage.models import Attempt, Delivery, Event, Receipt
 
 DEFAULT_BATCH_SIZE = 1000
@@ -75,11 +75,6 @@ class PurgeReport:
         return text
 
 
-def _id_before(prefix: str, moment: datetime) -> str:
-    """The smallest id a ``new_id(prefix)`` made at ``moment`` can have."""
-    return f"{prefix}_{id_floor(int(moment.timestamp() * 1000))}"
-
-
 def _pending_delivery(event_id: Any) -> Any:
     return exists().where(DELIVERIES.c.event_id == event_id, DELIVERIES.c.status == "pending")
 
@@ -88,7 +83,7 @@ def _old_event(cutoff: datetime, scope: TenantScope = EVERY_TENANT) -> Any:
     """Events this purge removes: made before the cutoff and with nothing left to deliver."""
     return and_(
         scope.clause(EVENTS.c.tenant),
-        EVENTS.c.id < _id_before("evt", cutoff),
+        EVENTS.c.id < id_at("evt", cutoff),
         EVENTS.c.received_at < cutoff,
         ~_pending_delivery(EVENTS.c.id),
     )
@@ -125,7 +120,7 @@ async def purge(
                 .select_from(EVENTS)
                 .where(
                     scope.clause(EVENTS.c.tenant),
-                    EVENTS.c.id < _id_before("evt", report.cutoff),
+                    EVENTS.c.id < id_at("evt", report.cutoff),
                     EVENTS.c.received_at < report.cutoff,
                     _pending_delivery(EVENTS.c.id),
                 )
@@ -213,7 +208,7 @@ async def _purge_receipts(
                         .where(
                             scope.clause(RECEIPTS.c.tenant),
                             RECEIPTS.c.id > after,
-                            RECEIPTS.c.id < _id_before("rcp", report.cutoff),
+                            RECEIPTS.c.id < id_at("rcp", report.cutoff),
                             RECEIPTS.c.received_at < report.cutoff,
                             ~kept_event,
                         )
@@ -259,7 +254,7 @@ async def overdue_seconds(
                 await session.execute(
                     select(func.min(EVENTS.c.received_at)).where(
                         scope.clause(EVENTS.c.tenant),
-                        EVENTS.c.id < _id_before("evt", cutoff),
+                        EVENTS.c.id < id_at("evt", cutoff),
                         EVENTS.c.received_at < cutoff,
                     )
                 )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.core.ids import id_floor
+from gateway.core.ids import id_at
 from gateway.storage.models import Receipt
 
 
@@ -24,7 +24,7 @@ async def purge_unverified(
     """Delete the requests kept unverified for longer than ``ttl`` seconds, in short
     transactions; how many went. Ids are time-ordered, so the scan stops at the cutoff."""
     cutoff = now - timedelta(seconds=ttl)
-    before = f"rcp_{id_floor(int(cutoff.timestamp() * 1000))}"
+    before = id_at("rcp", cutoff)
     deleted = 0
     while True:
         async with sessions() as session, session.begin():

@@ -12,12 +12,7 @@ from providers.finch import FinchCredentials, adapter
 from providers.finch.samples import INDIVIDUAL_ID, PAYMENT_ID
 from schemas.events import EmployeeData, EmploymentData, PayrollData
 from tests.providers.completion_helpers import NOW, context, thin
-
-pytest.register_assert_rewrite("tests.providers.finch.finch_sim")
-
-from tests.providers.finch.finch_sim import MANAGER, TOKEN, FinchSim  # noqa: E402
-
-pytest_plugins = ["tests.providers.finch.finch_sim"]
+from tests.providers.finch.finch_sim import MANAGER, TOKEN, FinchSim
 
 CREDENTIALS = FinchCredentials(access_token=TOKEN)
 completer = adapter.completer

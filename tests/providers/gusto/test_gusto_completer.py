@@ -9,18 +9,13 @@ from providers import VendorAPIError, VendorState
 from providers.gusto import GustoCredentials, adapter
 from schemas.events import EmployeeData, PayrollData
 from tests.providers.completion_helpers import context, thin
-
-pytest.register_assert_rewrite("tests.providers.gusto.gusto_sim")
-
-from tests.providers.gusto.gusto_sim import (  # noqa: E402
+from tests.providers.gusto.gusto_sim import (
     CONTRACTOR,
     EMPLOYEE,
     MANAGER,
     PAYROLL,
     GustoSim,
 )
-
-pytest_plugins = ["tests.providers.gusto.gusto_sim"]
 
 ACCESS_TOKEN = "gusto-company-access-token-91c2"
 CREDENTIALS = GustoCredentials(access_token=ACCESS_TOKEN)

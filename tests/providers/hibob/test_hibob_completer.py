@@ -10,10 +10,7 @@ from providers import VendorAPIError
 from providers.hibob import HiBobCredentials, adapter
 from schemas.events import EmployeeData, TimeOffData
 from tests.providers.completion_helpers import NOW, context, thin
-
-pytest.register_assert_rewrite("tests.providers.hibob.hibob_sim")
-
-from tests.providers.hibob.hibob_sim import (  # noqa: E402
+from tests.providers.hibob.hibob_sim import (
     EMPLOYEE,
     MANAGER,
     REQUEST,
@@ -21,8 +18,6 @@ from tests.providers.hibob.hibob_sim import (  # noqa: E402
     TOKEN,
     HiBobSim,
 )
-
-pytest_plugins = ["tests.providers.hibob.hibob_sim"]
 
 CREDENTIALS = HiBobCredentials(service_user_id=SERVICE_USER, token=TOKEN)
 completer = adapter.completer

@@ -139,6 +139,6 @@ async def test_the_api_and_the_connection_form_say_to_paste_the_api_key(client: 
     assert hints["breezy"] is None  # the vendor's signing secret, nothing to explain
 
     await sign_in(client, ADMIN_TOKEN)
-    form = (await client.get("/console/connections")).text
+    form = (await client.get("/console/connections/new")).text
     assert "knit: your Knit API key" in form
     assert "finch: the webhook secret" in form

@@ -9,18 +9,13 @@ from providers import VendorAPIError, VendorState
 from providers.personio import PersonioCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
 from tests.providers.completion_helpers import context, thin
-
-pytest.register_assert_rewrite("tests.providers.personio.personio_sim")
-
-from tests.providers.personio.personio_sim import (  # noqa: E402
+from tests.providers.personio.personio_sim import (
     ABSENCE,
     EMPLOYMENT,
     PERSON,
     SUPERVISOR,
     PersonioSim,
 )
-
-pytest_plugins = ["tests.providers.personio.personio_sim"]
 
 CLIENT_ID, CLIENT_SECRET = "papi-read-client", "papi-read-secret-7c1d"
 CREDENTIALS = PersonioCredentials(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
