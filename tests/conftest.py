@@ -42,11 +42,14 @@ pytest_plugins = [
     "tests.providers.ashby.ashby_sim",
     "tests.providers.bamboohr.bamboohr_sim",
     "tests.providers.breezy.breezy_sim",
+    "tests.providers.deel.deel_sim",
     "tests.providers.finch.finch_sim",
     "tests.providers.gusto.gusto_sim",
     "tests.providers.hibob.hibob_sim",
     "tests.providers.lever.lever_sim",
     "tests.providers.personio.personio_sim",
+    "tests.providers.remote.remote_sim",
+    "tests.providers.smartrecruiters.smartrecruiters_sim",
     "tests.providers.workable.workable_sim",
 ]
 

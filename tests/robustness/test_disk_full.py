@@ -23,11 +23,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB filesystem of its own (needs the right to mount; skips without it)."""
+    """A 16 MiB filesystem of its own (room for a full write-ahead log) (needs the right to mount; skips without it)."""
     mount = tmp_path / "disk"
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
         capture_output=True,
         text=True,
         check=False,

@@ -34,6 +34,7 @@ from providers.testing import (
     bearer_token,
     is_loopback,
     route,
+    simulator_fixtures,
 )
 
 BASE = "/rest/v2/webhooks"
@@ -217,3 +218,6 @@ class DeelSim(VendorSimulator):
         if not is_loopback(urlsplit(url).hostname or ""):
             raise RuntimeError("the simulator delivers to loopback only")
         return await self.deliver_to(webhook_id, url, body, self.headers_for(webhook_id, body))
+
+
+deel_sim_server, deel_sim = simulator_fixtures(DeelSim, "deel_sim")

@@ -16,11 +16,8 @@ from providers.testing import (
     FixedHarness,
     get_provisioner_test_class,
     run_provisioner_call,
-    simulator_fixtures,
 )
 from tests.providers.deel.deel_sim import DeelSim
-
-deel_sim_server, deel_sim = simulator_fixtures(DeelSim, "deel_sim")
 
 TOKEN = "deel-api-token-for-the-kit-0123456789"
 EVENTS = ["contract.created", "contract.terminated", "time-off.reviewed"]

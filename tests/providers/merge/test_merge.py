@@ -153,7 +153,7 @@ async def test_the_form_the_api_and_the_cli_say_which_secret_to_paste(
     merge = next(p for p in providers["data"] if p["name"] == "merge")
     assert merge["secret_hint"].startswith(hint)
     await sign_in(client, ADMIN_TOKEN)
-    page = (await client.get("/console/connections")).text
+    page = (await client.get("/console/connections/new")).text
     assert "merge: the organization&#39;s webhook signature key" in page
     assert main(["providers"]) == 0
     assert f"secret to paste: {hint}" in capsys.readouterr().out

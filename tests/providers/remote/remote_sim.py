@@ -39,6 +39,7 @@ from providers.testing import (
     bearer_token,
     is_loopback,
     route,
+    simulator_fixtures,
 )
 
 BASE = "/v1/webhook-callbacks"
@@ -221,3 +222,6 @@ class RemoteSim(VendorSimulator):
             raise RuntimeError("the simulator delivers to loopback only")
         headers = self.headers_for(callback_id, body, timestamp)
         return await self.deliver_to(callback_id, url, body, headers)
+
+
+remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")

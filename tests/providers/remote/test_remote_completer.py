@@ -7,15 +7,9 @@ import pytest
 
 from providers import VendorAPIError, VendorState
 from providers.remote import RemoteCredentials, adapter
-from providers.testing import simulator_fixtures
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
 from tests.providers.completion_helpers import context, thin
-
-pytest.register_assert_rewrite("tests.providers.remote.remote_sim")
-
-from tests.providers.remote.remote_sim import EMPLOYMENT, TIMEOFF, RemoteSim  # noqa: E402
-
-remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
+from tests.providers.remote.remote_sim import EMPLOYMENT, TIMEOFF, RemoteSim
 
 TOKEN = "remote-company-token-3b9e"
 CREDENTIALS = RemoteCredentials(token=TOKEN)

@@ -16,11 +16,8 @@ from providers.testing import (
     FixedHarness,
     get_provisioner_test_class,
     run_provisioner_call,
-    simulator_fixtures,
 )
 from tests.providers.remote.remote_sim import RemoteSim
-
-remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
 
 TOKEN = "remote-company-token-for-the-kit-0123456789"
 EVENTS = ["employment.onboarding.completed", "payslip.released", "timeoff.requested"]

@@ -43,6 +43,7 @@ from providers.testing import (
     bearer_token,
     is_loopback,
     route,
+    simulator_fixtures,
 )
 
 BASE = "/webhooks-api/v201907/subscriptions"
@@ -282,3 +283,8 @@ class SmartRecruitersSim(VendorSimulator):
         if not _loopback(url):
             raise RuntimeError("the simulator delivers to loopback only")
         return await self.deliver_to(subscription_id, url, body, headers)
+
+
+smartrecruiters_sim_server, smartrecruiters_sim = simulator_fixtures(
+    SmartRecruitersSim, "smartrecruiters_sim"
+)

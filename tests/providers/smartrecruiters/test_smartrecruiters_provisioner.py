@@ -18,13 +18,9 @@ from gateway.http.app import create_app
 from providers import ProviderSettings, ProvisionContext, VendorState
 from providers.registry import default_registry
 from providers.smartrecruiters.provisioner import KEY_OVERLAP, SmartRecruitersProvisioner
-from providers.testing import LoopbackServer, get_provisioner_test_class, simulator_fixtures
+from providers.testing import LoopbackServer, get_provisioner_test_class
 from tests.conftest import ADMIN
 from tests.providers.smartrecruiters.smartrecruiters_sim import SmartRecruitersSim
-
-smartrecruiters_sim_server, smartrecruiters_sim = simulator_fixtures(
-    SmartRecruitersSim, "smartrecruiters_sim"
-)
 
 KEY = "sr-api-key-for-the-kit-0123456789"
 EVENTS = ["application.created", "application.status.updated", "job.created"]
