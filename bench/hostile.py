@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -161,7 +162,7 @@ def _loud_tenant(workdir: Path, env: dict[str, str], port: int, subscriber: int)
         httpx.post(
             f"http://127.0.0.1:{port}/ingest/breezy/loud",
             content=body,
-            headers=adapter.sign(body, SECRET),
+            headers=adapter.sign_request(body, SECRET, now=datetime.now(UTC))[1],
         ).raise_for_status()
     return key, str(made.json()["id"])
 
