@@ -23,7 +23,7 @@ from typing import Any
 from providers import ProviderAdapter
 from providers.registry import default_registry
 
-SECRET = "whsec_bench_adapter_secret"
+SECRET = "whsec_YmVuY2hfYWRhcHRlcl9zZWNyZXQ="  # base64 after the prefix, as Finch's keys are
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 TARGET_US = 50.0
 
@@ -99,7 +99,8 @@ def measure(
     adapter: ProviderAdapter, body: bytes, seconds: float
 ) -> tuple[float, float, float, float]:
     """µs per event for (verify, normalize, both, the baseline) on ``body``."""
-    body, signed = adapter.sign_request(body, SECRET, now=RECEIVED_AT)
+    # signed now: a vendor with a replay window (Finch: 5 minutes) checks it against the clock
+    body, signed = adapter.sign_request(body, SECRET, now=datetime.now(UTC))
     headers = {k.lower(): v for k, v in signed.items()}
     secrets = [SECRET]
     assert adapter.verify(body, headers, secrets), f"{adapter.name}: the bench body must verify"
@@ -109,11 +110,11 @@ def measure(
         return adapter.verify(body, headers, secrets)
 
     def normalize() -> object:
-        return adapter.normalize(body, received_at=RECEIVED_AT)
+        return adapter.normalize_request(body, headers, received_at=RECEIVED_AT)
 
     def both() -> object:
         adapter.verify(body, headers, secrets)
-        return adapter.normalize(body, received_at=RECEIVED_AT)
+        return adapter.normalize_request(body, headers, received_at=RECEIVED_AT)
 
     def baseline() -> object:
         hmac.new(key, body, hashlib.sha256).hexdigest()
@@ -147,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             "compact": json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(),
             "pretty": json.dumps(doc, indent=2, ensure_ascii=False).encode(),
         }
+        sample = samples[vendor_type]
+        if adapter.request_headers(sample) != adapter.request_headers(bodies["compact"]):
+            # the vendor names the event in headers it sends with this very body (SmartRecruiters):
+            # a padded copy would be an unknown event, so the sample is measured as it is
+            bodies = {"sample": sample}
         for label, body in bodies.items():
             v, n, total, base = measure(adapter, body, args.seconds)
             worst = max(worst, total)
