@@ -1,5 +1,6 @@
-"""What every vendor completer's tests share: the thin event a sample webhook makes, and a
-``CompletionContext`` whose client reaches the vendor's simulator over real HTTP."""
+"""What every vendor completer's tests share: the thin event a sample webhook makes, a
+``CompletionContext`` whose client reaches the vendor's simulator over real HTTP, and the
+completion of a sample that must fail."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from providers import CompletionContext, ProviderAdapter, ProviderSettings
+from providers import CompletionContext, ProviderAdapter, ProviderSettings, VendorAPIError
 from schemas import EventData
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -37,3 +38,22 @@ async def context(
             credentials=credentials,
             now=NOW,
         )
+
+
+async def completion_failure(
+    adapter: ProviderAdapter,
+    vendor_type: str,
+    base_url: str,
+    credentials: Any,
+    settings: Mapping[str, str] | None = None,
+) -> VendorAPIError:
+    """The ``VendorAPIError`` the adapter's completer raises completing its sample
+    ``vendor_type`` against the simulator at ``base_url``."""
+    assert adapter.completer is not None
+    event_type, data = thin(adapter, vendor_type)
+    async with context(base_url, credentials, settings) as ctx:
+        try:
+            await adapter.completer.complete(ctx, event_type, data)
+        except VendorAPIError as exc:
+            return exc
+    raise AssertionError(f"completing {vendor_type} did not fail")

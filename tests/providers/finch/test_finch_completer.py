@@ -11,7 +11,7 @@ from providers import VendorAPIError
 from providers.finch import FinchCredentials, adapter
 from providers.finch.samples import INDIVIDUAL_ID, PAYMENT_ID
 from schemas.events import EmployeeData, EmploymentData, PayrollData
-from tests.providers.completion_helpers import NOW, context, thin
+from tests.providers.completion_helpers import NOW, completion_failure, context, thin
 from tests.providers.finch.finch_sim import MANAGER, TOKEN, FinchSim
 
 CREDENTIALS = FinchCredentials(access_token=TOKEN)
@@ -98,20 +98,16 @@ async def test_a_payment_event_is_filled_from_the_payments_of_its_pay_date(
 
 async def test_a_payment_gone_is_not_found(finch_sim: FinchSim) -> None:
     finch_sim.payments.clear()
-    event_type, data = thin(adapter, "payment.updated")
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(adapter, "payment.updated", finch_sim.base_url, CREDENTIALS)
+    assert failure.kind == "not_found"
 
 
 async def test_an_individual_gone_is_not_found(finch_sim: FinchSim) -> None:
     finch_sim.individuals.clear()
-    event_type, data = thin(adapter, "individual.updated")
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(
+        adapter, "individual.updated", finch_sim.base_url, CREDENTIALS
+    )
+    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_fails_the_whole_batch_with_finchs_retry_after(
@@ -127,12 +123,9 @@ async def test_a_rate_limit_fails_the_whole_batch_with_finchs_retry_after(
 
 async def test_a_wrong_token_is_an_auth_error_without_the_token(finch_sim: FinchSim) -> None:
     wrong = FinchCredentials(access_token="not-the-token")
-    event_type, data = thin(adapter, "individual.created")
-    async with context(finch_sim.base_url, wrong) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "auth"
-    assert "not-the-token" not in str(caught.value) + repr(wrong)
+    failure = await completion_failure(adapter, "individual.created", finch_sim.base_url, wrong)
+    assert failure.kind == "auth"
+    assert "not-the-token" not in str(failure) + repr(wrong)
 
 
 @pytest.mark.parametrize(

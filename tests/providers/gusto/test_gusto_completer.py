@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers import VendorAPIError, VendorState
+from providers import VendorState
 from providers.gusto import GustoCredentials, adapter
 from schemas.events import EmployeeData, PayrollData
-from tests.providers.completion_helpers import context, thin
+from tests.providers.completion_helpers import completion_failure, context, thin
 from tests.providers.gusto.gusto_sim import (
     CONTRACTOR,
     EMPLOYEE,
@@ -86,30 +86,21 @@ async def test_a_payroll_event_keeps_its_state_and_reads_the_period(sim: GustoSi
 
 async def test_an_employee_gone_is_not_found(sim: GustoSim) -> None:
     sim.employees.clear()
-    event_type, data = thin(adapter, "employee.onboarded")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(adapter, "employee.onboarded", sim.base_url, CREDENTIALS)
+    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_carries_gustos_retry_after(sim: GustoSim) -> None:
     sim.fail_next(429, {"errors": [{"message": "Too many requests"}]}, retry_after=12)
-    event_type, data = thin(adapter, "employee.created")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert (caught.value.kind, caught.value.retry_after) == ("rate_limited", 12.0)
+    failure = await completion_failure(adapter, "employee.created", sim.base_url, CREDENTIALS)
+    assert (failure.kind, failure.retry_after) == ("rate_limited", 12.0)
 
 
 async def test_a_wrong_token_is_an_auth_error_without_the_token(sim: GustoSim) -> None:
     wrong = GustoCredentials(access_token="not-the-token")
-    event_type, data = thin(adapter, "employee.created")
-    async with context(sim.base_url, wrong) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "auth"
-    assert "not-the-token" not in str(caught.value) + repr(wrong)
+    failure = await completion_failure(adapter, "employee.created", sim.base_url, wrong)
+    assert failure.kind == "auth"
+    assert "not-the-token" not in str(failure) + repr(wrong)
 
 
 def test_the_provisioning_token_does_not_serve() -> None:

@@ -9,7 +9,7 @@ import pytest
 from providers import VendorAPIError
 from providers.hibob import HiBobCredentials, adapter
 from schemas.events import EmployeeData, TimeOffData
-from tests.providers.completion_helpers import NOW, context, thin
+from tests.providers.completion_helpers import NOW, completion_failure, context, thin
 from tests.providers.hibob.hibob_sim import (
     EMPLOYEE,
     MANAGER,
@@ -95,39 +95,29 @@ async def test_a_time_off_event_is_filled_with_the_request_and_its_employee(
 
 async def test_a_request_gone_is_not_found(hibob_sim: HiBobSim) -> None:
     hibob_sim.time_off.clear()
-    event_type, data = thin(adapter, "timeoff.request.updated")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(
+        adapter, "timeoff.request.updated", hibob_sim.base_url, CREDENTIALS
+    )
+    assert failure.kind == "not_found"
 
 
 async def test_an_employee_gone_is_not_found(hibob_sim: HiBobSim) -> None:
     hibob_sim.people.clear()
-    event_type, data = thin(adapter, "employee.updated")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
+    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_carries_bobs_retry_after(hibob_sim: HiBobSim) -> None:
     hibob_sim.fail_next(429, {"error": "Too many requests"}, retry_after=7)
-    event_type, data = thin(adapter, "employee.updated")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert (caught.value.kind, caught.value.retry_after) == ("rate_limited", 7.0)
+    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
+    assert (failure.kind, failure.retry_after) == ("rate_limited", 7.0)
 
 
 async def test_wrong_credentials_are_an_auth_error_without_the_token(hibob_sim: HiBobSim) -> None:
     wrong = HiBobCredentials(service_user_id=SERVICE_USER, token="not-the-token")
-    event_type, data = thin(adapter, "employee.updated")
-    async with context(hibob_sim.base_url, wrong) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "auth"
-    assert "not-the-token" not in str(caught.value) + repr(wrong)
+    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, wrong)
+    assert failure.kind == "auth"
+    assert "not-the-token" not in str(failure) + repr(wrong)
 
 
 @pytest.mark.parametrize(

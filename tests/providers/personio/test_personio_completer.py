@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers import VendorAPIError, VendorState
+from providers import VendorState
 from providers.personio import PersonioCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from tests.providers.completion_helpers import context, thin
+from tests.providers.completion_helpers import completion_failure, context, thin
 from tests.providers.personio.personio_sim import (
     ABSENCE,
     EMPLOYMENT,
@@ -95,41 +95,33 @@ async def test_an_absence_event_is_filled_with_the_period(sim: PersonioSim) -> N
 
 async def test_a_record_gone_is_not_found(sim: PersonioSim) -> None:
     sim.absence_periods.clear()
-    event_type, data = thin(adapter, "absence-period.updated.status")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(
+        adapter, "absence-period.updated.status", sim.base_url, CREDENTIALS
+    )
+    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_carries_personios_retry_after(sim: PersonioSim) -> None:
     sim.fail_next(429, {"title": "Too Many Requests"}, retry_after=30, after=1)
-    event_type, data = thin(adapter, "person.created")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert (caught.value.kind, caught.value.retry_after) == ("rate_limited", 30.0)
+    failure = await completion_failure(adapter, "person.created", sim.base_url, CREDENTIALS)
+    assert (failure.kind, failure.retry_after) == ("rate_limited", 30.0)
 
 
 async def test_wrong_credentials_are_an_auth_error_without_the_secret(sim: PersonioSim) -> None:
     wrong = PersonioCredentials(client_id=CLIENT_ID, client_secret="not-the-secret")
-    event_type, data = thin(adapter, "person.created")
-    async with context(sim.base_url, wrong) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "auth"
-    assert "not-the-secret" not in str(caught.value) + repr(wrong)
+    failure = await completion_failure(adapter, "person.created", sim.base_url, wrong)
+    assert failure.kind == "auth"
+    assert "not-the-secret" not in str(failure) + repr(wrong)
 
 
 async def test_credentials_without_the_read_scope_are_an_auth_error(
     personio_sim: PersonioSim,
 ) -> None:
     personio_sim.add_client(CLIENT_ID, CLIENT_SECRET, frozenset({"personio:webhooks:write"}))
-    event_type, data = thin(adapter, "person.created")
-    async with context(personio_sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert (caught.value.kind, caught.value.status) == ("auth", 403)
+    failure = await completion_failure(
+        adapter, "person.created", personio_sim.base_url, CREDENTIALS
+    )
+    assert (failure.kind, failure.status) == ("auth", 403)
 
 
 def test_a_provisioned_connections_kept_credentials_serve() -> None:

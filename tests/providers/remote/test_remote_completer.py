@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers import VendorAPIError, VendorState
+from providers import VendorState
 from providers.remote import RemoteCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from tests.providers.completion_helpers import context, thin
+from tests.providers.completion_helpers import completion_failure, context, thin
 from tests.providers.remote.remote_sim import EMPLOYMENT, TIMEOFF, RemoteSim
 
 TOKEN = "remote-company-token-3b9e"
@@ -81,30 +81,23 @@ async def test_a_time_off_event_keeps_its_decision_and_reads_the_rest(sim: Remot
 
 async def test_another_companys_record_is_not_found(sim: RemoteSim) -> None:
     sim.employments[EMPLOYMENT]["company_id"] = "other-inc"
-    event_type, data = thin(adapter, "employment.details.updated")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "not_found"
+    failure = await completion_failure(
+        adapter, "employment.details.updated", sim.base_url, CREDENTIALS
+    )
+    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_carries_remotes_retry_after(sim: RemoteSim) -> None:
     sim.fail_next(429, {"message": "Too Many Requests"}, retry_after=9)
-    event_type, data = thin(adapter, "timeoff.requested")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert (caught.value.kind, caught.value.retry_after) == ("rate_limited", 9.0)
+    failure = await completion_failure(adapter, "timeoff.requested", sim.base_url, CREDENTIALS)
+    assert (failure.kind, failure.retry_after) == ("rate_limited", 9.0)
 
 
 async def test_a_wrong_token_is_an_auth_error_without_the_token(sim: RemoteSim) -> None:
     wrong = RemoteCredentials(token="not-the-token")
-    event_type, data = thin(adapter, "employment.details.updated")
-    async with context(sim.base_url, wrong) as ctx:
-        with pytest.raises(VendorAPIError) as caught:
-            await completer.complete(ctx, event_type, data)
-    assert caught.value.kind == "auth"
-    assert "not-the-token" not in str(caught.value) + repr(wrong)
+    failure = await completion_failure(adapter, "employment.details.updated", sim.base_url, wrong)
+    assert failure.kind == "auth"
+    assert "not-the-token" not in str(failure) + repr(wrong)
 
 
 def test_a_provisioned_connections_kept_token_serves() -> None:
