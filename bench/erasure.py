@@ -9,7 +9,7 @@ before, during and after the erasure; the rate during is compared with the mean 
 around it. The erasure must outlast the load for the figure to mean anything, and the line
 says whether it did.
 
-    python -m bench erasure [--events 100000] [--requests 3000]
+    python -m bench erasure [--events 100000] [--requests 3000] [--person-events N]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from bench.results import record
 SUBJECT = "application/erase-me"
 
 
-async def _seed(env: dict[str, str], events: int) -> None:
+async def _seed(env: dict[str, str], events: int, person_events: int | None) -> None:
     from sqlalchemy import text
 
     from gateway.core.settings import Settings
@@ -46,9 +46,14 @@ async def _seed(env: dict[str, str], events: int) -> None:
     await runtime.migrate()
     await seed(runtime, events)
     async with runtime.sessions() as session, session.begin():
+        # every acme event about one subject, or (``--person-events``) that many of them: one
+        # person among a large table, the erasure a person asks for
         await session.execute(
-            text("UPDATE events SET subject = :subject WHERE tenant = 'acme'"),
-            {"subject": SUBJECT},
+            text(
+                "UPDATE events SET subject = :subject WHERE id IN "
+                "(SELECT id FROM events WHERE tenant = 'acme' ORDER BY id LIMIT :n)"
+            ),
+            {"subject": SUBJECT, "n": -1 if person_events is None else person_events},
         )
     await runtime.close()
 
@@ -61,11 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench erasure", description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=3000, help="per ingest measurement")
+    parser.add_argument(
+        "--person-events",
+        type=int,
+        default=None,
+        help="only this many events are about the erased subject (default: all of one tenant's)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="unihook-bench-erasure-") as tmp:
         env = _env(f"sqlite+aiosqlite:///{Path(tmp) / 'erasure.db'}")
         started = time.perf_counter()
-        asyncio.run(_seed(env, args.events))
+        asyncio.run(_seed(env, args.events, args.person_events))
         print(f"seeded {args.events:,} events in {time.perf_counter() - started:.0f} s")
         port = _free_port()
         api = f"http://127.0.0.1:{port}/v1"
