@@ -4,10 +4,8 @@ a local subscriber. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +14,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
-from gateway.delivery.dispatcher import Dispatcher
 from gateway.runtime import Runtime
-from gateway.services.completion import CompletionWorker
 from gateway.storage.models import Completion, Connection
 from providers.registry import default_registry
+from tests.completion.conftest import worker
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.delivery.conftest import FAST, subscribe
 from tests.delivery.receiver import Receiver
@@ -75,26 +71,6 @@ def sim(lever_sim: LeverSim) -> LeverSim:
     lever_sim.add_stage(ACCOUNT, STAGE_FROM, "Phone screen")
     lever_sim.add_stage(ACCOUNT, STAGE_TO, "On-site")
     return lever_sim
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
-
-
-@contextlib.asynccontextmanager
-async def worker(services: Runtime) -> AsyncIterator[None]:
-    """A worker's two loops in this process: completion, then delivery."""
-    dispatcher = Dispatcher(services, now=utcnow)
-    completion = CompletionWorker(services, now=utcnow, owner=dispatcher.owner)
-    await dispatcher.start()
-    await completion.start()
-    try:
-        yield
-    finally:
-        await completion.stop()
-        await dispatcher.stop()
 
 
 async def connect_lever(client: Any, **extra: Any) -> dict[str, Any]:

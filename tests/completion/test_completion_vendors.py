@@ -6,9 +6,8 @@ event with ``completeness: "full"``."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,36 +15,17 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
-from gateway.delivery.dispatcher import Dispatcher
 from gateway.runtime import Runtime
-from gateway.services.completion import CompletionWorker
 from providers.registry import default_registry
-from providers.testing import VendorSimulator, simulator_fixtures
+from providers.testing import VendorSimulator
+from tests.completion.conftest import worker
 from tests.conftest import ADMIN
 from tests.delivery.conftest import FAST, subscribe
 from tests.delivery.receiver import Receiver
 from tests.providers.finch.finch_sim import TOKEN as FINCH_TOKEN
-from tests.providers.finch.finch_sim import finch_sim, finch_sim_server
-from tests.providers.gusto.gusto_sim import gusto_sim, gusto_sim_server
-from tests.providers.hibob.hibob_sim import SERVICE_USER, hibob_sim, hibob_sim_server
+from tests.providers.hibob.hibob_sim import SERVICE_USER
 from tests.providers.hibob.hibob_sim import TOKEN as BOB_TOKEN
-from tests.providers.personio.personio_sim import personio_sim, personio_sim_server
-from tests.providers.remote.remote_sim import RemoteSim
-
-__all__ = [  # the simulators' fixtures, used by name
-    "finch_sim",
-    "finch_sim_server",
-    "gusto_sim",
-    "gusto_sim_server",
-    "hibob_sim",
-    "hibob_sim_server",
-    "personio_sim",
-    "personio_sim_server",
-]
-
-remote_sim_server, remote_sim = simulator_fixtures(RemoteSim, "remote_sim")
 
 
 @dataclass(frozen=True)
@@ -117,25 +97,6 @@ def sim(request: pytest.FixtureRequest, vendor: Vendor) -> VendorSimulator:
 def settings(settings: Settings, vendor: Vendor, sim: VendorSimulator) -> Settings:
     env = {f"UNIHOOK_PROVIDER_{vendor.provider.upper()}_API_URL": sim.base_url}
     return replace(settings, provider_env=env, **{**FAST, "lease_seconds": 2})
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
-
-
-@contextlib.asynccontextmanager
-async def worker(services: Runtime) -> AsyncIterator[None]:
-    dispatcher = Dispatcher(services, now=utcnow)
-    completion = CompletionWorker(services, now=utcnow, owner=dispatcher.owner)
-    await dispatcher.start()
-    await completion.start()
-    try:
-        yield
-    finally:
-        await completion.stop()
-        await dispatcher.stop()
 
 
 async def test_a_thin_event_reaches_the_subscriber_full(
