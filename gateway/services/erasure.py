@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import msgspec
-from sqlalchemy import Table, and_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Select, Table, Update, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.core.clock import iso, utcnow
@@ -193,16 +193,29 @@ async def _next_events(
         )
         if subjects and len(ids) < limit:
             # events stored before the index existed are still found by their subject
-            ids.update(
-                (
-                    await session.execute(
-                        select(EVENTS.c.id)
-                        .where(EVENTS.c.subject.in_(subjects), EVENTS.c.tenant == tenant)
-                        .limit(limit - len(ids))
-                    )
-                ).scalars()
-            )
+            more = subject_events(tenant, subjects, limit - len(ids))
+            ids.update((await session.execute(more)).scalars())
     return sorted(ids)
+
+
+def subject_events(tenant: str, subjects: Sequence[str], limit: int) -> Select[tuple[str]]:
+    """The tenant's events about ``subjects``, read through the subject's index. The tenant is
+    compared as ``tenant || ''`` so that SQLite, which keeps no statistics, does not pick the
+    tenant's index instead and walk every event of the tenant."""
+    return (
+        select(EVENTS.c.id)
+        .where(EVENTS.c.subject.in_(subjects), EVENTS.c.tenant.concat("") == tenant)
+        .limit(limit)
+    )
+
+
+def receipts_erased(ids: Sequence[str]) -> Update:
+    """Empty the receipts of events ``ids``: the request that made each, and its duplicates."""
+    return (
+        update(RECEIPTS)
+        .where(RECEIPTS.c.event_id.in_(ids), RECEIPTS.c.body != ERASED_BODY)
+        .values(body=ERASED_BODY, headers={}, error=None)
+    )
 
 
 def _tombstone(event: Any, now: datetime) -> bytes:
@@ -240,11 +253,7 @@ async def _erase_events(
             [{"b_id": e.id, "b_payload": _tombstone(e, now), "b_at": now} for e in fresh],
         )
     counts.events += len(fresh)
-    erased_receipts = await session.execute(
-        update(RECEIPTS)
-        .where(RECEIPTS.c.event_id.in_(ids), RECEIPTS.c.body != ERASED_BODY)
-        .values(body=ERASED_BODY, headers={}, error=None)
-    )
+    erased_receipts = await session.execute(receipts_erased(ids))
     counts.receipts += _rowcount(erased_receipts)
     cancelled = await session.execute(
         update(DELIVERIES)
@@ -338,7 +347,10 @@ async def _secure_delete(session: AsyncSession) -> None:
 
 async def _checkpoint(runtime: Runtime) -> None:
     """SQLite: copy the write-ahead log into the database and truncate it, so the erased rows'
-    old pages are not left in the ``-wal`` file (best effort: readers may hold it)."""
+    old pages are not left in the ``-wal`` file (best effort: readers may hold it). A truncating
+    checkpoint holds writers (ingest) off while it copies, so a passive one, which does not,
+    copies the bulk of the log first and the truncating one only what came since."""
     if runtime.engine.dialect.name == "sqlite":
         async with runtime.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
             await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

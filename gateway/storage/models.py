@@ -125,6 +125,7 @@ class Receipt(Base):
         # to UNIHOOK_UNVERIFIED_PER_CONNECTION on every insert
         Index("ix_receipts_connection_outcome", "connection_id", "outcome", "id"),
         Index("ix_receipts_quarantined_body", "connection_id", "body_sha256"),
+        Index("ix_receipts_event_id", "event_id"),  # an erasure's receipts, duplicates included
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)

@@ -3,6 +3,7 @@ never the table: SQLite's plan for each, on the migrated schema, says SEARCH ...
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from gateway.core.settings import Settings
 from gateway.delivery.queue import claim_queries
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
+from gateway.services.erasure import receipts_erased, subject_events
 from gateway.services.events import events_query
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -41,9 +43,13 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def plan(database: Path, query: Any) -> str:
-    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = [params[name] for name in compiled.positiontup or ()]
+    values = [json.dumps(v) if isinstance(v, dict | list) else v for v in values]
     with sqlite3.connect(database) as conn:
-        return " | ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        found = conn.execute(f"EXPLAIN QUERY PLAN {compiled}", values)
+        return " | ".join(str(row[-1]) for row in found)
 
 
 def assert_index_range(found: str, table: str, index: str) -> None:
@@ -102,3 +108,14 @@ def test_the_claim_reads_unleased_and_lapsed_deliveries_by_their_own_indexes(
     lapsed, unleased = claim_queries(now=NOW, limit=1000, exclude=["sub_busy"])
     assert_index_range(plan(database, unleased), "deliveries", "ix_deliveries_claimable")
     assert_index_range(plan(database, lapsed), "deliveries", "ix_deliveries_leased")
+
+
+def test_an_erasure_finds_a_subjects_events_and_their_receipts_by_index(database: Path) -> None:
+    found = plan(database, subject_events("acme", ["candidate/42"], 500))
+    assert "SEARCH events USING INDEX ix_events_subject" in found, found
+    assert "SCAN events" not in found, found
+    assert_index_range(
+        plan(database, receipts_erased(["evt_01KBSZ00000000000000000000"])),
+        "receipts",
+        "ix_receipts_event_id",
+    )

@@ -1,7 +1,7 @@
 """Destinations other than HTTP: a subscription's destination type and its encrypted settings.
 
 Revision ID: 0013_destinations
-Revises: 0011_personal_data
+Revises: 0012_completion
 Create Date: 2026-12-06
 
 ``subscriptions.destination_type`` names the destination (null: ``http``, every subscription

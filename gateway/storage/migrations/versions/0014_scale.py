@@ -1,7 +1,7 @@
 """Indexes whose reads stay bounded by the page or batch asked for, whatever the table size.
 
 Revision ID: 0014_scale
-Revises: 0011_personal_data
+Revises: 0013_destinations
 Create Date: 2026-12-06
 
 ``ix_deliveries_claimable`` (due time of unleased pending deliveries) and

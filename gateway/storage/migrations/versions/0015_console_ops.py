@@ -2,7 +2,7 @@
 index to find an event by the vendor's event id.
 
 Revision ID: 0015_console_ops
-Revises: 0011_personal_data
+Revises: 0014_scale
 Create Date: 2026-12-06
 
 Both are JSON lists of ``[name, value]`` pairs, null for attempts made before this revision
