@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, func, select, union
 from sqlalchemy.orm import aliased
 
 from gateway.core.ids import id_at
@@ -94,8 +94,7 @@ def events_query(
             _delivered(principal, status=delivery_status, subscription_id=subscription_id)
         )
     if q is not None and q.strip():
-        q = q.strip()
-        query = query.where(or_(Event.id == q, Event.source_event_id == q, Event.subject == q))
+        query = query.where(Event.id.in_(_named_by(q.strip())))
     if principal.tenant is not None:
         query = query.where(Event.tenant == principal.tenant)
     if tenant is not None:
@@ -124,6 +123,16 @@ def events_query(
     if after:
         query = query.where(Event.id > after)
     return query
+
+
+def _named_by(q: str) -> CompoundSelect[tuple[str]]:
+    """The ids of the events ``q`` names: as their id, the vendor's event id or their subject,
+    each looked up in its own index (one ``OR`` of the three would walk every event)."""
+    return union(
+        select(Event.id).where(Event.id == q),
+        select(Event.id).where(Event.source_event_id == q),
+        select(Event.id).where(Event.subject == q),
+    )
 
 
 def _delivered(

@@ -119,3 +119,10 @@ def test_an_erasure_finds_a_subjects_events_and_their_receipts_by_index(database
         "receipts",
         "ix_receipts_event_id",
     )
+
+
+def test_a_search_by_id_vendor_id_or_subject_reads_three_indexes(database: Path) -> None:
+    found = plan(database, events_query(TENANT_KEY, q="candidate/42").limit(51))
+    for index in ("sqlite_autoindex_events_1", "ix_events_source_event_id", "ix_events_subject"):
+        assert f"INDEX {index} (" in found, found
+    assert "SCAN events" not in found, found
