@@ -31,9 +31,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.pool import NullPool
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.engine import create_private_file, create_schema, make_engine
+from tests.support.apps import app_on
 
 # The vendor simulators' fixtures, declared here once: pytest then rewrites their asserts before
 # any test module imports them (a test module's own ``pytest_plugins`` comes too late when
@@ -253,8 +253,7 @@ async def services(settings: Settings) -> AsyncIterator[Runtime]:
 
 @pytest.fixture
 async def client(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = create_app(runtime=services, run_worker=False, migrate=False)
-    async with AsyncTestClient(app=app) as test_client:
+    async with AsyncTestClient(app=app_on(services, run_worker=False)) as test_client:
         yield test_client
 
 

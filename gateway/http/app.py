@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -55,6 +56,62 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """What an app runs on when it starts, kept on ``app.state.launch``: read at each start, so
+    one built app (registering its routes costs about a third of a second) can be started again
+    on another runtime, as the tests do."""
+
+    settings: Settings
+    runtime: Runtime | None = None  # given (tests share them), else built on start and owned
+    run_worker: bool = True
+    migrate: bool = True
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    launch: Launch = app.state.launch
+    owned = launch.runtime is None
+    svc = launch.runtime if launch.runtime is not None else Runtime.build(launch.settings)
+    if launch.migrate:
+        await svc.migrate()
+    writer = IngestWriter(svc)
+    app.state.runtime = svc
+    app.state.ingest_writer = writer
+    app.state.console = None  # made on first use: its sessions are signed with this runtime's key
+    await writer.start()
+    run_worker = launch.run_worker
+    worker = Dispatcher(svc, now=utcnow) if run_worker else None
+    completion = CompletionWorker(svc, now=utcnow) if run_worker else None
+    maintenance = Maintenance(svc, now=utcnow) if run_worker else None
+    renewal = None
+    if worker is not None:
+        await worker.start()
+    if completion is not None:
+        await completion.start()
+        renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
+    if maintenance is not None:
+        maintenance.start()
+    if owned:
+        settle_heap()
+    try:
+        yield
+    finally:
+        if maintenance is not None:
+            await maintenance.stop()
+        if renewal is not None:
+            renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewal
+        if completion is not None:
+            await completion.stop()
+        if worker is not None:
+            await worker.stop()
+        await writer.stop()
+        if owned:
+            await svc.close()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -84,46 +141,6 @@ def create_app(
         assets_router(),
     ]
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        owned = runtime is None
-        svc = runtime if runtime is not None else Runtime.build(settings)
-        if migrate:
-            await svc.migrate()
-        writer = IngestWriter(svc)
-        app.state.runtime = svc
-        app.state.ingest_writer = writer
-        await writer.start()
-        worker = Dispatcher(svc, now=utcnow) if run_worker else None
-        completion = CompletionWorker(svc, now=utcnow) if run_worker else None
-        maintenance = Maintenance(svc, now=utcnow) if run_worker else None
-        renewal = None
-        if worker is not None:
-            await worker.start()
-        if completion is not None:
-            await completion.start()
-            renewal = asyncio.create_task(renewal_loop(svc), name="unihook-vendor-renewal")
-        if maintenance is not None:
-            maintenance.start()
-        if owned:
-            settle_heap()
-        try:
-            yield
-        finally:
-            if maintenance is not None:
-                await maintenance.stop()
-            if renewal is not None:
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewal
-            if completion is not None:
-                await completion.stop()
-            if worker is not None:
-                await worker.stop()
-            await writer.stop()
-            if owned:
-                await svc.close()
-
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
@@ -137,6 +154,7 @@ def create_app(
         template_config=template_config(),
         debug=False,
     )
+    app.state.launch = Launch(settings, runtime, run_worker, migrate)
     registry = runtime.registry if runtime else None
 
     def describe(document: OpenAPI) -> None:

@@ -15,10 +15,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.gateway.helpers import signed
+from tests.support.apps import app_on
 
 FAST = {
     "retry_schedule": (0.2, 0.2),
@@ -42,8 +42,7 @@ def settings(settings: Settings, overrides: dict[str, Any]) -> Settings:
 @pytest.fixture
 async def gateway(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
     """The app with its in-process dispatcher, as ``unihook serve`` runs it."""
-    app = create_app(runtime=services, run_worker=True, migrate=False)
-    async with AsyncTestClient(app=app) as client:
+    async with AsyncTestClient(app=app_on(services, run_worker=True)) as client:
         yield client
 
 
