@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
@@ -180,6 +180,15 @@ class KomboSim(VendorSimulator):
                 "/ats/jobs": [_job("2025-12-31T10:00:00.000Z")],
             },
         }
+
+    def changed_now(self) -> None:
+        """Every record changed just now (the gateway's look-back counts from the real clock)."""
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        with self.lock:
+            for lists in self.records.values():
+                for records in lists.values():
+                    for record in records:
+                        record["changed_at"] = now
 
     def add_employees(self, count: int, changed_at: str) -> None:
         """``count`` more employees of the HRIS integration, changed at ``changed_at``."""
