@@ -53,8 +53,8 @@ COMPLETED_TYPES: Final = frozenset({"hris.data.changed", "ats.data.changed"})
 
 
 class KomboCredentials(msgspec.Struct, forbid_unknown_fields=True):
-    """A Kombo API key (Kombo's dashboard, Secrets) of the environment the integrations are in:
-    Kombo's keys are not scoped, one reads every integration of its environment."""
+    """A Kombo API key of the environment the integrations are in (Kombo's docs describe no
+    narrower scope: one key reads every integration of its environment)."""
 
     api_key: str
 
