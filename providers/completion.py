@@ -13,18 +13,23 @@ credentials instead (``credentials_from``). It fails only with ``VendorAPIError`
 means the record is gone (the event goes out at once, as it came), ``rate_limited`` carries the
 vendor's ``retry_after``, any other kind is retried with backoff until the gateway's timeout.
 Nothing here does I/O of its own or reads a clock (``now`` is in the context).
+
+Some vendors name no records at all, only that something changed since their last webhook
+(Kombo's ``data-changed``). Their completer reads what changed since then: ``previous`` in the
+context says when the gateway received the event before, of the same connection, type and subject.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from providers.client import VendorAPIError
 from providers.provisioning import ProviderSettings, VendorState
 from schemas import EventData
+from schemas.subjects import subject_of
 
 if TYPE_CHECKING:
     import httpx
@@ -41,6 +46,17 @@ class CompletionContext:
     credentials: Any
     """An instance of the completer's ``credentials_type``."""
     now: datetime
+    previous: Mapping[tuple[str, str], datetime] = field(default_factory=dict)
+    """When the gateway received the event before the ones being completed, of the same
+    connection, canonical type and subject, by ``(event_type, subject)``; a key is absent when
+    there was none. Events of one key completed together share the earliest one's: a watermark
+    too early reads some records twice, one too late would miss some. Read it with
+    ``previous_of``; completers of events that name their records ignore it."""
+
+    def previous_of(self, event_type: str, data: EventData) -> datetime | None:
+        """When the event before this one (same type and subject) was received, else None."""
+        subject = subject_of(event_type.rsplit(".", 1)[0], data)
+        return self.previous.get((event_type, subject)) if subject else None
 
 
 @runtime_checkable

@@ -267,11 +267,20 @@ class EmployeeChangedData(Resource):
 
 class DataChangedData(Resource):
     """``models`` names the vendor's data models whose records changed, as the vendor names them;
-    ``record_ids`` are those records' ids, of any of those models (empty when not sent)."""
+    ``record_ids`` are those records' ids, of any of those models (empty when not sent).
+
+    A completed event (``completeness: "full"``) also carries the changed records themselves, one
+    list per kind of record fetched (``employees``, ``candidates``, ``applications``, ``jobs``);
+    a list is absent when that kind was not fetched, and empty when it was and nothing changed.
+    """
 
     record_ids: list[str]
     connector: Connector | None = None
     models: list[str] | None = None
+    employees: list[Employee] | None = None
+    candidates: list[Candidate] | None = None
+    applications: list[Application] | None = None
+    jobs: list[Job] | None = None
 
 
 class ConnectionData(Resource):

@@ -46,6 +46,7 @@ pytest_plugins = [
     "tests.providers.finch.finch_sim",
     "tests.providers.gusto.gusto_sim",
     "tests.providers.hibob.hibob_sim",
+    "tests.providers.kombo.kombo_sim",
     "tests.providers.lever.lever_sim",
     "tests.providers.personio.personio_sim",
     "tests.providers.remote.remote_sim",

@@ -26,7 +26,7 @@ from typing import Any, Final, cast
 
 import httpx
 import msgspec
-from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy import Table, delete, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import __version__
@@ -351,6 +351,7 @@ class CompletionWorker:
             settings=runtime.provider_settings(connection.provider),
             credentials=credentials,
             now=now,
+            previous=await self._previous(connection.id, held),
         )
         for start in range(0, len(held), BATCH):
             chunk = held[start : start + BATCH]
@@ -376,6 +377,36 @@ class CompletionWorker:
                 for item in held[start + BATCH :]:  # still leased here: let them wait too
                     await self._retry_at(item, self.now() + timedelta(seconds=pause), None, None)
                 return
+
+    async def _previous(
+        self, connection_id: str, held: list[_Held]
+    ) -> dict[tuple[str, str], datetime]:
+        """When the event before each ``(type, subject)`` of ``held`` was received (before the
+        first of them: ``held`` is in id order, and ids sort by receipt): one statement, a
+        newest-first seek of ``ix_events_subject`` per key."""
+        first: dict[tuple[str, str], str] = {}
+        for item in held:
+            if item.subject:
+                first.setdefault((item.type, item.subject), item.event_id)
+        if not first:
+            return {}
+        seeks = [
+            select(Event.type, Event.subject, Event.received_at)
+            .where(
+                Event.subject == subject,
+                Event.id < event_id,
+                Event.connection_id == connection_id,
+                Event.type == event_type,
+            )
+            .order_by(Event.id.desc())
+            .limit(1)
+            .subquery()
+            for (event_type, subject), event_id in first.items()
+        ]
+        query = union_all(*(select(s.c.type, s.c.subject, s.c.received_at) for s in seeks))
+        async with self.runtime.sessions() as session:
+            rows = (await session.execute(query)).all()
+        return {(row[0], row[1]): row[2] for row in rows}
 
     def _configured(self, connection: Connection) -> tuple[Completer | None, Any]:
         """The connection's completer and credentials, or (None, None) when it does not (or

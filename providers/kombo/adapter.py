@@ -10,6 +10,8 @@ event" in Kombo's API reference). There is no envelope time: the event time is t
 the integration's category (then by the models' ``hris_`` / ``ats_`` prefixes), ``completeness:
 "reference"``; an LMS or assessment integration's is ``unmapped`` (no canonical family).
 ``sync-finished`` is ``connection.sync.completed`` unless its ``sync_state`` is a failure.
+``providers.kombo.completer`` reads the records of a ``data-changed`` for a connection that
+completes.
 """
 
 from __future__ import annotations
@@ -153,6 +155,3 @@ class KomboAdapter(BaseAdapter):
 
     def sample_variants(self) -> dict[str, bytes]:
         return VARIANTS
-
-
-adapter = KomboAdapter()

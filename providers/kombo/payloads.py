@@ -1,9 +1,14 @@
 """Kombo's webhook payload shapes, as msgspec Structs: ``{id, type, data}`` with ``data`` per
-type, as Kombo's API reference and its generated SDKs (from its OpenAPI) describe them."""
+type, as Kombo's API reference and its generated SDKs (from its OpenAPI) describe them; and the
+records of its read API the completer fetches."""
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 import msgspec
+
+R = TypeVar("R")
 
 
 class _In(msgspec.Struct):
@@ -57,3 +62,133 @@ class KomboData(_In):
 
 class KomboPayload(_In):
     data: KomboData | None = None
+
+
+# ---- the read API's records (``GET /hris/employees``, ``/ats/candidates``, ...) ---------------
+# Only the fields ``providers.kombo.mapping`` reads; Kombo's API reference (its OpenAPI, as its
+# SDKs are generated from it) gives each record more.
+
+
+class KomboGroup(_In):
+    name: str | None = None
+    type: str | None = None  # DEPARTMENT | TEAM | COST_CENTER
+
+
+class KomboWorkLocation(_In):
+    name: str | None = None
+
+
+class KomboManager(_In):
+    id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    display_full_name: str | None = None
+    work_email: str | None = None
+
+
+class KomboEmployee(_In):
+    id: str | None = None
+    remote_id: str | None = None
+    employee_number: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    display_full_name: str | None = None
+    job_title: str | None = None
+    work_email: str | None = None
+    personal_email: str | None = None
+    mobile_phone_number: str | None = None
+    employment_status: str | None = None  # ACTIVE | PENDING | INACTIVE | LEAVE
+    employment_type: str | None = None  # FULL_TIME | PART_TIME | CONTRACT | INTERNSHIP | ...
+    start_date: str | None = None
+    termination_date: str | None = None
+    manager_id: str | None = None
+    manager: KomboManager | None = None
+    groups: list[KomboGroup] | None = None
+    work_location: KomboWorkLocation | None = None
+    changed_at: str | None = None
+    remote_deleted_at: str | None = None
+
+
+class KomboEmailAddress(_In):
+    email_address: str | None = None
+    type: str | None = None
+
+
+class KomboPhoneNumber(_In):
+    phone_number: str | None = None
+    type: str | None = None
+
+
+class KomboTag(_In):
+    id: str | None = None
+    name: str | None = None
+
+
+class KomboCandidate(_In):
+    id: str | None = None
+    remote_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email_addresses: list[KomboEmailAddress] | None = None
+    phone_numbers: list[KomboPhoneNumber] | None = None
+    tags: list[KomboTag] | None = None
+    changed_at: str | None = None
+    remote_deleted_at: str | None = None
+
+
+class KomboStage(_In):
+    id: str | None = None
+    name: str | None = None
+
+
+class KomboJobRef(_In):
+    id: str | None = None
+    name: str | None = None
+
+
+class KomboApplication(_In):
+    id: str | None = None
+    remote_id: str | None = None
+    outcome: str | None = None  # PENDING | HIRED | DECLINED
+    rejection_reason_name: str | None = None
+    current_stage_id: str | None = None
+    job_id: str | None = None
+    candidate_id: str | None = None
+    candidate: KomboCandidate | None = None
+    current_stage: KomboStage | None = None
+    job: KomboJobRef | None = None
+    changed_at: str | None = None
+    remote_deleted_at: str | None = None
+
+
+class KomboLocation(_In):
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    raw: str | None = None
+
+
+class KomboJob(_In):
+    id: str | None = None
+    remote_id: str | None = None
+    name: str | None = None
+    status: str | None = None  # OPEN | CLOSED | DRAFT | ARCHIVED
+    employment_type: str | None = None
+    department: str | None = None
+    location: KomboLocation | None = None
+    changed_at: str | None = None
+    remote_deleted_at: str | None = None
+
+
+class KomboPage(_In, Generic[R]):
+    """One page of a list: ``next`` is the cursor of the next page, ``None`` after the last."""
+
+    next: str | None = None
+    results: list[R] = []
+
+
+class KomboAnswer(_In, Generic[R]):
+    """Every answer of Kombo's API: ``{"status": "success", "data": ...}``."""
+
+    status: str | None = None
+    data: KomboPage[R] | None = None

@@ -26,6 +26,7 @@ from tests.delivery.receiver import Receiver
 from tests.providers.finch.finch_sim import TOKEN as FINCH_TOKEN
 from tests.providers.hibob.hibob_sim import SERVICE_USER
 from tests.providers.hibob.hibob_sim import TOKEN as BOB_TOKEN
+from tests.providers.kombo.kombo_sim import API_KEY as KOMBO_KEY
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Vendor:
     credentials: dict[str, str]
     prepare: Callable[[Any], None]
     """Give the simulator the credentials (a token, an API client)."""
+    employee: Callable[[dict[str, Any]], Any] = lambda data: data["employee"]
+    """Where the completed event's ``data`` holds the employee."""
 
 
 def _nothing(sim: Any) -> None:
@@ -77,6 +80,14 @@ VENDORS = {
         base64.b64encode(b"finch-e2e-webhook-secret-0123456").decode(),
         {"access_token": FINCH_TOKEN},
         _nothing,
+    ),
+    "kombo": Vendor(
+        "kombo",
+        "data-changed",
+        "kombo-e2e-webhook-secret",
+        {"api_key": KOMBO_KEY},
+        lambda sim: sim.changed_now(),
+        lambda data: data["employees"][0],
     ),
 }
 
@@ -130,5 +141,5 @@ async def test_a_thin_event_reaches_the_subscriber_full(
     assert event["source"]["provider"] == vendor.provider
     assert event["completeness"] == "full"
     assert "completion_error" not in event["source"]
-    assert event["data"]["employee"]["name"] == "Ada Lovelace"
+    assert vendor.employee(event["data"])["name"] == "Ada Lovelace"
     assert any(c.status_code == 200 and c.method in ("GET", "POST") for c in sim.calls)
