@@ -17,7 +17,13 @@ import msgspec
 
 KINDS = ("subject", "candidate_id", "employee_id", "email")
 _decoder = msgspec.json.Decoder()
-_ID_OBJECTS = {"candidate": "candidate_id", "employee": "employee_id"}
+# A completed ``<domain>.data.changed`` holds lists of records: ``employees: [{"id": ...}]``.
+_ID_OBJECTS = {
+    "candidate": "candidate_id",
+    "employee": "employee_id",
+    "candidates": "candidate_id",
+    "employees": "employee_id",
+}
 _ID_KEYS = {
     "candidate_id": "candidate_id",
     "employee_id": "employee_id",
@@ -57,7 +63,7 @@ def _is_email_key(key: str) -> bool:
 
 def identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
     """(kind, value) pairs in a canonical event's ``data``: the ``id`` of every ``candidate`` and
-    ``employee`` object, ``candidate_id(s)``/``employee_id(s)`` fields, and email fields."""
+    ``employee`` object (alone or in a list of them), ``candidate_id(s)``/``employee_id(s)`` fields, and email fields."""
     if isinstance(value, dict):
         if key in _ID_OBJECTS and isinstance(value.get("id"), str) and value["id"]:
             yield _ID_OBJECTS[key], value["id"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 
+from gateway.core.people import identifiers
 from gateway.runtime import Runtime
 from gateway.storage.models import Receipt
 from tests.conftest import ADMIN
@@ -166,3 +167,19 @@ async def test_erasure_by_subject_and_who_may_ask(client: Any, services: Runtime
     for bad in ({"tenant": "acme"}, {"email": "x@y.z"}, {"tenant": "acme", "email": ""}):
         response = await client.post("/v1/erasures", json=bad, headers=ADMIN)
         assert response.status_code == 400, response.text
+
+
+def test_the_records_of_a_completed_data_changed_are_indexed_by_their_ids_and_emails() -> None:
+    data = {
+        "models": ["hris_employees", "ats_candidates"],
+        "record_ids": ["e1", "c1"],
+        "employees": [{"id": "e1", "work_email": "Ana@Example.COM"}, {"id": "e2"}],
+        "candidates": [{"id": "c1", "emails": [{"type": "personal", "value": "c@example.com"}]}],
+    }
+    assert set(identifiers(data)) == {
+        ("employee_id", "e1"),
+        ("employee_id", "e2"),
+        ("candidate_id", "c1"),
+        ("email", "Ana@Example.COM"),
+        ("email", "c@example.com"),
+    }
