@@ -63,7 +63,8 @@ def _is_email_key(key: str) -> bool:
 
 def identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
     """(kind, value) pairs in a canonical event's ``data``: the ``id`` of every ``candidate`` and
-    ``employee`` object (alone or in a list of them), ``candidate_id(s)``/``employee_id(s)`` fields, and email fields."""
+    ``employee`` object (alone or in a list of them), ``candidate_id(s)``/``employee_id(s)``
+    fields, and email fields."""
     if isinstance(value, dict):
         if key in _ID_OBJECTS and isinstance(value.get("id"), str) and value["id"]:
             yield _ID_OBJECTS[key], value["id"]
