@@ -302,9 +302,17 @@ async def test_sigkill_one_worker_mid_run_every_pair_arrives(cluster: Cluster) -
         posting = asyncio.ensure_future(post_events(cluster, vendor_bodies(EVENTS)))
         try:
             await wait_for(receiver, total // 3, started)
-            while not await cluster.query(  # kill it mid-work: while it holds claims
-                "SELECT 1 FROM deliveries WHERE lease_owner = $1 LIMIT 1", victim_owner
-            ):
+            # kill it mid-work, while it holds claims: stopped first, so that what it holds
+            # cannot change between looking and killing
+            while True:
+                victim.send_signal(signal.SIGSTOP)
+                if await cluster.query(
+                    "SELECT 1 FROM deliveries WHERE lease_owner = $1 AND status = 'pending' "
+                    "LIMIT 1",
+                    victim_owner,
+                ):
+                    break
+                victim.send_signal(signal.SIGCONT)
                 assert time.monotonic() - started < DEADLINE, "the worker never held claims"
                 await asyncio.sleep(0.005)
             victim.send_signal(signal.SIGKILL)
