@@ -4,20 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+BUSY_TIMEOUT_S = 30
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous=FULL")  # a 2xx survives power loss, not only crashes
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a new database file to WAL. Several processes starting on a new file at once all
+    ask; SQLite answers some "database is locked" at once, without waiting out the busy timeout
+    (it will not wait where waiting could deadlock), so the switch is asked again until one of
+    them has made it. A file already in WAL answers at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:  # the driver's OperationalError: sqlite3's or aiosqlite's
+            if "database is locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)  # only ever on a file being created: start-up, not requests
 
 
 # What a database that is down, restarting, or out of disk raises: the transaction did not commit.
@@ -42,7 +61,7 @@ def create_private_file(url: str) -> None:
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         create_private_file(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql") and "+asyncpg" not in url:
@@ -61,7 +80,9 @@ def make_writer_engine(url: str) -> Engine | None:
     if not url.startswith("sqlite"):
         return None
     sync_url = url.replace("sqlite+aiosqlite://", "sqlite://", 1)
-    engine = create_engine(sync_url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        sync_url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
