@@ -70,6 +70,8 @@ class Launch:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Start what ``app.state.launch`` names (schema, ingest writer, and unless told not to the
+    dispatcher, completion, maintenance and renewals), and stop it all in reverse."""
     launch: Launch = app.state.launch
     owned = launch.runtime is None
     svc = launch.runtime if launch.runtime is not None else Runtime.build(launch.settings)
