@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = os.environ.get("UNIHOOK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("UNIHOOK_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -63,6 +66,15 @@ def start_browser(*, javascript: bool = True) -> Any:
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(20)
     return driver
+
+
+def wait_until(browser: Any, check: Callable[[Any], Any], timeout: float = 15) -> Any:
+    """Poll ``check`` until it is true. A live page replaces its parts (the event page's
+    deliveries, the tail): an element found just before it was replaced is asked again."""
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(browser, timeout, poll_frequency=0.2, ignored_exceptions=ignored).until(
+        check
+    )
 
 
 def screenshot(driver: Any, name: str) -> Path:

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from standardwebhooks import Webhook
 
 from tests.conftest import ADMIN_TOKEN
-from tests.console.browser import javascript_errors, page_left, screenshot, start_browser
+from tests.console.browser import (
+    javascript_errors,
+    page_left,
+    screenshot,
+    start_browser,
+    wait_until,
+)
 from tests.console.conftest import Site, sign_in, submit
 from tests.gateway.helpers import sign
-
-
-def wait_until(browser: Any, check: Callable[[Any], Any], timeout: float = 15) -> Any:
-    return WebDriverWait(browser, timeout, poll_frequency=0.2).until(check)
 
 
 def text_of(browser: Any) -> str:

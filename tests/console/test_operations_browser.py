@@ -7,21 +7,15 @@ Leaves screenshots in ``build/console-screenshots/``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.console.browser import screenshot
+from tests.console.browser import screenshot, wait_until
 from tests.console.conftest import Site, sign_in, submit
 from tests.delivery.receiver import Received, Receiver, Reply
 
 BROKEN = Reply(500, headers={"x-failure": "db-down"}, body=b'{"error":"database is down"}')
-
-
-def wait_until(browser: Any, check: Callable[[Any], Any], timeout: float = 15) -> Any:
-    return WebDriverWait(browser, timeout, poll_frequency=0.2).until(check)
 
 
 def answer(request: Received) -> Reply:
