@@ -31,7 +31,7 @@ from providers.client import (
     VendorAPIError,
     VendorClient,
 )
-from providers.completion import BaseCompleter, Completer, CompletionContext
+from providers.completion import BaseCompleter, BatchCompleter, Completer, CompletionContext
 from providers.errors import NormalizationError
 from providers.provisioning import (
     BaseProvisioner,
@@ -54,6 +54,7 @@ __all__ = [
     "BaseCompleter",
     "BaseProvisioner",
     "BasicAuth",
+    "BatchCompleter",
     "BearerAuth",
     "Category",
     "Completer",

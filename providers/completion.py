@@ -21,7 +21,7 @@ context says when the gateway received the event before, of the same connection,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -112,13 +112,40 @@ class BaseCompleter:
     async def complete_many(
         self, ctx: CompletionContext, items: Sequence[tuple[str, EventData]]
     ) -> list[EventData | VendorAPIError]:
-        results: list[EventData | VendorAPIError] = []
-        for index, (event_type, data) in enumerate(items):
-            try:
-                results.append(await self.complete(ctx, event_type, data))
-            except VendorAPIError as error:
-                results.append(error)
-                if error.kind == "rate_limited":
-                    results.extend(error for _ in items[index + 1 :])
-                    break
-        return results
+        return await each_in_turn(
+            items, lambda event_type, data: self.complete(ctx, event_type, data)
+        )
+
+
+class BatchCompleter(BaseCompleter):
+    """For APIs that read several records per call: a subclass writes ``complete_many``, and
+    ``complete`` is a batch of one."""
+
+    async def complete(self, ctx: CompletionContext, event_type: str, data: EventData) -> EventData:
+        [result] = await self.complete_many(ctx, [(event_type, data)])
+        if isinstance(result, VendorAPIError):
+            raise result
+        return result
+
+    async def complete_many(
+        self, ctx: CompletionContext, items: Sequence[tuple[str, EventData]]
+    ) -> list[EventData | VendorAPIError]:
+        raise NotImplementedError
+
+
+async def each_in_turn(
+    items: Sequence[tuple[str, EventData]],
+    complete: Callable[[str, EventData], Awaitable[EventData]],
+) -> list[EventData | VendorAPIError]:
+    """``complete`` each ``(event_type, data)`` in turn, a ``VendorAPIError`` as that item's
+    result; after a ``rate_limited`` one the rest get it too (they would only meet it again)."""
+    results: list[EventData | VendorAPIError] = []
+    for index, (event_type, data) in enumerate(items):
+        try:
+            results.append(await complete(event_type, data))
+        except VendorAPIError as error:
+            results.append(error)
+            if error.kind == "rate_limited":
+                results.extend(error for _ in items[index + 1 :])
+                break
+    return results

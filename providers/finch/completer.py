@@ -16,7 +16,7 @@ import msgspec
 
 from providers._records import filled, filled_in
 from providers.client import VendorAPIError
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BatchCompleter, CompletionContext
 from providers.finch.adapter import employee_of, employment_of, payroll_of
 from providers.finch.client import API_URL, FinchClient
 from providers.finch.payloads import FinchEmploymentRecord, FinchIndividual, FinchPayment
@@ -42,7 +42,7 @@ def _individual_id(data: EventData) -> str | None:
     return None
 
 
-class FinchCompleter(BaseCompleter):
+class FinchCompleter(BatchCompleter):
     credentials_type = FinchCredentials
 
     def completes(self, event_type: str, data: EventData) -> bool:
@@ -51,12 +51,6 @@ class FinchCompleter(BaseCompleter):
         if isinstance(data, PayrollData):
             return bool(data.payroll.id) and bool(data.payroll.pay_date)
         return bool(_individual_id(data))
-
-    async def complete(self, ctx: CompletionContext, event_type: str, data: EventData) -> EventData:
-        [result] = await self.complete_many(ctx, [(event_type, data)])
-        if isinstance(result, VendorAPIError):
-            raise result
-        return result
 
     async def complete_many(
         self, ctx: CompletionContext, items: Sequence[tuple[str, EventData]]

@@ -16,7 +16,7 @@ import msgspec
 
 from providers._records import filled
 from providers.client import VendorAPIError
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BatchCompleter, CompletionContext
 from providers.hibob.adapter import employee_of, time_off_of
 from providers.hibob.client import API_URL, HiBobClient
 from providers.hibob.payloads import BobPerson
@@ -43,7 +43,7 @@ def _employee_id(data: EventData) -> str | None:
     return None
 
 
-class HiBobCompleter(BaseCompleter):
+class HiBobCompleter(BatchCompleter):
     credentials_type = HiBobCredentials
 
     def completes(self, event_type: str, data: EventData) -> bool:
@@ -61,12 +61,6 @@ class HiBobCompleter(BaseCompleter):
         credentials: HiBobCredentials = ctx.credentials
         base = ctx.settings.url("api_url", API_URL)
         return HiBobClient(ctx.http, base, credentials.service_user_id, credentials.token)
-
-    async def complete(self, ctx: CompletionContext, event_type: str, data: EventData) -> EventData:
-        [result] = await self.complete_many(ctx, [(event_type, data)])
-        if isinstance(result, VendorAPIError):
-            raise result
-        return result
 
     async def complete_many(
         self, ctx: CompletionContext, items: Sequence[tuple[str, EventData]]

@@ -18,7 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from providers.client import VendorAPIError
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BatchCompleter, CompletionContext, each_in_turn
 from providers.kombo.client import API_URL, KomboClient
 from providers.kombo.mapping import application_of, candidate_of, employee_of, job_of
 from providers.kombo.payloads import KomboApplication, KomboCandidate, KomboEmployee, KomboJob
@@ -75,7 +75,7 @@ def _integration(data: EventData) -> str | None:
     return None
 
 
-class KomboCompleter(BaseCompleter):
+class KomboCompleter(BatchCompleter):
     credentials_type = KomboCredentials
 
     def completes(self, event_type: str, data: EventData) -> bool:
@@ -89,28 +89,15 @@ class KomboCompleter(BaseCompleter):
         seconds = ctx.settings.number("first_lookback", FIRST_LOOKBACK.total_seconds())
         return ctx.now - timedelta(seconds=seconds)
 
-    async def complete(self, ctx: CompletionContext, event_type: str, data: EventData) -> EventData:
-        [result] = await self.complete_many(ctx, [(event_type, data)])
-        if isinstance(result, VendorAPIError):
-            raise result
-        return result
-
     async def complete_many(
         self, ctx: CompletionContext, items: Sequence[tuple[str, EventData]]
     ) -> list[EventData | VendorAPIError]:
         """Each event in turn; events of one integration completed together share a watermark
         (``CompletionContext.previous``), so a list read for one serves the others."""
         read: dict[tuple[str, str, datetime], list[Any]] = {}
-        results: list[EventData | VendorAPIError] = []
-        for index, (event_type, data) in enumerate(items):
-            try:
-                results.append(await self._one(ctx, event_type, data, read))
-            except VendorAPIError as error:
-                results.append(error)
-                if error.kind == "rate_limited":
-                    results.extend(error for _ in items[index + 1 :])
-                    break
-        return results
+        return await each_in_turn(
+            items, lambda event_type, data: self._one(ctx, event_type, data, read)
+        )
 
     async def _one(
         self,
