@@ -16,7 +16,7 @@ import msgspec
 
 from providers._records import filled
 from providers.client import VendorAPIError
-from providers.completion import BatchCompleter, CompletionContext
+from providers.completion import BatchCompleter, CompletionContext, each_in_turn
 from providers.hibob.adapter import employee_of, time_off_of
 from providers.hibob.client import API_URL, HiBobClient
 from providers.hibob.payloads import BobPerson
@@ -71,16 +71,7 @@ class HiBobCompleter(BatchCompleter):
             people = await client.people(ids) if ids else {}
         except VendorAPIError as error:
             return [error for _ in items]
-        results: list[EventData | VendorAPIError] = []
-        for index, (_, data) in enumerate(items):
-            try:
-                results.append(await self._one(client, data, people))
-            except VendorAPIError as error:
-                results.append(error)
-                if error.kind == "rate_limited":
-                    results.extend(error for _ in items[index + 1 :])
-                    break
-        return results
+        return await each_in_turn(items, lambda _type, data: self._one(client, data, people))
 
     async def _one(
         self, client: HiBobClient, data: EventData, people: dict[str, BobPerson]
