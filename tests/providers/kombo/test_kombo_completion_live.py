@@ -5,6 +5,7 @@ then (less the margin). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,12 @@ from tests.delivery.receiver import Receiver
 from tests.providers.kombo.kombo_sim import API_KEY, HRIS, KomboSim
 
 SECRET = "kombo-e2e-webhook-secret"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as running:
+        yield running
 
 
 @pytest.fixture
