@@ -89,7 +89,9 @@ class Gateway:
 
 
 @pytest.fixture
-def gateway(tmp_path: Path) -> Iterator[Gateway]:
+def workdir(tmp_path: Path) -> Gateway:
+    """A gateway's working directory and environment, not started: for the commands that only
+    read and write the database (``serve`` costs seconds of start-up beside other workers)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIHOOK_")}
     port = free_port()
     env.update(
@@ -98,7 +100,12 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
         UNIHOOK_MAX_BODY_BYTES="65536",
         NO_COLOR="1",
     )
-    gw = Gateway(tmp_path, port, env)
+    return Gateway(tmp_path, port, env)
+
+
+@pytest.fixture
+def gateway(workdir: Gateway) -> Iterator[Gateway]:
+    gw = workdir
     gw.start()
     try:
         yield gw
@@ -178,8 +185,8 @@ def test_tenant_key_from_cli(gateway: Gateway) -> None:
     assert len(everything["data"]) == 2
 
 
-def test_providers_command_lists_mappings(gateway: Gateway) -> None:
-    out = gateway.cli("providers").stdout
+def test_providers_command_lists_mappings(workdir: Gateway) -> None:
+    out = workdir.cli("providers").stdout
     for name in ["breezy", "hatchbeacon", "bindbee"]:
         assert name in out
     assert "candidateStatusUpdated" in out
@@ -261,8 +268,8 @@ def test_banner_shows_only_a_prefix_of_an_admin_token_from_the_environment(
 
 
 @pytest.mark.parametrize("tenant", ["", "..", "a/b"])
-def test_keys_create_refuses_an_empty_or_invalid_tenant(gateway: Gateway, tenant: str) -> None:
-    made = gateway.cli("keys", "create", "--tenant", tenant, check=False)
+def test_keys_create_refuses_an_empty_or_invalid_tenant(workdir: Gateway, tenant: str) -> None:
+    made = workdir.cli("keys", "create", "--tenant", tenant, check=False)
     assert made.returncode == 2
     assert "tenant" in made.stderr
     assert "uh_" not in made.stdout
