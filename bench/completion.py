@@ -1,18 +1,20 @@
 """Completing thin events: the ingest rate with completion on and off, and completions a second.
 
 1. Ingest: the real gateway (``bench.ingest_servers unihook``, its worker off) takes the same
-   unique, signed Lever ``candidateStageChange`` requests over keep-alive connections, once for a
-   connection without ``complete`` and once for one with it. The fetch is off the ingest path
-   (completion adds a ``completions`` row and queues the deliveries not yet due, in the same
-   transaction), so the two rates should be within noise of each other.
+   unique, signed Lever ``candidateStageChange`` requests over keep-alive connections, for a
+   connection without ``complete`` and for one with it, in ``--rounds`` alternating rounds (off,
+   on, off, on, ...: a machine whose load drifts moves both alike), each on a fresh database.
+   The fetch is off the ingest path (completion adds a ``completions`` row and queues the
+   deliveries not yet due, in the same transaction), so the two rates should be within noise of
+   each other: the rounds' spread is printed beside the medians so the noise can be read.
 2. Completions a second per worker: held events of ``--tenants`` Lever connections are queued,
    then one ``unihook worker`` completes them against a local Lever read API that answers every
    call after ``--vendor-ms`` (100 ms) and delivers them to a local subscriber. Lever reads one
    record per call, so each event is an opportunity read (its posting and stages are read once
    a batch); a worker completes for up to eight connections at once.
 
-    python -m bench completion [--requests 3000] [--concurrency 32] [--events 400]
-                               [--tenants 8] [--vendor-ms 100]
+    python -m bench completion [--requests 6000] [--rounds 3] [--concurrency 32]
+                               [--events 400] [--tenants 8] [--vendor-ms 100]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -204,23 +207,36 @@ def _row(name: str, r: LoadResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench completion")
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--subscribers", type=int, default=3)
     parser.add_argument("--events", type=int, default=400)
     parser.add_argument("--tenants", type=int, default=8)
     parser.add_argument("--vendor-ms", type=float, default=100.0)
     args = parser.parse_args(argv)
-    off = ingest_rate(args.requests, args.concurrency, False, args.subscribers)
-    on = ingest_rate(args.requests, args.concurrency, True, args.subscribers)
+    offs: list[LoadResult] = []
+    ons: list[LoadResult] = []
+    for _ in range(args.rounds):
+        offs.append(ingest_rate(args.requests, args.concurrency, False, args.subscribers))
+        ons.append(ingest_rate(args.requests, args.concurrency, True, args.subscribers))
     print(
         f"\nIngest, {args.requests} unique signed Lever requests, {args.concurrency} connections,"
-        f" {args.subscribers} subscribers, worker off"
+        f" {args.subscribers} subscribers, worker off, {args.rounds} alternating rounds"
     )
     print(f"{'completion':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'load generator':>15}")
-    print(_row("off", off))
-    print(_row("on", on))
-    print(f"on / off: {on.rps / off.rps:.2f}x   (target: within noise of 1x)")
+    for i, (off, on) in enumerate(zip(offs, ons, strict=True), 1):
+        print(_row(f"off, round {i}", off))
+        print(_row(f"on, round {i}", on))
+    off_rate = statistics.median(r.rps for r in offs)
+    on_rate = statistics.median(r.rps for r in ons)
+    ratios = ", ".join(f"{on.rps / off.rps:.2f}" for off, on in zip(offs, ons, strict=True))
+    spread = (max(r.rps for r in offs) - min(r.rps for r in offs)) / off_rate
+    print(
+        f"median on / off: {on_rate:.0f} / {off_rate:.0f} = {on_rate / off_rate:.2f}x"
+        f"   (each round: {ratios}; off's own spread {spread:.0%};"
+        " target: within noise of 1x)"
+    )
     rows = []
     for tenants in sorted({1, args.tenants}):
         rate, end_to_end = completions_per_second(args.events, tenants, args.vendor_ms)
