@@ -3,6 +3,7 @@ the live parts, every asset served from the package."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ from gateway.http.console import (
 from gateway.http.console.formatting import STATIC, environment
 from gateway.http.console.web import (
     BASE,
+    CLOSE,
     SignInRequired,
     Viewer,
     render,
@@ -102,11 +104,28 @@ def _to_sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Respons
 TITLES = {400: "Not understood", 403: "Not allowed", 404: "Not found", 429: "Slow down"}
 
 
+@functools.lru_cache(maxsize=32)
+def _unread_refusal_page(status: int, detail: str) -> bytes:
+    """The page of a form refused before its body was read, rendered once per reason: such
+    refusals are what a flood of anonymous posts costs, so they cost no more than a lookup."""
+    page = environment().get_template("error.html")
+    title = TITLES.get(status, "Something is wrong")
+    context = {"viewer": None, "csrf": "", "notice": None, "base": BASE, "path": ""}
+    return page.render(**context, title=title, detail=detail).encode()
+
+
 def _error_page(
     request: Request[Any, Any, Any], exc: HTTPException | ServiceError
 ) -> Response[Any]:
     """The gateway's refusals and Litestar's own (a bad query value, a CSRF 403) as a page."""
     status = exc.status if isinstance(exc, ServiceError) else exc.status_code
+    if isinstance(exc, HTTPException) and exc.headers == CLOSE:  # a form refused unread
+        return Response(
+            _unread_refusal_page(status, exc.detail),
+            status_code=status,
+            media_type="text/html",
+            headers=CLOSE,
+        )
     page = render(
         request,
         "error.html",

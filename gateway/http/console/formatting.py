@@ -83,6 +83,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files: no stat of each template on every page
     )
     env.filters.update(when=when, pretty_json=pretty_json, percent=percent, millis=millis)
     env.globals.update(icon=icon, version=__version__)
