@@ -45,7 +45,7 @@ from providers.provisioning import (
     kept_credential,
     recorded_id,
 )
-from providers.signatures import BODY, Encoding, Header, Signature
+from providers.signatures import BODY, Encoding, Header, Signature, stale_request
 from schemas.api import Provisioned
 
 __all__ = [
@@ -90,4 +90,5 @@ __all__ = [
     "python_dumps",
     "recorded_id",
     "sha256_event_id",
+    "stale_request",
 ]

@@ -500,9 +500,12 @@ class BaseAdapter:
         completeness: Completeness,
         data: EventData,
         also: tuple[Normalized, ...] = (),
+        canonical: str | None = None,
     ) -> Normalized:
+        """The ``Normalized`` event of ``vendor_type``; ``canonical`` when the body, not the
+        event table, decides its canonical type (a subtype, a record's model)."""
         return Normalized(
-            type=self.event_types[vendor_type],
+            type=canonical or self.event_types[vendor_type],
             timestamp=timestamp,
             event_id=event_id,
             event_type=vendor_type,

@@ -3,7 +3,8 @@
 A thin event knows little (an id, and what its type says: ``employee.left`` means terminated), the
 record knows the rest. ``filled`` keeps every value the event set and takes the rest from the
 record, nested resources field by field, so what the event said about itself is never overwritten
-by a record read a moment later. No I/O.
+by a record read a moment later. ``employee_of_employment`` is the one reading of an employment
+as what it says about its person, for vendors whose API answers employments. No I/O.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 import msgspec
+
+from schemas.resources import Employee, Employment
 
 R = TypeVar("R", bound=msgspec.Struct)
 
@@ -35,3 +38,21 @@ def filled(event: R, record: R | None) -> R:
 def filled_in(event: R | None, record: R) -> R:
     """``filled`` for a resource the event may lack altogether: then the record as it is."""
     return record if event is None else filled(event, record)
+
+
+def employee_of_employment(employment: Employment) -> Employee:
+    """What an employment says about its person, as the canonical ``Employee``: the job (title,
+    department, manager, location, type), its status and its dates, the employment's end being
+    the person's termination. The person's own fields (name, e-mail) stay ``None``."""
+    return Employee(
+        id=employment.employee_id,
+        job_title=employment.job_title,
+        department=employment.department,
+        manager=employment.manager,
+        location=employment.location,
+        employment_status=employment.status,
+        raw_status=employment.raw_status,
+        employment_type=employment.employment_type,
+        start_date=employment.start_date,
+        termination_date=employment.end_date,
+    )

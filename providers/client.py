@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Final, Literal, Protocol
+from typing import Any, ClassVar, Final, Literal, Protocol, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 import msgspec
 
-from providers.provisioning import ErrorKind, ProvisioningError, VendorState
+from providers.provisioning import ErrorKind, ProviderSettings, ProvisioningError, VendorState
 
 APIErrorKind = Literal["auth", "not_found", "conflict", "rate_limited", "rejected", "unreachable"]
 MESSAGE_CHARS: Final = 300
@@ -33,6 +34,7 @@ REDACTED: Final = "<redacted>"
 Query = Mapping[str, str] | None
 """Query parameters of a call."""
 _RETRY_AFTER_DIGITS = 12
+_S = TypeVar("_S")
 """More digits than this is no wait anyone honours; such a ``Retry-After`` reads as ``None``."""
 
 _PROVISIONING_KIND: Final[Mapping[APIErrorKind, ErrorKind]] = {
@@ -151,6 +153,39 @@ class VendorAPIError(Exception):
         return ProvisioningError(
             _PROVISIONING_KIND[self.kind], message, status_code=self.status, leftover=leftover
         )
+
+    def leftover(self, key: str, credentials: Mapping[str, str]) -> VendorState | None:
+        """What a creation that failed after all left at the vendor (``created_id``, recorded
+        under ``key``) for the gateway to deprovision; ``None`` when nothing was made."""
+        return VendorState({key: self.created_id}, credentials) if self.created_id else None
+
+
+async def delete_unless_gone(
+    delete: Callable[[str], Awaitable[object]], endpoint_id: str, *, doing: str
+) -> None:
+    """``delete(endpoint_id)`` for a deprovision: an endpoint already gone at the vendor is what
+    was asked for, any other failure is the gateway's error about ``doing``."""
+    try:
+        await delete(endpoint_id)
+    except VendorAPIError as exc:
+        if exc.kind != "not_found":
+            raise exc.as_provisioning_error(doing) from None
+
+
+async def delete_quietly(
+    delete: Callable[[str], Awaitable[object]],
+    endpoint_id: str,
+    *,
+    what: str,
+    log: logging.Logger,
+) -> None:
+    """``delete(endpoint_id)`` to undo a creation that cannot be used: a failure is logged (as
+    ``what``, e.g. ``"Deel webhook"``) and not raised, so the creation's own error is the one
+    the caller reports."""
+    try:
+        await delete(endpoint_id)
+    except VendorAPIError as exc:
+        log.warning("could not delete %s %s: %s", what, endpoint_id, exc)
 
 
 class Auth(Protocol):
@@ -367,6 +402,20 @@ class VendorClient:
             created_id=created_id,
         )
 
+    def read_endpoint(self, found: Any, shape: type[_S], *, doing: str, what: str) -> _S:
+        """``found`` (the answer to ``doing``) read as ``shape``; when it is not one, a
+        ``rejected`` error naming ``what`` and carrying the ``id`` the answer holds as
+        ``created_id``, so a creation whose answer cannot be used is deleted again."""
+        try:
+            return msgspec.convert(found, shape)
+        except msgspec.ValidationError:
+            created = found.get("id") if isinstance(found, dict) else None
+            raise self.error(
+                "rejected",
+                f"{doing} answered an unreadable {what}",
+                created_id=created if isinstance(created, str) else None,
+            ) from None
+
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
@@ -410,3 +459,18 @@ class VendorClient:
         if body is None and text and not text.startswith("<"):
             return None, text
         return None, response.reason_phrase or f"HTTP {response.status_code}"
+
+
+class TokenClient(VendorClient):
+    """A vendor API reached with one bearer token: the vendor's own ``api_url`` unless the
+    caller (a test, a sandbox) names another base."""
+
+    api_url: ClassVar[str]
+
+    def __init__(self, http: httpx.AsyncClient, token: str, *, base_url: str | None = None) -> None:
+        super().__init__(http, base_url or self.api_url, BearerAuth(token))
+
+    @classmethod
+    def configured(cls, http: httpx.AsyncClient, settings: ProviderSettings, token: str) -> Self:
+        """The client at the provider's ``api_url`` setting, else at the vendor's own."""
+        return cls(http, token, base_url=settings.url("api_url", cls.api_url))

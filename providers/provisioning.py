@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from schemas.api import Provisioned
 
@@ -195,6 +195,9 @@ class BaseProvisioner:
 
     request_type: type[Any]
     capabilities: frozenset[str] = frozenset({"health"})
+    undescribed: ClassVar[str | None] = None
+    """What the vendor calls its endpoints when they have no description (``"Ashby
+    webhooks"``): ``update`` then refuses a description, naming them."""
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
         """Finish the set-up once the connection and its secrets are committed (optional).
@@ -213,6 +216,18 @@ class BaseProvisioner:
         events: Sequence[str] | None,
         description: str | None,
     ) -> tuple[Mapping[str, Any], Provisioned]:
+        """Refuse a description the vendor's endpoints cannot have (``undescribed``), then
+        change the events through ``change_events``; a vendor whose endpoints do have a
+        description overrides this instead."""
+        if description is not None and self.undescribed is not None:
+            raise ProvisioningError("invalid", f"{self.undescribed} have no description")
+        return await self.change_events(ctx, vendor, events)
+
+    async def change_events(
+        self, ctx: ProvisionContext, vendor: VendorState, events: Sequence[str] | None
+    ) -> tuple[Mapping[str, Any], Provisioned]:
+        """Change the endpoint's events (``None``: no change asked); return the new state and
+        view."""
         raise NotImplementedError("this vendor's API cannot change an endpoint")
 
     async def pause(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:

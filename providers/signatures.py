@@ -292,6 +292,24 @@ class Signature:
         return out
 
 
+def stale_request(
+    sent: float, *, now: datetime, settings: Mapping[str, str], default_max_age: int, what: str
+) -> str | None:
+    """Why a request sent at ``sent`` (epoch seconds, from ``what``: the field or header that
+    signs it) is refused as a replay: it is further from ``now`` than the provider's ``max_age``
+    setting (seconds; a value that is not a positive whole number falls back to
+    ``default_max_age``). ``None`` when it is fresh."""
+    try:
+        limit = int(settings.get("max_age", default_max_age))
+    except (TypeError, ValueError):
+        limit = default_max_age
+    if limit <= 0:
+        limit = default_max_age
+    if abs(now.timestamp() - sent) > limit:
+        return f"stale request: {what} is more than {limit} seconds from now"
+    return None
+
+
 def encode_digest(digest: bytes, encoding: Encoding) -> str:
     """A digest in ``encoding``, base64 padded."""
     if encoding == "hex":

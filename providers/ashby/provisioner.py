@@ -104,6 +104,7 @@ def _summary(webhooks: Sequence[Mapping[str, Any]], **extra: Any) -> Provisioned
 class AshbyProvisioner(BaseProvisioner):
     request_type = AshbyProvision
     capabilities = frozenset({"health", "update", "pause", "resume"})
+    undescribed = "Ashby webhooks"
 
     @staticmethod
     def _client(ctx: ProvisionContext, api_key: str) -> AshbyClient:
@@ -278,17 +279,10 @@ class AshbyProvisioner(BaseProvisioner):
         """Enable every webhook; Ashby pings each again, and keeps it disabled if that fails."""
         return await self._set_all(ctx, vendor, True)
 
-    async def update(
-        self,
-        ctx: ProvisionContext,
-        vendor: VendorState,
-        *,
-        events: Sequence[str] | None,
-        description: str | None,
+    async def change_events(
+        self, ctx: ProvisionContext, vendor: VendorState, events: Sequence[str] | None
     ) -> tuple[Mapping[str, Any], Provisioned]:
         """Create webhooks for added types and delete those of removed ones."""
-        if description is not None:
-            raise ProvisioningError("invalid", "Ashby webhooks have no description")
         webhooks = _webhooks(vendor)
         if events is None:
             return {"webhooks": webhooks}, _summary(webhooks)

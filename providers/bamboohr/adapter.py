@@ -29,6 +29,7 @@ from providers import (
     format_timestamp,
     parse_timestamp,
     sha256_event_id,
+    stale_request,
 )
 from providers.bamboohr.payloads import BambooBody, BambooEventData, BambooFieldEmployee
 from providers.bamboohr.samples import (
@@ -117,16 +118,6 @@ case and punctuation folded, and the ``Employee`` attribute each fills."""
 
 _FORM_KEY = re.compile(r"employees\[([^\]]*)\]\[([^\]]*)\](?:\[(\d+)\])?")
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
-
-
-def max_age(settings: Mapping[str, str]) -> int:
-    """``max_age`` seconds (``UNIHOOK_PROVIDER_BAMBOOHR_MAX_AGE``); an unusable value falls back
-    to the default, one day."""
-    try:
-        value = int(settings.get("max_age", DEFAULT_MAX_AGE))
-    except (TypeError, ValueError):
-        return DEFAULT_MAX_AGE
-    return value if value > 0 else DEFAULT_MAX_AGE
 
 
 # ---- field-based bodies -----------------------------------------------------------------------
@@ -259,11 +250,13 @@ class BambooHRAdapter(BaseAdapter):
         sent = parse_timestamp(_epoch_or_text(headers.get(TIMESTAMP_HEADER, "")))
         if sent is None:
             return None
-        limit = max_age(settings)
-        age = now.timestamp() - datetime.fromisoformat(sent.replace("Z", "+00:00")).timestamp()
-        if abs(age) > limit:
-            return f"stale request: X-BambooHR-Timestamp is more than {limit} seconds from now"
-        return None
+        return stale_request(
+            datetime.fromisoformat(sent.replace("Z", "+00:00")).timestamp(),
+            now=now,
+            settings=settings,
+            default_max_age=DEFAULT_MAX_AGE,
+            what="X-BambooHR-Timestamp",
+        )
 
     def request_headers(self, raw_body: bytes) -> dict[str, str]:
         if is_form(raw_body):

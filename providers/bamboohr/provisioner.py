@@ -33,7 +33,7 @@ from providers import (
 )
 from providers.bamboohr.adapter import EVENT_TYPES, FIELD_ACTIONS
 from providers.bamboohr.client import API_URL, BambooHRClient, BambooHRWebhook, api_base
-from providers.client import VendorAPIError
+from providers.client import VendorAPIError, delete_unless_gone
 
 log = logging.getLogger("unihook.providers.bamboohr")
 
@@ -88,6 +88,7 @@ def _summary(
 class BambooHRProvisioner(BaseProvisioner):
     request_type = BambooHRProvision
     capabilities = frozenset({"health", "update"})
+    undescribed = "BambooHR webhooks"
 
     @staticmethod
     def _client(ctx: ProvisionContext, company_domain: str, api_key: str) -> BambooHRClient:
@@ -181,11 +182,9 @@ class BambooHRProvisioner(BaseProvisioner):
 
     @staticmethod
     async def _delete(client: BambooHRClient, webhook_id: str) -> None:
-        try:
-            await client.delete_webhook(webhook_id)
-        except VendorAPIError as exc:
-            if exc.kind != "not_found":
-                raise exc.as_provisioning_error(f"deleting webhook {webhook_id}") from None
+        await delete_unless_gone(
+            client.delete_webhook, webhook_id, doing=f"deleting webhook {webhook_id}"
+        )
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client, webhook_id = self._stored(ctx, vendor)
@@ -217,17 +216,10 @@ class BambooHRProvisioner(BaseProvisioner):
             )
         return summary
 
-    async def update(
-        self,
-        ctx: ProvisionContext,
-        vendor: VendorState,
-        *,
-        events: Sequence[str] | None,
-        description: str | None,
+    async def change_events(
+        self, ctx: ProvisionContext, vendor: VendorState, events: Sequence[str] | None
     ) -> tuple[Mapping[str, Any], Provisioned]:
         """Replace the webhook with the new events (its private key stays)."""
-        if description is not None:
-            raise ProvisioningError("invalid", "BambooHR webhooks have no description")
         client, webhook_id = self._stored(ctx, vendor)
         state = dict(vendor.state)
         if events is None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import httpx
 import msgspec
 
-from providers.client import BearerAuth, VendorClient, path_segment
+from providers.client import TokenClient, path_segment
 
 API_URL: Final = "https://api.letsdeel.com"
 PREFIX: Final = "/rest/v2/webhooks"
@@ -29,13 +28,11 @@ class DeelSubscription(msgspec.Struct, kw_only=True):
     signing_key: str | None = None
 
 
-class DeelClient(VendorClient):
+class DeelClient(TokenClient):
     """Deel's webhook calls for one token."""
 
     vendor = "Deel"
-
-    def __init__(self, http: httpx.AsyncClient, token: str, *, base_url: str = API_URL) -> None:
-        super().__init__(http, base_url, BearerAuth(token))
+    api_url = API_URL
 
     async def create(self, url: str, events: list[str], name: str) -> DeelSubscription:
         body = {
@@ -60,12 +57,4 @@ class DeelClient(VendorClient):
 
     def _subscription(self, found: Any, doing: str) -> DeelSubscription:
         data = found.get("data") if isinstance(found, dict) else None
-        try:
-            return msgspec.convert(data, DeelSubscription)
-        except msgspec.ValidationError:
-            created = data.get("id") if isinstance(data, dict) else None
-            raise self.error(
-                "rejected",
-                f"{doing} answered an unreadable webhook",
-                created_id=created if isinstance(created, str) else None,
-            ) from None
+        return self.read_endpoint(data, DeelSubscription, doing=doing, what="webhook")

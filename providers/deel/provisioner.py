@@ -27,9 +27,9 @@ from providers import (
     kept_credential,
     recorded_id,
 )
-from providers.client import VendorAPIError
+from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.deel.adapter import EVENT_TYPES
-from providers.deel.client import API_URL, DeelClient, DeelSubscription
+from providers.deel.client import DeelClient, DeelSubscription
 
 log = logging.getLogger("unihook.providers.deel")
 
@@ -77,17 +77,14 @@ class DeelProvisioner(BaseProvisioner):
     capabilities = frozenset({"health", "pause", "resume"})
 
     @staticmethod
-    def _client(ctx: ProvisionContext, token: str) -> DeelClient:
-        return DeelClient(ctx.http, token, base_url=ctx.settings.url("api_url", API_URL))
-
-    def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> DeelClient:
+    def _stored(ctx: ProvisionContext, vendor: VendorState) -> DeelClient:
         token = kept_credential(
             vendor,
             "token",
             what="Deel token",
             manage="manage its webhook in Deel's Developer Center",
         )
-        return self._client(ctx, token)
+        return DeelClient.configured(ctx.http, ctx.settings, token)
 
     @staticmethod
     def _webhook_id(vendor: VendorState) -> str:
@@ -99,18 +96,17 @@ class DeelProvisioner(BaseProvisioner):
         events = _valid_events(request.events)
         name = (request.name or f"unihook {ctx.tenant}")[:NAME_LIMIT]
         credentials = {"token": request.token}
-        client = self._client(ctx, request.token)
+        client = DeelClient.configured(ctx.http, ctx.settings, request.token)
         try:
             subscription = await client.create(ctx.ingest_url, events, name)
         except VendorAPIError as exc:
-            leftover = (
-                VendorState({"webhook_id": exc.created_id}, credentials) if exc.created_id else None
-            )
             raise exc.as_provisioning_error(
-                "creating the Deel webhook", leftover=leftover
+                "creating the Deel webhook", leftover=exc.leftover("webhook_id", credentials)
             ) from None
         if not subscription.signing_key:
-            await self._delete_quietly(client, subscription.id)
+            await delete_quietly(
+                client.delete_subscription, subscription.id, what="Deel webhook", log=log
+            )
             raise ProvisioningError("rejected", "Deel created the webhook without a signing_key")
         summary = msgspec.structs.replace(subscription, signing_key=None)
         return ProvisionResult(
@@ -144,15 +140,6 @@ class DeelProvisioner(BaseProvisioner):
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client = self._stored(ctx, vendor)
-        try:
-            await client.delete_subscription(self._webhook_id(vendor))
-        except VendorAPIError as exc:
-            if exc.kind != "not_found":
-                raise exc.as_provisioning_error("deleting the Deel webhook") from None
-
-    @staticmethod
-    async def _delete_quietly(client: DeelClient, webhook_id: str) -> None:
-        try:
-            await client.delete_subscription(webhook_id)
-        except VendorAPIError as exc:
-            log.warning("could not delete Deel webhook %s: %s", webhook_id, exc)
+        await delete_unless_gone(
+            client.delete_subscription, self._webhook_id(vendor), doing="deleting the Deel webhook"
+        )

@@ -24,6 +24,7 @@ from typing import Any
 import msgspec
 
 from providers import BODY, BaseAdapter, Header, Signature, format_timestamp, parse_timestamp
+from providers._records import employee_of_employment
 from providers.errors import NormalizationError
 from providers.finch.payloads import (
     FinchContact,
@@ -147,7 +148,8 @@ def employee_of(
     first = person.first_name or (employment.first_name if employment else None)
     last = person.last_name or (employment.last_name if employment else None)
     work, personal = _contact(person.emails, "work"), _contact(person.emails, "personal")
-    return Employee(
+    return msgspec.structs.replace(
+        employee_of_employment(job),
         id=person.id or job.id,
         name=" ".join(n for n in (person.preferred_name or first, last) if n) or None,
         first_name=first,
@@ -156,15 +158,6 @@ def employee_of(
         work_email=work,
         personal_email=personal,
         phone=_contact(person.phone_numbers, "work") or _contact(person.phone_numbers, "personal"),
-        job_title=job.job_title,
-        department=job.department,
-        manager=job.manager,
-        location=job.location,
-        employment_status=job.status,
-        raw_status=job.raw_status,
-        employment_type=job.employment_type,
-        start_date=job.start_date,
-        termination_date=job.end_date,
     )
 
 

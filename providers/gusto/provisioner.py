@@ -28,7 +28,7 @@ from providers import (
     chosen_events,
     recorded_id,
 )
-from providers.client import VendorAPIError
+from providers.client import VendorAPIError, delete_unless_gone
 from providers.gusto.client import API_URL, GustoClient, GustoSubscription
 
 SUBSCRIPTION_TYPES: Final = (
@@ -144,11 +144,11 @@ class GustoProvisioner(BaseProvisioner):
             raise ProvisioningError("rejected", f"the subscription is {subscription.status!r}")
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
-        try:
-            await self._vendor_client(ctx, vendor).remove(self._uuid(vendor))
-        except VendorAPIError as exc:
-            if exc.kind != "not_found":  # already gone is what was asked for
-                raise exc.as_provisioning_error("deleting the webhook subscription") from None
+        await delete_unless_gone(
+            self._vendor_client(ctx, vendor).remove,
+            self._uuid(vendor),
+            doing="deleting the webhook subscription",
+        )
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
@@ -156,14 +156,11 @@ class GustoProvisioner(BaseProvisioner):
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the webhook subscription") from None
 
-    async def update(
-        self,
-        ctx: ProvisionContext,
-        vendor: VendorState,
-        *,
-        events: Sequence[str] | None,
-        description: str | None,
+    async def change_events(
+        self, ctx: ProvisionContext, vendor: VendorState, events: Sequence[str] | None
     ) -> tuple[dict[str, Any], Provisioned]:
+        """Change the subscription types; a description alone (no events) is refused, and one
+        given with events is ignored, as Gusto's subscriptions have none."""
         if events is None:
             raise ProvisioningError("invalid", "Gusto subscriptions have no description")
         types = _types(events)

@@ -25,6 +25,7 @@ from providers import (
     parse_json,
     parse_timestamp,
     sha256_event_id,
+    stale_request,
 )
 from providers.lever.events import ALSO_EMITS, EVENT_TYPES
 from providers.lever.payloads import LArchived, LArchiveReason, LData, LEnvelope, LSigned
@@ -39,15 +40,6 @@ DEFAULT_MAX_AGE = 14 * 86400
 """Lever's delivery history lets a user re-run any delivery of the past two weeks, with its
 original (signed) ``triggeredAt``: a shorter window would refuse, and lose, every re-run."""
 TEST_MESSAGE = "Lever webhook test request"
-
-
-def _max_age(settings: Mapping[str, str]) -> int:
-    """``max_age`` in seconds; an unusable value falls back to the default (two weeks)."""
-    try:
-        value = int(settings.get("max_age", DEFAULT_MAX_AGE))
-    except (TypeError, ValueError):
-        return DEFAULT_MAX_AGE
-    return value if value > 0 else DEFAULT_MAX_AGE
 
 
 def _millis(value: object) -> float | None:
@@ -198,11 +190,13 @@ class LeverAdapter(BaseAdapter):
         millis = _millis(fields.triggered_at)
         if millis is None:
             return "triggeredAt is missing"
-        age = now.timestamp() - millis / 1000
-        limit = _max_age(settings)
-        if abs(age) > limit:
-            return f"stale request: triggeredAt is more than {limit} seconds from now"
-        return None
+        return stale_request(
+            millis / 1000,
+            now=now,
+            settings=settings,
+            default_max_age=DEFAULT_MAX_AGE,
+            what="triggeredAt",
+        )
 
     # -- signing as Lever does (send-test, the conformance kit, the simulator) -----------------
 

@@ -714,14 +714,13 @@ class MergeAdapter(BaseAdapter):
     def _event(
         self, vendor_type: str, canonical: str, event_id: str, when: str, data: EventData
     ) -> Normalized:
-        return Normalized(
-            type=canonical,
-            timestamp=when,
+        return self.parts(
+            vendor_type=vendor_type,
             event_id=event_id,
-            event_type=vendor_type,
+            timestamp=when,
             completeness="full",
             data=data,
-            signature_scope=self.signature_scope,
+            canonical=canonical,
         )
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:

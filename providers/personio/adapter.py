@@ -22,6 +22,7 @@ from typing import Any
 import msgspec
 
 from providers import BaseAdapter, Signature, canonical_event_id, format_timestamp, parse_timestamp
+from providers._records import employee_of_employment
 from providers.personio.payloads import (
     Id,
     PersonioAbsencePeriod,
@@ -184,17 +185,7 @@ def employment_of(employment: PersonioEmployment) -> Employment:
 
 def employee_in(employment: PersonioEmployment) -> Employee:
     """What an employment says about its person (title, manager, status, dates)."""
-    record = employment_of(employment)
-    return Employee(
-        id=record.employee_id,
-        job_title=record.job_title,
-        manager=record.manager,
-        employment_status=record.status,
-        raw_status=employment.status,
-        employment_type=record.employment_type,
-        start_date=record.start_date,
-        termination_date=record.end_date,
-    )
+    return employee_of_employment(employment_of(employment))
 
 
 def time_off_of(period: PersonioAbsencePeriod) -> TimeOff:

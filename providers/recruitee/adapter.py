@@ -187,14 +187,13 @@ class RecruiteeAdapter(BaseAdapter):
         data = ApplicationData(
             application=application, previous_stage=_stage(details.from_stage), company=company
         )
-        return Normalized(
-            type=canonical,
-            timestamp=timestamp,
+        return self.parts(
+            vendor_type=vendor_type,
             event_id=event_id,
-            event_type=vendor_type,
+            timestamp=timestamp,
             completeness="full",
             data=data,
-            signature_scope=self.signature_scope,
+            canonical=canonical,
         )
 
     def sample_payloads(self) -> dict[str, dict[str, Any]]:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import httpx
 import msgspec
 
-from providers.client import BearerAuth, VendorClient, path_segment
+from providers.client import TokenClient, path_segment
 from providers.remote.payloads import RemoteEmploymentRecord, RemoteTimeOffRecord
 
 API_URL: Final = "https://gateway.remote.com"
@@ -31,13 +30,11 @@ class RemoteCallback(msgspec.Struct, kw_only=True):
     signing_key: str | None = None
 
 
-class RemoteClient(VendorClient):
+class RemoteClient(TokenClient):
     """Remote's webhook-callback calls for one access token."""
 
     vendor = "Remote"
-
-    def __init__(self, http: httpx.AsyncClient, token: str, *, base_url: str = API_URL) -> None:
-        super().__init__(http, base_url, BearerAuth(token))
+    api_url = API_URL
 
     async def register(self, url: str, events: list[str]) -> RemoteCallback:
         found = await self.post(PREFIX, json={"url": url, "subscribed_events": events})
@@ -57,15 +54,7 @@ class RemoteClient(VendorClient):
         await self.request("DELETE", f"{PREFIX}/{path_segment(callback_id)}")
 
     def _callback(self, found: Any, doing: str) -> RemoteCallback:
-        try:
-            return msgspec.convert(found, RemoteCallback)
-        except msgspec.ValidationError:
-            created = found.get("id") if isinstance(found, dict) else None
-            raise self.error(
-                "rejected",
-                f"{doing} answered an unreadable webhook callback",
-                created_id=created if isinstance(created, str) else None,
-            ) from None
+        return self.read_endpoint(found, RemoteCallback, doing=doing, what="webhook callback")
 
     async def _record(self, path: str, key: str, into: type[Any]) -> Any:
         """``{"data": {key: record}}`` from ``GET path``."""

@@ -14,7 +14,7 @@ from providers._records import filled, filled_in
 from providers.completion import BaseCompleter, CompletionContext
 from providers.provisioning import VendorState
 from providers.remote.adapter import employee_of, employment_of, time_off_of
-from providers.remote.client import API_URL, RemoteClient
+from providers.remote.client import RemoteClient
 from schemas import EventData
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
 
@@ -52,9 +52,7 @@ class RemoteCompleter(BaseCompleter):
 
     async def complete(self, ctx: CompletionContext, event_type: str, data: EventData) -> EventData:
         credentials: RemoteCredentials = ctx.credentials
-        client = RemoteClient(
-            ctx.http, credentials.token, base_url=ctx.settings.url("api_url", API_URL)
-        )
+        client = RemoteClient.configured(ctx.http, ctx.settings, credentials.token)
         if isinstance(data, TimeOffData) and data.time_off.id:
             time_off = time_off_of(await client.time_off(data.time_off.id))
             employment_id = data.time_off.employee_id or time_off.employee_id

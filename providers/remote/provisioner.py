@@ -27,9 +27,9 @@ from providers import (
     kept_credential,
     recorded_id,
 )
-from providers.client import VendorAPIError
+from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
-from providers.remote.client import API_URL, RemoteCallback, RemoteClient
+from providers.remote.client import RemoteCallback, RemoteClient
 
 log = logging.getLogger("unihook.providers.remote")
 
@@ -69,17 +69,11 @@ class RemoteProvisioner(BaseProvisioner):
     capabilities = frozenset({"health"})
 
     @staticmethod
-    def _client(ctx: ProvisionContext, token: str) -> RemoteClient:
-        return RemoteClient(ctx.http, token, base_url=ctx.settings.url("api_url", API_URL))
-
-    def _stored(self, ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
+    def _stored(ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
         token = kept_credential(
-            vendor,
-            "token",
-            what="Remote token",
-            manage="manage its callback through Remote's API",
+            vendor, "token", what="Remote token", manage="manage its callback through Remote's API"
         )
-        return self._client(ctx, token)
+        return RemoteClient.configured(ctx.http, ctx.settings, token)
 
     @staticmethod
     def _callback_id(vendor: VendorState) -> str:
@@ -90,20 +84,18 @@ class RemoteProvisioner(BaseProvisioner):
             raise ProvisioningError("invalid", "provision.token is required")
         events = _valid_events(request.events)
         credentials = {"token": request.token}
-        client = self._client(ctx, request.token)
+        client = RemoteClient.configured(ctx.http, ctx.settings, request.token)
         try:
             callback = await client.register(ctx.ingest_url, events)
         except VendorAPIError as exc:
-            leftover = (
-                VendorState({"callback_id": exc.created_id}, credentials)
-                if exc.created_id
-                else None
-            )
             raise exc.as_provisioning_error(
-                "registering the Remote webhook callback", leftover=leftover
+                "registering the Remote webhook callback",
+                leftover=exc.leftover("callback_id", credentials),
             ) from None
         if not callback.signing_key:
-            await self._delete_quietly(client, callback.id)
+            await delete_quietly(
+                client.delete_callback, callback.id, what="Remote webhook callback", log=log
+            )
             raise ProvisioningError("rejected", "Remote registered the callback without a key")
         key = callback.signing_key
         return ProvisionResult(
@@ -127,15 +119,8 @@ class RemoteProvisioner(BaseProvisioner):
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client = self._stored(ctx, vendor)
-        try:
-            await client.delete_callback(self._callback_id(vendor))
-        except VendorAPIError as exc:
-            if exc.kind != "not_found":
-                raise exc.as_provisioning_error("deleting the Remote webhook callback") from None
-
-    @staticmethod
-    async def _delete_quietly(client: RemoteClient, callback_id: str) -> None:
-        try:
-            await client.delete_callback(callback_id)
-        except VendorAPIError as exc:
-            log.warning("could not delete Remote webhook callback %s: %s", callback_id, exc)
+        await delete_unless_gone(
+            client.delete_callback,
+            self._callback_id(vendor),
+            doing="deleting the Remote webhook callback",
+        )

@@ -83,12 +83,6 @@ class SmartRecruitersClient(VendorClient):
         await self.request("DELETE", f"{PREFIX}/{path_segment(subscription_id)}")
 
     def _subscription(self, found: Any, doing: str) -> SmartRecruitersSubscription:
-        try:
-            return msgspec.convert(found, SmartRecruitersSubscription)
-        except msgspec.ValidationError:
-            created = found.get("id") if isinstance(found, dict) else None
-            raise self.error(
-                "rejected",
-                f"{doing} answered an unreadable subscription",
-                created_id=created if isinstance(created, str) else None,
-            ) from None
+        return self.read_endpoint(
+            found, SmartRecruitersSubscription, doing=doing, what="subscription"
+        )

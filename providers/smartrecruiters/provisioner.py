@@ -28,7 +28,7 @@ from providers import (
     chosen_events,
     recorded_id,
 )
-from providers.client import VendorAPIError
+from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
 from providers.smartrecruiters.client import (
     API_URL,
@@ -117,18 +117,19 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         try:
             subscription = await client.create(ctx.ingest_url, events, request.alerting_email)
         except VendorAPIError as exc:
-            leftover = (
-                VendorState({"subscription_id": exc.created_id}, credentials)
-                if exc.created_id
-                else None
-            )
             raise exc.as_provisioning_error(
-                "creating the SmartRecruiters subscription", leftover=leftover
+                "creating the SmartRecruiters subscription",
+                leftover=exc.leftover("subscription_id", credentials),
             ) from None
         try:
             key = await client.new_secret_key(subscription.id)
         except VendorAPIError as exc:
-            await self._delete_quietly(client, subscription.id)
+            await delete_quietly(
+                client.delete_subscription,
+                subscription.id,
+                what="SmartRecruiters subscription",
+                log=log,
+            )
             raise exc.as_provisioning_error("generating the subscription's secret key") from None
         return ProvisionResult(
             secrets=[key],
@@ -164,19 +165,8 @@ class SmartRecruitersProvisioner(BaseProvisioner):
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client = self._stored(ctx, vendor)
-        try:
-            await client.delete_subscription(self._subscription_id(vendor))
-        except VendorAPIError as exc:
-            if exc.kind != "not_found":
-                raise exc.as_provisioning_error(
-                    "deleting the SmartRecruiters subscription"
-                ) from None
-
-    @staticmethod
-    async def _delete_quietly(client: SmartRecruitersClient, subscription_id: str) -> None:
-        try:
-            await client.delete_subscription(subscription_id)
-        except VendorAPIError as exc:
-            log.warning(
-                "could not delete SmartRecruiters subscription %s: %s", subscription_id, exc
-            )
+        await delete_unless_gone(
+            client.delete_subscription,
+            self._subscription_id(vendor),
+            doing="deleting the SmartRecruiters subscription",
+        )

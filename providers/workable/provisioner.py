@@ -71,6 +71,7 @@ class WorkableProvisioner(BaseProvisioner):
 
     request_type = WorkableProvision
     capabilities = frozenset({"health", "update", "renew"})
+    undescribed = "Workable subscriptions"
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         req: WorkableProvision = request
@@ -145,16 +146,9 @@ class WorkableProvisioner(BaseProvisioner):
         valid_until = {str(s.id): s.valid_until for s in listed}
         return _summary(made, valid_until, present={str(s.id) for s in listed})
 
-    async def update(
-        self,
-        ctx: ProvisionContext,
-        vendor: VendorState,
-        *,
-        events: Sequence[str] | None,
-        description: str | None,
+    async def change_events(
+        self, ctx: ProvisionContext, vendor: VendorState, events: Sequence[str] | None
     ) -> tuple[Mapping[str, Any], Provisioned]:
-        if description is not None:
-            raise ProvisioningError("invalid", "Workable subscriptions have no description")
         subdomain, made = _state(vendor)
         token = _token(vendor)
         if token is None:
