@@ -35,7 +35,7 @@ from typing import Any
 
 from bench.delivery import _free_port, _process, _wait_http
 from bench.ingest import _cli, _start
-from bench.loadgen import LoadResult, build_request, run, run_load
+from bench.loadgen import LoadResult, build_request, process_tree_cpu, run, run_load
 from providers.lever import adapter
 from providers.testing import SimRequest, VendorSimulator, route
 
@@ -99,7 +99,10 @@ def _connect(workdir: Path, db_url: str, tenant: str, complete: bool) -> None:
     _cli(workdir, db_url, "connect", "lever", tenant, "--secret", SECRET, *extra)
 
 
-def ingest_rate(n: int, concurrency: int, complete: bool, subscribers: int) -> LoadResult:
+def ingest_rate(
+    n: int, concurrency: int, complete: bool, subscribers: int
+) -> tuple[LoadResult, float | None]:
+    """The load's result, and the gateway's CPU (server and commit process) a request, in us."""
     with tempfile.TemporaryDirectory(prefix="unihook-bench-completion-") as tmp:
         workdir = Path(tmp)
         db_url = f"sqlite+aiosqlite:///{workdir}/bench.db"
@@ -111,9 +114,10 @@ def ingest_rate(n: int, concurrency: int, complete: bool, subscribers: int) -> L
         proc = _start("unihook", port, workdir, db_url, worker=False)
         try:
             run(run_load("127.0.0.1", port, _requests(300, port, "bench", "warm"), concurrency))
-            result = run(
-                run_load("127.0.0.1", port, _requests(n, port, "bench", "load"), concurrency)
-            )
+            requests = _requests(n, port, "bench", "load")
+            cpu_before = process_tree_cpu(proc.pid)
+            result = run(run_load("127.0.0.1", port, requests, concurrency))
+            cpu_after = process_tree_cpu(proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=15)
@@ -124,7 +128,9 @@ def ingest_rate(n: int, concurrency: int, complete: bool, subscribers: int) -> L
         raise RuntimeError(f"unexpected statuses {bad}")
     if complete and held < n:
         raise RuntimeError(f"only {held} of {n} events were held for completion")
-    return result
+    if cpu_before is None or cpu_after is None:
+        return result, None
+    return result, (cpu_after - cpu_before) / n * 1e6
 
 
 @contextlib.contextmanager
@@ -198,10 +204,11 @@ def completions_per_second(events: int, tenants: int, vendor_ms: float) -> tuple
         return total / (now - (lever.first_call or started)), total / (now - started)
 
 
-def _row(name: str, r: LoadResult) -> str:
+def _row(name: str, r: LoadResult, gateway_cpu: float | None) -> str:
+    cpu = "n/a" if gateway_cpu is None else f"{gateway_cpu:.0f} us"
     return (
         f"{name:<16}{r.rps:>10.0f}{r.percentile(50) * 1000:>10.2f}{r.percentile(99) * 1000:>10.2f}"
-        f"{r.cpu_share * 100:>14.0f}%"
+        f"{r.cpu_share * 100:>14.0f}%{cpu:>17}"
     )
 
 
@@ -215,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenants", type=int, default=8)
     parser.add_argument("--vendor-ms", type=float, default=100.0)
     args = parser.parse_args(argv)
-    offs: list[LoadResult] = []
-    ons: list[LoadResult] = []
+    offs: list[tuple[LoadResult, float | None]] = []
+    ons: list[tuple[LoadResult, float | None]] = []
     for _ in range(args.rounds):
         offs.append(ingest_rate(args.requests, args.concurrency, False, args.subscribers))
         ons.append(ingest_rate(args.requests, args.concurrency, True, args.subscribers))
@@ -224,19 +231,30 @@ def main(argv: list[str] | None = None) -> int:
         f"\nIngest, {args.requests} unique signed Lever requests, {args.concurrency} connections,"
         f" {args.subscribers} subscribers, worker off, {args.rounds} alternating rounds"
     )
-    print(f"{'completion':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'load generator':>15}")
-    for i, (off, on) in enumerate(zip(offs, ons, strict=True), 1):
-        print(_row(f"off, round {i}", off))
-        print(_row(f"on, round {i}", on))
-    off_rate = statistics.median(r.rps for r in offs)
-    on_rate = statistics.median(r.rps for r in ons)
-    ratios = ", ".join(f"{on.rps / off.rps:.2f}" for off, on in zip(offs, ons, strict=True))
-    spread = (max(r.rps for r in offs) - min(r.rps for r in offs)) / off_rate
     print(
-        f"median on / off: {on_rate:.0f} / {off_rate:.0f} = {on_rate / off_rate:.2f}x"
-        f"   (each round: {ratios}; off's own spread {spread:.0%};"
-        " target: within noise of 1x)"
+        f"{'completion':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'load generator':>15}"
+        f"{'gateway CPU/req':>17}"
     )
+    for i, (off, on) in enumerate(zip(offs, ons, strict=True), 1):
+        print(_row(f"off, round {i}", *off))
+        print(_row(f"on, round {i}", *on))
+    off_rate = statistics.median(r.rps for r, _ in offs)
+    on_rate = statistics.median(r.rps for r, _ in ons)
+    pairs = zip(offs, ons, strict=True)
+    ratios = ", ".join(f"{on.rps / off.rps:.2f}" for (off, _), (on, _) in pairs)
+    spread = (max(r.rps for r, _ in offs) - min(r.rps for r, _ in offs)) / off_rate
+    print(
+        f"median on / off: {on_rate:.0f} / {off_rate:.0f} req/s = {on_rate / off_rate:.2f}x"
+        f"   (each round: {ratios}; off's own spread {spread:.0%}; target: within noise of 1x)"
+    )
+    off_cpu = [c for _, c in offs if c is not None]
+    on_cpu = [c for _, c in ons if c is not None]
+    if off_cpu and on_cpu:
+        off_us, on_us = statistics.median(off_cpu), statistics.median(on_cpu)
+        print(
+            f"median gateway CPU a request: on {on_us:.0f} us, off {off_us:.0f} us"
+            f" ({on_us / off_us:.2f}x: what holding an event costs the ingest path)"
+        )
     rows = []
     for tenants in sorted({1, args.tenants}):
         rate, end_to_end = completions_per_second(args.events, tenants, args.vendor_ms)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,30 @@ class LoadResult:
         if not ordered:
             return float("nan")
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def process_tree_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by process ``pid`` and its children (a server and its commit
+    process), from ``/proc``; ``None`` where there is no ``/proc``. Less noisy than a rate on a
+    shared machine: a difference of work shows in it even when the rates' spread hides it."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(one: str) -> list[str] | None:
+        try:
+            with open(f"/proc/{one}/stat") as fh:
+                return fh.read().rpartition(")")[2].split()
+        except OSError:
+            return None
+
+    own = stat(str(pid))
+    if own is None:
+        return None
+    total = int(own[11]) + int(own[12])
+    for entry in os.listdir("/proc"):
+        fields = stat(entry) if entry.isdigit() else None
+        if fields is not None and fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def build_request(host: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:

@@ -125,29 +125,29 @@ def hold_for_completion(conn: Connection, events: list[EventRow], now: datetime)
         assert event.complete_within is not None
         deadline = now + timedelta(seconds=event.complete_within)
         by_deadline.setdefault(deadline, []).append(event)
-    rows: list[dict[str, object]] = []
+    template: dict[str, object] = {
+        "event_id": "",
+        "connection_id": "",
+        "provider": "",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "deadline_at": now,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "error": None,
+        "error_kind": None,
+        "fetched": None,
+        "created_at": now,
+        "finished_at": None,
+    }
+    rows: list[tuple[object, ...]] = []
     for deadline, held in by_deadline.items():
         queue_deliveries(conn, held, now, due=deadline + HOLD_GRACE)
-        rows.extend(
-            {
-                "event_id": e.id,
-                "connection_id": e.connection_id,
-                "provider": e.provider,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "deadline_at": deadline,
-                "lease_owner": None,
-                "lease_expires_at": None,
-                "error": None,
-                "error_kind": None,
-                "fetched": None,
-                "created_at": now,
-                "finished_at": None,
-            }
-            for e in held
-        )
-    bulk_insert(Completion.__table__, conn.dialect).execute(conn, rows)
+        rows.extend((e.id, e.connection_id, e.provider, deadline) for e in held)
+    bulk_insert(Completion.__table__, conn.dialect).execute_alike(
+        conn, template, ("event_id", "connection_id", "provider", "deadline_at"), rows
+    )
 
 
 def commit_batch(
