@@ -13,6 +13,13 @@ until its end arrives, so one 50 MB header was answered ``200`` and twenty of th
 gigabyte. ``HeadDeadlineProtocol`` counts a head's bytes as they are read and its fields as they
 are parsed, and past ``UNIHOOK_MAX_HEADER_BYTES`` or ``UNIHOOK_MAX_HEADERS`` answers ``431`` and
 closes the connection without reading on (memory held: the limit and one socket read).
+
+A console form post that carries no console cookie at all (neither a session nor the sign-in
+page's pre-session cookie) can only be refused (``gateway.http.console.web.checked_form``), so
+``HeadDeadlineProtocol`` answers it ``403`` as soon as its head is parsed, from bytes made once,
+and closes without reading its body: a flood of anonymous posts then costs the gateway a parse
+and a write each, not a trip through the app and an error page, and other clients keep their
+share of the event loop. Posts with a cookie still go to the app, which checks it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from gateway.http.console import SECURITY_HEADERS, console_refusal_page
+from gateway.http.console.session import SESSION_COOKIE
+from gateway.http.console.web import ANONYMOUS_POST_DETAIL, BASE
 
 _TIMEOUT_BODY = b'{"status_code":408,"detail":"request head not sent in time"}'
 TIMEOUT_RESPONSE = (
@@ -37,6 +48,36 @@ TOO_LARGE_RESPONSE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
     b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_LARGE_BODY), _TOO_LARGE_BODY)
 )
+
+
+def _anonymous_post_response() -> bytes:
+    body = console_refusal_page(403, ANONYMOUS_POST_DETAIL)
+    head = [
+        b"HTTP/1.1 403 Forbidden",
+        b"content-type: text/html; charset=utf-8",
+        b"content-length: %d" % len(body),
+        b"connection: close",
+        *(f"{name}: {value}".encode() for name, value in SECURITY_HEADERS.items()),
+    ]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+def is_anonymous_console_post(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]]
+) -> bool:
+    """A ``POST`` under the console's path with no console cookie (``unihook_console...``,
+    which the session and pre-session cookies, ``__Host-`` or not, all contain)."""
+    if method != b"POST":
+        return False
+    path = target.partition(b"?")[0]
+    if path != CONSOLE_PATH and not path.startswith(CONSOLE_PATH + b"/"):
+        return False
+    return not any(name == b"cookie" and COOKIE_MARK in value for name, value in headers)
+
+
+CONSOLE_PATH = BASE.encode()
+COOKIE_MARK = SESSION_COOKIE.encode()  # the pre-session cookie's name begins with it too
+ANONYMOUS_POST_RESPONSE = _anonymous_post_response()
 
 
 def request_timeout(detail: str) -> HTTPException:
@@ -99,6 +140,9 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
         if self._head_size > self.max_head_bytes or self._head_fields > self.max_headers:
             self._refuse_head()
             return
+        if is_anonymous_console_post(self.parser.get_method(), self.url, self.headers):
+            self._refuse(ANONYMOUS_POST_RESPONSE)
+            return
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
@@ -114,6 +158,11 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
 
     def _refuse_head(self) -> None:
         """``431`` and close, unless a response is under way (then only close after it)."""
+        self._refuse(TOO_LARGE_RESPONSE)
+
+    def _refuse(self, response: bytes) -> None:
+        """Answer ``response`` and close, reading no more; if an earlier request's response is
+        under way, only close after it."""
         self._refused = True
         self._disarm()
         if self.transport.is_closing():
@@ -121,7 +170,7 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.keep_alive = False
             return
-        self.transport.write(TOO_LARGE_RESPONSE)
+        self.transport.write(response)
         self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:

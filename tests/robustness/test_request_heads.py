@@ -1,6 +1,7 @@
 """Request heads against ``unihook serve`` as a process: a head past ``UNIHOOK_MAX_HEADER_BYTES``
 or with more than ``UNIHOOK_MAX_HEADERS`` fields is ``431`` and its connection closed, as the
-bytes arrive, before the rest of it is read; heads within both limits are served."""
+bytes arrive, before the rest of it is read; heads within both limits are served. A console form
+post with no console cookie is ``403`` from its head, its body never read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gateway.http.server import is_anonymous_console_post
 from tests.gateway.test_live import ADMIN, Gateway, free_port
 
 pytestmark = pytest.mark.slow
@@ -90,3 +92,65 @@ async def test_a_50_mb_header_is_refused_as_it_arrives(gateway: Gateway) -> None
     assert taken < 10 * 1024 * 1024, taken
     served, _ = await _exchange(gateway, _request())
     assert served.startswith(b"HTTP/1.1 200")
+
+
+def _console_post(path: str, *headers: str, length: int = 20) -> bytes:
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "host: 127.0.0.1",
+        "content-type: application/x-www-form-urlencoded",
+        f"content-length: {length}",
+        *headers,
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def test_an_anonymous_console_post_is_403_from_its_head(gateway: Gateway) -> None:
+    """No console cookie: refused once the head is parsed, the body never awaited (none is
+    sent here, and the answer still comes), with the console's security headers."""
+    answer, _ = await _exchange(gateway, _console_post("/console/login", length=1024 * 1024))
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+    assert b"connection: close" in head
+    assert b"frame-ancestors 'none'" in head
+    assert b"x-content-type-options: nosniff" in head
+    assert b"missing or invalid CSRF token" in answer
+
+
+async def test_a_megabyte_anonymous_console_form_is_not_read(gateway: Gateway) -> None:
+    answer, taken = await _exchange(
+        gateway, _console_post("/console/login", length=50 * 1024 * 1024), b"a" * (50 * 1024 * 1024)
+    )
+    assert answer.startswith(b"HTTP/1.1 403") or answer == b"", answer[:200]
+    assert taken < 10 * 1024 * 1024, taken
+
+
+async def test_a_console_post_with_a_cookie_is_judged_by_the_console(gateway: Gateway) -> None:
+    """A cookie, even a forged one, takes the post to the console, which checks it: still
+    refused, by the same rule; and a page with no form is served as ever."""
+    forged = _console_post("/console/login", "cookie: unihook_console_csrf=forged", length=0)
+    answer, _ = await _exchange(gateway, forged)
+    assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+    assert b"missing or invalid CSRF token" in answer
+    page, _ = await _exchange(gateway, _request().replace(b"/healthz", b"/console/"))
+    assert page.startswith(b"HTTP/1.1 200"), page[:200]
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "cookie", "anonymous"),
+    [
+        (b"POST", b"/console/login", None, True),
+        (b"POST", b"/console", None, True),
+        (b"POST", b"/console/subscriptions/sub_1/pause?x=1", None, True),
+        (b"POST", b"/console/login", b"unihook_console_csrf=abc", False),
+        (b"POST", b"/console/login", b"theme=dark; __Host-unihook_console=abc", False),
+        (b"GET", b"/console/login", None, False),
+        (b"POST", b"/consoles", None, False),
+        (b"POST", b"/ingest/breezy/acme", None, False),
+    ],
+)
+def test_which_posts_are_anonymous_console_posts(
+    method: bytes, target: bytes, cookie: bytes | None, anonymous: bool
+) -> None:
+    headers = [(b"host", b"127.0.0.1")] + ([(b"cookie", cookie)] if cookie else [])
+    assert is_anonymous_console_post(method, target, headers) is anonymous

@@ -105,7 +105,7 @@ TITLES = {400: "Not understood", 403: "Not allowed", 404: "Not found", 429: "Slo
 
 
 @functools.lru_cache(maxsize=32)
-def _unread_refusal_page(status: int, detail: str) -> bytes:
+def console_refusal_page(status: int, detail: str) -> bytes:
     """The page of a form refused before its body was read, rendered once per reason: such
     refusals are what a flood of anonymous posts costs, so they cost no more than a lookup."""
     page = environment().get_template("error.html")
@@ -121,7 +121,7 @@ def _error_page(
     status = exc.status if isinstance(exc, ServiceError) else exc.status_code
     if isinstance(exc, HTTPException) and exc.headers == CLOSE:  # a form refused unread
         return Response(
-            _unread_refusal_page(status, exc.detail),
+            console_refusal_page(status, exc.detail),
             status_code=status,
             media_type="text/html",
             headers=CLOSE,

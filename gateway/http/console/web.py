@@ -39,6 +39,8 @@ plant or overwrite it (a planted pre-session cookie is how a cross-site post got
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 CLOSE = {"connection": "close"}
+ANONYMOUS_POST_DETAIL = "missing or invalid CSRF token: reload the page and retry"
+"""Why a form without a valid session or pre-session cookie and token is refused (``403``)."""
 MAX_FORM_FIELDS = 256
 """Fields in one console form at most: the subscription form, every event type ticked, is the
 largest, well below it."""
@@ -219,9 +221,7 @@ async def checked_form(request: Request[Any, Any, Any], *, sign_in: bool = False
     the body is read, then a capped body, then its CSRF token. ``403``/``413`` otherwise,
     before anything else happens."""
     # refused before the body is read: close the connection rather than read the body on
-    denied = PermissionDeniedException(
-        "missing or invalid CSRF token: reload the page and retry", headers=CLOSE
-    )
+    denied = PermissionDeniedException(ANONYMOUS_POST_DETAIL, headers=CLOSE)
     if not _same_origin(request):
         raise PermissionDeniedException("cross-site form posts are refused", headers=CLOSE)
     state = console_state(request)
