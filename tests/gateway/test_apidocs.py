@@ -13,8 +13,9 @@ import pytest
 
 from tests.gateway.test_live import Gateway
 from tests.gateway.test_live import gateway as live_gateway
+from tests.gateway.test_live import workdir as live_workdir
 
-gateway = live_gateway
+gateway, workdir = live_gateway, live_workdir
 
 
 class _References(HTMLParser):

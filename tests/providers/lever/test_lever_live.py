@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.gateway.test_live import Gateway, gateway  # noqa: F401 - the fixture
+from tests.gateway.test_live import Gateway, gateway, workdir  # noqa: F401 - the fixtures
 
 
 def test_send_test_signs_lever_bodies_as_lever_does(gateway: Gateway) -> None:  # noqa: F811
