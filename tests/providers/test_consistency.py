@@ -17,17 +17,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import msgspec
 import pytest
 
 from providers.registry import default_registry
 from schemas import to_event
-from schemas.catalogue import CATALOGUE
+from tests.support.catalogue import validate_event
 
 HERE = Path(__file__).resolve().parent
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -123,16 +121,10 @@ def test_a_rejection_reason_is_text(golden: Golden) -> None:
             assert not UUID_OR_NUMBER.fullmatch(value.strip()), f"{path} is an id: {value}"
 
 
-@cache
-def _schema(event_type: str) -> dict[str, Any]:
-    schema: dict[str, Any] = CATALOGUE[event_type].json_schema()
-    return schema
-
-
 @pytest.mark.parametrize("golden", GOLDEN, ids=IDS)
 def test_the_event_fits_its_catalogue_schema(golden: Golden) -> None:
     """Enums (job status, employment type...) and shapes as the catalogue publishes them."""
-    jsonschema.validate(golden.event, _schema(golden.event["type"]))
+    validate_event(golden.event)
 
 
 def _filed(data: Any, resource: str, id: str) -> bool:
