@@ -11,11 +11,11 @@ import jsonschema  # type: ignore[import-untyped]
 import msgspec
 import pytest
 
+from providers.testing import jsonschema_validate
 from schemas import CATALOGUE, EVENT_DECODER, EVENT_ENCODER, Normalized, resources, to_event
 from schemas.events import ConnectionData, DataChangedData, EmployeeData
 from schemas.examples import EXAMPLES
 from schemas.resources import Resource
-from tests.support.catalogue import validate_event
 
 RESOURCES = [
     cls
@@ -118,7 +118,7 @@ def test_every_illustrative_example_validates_against_its_json_schema(name: str)
     parts = EXAMPLES[name]
     assert parts.type == name
     event = _event_json(parts)
-    validate_event(event, name)
+    jsonschema_validate(event, name)
     decoded = EVENT_DECODER.decode(msgspec.json.encode(event))
     assert decoded.__struct_config__.tag == name
     assert _event_json(parts) == msgspec.json.decode(EVENT_ENCODER.encode(decoded))
