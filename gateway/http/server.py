@@ -104,11 +104,32 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
-        if self._reading_head:
-            self._head_read += len(data)
-        super().data_received(data)
+        if not self._reading_head or len(data) <= self.max_head_bytes - self._head_read:
+            if self._reading_head:
+                self._head_read += len(data)
+            self._feed(data)
+        else:
+            self._feed_in_parts(memoryview(data))
         if self._reading_head and not self._refused and self._head_read > self.max_head_bytes:
             self._refuse_head()  # the head is still incomplete past the limit: read no more
+
+    def _feed_in_parts(self, data: memoryview) -> None:
+        """Feed a read longer than what is left of the head's limit (a read can be 256 KB) in
+        parts no longer than that, so an oversized head costs the parser the limit's bytes, not
+        the whole read's; once a head ends, the rest is its body or the next request."""
+        while data and not self._refused and not self.transport.is_closing():
+            if not self._reading_head:
+                self._feed(data)
+                return
+            room = self.max_head_bytes - self._head_read + 1
+            part, data = data[:room], data[room:]
+            self._head_read += len(part)  # before feeding: a request ending in it resets it
+            self._feed(part)
+            if self._reading_head and not self._refused and self._head_read > self.max_head_bytes:
+                self._refuse_head()
+
+    def _feed(self, data: bytes | memoryview) -> None:
+        super().data_received(data)  # type: ignore[arg-type]  # httptools takes any buffer
 
     def on_message_begin(self) -> None:
         if self._refused:

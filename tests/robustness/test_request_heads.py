@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -92,6 +93,20 @@ async def test_a_50_mb_header_is_refused_as_it_arrives(gateway: Gateway) -> None
     assert taken < 10 * 1024 * 1024, taken
     served, _ = await _exchange(gateway, _request())
     assert served.startswith(b"HTTP/1.1 200")
+
+
+async def test_requests_after_a_large_head_in_one_read_are_served(gateway: Gateway) -> None:
+    """A read longer than what is left of the limit is parsed in parts: heads near the limit,
+    a body and the next request in the same read are all taken as they are."""
+    pad = f"x-pad: {'v' * (MAX_HEADER_BYTES - 2048)}"
+    body = b"b" * (MAX_HEADER_BYTES // 2)
+    with_body = (
+        f"POST /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {len(body)}\r\n{pad}\r\n\r\n"
+    ).encode() + body
+    keep = ("\r\n".join(["GET /healthz HTTP/1.1", "host: 127.0.0.1", pad]) + "\r\n\r\n").encode()
+    answer, _ = await _exchange(gateway, keep + with_body + _request(pad))
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)  # the answers follow each other
+    assert statuses == [b"200", b"405", b"200"], answer[:400]
 
 
 def _console_post(path: str, *headers: str, length: int = 20) -> bytes:
