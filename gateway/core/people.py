@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -40,14 +39,15 @@ def normalised(kind: str, value: str) -> str:
 class PeopleIndex:
     """Keyed hashes of the people an event names (HMAC-SHA256, hex)."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_keyed",)
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)  # copied for each value
 
     def hash(self, tenant: str, kind: str, value: str) -> str:
-        message = "\x00".join((tenant, kind, normalised(kind, value))).encode("utf-8")
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        mac = self._keyed.copy()
+        mac.update("\x00".join((tenant, kind, normalised(kind, value))).encode("utf-8"))
+        return mac.hexdigest()
 
     def of_event(self, tenant: str, subject: str | None, payload: bytes) -> list[tuple[str, str]]:
         """(kind, hash) for everyone a stored event names, each once."""
@@ -61,22 +61,45 @@ def _is_email_key(key: str) -> bool:
     return key == "email" or key.endswith("_email") or key == "emails"
 
 
-def identifiers(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
+def identifiers(data: Any) -> list[tuple[str, str]]:
     """(kind, value) pairs in a canonical event's ``data``: the ``id`` of every ``candidate`` and
     ``employee`` object (alone or in a list of them), ``candidate_id(s)``/``employee_id(s)``
-    fields, and email fields."""
-    if isinstance(value, dict):
-        if key in _ID_OBJECTS and isinstance(value.get("id"), str) and value["id"]:
-            yield _ID_OBJECTS[key], value["id"]
-        if _is_email_key(key):  # e.g. ``emails: [{"type": "work", "value": "..."}]``
-            yield from (("email", v) for v in value.values() if isinstance(v, str) and "@" in v)
-        for child_key, child in value.items():
-            yield from identifiers(child, child_key)
-    elif isinstance(value, list):
-        for item in value:
-            yield from identifiers(item, key)
-    elif isinstance(value, str) and value:
-        if key in _ID_KEYS:
-            yield _ID_KEYS[key], value
-        elif _is_email_key(key) and "@" in value:
-            yield "email", value
+    fields, and email fields (a string, or the strings of an object, under an email key).
+
+    It runs for every stored event, so it walks with a stack of the objects and lists still to
+    read and judges strings where they stand: a recursive generator per value cost more than
+    the rest of normalising."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", data)] if isinstance(data, dict | list) else []
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            if key in _ID_OBJECTS:
+                record_id = value.get("id")
+                if isinstance(record_id, str) and record_id:
+                    found.append((_ID_OBJECTS[key], record_id))
+            under_email = _is_email_key(key)  # e.g. ``emails: [{"type": "work", "value": "..."}]``
+            for child_key, child in value.items():
+                if isinstance(child, str):
+                    if under_email and "@" in child:
+                        found.append(("email", child))
+                    _judge(child_key, child, found)
+                elif isinstance(child, dict | list):
+                    stack.append((child_key, child))
+        else:  # a list (nothing else is stacked): its items stand under the list's key
+            for item in value:
+                if isinstance(item, str):
+                    _judge(key, item, found)
+                elif isinstance(item, dict | list):
+                    stack.append((key, item))
+    return found
+
+
+def _judge(key: str, value: str, found: list[tuple[str, str]]) -> None:
+    """A string under ``key``: an id or an email by its key, or nothing."""
+    if not value:
+        return
+    if key in _ID_KEYS:
+        found.append((_ID_KEYS[key], value))
+    elif "@" in value and _is_email_key(key):
+        found.append(("email", value))

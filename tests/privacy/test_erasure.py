@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
 from gateway.core.people import identifiers
@@ -183,3 +186,44 @@ def test_the_records_of_a_completed_data_changed_are_indexed_by_their_ids_and_em
         ("email", "Ana@Example.COM"),
         ("email", "c@example.com"),
     }
+
+
+def _recursive_identifiers(value: object, key: str = "") -> Iterator[tuple[str, str]]:
+    """The rule as first written, one generator per value: the specification the iterative
+    walk in ``gateway.core.people`` must agree with."""
+    is_email_key = key in ("email", "emails") or key.endswith("_email")
+    id_objects = {"candidate", "employee", "candidates", "employees"}
+    id_keys = {"candidate_id", "employee_id", "candidate_ids", "employee_ids"}
+    if isinstance(value, dict):
+        record_id = value.get("id")
+        if key in id_objects and isinstance(record_id, str) and record_id:
+            yield ("candidate_id" if key.startswith("candidate") else "employee_id"), record_id
+        if is_email_key:
+            yield from (("email", v) for v in value.values() if isinstance(v, str) and "@" in v)
+        for child_key, child in value.items():
+            yield from _recursive_identifiers(child, child_key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _recursive_identifiers(item, key)
+    elif isinstance(value, str) and value:
+        if key in id_keys:
+            yield ("candidate_id" if key.startswith("candidate") else "employee_id"), value
+        elif is_email_key and "@" in value:
+            yield "email", value
+
+
+_KEYS = st.sampled_from(
+    ["id", "candidate", "employee", "candidates", "employees", "candidate_id", "employee_ids",
+     "email", "emails", "work_email", "value", "name", "application", "data"]
+)  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(["", "x", "a@b.c", "id-1"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_JSON)
+def test_the_walk_finds_what_the_recursive_rule_finds(data: object) -> None:
+    assert set(identifiers(data)) == set(_recursive_identifiers(data))
