@@ -31,7 +31,13 @@ from providers.client import (
     VendorAPIError,
     VendorClient,
 )
-from providers.completion import BaseCompleter, BatchCompleter, Completer, CompletionContext
+from providers.completion import (
+    BaseCompleter,
+    BatchCompleter,
+    Completer,
+    CompletionContext,
+    Credentials,
+)
 from providers.errors import NormalizationError
 from providers.provisioning import (
     BaseProvisioner,
@@ -59,6 +65,7 @@ __all__ = [
     "Category",
     "Completer",
     "CompletionContext",
+    "Credentials",
     "Encoding",
     "Handshake",
     "Header",

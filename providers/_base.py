@@ -382,7 +382,7 @@ class BaseAdapter:
     ) -> str | None:
         if self.signature is None:
             return None
-        return self.signature.stale(headers, now=now)
+        return self.signature.stale(headers, now=now, settings=settings)
 
     def request_headers(self, raw_body: bytes) -> dict[str, str]:
         """Headers the vendor sends besides its signature (and the timestamp it signs)."""

@@ -23,10 +23,18 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Collection,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal, TypeVar
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import pytest
@@ -200,6 +208,32 @@ class Reject(Exception):
     def __init__(self, status: int, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code = status, message, code
+
+
+def absolute_url(value: Any, name: str, *, status: int = 400, code: str | None = None) -> str:
+    """``value`` when it is an absolute http(s) URL, else ``Reject(status)`` saying the field
+    ``name`` must be one (a vendor with stricter rules, https only, checks them itself)."""
+    if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
+        raise Reject(status, f"{name} must be an absolute http(s) URL", code)
+    return value
+
+
+def event_names(value: Any, known: Collection[str], name: str, *, status: int = 400) -> list[str]:
+    """``value`` when it is a non-empty list of event types the vendor has (``known``), else
+    ``Reject(status)`` naming the field ``name`` or the unknown types."""
+    if not isinstance(value, list) or not value or not all(isinstance(e, str) for e in value):
+        raise Reject(status, f"{name} must be a non-empty list of event types")
+    unknown = [e for e in value if e not in known]
+    if unknown:
+        raise Reject(status, f"Unknown event types: {', '.join(unknown)}")
+    return list(value)
+
+
+def loopback_only(url: str) -> str:
+    """``url`` when it points at this machine: a simulator's own deliveries go nowhere else."""
+    if not is_loopback(urlsplit(url).hostname or ""):
+        raise RuntimeError("the simulator delivers to loopback only")
+    return url
 
 
 @dataclass(frozen=True)

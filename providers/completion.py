@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from providers.client import VendorAPIError
+import msgspec
+
+from providers.client import REDACTED, VendorAPIError
 from providers.provisioning import ProviderSettings, VendorState
 from schemas import EventData
 from schemas.subjects import subject_of
@@ -57,6 +59,14 @@ class CompletionContext:
         """When the event before this one (same type and subject) was received, else None."""
         subject = subject_of(event_type.rsplit(".", 1)[0], data)
         return self.previous.get((event_type, subject)) if subject else None
+
+
+class Credentials(msgspec.Struct, forbid_unknown_fields=True):
+    """The base of a completer's ``credentials_type``: a field it does not declare is refused,
+    and its repr names the class but no value, so a log line or traceback never shows a token."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({REDACTED})"
 
 
 @runtime_checkable

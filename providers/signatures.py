@@ -112,6 +112,9 @@ class Signature:
     timestamp_unit: TimestampUnit = "s"
     tolerance: int | None = None
     """Seconds a signed timestamp may be off ``now`` either way; None: not checked."""
+    tolerance_setting: str | None = None
+    """Where the vendor suggests no tolerance: the provider setting (``<key>`` of
+    ``UNIHOOK_PROVIDER_<NAME>_<KEY>``) that sets one in whole seconds; unset, none is checked."""
     token_schemes: tuple[str, ...] = field(default=())
     """For ``token``: schemes that may precede the token (``Bearer``), stripped before comparing."""
     key_header: str = field(init=False, repr=False)
@@ -242,17 +245,31 @@ class Signature:
     def digest(self, key: bytes, content: bytes) -> bytes:
         return hmac.new(key, content, _HASHES[self.algorithm]).digest()
 
-    def stale(self, headers: Mapping[str, str], *, now: datetime) -> str | None:
-        """Why the signed timestamp is outside the tolerance (or unreadable), else None."""
-        if self.tolerance is None or self.timestamp_header is None:
+    def stale(
+        self,
+        headers: Mapping[str, str],
+        *,
+        now: datetime,
+        settings: Mapping[str, str] | None = None,
+    ) -> str | None:
+        """Why the signed timestamp is outside the tolerance (or unreadable), else None;
+        ``settings`` are the provider's, read for ``tolerance_setting``."""
+        tolerance = self._tolerance(settings or {})
+        if tolerance is None or self.timestamp_header is None:
             return None
         text = headers.get(self.timestamp_header, "").strip()
         if not (text.isascii() and text.isdigit()) or len(text) > 16:
             return "missing or unreadable signature timestamp"
         sent = int(text) / (1000 if self.timestamp_unit == "ms" else 1)
-        if abs(now.timestamp() - sent) > self.tolerance:
+        if abs(now.timestamp() - sent) > tolerance:
             return "signature timestamp outside the tolerance"
         return None
+
+    def _tolerance(self, settings: Mapping[str, str]) -> int | None:
+        if self.tolerance is not None or self.tolerance_setting is None:
+            return self.tolerance
+        window = settings.get(self.tolerance_setting, "").strip()
+        return int(window) if window.isascii() and window.isdigit() else None
 
     # -- signing (send-test, the conformance kit, the vendors' simulators) --
 

@@ -16,7 +16,7 @@ import msgspec
 
 from providers._records import filled, filled_in
 from providers.client import VendorAPIError
-from providers.completion import BatchCompleter, CompletionContext
+from providers.completion import BatchCompleter, CompletionContext, Credentials
 from providers.finch.adapter import employee_of, employment_of, payroll_of
 from providers.finch.client import API_URL, FinchClient
 from providers.finch.payloads import FinchEmploymentRecord, FinchIndividual, FinchPayment
@@ -24,14 +24,11 @@ from schemas import EventData
 from schemas.events import EmployeeData, EmploymentData, PayrollData
 
 
-class FinchCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class FinchCredentials(Credentials):
     """The access token Finch issued for the employer's connection, with the ``individual``,
     ``employment`` and ``payment`` products."""
 
     access_token: str
-
-    def __repr__(self) -> str:
-        return "FinchCredentials(<redacted>)"
 
 
 def _individual_id(data: EventData) -> str | None:

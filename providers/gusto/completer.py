@@ -14,21 +14,18 @@ from __future__ import annotations
 import msgspec
 
 from providers._records import filled
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BaseCompleter, CompletionContext, Credentials
 from providers.gusto.adapter import contractor_of, employee_of, payroll_of
 from providers.gusto.client import API_URL, GustoClient
 from schemas import EventData
 from schemas.events import EmployeeData, PayrollData
 
 
-class GustoCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class GustoCredentials(Credentials):
     """A company's OAuth access token for your Gusto application, with the scopes
     ``employees:read``, ``contractors:read`` and ``payrolls:read``."""
 
     access_token: str
-
-    def __repr__(self) -> str:
-        return "GustoCredentials(<redacted>)"
 
 
 class GustoCompleter(BaseCompleter):

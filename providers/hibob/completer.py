@@ -16,7 +16,7 @@ import msgspec
 
 from providers._records import filled
 from providers.client import VendorAPIError
-from providers.completion import BatchCompleter, CompletionContext, each_in_turn
+from providers.completion import BatchCompleter, CompletionContext, Credentials, each_in_turn
 from providers.hibob.adapter import employee_of, time_off_of
 from providers.hibob.client import API_URL, HiBobClient
 from providers.hibob.payloads import BobPerson
@@ -24,15 +24,12 @@ from schemas import EventData
 from schemas.events import EmployeeData, TimeOffData
 
 
-class HiBobCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class HiBobCredentials(Credentials):
     """A Bob service user (System settings > Integrations > Service users) with read access to
     the employee fields unihook maps and to time off."""
 
     service_user_id: str
     token: str
-
-    def __repr__(self) -> str:
-        return "HiBobCredentials(<redacted>)"
 
 
 def _employee_id(data: EventData) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from providers.client import VendorAPIError
-from providers.completion import BatchCompleter, CompletionContext, each_in_turn
+from providers.completion import BatchCompleter, CompletionContext, Credentials, each_in_turn
 from providers.kombo.client import API_URL, KomboClient
 from providers.kombo.mapping import application_of, candidate_of, employee_of, job_of
 from providers.kombo.payloads import KomboApplication, KomboCandidate, KomboEmployee, KomboJob
@@ -52,14 +52,11 @@ _RECORDS: Final[dict[str, tuple[type[Any], Callable[[Any], Any]]]] = {
 COMPLETED_TYPES: Final = frozenset({"hris.data.changed", "ats.data.changed"})
 
 
-class KomboCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class KomboCredentials(Credentials):
     """A Kombo API key of the environment the integrations are in (Kombo's docs describe no
     narrower scope: one key reads every integration of its environment)."""
 
     api_key: str
-
-    def __repr__(self) -> str:
-        return "KomboCredentials(<redacted>)"
 
 
 def _models(data: EventData) -> list[str]:

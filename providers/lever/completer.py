@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from providers.client import RetryPolicy, VendorAPIError
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BaseCompleter, CompletionContext, Credentials
 from providers.lever.client import DEFAULT_API_URL, LeverClient
 from providers.provisioning import VendorState
 from schemas import EventData
@@ -29,7 +29,7 @@ NO_RETRY = RetryPolicy()
 """The gateway retries, and waits out a ``429`` for every worker: the client asks once."""
 
 
-class LeverCredentials(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class LeverCredentials(Credentials, kw_only=True):
     """A Lever API key (Basic auth, the key as the user name), or an OAuth access token with
     ``opportunities:read:admin``, ``postings:read:admin`` and ``stages:read:admin``."""
 
@@ -39,9 +39,6 @@ class LeverCredentials(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     def __post_init__(self) -> None:
         if not (self.api_key or self.access_token):
             raise ValueError("give api_key (or an OAuth access_token)")
-
-    def __repr__(self) -> str:
-        return "LeverCredentials(<redacted>)"
 
 
 class _Reads:

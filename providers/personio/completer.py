@@ -13,7 +13,7 @@ from __future__ import annotations
 import msgspec
 
 from providers._records import filled, filled_in
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BaseCompleter, CompletionContext, Credentials
 from providers.personio.adapter import employee_in, employee_of, employment_of, time_off_of
 from providers.personio.client import API_URL, PersonioClient
 from providers.provisioning import VendorState
@@ -25,15 +25,12 @@ NOT_READ_BACK = (".deleted", ".cancelled")
 """Canonical type endings of events whose record is gone."""
 
 
-class PersonioCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class PersonioCredentials(Credentials):
     """Personio API credentials (client id and secret) with the scopes
     ``personio:persons:read`` and ``personio:absences:read``."""
 
     client_id: str
     client_secret: str
-
-    def __repr__(self) -> str:
-        return "PersonioCredentials(<redacted>)"
 
 
 def _ids(data: EventData) -> tuple[str | None, str | None]:

@@ -333,28 +333,11 @@ class RemoteAdapter(BaseAdapter):
         signed=(BODY, ":", Header("X-Remote-Timestamp")),
         timestamp_header="X-Remote-Timestamp",
         timestamp_unit="ms",
+        tolerance_setting=TOLERANCE_SETTING,
     )
     event_types = EVENT_TYPES
     secret_hint = "the webhook callback's signing_key (returned once, when it is registered)"  # noqa: S105 - names a value, holds none
     kept_headers: ClassVar[tuple[str, ...]] = (TIMESTAMP_HEADER,)
-
-    def check_request(
-        self,
-        raw_body: bytes,
-        headers: Mapping[str, str],
-        *,
-        now: datetime,
-        settings: Mapping[str, str],
-    ) -> str | None:
-        window = settings.get(TOLERANCE_SETTING, "").strip()
-        if not (window.isascii() and window.isdigit()):
-            return None  # no window (the default), or not a whole number of seconds
-        sent = headers.get(TIMESTAMP_HEADER, "").strip()
-        if not (sent.isascii() and sent.isdigit()) or len(sent) > 15:
-            return "signature timestamp unreadable"
-        if abs(now.timestamp() - int(sent) / 1000) > int(window):
-            return "signature timestamp outside the tolerance"
-        return None
 
     def normalize(self, raw_body: bytes, *, received_at: datetime) -> Normalized:
         return self.normalize_request(raw_body, {}, received_at=received_at)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import msgspec
 
 from providers._records import filled, filled_in
-from providers.completion import BaseCompleter, CompletionContext
+from providers.completion import BaseCompleter, CompletionContext, Credentials
 from providers.provisioning import VendorState
 from providers.remote.adapter import employee_of, employment_of, time_off_of
 from providers.remote.client import RemoteClient
@@ -19,13 +19,10 @@ from schemas import EventData
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
 
 
-class RemoteCredentials(msgspec.Struct, forbid_unknown_fields=True):
+class RemoteCredentials(Credentials):
     """A company-scoped Remote access token that may read employments and time off."""
 
     token: str
-
-    def __repr__(self) -> str:
-        return "RemoteCredentials(<redacted>)"
 
 
 def _employment_id(data: EventData) -> str | None:

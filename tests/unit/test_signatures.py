@@ -8,6 +8,7 @@ others computed as each vendor's docs describe (cited in docs/vendors/<vendor>.m
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -296,6 +297,16 @@ def test_tolerance_is_checked_against_the_given_clock() -> None:
         assert FINCH.stale({**FINCH_HEADERS, "finch-timestamp": bad}, now=sent)
     # Without a tolerance nothing is refused for its time.
     assert REMOTE.stale({"x-remote-timestamp": "1"}, now=sent) is None
+
+
+def test_a_tolerance_setting_checks_only_when_the_setting_is_a_whole_number() -> None:
+    windowed = dataclasses.replace(REMOTE, tolerance_setting="tolerance")
+    sent = {"x-remote-timestamp": "1700000000000"}
+    now = datetime.fromtimestamp(1700000000 + 61, tz=UTC)
+    assert windowed.stale(sent, now=now) is None
+    assert windowed.stale(sent, now=now, settings={"tolerance": "a minute"}) is None
+    assert windowed.stale(sent, now=now, settings={"tolerance": "120"}) is None
+    assert windowed.stale(sent, now=now, settings={"tolerance": "60"})
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,6 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from providers.deel.samples import SAMPLES
 from providers.testing import (
@@ -31,8 +30,10 @@ from providers.testing import (
     Reject,
     SimRequest,
     VendorSimulator,
+    absolute_url,
     bearer_token,
-    is_loopback,
+    event_names,
+    loopback_only,
     route,
     simulator_fixtures,
 )
@@ -114,21 +115,6 @@ class DeelSim(VendorSimulator):
             raise Reject(404, "Webhook not found")
         return found
 
-    @staticmethod
-    def _events(value: Any) -> list[str]:
-        if not isinstance(value, list) or not value or not all(isinstance(e, str) for e in value):
-            raise Reject(400, "events must be a non-empty list of event types")
-        unknown = [e for e in value if e not in SAMPLES]
-        if unknown:
-            raise Reject(400, f"Unknown event types: {', '.join(unknown)}")
-        return list(value)
-
-    @staticmethod
-    def _url(value: Any) -> str:
-        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
-            raise Reject(400, "url must be an absolute http(s) URL")
-        return value
-
     @route("POST", BASE)
     def create(self, request: SimRequest) -> tuple[int, Any]:
         body = self._fields(request)
@@ -143,8 +129,8 @@ class DeelSim(VendorSimulator):
             owner=request.principal,
             name=name,
             description=str(body.get("description") or ""),
-            url=self._url(body.get("url")),
-            events=self._events(body.get("events")),
+            url=absolute_url(body.get("url"), "url"),
+            events=event_names(body.get("events"), SAMPLES, "events"),
             status=status,
             api_version=str(body.get("api_version") or "v2"),
             signing_key=secrets.token_hex(24),
@@ -183,9 +169,9 @@ class DeelSim(VendorSimulator):
                 raise Reject(400, "status must be enabled or disabled")
             webhook.status = body["status"]
         if "events" in body:
-            webhook.events = self._events(body["events"])
+            webhook.events = event_names(body["events"], SAMPLES, "events")
         if "url" in body:
-            webhook.url = self._url(body["url"])
+            webhook.url = absolute_url(body["url"], "url")
         for name in ("name", "description"):
             if isinstance(body.get(name), str):
                 setattr(webhook, name, body[name])
@@ -214,9 +200,7 @@ class DeelSim(VendorSimulator):
             webhook = self.webhooks[webhook_id]
             if webhook.status != "enabled":
                 raise RuntimeError("Deel sends nothing to a disabled webhook")
-            url = webhook.url
-        if not is_loopback(urlsplit(url).hostname or ""):
-            raise RuntimeError("the simulator delivers to loopback only")
+            url = loopback_only(webhook.url)
         return await self.deliver_to(webhook_id, url, body, self.headers_for(webhook_id, body))
 
 

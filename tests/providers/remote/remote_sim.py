@@ -28,7 +28,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
 from providers.testing import (
@@ -36,8 +35,10 @@ from providers.testing import (
     Reject,
     SimRequest,
     VendorSimulator,
+    absolute_url,
     bearer_token,
-    is_loopback,
+    event_names,
+    loopback_only,
     route,
     simulator_fixtures,
 )
@@ -130,18 +131,7 @@ class RemoteSim(VendorSimulator):
 
     @staticmethod
     def _events(value: Any) -> list[str]:
-        if not isinstance(value, list) or not value or not all(isinstance(e, str) for e in value):
-            raise Reject(422, "subscribed_events must be a non-empty list of event types")
-        unknown = [e for e in value if e not in KNOWN_EVENTS]
-        if unknown:
-            raise Reject(422, f"Unknown event types: {', '.join(unknown)}")
-        return list(value)
-
-    @staticmethod
-    def _url(value: Any) -> str:
-        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
-            raise Reject(422, "url must be an absolute http(s) URL")
-        return value
+        return event_names(value, KNOWN_EVENTS, "subscribed_events", status=422)
 
     @route("POST", BASE)
     def register(self, request: SimRequest) -> tuple[int, Any]:
@@ -149,7 +139,7 @@ class RemoteSim(VendorSimulator):
         callback = SimCallback(
             id=str(uuid.uuid4()),
             company=request.principal,
-            url=self._url(body.get("url")),
+            url=absolute_url(body.get("url"), "url", status=422),
             subscribed_events=self._events(body.get("subscribed_events")),
             signing_key=secrets.token_hex(13),
         )
@@ -174,7 +164,7 @@ class RemoteSim(VendorSimulator):
         elif "subscribed_events" in body:
             callback.subscribed_events = self._events(body["subscribed_events"])
         if "url" in body:
-            callback.url = self._url(body["url"])
+            callback.url = absolute_url(body["url"], "url", status=422)
         return 200, {"data": {"webhook_callback": callback.view()}}
 
     @route("DELETE", BASE + "/{id}")
@@ -217,9 +207,7 @@ class RemoteSim(VendorSimulator):
         """Send one notification to the callback's URL (loopback only); pass the first
         attempt's ``timestamp`` to send a retry."""
         with self.lock:
-            url = self.callbacks[callback_id].url
-        if not is_loopback(urlsplit(url).hostname or ""):
-            raise RuntimeError("the simulator delivers to loopback only")
+            url = loopback_only(self.callbacks[callback_id].url)
         headers = self.headers_for(callback_id, body, timestamp)
         return await self.deliver_to(callback_id, url, body, headers)
 

@@ -40,6 +40,7 @@ from providers.testing import (
     Reject,
     SimRequest,
     VendorSimulator,
+    absolute_url,
     bearer_token,
     is_loopback,
     route,
@@ -152,9 +153,7 @@ class SmartRecruitersSim(VendorSimulator):
     @route("POST", BASE)
     def create(self, request: SimRequest) -> tuple[int, Any]:
         body = request.json_object()
-        url = body.get("callbackUrl")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise Reject(400, "callbackUrl must be an absolute http(s) URL", "INVALID_REQUEST")
+        url = absolute_url(body.get("callbackUrl"), "callbackUrl", code="INVALID_REQUEST")
         raw_events = body.get("events")
         if not isinstance(raw_events, list) or not raw_events:
             raise Reject(400, "events must name at least one event", "INVALID_REQUEST")
