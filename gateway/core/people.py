@@ -1,9 +1,10 @@
 """Who an event is about, as keyed hashes: what erasure looks events up by, never the values.
 
-At ingest each event's subject, candidate ids, employee ids and email addresses are hashed with
-a key derived from the secret key (``SecretBox.derive_key``), scoped to the tenant, and stored in
-``event_people``: finding "every event about this person" is then an index lookup, and the table
-holds no email address in clear. The same hash is computed from an erasure request's values.
+At ingest the candidate ids, employee ids and email addresses in each event's data are hashed
+with a key derived from the secret key (``SecretBox.derive_key``), scoped to the tenant, and
+stored in ``event_people``: finding "every event about this person" is then an index lookup, and
+the table holds no email address in clear. The same hash is computed from an erasure request's
+values. An event's subject is not hashed here: it is a column of the event, with its own index.
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ class PeopleIndex:
         mac.update("\x00".join((tenant, kind, normalised(kind, value))).encode("utf-8"))
         return mac.hexdigest()
 
-    def of_event(self, tenant: str, subject: str | None, payload: bytes) -> list[tuple[str, str]]:
-        """(kind, hash) for everyone a stored event names, each once."""
+    def of_event(self, tenant: str, payload: bytes) -> list[tuple[str, str]]:
+        """(kind, hash) for everyone a stored event's data names, each once. Not its subject:
+        the events' own subject index finds an event by that (``ix_events_subject``), and a
+        fourth row for each event made this index the largest thing an event wrote."""
         found = set(identifiers(_decoder.decode(payload).get("data")))
-        if subject:
-            found.add(("subject", subject))
         return sorted({(kind, self.hash(tenant, kind, value)) for kind, value in found})
 
 

@@ -246,9 +246,7 @@ def _with_people(row: EventRow | None, people: PeopleIndex | None) -> EventRow |
     """The row with whom it names (erasure's index), when a hasher is given."""
     if row is None or people is None:
         return row
-    return msgspec.structs.replace(
-        row, people=tuple(people.of_event(row.tenant, row.subject, row.payload))
-    )
+    return msgspec.structs.replace(row, people=tuple(people.of_event(row.tenant, row.payload)))
 
 
 def dedup_id(vendor_event_id: str) -> str:

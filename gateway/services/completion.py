@@ -590,7 +590,7 @@ class CompletionWorker:
         )
         if stored.rowcount != 1:  # type: ignore[attr-defined]
             return  # erased meanwhile: the tombstone stays
-        people = self.runtime.people.of_event(item.tenant, item.subject, body)
+        people = self.runtime.people.of_event(item.tenant, body)
         await session.execute(delete(EventPerson).where(EventPerson.event_id == item.event_id))
         rows = [
             {
