@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -67,40 +68,30 @@ def identifiers(data: Any) -> list[tuple[str, str]]:
     ``employee`` object (alone or in a list of them), ``candidate_id(s)``/``employee_id(s)``
     fields, and email fields (a string, or the strings of an object, under an email key).
 
-    It runs for every stored event, so it walks with a stack of the objects and lists still to
-    read and judges strings where they stand: a recursive generator per value cost more than
-    the rest of normalising."""
+    ``data`` is as JSON decodes it (plain dicts and lists). It runs for every stored event, so it
+    walks with a stack of the objects and lists still to read and judges strings where they
+    stand: a recursive generator per value cost more than the rest of normalising."""
     found: list[tuple[str, str]] = []
     stack: list[tuple[str, Any]] = [("", data)] if isinstance(data, dict | list) else []
     while stack:
         key, value = stack.pop()
-        if isinstance(value, dict):
+        if type(value) is dict:
             if key in _ID_OBJECTS:
                 record_id = value.get("id")
                 if isinstance(record_id, str) and record_id:
                     found.append((_ID_OBJECTS[key], record_id))
             under_email = _is_email_key(key)  # e.g. ``emails: [{"type": "work", "value": "..."}]``
-            for child_key, child in value.items():
-                if isinstance(child, str):
-                    if under_email and "@" in child:
-                        found.append(("email", child))
-                    _judge(child_key, child, found)
-                elif isinstance(child, dict | list):
-                    stack.append((child_key, child))
+            items: Iterable[tuple[str, Any]] = value.items()
         else:  # a list (nothing else is stacked): its items stand under the list's key
-            for item in value:
-                if isinstance(item, str):
-                    _judge(key, item, found)
-                elif isinstance(item, dict | list):
-                    stack.append((key, item))
+            under_email = False
+            items = ((key, item) for item in value)
+        for child_key, child in items:
+            kind = type(child)
+            if kind is str:
+                if child_key in _ID_KEYS and child:
+                    found.append((_ID_KEYS[child_key], child))
+                if "@" in child and (under_email or _is_email_key(child_key)):
+                    found.append(("email", child))
+            elif kind is dict or kind is list:
+                stack.append((child_key, child))
     return found
-
-
-def _judge(key: str, value: str, found: list[tuple[str, str]]) -> None:
-    """A string under ``key``: an id or an email by its key, or nothing."""
-    if not value:
-        return
-    if key in _ID_KEYS:
-        found.append((_ID_KEYS[key], value))
-    elif "@" in value and _is_email_key(key):
-        found.append(("email", value))

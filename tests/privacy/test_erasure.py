@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
@@ -223,7 +223,8 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(data=_JSON)
+@example(data={"emails": {"candidate_id": "a@b.c", "value": "a@b.c"}, "employee_ids": ["", "x"]})
 def test_the_walk_finds_what_the_recursive_rule_finds(data: object) -> None:
     assert set(identifiers(data)) == set(_recursive_identifiers(data))
