@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import time
 from collections.abc import Callable
 
 BENCHMARKS = (
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         _results(f"bench-results.{name}.json")
         return status
     status = 0
+    took: dict[str, float] = {}
     for name in BENCHMARKS:
         entry = _entry(name)
         if entry is None:
@@ -68,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         ):
             print("skipped: set UNIHOOK_BENCH_POSTGRES_URL to a PostgreSQL server to run it")
             continue
+        started = time.monotonic()
         status = entry([]) or status
+        took[name] = time.monotonic() - started
+    print("\n==== time taken ====")
+    for name, seconds in took.items():
+        print(f"{name:<12}{seconds:7.0f} s")
+    print(f"{'all':<12}{sum(took.values()):7.0f} s")
     _results("bench-results.json")
     return status
 
