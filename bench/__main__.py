@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 
 BENCHMARKS = (
@@ -71,7 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             print("skipped: set UNIHOOK_BENCH_POSTGRES_URL to a PostgreSQL server to run it")
             continue
         started = time.monotonic()
-        status = entry([]) or status
+        try:
+            status = entry([]) or status
+        except Exception as exc:  # one benchmark failing must not cost the others' figures
+            traceback.print_exc()
+            print(f"bench {name} failed: {exc}", flush=True)
+            status = 1
         took[name] = time.monotonic() - started
     print("\n==== time taken ====")
     for name, seconds in took.items():
