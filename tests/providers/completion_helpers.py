@@ -1,15 +1,18 @@
 """What every vendor completer's tests share: the thin event a sample webhook makes, a
-``CompletionContext`` whose client reaches the vendor's simulator over real HTTP, and the
-completion of a sample that must fail."""
+``CompletionContext`` whose client reaches the vendor's simulator over real HTTP, completing a
+sample that must work or must fail, and ``CompleterConformance``, the checks every completer
+passes (a missing record, a rate limit, refused credentials, which events it completes)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+import pytest
 
 from providers import CompletionContext, ProviderAdapter, ProviderSettings, VendorAPIError
 from schemas import EventData
@@ -40,6 +43,17 @@ async def context(
         )
 
 
+async def completed(
+    adapter: ProviderAdapter, vendor_type: str, base_url: str, credentials: Any
+) -> tuple[EventData, EventData]:
+    """The thin data of the adapter's sample ``vendor_type`` and what its completer makes of it
+    against the simulator at ``base_url``."""
+    assert adapter.completer is not None
+    event_type, data = thin(adapter, vendor_type)
+    async with context(base_url, credentials) as ctx:
+        return data, await adapter.completer.complete(ctx, event_type, data)
+
+
 async def completion_failure(
     adapter: ProviderAdapter,
     vendor_type: str,
@@ -57,3 +71,91 @@ async def completion_failure(
         except VendorAPIError as exc:
             return exc
     raise AssertionError(f"completing {vendor_type} did not fail")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """How the vendor refuses a call for a while: completing ``event`` meets a ``429`` with
+    ``body`` and ``Retry-After: retry_after``, after ``after`` calls answered normally (a token
+    call first)."""
+
+    event: str
+    body: Mapping[str, Any]
+    retry_after: float
+    after: int = 0
+
+
+class CompleterConformance:
+    """The checks every vendor completer passes against its simulator. Subclass it as
+    ``Test<Vendor>Completer`` in the vendor's completer tests, set the data below and give the
+    class a ``sim`` fixture: the vendor's simulator, reset, accepting ``credentials``."""
+
+    adapter: ClassVar[ProviderAdapter]
+    credentials: ClassVar[Any]
+    wrong_secret: ClassVar[str]
+    wrong_credentials: ClassVar[Any]
+    """Credentials the vendor refuses, holding ``wrong_secret``, which no error may repeat."""
+    auth_event: ClassVar[str]
+    """The sample completed with ``wrong_credentials``."""
+    rate_limit: ClassVar[RateLimit]
+    gone: ClassVar[Mapping[str, Callable[[Any], object]]]
+    """Samples whose record the vendor no longer has once the function has run on the sim."""
+    found_empty: ClassVar[tuple[str, ...]] = ()
+    """Those of ``gone`` the vendor answers ``200`` with nothing found (a search), not ``404``."""
+    completes: ClassVar[tuple[str, ...]]
+    """Thin samples the completer fills in."""
+    declines: ClassVar[tuple[str, ...]] = ()
+    """Thin samples it cannot read back (a deleted record): left as they came."""
+    not_thin: ClassVar[tuple[str, ...]] = ()
+    """Samples (variants too) that arrive whole or raw: nothing to complete."""
+    error_codes: ClassVar[Mapping[str, str]] = {}
+    """The vendor's error code, where it sends one, by failure kind."""
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "gone_event" in metafunc.fixturenames:
+            metafunc.parametrize("gone_event", sorted(self.gone))
+        if "sample_row" in metafunc.fixturenames:
+            rows = [
+                *((t, "completes") for t in self.completes),
+                *((t, "declines") for t in self.declines),
+                *((t, "not_thin") for t in self.not_thin),
+            ]
+            metafunc.parametrize("sample_row", rows, ids=[t for t, _ in rows])
+
+    def limit(self, sim: Any) -> None:
+        """Have the simulator refuse the next call as ``rate_limit`` says."""
+        limit = self.rate_limit
+        sim.fail_next(429, limit.body, retry_after=limit.retry_after, after=limit.after)
+
+    def check_code(self, failure: VendorAPIError) -> None:
+        if failure.kind in self.error_codes:
+            assert failure.code == self.error_codes[failure.kind]
+
+    async def test_a_record_gone_is_not_found(self, sim: Any, gone_event: str) -> None:
+        self.gone[gone_event](sim)
+        failure = await completion_failure(self.adapter, gone_event, sim.base_url, self.credentials)
+        status = 200 if gone_event in self.found_empty else 404
+        assert (failure.kind, failure.status) == ("not_found", status)
+        self.check_code(failure)
+
+    async def test_a_rate_limit_carries_the_vendors_retry_after(self, sim: Any) -> None:
+        self.limit(sim)
+        failure = await completion_failure(
+            self.adapter, self.rate_limit.event, sim.base_url, self.credentials
+        )
+        assert (failure.kind, failure.retry_after) == ("rate_limited", self.rate_limit.retry_after)
+        self.check_code(failure)
+
+    async def test_refused_credentials_are_an_auth_error_without_the_secret(self, sim: Any) -> None:
+        wrong = self.wrong_credentials
+        failure = await completion_failure(self.adapter, self.auth_event, sim.base_url, wrong)
+        assert (failure.kind, failure.status) == ("auth", 401)
+        assert self.wrong_secret not in str(failure) + repr(failure) + repr(wrong)
+
+    def test_what_it_cannot_read_back_is_not_completed(self, sample_row: tuple[str, str]) -> None:
+        vendor_type, row = sample_row
+        samples = {**self.adapter.sample_events(), **self.adapter.sample_variants()}
+        parts = self.adapter.normalize_request(samples[vendor_type], {}, received_at=NOW)
+        assert (parts.completeness == "reference") is (row != "not_thin"), parts.completeness
+        assert self.adapter.completer is not None
+        assert self.adapter.completer.completes(parts.type, parts.data) is (row == "completes")

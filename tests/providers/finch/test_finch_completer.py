@@ -11,7 +11,13 @@ from providers import VendorAPIError
 from providers.finch import FinchCredentials, adapter
 from providers.finch.samples import INDIVIDUAL_ID, PAYMENT_ID
 from schemas.events import EmployeeData, EmploymentData, PayrollData
-from tests.providers.completion_helpers import NOW, completion_failure, context, thin
+from tests.providers.completion_helpers import (
+    CompleterConformance,
+    RateLimit,
+    completed,
+    context,
+    thin,
+)
 from tests.providers.finch.finch_sim import MANAGER, TOKEN, FinchSim
 
 CREDENTIALS = FinchCredentials(access_token=TOKEN)
@@ -19,12 +25,38 @@ completer = adapter.completer
 assert completer is not None
 
 
+class TestFinchCompleter(CompleterConformance):
+    adapter = adapter
+    credentials = CREDENTIALS
+    wrong_secret = "not-the-token"
+    wrong_credentials = FinchCredentials(access_token=wrong_secret)
+    auth_event = "individual.created"
+    rate_limit = RateLimit(
+        "individual.created", {"code": 429, "message": "Too many requests"}, retry_after=15
+    )
+    gone = {
+        "payment.updated": lambda sim: sim.payments.clear(),
+        "individual.updated": lambda sim: sim.individuals.clear(),
+    }
+    found_empty = ("payment.updated",)
+    completes = ("directory.updated", "employment.created", "payment.created")
+    declines = (
+        "individual.deleted",
+        "employment.deleted",
+        "payment.deleted",
+        "pay_statement.created",
+    )
+    not_thin = ("account.updated",)
+
+    @pytest.fixture
+    def sim(self, finch_sim: FinchSim) -> FinchSim:
+        return finch_sim
+
+
 async def test_an_individual_event_is_filled_from_individual_and_employment(
     finch_sim: FinchSim,
 ) -> None:
-    event_type, data = thin(adapter, "individual.updated")
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    data, full = await completed(adapter, "individual.updated", finch_sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     employee = full.employee
     assert (employee.id, employee.name, employee.email, employee.personal_email) == (
@@ -46,9 +78,7 @@ async def test_an_individual_event_is_filled_from_individual_and_employment(
 
 
 async def test_an_employment_event_is_filled_with_the_employment(finch_sim: FinchSim) -> None:
-    event_type, data = thin(adapter, "employment.updated")
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "employment.updated", finch_sim.base_url, CREDENTIALS)
     assert isinstance(full, EmploymentData)
     assert (full.employment.job_title, full.employment.status) == ("Engineer", "active")
     assert full.employee is not None
@@ -83,9 +113,7 @@ async def test_a_batch_reads_each_endpoint_once_and_reports_each_item(
 async def test_a_payment_event_is_filled_from_the_payments_of_its_pay_date(
     finch_sim: FinchSim,
 ) -> None:
-    event_type, data = thin(adapter, "payment.created")
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "payment.created", finch_sim.base_url, CREDENTIALS)
     assert isinstance(full, PayrollData)
     assert (full.payroll.id, full.payroll.period_start, full.payroll.period_end) == (
         PAYMENT_ID,
@@ -94,20 +122,6 @@ async def test_a_payment_event_is_filled_from_the_payments_of_its_pay_date(
     )
     [call] = finch_sim.calls
     assert call.path == "/employer/payment"
-
-
-async def test_a_payment_gone_is_not_found(finch_sim: FinchSim) -> None:
-    finch_sim.payments.clear()
-    failure = await completion_failure(adapter, "payment.updated", finch_sim.base_url, CREDENTIALS)
-    assert failure.kind == "not_found"
-
-
-async def test_an_individual_gone_is_not_found(finch_sim: FinchSim) -> None:
-    finch_sim.individuals.clear()
-    failure = await completion_failure(
-        adapter, "individual.updated", finch_sim.base_url, CREDENTIALS
-    )
-    assert failure.kind == "not_found"
 
 
 async def test_a_rate_limit_fails_the_whole_batch_with_finchs_retry_after(
@@ -119,29 +133,3 @@ async def test_a_rate_limit_fails_the_whole_batch_with_finchs_retry_after(
         results = await completer.complete_many(ctx, items)
     assert all(isinstance(r, VendorAPIError) for r in results)
     assert [(r.kind, r.retry_after) for r in results] == [("rate_limited", 15.0)] * 2  # type: ignore[union-attr]
-
-
-async def test_a_wrong_token_is_an_auth_error_without_the_token(finch_sim: FinchSim) -> None:
-    wrong = FinchCredentials(access_token="not-the-token")
-    failure = await completion_failure(adapter, "individual.created", finch_sim.base_url, wrong)
-    assert failure.kind == "auth"
-    assert "not-the-token" not in str(failure) + repr(wrong)
-
-
-@pytest.mark.parametrize(
-    ("vendor_type", "completed"),
-    [
-        ("directory.updated", True),
-        ("employment.created", True),
-        ("individual.deleted", False),
-        ("employment.deleted", False),
-        ("payment.created", True),
-        ("payment.deleted", False),
-        ("pay_statement.created", False),
-        ("account.updated", False),
-    ],
-)
-def test_what_finch_cannot_read_by_id_is_not_completed(vendor_type: str, completed: bool) -> None:
-    body = adapter.sample_events()[vendor_type]
-    parts = adapter.normalize_request(body, {}, received_at=NOW)
-    assert completer.completes(parts.type, parts.data) is completed

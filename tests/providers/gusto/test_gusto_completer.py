@@ -8,7 +8,7 @@ import pytest
 from providers import VendorState
 from providers.gusto import GustoCredentials, adapter
 from schemas.events import EmployeeData, PayrollData
-from tests.providers.completion_helpers import completion_failure, context, thin
+from tests.providers.completion_helpers import CompleterConformance, RateLimit, completed
 from tests.providers.gusto.gusto_sim import (
     CONTRACTOR,
     EMPLOYEE,
@@ -29,10 +29,22 @@ def sim(gusto_sim: GustoSim) -> GustoSim:
     return gusto_sim
 
 
+class TestGustoCompleter(CompleterConformance):
+    adapter = adapter
+    credentials = CREDENTIALS
+    wrong_secret = "not-the-token"
+    wrong_credentials = GustoCredentials(access_token=wrong_secret)
+    auth_event = "employee.created"
+    rate_limit = RateLimit(
+        "employee.created", {"errors": [{"message": "Too many requests"}]}, retry_after=12
+    )
+    gone = {"employee.onboarded": lambda sim: sim.employees.clear()}
+    completes = ("employee.created", "contractor.deactivated", "payroll.cancelled")
+    declines = ("employee.deleted", "contractor.deleted", "payroll.deleted", "company.updated")
+
+
 async def test_an_employee_event_is_filled_from_the_employee(sim: GustoSim) -> None:
-    event_type, data = thin(adapter, "employee.updated")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    data, full = await completed(adapter, "employee.updated", sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     employee = full.employee
     assert (employee.id, employee.name, employee.email) == (
@@ -56,9 +68,7 @@ async def test_an_employee_event_is_filled_from_the_employee(sim: GustoSim) -> N
 
 
 async def test_a_contractor_event_reads_the_contractor(sim: GustoSim) -> None:
-    event_type, data = thin(adapter, "contractor.created")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "contractor.created", sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     assert (full.employee.id, full.employee.name, full.employee.employment_type) == (
         CONTRACTOR,
@@ -69,9 +79,7 @@ async def test_a_contractor_event_reads_the_contractor(sim: GustoSim) -> None:
 
 
 async def test_a_payroll_event_keeps_its_state_and_reads_the_period(sim: GustoSim) -> None:
-    event_type, data = thin(adapter, "payroll.paid")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "payroll.paid", sim.base_url, CREDENTIALS)
     assert isinstance(full, PayrollData)
     payroll = full.payroll
     assert payroll.id == PAYROLL
@@ -84,41 +92,6 @@ async def test_a_payroll_event_keeps_its_state_and_reads_the_period(sim: GustoSi
     assert payroll.run_type == "regular"
 
 
-async def test_an_employee_gone_is_not_found(sim: GustoSim) -> None:
-    sim.employees.clear()
-    failure = await completion_failure(adapter, "employee.onboarded", sim.base_url, CREDENTIALS)
-    assert failure.kind == "not_found"
-
-
-async def test_a_rate_limit_carries_gustos_retry_after(sim: GustoSim) -> None:
-    sim.fail_next(429, {"errors": [{"message": "Too many requests"}]}, retry_after=12)
-    failure = await completion_failure(adapter, "employee.created", sim.base_url, CREDENTIALS)
-    assert (failure.kind, failure.retry_after) == ("rate_limited", 12.0)
-
-
-async def test_a_wrong_token_is_an_auth_error_without_the_token(sim: GustoSim) -> None:
-    wrong = GustoCredentials(access_token="not-the-token")
-    failure = await completion_failure(adapter, "employee.created", sim.base_url, wrong)
-    assert failure.kind == "auth"
-    assert "not-the-token" not in str(failure) + repr(wrong)
-
-
 def test_the_provisioning_token_does_not_serve() -> None:
     kept = VendorState(state={}, credentials={"api_token": "system", "auth_scheme": "Bearer"})
     assert completer.credentials_from(kept) is None
-
-
-@pytest.mark.parametrize(
-    ("vendor_type", "completed"),
-    [
-        ("employee.created", True),
-        ("contractor.deactivated", True),
-        ("payroll.cancelled", True),
-        ("employee.deleted", False),
-        ("contractor.deleted", False),
-        ("payroll.deleted", False),
-        ("company.updated", False),
-    ],
-)
-def test_what_gusto_cannot_read_back_is_not_completed(vendor_type: str, completed: bool) -> None:
-    assert completer.completes(*thin(adapter, vendor_type)) is completed

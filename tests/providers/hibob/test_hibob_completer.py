@@ -9,7 +9,13 @@ import pytest
 from providers import VendorAPIError
 from providers.hibob import HiBobCredentials, adapter
 from schemas.events import EmployeeData, TimeOffData
-from tests.providers.completion_helpers import NOW, completion_failure, context, thin
+from tests.providers.completion_helpers import (
+    CompleterConformance,
+    RateLimit,
+    completed,
+    context,
+    thin,
+)
 from tests.providers.hibob.hibob_sim import (
     EMPLOYEE,
     MANAGER,
@@ -24,10 +30,29 @@ completer = adapter.completer
 assert completer is not None
 
 
+class TestHiBobCompleter(CompleterConformance):
+    adapter = adapter
+    credentials = CREDENTIALS
+    wrong_secret = "not-the-token"
+    wrong_credentials = HiBobCredentials(service_user_id=SERVICE_USER, token=wrong_secret)
+    auth_event = "employee.updated"
+    rate_limit = RateLimit("employee.updated", {"error": "Too many requests"}, retry_after=7)
+    gone = {
+        "timeoff.request.updated": lambda sim: sim.time_off.clear(),
+        "employee.updated": lambda sim: sim.people.clear(),
+    }
+    found_empty = ("employee.updated",)
+    completes = ("employee.created", "employee.left", "timeoff.request.requested")
+    declines = ("employee.deleted", "timeoff.request.deleted")
+    not_thin = ("ping",)
+
+    @pytest.fixture
+    def sim(self, hibob_sim: HiBobSim) -> HiBobSim:
+        return hibob_sim
+
+
 async def test_an_employee_event_is_filled_from_the_people_search(hibob_sim: HiBobSim) -> None:
-    event_type, data = thin(adapter, "employee.updated")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    data, full = await completed(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     employee = full.employee
     assert employee.id == EMPLOYEE
@@ -52,9 +77,7 @@ async def test_an_employee_event_is_filled_from_the_people_search(hibob_sim: HiB
 async def test_a_lifecycle_event_keeps_what_the_event_says_and_reads_the_rest(
     hibob_sim: HiBobSim,
 ) -> None:
-    event_type, data = thin(adapter, "employee.left")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "employee.left", hibob_sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     assert full.employee.employment_status == "terminated"
     assert full.employee.raw_status == "left"
@@ -77,9 +100,7 @@ async def test_a_batch_reads_every_employee_in_one_search(hibob_sim: HiBobSim) -
 async def test_a_time_off_event_is_filled_with_the_request_and_its_employee(
     hibob_sim: HiBobSim,
 ) -> None:
-    event_type, data = thin(adapter, "timeoff.request.approved")
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "timeoff.request.approved", hibob_sim.base_url, CREDENTIALS)
     assert isinstance(full, TimeOffData)
     time_off = full.time_off
     assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
@@ -91,45 +112,3 @@ async def test_a_time_off_event_is_filled_with_the_request_and_its_employee(
     assert (time_off.amount, time_off.unit, time_off.approval_status) == (5, "days", "approved")
     assert full.employee is not None
     assert full.employee.name == "Ada Lovelace"
-
-
-async def test_a_request_gone_is_not_found(hibob_sim: HiBobSim) -> None:
-    hibob_sim.time_off.clear()
-    failure = await completion_failure(
-        adapter, "timeoff.request.updated", hibob_sim.base_url, CREDENTIALS
-    )
-    assert failure.kind == "not_found"
-
-
-async def test_an_employee_gone_is_not_found(hibob_sim: HiBobSim) -> None:
-    hibob_sim.people.clear()
-    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
-    assert failure.kind == "not_found"
-
-
-async def test_a_rate_limit_carries_bobs_retry_after(hibob_sim: HiBobSim) -> None:
-    hibob_sim.fail_next(429, {"error": "Too many requests"}, retry_after=7)
-    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
-    assert (failure.kind, failure.retry_after) == ("rate_limited", 7.0)
-
-
-async def test_wrong_credentials_are_an_auth_error_without_the_token(hibob_sim: HiBobSim) -> None:
-    wrong = HiBobCredentials(service_user_id=SERVICE_USER, token="not-the-token")
-    failure = await completion_failure(adapter, "employee.updated", hibob_sim.base_url, wrong)
-    assert failure.kind == "auth"
-    assert "not-the-token" not in str(failure) + repr(wrong)
-
-
-@pytest.mark.parametrize(
-    "vendor_type",
-    ["employee.deleted", "timeoff.request.deleted", "ping"],
-)
-def test_what_bob_cannot_read_back_is_not_completed(vendor_type: str) -> None:
-    body = adapter.sample_events()[vendor_type]
-    parts = adapter.normalize_request(body, {}, received_at=NOW)
-    assert not completer.completes(parts.type, parts.data)
-
-
-def test_employee_and_time_off_events_are_completed() -> None:
-    for vendor_type in ("employee.created", "employee.left", "timeoff.request.requested"):
-        assert completer.completes(*thin(adapter, vendor_type))

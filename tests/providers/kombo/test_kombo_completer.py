@@ -15,7 +15,14 @@ from providers.kombo.client import PAGE_SIZE, KomboClient
 from providers.kombo.completer import FIRST_LOOKBACK, MARGIN
 from providers.kombo.payloads import KomboEmployee
 from schemas.events import DataChangedData
-from tests.providers.completion_helpers import NOW, completion_failure, context, thin
+from tests.providers.completion_helpers import (
+    NOW,
+    CompleterConformance,
+    RateLimit,
+    completed,
+    context,
+    thin,
+)
 from tests.providers.kombo.kombo_sim import (
     API_KEY,
     APPLICATION,
@@ -38,12 +45,34 @@ def _when(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+class TestKomboCompleter(CompleterConformance):
+    adapter = adapter
+    credentials = CREDENTIALS
+    wrong_secret = "not-the-key"
+    wrong_credentials = KomboCredentials(api_key=wrong_secret)
+    auth_event = "data-changed"
+    rate_limit = RateLimit("data-changed", {}, retry_after=7)
+    gone = {"data-changed": lambda sim: sim.records.pop(HRIS)}  # an integration Kombo lacks
+    completes = ("data-changed",)
+    not_thin = ("data-changed:lms_doc", "sync-finished", "integration-created")
+    error_codes = {
+        "rate_limited": "PLATFORM.RATE_LIMIT_EXCEEDED",
+        "not_found": "PLATFORM.INTEGRATION_NOT_FOUND",
+    }
+
+    @pytest.fixture
+    def sim(self, kombo_sim: KomboSim) -> KomboSim:
+        return kombo_sim
+
+    def limit(self, sim: KomboSim) -> None:
+        """Kombo's own answer to a client over its limit, not an injected one."""
+        sim.rate_limited = int(self.rate_limit.retry_after)
+
+
 async def test_employees_changed_in_the_first_look_back_are_read_and_mapped(
     kombo_sim: KomboSim,
 ) -> None:
-    event_type, data = thin(adapter, "data-changed")
-    async with context(kombo_sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    data, full = await completed(adapter, "data-changed", kombo_sim.base_url, CREDENTIALS)
     assert isinstance(full, DataChangedData)
     # Only Ada changed within the last 24 hours; Alan changed months ago.
     assert full.record_ids == [EMPLOYEE]
@@ -186,37 +215,6 @@ async def test_events_completed_together_share_one_read(kombo_sim: KomboSim) -> 
         results = await completer.complete_many(ctx, [item, item])
     assert [r.record_ids for r in results] == [[EMPLOYEE], [EMPLOYEE]]  # type: ignore[union-attr]
     assert len(kombo_sim.reads) == 1
-
-
-async def test_a_rate_limit_carries_kombos_retry_after(kombo_sim: KomboSim) -> None:
-    kombo_sim.rate_limited = 7
-    failure = await completion_failure(adapter, "data-changed", kombo_sim.base_url, CREDENTIALS)
-    assert (failure.kind, failure.retry_after) == ("rate_limited", 7.0)
-    assert failure.code == "PLATFORM.RATE_LIMIT_EXCEEDED"
-
-
-async def test_an_integration_kombo_does_not_have_is_not_found(kombo_sim: KomboSim) -> None:
-    del kombo_sim.records[HRIS]
-    failure = await completion_failure(adapter, "data-changed", kombo_sim.base_url, CREDENTIALS)
-    assert (failure.kind, failure.status) == ("not_found", 404)
-    assert failure.code == "PLATFORM.INTEGRATION_NOT_FOUND"
-
-
-async def test_a_wrong_key_is_an_auth_error_without_the_key(kombo_sim: KomboSim) -> None:
-    wrong = KomboCredentials(api_key="not-the-key")
-    failure = await completion_failure(adapter, "data-changed", kombo_sim.base_url, wrong)
-    assert (failure.kind, failure.status) == ("auth", 401)
-    assert "not-the-key" not in str(failure) + repr(failure) + repr(wrong)
-
-
-@pytest.mark.parametrize(
-    "vendor_type",
-    ["data-changed:lms_doc", "sync-finished", "integration-created"],
-)
-def test_what_names_no_model_kombo_reads_is_not_completed(vendor_type: str) -> None:
-    body = {**adapter.sample_events(), **adapter.sample_variants()}[vendor_type]
-    parts = adapter.normalize_request(body, {}, received_at=NOW)
-    assert not completer.completes(parts.type, parts.data)
 
 
 def test_a_data_changed_without_a_readable_model_is_not_completed() -> None:

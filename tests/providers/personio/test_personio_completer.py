@@ -8,7 +8,12 @@ import pytest
 from providers import VendorState
 from providers.personio import PersonioCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from tests.providers.completion_helpers import completion_failure, context, thin
+from tests.providers.completion_helpers import (
+    CompleterConformance,
+    RateLimit,
+    completed,
+    completion_failure,
+)
 from tests.providers.personio.personio_sim import (
     ABSENCE,
     EMPLOYMENT,
@@ -29,10 +34,21 @@ def sim(personio_sim: PersonioSim) -> PersonioSim:
     return personio_sim
 
 
+class TestPersonioCompleter(CompleterConformance):
+    adapter = adapter
+    credentials = CREDENTIALS
+    wrong_secret = "not-the-secret"
+    wrong_credentials = PersonioCredentials(client_id=CLIENT_ID, client_secret=wrong_secret)
+    auth_event = "person.created"
+    # The token call is answered; the read after it is refused.
+    rate_limit = RateLimit("person.created", {"title": "Too Many Requests"}, 30, after=1)
+    gone = {"absence-period.updated.status": lambda sim: sim.absence_periods.clear()}
+    completes = ("person.created", "employment.terminated", "absence-period.updated.timerange")
+    declines = ("person.deleted", "employment.deleted", "absence-period.deleted")
+
+
 async def test_a_person_event_is_filled_from_the_person(sim: PersonioSim) -> None:
-    event_type, data = thin(adapter, "person.updated")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    data, full = await completed(adapter, "person.updated", sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     employee = full.employee
     assert (employee.id, employee.name, employee.email) == (
@@ -47,9 +63,7 @@ async def test_a_person_event_is_filled_from_the_person(sim: PersonioSim) -> Non
 async def test_an_employment_event_is_filled_with_the_employment_and_its_person(
     sim: PersonioSim,
 ) -> None:
-    event_type, data = thin(adapter, "employment.updated")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "employment.updated", sim.base_url, CREDENTIALS)
     assert isinstance(full, EmploymentData)
     employment = full.employment
     assert (employment.id, employment.job_title, employment.status) == (
@@ -67,9 +81,7 @@ async def test_an_employment_event_is_filled_with_the_employment_and_its_person(
 async def test_a_start_event_fills_the_employee_from_person_and_employment(
     sim: PersonioSim,
 ) -> None:
-    event_type, data = thin(adapter, "employment.started")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "employment.started", sim.base_url, CREDENTIALS)
     assert isinstance(full, EmployeeData)
     assert (full.employee.name, full.employee.employment_status) == ("Ada Lovelace", "active")
     assert full.employment is not None
@@ -77,9 +89,7 @@ async def test_a_start_event_fills_the_employee_from_person_and_employment(
 
 
 async def test_an_absence_event_is_filled_with_the_period(sim: PersonioSim) -> None:
-    event_type, data = thin(adapter, "absence-period.created")
-    async with context(sim.base_url, CREDENTIALS) as ctx:
-        full = await completer.complete(ctx, event_type, data)
+    _, full = await completed(adapter, "absence-period.created", sim.base_url, CREDENTIALS)
     assert isinstance(full, TimeOffData)
     time_off = full.time_off
     assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
@@ -91,27 +101,6 @@ async def test_an_absence_event_is_filled_with_the_period(sim: PersonioSim) -> N
     assert time_off.approval_status == "approved"
     assert full.employee is not None
     assert full.employee.name == "Ada Lovelace"
-
-
-async def test_a_record_gone_is_not_found(sim: PersonioSim) -> None:
-    sim.absence_periods.clear()
-    failure = await completion_failure(
-        adapter, "absence-period.updated.status", sim.base_url, CREDENTIALS
-    )
-    assert failure.kind == "not_found"
-
-
-async def test_a_rate_limit_carries_personios_retry_after(sim: PersonioSim) -> None:
-    sim.fail_next(429, {"title": "Too Many Requests"}, retry_after=30, after=1)
-    failure = await completion_failure(adapter, "person.created", sim.base_url, CREDENTIALS)
-    assert (failure.kind, failure.retry_after) == ("rate_limited", 30.0)
-
-
-async def test_wrong_credentials_are_an_auth_error_without_the_secret(sim: PersonioSim) -> None:
-    wrong = PersonioCredentials(client_id=CLIENT_ID, client_secret="not-the-secret")
-    failure = await completion_failure(adapter, "person.created", sim.base_url, wrong)
-    assert failure.kind == "auth"
-    assert "not-the-secret" not in str(failure) + repr(wrong)
 
 
 async def test_credentials_without_the_read_scope_are_an_auth_error(
@@ -128,18 +117,3 @@ def test_a_provisioned_connections_kept_credentials_serve() -> None:
     kept = VendorState(state={}, credentials={"client_id": "a", "client_secret": "b"})
     assert completer.credentials_from(kept) == PersonioCredentials(client_id="a", client_secret="b")
     assert completer.credentials_from(VendorState(state={}, credentials=None)) is None
-
-
-@pytest.mark.parametrize(
-    ("vendor_type", "completed"),
-    [
-        ("person.created", True),
-        ("employment.terminated", True),
-        ("absence-period.updated.timerange", True),
-        ("person.deleted", False),
-        ("employment.deleted", False),
-        ("absence-period.deleted", False),
-    ],
-)
-def test_deleted_records_are_not_completed(vendor_type: str, completed: bool) -> None:
-    assert completer.completes(*thin(adapter, vendor_type)) is completed
