@@ -5,86 +5,63 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
-from typing import Any
 
 import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from providers import ProviderSettings, ProvisionContext, VendorState
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
-from tests.conftest import ADMIN, POSTGRES_URL
+from tests.conftest import POSTGRES_URL
 from tests.providers.ashby.ashby_sim import NON_RETRYABLE, AshbySim
-from tests.support.servers import ThreadedServer
+from tests.support.live import LiveGateway, live_gateway
 
 KEY = "ashby-live-key"
 EVENTS = ["applicationSubmit", "candidateStageChange"]
 
 
-class Live:
-    def __init__(self, public: str, api: httpx.AsyncClient, sim: AshbySim) -> None:
-        self.public, self.api, self.sim = public, api, sim
+Live = LiveGateway[AshbySim]
 
-    @property
-    def ingest_url(self) -> str:
-        return f"{self.public}/ingest/ashby/acme"
 
-    async def provision(self) -> tuple[str, VendorState]:
-        """Provision as the gateway would: webhooks, then the connection, then ``activate``."""
-        async with httpx.AsyncClient(timeout=15) as http:
-            ctx = ProvisionContext(
-                http=http,
-                settings=ProviderSettings({"api_url": self.sim.base_url}),
-                tenant="acme",
-                ingest_url=self.ingest_url,
-            )
-            provisioner = AshbyProvisioner()
-            result = await provisioner.provision(ctx, AshbyProvision(api_key=KEY, events=EVENTS))
-            vendor = VendorState(state=result.state, credentials=result.credentials)
-            created = await self.api.post(
-                "/v1/connections",
-                json={"provider": "ashby", "tenant": "acme", "secret": result.secrets[0]},
-            )
-            assert created.status_code == 201, created.text
-            await provisioner.activate(ctx, vendor)
-            return result.secrets[0], vendor
+async def provision(live: Live) -> tuple[str, VendorState]:
+    """Provision as the gateway would: webhooks, then the connection, then ``activate``."""
+    async with httpx.AsyncClient(timeout=15) as http:
+        ctx = ProvisionContext(
+            http=http,
+            settings=ProviderSettings({"api_url": live.sim.base_url}),
+            tenant="acme",
+            ingest_url=live.ingest_url,
+        )
+        provisioner = AshbyProvisioner()
+        result = await provisioner.provision(ctx, AshbyProvision(api_key=KEY, events=EVENTS))
+        vendor = VendorState(state=result.state, credentials=result.credentials)
+        created = await live.api.post(
+            "/v1/connections",
+            json={"provider": "ashby", "tenant": "acme", "secret": result.secrets[0]},
+        )
+        assert created.status_code == 201, created.text
+        await provisioner.activate(ctx, vendor)
+        return result.secrets[0], vendor
 
 
 @pytest.fixture
 async def live(settings: Settings, ashby_sim: AshbySim) -> AsyncIterator[Live]:
     ashby_sim.add_key(KEY)
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    configured = replace(
-        settings,
-        public_url=public,
-        provider_env={"UNIHOOK_PROVIDER_ASHBY_API_URL": ashby_sim.base_url},
-    )
-    server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
-    with server:
-        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
-            yield Live(public, api, ashby_sim)
-
-
-async def events(live: Live) -> list[dict[str, Any]]:
-    answer = await live.api.get("/v1/events", params={"tenant": "acme", "limit": 100})
-    data: list[dict[str, Any]] = answer.json()["data"]
-    return data
+    async with live_gateway(settings, "ashby", ashby_sim) as gateway:
+        yield gateway
 
 
 async def test_pings_fail_before_the_connection_and_pass_after(live: Live) -> None:
-    await live.provision()
+    await provision(live)
     sim = live.sim
     assert [p.status_code for p in sim.pings] == [404, 404, 202, 202]
     assert all(w.enabled for w in sim.webhooks())
-    stored = await events(live)
+    stored = await live.events()
     assert [e["type"] for e in stored] == ["connection.test", "connection.test"]
 
 
 async def test_deliveries_are_stored_once_however_often_ashby_sends_them(live: Live) -> None:
-    await live.provision()
+    await provision(live)
     (first,) = await live.sim.deliver("candidateStageChange")
     assert first.status_code == 202
     assert first.last is not None
@@ -99,7 +76,7 @@ async def test_deliveries_are_stored_once_however_often_ashby_sends_them(live: L
     (bare,) = await live.sim.deliver("applicationSubmit", webhook_action_id=False)
     (bare_again,) = await live.sim.deliver("applicationSubmit", bare.body)
     assert (bare.status_code, bare_again.status_code) == (202, 200)
-    got = {e["source"]["event_type"]: e for e in await events(live)}
+    got = {e["source"]["event_type"]: e for e in await live.events()}
     assert (
         got["candidateStageChange"]["source"]["event_id"]
         == f"{json.loads(first.body)['webhookActionId']}:candidateStageChange"
@@ -110,7 +87,7 @@ async def test_deliveries_are_stored_once_however_often_ashby_sends_them(live: L
 async def test_a_webhook_with_another_token_is_refused_and_disabled_by_its_ping(
     live: Live,
 ) -> None:
-    await live.provision()
+    await provision(live)
     webhook = live.sim.webhooks()[0]
     async with httpx.AsyncClient() as http:  # someone edits the token in Ashby
         answer = await http.post(
@@ -124,7 +101,7 @@ async def test_a_webhook_with_another_token_is_refused_and_disabled_by_its_ping(
 
 
 async def test_no_connection_is_404_which_ashby_does_not_retry(live: Live) -> None:
-    await live.provision()
+    await provision(live)
     deleted = await live.api.delete(
         f"/v1/connections/{(await live.api.get('/v1/connections')).json()['data'][0]['id']}"
     )
@@ -152,7 +129,7 @@ async def _pg(sql: str, *args: str) -> None:
 
 
 async def test_database_down_is_an_answer_ashby_retries(postgres_only: str, live: Live) -> None:
-    await live.provision()
+    await provision(live)
     name = postgres_only.rsplit("/", 1)[1]
     await _pg(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
     terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1"
@@ -167,7 +144,7 @@ async def test_database_down_is_an_answer_ashby_retries(postgres_only: str, live
     assert not set(codes) & NON_RETRYABLE
     (up,) = await live.sim.deliver("candidateStageChange", down.body)
     assert up.status_code == 202  # the retry after recovery is stored
-    assert [e["source"]["event_type"] for e in await events(live)].count(
+    assert [e["source"]["event_type"] for e in await live.events()].count(
         "candidateStageChange"
     ) == 1
 
@@ -178,14 +155,7 @@ def test_non_retryable_statuses_are_ashbys() -> None:
 
 async def test_provisioning_through_the_api_end_to_end(live: Live) -> None:
     sim, api = live.sim, live.api
-    created = await api.post(
-        "/v1/connections",
-        json={
-            "provider": "ashby",
-            "tenant": "acme",
-            "provision": {"api_key": KEY, "events": EVENTS},
-        },
-    )
+    created = await live.connect({"api_key": KEY, "events": EVENTS})
     assert created.status_code == 201, created.text
     con = created.json()
     assert "secret" not in con
@@ -227,30 +197,17 @@ async def test_provisioning_through_the_api_end_to_end(live: Live) -> None:
 
 async def test_provisioning_refusals_leave_nothing_anywhere(live: Live) -> None:
     sim, api = live.sim, live.api
-    refused = await api.post(
-        "/v1/connections",
-        json={"provider": "ashby", "tenant": "acme", "provision": {"api_key": "wrong-key-value"}},
-    )
+    refused = await live.connect({"api_key": "wrong-key-value"})
     assert refused.status_code == 502, refused.text
     assert "wrong-key-value" not in refused.text
     sim.rate_limit = 2
-    limited = await api.post(
-        "/v1/connections",
-        json={"provider": "ashby", "tenant": "acme", "provision": {"api_key": KEY}},
-    )
+    limited = await live.connect({"api_key": KEY})
     assert limited.status_code == 429, limited.text
     # Under Ashby's rate limit the clean-up is refused too: what is left is said, not hidden.
     assert "2 could not be deleted" in limited.json()["detail"]
     assert len(sim.webhooks()) == 2
     sim.rate_limit = None
     assert (await api.get("/v1/connections")).json()["data"] == []
-    invalid = await api.post(
-        "/v1/connections",
-        json={
-            "provider": "ashby",
-            "tenant": "acme",
-            "provision": {"api_key": KEY, "events": ["ping"]},
-        },
-    )
+    invalid = await live.connect({"api_key": KEY, "events": ["ping"]})
     assert invalid.status_code == 400
     assert "ping" in invalid.json()["detail"]

@@ -9,93 +9,65 @@ import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
-from providers.testing import LoopbackServer
-from tests.conftest import ADMIN
 from tests.providers.gusto.gusto_sim import GustoSim
+from tests.support.live import LiveGateway, live_gateway
 
 API_TOKEN = "gusto-live-system-token"
 
 
-class Live:
-    def __init__(self, public: str, api: httpx.AsyncClient, sim: GustoSim) -> None:
-        self.public, self.api, self.sim = public, api, sim
+Live = LiveGateway[GustoSim]
 
-    @property
-    def ingest_url(self) -> str:
-        return f"{self.public}/ingest/gusto/acme"
 
-    async def provision(self) -> dict[str, Any]:
-        created = await self.api.post(
-            "/v1/connections",
-            json={
-                "provider": "gusto",
-                "tenant": "acme",
-                "provision": {"api_token": API_TOKEN, "subscription_types": ["Employee"]},
-            },
-        )
-        assert created.status_code == 201, created.text
-        result: dict[str, Any] = created.json()
-        return result
+async def provision(live: Live) -> dict[str, Any]:
+    created = await live.connect({"api_token": API_TOKEN, "subscription_types": ["Employee"]})
+    assert created.status_code == 201, created.text
+    result: dict[str, Any] = created.json()
+    return result
 
-    async def connection(self, connection_id: str) -> dict[str, Any]:
-        answer = await self.api.get(f"/v1/connections/{connection_id}")
-        result: dict[str, Any] = answer.json()
-        return result
 
-    async def handshake(self, token: str) -> httpx.Response:
-        body = json.dumps({"verification_token": token}).encode()
-        async with httpx.AsyncClient(timeout=30) as http:
-            return await http.post(self.ingest_url, content=body)
+async def connection(live: Live, connection_id: str) -> dict[str, Any]:
+    answer = await live.api.get(f"/v1/connections/{connection_id}")
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+async def handshake(live: Live, token: str) -> httpx.Response:
+    body = json.dumps({"verification_token": token}).encode()
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(live.ingest_url, content=body)
 
 
 @pytest.fixture
 async def live(settings: Settings, gusto_sim: GustoSim) -> AsyncIterator[Live]:
     gusto_sim.add_token(API_TOKEN)
-    server = LoopbackServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    configured = replace(
-        settings,
-        public_url=public,
-        provider_env={"UNIHOOK_PROVIDER_GUSTO_API_URL": gusto_sim.base_url},
-    )
-    server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
-    with server:
-        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=30) as api:
-            yield Live(public, api, gusto_sim)
-        gusto_sim.wait_for_token_posts()
-
-
-async def events(live: Live) -> list[dict[str, Any]]:
-    answer = await live.api.get("/v1/events", params={"tenant": "acme", "limit": 100})
-    data: list[dict[str, Any]] = answer.json()["data"]
-    return data
+    async with live_gateway(settings, "gusto", gusto_sim) as gateway:
+        yield gateway
+        gusto_sim.wait_for_token_posts()  # while the gateway still answers them
 
 
 async def test_provisioning_confirms_the_token_and_then_events_verify(live: Live) -> None:
-    created = await live.provision()
+    created = await provision(live)
     assert created["secrets"] == []  # nothing is trusted before Gusto confirms the token
     await asyncio.to_thread(live.sim.wait_for_token_posts)
     (subscription,) = live.sim.subscriptions()
     assert subscription.status == "verified"
     assert subscription.url == live.ingest_url
     assert 200 in [post.status_code for post in live.sim.token_posts]
-    shown = await live.connection(created["id"])
+    shown = await connection(live, created["id"])
     assert len(shown["secrets"]) == 1
     assert shown["provisioned"]["status"] == "verified"
     assert subscription.verification_token not in json.dumps(shown)
-    assert await events(live) == []  # the handshake is never an event
+    assert await live.events() == []  # the handshake is never an event
 
     (answer,) = await asyncio.to_thread(live.sim.deliver, "employee.created")
     assert answer.status_code == 202, answer.text
-    (event,) = await events(live)
+    (event,) = await live.events()
     assert event["type"] == "hris.employee.created"
     assert event["source"]["provider"] == "gusto"
 
@@ -103,14 +75,14 @@ async def test_provisioning_confirms_the_token_and_then_events_verify(live: Live
 async def test_fake_tokens_are_refused_by_gusto_and_never_stored(live: Live) -> None:
     live.sim.send_token_on_create = False
     live.sim.token_requests_fail = True  # activate's request for the token fails: still awaited
-    created = await live.provision()
+    created = await provision(live)
     await asyncio.to_thread(live.sim.wait_for_token_posts)
     assert live.sim.token_posts == []
     for fake in ("6590f590-3dba-495e-9bea-c361e1e2efc0", "attacker-chosen"):
-        answer = await live.handshake(fake)
+        answer = await handshake(live, fake)
         assert answer.status_code == 200
     assert live.sim.verify_calls() == [422, 422]
-    assert (await live.connection(created["id"]))["secrets"] == []
+    assert (await connection(live, created["id"]))["secrets"] == []
     # an event signed with a fake token does not verify
     body = b'{"uuid":"x","event_type":"employee.created","entity_uuid":"e","timestamp":1}'
     forged = await httpx.AsyncClient().post(
@@ -124,15 +96,15 @@ async def test_fake_tokens_are_refused_by_gusto_and_never_stored(live: Live) -> 
     await asyncio.to_thread(live.sim.resend_token, subscription.uuid)
     await asyncio.to_thread(live.sim.wait_for_token_posts)
     assert live.sim.subscriptions()[0].status == "verified"
-    assert len((await live.connection(created["id"]))["secrets"]) == 1
+    assert len((await connection(live, created["id"]))["secrets"]) == 1
 
 
 async def test_once_verified_a_handshake_calls_gusto_no_more(live: Live) -> None:
-    await live.provision()
+    await provision(live)
     await asyncio.to_thread(live.sim.wait_for_token_posts)
     before = len(live.sim.calls)
     for _ in range(5):
-        answer = await live.handshake("flood")
+        answer = await handshake(live, "flood")
         assert answer.status_code == 200
     assert len(live.sim.calls) == before
 
@@ -140,13 +112,13 @@ async def test_once_verified_a_handshake_calls_gusto_no_more(live: Live) -> None
 async def test_one_confirmation_at_a_time_per_connection(live: Live) -> None:
     live.sim.send_token_on_create = False
     live.sim.token_requests_fail = True
-    await live.provision()
+    await provision(live)
     gate = threading.Event()
     live.sim.verify_gate = gate
-    first = asyncio.create_task(live.handshake("first-fake"))
+    first = asyncio.create_task(handshake(live, "first-fake"))
     entered = await asyncio.to_thread(live.sim.verify_entered.wait, 30)
     assert entered
-    second = await live.handshake("second-fake")
+    second = await handshake(live, "second-fake")
     assert second.status_code == 503
     assert second.headers["retry-after"]
     gate.set()
@@ -163,7 +135,7 @@ def _sign(token: str, body: bytes) -> str:
 
 async def test_changing_the_types_while_awaiting_keeps_the_handshake_awaited(live: Live) -> None:
     live.sim.token_requests_fail = True
-    created = await live.provision()
+    created = await provision(live)
     changed = await live.api.patch(
         f"/v1/connections/{created['id']}", json={"events": ["Employee", "Payroll"]}
     )
@@ -173,4 +145,4 @@ async def test_changing_the_types_while_awaiting_keeps_the_handshake_awaited(liv
     await asyncio.to_thread(live.sim.resend_token, subscription.uuid)
     await asyncio.to_thread(live.sim.wait_for_token_posts)
     assert live.sim.subscriptions()[0].status == "verified"
-    assert len((await live.connection(created["id"]))["secrets"]) == 1
+    assert len((await connection(live, created["id"]))["secrets"]) == 1

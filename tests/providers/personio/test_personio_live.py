@@ -6,52 +6,32 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import replace
-from typing import Any
 
-import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
-from providers.testing import LoopbackServer
-from tests.conftest import ADMIN
 from tests.providers.personio.personio_sim import PersonioSim
+from tests.support.live import LiveGateway, live_gateway
 
 CLIENT_ID, CLIENT_SECRET = "papi-live-client", "papi-live-secret"
 
 
+Live = LiveGateway[PersonioSim]
+
+
 @pytest.fixture
-async def live(
-    settings: Settings, personio_sim: PersonioSim
-) -> AsyncIterator[tuple[httpx.AsyncClient, PersonioSim, str]]:
+async def live(settings: Settings, personio_sim: PersonioSim) -> AsyncIterator[Live]:
     personio_sim.add_client(CLIENT_ID, CLIENT_SECRET)
-    server = LoopbackServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    configured = replace(
-        settings,
-        public_url=public,
-        provider_env={"UNIHOOK_PROVIDER_PERSONIO_API_URL": personio_sim.base_url},
-    )
-    server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
-    with server:
-        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=30) as api:
-            yield api, personio_sim, public
+    async with live_gateway(settings, "personio", personio_sim) as gateway:
+        yield gateway
 
 
-async def test_provisioned_webhook_delivers_with_its_token(live: Any) -> None:
-    api, sim, public = live
-    created = await api.post(
-        "/v1/connections",
-        json={
-            "provider": "personio",
-            "tenant": "acme",
-            "provision": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
-        },
-    )
+async def test_provisioned_webhook_delivers_with_its_token(live: Live) -> None:
+    api, sim = live.api, live.sim
+    created = await live.connect({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
     assert created.status_code == 201, created.text
     (webhook,) = sim.webhooks()
-    assert webhook.url == f"{public}/ingest/personio/acme"
+    assert webhook.url == live.ingest_url
     assert webhook.status == "ENABLED"  # Personio's default is DISABLED
     assert webhook.token is not None
     assert webhook.token.startswith("Bearer ")
@@ -59,7 +39,7 @@ async def test_provisioned_webhook_delivers_with_its_token(live: Any) -> None:
 
     (answer,) = await asyncio.to_thread(sim.deliver, "employment.started")
     assert answer.status_code == 202, answer.text
-    listed = (await api.get("/v1/events", params={"tenant": "acme"})).json()["data"]
+    listed = await live.events()
     assert [e["type"] for e in listed] == ["hris.employee.started"]
     assert listed[0]["source"]["signature_scope"] == "token"
 
@@ -68,16 +48,9 @@ async def test_provisioned_webhook_delivers_with_its_token(live: Any) -> None:
     assert sim.webhooks() == []
 
 
-async def test_refused_credentials_are_a_clear_error_and_leave_nothing(live: Any) -> None:
-    api, sim, _ = live
-    created = await api.post(
-        "/v1/connections",
-        json={
-            "provider": "personio",
-            "tenant": "acme",
-            "provision": {"client_id": CLIENT_ID, "client_secret": "wrong-secret"},
-        },
-    )
+async def test_refused_credentials_are_a_clear_error_and_leave_nothing(live: Live) -> None:
+    api, sim = live.api, live.sim
+    created = await live.connect({"client_id": CLIENT_ID, "client_secret": "wrong-secret"})
     assert created.status_code == 502
     assert "wrong-secret" not in created.text
     assert sim.webhooks() == []

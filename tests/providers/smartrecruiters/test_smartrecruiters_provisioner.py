@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from providers import ProviderSettings, ProvisionContext, VendorState
 from providers.registry import default_registry
 from providers.smartrecruiters.provisioner import KEY_OVERLAP, SmartRecruitersProvisioner
-from providers.testing import LoopbackServer, get_provisioner_test_class
-from tests.conftest import ADMIN
+from providers.testing import get_provisioner_test_class
 from tests.providers.smartrecruiters.smartrecruiters_sim import SmartRecruitersSim
+from tests.support.live import LiveGateway, live_gateway
 
 KEY = "sr-api-key-for-the-kit-0123456789"
 EVENTS = ["application.created", "application.status.updated", "job.created"]
@@ -58,44 +57,27 @@ class TestSmartrecruitersProvisioner(
 # ---- end to end over real HTTP -----------------------------------------------------------------
 
 
-class Live:
-    def __init__(self, public: str, api: httpx.AsyncClient, sim: SmartRecruitersSim) -> None:
-        self.public, self.api, self.sim = public, api, sim
+Live = LiveGateway[SmartRecruitersSim]
 
-    def context(self, http: httpx.AsyncClient) -> ProvisionContext:
-        return ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": self.sim.base_url}),
-            tenant="acme",
-            ingest_url=f"{self.public}/ingest/smartrecruiters/acme",
-        )
+
+def provision_context(live: Live, http: httpx.AsyncClient) -> ProvisionContext:
+    return ProvisionContext(
+        http=http,
+        settings=ProviderSettings({"api_url": live.sim.base_url}),
+        tenant="acme",
+        ingest_url=live.ingest_url,
+    )
 
 
 @pytest.fixture
 async def live(settings: Settings, smartrecruiters_sim: SmartRecruitersSim) -> AsyncIterator[Live]:
     smartrecruiters_sim.add_api_key(KEY)
-    server = LoopbackServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    configured = replace(
-        settings,
-        public_url=public,
-        provider_env={"UNIHOOK_PROVIDER_SMARTRECRUITERS_API_URL": smartrecruiters_sim.base_url},
-    )
-    server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
-    with server:
-        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=30) as api:
-            yield Live(public, api, smartrecruiters_sim)
+    async with live_gateway(settings, "smartrecruiters", smartrecruiters_sim) as gateway:
+        yield gateway
 
 
 async def provision(live: Live) -> dict[str, Any]:
-    created = await live.api.post(
-        "/v1/connections",
-        json={
-            "provider": "smartrecruiters",
-            "tenant": "acme",
-            "provision": {"api_key": KEY, "events": EVENTS},
-        },
-    )
+    created = await live.connect({"api_key": KEY, "events": EVENTS})
     assert created.status_code == 201, created.text
     body: dict[str, Any] = created.json()
     return body
@@ -104,7 +86,7 @@ async def provision(live: Live) -> dict[str, Any]:
 async def test_provisioning_creates_and_activates_the_subscription(live: Live) -> None:
     connection = await provision(live)
     (subscription,) = live.sim.subscription_list()
-    assert subscription.callback_url == f"{live.public}/ingest/smartrecruiters/acme"
+    assert subscription.callback_url == live.ingest_url
     assert [e["name"] for e in subscription.events] == EVENTS
     # SmartRecruiters' handshake reached the gateway and was echoed: the subscription is active.
     (handshake,) = live.sim.handshakes
@@ -112,7 +94,7 @@ async def test_provisioning_creates_and_activates_the_subscription(live: Live) -
     assert subscription.status == "active"
     assert connection["provisioned"]["endpoint_id"] == subscription.id
     # The handshake is not an event.
-    events = (await live.api.get("/v1/events", params={"tenant": "acme"})).json()["data"]
+    events = await live.events()
     assert events == []
 
 
@@ -130,7 +112,7 @@ async def test_notifications_are_answered_202_once_and_duplicates_202(live: Live
     assert again.status_code == 202
     assert again.response is not None
     assert again.response.json()["status"] == "duplicate"
-    events = (await live.api.get("/v1/events", params={"tenant": "acme"})).json()["data"]
+    events = await live.events()
     assert [(e["type"], e["source"]["event_id"]) for e in events] == [
         ("ats.application.stage_changed", "evt-live-1")
     ]
@@ -141,7 +123,9 @@ async def test_a_rotated_key_verifies_alongside_the_old_one(live: Live) -> None:
     (subscription,) = live.sim.subscription_list()
     vendor = VendorState({"subscription_id": subscription.id}, {"api_key": KEY})
     async with httpx.AsyncClient(timeout=10) as http:
-        new_key = await SmartRecruitersProvisioner().rotate_key(live.context(http), vendor)
+        new_key = await SmartRecruitersProvisioner().rotate_key(
+            provision_context(live, http), vendor
+        )
     rotated = await live.api.post(
         f"/v1/connections/{connection['id']}/secrets",
         json={"secret": new_key, "previous_expires_in": KEY_OVERLAP},
