@@ -6,10 +6,10 @@ A simulator subclasses ``VendorSimulator`` and marks its handlers with ``@route(
 takes a ``SimRequest`` and returns ``(status, json_body)`` (``None`` sends no body), or raises
 ``Reject``, which ``reject_body`` turns into the vendor's error shape. The base serves it with
 uvicorn on ``127.0.0.1:<free port>`` in a thread, logs every call (``calls``), answers as a test
-asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it, and
-posts deliveries (``deliver_to``). Handlers run under ``lock``, so a test thread reading state
-under the same lock sees it whole. It imports nothing of the gateway, and opens nothing until
-``start``.
+asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it
+(``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``), and posts deliveries
+(``deliver_to``). Handlers run under ``lock``, so a test thread reading state under the same lock
+sees it whole. It imports nothing of the gateway, and opens nothing until ``start``.
 """
 
 from __future__ import annotations
@@ -378,6 +378,7 @@ class VendorSimulator:
         self.latency = 0.0
         """Seconds every API answer waits before it is sent."""
         self._injected: list[Injected] = []
+        self._bearer_owners: dict[str, Any] = {}
         self._generation = 0
         """Bumped by ``reset``: a request begun before it belongs to an earlier test."""
         self._server = LoopbackServer(self, name=self.name)
@@ -410,6 +411,7 @@ class VendorSimulator:
             self.deliveries.clear()
             self._injected.clear()
             self.latency = 0.0
+            self._bearer_owners.clear()
             self.reset_state()
 
     # ---- what a test asks for -----------------------------------------------------------------
@@ -443,6 +445,22 @@ class VendorSimulator:
     def forget_injected(self) -> None:
         with self.lock:
             self._injected.clear()
+
+    def add_bearer_token(self, token: str, owner: Any) -> None:
+        """Accept ``Authorization: Bearer <token>`` as ``owner`` (an organisation, a company, a
+        user) until ``reset``; ``bearer_owner`` answers it in ``authenticate``."""
+        with self.lock:
+            self._bearer_owners[token] = owner
+
+    def bearer_owner(
+        self, request: SimRequest, message: str = "Unauthorized", code: str | None = None
+    ) -> Any:
+        """Whose the request's bearer token is (``add_bearer_token``); a missing or unknown one
+        is ``Reject(401, message, code)``."""
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is not None and token in self._bearer_owners:
+            return self._bearer_owners[token]
+        raise Reject(401, message, code)
 
     # ---- hooks for the vendor -----------------------------------------------------------------
 

@@ -218,3 +218,28 @@ async def test_fail_next_after_and_conflict_mapping(fresh: KitSim) -> None:
         409,
         "creating: Kit 409: exists",
     )
+
+
+class TokenSim(VendorSimulator):
+    name = "token-sim"
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        return self.bearer_owner(request, "bad token")
+
+    @route("GET", "/me")
+    def me(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, {"owner": request.principal}
+
+
+async def test_bearer_tokens_answer_as_their_owner_until_reset() -> None:
+    with TokenSim() as sim:
+        sim.add_bearer_token("tok-1", "org-1")
+        async with httpx.AsyncClient(base_url=sim.base_url) as http:
+            mine = await http.get("/me", headers={"authorization": "Bearer tok-1"})
+            other = await http.get("/me", headers={"authorization": "Bearer tok-2"})
+            basic = await http.get("/me", headers={"authorization": "Basic tok-1"})
+            sim.reset()
+            forgotten = await http.get("/me", headers={"authorization": "Bearer tok-1"})
+    assert mine.json() == {"owner": "org-1"}
+    assert [r.status_code for r in (other, basic, forgotten)] == [401, 401, 401]
+    assert other.json() == {"error": "bad token"}

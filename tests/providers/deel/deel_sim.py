@@ -31,7 +31,6 @@ from providers.testing import (
     SimRequest,
     VendorSimulator,
     absolute_url,
-    bearer_token,
     event_names,
     loopback_only,
     route,
@@ -77,16 +76,13 @@ class DeelSim(VendorSimulator):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tokens: dict[str, str] = {}
         self.webhooks: dict[str, SimWebhook] = {}
 
     def reset_state(self) -> None:
-        self.tokens.clear()
         self.webhooks.clear()
 
     def add_token(self, token: str, organization: str = "org-1") -> None:
-        with self.lock:
-            self.tokens[token] = organization
+        self.add_bearer_token(token, organization)
 
     def webhook_list(self) -> list[SimWebhook]:
         with self.lock:
@@ -95,10 +91,7 @@ class DeelSim(VendorSimulator):
     # ---- the vendor's rules -------------------------------------------------------------------
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        token = bearer_token(request.headers.get("authorization", ""))
-        if token is not None and token in self.tokens:
-            return self.tokens[token]
-        raise Reject(401, "Unauthorized")
+        return self.bearer_owner(request)
 
     def reject_body(self, reject: Reject) -> Any:
         return {"errors": [{"message": reject.message}]}

@@ -36,7 +36,6 @@ from providers.testing import (
     SimRequest,
     VendorSimulator,
     absolute_url,
-    bearer_token,
     event_names,
     loopback_only,
     route,
@@ -93,20 +92,17 @@ class RemoteSim(VendorSimulator):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tokens: dict[str, str] = {}
         self.callbacks: dict[str, SimCallback] = {}
         self.employments: dict[str, dict[str, Any]] = {}
         self.time_offs: dict[str, dict[str, Any]] = {}
 
     def reset_state(self) -> None:
-        self.tokens.clear()
         self.callbacks.clear()
         self.employments = {EMPLOYMENT: dict(EMPLOYMENT_RECORD)}
         self.time_offs = {TIMEOFF: dict(TIMEOFF_RECORD)}
 
     def add_token(self, token: str, company: str = "acme-inc") -> None:
-        with self.lock:
-            self.tokens[token] = company
+        self.add_bearer_token(token, company)
 
     def callback_list(self) -> list[SimCallback]:
         with self.lock:
@@ -115,10 +111,7 @@ class RemoteSim(VendorSimulator):
     # ---- the vendor's rules -------------------------------------------------------------------
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        token = bearer_token(request.headers.get("authorization", ""))
-        if token is not None and token in self.tokens:
-            return self.tokens[token]
-        raise Reject(401, "Unauthorized")
+        return self.bearer_owner(request)
 
     def reject_body(self, reject: Reject) -> Any:
         return {"message": reject.message}

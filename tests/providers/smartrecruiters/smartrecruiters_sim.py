@@ -41,7 +41,6 @@ from providers.testing import (
     SimRequest,
     VendorSimulator,
     absolute_url,
-    bearer_token,
     is_loopback,
     route,
     simulator_fixtures,
@@ -103,7 +102,6 @@ class SmartRecruitersSim(VendorSimulator):
         self.clock = clock
         """The simulator's time (a test moves it to see keys expire)."""
         self.api_keys: dict[str, str] = {}
-        self.tokens: dict[str, str] = {}
         self.subscriptions: dict[str, SimSubscription] = {}
         self.handshakes: list[Delivery] = []
 
@@ -112,7 +110,6 @@ class SmartRecruitersSim(VendorSimulator):
     def reset_state(self) -> None:
         self.clock = self._start_clock
         self.api_keys.clear()
-        self.tokens.clear()
         self.subscriptions.clear()
         self.handshakes.clear()
 
@@ -121,8 +118,7 @@ class SmartRecruitersSim(VendorSimulator):
             self.api_keys[key] = user
 
     def add_token(self, token: str, user: str = "user-1") -> None:
-        with self.lock:
-            self.tokens[token] = user
+        self.add_bearer_token(token, user)
 
     def subscription_list(self) -> list[SimSubscription]:
         with self.lock:
@@ -136,10 +132,7 @@ class SmartRecruitersSim(VendorSimulator):
             if key in self.api_keys:
                 return self.api_keys[key]
             raise Reject(401, "Invalid API key", "UNAUTHORIZED")
-        token = bearer_token(request.headers.get("authorization", ""))
-        if token is not None and token in self.tokens:
-            return self.tokens[token]
-        raise Reject(401, "Missing or invalid credentials", "UNAUTHORIZED")
+        return self.bearer_owner(request, "Missing or invalid credentials", "UNAUTHORIZED")
 
     def reject_body(self, reject: Reject) -> Any:
         return {"code": reject.code or "ERROR", "message": reject.message}
