@@ -1,9 +1,12 @@
-"""Helpers for gateway tests: connect a vendor, sign like it, post to ingest."""
+"""Helpers for gateway and vendor ingest tests: connect a vendor, sign like it, count what was
+stored."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import func, select
 
 from gateway.core.clock import utcnow
 from gateway.core.crypto import hash_key, new_api_key
@@ -21,12 +24,23 @@ SECRETS = {
 }
 
 
-async def connect(client: Any, provider: str, tenant: str = "acme", **extra: Any) -> dict[str, Any]:
-    body = {"provider": provider, "tenant": tenant, "secret": SECRETS[provider], **extra}
+async def connect(
+    client: Any, provider: str, tenant: str = "acme", *, secret: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A new connection (as the admin API answers it) verifying with ``secret`` (default: the
+    provider's in ``SECRETS``)."""
+    body = {"provider": provider, "tenant": tenant, "secret": secret or SECRETS[provider], **extra}
     response = await client.post("/v1/connections", json=body, headers=ADMIN)
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+async def count(services: Runtime, model: Any, *where: Any) -> int:
+    """How many rows of ``model`` (matching ``where``) are stored."""
+    async with services.sessions() as session:
+        query = select(func.count()).select_from(model).where(*where)
+        return int((await session.execute(query)).scalar_one())
 
 
 def signed(

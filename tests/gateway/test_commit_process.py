@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings, SettingsError
@@ -22,7 +22,7 @@ from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.registry import default_registry
 from tests.conftest import ADMIN_TOKEN
-from tests.gateway.helpers import connect, sign, signed
+from tests.gateway.helpers import connect, count, sign, signed
 
 
 @pytest.fixture
@@ -40,11 +40,6 @@ def child_of(client: Any) -> CommitProcess:
     writer: IngestWriter = client.app.state.ingest_writer
     assert writer.commit_process is not None, "SQLite on a file commits in a child process"
     return writer.commit_process
-
-
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def test_outcomes_are_those_of_the_in_process_writer(client: Any, services: Runtime) -> None:

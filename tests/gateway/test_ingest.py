@@ -8,21 +8,12 @@ from typing import Any
 
 import msgspec
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from tests.conftest import ADMIN
-from tests.gateway.helpers import SECRETS, connect, sign, signed
-
-
-async def count(services: Runtime, model: Any, *where: Any) -> int:
-    async with services.sessions() as session:
-        return int(
-            (
-                await session.execute(select(func.count()).select_from(model).where(*where))
-            ).scalar_one()
-        )
+from tests.gateway.helpers import SECRETS, connect, count, sign, signed
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,12 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.ashby import SAMPLES
 from tests.conftest import ADMIN
-from tests.gateway.helpers import connect as connect_other
+from tests.gateway.helpers import connect, count
 from tests.gateway.helpers import signed as signed_other
 
 TOKEN = "9f3c1a7e5b2d4f6081a3c5e7092b4d6f8a1c3e5f7092b4d6f8a1c3e5f7092b4d"
@@ -31,26 +30,10 @@ def ashby_headers(body: bytes, secret: str = TOKEN, prefix: str = "sha256=") -> 
     return {"content-type": "application/json", "Ashby-Signature": prefix + digest}
 
 
-async def connect(client: Any, tenant: str = "acme") -> dict[str, Any]:
-    response = await client.post(
-        "/v1/connections",
-        json={"provider": "ashby", "tenant": tenant, "secret": TOKEN},
-        headers=ADMIN,
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
 async def test_signed_event_is_accepted_with_webhook_action_id(
     client: Any, services: Runtime
 ) -> None:
-    con = await connect(client)
+    con = await connect(client, "ashby", secret=TOKEN)
     body = body_of("candidateStageChange")
     response = await client.post("/ingest/ashby/acme", content=body, headers=ashby_headers(body))
     assert response.status_code == 202, response.text
@@ -74,7 +57,7 @@ async def test_signed_event_is_accepted_with_webhook_action_id(
 async def test_missing_signature_is_401_and_nothing_is_stored(
     client: Any, services: Runtime, headers: dict[str, str]
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = body_of("applicationSubmit")
     response = await client.post("/ingest/ashby/acme", content=body, headers=headers)
     assert response.status_code == 401
@@ -89,7 +72,7 @@ async def test_missing_signature_is_401_and_nothing_is_stored(
 async def test_a_right_digest_under_a_wrong_prefix_is_401(
     client: Any, services: Runtime, prefix: str
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = body_of("applicationSubmit")
     response = await client.post(
         "/ingest/ashby/acme", content=body, headers=ashby_headers(body, prefix=prefix)
@@ -101,7 +84,7 @@ async def test_a_right_digest_under_a_wrong_prefix_is_401(
 async def test_tampered_body_wrong_secret_and_reformatted_body_are_401(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = body_of("offerUpdate")
     headers = ashby_headers(body)
     tampered = body.replace(b"WaitingOnCandidateResponse", b"CandidateAccepted")
@@ -120,7 +103,7 @@ async def test_tampered_body_wrong_secret_and_reformatted_body_are_401(
 
 
 async def test_uppercase_hex_and_rotated_secret_verify(client: Any) -> None:
-    con = await connect(client)
+    con = await connect(client, "ashby", secret=TOKEN)
     body = body_of("jobUpdate")
     upper = ashby_headers(body)
     upper["Ashby-Signature"] = "sha256=" + upper["Ashby-Signature"][7:].upper()
@@ -142,7 +125,7 @@ async def test_uppercase_hex_and_rotated_secret_verify(client: Any) -> None:
 async def test_retry_with_the_same_webhook_action_id_is_a_duplicate(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = body_of("candidateHire")
     first = await client.post("/ingest/ashby/acme", content=body, headers=ashby_headers(body))
     # The same event may reach unihook through a second webhook of the same type; the id is
@@ -159,7 +142,7 @@ async def test_retry_with_the_same_webhook_action_id_is_a_duplicate(
 async def test_without_webhook_action_id_identical_bytes_are_a_duplicate(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     payload = {k: v for k, v in SAMPLES["applicationUpdate"].items() if k != "webhookActionId"}
     body = json.dumps(payload, separators=(",", ":")).encode()
     first = await client.post("/ingest/ashby/acme", content=body, headers=ashby_headers(body))
@@ -176,7 +159,7 @@ async def test_without_webhook_action_id_identical_bytes_are_a_duplicate(
 
 
 async def test_distinct_ids_are_distinct_events(client: Any, services: Runtime) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     for action_id in (
         "11111111-1111-4111-8111-111111111111",
         "22222222-2222-4222-8222-222222222222",
@@ -190,7 +173,7 @@ async def test_distinct_ids_are_distinct_events(client: Any, services: Runtime) 
 
 
 async def test_ping_is_a_connection_test(client: Any) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = body_of("ping")
     response = await client.post("/ingest/ashby/acme", content=body, headers=ashby_headers(body))
     assert response.status_code == 202
@@ -208,7 +191,7 @@ async def test_no_connection_is_404(client: Any) -> None:
 async def test_unreadable_signed_body_is_quarantined_not_refused(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client)
+    await connect(client, "ashby", secret=TOKEN)
     body = b'{"webhookActionId":"x","action":"applicationSubmit","data":"not an object"}'
     response = await client.post("/ingest/ashby/acme", content=body, headers=ashby_headers(body))
     assert response.status_code == 202
@@ -218,9 +201,9 @@ async def test_unreadable_signed_body_is_quarantined_not_refused(
 
 class TestSingleIngestUrl:
     async def test_ashby_is_told_apart_from_the_tenant_s_other_vendors(self, client: Any) -> None:
-        await connect(client)
+        await connect(client, "ashby", secret=TOKEN)
         for provider in ("breezy", "hatchbeacon", "bindbee"):
-            await connect_other(client, provider)
+            await connect(client, provider)
         body = body_of("interviewScheduleCreate")
         response = await client.post("/ingest/acme", content=body, headers=ashby_headers(body))
         assert response.status_code == 202, response.text
@@ -241,14 +224,14 @@ class TestSingleIngestUrl:
             assert event["source"]["provider"] == provider
 
     async def test_bad_ashby_signature_on_the_single_url_is_401(self, client: Any) -> None:
-        await connect(client)
-        await connect_other(client, "breezy")
+        await connect(client, "ashby", secret=TOKEN)
+        await connect(client, "breezy")
         body = body_of("applicationSubmit")
         headers = ashby_headers(body, secret="not-the-token")
         assert (await client.post("/ingest/acme", content=body, headers=headers)).status_code == 401
 
     async def test_ashby_header_without_an_ashby_connection_is_400(self, client: Any) -> None:
-        await connect_other(client, "breezy")
+        await connect(client, "breezy")
         body = body_of("applicationSubmit")
         response = await client.post("/ingest/acme", content=body, headers=ashby_headers(body))
         assert response.status_code == 400

@@ -17,6 +17,7 @@ from providers.bamboohr import SAMPLES
 from providers.bamboohr.samples import FORM_ENCODED
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect
 
 adapter = default_registry().get("bamboohr")
 HERE = Path(__file__).resolve().parent
@@ -173,18 +174,12 @@ def test_a_retry_with_a_new_send_time_is_the_same_event() -> None:
 # ---- through the gateway ----------------------------------------------------------------------
 
 
-async def connect_bamboohr(client: Any, tenant: str = "acme") -> None:
-    body = {"provider": "bamboohr", "tenant": tenant, "secret": SECRET}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
-
-
 def now_text() -> str:
     return str(int(datetime.now(UTC).timestamp()))
 
 
 async def test_accepted_then_duplicate_on_a_retry(client: Any) -> None:
-    await connect_bamboohr(client)
+    await connect(client, "bamboohr", secret=SECRET)
     body = compact(SAMPLES["employee.updated"])
     first = await client.post(
         "/ingest/bamboohr/acme", content=body, headers=bamboohr_headers(body, now_text())
@@ -203,7 +198,7 @@ async def test_accepted_then_duplicate_on_a_retry(client: Any) -> None:
 
 
 async def test_form_post_is_accepted(client: Any) -> None:
-    await connect_bamboohr(client)
+    await connect(client, "bamboohr", secret=SECRET)
     headers = {
         **bamboohr_headers(FORM_ENCODED, now_text()),
         "content-type": "application/x-www-form-urlencoded",
@@ -217,7 +212,7 @@ async def test_form_post_is_accepted(client: Any) -> None:
 
 
 async def test_bad_signature_and_stale_timestamp_are_401(client: Any) -> None:
-    await connect_bamboohr(client)
+    await connect(client, "bamboohr", secret=SECRET)
     body = compact(SAMPLES["employee.created"])
     forged = await client.post(
         "/ingest/bamboohr/acme", content=body, headers=bamboohr_headers(body, now_text(), "x")
@@ -239,7 +234,7 @@ async def test_detection_among_every_vendor_of_a_tenant(client: Any) -> None:
         body = {"provider": provider, "tenant": "acme", "secret": f"{provider}-secret"}
         response = await client.post("/v1/connections", json=body, headers=ADMIN)
         assert response.status_code == 201, response.text
-    await connect_bamboohr(client)
+    await connect(client, "bamboohr", secret=SECRET)
     body = compact(SAMPLES["company.updated"])
     response = await client.post(
         "/ingest/acme", content=body, headers=bamboohr_headers(body, now_text())

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from gateway.runtime import Runtime
 from gateway.storage.models import Event
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect, count
 
 HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("deel")
@@ -41,17 +40,6 @@ def deel_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
         "x-deel-webhook-version": "1.0.0",
         "x-deel-signature": digest,
     }
-
-
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def connect(client: Any, provider: str = "deel", secret: str = SECRET) -> None:
-    body = {"provider": provider, "tenant": "acme", "secret": secret}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
 
 
 def test_the_vector_verifies_and_only_with_the_post_prefix() -> None:
@@ -106,7 +94,7 @@ def test_a_review_maps_by_its_outcome() -> None:
 
 
 async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> None:
-    await connect(client)
+    await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_events()["contract.terminated"]
     first = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
     assert (first.status_code, first.json()["status"]) == (200, "accepted")
@@ -124,7 +112,7 @@ async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> 
 
 
 async def test_a_wrong_signature_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_events()["contract.created"]
     answer = await client.post(
         "/ingest/deel/acme", content=body, headers=deel_headers(body, "not-the-key")
@@ -133,7 +121,7 @@ async def test_a_wrong_signature_is_401(client: Any) -> None:
 
 
 async def test_a_simulated_delivery_is_kept_and_flagged(client: Any) -> None:
-    await connect(client)
+    await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_variants()["contract.terminated:simulation"]
     answer = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
     assert (answer.status_code, answer.json()["status"]) == (200, "accepted")
@@ -144,7 +132,7 @@ async def test_a_simulated_delivery_is_kept_and_flagged(client: Any) -> None:
 
 async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
     for name in default_registry().names():
-        await connect(client, name, SECRET if name == "deel" else f"{name}-secret")
+        await connect(client, name, secret=SECRET if name == "deel" else f"{name}-secret")
     body = ADAPTER.sample_events()["eor.payslips.available"]
     answer = await client.post("/ingest/acme", content=body, headers=deel_headers(body))
     assert answer.status_code == 200, answer.text

@@ -14,6 +14,7 @@ from finch import Finch
 
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect
 
 ADAPTER = default_registry().get("finch")
 
@@ -124,14 +125,8 @@ def test_only_v1_entries_count() -> None:
 # ---- over real HTTP ingest ------------------------------------------------------------------
 
 
-async def connect(client: Any, tenant: str = "acme") -> None:
-    body = {"provider": "finch", "tenant": tenant, "secret": SECRET}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
-
-
 async def test_finch_event_is_accepted_and_keyed_by_its_event_id(client: Any) -> None:
-    await connect(client)
+    await connect(client, "finch", secret=SECRET)
     body = ADAPTER.sample_events()["job.data_sync_all.completed"]
     _, headers = ADAPTER.sign_request(body, SECRET, now=datetime.now(UTC))
     response = await client.post("/ingest/finch/acme", content=body, headers=headers)
@@ -145,7 +140,7 @@ async def test_finch_event_is_accepted_and_keyed_by_its_event_id(client: Any) ->
 async def test_a_retry_with_the_same_event_id_is_a_duplicate(client: Any) -> None:
     """A retry that keeps ``finch-event-id`` under a fresh signed timestamp (how Standard
     Webhooks senders retry; Finch follows its layout) is one event."""
-    await connect(client)
+    await connect(client, "finch", secret=SECRET)
     body = ADAPTER.sample_events()["directory.created"]
     first_at = datetime.now(UTC)
     _, headers = ADAPTER.sign_request(body, SECRET, now=first_at)
@@ -166,7 +161,7 @@ async def test_a_retry_with_the_same_event_id_is_a_duplicate(client: Any) -> Non
 
 
 async def test_a_stale_timestamp_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "finch", secret=SECRET)
     body = ADAPTER.sample_events()["account.updated"]
     _, headers = ADAPTER.sign_request(body, SECRET, now=datetime(2020, 1, 1, tzinfo=UTC))
     response = await client.post("/ingest/finch/acme", content=body, headers=headers)
@@ -174,7 +169,7 @@ async def test_a_stale_timestamp_is_401(client: Any) -> None:
 
 
 async def test_finch_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
-    await connect(client)
+    await connect(client, "finch", secret=SECRET)
     for other, secret in [("breezy", "whsec_b"), ("bindbee", "bb-key"), ("knit", "knit-key")]:
         reply = await client.post(
             "/v1/connections",

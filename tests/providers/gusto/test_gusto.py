@@ -14,7 +14,7 @@ import pytest
 from providers.gusto import SAMPLES, adapter
 from providers.gusto.samples import VERIFICATION_TOKEN
 from tests.conftest import ADMIN
-from tests.gateway.helpers import connect as connect_other
+from tests.gateway.helpers import connect
 from tests.gateway.helpers import signed as signed_other
 
 # Gusto's guide: key = the sample verification_token, message = the raw body, hex HMAC-SHA256
@@ -79,19 +79,8 @@ def sign(body: bytes, key: str = VECTOR_KEY) -> dict[str, str]:
     return {"content-type": "application/json", "X-Gusto-Signature": digest}
 
 
-async def connect(client: Any, tenant: str = "acme") -> dict[str, Any]:
-    response = await client.post(
-        "/v1/connections",
-        json={"provider": "gusto", "tenant": tenant, "secret": VECTOR_KEY},
-        headers=ADMIN,
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
 async def test_signed_event_is_accepted_and_its_uuid_dedups(client: Any) -> None:
-    await connect(client)
+    await connect(client, "gusto", secret=VECTOR_KEY)
     first = await client.post("/ingest/gusto/acme", content=VECTOR_BODY, headers=sign(VECTOR_BODY))
     assert first.status_code == 202, first.text
     got = (await client.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
@@ -105,7 +94,7 @@ async def test_signed_event_is_accepted_and_its_uuid_dedups(client: Any) -> None
 
 
 async def test_a_wrong_signature_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "gusto", secret=VECTOR_KEY)
     response = await client.post(
         "/ingest/gusto/acme", content=VECTOR_BODY, headers=sign(VECTOR_BODY, "other")
     )
@@ -115,7 +104,7 @@ async def test_a_wrong_signature_is_401(client: Any) -> None:
 async def test_a_handshake_on_a_hand_made_connection_is_answered_and_never_stored(
     client: Any,
 ) -> None:
-    await connect(client)
+    await connect(client, "gusto", secret=VECTOR_KEY)
     body = json.dumps(VERIFICATION_TOKEN).encode()
     response = await client.post("/ingest/gusto/acme", content=body)
     assert response.status_code == 200
@@ -125,9 +114,9 @@ async def test_a_handshake_on_a_hand_made_connection_is_answered_and_never_store
 
 
 async def test_single_url_tells_gusto_from_a_tenant_with_other_vendors(client: Any) -> None:
-    await connect(client)
+    await connect(client, "gusto", secret=VECTOR_KEY)
     for provider in ("breezy", "hatchbeacon", "bindbee", "greenhouse"):
-        await connect_other(client, provider)
+        await connect(client, provider)
     body = json.dumps(SAMPLES["payroll.paid"], separators=(",", ":")).encode()
     response = await client.post("/ingest/acme", content=body, headers=sign(body))
     assert response.status_code == 202, response.text

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
@@ -21,6 +20,7 @@ from gateway.storage.models import Event, Receipt
 from providers.hibob import SAMPLES
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect, count
 from tests.support.servers import ThreadedServer
 
 adapter = default_registry().get("hibob")
@@ -103,19 +103,8 @@ def test_ping_bodies_are_recognised_and_nothing_else() -> None:
 # ---- through the gateway ----------------------------------------------------------------------
 
 
-async def connect_hibob(client: Any, tenant: str = "acme") -> None:
-    body = {"provider": "hibob", "tenant": tenant, "secret": SECRET}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
-
-
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
 async def test_accepted_then_duplicate_on_a_retry(client: Any) -> None:
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     body = compact(SAMPLES["employee.left"])
     first = await client.post("/ingest/hibob/acme", content=body, headers=bob_headers(body))
     # Bob's guide counts only 200 as established: every body taken is answered 200.
@@ -133,7 +122,7 @@ async def test_accepted_then_duplicate_on_a_retry(client: Any) -> None:
 async def test_unsigned_ping_on_save_is_answered_200_and_not_stored(
     client: Any, services: Runtime
 ) -> None:
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     for url in ("/ingest/hibob/acme", "/ingest/acme"):
         for body in (b"Ping test", b'{"text":"Ping test"}'):
             response = await client.post(url, content=body, headers={"content-type": "text/plain"})
@@ -143,7 +132,7 @@ async def test_unsigned_ping_on_save_is_answered_200_and_not_stored(
 
 
 async def test_signed_ping_is_a_connection_test_event(client: Any) -> None:
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     response = await client.post(
         "/ingest/hibob/acme", content=b"Ping test", headers=bob_headers(b"Ping test")
     )
@@ -155,7 +144,7 @@ async def test_signed_ping_is_a_connection_test_event(client: Any) -> None:
 
 
 async def test_a_forged_signature_is_401_even_on_a_ping(client: Any, services: Runtime) -> None:
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     body = compact(SAMPLES["employee.created"])
     forged = await client.post("/ingest/hibob/acme", content=body, headers=bob_headers(body, "x"))
     assert forged.status_code == 401
@@ -174,7 +163,7 @@ async def test_detection_among_every_vendor_of_a_tenant(client: Any) -> None:
         body = {"provider": provider, "tenant": "acme", "secret": f"{provider}-secret"}
         response = await client.post("/v1/connections", json=body, headers=ADMIN)
         assert response.status_code == 201, response.text
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     body = compact(SAMPLES["timeoff.request.approved"])
     response = await client.post("/ingest/acme", content=body, headers=bob_headers(body))
     assert response.status_code == 200, response.text
@@ -194,7 +183,7 @@ async def test_bob_saving_a_webhook_then_sending_an_event_over_real_http(
     server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
     with server:
         async with httpx.AsyncClient(base_url=public, timeout=15) as http:
-            await connect_hibob(http)
+            await connect(http, "hibob", secret=SECRET)
             ping = await http.post("/ingest/acme", content=b"Ping test")
             assert (ping.status_code, ping.content) == (200, b"")
             body = compact(SAMPLES["employee.joined"])
@@ -212,7 +201,7 @@ async def test_a_signed_body_that_is_not_an_event_is_kept_and_answered_200(
 ) -> None:
     """Bob counts only 200: a verified body unihook cannot normalise is quarantined with 200, so
     Bob does not retry it for three days, and its bytes are kept for reprocessing."""
-    await connect_hibob(client)
+    await connect(client, "hibob", secret=SECRET)
     body = b'{"companyId":636192,"version":"v2","data":{"employeeId":"1"}}'
     response = await client.post("/ingest/hibob/acme", content=body, headers=bob_headers(body))
     assert response.status_code == 200, response.text

@@ -12,6 +12,7 @@ from typing import Any
 
 from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.gateway.helpers import connect
 
 ADAPTER = default_registry().get("knit")
 API_KEY = "knit_live_7c1e9a4f2b8d6e3a0f5c9b1d4e7a2c8f"
@@ -81,15 +82,9 @@ def test_a_body_without_event_id_is_keyed_by_its_compact_form() -> None:
 # ---- over real HTTP ingest ------------------------------------------------------------------
 
 
-async def connect(client: Any, provider: str = "knit", secret: str = API_KEY) -> None:
-    body = {"provider": provider, "tenant": "acme", "secret": secret}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
-
-
 async def test_knit_gets_200_for_accepted_and_duplicate_events(client: Any) -> None:
     """Knit counts an event as consumed only on 200 and retries anything else for four days."""
-    await connect(client)
+    await connect(client, "knit", secret=API_KEY)
     body = ADAPTER.sample_events()["record.new"]
     _, headers = ADAPTER.sign_request(body, API_KEY, now=datetime.now(UTC))
     first = await client.post("/ingest/knit/acme", content=body, headers=headers)
@@ -105,7 +100,7 @@ async def test_knit_gets_200_for_accepted_and_duplicate_events(client: Any) -> N
 
 
 async def test_a_request_signed_with_another_key_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "knit", secret=API_KEY)
     body = ADAPTER.sample_events()["sync.events.processed"]
     _, headers = ADAPTER.sign_request(body, "not-the-api-key", now=datetime.now(UTC))
     response = await client.post("/ingest/knit/acme", content=body, headers=headers)
@@ -113,10 +108,10 @@ async def test_a_request_signed_with_another_key_is_401(client: Any) -> None:
 
 
 async def test_knit_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
-    await connect(client)
+    await connect(client, "knit", secret=API_KEY)
     finch_secret = base64.b64encode(b"finch-secret-for-knit-test").decode("ascii")
     for other, secret in [("breezy", "whsec_b"), ("bindbee", "bb-key"), ("finch", finch_secret)]:
-        await connect(client, other, secret)
+        await connect(client, other, secret=secret)
     raw = ADAPTER.sample_variants()["record.modified:ats_applications"]
     _, headers = ADAPTER.sign_request(raw, API_KEY, now=datetime.now(UTC))
     response = await client.post("/ingest/acme", content=raw, headers=headers)

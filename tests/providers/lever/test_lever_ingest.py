@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
 
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
@@ -24,7 +23,7 @@ from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.registry import all_samples, default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
-from tests.gateway.helpers import connect, signed
+from tests.gateway.helpers import connect, count, signed
 
 LEVER = default_registry().get("lever")
 TOKEN_A = "lever-signature-token-applicationCreated"
@@ -55,13 +54,7 @@ async def client(services: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
 
 async def connect_lever(client: Any, tenant: str = "acme") -> dict[str, Any]:
     """A Lever connection holding two signature tokens (Lever gives one per webhook)."""
-    made = await client.post(
-        "/v1/connections",
-        json={"provider": "lever", "tenant": tenant, "secret": TOKEN_A},
-        headers=ADMIN,
-    )
-    assert made.status_code == 201, made.text
-    connection: dict[str, Any] = made.json()
+    connection = await connect(client, "lever", tenant, secret=TOKEN_A)
     added = await client.post(
         f"/v1/connections/{connection['id']}/secrets",
         json={"secret": TOKEN_B, "previous_expires_in": None},
@@ -88,11 +81,6 @@ def edited(body: bytes, **fields: Any) -> bytes:
     payload = json.loads(body)
     payload.update(fields)
     return json.dumps(payload, separators=(",", ":")).encode()
-
-
-async def stored(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def event(client: Any, event_id: str) -> dict[str, Any]:
@@ -129,7 +117,7 @@ async def test_a_replayed_token_is_a_duplicate_even_with_other_data(
     assert replay.json()["event_id"] == first.json()["event_id"]
     kept = await event(client, first.json()["event_id"])
     assert kept["data"]["application"]["id"] == json.loads(body)["data"]["opportunityId"]
-    assert await stored(services, Event) == 1
+    assert await count(services, Event) == 1
 
 
 async def test_changed_data_verifies_and_is_marked_envelope(client: Any) -> None:
@@ -164,7 +152,7 @@ async def test_tampered_envelope_is_401_and_stores_nothing(
     )
     assert response.status_code == 401
     assert response.json()["detail"] == "invalid signature"
-    assert await stored(services, Receipt) == 1  # kept only unverified, to re-verify
+    assert await count(services, Receipt) == 1  # kept only unverified, to re-verify
 
 
 async def test_missing_triggered_at_or_token_is_401(client: Any) -> None:
@@ -190,7 +178,7 @@ async def test_stale_triggered_at_is_401_and_stores_nothing(client: Any, service
         response = await client.post("/ingest/lever/acme", content=body, headers=headers)
         assert response.status_code == 401, age
         assert "stale" in response.json()["detail"]
-    assert await stored(services, Event) == 1
+    assert await count(services, Event) == 1
 
 
 async def test_the_dashboard_test_request_is_connection_test(client: Any) -> None:
@@ -274,4 +262,4 @@ async def test_a_signed_triggered_at_no_clock_can_reach_is_401(
     forged = edited(body, triggeredAt=triggered_at, signature=signature)
     response = await client.post("/ingest/lever/acme", content=forged, headers=headers)
     assert response.status_code == 401, response.text
-    assert await stored(services, Event) == 0
+    assert await count(services, Event) == 0

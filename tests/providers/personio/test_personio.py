@@ -11,7 +11,7 @@ import pytest
 
 from providers.personio import SAMPLES, adapter
 from tests.conftest import ADMIN
-from tests.gateway.helpers import connect as connect_other
+from tests.gateway.helpers import connect
 from tests.gateway.helpers import signed as signed_other
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -24,17 +24,6 @@ def body_of(event_name: str) -> bytes:
 
 def headers(authorization: str = "Bearer " + TOKEN) -> dict[str, str]:
     return {"content-type": "application/json", "authorization": authorization}
-
-
-async def connect(client: Any, tenant: str = "acme") -> dict[str, Any]:
-    response = await client.post(
-        "/v1/connections",
-        json={"provider": "personio", "tenant": tenant, "secret": TOKEN},
-        headers=ADMIN,
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 @pytest.mark.parametrize(
@@ -72,7 +61,7 @@ def test_no_header_names_personio() -> None:
 
 
 async def test_accepted_with_the_token_and_refused_without(client: Any) -> None:
-    await connect(client)
+    await connect(client, "personio", secret=TOKEN)
     body = body_of("employment.started")
     refused = await client.post("/ingest/personio/acme", content=body, headers=headers("Bearer x"))
     assert refused.status_code == 401
@@ -86,7 +75,7 @@ async def test_accepted_with_the_token_and_refused_without(client: Any) -> None:
 
 
 async def test_a_retry_is_a_duplicate_even_reformatted(client: Any) -> None:
-    await connect(client)
+    await connect(client, "personio", secret=TOKEN)
     first = await client.post(
         "/ingest/personio/acme", content=body_of("person.updated"), headers=headers()
     )
@@ -98,9 +87,9 @@ async def test_a_retry_is_a_duplicate_even_reformatted(client: Any) -> None:
 
 
 async def test_single_url_tells_personio_from_a_tenant_with_other_vendors(client: Any) -> None:
-    await connect(client)
+    await connect(client, "personio", secret=TOKEN)
     for provider in ("breezy", "hatchbeacon", "bindbee", "greenhouse"):
-        await connect_other(client, provider)
+        await connect(client, provider)
     response = await client.post(
         "/ingest/acme", content=body_of("person.created"), headers=headers()
     )

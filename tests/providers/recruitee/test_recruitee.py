@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect, count
 
 HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("recruitee")
@@ -36,17 +35,6 @@ def recruitee_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
     return {**AGENT, "x-recruitee-signature": digest}
 
 
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def connect(client: Any, provider: str = "recruitee", secret: str = SECRET) -> None:
-    body = {"provider": provider, "tenant": "acme", "secret": secret}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
-
-
 def test_the_vector_verifies_and_only_over_the_raw_bytes() -> None:
     assert len(VECTOR_BODY) == 297
     headers = {"x-recruitee-signature": VECTOR_SIGNATURE}
@@ -60,7 +48,7 @@ def test_the_vector_verifies_and_only_over_the_raw_bytes() -> None:
 
 
 async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> None:
-    await connect(client)
+    await connect(client, "recruitee", secret=SECRET)
     body = ADAPTER.sample_events()["candidate_moved"]
     first = await client.post(
         "/ingest/recruitee/acme", content=body, headers=recruitee_headers(body)
@@ -88,7 +76,7 @@ async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> 
 
 
 async def test_a_wrong_signature_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "recruitee", secret=SECRET)
     body = ADAPTER.sample_events()["candidate_created"]
     answer = await client.post(
         "/ingest/recruitee/acme", content=body, headers=recruitee_headers(body, "not-the-secret")
@@ -97,7 +85,7 @@ async def test_a_wrong_signature_is_401(client: Any) -> None:
 
 
 async def test_a_signed_test_request_is_a_connection_test(client: Any) -> None:
-    await connect(client)
+    await connect(client, "recruitee", secret=SECRET)
     body = b'{"test":true}'
     answer = await client.post(
         "/ingest/recruitee/acme", content=body, headers=recruitee_headers(body)
@@ -108,7 +96,7 @@ async def test_a_signed_test_request_is_a_connection_test(client: Any) -> None:
 
 
 async def test_a_test_payload_button_is_not_a_real_event(client: Any) -> None:
-    await connect(client)
+    await connect(client, "recruitee", secret=SECRET)
     body = ADAPTER.sample_variants()["test:test_payload"]
     answer = await client.post(
         "/ingest/recruitee/acme", content=body, headers=recruitee_headers(body)
@@ -123,7 +111,7 @@ async def test_an_unsigned_test_request_is_answered_200_and_kept_nowhere(
 ) -> None:
     """Recruitee's "Verify and create" needs a 200 before the operator may have pasted the
     secret; an unsigned test body proves nothing and is stored nowhere."""
-    await connect(client)
+    await connect(client, "recruitee", secret=SECRET)
     for path in ("/ingest/recruitee/acme", "/ingest/acme"):
         answer = await client.post(path, content=b'{"test":true}', headers=AGENT)
         assert answer.status_code == 200, (path, answer.text)
@@ -137,7 +125,7 @@ async def test_an_unsigned_test_request_is_answered_200_and_kept_nowhere(
 
 async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
     for name in default_registry().names():
-        await connect(client, name, SECRET if name == "recruitee" else f"{name}-secret")
+        await connect(client, name, secret=SECRET if name == "recruitee" else f"{name}-secret")
     body = ADAPTER.sample_events()["candidate_assigned"]
     answer = await client.post("/ingest/acme", content=body, headers=recruitee_headers(body))
     assert answer.status_code == 200, answer.text

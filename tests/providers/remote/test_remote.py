@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from gateway.runtime import Runtime
 from gateway.storage.models import Event
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect, count
 
 HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("remote")
@@ -46,17 +45,6 @@ def remote_headers(body: bytes, timestamp: str, secret: str = SECRET) -> dict[st
 
 def now_ms() -> str:
     return str(int(datetime.now(UTC).timestamp() * 1000))
-
-
-async def count(services: Runtime, model: Any) -> int:
-    async with services.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def connect(client: Any, provider: str = "remote", secret: str = SECRET) -> None:
-    body = {"provider": provider, "tenant": "acme", "secret": secret}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
 
 
 def test_the_vector_verifies_and_only_body_first_in_milliseconds() -> None:
@@ -117,7 +105,7 @@ def test_the_documented_types_map_as_the_page_says() -> None:
 async def test_a_retry_with_its_timestamp_is_a_duplicate_and_a_new_send_is_not(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client)
+    await connect(client, "remote", secret=SECRET)
     body = ADAPTER.sample_events()["timeoff.updated"]
     sent = now_ms()
     first = await client.post(
@@ -144,7 +132,7 @@ async def test_a_retry_with_its_timestamp_is_a_duplicate_and_a_new_send_is_not(
 
 
 async def test_an_old_timestamp_is_accepted_and_a_wrong_signature_is_401(client: Any) -> None:
-    await connect(client)
+    await connect(client, "remote", secret=SECRET)
     body = ADAPTER.sample_events()["employment.onboarding.completed"]
     old = await client.post(
         "/ingest/remote/acme", content=body, headers=remote_headers(body, "1700000000000")
@@ -158,7 +146,7 @@ async def test_an_old_timestamp_is_accepted_and_a_wrong_signature_is_401(client:
 
 async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
     for name in default_registry().names():
-        await connect(client, name, SECRET if name == "remote" else f"{name}-secret")
+        await connect(client, name, secret=SECRET if name == "remote" else f"{name}-secret")
     body = ADAPTER.sample_events()["employment.onboarding.completed"]
     answer = await client.post("/ingest/acme", content=body, headers=remote_headers(body, now_ms()))
     assert answer.status_code == 202, answer.text

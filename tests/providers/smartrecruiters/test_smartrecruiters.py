@@ -16,6 +16,7 @@ from gateway.storage.models import Event, Receipt
 from providers.registry import default_registry
 from providers.smartrecruiters.samples import REQUESTS
 from tests.conftest import ADMIN
+from tests.gateway.helpers import connect
 
 ADAPTER = default_registry().get("smartrecruiters")
 SECRET = "sr-subscription-key-7Yb2kQ9x"
@@ -60,12 +61,6 @@ def sr_headers(
 async def count(services: Runtime, model: Any) -> int:
     async with services.sessions() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def connect(client: Any, secret: str = SECRET) -> None:
-    body = {"provider": "smartrecruiters", "tenant": "acme", "secret": secret}
-    response = await client.post("/v1/connections", json=body, headers=ADMIN)
-    assert response.status_code == 201, response.text
 
 
 # ---- the signature -----------------------------------------------------------------------------
@@ -121,7 +116,7 @@ def test_during_a_key_rotation_either_key_verifies() -> None:
 async def test_an_event_is_answered_202_and_named_by_its_headers(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client, SECRET)
+    await connect(client, "smartrecruiters", secret=SECRET)
     body = ADAPTER.sample_events()["application.status.updated"]
     event = REQUESTS["application.status.updated"][1]
     headers = sr_headers(body, event)
@@ -150,7 +145,7 @@ async def test_an_event_is_answered_202_and_named_by_its_headers(
 
 
 async def test_an_unknown_event_name_is_kept_as_unmapped(client: Any) -> None:
-    await connect(client, SECRET)
+    await connect(client, "smartrecruiters", secret=SECRET)
     body = b'{"id":"f00d0001-7c3b-4a9f-8e2d-1f0a9b8c7d6e"}'
     event = {"event-id": "e-unknown-1", "event-name": "interview.created", "event-version": "1.0.0"}
     answer = await client.post(
@@ -164,7 +159,7 @@ async def test_an_unknown_event_name_is_kept_as_unmapped(client: Any) -> None:
 async def test_a_body_without_event_name_is_quarantined_with_202(
     client: Any, services: Runtime
 ) -> None:
-    await connect(client, SECRET)
+    await connect(client, "smartrecruiters", secret=SECRET)
     body = b'{"id":"f00d0002-7c3b-4a9f-8e2d-1f0a9b8c7d6e"}'
     answer = await client.post(
         "/ingest/smartrecruiters/acme", content=body, headers=sr_headers(body, {"event-id": "e-2"})
@@ -175,7 +170,7 @@ async def test_a_body_without_event_name_is_quarantined_with_202(
 
 
 async def test_a_stale_signature_is_refused(client: Any, services: Runtime) -> None:
-    await connect(client, SECRET)
+    await connect(client, "smartrecruiters", secret=SECRET)
     body = ADAPTER.sample_events()["job.created"]
     eight_days_ago = int(time.time()) - 8 * 24 * 3600
     headers = sr_headers(body, REQUESTS["job.created"][1], ts=eight_days_ago)
@@ -191,7 +186,7 @@ async def test_a_stale_signature_is_refused(client: Any, services: Runtime) -> N
 async def test_activation_echoes_x_hook_secret_and_stores_nothing(
     client: Any, services: Runtime, path: str
 ) -> None:
-    await connect(client, SECRET)
+    await connect(client, "smartrecruiters", secret=SECRET)
     answer = await client.post(path, content=b"", headers={"X-Hook-Secret": "4jn8fs9011jj8"})
     assert answer.status_code == 200
     assert answer.headers["x-hook-secret"] == "4jn8fs9011jj8"
