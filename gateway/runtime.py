@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from gateway.core.clock import unexpired
-from gateway.core.crypto import SecretBox, key_file_path
+from gateway.core.crypto import SecretBox, SecretKeyMismatch, key_file_path
 from gateway.core.people import PeopleIndex
 from gateway.core.settings import Settings
 from gateway.storage import create_schema, make_engine, make_sessionmaker
@@ -27,10 +27,6 @@ from providers.registry import Registry, default_registry
 CONNECTION_CACHE_SECONDS = 2.0
 CONNECTION_CACHE_ENTRIES = 10_000
 VENDOR_HEALTH_ENTRIES = 10_000  # provisioned connections whose vendor view is kept
-
-
-class SecretKeyMismatch(RuntimeError):
-    """This process's secret key is not the one the database's secrets were encrypted with."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,15 @@ import signal
 import sys
 from collections.abc import Coroutine
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from gateway.cli.database import open_runtime, with_runtime
 from gateway.cli.output import paint, table
 from gateway.core.clock import utcnow
 from gateway.core.settings import Settings
-from gateway.runtime import Runtime
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 T = TypeVar("T")
 STATUS_STYLE = {"succeeded": "green", "failed": "red", "pending": "yellow"}
@@ -111,7 +114,7 @@ def run_worker(args: argparse.Namespace) -> int:
     tracing.configure()
 
     async def main() -> None:
-        runtime = Runtime.build(settings)
+        runtime = open_runtime(settings)
         try:
             await runtime.migrate()
             dispatcher = Dispatcher(runtime, now=utcnow)
@@ -182,17 +185,12 @@ def run_recover(args: argparse.Namespace) -> int:
     from gateway.services.subscriptions import recover
     from schemas.api import ReplayRequest
 
-    async def main() -> int:
-        runtime = Runtime.build(Settings.from_env())
-        try:
-            await runtime.migrate()
-            data = ReplayRequest(since=args.since, until=args.until)
-            return (await recover(runtime, ADMIN, args.subscription, data)).enqueued
-        finally:
-            await runtime.close()
+    async def go(runtime: Runtime) -> int:
+        data = ReplayRequest(since=args.since, until=args.until)
+        return (await recover(runtime, ADMIN, args.subscription, data)).enqueued
 
     try:
-        enqueued = run_async(main())
+        enqueued = run_async(with_runtime(go))
     except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
@@ -229,16 +227,11 @@ def run_subscribe(args: argparse.Namespace) -> int:
         description=args.description,
     )
 
-    async def main() -> Any:
-        runtime = Runtime.build(Settings.from_env())
-        try:
-            await runtime.migrate()
-            return await create_subscription(runtime, ADMIN, data)
-        finally:
-            await runtime.close()
+    async def go(runtime: Runtime) -> Any:
+        return await create_subscription(runtime, ADMIN, data)
 
     try:
-        out = run_async(main())
+        out = run_async(with_runtime(go))
     except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
@@ -258,27 +251,22 @@ def run_deliveries(args: argparse.Namespace) -> int:
 
     from gateway.storage.models import Delivery, Event, Subscription
 
-    async def main() -> list[Any]:
-        runtime = Runtime.build(Settings.from_env())
-        try:
-            await runtime.migrate()
-            query = (
-                select(Delivery, Event.type, Subscription.url)
-                .join(Event, Event.id == Delivery.event_id)
-                .join(Subscription, Subscription.id == Delivery.subscription_id)
-                .order_by(Delivery.id.desc())
-                .limit(max(1, args.limit))
-            )
-            if args.status:
-                query = query.where(Delivery.status == args.status)
-            if args.subscription:
-                query = query.where(Delivery.subscription_id == args.subscription)
-            async with runtime.sessions() as session:
-                return list((await session.execute(query)).all())
-        finally:
-            await runtime.close()
+    async def go(runtime: Runtime) -> list[Any]:
+        query = (
+            select(Delivery, Event.type, Subscription.url)
+            .join(Event, Event.id == Delivery.event_id)
+            .join(Subscription, Subscription.id == Delivery.subscription_id)
+            .order_by(Delivery.id.desc())
+            .limit(max(1, args.limit))
+        )
+        if args.status:
+            query = query.where(Delivery.status == args.status)
+        if args.subscription:
+            query = query.where(Delivery.subscription_id == args.subscription)
+        async with runtime.sessions() as session:
+            return list((await session.execute(query)).all())
 
-    rows = run_async(main())
+    rows = run_async(with_runtime(go))
     now = utcnow()
     cells = [
         [

@@ -10,29 +10,20 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway import __version__
 from gateway.cli import privacy
+from gateway.cli.database import open_runtime, with_runtime
 from gateway.cli.delivery import add_parsers
 from gateway.cli.output import paint, table
+from gateway.core.crypto import SecretKeyMismatch
 from gateway.core.settings import Settings, SettingsError
-from gateway.runtime import Runtime, SecretKeyMismatch
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _runtime() -> Runtime:
-    return Runtime.build(Settings.from_env())
-
-
-async def _with_runtime(fn: Callable[[Runtime], Any]) -> Any:
-    runtime = _runtime()
-    try:
-        await runtime.migrate()
-        return await fn(runtime)
-    finally:
-        await runtime.close()
 
 
 # ---- serve / migrate ------------------------------------------------------------------------
@@ -112,7 +103,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 async def _preflight(settings: Settings) -> None:
-    runtime = Runtime.build(settings)
+    runtime = open_runtime(settings)
     try:
         await runtime.migrate()
     finally:
@@ -132,7 +123,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     async def go(runtime: Runtime) -> None:
         return None
 
-    asyncio.run(_with_runtime(go))
+    asyncio.run(with_runtime(go))
     print("schema is up to date")
     return 0
 
@@ -174,7 +165,7 @@ def run_keys_create(args: argparse.Namespace) -> int:
             )
         await record(runtime, "admin", "key.create", target=key_id, tenant=args.tenant)
 
-    asyncio.run(_with_runtime(go))
+    asyncio.run(with_runtime(go))
     scope = f"tenant {args.tenant!r}" if args.tenant else "admin (every tenant)"
     print(key)
     print(paint(f"# {scope} key; shown once, stored hashed", "dim"), file=sys.stderr)
@@ -221,7 +212,7 @@ def run_connect(args: argparse.Namespace) -> int:
         return await create_connection(runtime, ADMIN, data)
 
     try:
-        out = asyncio.run(_with_runtime(go))
+        out = asyncio.run(with_runtime(go))
     except ServiceError as exc:
         print(paint(f"error: {exc.detail}", "red", sys.stderr), file=sys.stderr)
         return 1
@@ -288,7 +279,7 @@ def run_connections(args: argparse.Namespace) -> int:
             if cursor is None:
                 return rows
 
-    rows = asyncio.run(_with_runtime(go))
+    rows = asyncio.run(with_runtime(go))
     table(["id", "provider", "tenant", "verify", "created", "vendor health"], rows)
     return 0
 
@@ -358,7 +349,7 @@ def run_events(args: argparse.Namespace) -> int:
     from gateway.cli.eventview import follow_events
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(follow_events(_runtime(), args))
+        asyncio.run(follow_events(open_runtime(), args))
     return 0
 
 
@@ -368,7 +359,7 @@ def run_reprocess(args: argparse.Namespace) -> int:
     async def go(runtime: Runtime) -> Any:
         return await reprocess(runtime, receipt_id=args.receipt)
 
-    report = asyncio.run(_with_runtime(go))
+    report = asyncio.run(with_runtime(go))
     for line in report.lines:
         print(line)
     print(
@@ -422,7 +413,7 @@ def run_purge(args: argparse.Namespace) -> int:
                 print(f"deleted {unverified} unverified requests past UNIHOOK_UNVERIFIED_TTL")
         return reports
 
-    reports = asyncio.run(_with_runtime(go))
+    reports = asyncio.run(with_runtime(go))
     if not reports:
         print(
             "nothing to purge: give --days N, or set UNIHOOK_RETENTION_DAYS or a tenant's "

@@ -5,21 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from gateway.core.settings import Settings
-from gateway.runtime import Runtime
+from gateway.cli.database import with_runtime
 
-
-async def _with_runtime(fn: Any) -> Any:
-    runtime = Runtime.build(Settings.from_env())
-    try:
-        await runtime.migrate()
-        return await fn(runtime)
-    finally:
-        await runtime.close()
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 
 def run_erase(args: argparse.Namespace) -> int:
@@ -36,7 +29,7 @@ def run_erase(args: argparse.Namespace) -> int:
         employee_id=args.employee_id,
     )
     try:
-        result = asyncio.run(_with_runtime(lambda rt: request_erasure(rt, ADMIN, data)))
+        result = asyncio.run(with_runtime(lambda rt: request_erasure(rt, ADMIN, data)))
     except ServiceError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
@@ -55,7 +48,7 @@ def run_audit(args: argparse.Namespace) -> int:
         )
 
     try:
-        listing = asyncio.run(_with_runtime(go))
+        listing = asyncio.run(with_runtime(go))
     except ServiceError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2

@@ -13,6 +13,10 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from gateway.core.settings import Settings, SettingsError
 
 
+class SecretKeyMismatch(RuntimeError):
+    """This process's secret key is not the one the database's secrets were encrypted with."""
+
+
 class SecretBox:
     """Encrypts connection and subscription secrets before they reach the database.
 

@@ -370,7 +370,7 @@ async def test_a_process_with_another_secret_key_refuses_to_start(
     from cryptography.fernet import Fernet
     from sqlalchemy.pool import NullPool
 
-    from gateway.runtime import SecretKeyMismatch
+    from gateway.core.crypto import SecretKeyMismatch
 
     await connect(client, "breezy", "acme")
     other = Fernet.generate_key().decode()

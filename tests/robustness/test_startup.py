@@ -13,9 +13,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.pool import NullPool
 
+from gateway.core.crypto import SecretKeyMismatch
 from gateway.core.settings import Settings, SettingsError
 from gateway.http.app import create_app
-from gateway.runtime import Runtime, SecretKeyMismatch
+from gateway.runtime import Runtime
 from tests.conftest import ADMIN
 from tests.gateway.helpers import SECRETS
 
