@@ -1,7 +1,7 @@
 """The events API on a large table: list, each filter, a subject's timeline and the candidate
 search, p50 and p99, on SQLite and on PostgreSQL, with each list query's plan checked.
 
-The table is seeded in bulk (``bench.console``'s rows: events over two days, three tenants, two
+The table is seeded in bulk (``bench.seed``'s rows: events over two days, three tenants, two
 providers, each with its receipt, delivery and attempt), written with executemany straight into
 the tables, not through HTTP. The list and its filters are then asked through the real HTTP API
 of a ``unihook serve --no-worker`` process (one request at a time, keep-alive); the timeline and
@@ -29,9 +29,9 @@ from typing import Any
 
 import httpx
 
-from bench.console import seed
 from bench.delivery import _free_port, _percentile, _wait_http
 from bench.results import record
+from bench.seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = "bench-admin-token-0123456789abcdef"
@@ -184,7 +184,9 @@ def measure(backend: str, url: str, events: int, requests: int) -> None:
 
             async with runtime.sessions() as session, session.begin():
                 await session.execute(text("ANALYZE"))
-        print(f"{backend}: seeded {events:,} events in {time.perf_counter() - started:.0f} s")
+        took = time.perf_counter() - started
+        rate = events / took
+        print(f"{backend}: seeded {events:,} events in {took:.0f} s ({rate:,.0f} a second)")
         console = await _console(runtime, ids, requests)
         if backend == "postgresql":
             plans.update(await _postgres_plans(runtime, _queries(ids)))
