@@ -96,6 +96,7 @@ async def seed(runtime: Runtime, count: int) -> dict[str, Any]:
     chunks = _chunks(count, now, conns, subs, dialect, last)
     if dialect.name == "sqlite":
         assert url.database is not None
+        await conn.engine.dispose()  # its pooled connections would keep the file in WAL
         _write_sqlite(url.database, dialect, chunks)
     else:
         await _write_postgres(url, dialect, chunks)
@@ -298,11 +299,13 @@ def _chunks(
 
 
 def _write_sqlite(path: str, dialect: Dialect, chunks: Iterator[Chunk]) -> None:
-    """One connection, one transaction a chunk, no fsync, a cache large enough for the index
-    builds; none of that outlives the connection."""
+    """One connection, one transaction a chunk, no fsync, no journal (each page is written
+    once, not to the WAL then the file), a cache large enough for the index builds; none of
+    that outlives the connection but the journal mode, which is WAL again at the end."""
     sql = {table.name: bulk_insert(table, dialect).sql for table in TABLES}
     db = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
+        db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         db.execute("PRAGMA cache_size=-2000000")  # KiB: 2 GB
         db.execute("PRAGMA threads=2")  # the index builds' sorts
@@ -325,7 +328,10 @@ def _write_sqlite(path: str, dialect: Dialect, chunks: Iterator[Chunk]) -> None:
             db.execute("BEGIN")
         for _, create in indexes:
             db.execute(create)
+            db.execute("COMMIT")
+            db.execute("BEGIN")
         db.execute("COMMIT")
+        db.execute("PRAGMA journal_mode=WAL")
     finally:
         db.close()
 
