@@ -2,7 +2,7 @@
 of "an erasure never holds ingest up".
 
 A ``unihook serve --no-worker`` on SQLite, 3 subscriptions (as ``bench ingest`` runs it), and a
-table seeded in bulk (``bench.console``'s rows) in which every event of one tenant is about one
+table seeded in bulk (``bench.seed``'s rows) in which every event of one tenant is about one
 subject: erasing that subject rewrites a third of the events, their receipts and deliveries, in
 the erasure's batches. Ingest (Breezy requests over 32 connections, ``bench.loadgen``) runs
 before, during and after the erasure; the rate during is compared with the mean of the two
@@ -24,7 +24,6 @@ from typing import Any
 
 import httpx
 
-from bench.console import seed
 from bench.delivery import _free_port, _percentile
 from bench.events import _process
 from bench.ingest import _requests
@@ -32,6 +31,7 @@ from bench.ingest_servers import SECRET
 from bench.loadgen import run_load
 from bench.postgres import ADMIN, UNIHOOK, _env, _wait_up
 from bench.results import record
+from bench.seed import seed
 
 SUBJECT = "application/erase-me"
 

@@ -1,13 +1,13 @@
 """The events API on a large table: list, each filter, a subject's timeline and the candidate
 search, p50 and p99, on SQLite and on PostgreSQL, with each list query's plan checked.
 
-The table is seeded in bulk (``bench.console``'s rows: events over two days, three tenants, two
+The table is seeded in bulk (``bench.seed``'s rows: events over two days, three tenants, two
 providers, each with its receipt, delivery and attempt), written with executemany straight into
 the tables, not through HTTP. The list and its filters are then asked through the real HTTP API
 of a ``unihook serve --no-worker`` process (one request at a time, keep-alive); the timeline and
 the search are console pages, timed as the service calls behind them, in this process.
 
-    python -m bench events [--events 100000] [--requests 200]
+    python -m bench events [--events 100000] [--requests 200] [--keep PATH]
 
 PostgreSQL runs when ``UNIHOOK_BENCH_POSTGRES_URL`` (or ``UNIHOOK_TEST_POSTGRES_URL``) is set.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -29,9 +30,9 @@ from typing import Any
 
 import httpx
 
-from bench.console import seed
 from bench.delivery import _free_port, _percentile, _wait_http
 from bench.results import record
+from bench.seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = "bench-admin-token-0123456789abcdef"
@@ -165,7 +166,9 @@ async def _console(runtime: Any, ids: dict[str, Any], requests: int) -> dict[str
     return out
 
 
-def measure(backend: str, url: str, events: int, requests: int) -> None:
+def measure(backend: str, url: str, events: int, requests: int, kept: Path | None = None) -> None:
+    """Seed ``url`` and time the queries; with ``kept`` (a file of the ids the queries need),
+    a database seeded by an earlier run is measured again as it is, when that file exists."""
     from cryptography.fernet import Fernet
 
     from gateway.core.settings import Settings
@@ -177,14 +180,7 @@ def measure(backend: str, url: str, events: int, requests: int) -> None:
     async def prepare() -> tuple[dict[str, Any], dict[str, list[float]]]:
         runtime = Runtime.build(Settings.from_env(env))
         await runtime.migrate()
-        started = time.perf_counter()
-        ids = await seed(runtime, events)
-        if backend == "postgresql":
-            from sqlalchemy import text
-
-            async with runtime.sessions() as session, session.begin():
-                await session.execute(text("ANALYZE"))
-        print(f"{backend}: seeded {events:,} events in {time.perf_counter() - started:.0f} s")
+        ids = known or await _seed(runtime, backend, events)
         console = await _console(runtime, ids, requests)
         if backend == "postgresql":
             plans.update(await _postgres_plans(runtime, _queries(ids)))
@@ -192,7 +188,10 @@ def measure(backend: str, url: str, events: int, requests: int) -> None:
         return ids, console
 
     plans: dict[str, str] = {}
+    known = json.loads(kept.read_text()) if kept is not None and kept.exists() else None
     ids, console = asyncio.run(prepare())
+    if kept is not None:
+        kept.write_text(json.dumps(ids))
     queries = _queries(ids)
     if backend == "sqlite":
         plans.update(_plans(url, queries))
@@ -208,6 +207,19 @@ def measure(backend: str, url: str, events: int, requests: int) -> None:
         print(f"{name:<28}{p50:>9.2f}{p99:>9.2f}  {plans.get(name, '')}", flush=True)
         record(f"events.{backend}.{name}.p50_ms", p50, "ms", higher_is_better=False)
         record(f"events.{backend}.{name}.p99_ms", p99, "ms", higher_is_better=False)
+
+
+async def _seed(runtime: Any, backend: str, events: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    ids = await seed(runtime, events)
+    if backend == "postgresql":
+        from sqlalchemy import text
+
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(text("ANALYZE"))
+    took = time.perf_counter() - started
+    print(f"{backend}: seeded {events:,} events in {took:.0f} s ({events / took:,.0f} a second)")
+    return ids
 
 
 @contextmanager
@@ -228,7 +240,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench events", description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200, help="per query")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="SQLite database file: seeded and kept if it does not exist, else measured as it is",
+    )
     args = parser.parse_args(argv)
+    if args.keep:
+        kept = args.keep.with_name(args.keep.name + ".ids.json")
+        url = f"sqlite+aiosqlite:///{args.keep.resolve()}"
+        measure("sqlite", url, args.events, args.requests, kept)
+        return 0
     with tempfile.TemporaryDirectory(prefix="unihook-bench-events-") as tmp:
         measure(
             "sqlite", f"sqlite+aiosqlite:///{Path(tmp) / 'events.db'}", args.events, args.requests

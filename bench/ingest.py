@@ -12,7 +12,7 @@ The load generator's own CPU share is printed beside each figure: near 100% of a
 generator and not the receiver set the pace.
 
 ``--stored N`` measures unihook a second time in the same sitting on a database already holding
-N events (bulk-seeded as ``bench.console`` seeds them: each with its receipt, a delivery and an
+N events (bulk-seeded as ``bench.seed`` seeds them: each with its receipt, a delivery and an
 attempt), so whether ingest slows as its tables grow reads as the ratio of the two rows.
 
 ``--filtered`` measures unihook twice in one sitting, its subscriptions unfiltered and then each
@@ -43,10 +43,10 @@ from typing import cast
 
 import httpx
 
-from bench.console import seed
 from bench.delivery import _process, _wait_http
 from bench.ingest_servers import SECRET
 from bench.loadgen import LoadResult, build_request, run, run_load
+from bench.seed import seed
 from gateway.runtime import Runtime
 from gateway.storage import make_engine, make_sessionmaker
 from providers.breezy import adapter

@@ -7,10 +7,11 @@ Tenant-scoped exactly as the management API scopes events and deliveries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from gateway.core.clock import iso
 from gateway.core.payloads import with_raw
@@ -285,6 +286,24 @@ SEARCH_ROWS = 500
 """The newest events a search reads for each of name and email (their small indexed columns,
 never their payloads)."""
 
+SEARCH_RANGE = 2000
+"""A prefix whose index range holds fewer entries than this is read by that range and sorted
+newest first; a broader one (a common first name: a sixth of the table, say) is first looked
+for among the ``SEARCH_WALK`` newest events, where it finds its rows without reading its range."""
+
+SEARCH_WALK = 5000
+
+SEARCH_COLUMNS = (
+    Event.id,
+    Event.tenant,
+    Event.type,
+    Event.received_at,
+    Event.subject,
+    Event.candidate_id,
+    Event.candidate_name,
+    Event.candidate_email,
+)
+
 
 async def find_candidates(
     runtime: Runtime, principal: Principal, text: str, rows: int = SEARCH_ROWS
@@ -298,24 +317,7 @@ async def find_candidates(
     async with runtime.sessions() as session:
         hits = []
         for column in (Event.candidate_name_key, Event.candidate_email):
-            query = (
-                select(
-                    Event.id,
-                    Event.tenant,
-                    Event.type,
-                    Event.received_at,
-                    Event.subject,
-                    Event.candidate_id,
-                    Event.candidate_name,
-                    Event.candidate_email,
-                )
-                .where(*_starting_with(column, needle))
-                .order_by(Event.id.desc())
-                .limit(rows)
-            )
-            if principal.tenant is not None:
-                query = query.where(Event.tenant == principal.tenant)
-            hits += (await session.execute(query)).all()
+            hits += await _newest_starting_with(session, principal, column, needle, rows)
     seen: set[str] = set()
     for hit in sorted(hits, key=lambda h: h.id, reverse=True):
         if hit.id in seen:
@@ -333,6 +335,51 @@ async def find_candidates(
             if subject:
                 entry.subjects[subject] = entry.subjects.get(subject, 0) + 1
     return list(found.values())
+
+
+Hits = Select[str, str, str, datetime, str | None, str | None, str | None, str | None]
+
+
+@dataclass
+class SearchQueries:
+    """How to find the newest ``rows`` visible events whose column starts with a prefix."""
+
+    entries: Select[int]  # how many index entries the prefix has, up to SEARCH_RANGE
+    by_range: Hits  # its index range, sorted newest first: bounded by that count
+    walk: Hits  # the newest SEARCH_WALK events, tested one by one, to ``rows`` matches
+
+
+def search_queries(principal: Principal, column: Any, prefix: str, rows: int) -> SearchQueries:
+    newest = select(*SEARCH_COLUMNS).order_by(Event.id.desc()).limit(rows)
+    floor = select(Event.id).order_by(Event.id.desc()).offset(SEARCH_WALK - 1).limit(1)
+    if principal.tenant is not None:
+        newest = newest.where(Event.tenant == principal.tenant)
+        floor = floor.where(Event.tenant == principal.tenant)
+    # every tenant's entries, so that it is read from the index alone: an upper bound
+    entries = select(Event.id).where(*_starting_with(column, prefix)).limit(SEARCH_RANGE)
+    return SearchQueries(
+        entries=select(func.count()).select_from(entries.subquery()),
+        by_range=newest.where(*_starting_with(column, prefix)),
+        # LIKE alone, which no index answers here: the walk is the primary key's (or the
+        # tenant's index) from the floor on, newest first, stopping at ``rows`` matches
+        walk=newest.where(
+            Event.id >= func.coalesce(floor.scalar_subquery(), ""),
+            column.startswith(prefix, autoescape=True),
+        ),
+    )
+
+
+async def _newest_starting_with(
+    session: Any, principal: Principal, column: Any, prefix: str, rows: int
+) -> list[Any]:
+    """The newest ``rows`` visible events whose ``column`` starts with ``prefix``."""
+    queries = search_queries(principal, column, prefix, rows)
+    if await session.scalar(queries.entries) < SEARCH_RANGE:
+        return list((await session.execute(queries.by_range)).all())
+    hits = list((await session.execute(queries.walk)).all())
+    if len(hits) == rows:
+        return hits  # the newest ``rows`` matches: every match newer than the floor was seen
+    return list((await session.execute(queries.by_range)).all())
 
 
 def _starting_with(column: Any, prefix: str) -> list[ColumnElement[bool]]:

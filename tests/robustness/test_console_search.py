@@ -71,3 +71,47 @@ async def test_a_tenant_finds_only_its_own_candidates(client: Any, services: Run
     page = await client.get("/console/timeline", params={"q": "jos"})
     assert page.status_code == 200
     assert "José Álvarez" not in page.text
+
+
+async def test_a_broad_prefix_finds_what_its_index_range_finds(
+    services: Runtime, monkeypatch: Any
+) -> None:
+    """Whichever way a prefix is read (its range, the newest events, or the walk then the
+    range), the search finds the same newest events."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from gateway.services import stories
+    from gateway.services.access import ADMIN
+
+    names = ["old"] * 5 + ["zz"] * 2 + ["ana"] * 8  # oldest first
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            insert(Event),
+            [
+                {
+                    "id": f"evt_{n:026d}",
+                    "tenant": "acme",
+                    "provider": "breezy",
+                    "connection_id": "con_1",
+                    "type": "ats.candidate.created",
+                    "source_event_id": f"v{n}",
+                    "occurred_at": datetime(2026, 12, 7, tzinfo=UTC),
+                    "received_at": datetime(2026, 12, 7, tzinfo=UTC),
+                    "receipt_id": f"rcp_{n}",
+                    "payload": b"{}",
+                    "subject": f"application/a{n % 4}",
+                    "candidate_name": f"{name} {n}",
+                    "candidate_name_key": f"{name} {n}",
+                }
+                for n, name in enumerate(names)
+            ],
+        )
+    monkeypatch.setattr(stories, "SEARCH_RANGE", 100)
+    expected = {q: await stories.find_candidates(services, ADMIN, q, rows=3) for q in names}
+    monkeypatch.setattr(stories, "SEARCH_RANGE", 4)  # "old" and "ana" are broad
+    monkeypatch.setattr(stories, "SEARCH_WALK", 6)  # "ana" is in the newest 6, "old" is not
+    for q, found in expected.items():
+        assert len(found) == (2 if q == "zz" else 3), q
+        assert await stories.find_candidates(services, ADMIN, q, rows=3) == found, q

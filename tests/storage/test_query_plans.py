@@ -18,6 +18,8 @@ from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.erasure import receipts_erased, subject_events
 from gateway.services.events import events_query
+from gateway.services.stories import SEARCH_ROWS, search_queries
+from gateway.storage.models import Event
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 ADMIN = Principal("admin", None)
@@ -126,3 +128,30 @@ def test_a_search_by_id_vendor_id_or_subject_reads_three_indexes(database: Path)
     for index in ("sqlite_autoindex_events_1", "ix_events_source_event_id", "ix_events_subject"):
         assert f"INDEX {index} (" in found, found
     assert "SCAN events" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("principal", "walked"),
+    [
+        (ADMIN, "sqlite_autoindex_events_1 (id>?)"),
+        (TENANT_KEY, "ix_events_tenant_id (tenant=? AND id>?)"),
+    ],
+    ids=["operator", "tenant key"],
+)
+def test_the_candidate_search_is_bounded_however_broad_its_prefix(
+    database: Path, principal: Principal, walked: str
+) -> None:
+    queries = search_queries(principal, Event.candidate_name_key, "ana", SEARCH_ROWS)
+    counted = plan(database, queries.entries)
+    assert "SEARCH events USING COVERING INDEX ix_events_candidate_name (" in counted, counted
+    assert "SCAN events" not in counted, counted
+    # a broad prefix walks the newest events in order and stops at its rows: no sort
+    found = plan(database, queries.walk)
+    assert f"SEARCH events USING INDEX {walked}" in found, found
+    assert "TEMP B-TREE" not in found, found
+    floor = found.split("SCALAR SUBQUERY", 1)[1]
+    assert "events USING COVERING INDEX" in floor, found  # from the index alone
+    if principal.tenant is None:  # a tenant key's narrow prefix: SQLite reads its tenant's index
+        # a narrow one (fewer than SEARCH_RANGE entries) sorts its range
+        narrow = plan(database, queries.by_range)
+        assert "SEARCH events USING INDEX ix_events_candidate_name (" in narrow, narrow
