@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from gateway.http.server import is_anonymous_console_post
+from gateway.http.server import REFUSAL_DELAY, is_anonymous_console_post
 from tests.gateway.test_live import ADMIN, Gateway, free_port
 
 pytestmark = pytest.mark.slow
@@ -122,8 +123,11 @@ def _console_post(path: str, *headers: str, length: int = 20) -> bytes:
 
 async def test_an_anonymous_console_post_is_403_from_its_head(gateway: Gateway) -> None:
     """No console cookie: refused once the head is parsed, the body never awaited (none is
-    sent here, and the answer still comes), with the console's security headers."""
+    sent here, and the answer still comes), with the console's security headers, no sooner than
+    the refusal delay (a client posting in a loop waits on it)."""
+    started = time.monotonic()
     answer, _ = await _exchange(gateway, _console_post("/console/login", length=1024 * 1024))
+    assert time.monotonic() - started >= REFUSAL_DELAY
     head = answer.split(b"\r\n\r\n", 1)[0].lower()
     assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
     assert b"connection: close" in head
