@@ -144,13 +144,24 @@ def _stats(control: int) -> dict[int, list[int]]:
 
 
 def _free_ports(n: int) -> list[int]:
+    """``n`` ports free now, below Linux's ephemeral range (32768 and up): a port the kernel
+    picked for us could be handed out again, before the subscribers bind it, to one of the
+    worker's own outgoing connections (one run in a few lost a scenario that way)."""
+    import random
     import socket
 
-    socks = []
+    socks: list[socket.socket] = []
+    candidates = random.sample(range(10000, 32768), 22768)
     try:
-        for _ in range(n):
+        for port in candidates:
+            if len(socks) == n:
+                break
             sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                sock.close()
+                continue
             socks.append(sock)
         return [int(s.getsockname()[1]) for s in socks]
     finally:
