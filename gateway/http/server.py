@@ -114,14 +114,12 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
-        if not self._reading_head or len(data) <= self.max_head_bytes - self._head_read:
-            if self._reading_head:
-                self._head_read += len(data)
-            self._feed(data)
-        else:
-            self._feed_in_parts(memoryview(data))
-        if self._reading_head and not self._refused and self._head_read > self.max_head_bytes:
-            self._refuse_head()  # the head is still incomplete past the limit: read no more
+        if self._reading_head and len(data) > self.max_head_bytes - self._head_read:
+            self._feed_in_parts(memoryview(data))  # it may take the head past its limit
+            return
+        if self._reading_head:
+            self._head_read += len(data)  # still within the limit
+        self._feed(data)
 
     def _feed_in_parts(self, data: memoryview) -> None:
         """Feed a read longer than what is left of the head's limit (a read can be 256 KB) in
@@ -136,7 +134,7 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
             self._head_read += len(part)  # before feeding: a request ending in it resets it
             self._feed(part)
             if self._reading_head and not self._refused and self._head_read > self.max_head_bytes:
-                self._refuse_head()
+                self._refuse_head()  # the head is still incomplete past the limit: read no more
 
     def _feed(self, data: bytes | memoryview) -> None:
         super().data_received(data)  # type: ignore[arg-type]  # httptools takes any buffer
