@@ -4,8 +4,8 @@ search, p50 and p99, on SQLite and on PostgreSQL, with each list query's plan ch
 The table is seeded in bulk (``bench.seed``'s rows: events over two days, three tenants, two
 providers, each with its receipt, delivery and attempt), written with executemany straight into
 the tables, not through HTTP. The list and its filters are then asked through the real HTTP API
-of a ``unihook serve --no-worker`` process (one request at a time, keep-alive); the timeline and
-the search are console pages, timed as the service calls behind them, in this process.
+of a ``unihook serve --no-worker`` process (one request at a time, keep-alive), and so are the
+console's timeline and candidate search pages, signed in as the operator.
 
     python -m bench events [--events 100000] [--requests 200] [--keep PATH]
 
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -146,24 +147,34 @@ def _http(port: int, queries: dict[str, dict[str, str]], requests: int) -> dict[
     return times
 
 
-async def _console(runtime: Any, ids: dict[str, Any], requests: int) -> dict[str, list[float]]:
-    from gateway.services import stories
-    from gateway.services.access import ADMIN as OPERATOR
-
-    calls = {
-        "timeline (service)": lambda: stories.timeline(runtime, OPERATOR, ids["subject"]),
-        "search by name (service)": lambda: stories.find_candidates(runtime, OPERATOR, "ana lima"),
+def _pages(ids: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The console's timeline and candidate search, as a browser asks for them."""
+    return {
+        "console: timeline": {"subject": ids["subject"]},
+        # a sixth of the table, a fiftieth, and one candidate's email
+        'console: search "ana lima"': {"q": "ana lima"},
+        'console: search "ana lima 5"': {"q": "ana lima 5"},
+        'console: search "c7@mail."': {"q": "c7@mail."},
     }
-    out = {}
-    for name, call in calls.items():
-        await call()
-        lat = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            await call()
-            lat.append((time.perf_counter() - started) * 1000)
-        out[name] = lat
-    return out
+
+
+def _console(port: int, pages: dict[str, dict[str, str]], requests: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        form = client.get("/console/").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert csrf, form[:300]
+        signed_in = client.post("/console/login", data={"token": ADMIN, "csrf_token": csrf[1]})
+        assert signed_in.status_code in (200, 303), signed_in.text[:300]
+        for name, params in pages.items():
+            client.get("/console/timeline", params=params).raise_for_status()
+            lat = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                client.get("/console/timeline", params=params).raise_for_status()
+                lat.append((time.perf_counter() - started) * 1000)
+            times[name] = lat
+    return times
 
 
 def measure(backend: str, url: str, events: int, requests: int, kept: Path | None = None) -> None:
@@ -177,19 +188,18 @@ def measure(backend: str, url: str, events: int, requests: int, kept: Path | Non
     key = Fernet.generate_key().decode()
     env = _env(url, key)
 
-    async def prepare() -> tuple[dict[str, Any], dict[str, list[float]]]:
+    async def prepare() -> dict[str, Any]:
         runtime = Runtime.build(Settings.from_env(env))
         await runtime.migrate()
         ids = known or await _seed(runtime, backend, events)
-        console = await _console(runtime, ids, requests)
         if backend == "postgresql":
             plans.update(await _postgres_plans(runtime, _queries(ids)))
         await runtime.close()
-        return ids, console
+        return ids
 
     plans: dict[str, str] = {}
     known = json.loads(kept.read_text()) if kept is not None and kept.exists() else None
-    ids, console = asyncio.run(prepare())
+    ids = asyncio.run(prepare())
     if kept is not None:
         kept.write_text(json.dumps(ids))
     queries = _queries(ids)
@@ -200,7 +210,7 @@ def measure(backend: str, url: str, events: int, requests: int, kept: Path | Non
     with _process(cmd, env):
         _wait_http(f"http://127.0.0.1:{port}/healthz")
         timings = _http(port, queries, requests)
-    timings.update(console)
+        timings.update(_console(port, _pages(ids), requests))
     print(f"{'query':<28}{'p50 ms':>9}{'p99 ms':>9}  plan")
     for name, lat in timings.items():
         p50, p99 = _percentile(lat, 50), _percentile(lat, 99)

@@ -22,8 +22,8 @@ _last_ms = 0
 _last_rand = 0
 
 
-def _encode(value: int) -> str:
-    # 26 base32 characters hold 130 bits: the 128 of the value, then two zero bits
+def encode_id(value: int) -> str:
+    """A 128-bit id as its 26 characters (130 bits: the 128 of the value, then two zero bits)."""
     bits = value << 2
     return "".join([_PAIRS[(bits >> shift) & 1023] for shift in _SHIFTS])
 
@@ -39,7 +39,7 @@ def time_ordered(now_ms: int | None = None) -> str:
             _last_ms = ms
             _last_rand = int.from_bytes(os.urandom(10), "big")
         value = (ms << 80) | _last_rand
-    return _encode(value)
+    return encode_id(value)
 
 
 def new_id(prefix: str) -> str:
@@ -59,12 +59,12 @@ def new_ids(prefix: str, count: int) -> list[str]:
             first = int.from_bytes(os.urandom(10), "big")
         _last_rand = (first + count - 1) & _RANDOM_MASK
     base = ms << 80
-    return [f"{prefix}_{_encode(base | ((first + i) & _RANDOM_MASK))}" for i in range(count)]
+    return [f"{prefix}_{encode_id(base | ((first + i) & _RANDOM_MASK))}" for i in range(count)]
 
 
 def id_floor(ms: int) -> str:
     """The smallest id of millisecond ``ms``: for id-range queries by time."""
-    return _encode(ms << 80)
+    return encode_id(ms << 80)
 
 
 def id_at(prefix: str, moment: datetime) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 
 from gateway.core.clock import iso
 from gateway.core.payloads import with_raw
@@ -232,9 +232,19 @@ class TimelineEntry:
     deliveries: list[DeliveryStory]
 
 
-TIMELINE_LIMIT = 200
-"""The most events one timeline shows (the oldest first, from the indexed ``subject``): each is
-decoded to be shown, so the bound is what one page view may decode."""
+TIMELINE_PAGE = 50
+"""The events one timeline page shows: the subject's newest (by reception), shown in the order
+things happened. Each is decoded to be shown, so the page is what one view may decode; older
+ones are the next page's (``before``)."""
+
+
+@dataclass
+class Timeline:
+    """A page of a subject's timeline: its events by tenant, and where the page before it starts
+    (the oldest event shown, when there are older ones)."""
+
+    by_tenant: dict[str, list[TimelineEntry]]
+    earlier: str | None
 
 
 async def timeline(
@@ -242,32 +252,45 @@ async def timeline(
     principal: Principal,
     subject: str,
     tenant: str | None = None,
-    limit: int = TIMELINE_LIMIT,
-) -> dict[str, list[TimelineEntry]]:
-    """Every visible event about ``subject`` (up to ``limit``) by tenant, each tenant's in the
-    order things happened (the events' timestamps), each with its deliveries. Two tenants' vendor
-    ids are two resources even where they are equal, so they are never one timeline. Found
-    through the indexed ``events.subject`` column: a subject no event has costs one index read."""
-    query = (
-        select(Event.tenant, Event.payload)
-        .where(Event.subject == subject)
-        .order_by(Event.occurred_at, Event.id)
-        .limit(limit)
-    )
-    if principal.tenant is not None:
-        query = query.where(Event.tenant == principal.tenant)
-    elif tenant:
-        query = query.where(Event.tenant == tenant)
+    before: str | None = None,
+    limit: int = TIMELINE_PAGE,
+) -> Timeline:
+    """The newest ``limit`` visible events about ``subject`` received before the event
+    ``before`` (when given), by tenant, each tenant's in the order things happened (the events'
+    timestamps), each with its deliveries. Two tenants' vendor ids are two resources even where
+    they are equal, so they are never one timeline. Read newest first on the ``(subject, id)``
+    index and stopped at the page: its cost is the page's, not the subject's event count."""
+    query = timeline_query(principal, subject, tenant, before, limit + 1)
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).all()
-    matches = [(row.tenant, msgspec.json.decode(row.payload)) for row in rows]
-    async with runtime.sessions() as session:
+        page = rows[:limit]
+        earlier = page[-1].id if len(rows) > limit else None
+        page.sort(key=lambda row: (row.occurred_at, row.id))
+        matches = [(row.tenant, msgspec.json.decode(row.payload)) for row in page]
         deliveries = await _deliveries_of(session, principal, [e["id"] for _, e in matches])
     out: dict[str, list[TimelineEntry]] = {}
     for owner, event in matches:
         entry = TimelineEntry(event, owner, deliveries.get(event["id"], []))
         out.setdefault(owner, []).append(entry)
-    return dict(sorted(out.items()))
+    return Timeline(dict(sorted(out.items())), earlier)
+
+
+def timeline_query(
+    principal: Principal, subject: str, tenant: str | None, before: str | None, limit: int
+) -> Select[str, str, datetime, bytes]:
+    """The newest ``limit`` visible events about ``subject`` (received before ``before``), read
+    newest first on the ``(subject, id)`` index."""
+    query = (
+        select(Event.id, Event.tenant, Event.occurred_at, Event.payload)
+        .where(Event.subject == subject)
+        .order_by(Event.id.desc())
+        .limit(limit)
+    )
+    if before:
+        query = query.where(Event.id < before)
+    if principal.tenant is not None or tenant:
+        query = query.where(_of_tenant(principal.tenant or tenant or ""))
+    return query
 
 
 @dataclass
@@ -282,16 +305,10 @@ class Found:
     last_event: dict[str, Any]
 
 
-SEARCH_ROWS = 500
-"""The newest events a search reads for each of name and email (their small indexed columns,
-never their payloads)."""
-
-SEARCH_RANGE = 2000
-"""A prefix whose index range holds fewer entries than this is read by that range and sorted
-newest first; a broader one (a common first name: a sixth of the table, say) is first looked
-for among the ``SEARCH_WALK`` newest events, where it finds its rows without reading its range."""
-
-SEARCH_WALK = 5000
+SEARCH_ROWS = 50
+"""The index entries a search reads for each of name and email (their small indexed columns,
+never their payloads): the first in the prefix's range, so every search is one bounded index
+read however common its prefix."""
 
 SEARCH_COLUMNS = (
     Event.id,
@@ -305,85 +322,72 @@ SEARCH_COLUMNS = (
 )
 
 
+@dataclass
+class Search:
+    """The candidates found, in the order of their names (or emails), and whether the prefix
+    matched more events than were read (a longer prefix finds the rest)."""
+
+    found: list[Found]
+    more: bool
+
+
 async def find_candidates(
     runtime: Runtime, principal: Principal, text: str, rows: int = SEARCH_ROWS
-) -> list[Found]:
+) -> Search:
     """Candidates whose name or email starts with ``text`` (any case), from the indexed
-    ``events.candidate_*`` columns of the newest events that name them."""
+    ``events.candidate_*`` columns: the first ``rows`` matching events in each column's order."""
     needle = text.strip().casefold()[:CANDIDATE_FIELD_LENGTH]
     if not needle:
-        return []
+        return Search([], more=False)
     found: dict[tuple[str, str | None, str | None], Found] = {}
+    more = False
     async with runtime.sessions() as session:
         hits = []
         for column in (Event.candidate_name_key, Event.candidate_email):
-            hits += await _newest_starting_with(session, principal, column, needle, rows)
+            read = (await session.execute(search_query(principal, column, needle, rows))).all()
+            more = more or len(read) == rows
+            hits += read
     seen: set[str] = set()
-    for hit in sorted(hits, key=lambda h: h.id, reverse=True):
+    for hit in hits:
         if hit.id in seen:
             continue
         seen.add(hit.id)
         key = (hit.tenant, hit.candidate_name, hit.candidate_email)
         entry = found.get(key)
         if entry is None:
-            last = {"id": hit.id, "type": hit.type, "source": {"received_at": iso(hit.received_at)}}
-            entry = found[key] = Found(
-                hit.tenant, hit.candidate_name, hit.candidate_email, {}, last
-            )
+            entry = found[key] = Found(hit.tenant, hit.candidate_name, hit.candidate_email, {}, {})
+        if hit.id > entry.last_event.get("id", ""):
+            received = {"received_at": iso(hit.received_at)}
+            entry.last_event = {"id": hit.id, "type": hit.type, "source": received}
         candidate = f"candidate/{hit.candidate_id}" if hit.candidate_id else None
         for subject in {hit.subject, candidate}:
             if subject:
                 entry.subjects[subject] = entry.subjects.get(subject, 0) + 1
-    return list(found.values())
+    return Search(list(found.values()), more)
 
 
 Hits = Select[str, str, str, datetime, str | None, str | None, str | None, str | None]
 
 
-@dataclass
-class SearchQueries:
-    """How to find the newest ``rows`` visible events whose column starts with a prefix."""
-
-    entries: Select[int]  # how many index entries the prefix has, up to SEARCH_RANGE
-    by_range: Hits  # its index range, sorted newest first: bounded by that count
-    walk: Hits  # the newest SEARCH_WALK events, tested one by one, to ``rows`` matches
-
-
-def search_queries(principal: Principal, column: Any, prefix: str, rows: int) -> SearchQueries:
-    newest = select(*SEARCH_COLUMNS).order_by(Event.id.desc()).limit(rows)
-    floor = select(Event.id).order_by(Event.id.desc()).offset(SEARCH_WALK - 1).limit(1)
-    if principal.tenant is not None:
-        newest = newest.where(Event.tenant == principal.tenant)
-        floor = floor.where(Event.tenant == principal.tenant)
-    # every tenant's entries, so that it is read from the index alone: an upper bound
-    entries = select(Event.id).where(*_starting_with(column, prefix)).limit(SEARCH_RANGE)
-    return SearchQueries(
-        entries=select(func.count()).select_from(entries.subquery()),
-        by_range=newest.where(*_starting_with(column, prefix)),
-        # LIKE alone, which no index answers here: the walk is the primary key's (or the
-        # tenant's index) from the floor on, newest first, stopping at ``rows`` matches
-        walk=newest.where(
-            Event.id >= func.coalesce(floor.scalar_subquery(), ""),
-            column.startswith(prefix, autoescape=True),
-        ),
-    )
-
-
-async def _newest_starting_with(
-    session: Any, principal: Principal, column: Any, prefix: str, rows: int
-) -> list[Any]:
-    """The newest ``rows`` visible events whose ``column`` starts with ``prefix``."""
-    queries = search_queries(principal, column, prefix, rows)
-    if await session.scalar(queries.entries) < SEARCH_RANGE:
-        return list((await session.execute(queries.by_range)).all())
-    hits = list((await session.execute(queries.walk)).all())
-    if len(hits) == rows:
-        return hits  # the newest ``rows`` matches: every match newer than the floor was seen
-    return list((await session.execute(queries.by_range)).all())
-
-
-def _starting_with(column: Any, prefix: str) -> list[ColumnElement[bool]]:
-    """``column`` starts with ``prefix``, as a range its index answers (``LIKE`` alone reads
-    every row on PostgreSQL without a pattern operator class) and ``LIKE`` for exactness."""
+def search_query(principal: Principal, column: Any, prefix: str, rows: int) -> Hits:
+    """The first ``rows`` visible events whose ``column`` starts with ``prefix``, in the order of
+    ``column``'s index (the column, then the id): a range read that stops at ``rows``. The range
+    is what the index answers (``LIKE`` alone reads every row on PostgreSQL without a pattern
+    operator class); ``LIKE`` keeps it exact."""
     upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
-    return [column >= prefix, column < upper, column.startswith(prefix, autoescape=True)]
+    query = (
+        select(*SEARCH_COLUMNS)
+        .where(column >= prefix, column < upper, column.startswith(prefix, autoescape=True))
+        .order_by(column, Event.id)
+        .limit(rows)
+    )
+    if principal.tenant is not None:
+        query = query.where(_of_tenant(principal.tenant))
+    return query
+
+
+def _of_tenant(tenant: str) -> ColumnElement[bool]:
+    """The events of ``tenant``, tested on each row the query's own index range reads (``||``
+    keeps any index on ``tenant`` from being chosen): the tenant's index, newest first, would
+    read every event of theirs until it passed the few the range holds."""
+    return Event.tenant.concat("") == tenant

@@ -4,6 +4,7 @@ the decoding of thousands of stored payloads."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import update
@@ -73,19 +74,12 @@ async def test_a_tenant_finds_only_its_own_candidates(client: Any, services: Run
     assert "José Álvarez" not in page.text
 
 
-async def test_a_broad_prefix_finds_what_its_index_range_finds(
-    services: Runtime, monkeypatch: Any
-) -> None:
-    """Whichever way a prefix is read (its range, the newest events, or the walk then the
-    range), the search finds the same newest events."""
+async def _stored(services: Runtime, names: list[str], subjects: int = 4) -> None:
+    """Events named ``names``, oldest first, straight into the table."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert
 
-    from gateway.services import stories
-    from gateway.services.access import ADMIN
-
-    names = ["old"] * 5 + ["zz"] * 2 + ["ana"] * 8  # oldest first
     async with services.sessions() as session, session.begin():
         await session.execute(
             insert(Event),
@@ -100,18 +94,81 @@ async def test_a_broad_prefix_finds_what_its_index_range_finds(
                     "occurred_at": datetime(2026, 12, 7, tzinfo=UTC),
                     "received_at": datetime(2026, 12, 7, tzinfo=UTC),
                     "receipt_id": f"rcp_{n}",
-                    "payload": b"{}",
-                    "subject": f"application/a{n % 4}",
-                    "candidate_name": f"{name} {n}",
-                    "candidate_name_key": f"{name} {n}",
+                    "payload": json.dumps(
+                        {
+                            "id": f"evt_{n:026d}",
+                            "type": "ats.candidate.created",
+                            "timestamp": "2026-12-07T00:00:00Z",
+                            "tenant": "acme",
+                            "source": {"provider": "breezy", "received_at": "2026-12-07T00:00:00Z"},
+                            "data": {},
+                        }
+                    ).encode(),
+                    "subject": f"application/a{n % subjects}",
+                    "candidate_name": name,
+                    "candidate_name_key": name.casefold(),
                 }
                 for n, name in enumerate(names)
             ],
         )
-    monkeypatch.setattr(stories, "SEARCH_RANGE", 100)
-    expected = {q: await stories.find_candidates(services, ADMIN, q, rows=3) for q in names}
-    monkeypatch.setattr(stories, "SEARCH_RANGE", 4)  # "old" and "ana" are broad
-    monkeypatch.setattr(stories, "SEARCH_WALK", 6)  # "ana" is in the newest 6, "old" is not
-    for q, found in expected.items():
-        assert len(found) == (2 if q == "zz" else 3), q
-        assert await stories.find_candidates(services, ADMIN, q, rows=3) == found, q
+
+
+async def test_a_broad_prefix_reads_its_first_rows_and_says_there_are_more(
+    services: Runtime,
+) -> None:
+    """However common a prefix, a search reads the first ``rows`` events of its range in name
+    order, says more matched, and a longer prefix finds what that read did not reach."""
+    from gateway.services import stories
+    from gateway.services.access import ADMIN
+
+    names = ["Ana Zed"] * 3 + ["Ana Bo"] * 4 + ["Anabel"] * 2 + ["Old"] * 2
+    await _stored(services, names)
+    broad = await stories.find_candidates(services, ADMIN, "ana", rows=5)
+    assert broad.more
+    assert [f.name for f in broad.found] == ["Ana Bo", "Ana Zed"]  # name order, not storage
+    assert sum(broad.found[0].subjects.values()) == 4  # each of Ana Bo's events counted
+    assert broad.found[1].last_event["id"] == f"evt_{0:026d}"  # the newest of those read
+    narrow = await stories.find_candidates(services, ADMIN, "ana z", rows=5)
+    assert not narrow.more
+    assert [f.name for f in narrow.found] == ["Ana Zed"]
+    assert narrow.found[0].last_event["id"] == f"evt_{2:026d}"
+    assert sum(narrow.found[0].subjects.values()) == 3
+    rest = await stories.find_candidates(services, ADMIN, "anab", rows=5)
+    assert [f.name for f in rest.found] == ["Anabel"]
+    assert not rest.more
+
+
+async def test_a_timeline_pages_through_every_event_of_its_subject(
+    client: Any, services: Runtime
+) -> None:
+    """Page after page (newest first by reception, each shown in the order things happened),
+    every event about the subject is shown exactly once, and the console links the pages."""
+    from gateway.services import stories
+    from gateway.services.access import ADMIN
+
+    count = stories.TIMELINE_PAGE + 13
+    await _stored(services, ["Ana"] * count, subjects=1)
+    shown: list[str] = []
+    before = None
+    for _ in range(count):
+        page = await stories.timeline(services, ADMIN, "application/a0", before=before, limit=10)
+        ids = [entry.event["id"] for entry in page.by_tenant.get("acme", [])]
+        shown += ids
+        before = page.earlier
+        if before is None:
+            break
+        assert before == min(ids)
+    assert len(shown) == count
+    assert set(shown) == {f"evt_{n:026d}" for n in range(count)}
+    assert shown[:10] == [f"evt_{n:026d}" for n in range(count - 10, count)]  # newest first
+    await sign_in(client, ADMIN_TOKEN)
+    first = await client.get("/console/timeline", params={"subject": "application/a0"})
+    assert first.status_code == 200, first.text[:300]
+    assert (
+        first.text.count('<li><div><strong><a href="/console/events/evt_') == stories.TIMELINE_PAGE
+    )
+    assert "before=evt_" + f"{13:026d}" in first.text  # the oldest event the page shows
+    params = {"subject": "application/a0", "before": f"evt_{13:026d}"}
+    last = await client.get("/console/timeline", params=params)
+    assert last.text.count('<li><div><strong><a href="/console/events/evt_') == 13
+    assert "Earlier events →" not in last.text

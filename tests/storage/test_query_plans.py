@@ -18,7 +18,7 @@ from gateway.runtime import Runtime
 from gateway.services.access import Principal
 from gateway.services.erasure import receipts_erased, subject_events
 from gateway.services.events import events_query
-from gateway.services.stories import SEARCH_ROWS, search_queries
+from gateway.services.stories import SEARCH_ROWS, search_query, timeline_query
 from gateway.storage.models import Event
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -130,28 +130,31 @@ def test_a_search_by_id_vendor_id_or_subject_reads_three_indexes(database: Path)
     assert "SCAN events" not in found, found
 
 
+@pytest.mark.parametrize("principal", [ADMIN, TENANT_KEY], ids=["operator", "tenant key"])
 @pytest.mark.parametrize(
-    ("principal", "walked"),
+    ("column", "index"),
     [
-        (ADMIN, "sqlite_autoindex_events_1 (id>?)"),
-        (TENANT_KEY, "ix_events_tenant_id (tenant=? AND id>?)"),
+        (Event.candidate_name_key, "ix_events_candidate_name"),
+        (Event.candidate_email, "ix_events_candidate_email"),
     ],
-    ids=["operator", "tenant key"],
+    ids=["name", "email"],
 )
 def test_the_candidate_search_is_bounded_however_broad_its_prefix(
-    database: Path, principal: Principal, walked: str
+    database: Path, principal: Principal, column: Any, index: str
 ) -> None:
-    queries = search_queries(principal, Event.candidate_name_key, "ana", SEARCH_ROWS)
-    counted = plan(database, queries.entries)
-    assert "SEARCH events USING COVERING INDEX ix_events_candidate_name (" in counted, counted
-    assert "SCAN events" not in counted, counted
-    # a broad prefix walks the newest events in order and stops at its rows: no sort
-    found = plan(database, queries.walk)
-    assert f"SEARCH events USING INDEX {walked}" in found, found
+    # the prefix's range in the index's order, stopped at its rows: no sort, no other index
+    found = plan(database, search_query(principal, column, "ana", SEARCH_ROWS))
+    assert f"SEARCH events USING INDEX {index} (" in found, found
     assert "TEMP B-TREE" not in found, found
-    floor = found.split("SCALAR SUBQUERY", 1)[1]
-    assert "events USING COVERING INDEX" in floor, found  # from the index alone
-    if principal.tenant is None:  # a tenant key's narrow prefix: SQLite reads its tenant's index
-        # a narrow one (fewer than SEARCH_RANGE entries) sorts its range
-        narrow = plan(database, queries.by_range)
-        assert "SEARCH events USING INDEX ix_events_candidate_name (" in narrow, narrow
+
+
+@pytest.mark.parametrize(
+    "before", [None, "evt_01KBSZ00000000000000000000"], ids=["first", "earlier"]
+)
+@pytest.mark.parametrize("principal", [ADMIN, TENANT_KEY], ids=["operator", "tenant key"])
+def test_a_timeline_page_reads_its_subjects_index_newest_first(
+    database: Path, principal: Principal, before: str | None
+) -> None:
+    found = plan(database, timeline_query(principal, "candidate/42", None, before, 51))
+    assert "SEARCH events USING INDEX ix_events_subject (subject=?" in found, found
+    assert "TEMP B-TREE" not in found, found

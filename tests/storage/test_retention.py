@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, insert, select, update
 
 from gateway.core.clock import utcnow
-from gateway.core.ids import _encode
+from gateway.core.ids import encode_id
 from gateway.runtime import Runtime
 from gateway.services.retention import purge
 from gateway.storage.models import Attempt, Delivery, Event, Receipt, Subscription
@@ -30,7 +30,7 @@ TABLES = {"events": Event, "deliveries": Delivery, "attempts": Attempt, "receipt
 def made_at(prefix: str, moment: datetime) -> str:
     """An id as ``new_id`` would have made it at ``moment``."""
     ms = int(moment.timestamp() * 1000)
-    return f"{prefix}_{_encode((ms << 80) | random.getrandbits(80))}"
+    return f"{prefix}_{encode_id((ms << 80) | random.getrandbits(80))}"
 
 
 @dataclass

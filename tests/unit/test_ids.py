@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.core.ids import _encode, id_floor, new_id, time_ordered
+from gateway.core.ids import encode_id, id_floor, new_id, time_ordered
 
 
 def test_ids_are_unique_and_increasing() -> None:
@@ -13,9 +13,9 @@ def test_ids_are_unique_and_increasing() -> None:
 
 
 def test_text_order_is_time_order() -> None:
-    last_of_999 = _encode((999 << 80) | ((1 << 80) - 1))
+    last_of_999 = encode_id((999 << 80) | ((1 << 80) - 1))
     first_of_1000 = id_floor(1000)
-    assert last_of_999 < first_of_1000 < _encode((1000 << 80) | 1)
+    assert last_of_999 < first_of_1000 < encode_id((1000 << 80) | 1)
     assert id_floor(1_700_000_000_000) < time_ordered()
 
 
@@ -31,7 +31,7 @@ def test_encoding_is_crockford_base32_of_the_128_bits() -> None:
     values = [0, 1, (1 << 128) - 1, 1 << 127, *(rng.getrandbits(128) for _ in range(2000))]
     for value in values:
         reference = base64.b32encode(value.to_bytes(16, "big") + b"\0")[:26].translate(to_crockford)
-        assert _encode(value) == reference.decode("ascii")
+        assert encode_id(value) == reference.decode("ascii")
 
 
 def test_a_batch_of_ids_is_unique_and_increasing_with_single_ones() -> None:

@@ -17,7 +17,13 @@ from gateway.services.completion import completion_view
 from gateway.services.deliveries import redeliver_event
 from gateway.services.errors import Invalid, NotFound
 from gateway.services.events import delivery_counts, list_events
-from gateway.services.stories import event_story, find_candidates, summary, timeline
+from gateway.services.stories import (
+    TIMELINE_PAGE,
+    event_story,
+    find_candidates,
+    summary,
+    timeline,
+)
 from gateway.services.subscriptions import list_subscriptions
 from schemas import CATALOGUE
 
@@ -209,13 +215,15 @@ async def timeline_page(
     viewer: NamedDependency[Viewer],
     subject: FromQuery[str | None] = None,
     tenant: FromQuery[str | None] = None,
+    before: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
 ) -> Template:
     """Every event about one resource (per tenant), in the order things happened, each with its
     deliveries; or find one."""
     runtime = runtime_of(request)
-    by_tenant = await timeline(runtime, viewer.principal, subject, tenant) if subject else {}
-    found = await find_candidates(runtime, viewer.principal, q) if q else []
+    story = await timeline(runtime, viewer.principal, subject, tenant, before) if subject else None
+    search = await find_candidates(runtime, viewer.principal, q) if q else None
+    by_tenant = story.by_tenant if story else {}
     for entries in by_tenant.values():
         for entry in entries:
             entry.event["_summary"] = summary(entry.event)
@@ -226,8 +234,12 @@ async def timeline_page(
         subject=subject,
         tenant=tenant,
         q=q,
+        before=before,
         by_tenant=by_tenant,
-        found=found,
+        earlier=story.earlier if story else None,
+        page_size=TIMELINE_PAGE,
+        found=search.found if search else [],
+        more_found=search.more if search else False,
     )
 
 
