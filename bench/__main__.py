@@ -41,10 +41,10 @@ BENCHMARKS = (
 # loaded 2-core machine the defaults took 29 minutes in all, these four 23 of them. Much of what
 # is left is fixed: servers and brokers starting, a read API answering in 100 ms.
 SWEEP = {
-    "delivery": ["--scale", "0.4", "--backlog", "200000"],
+    "delivery": ["--scale", "0.3", "--backlog", "100000"],
     "completion": ["--rounds", "1", "--requests", "3000", "--events", "150"],
     "hostile": ["--rounds", "1"],
-    "events": ["--events", "50000"],
+    "events": ["--events", "50000", "--requests", "100"],
 }
 
 
