@@ -128,15 +128,13 @@ def jsonschema_validate(event: Any, event_type: str) -> None:
 
 @functools.cache
 def _schema_validator(event_type: str) -> Any:
-    """One type's validator, its schema checked against the metaschema once: that check is
-    what ``jsonschema.validate`` repeats on every call (a quarter of a second for an event's
-    schema, which thousands of conformance cases paid again)."""
+    """One type's validator. The schema itself is not checked against the metaschema here, as
+    ``jsonschema.validate`` does on every call: that check is most of a validator's cost, and the
+    project's schema tests make it once a type."""
     import jsonschema  # type: ignore[import-untyped]
 
     schema = CATALOGUE[event_type].json_schema()
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 def event_json(adapter: ProviderAdapter, parts: Normalized) -> Any:

@@ -8,6 +8,7 @@ of a catalogued type that the gateway can store and read back.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -122,9 +123,16 @@ json_values = st.recursive(
 )
 
 
+@functools.cache
+def _samples(name: str) -> dict[str, bytes]:
+    """An adapter's samples, made once: some adapters build them from files on each call, which
+    was most of an example's time."""
+    return _adapter(name).sample_events()
+
+
 def _sample(adapter: ProviderAdapter, data: st.DataObject) -> bytes:
-    kinds = sorted(adapter.sample_events())
-    return adapter.sample_events()[data.draw(samples(kinds), label="vendor type")]
+    made = _samples(adapter.name)
+    return made[data.draw(samples(sorted(made)), label="vendor type")]
 
 
 # ---- arbitrary bytes --------------------------------------------------------------------------

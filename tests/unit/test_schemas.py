@@ -30,6 +30,14 @@ def test_every_resource_field_is_optional_and_omitted_when_absent(cls: type[Reso
     assert EVENT_ENCODER.encode(cls()) == b"{}"
 
 
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_published_schema_is_a_valid_json_schema(name: str) -> None:
+    """Checked here once a type: the conformance kit's validators skip it (it is most of what
+    building one costs, and every worker built one a type)."""
+    schema = CATALOGUE[name].json_schema()
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+
+
 @pytest.mark.parametrize("name", sorted(set(CATALOGUE) - {"unmapped"}))
 def test_every_type_s_data_requires_only_its_resource(name: str) -> None:
     data = typing.get_type_hints(CATALOGUE[name].struct)["data"]
