@@ -11,12 +11,13 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.bamboohr import SAMPLES
 from providers.bamboohr.provisioner import BambooHRProvision, BambooHRProvisioner
 from tests.conftest import ADMIN
 from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
 from tests.providers.ingest_helpers import running_gateway
+from tests.providers.provisioning_helpers import provision_context
 
 provisioner = BambooHRProvisioner()
 KEY = "bhr-acme-api-key-4f7e2a9c"
@@ -25,12 +26,7 @@ INGEST = "https://hooks.acme.test/ingest/bamboohr/acme"
 
 async def run(sim: BambooHRSim, call: Any) -> Any:
     async with httpx.AsyncClient(timeout=10) as http:
-        ctx = ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": sim.api_url_template}),
-            tenant="acme",
-            ingest_url=INGEST,
-        )
+        ctx = provision_context(http, sim.api_url_template, INGEST)
         return await call(ctx)
 
 

@@ -13,12 +13,13 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisionContext, ProvisioningError, VendorState
 from providers.lever import EVENT_TYPES, LeverProvision
 from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.providers.ingest_helpers import running_gateway
 from tests.providers.lever.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
+from tests.providers.provisioning_helpers import provision_context
 
 ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"
@@ -35,12 +36,7 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def context(sim: LeverSim, http: httpx.AsyncClient, ingest_url: str = INGEST) -> ProvisionContext:
-    return ProvisionContext(
-        http=http,
-        settings=ProviderSettings({"API_URL": sim.api_url}),
-        tenant="acme",
-        ingest_url=ingest_url,
-    )
+    return provision_context(http, sim.api_url, ingest_url)
 
 
 def request(**fields: Any) -> LeverProvision:

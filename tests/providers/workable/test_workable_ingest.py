@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 from gateway.core.settings import Settings
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import ProviderSettings, ProvisionContext, VendorState
+from providers import VendorState
 from providers.workable import SAMPLES
 from providers.workable.provisioner import WorkableProvision, WorkableProvisioner
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, signed
 from tests.providers.ingest_helpers import TENANT_URL, running_gateway, stored_event, told_apart
+from tests.providers.provisioning_helpers import provision_context
 from tests.providers.workable.workable_sim import WorkableSim
 
 provisioner = WorkableProvisioner()
@@ -237,11 +238,8 @@ async def test_workable_delivers_to_the_running_gateway(
                 "/v1/connections", json={"provider": "workable", "tenant": "acme", "secret": TOKEN}
             )
             assert created.status_code == 201, created.text
-            ctx = ProvisionContext(
-                http=api,
-                settings=ProviderSettings({"api_url": workable_sim.api_url_template}),
-                tenant="acme",
-                ingest_url=created.json()["ingest_url"],
+            ctx = provision_context(
+                api, workable_sim.api_url_template, created.json()["ingest_url"]
             )
             result = await provisioner.provision(
                 ctx, WorkableProvision(subdomain="groove-tech", api_token=TOKEN)
