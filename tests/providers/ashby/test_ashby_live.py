@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from providers import ProviderSettings, ProvisionContext, VendorState
+from providers import VendorState
 from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from tests.conftest import POSTGRES_URL
 from tests.providers.ashby.ashby_sim import NON_RETRYABLE, AshbySim
+from tests.providers.provisioning_helpers import provision_context
 from tests.support.live import LiveGateway, live_gateway
 
 KEY = "ashby-live-key"
@@ -26,12 +27,7 @@ Live = LiveGateway[AshbySim]
 async def provision(live: Live) -> tuple[str, VendorState]:
     """Provision as the gateway would: webhooks, then the connection, then ``activate``."""
     async with httpx.AsyncClient(timeout=15) as http:
-        ctx = ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": live.sim.base_url}),
-            tenant="acme",
-            ingest_url=live.ingest_url,
-        )
+        ctx = provision_context(http, live.sim.base_url, live.ingest_url)
         provisioner = AshbyProvisioner()
         result = await provisioner.provision(ctx, AshbyProvision(api_key=KEY, events=EVENTS))
         vendor = VendorState(state=result.state, credentials=result.credentials)

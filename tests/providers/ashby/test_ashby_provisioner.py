@@ -16,7 +16,6 @@ import httpx
 import pytest
 
 from providers import (
-    ProviderSettings,
     ProvisionContext,
     ProvisioningError,
     ProvisionResult,
@@ -27,6 +26,7 @@ from providers.ashby.provisioner import AshbyProvision, AshbyProvisioner
 from providers.registry import default_registry
 from providers.testing import basic_user
 from tests.providers.ashby.ashby_sim import READ, WRITE, AshbySim
+from tests.providers.provisioning_helpers import provision_context
 from tests.support.servers import ReceivedRequest, Receiver, ThreadedServer
 
 KEY = "ashby-api-key-4f1e"
@@ -75,12 +75,7 @@ def sim(ashby_sim: AshbySim) -> AshbySim:
 @pytest.fixture
 async def ctx(sim: AshbySim, ingest: Ingest) -> AsyncIterator[ProvisionContext]:
     async with httpx.AsyncClient(timeout=10) as http:
-        yield ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": sim.base_url}),
-            tenant="acme",
-            ingest_url=ingest.url,
-        )
+        yield provision_context(http, sim.base_url, ingest.url)
 
 
 PROVISIONER = AshbyProvisioner()
@@ -272,12 +267,7 @@ async def test_server_errors_and_no_answer_are_unreachable(
     assert caught.value.kind == "unreachable"
     assert "upstream unavailable" in caught.value.message
     async with httpx.AsyncClient() as http:
-        gone = ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": "http://127.0.0.1:9"}),
-            tenant="acme",
-            ingest_url="http://127.0.0.1:9/ingest/ashby/acme",
-        )
+        gone = provision_context(http, "http://127.0.0.1:9", "http://127.0.0.1:9/ingest/ashby/acme")
         with pytest.raises(ProvisioningError) as nobody:
             await PROVISIONER.provision(gone, AshbyProvision(api_key=KEY))
     assert nobody.value.kind == "unreachable"

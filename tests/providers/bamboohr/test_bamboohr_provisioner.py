@@ -4,7 +4,6 @@ provisioned webhook delivering to a running gateway."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -12,13 +11,13 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisioningError, VendorState
 from providers.bamboohr import SAMPLES
 from providers.bamboohr.provisioner import BambooHRProvision, BambooHRProvisioner
 from tests.conftest import ADMIN
 from tests.providers.bamboohr.bamboohr_sim import BambooHRSim
-from tests.support.servers import ThreadedServer
+from tests.providers.ingest_helpers import running_gateway
+from tests.providers.provisioning_helpers import provision_context
 
 provisioner = BambooHRProvisioner()
 KEY = "bhr-acme-api-key-4f7e2a9c"
@@ -27,12 +26,7 @@ INGEST = "https://hooks.acme.test/ingest/bamboohr/acme"
 
 async def run(sim: BambooHRSim, call: Any) -> Any:
     async with httpx.AsyncClient(timeout=10) as http:
-        ctx = ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": sim.api_url_template}),
-            tenant="acme",
-            ingest_url=INGEST,
-        )
+        ctx = provision_context(http, sim.api_url_template, INGEST)
         return await call(ctx)
 
 
@@ -135,11 +129,8 @@ async def test_a_provisioned_webhook_delivers_to_the_running_gateway(
     HTTP, signed with the private key BambooHR chose, and a retry is a duplicate."""
     bamboohr_sim.add_key("acme", KEY)
     bamboohr_sim.require_https = False  # the gateway under test listens on plain HTTP
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
     env = {"UNIHOOK_PROVIDER_BAMBOOHR_API_URL": bamboohr_sim.api_url_template}
-    server.app = create_app(replace(settings, public_url=public, provider_env=env))  # type: ignore[assignment]
-    with server:
+    with running_gateway(settings, provider_env=env) as public:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
             created = await api.post(
                 "/v1/connections",

@@ -23,13 +23,13 @@ from sqlalchemy import select
 import gateway.services.connections as connections_service
 import gateway.services.provisioning as provisioning
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Connection, ConnectionSecret
 from providers.breezy.client import ALL_EVENTS
 from tests.conftest import ADMIN, ADMIN_TOKEN, StubResolver
 from tests.gateway.helpers import connect
 from tests.providers.breezy.breezy_sim import BREEZY_EVENTS, BreezySim, breezy_client
+from tests.providers.ingest_helpers import running_gateway
 from tests.support.servers import Receiver, ThreadedServer
 
 COMPANY = "co_acme"
@@ -662,19 +662,9 @@ async def test_provision_then_breezy_delivers_through_the_gateway(
 ) -> None:
     subscriber, subscriber_url = receiver
     sim.allow_http_loopback = True
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    server.app = create_app(  # type: ignore[assignment]
-        replace(
-            settings,
-            public_url=public,
-            allow_insecure_destinations=True,
-            poll_interval=0.1,
-            retry_schedule=(0.2, 0.2),
-        ),
-        run_worker=True,
-    )
-    with server:
+    with running_gateway(
+        settings, allow_insecure_destinations=True, poll_interval=0.1, retry_schedule=(0.2, 0.2)
+    ) as public:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
             sub = await api.post(
                 "/v1/subscriptions", json={"url": f"{subscriber_url}/hook", "events": ["ats.*"]}

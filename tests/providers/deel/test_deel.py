@@ -14,12 +14,13 @@ from typing import Any
 from gateway.runtime import Runtime
 from gateway.storage.models import Event
 from providers.registry import default_registry
-from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, count
+from tests.providers.ingest_helpers import accepted_then_duplicate, stored_event, told_apart
 
 HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("deel")
 SECRET = "deel-acme-signing-key"
+URL = "/ingest/deel/acme"
 
 # Deel publishes no signature example. This vector is computed as its get-started guide
 # describes (https://developer.deel.com/docs/webhooks-get-started: HMAC-SHA256 keyed by the
@@ -96,17 +97,12 @@ def test_a_review_maps_by_its_outcome() -> None:
 async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> None:
     await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_events()["contract.terminated"]
-    first = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
-    assert (first.status_code, first.json()["status"]) == (200, "accepted")
-    got = (await client.get(f"/v1/events/{first.json()['event_id']}", headers=ADMIN)).json()
+    got = await accepted_then_duplicate(client, URL, body, deel_headers(body), 200)
     assert got["type"] == "hris.employee.terminated"
     assert got["data"]["employee"]["termination_date"] == "2025-08-31"
     assert "simulated" not in got["source"]
-    again = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
-    assert again.status_code == 200
-    assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
     broken = b"not json"
-    kept = await client.post("/ingest/deel/acme", content=broken, headers=deel_headers(broken))
+    kept = await client.post(URL, content=broken, headers=deel_headers(broken))
     assert (kept.status_code, kept.json()["status"]) == (200, "quarantined")
     assert await count(services, Event) == 1
 
@@ -114,28 +110,22 @@ async def test_every_outcome_is_answered_200(client: Any, services: Runtime) -> 
 async def test_a_wrong_signature_is_401(client: Any) -> None:
     await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_events()["contract.created"]
-    answer = await client.post(
-        "/ingest/deel/acme", content=body, headers=deel_headers(body, "not-the-key")
-    )
+    answer = await client.post(URL, content=body, headers=deel_headers(body, "not-the-key"))
     assert answer.status_code == 401
 
 
 async def test_a_simulated_delivery_is_kept_and_flagged(client: Any) -> None:
     await connect(client, "deel", secret=SECRET)
     body = ADAPTER.sample_variants()["contract.terminated:simulation"]
-    answer = await client.post("/ingest/deel/acme", content=body, headers=deel_headers(body))
+    answer = await client.post(URL, content=body, headers=deel_headers(body))
     assert (answer.status_code, answer.json()["status"]) == (200, "accepted")
-    got = (await client.get(f"/v1/events/{answer.json()['event_id']}", headers=ADMIN)).json()
+    got = await stored_event(client, answer)
     assert got["source"]["simulated"] is True
     assert got["source"]["event_id"] == json.loads(body)["data"]["meta"]["event_id"]
 
 
 async def test_told_apart_from_every_other_vendor_on_the_tenant_url(client: Any) -> None:
-    for name in default_registry().names():
-        await connect(client, name, secret=SECRET if name == "deel" else f"{name}-secret")
     body = ADAPTER.sample_events()["eor.payslips.available"]
-    answer = await client.post("/ingest/acme", content=body, headers=deel_headers(body))
-    assert answer.status_code == 200, answer.text
-    got = (await client.get(f"/v1/events/{answer.json()['event_id']}", headers=ADMIN)).json()
-    assert (got["source"]["provider"], got["type"]) == ("deel", "hris.payslip.released")
+    got = await told_apart(client, "deel", SECRET, body, deel_headers(body), 200)
+    assert got["type"] == "hris.payslip.released"
     assert got["subject"] == "payslip/ps_6Yt4Qa"

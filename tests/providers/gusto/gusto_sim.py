@@ -35,7 +35,14 @@ import httpx
 
 from providers.gusto.provisioner import SUBSCRIPTION_TYPES
 from providers.gusto.samples import SAMPLES
-from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
+from providers.testing import (
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    event_names,
+    route,
+    simulator_fixtures,
+)
 
 PREFIX = "/v1/webhook_subscriptions"
 COMPANY = "5df911a0-e8e9-412d-8aaf-a46ad193dd96"
@@ -124,13 +131,9 @@ def sign(token: str, body: bytes) -> str:
 
 
 def _types(body: dict[str, Any]) -> list[str]:
-    types = body.get("subscription_types")
-    if not isinstance(types, list) or not types:
-        raise Reject(422, "subscription_types is required")
-    unknown = [t for t in types if t not in SUBSCRIPTION_TYPES]
-    if unknown:
-        raise Reject(422, f"unknown subscription types: {unknown}")
-    return [str(t) for t in types]
+    return event_names(
+        body.get("subscription_types"), SUBSCRIPTION_TYPES, "subscription_types", status=422
+    )
 
 
 class GustoSim(VendorSimulator):

@@ -10,9 +10,12 @@ from providers import VendorAPIError
 from providers.hibob import HiBobCredentials, adapter
 from schemas.events import EmployeeData, TimeOffData
 from tests.providers.completion_helpers import (
+    ADA,
     CompleterConformance,
+    Filled,
     RateLimit,
     completed,
+    completer_of,
     context,
     thin,
 )
@@ -26,8 +29,7 @@ from tests.providers.hibob.hibob_sim import (
 )
 
 CREDENTIALS = HiBobCredentials(service_user_id=SERVICE_USER, token=TOKEN)
-completer = adapter.completer
-assert completer is not None
+completer = completer_of(adapter)
 
 
 class TestHiBobCompleter(CompleterConformance):
@@ -45,43 +47,67 @@ class TestHiBobCompleter(CompleterConformance):
     completes = ("employee.created", "employee.left", "timeoff.request.requested")
     declines = ("employee.deleted", "timeoff.request.deleted")
     not_thin = ("ping",)
+    filled = (
+        # An employee is filled from the people search; what the webhook said beyond the employee
+        # (who acted, which company) is kept.
+        Filled(
+            "employee.updated",
+            EmployeeData,
+            {
+                "employee": {
+                    "id": EMPLOYEE,
+                    **ADA,
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "personal_email": "ada@home.example",
+                    "department": "R&D",
+                    "manager": {"id": MANAGER},
+                    "employment_status": "active",
+                    "employee_number": "1042",
+                }
+            },
+            kept=("actor", "company"),
+        ),
+        # A lifecycle event keeps what the event says and reads the rest.
+        Filled(
+            "employee.left",
+            EmployeeData,
+            {
+                "employee": {
+                    "employment_status": "terminated",
+                    "raw_status": "left",
+                    "job_title": "Engineer",
+                }
+            },
+        ),
+        # A time-off event is filled with the request and its employee.
+        Filled(
+            "timeoff.request.approved",
+            TimeOffData,
+            {
+                "time_off": {
+                    "id": REQUEST,
+                    "type": "Holiday",
+                    "start": "2025-02-03",
+                    "end": "2025-02-07",
+                    "amount": 5,
+                    "unit": "days",
+                    "approval_status": "approved",
+                },
+                "employee": {"name": "Ada Lovelace"},
+            },
+        ),
+    )
 
     @pytest.fixture
     def sim(self, hibob_sim: HiBobSim) -> HiBobSim:
         return hibob_sim
 
 
-async def test_an_employee_event_is_filled_from_the_people_search(hibob_sim: HiBobSim) -> None:
-    data, full = await completed(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmployeeData)
-    employee = full.employee
-    assert employee.id == EMPLOYEE
-    assert (employee.name, employee.first_name, employee.last_name) == (
-        "Ada Lovelace",
-        "Ada",
-        "Lovelace",
-    )
-    assert (employee.email, employee.personal_email) == ("ada@example.com", "ada@home.example")
-    assert (employee.job_title, employee.department) == ("Engineer", "R&D")
-    assert employee.manager is not None
-    assert employee.manager.id == MANAGER
-    assert employee.employment_status == "active"
-    assert (employee.start_date, employee.employee_number) == ("2024-03-01", "1042")
-    # What the webhook said beyond the employee (who acted, which company) is kept.
-    assert full.actor == data.actor
-    assert full.company == data.company
+async def test_the_people_search_asks_for_inactive_people_too(hibob_sim: HiBobSim) -> None:
+    await completed(adapter, "employee.updated", hibob_sim.base_url, CREDENTIALS)
     [call] = hibob_sim.calls
     assert call.body["showInactive"] is True
-
-
-async def test_a_lifecycle_event_keeps_what_the_event_says_and_reads_the_rest(
-    hibob_sim: HiBobSim,
-) -> None:
-    _, full = await completed(adapter, "employee.left", hibob_sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmployeeData)
-    assert full.employee.employment_status == "terminated"
-    assert full.employee.raw_status == "left"
-    assert full.employee.job_title == "Engineer"
 
 
 async def test_a_batch_reads_every_employee_in_one_search(hibob_sim: HiBobSim) -> None:
@@ -95,20 +121,3 @@ async def test_a_batch_reads_every_employee_in_one_search(hibob_sim: HiBobSim) -
     assert isinstance(results[2], VendorAPIError)
     assert results[2].kind == "not_found"
     assert len(hibob_sim.calls) == 1
-
-
-async def test_a_time_off_event_is_filled_with_the_request_and_its_employee(
-    hibob_sim: HiBobSim,
-) -> None:
-    _, full = await completed(adapter, "timeoff.request.approved", hibob_sim.base_url, CREDENTIALS)
-    assert isinstance(full, TimeOffData)
-    time_off = full.time_off
-    assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
-        REQUEST,
-        "Holiday",
-        "2025-02-03",
-        "2025-02-07",
-    )
-    assert (time_off.amount, time_off.unit, time_off.approval_status) == (5, "days", "approved")
-    assert full.employee is not None
-    assert full.employee.name == "Ada Lovelace"

@@ -7,7 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,11 +15,9 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from providers.kombo import adapter
-from providers.registry import default_registry
 from tests.conftest import ADMIN
-from tests.support.servers import ThreadedServer
+from tests.providers.ingest_helpers import TENANT_URL, running_gateway, told_apart
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -116,29 +113,18 @@ def test_sync_finished_is_completed_or_failed_by_its_state(state: str, canonical
 async def test_kombo_is_told_apart_on_the_tenant_url_and_deduplicated(settings: Settings) -> None:
     """One tenant with every vendor connected: Kombo's header names it; the same event ``id``
     delivered again (even reformatted) is a duplicate."""
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
-    with server:
+    with running_gateway(settings) as public:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
-            for name in default_registry().names():
-                secret = SECRET if name == "kombo" else f"secret-of-{name}"
-                body = {"provider": name, "tenant": "acme", "secret": secret}
-                created = await api.post("/v1/connections", json=body)
-                assert created.status_code == 201, created.text
             body = adapter.sample_events()["integration-created"]
-            first = await api.post("/ingest/acme", content=body, headers=kombo_headers(body))
-            assert first.status_code == 202, first.text
-            event = (await api.get(f"/v1/events/{first.json()['event_id']}")).json()
-            assert event["source"]["provider"] == "kombo"
+            event = await told_apart(api, "kombo", SECRET, body, kombo_headers(body), 202)
             assert event["type"] == "connection.created"
             assert event["subject"] == "connector/personio:CBNMt7dSNCzBdnRTx87dev4E"
             pretty = json.dumps(json.loads(body), indent=2).encode()
-            again = await api.post("/ingest/acme", content=pretty, headers=kombo_headers(pretty))
+            again = await api.post(TENANT_URL, content=pretty, headers=kombo_headers(pretty))
             assert again.status_code == 200
-            assert again.json()["event_id"] == first.json()["event_id"]
+            assert again.json()["event_id"] == event["id"]
             forged = await api.post(
-                "/ingest/acme", content=body, headers=kombo_headers(body, "not-the-secret")
+                TENANT_URL, content=body, headers=kombo_headers(body, "not-the-secret")
             )
             assert forged.status_code == 401
 

@@ -16,10 +16,13 @@ from providers.kombo.completer import FIRST_LOOKBACK, MARGIN
 from providers.kombo.payloads import KomboEmployee
 from schemas.events import DataChangedData
 from tests.providers.completion_helpers import (
+    ADA,
     NOW,
     CompleterConformance,
     RateLimit,
+    assert_holds,
     completed,
+    completer_of,
     context,
     thin,
 )
@@ -37,8 +40,7 @@ from tests.providers.kombo.kombo_sim import (
 )
 
 CREDENTIALS = KomboCredentials(api_key=API_KEY)
-completer = adapter.completer
-assert completer is not None
+completer = completer_of(adapter)
 
 
 def _when(value: str) -> datetime:
@@ -75,33 +77,33 @@ async def test_employees_changed_in_the_first_look_back_are_read_and_mapped(
     data, full = await completed(adapter, "data-changed", kombo_sim.base_url, CREDENTIALS)
     assert isinstance(full, DataChangedData)
     # Only Ada changed within the last 24 hours; Alan changed months ago.
-    assert full.record_ids == [EMPLOYEE]
-    assert full.models == ["hris_employees", "hris_employments"]
-    assert full.candidates is None
-    assert full.jobs is None
-    [employee] = full.employees or []
-    assert employee.id == EMPLOYEE
-    assert (employee.name, employee.first_name, employee.last_name) == (
-        "Ada Lovelace",
-        "Ada",
-        "Lovelace",
+    assert_holds(
+        full,
+        {
+            "record_ids": [EMPLOYEE],
+            "models": ["hris_employees", "hris_employments"],
+            "candidates": None,
+            "jobs": None,
+            "employees": [
+                {
+                    "id": EMPLOYEE,
+                    **ADA,
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "work_email": "ada@example.com",
+                    "personal_email": "ada@home.example",
+                    "phone": "+49 30 1234567",
+                    "department": "R&D",
+                    "manager": {"id": MANAGER, "name": "Grace Hopper"},
+                    "employment_status": "active",
+                    "raw_status": "ACTIVE",
+                    "employment_type": "full_time",
+                    "termination_date": None,
+                    "employee_number": "1042",
+                }
+            ],
+        },
     )
-    assert (employee.email, employee.work_email, employee.personal_email) == (
-        "ada@example.com",
-        "ada@example.com",
-        "ada@home.example",
-    )
-    assert (employee.phone, employee.job_title, employee.department) == (
-        "+49 30 1234567",
-        "Engineer",
-        "R&D",
-    )
-    assert employee.manager is not None
-    assert (employee.manager.id, employee.manager.name) == (MANAGER, "Grace Hopper")
-    assert (employee.employment_status, employee.raw_status) == ("active", "ACTIVE")
-    assert employee.employment_type == "full_time"
-    assert (employee.start_date, employee.termination_date) == ("2024-03-01", None)
-    assert employee.employee_number == "1042"
     assert full.connector == data.connector
     [(integration, path, query)] = kombo_sim.reads
     assert (integration, path) == (HRIS, "/hris/employees")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -14,13 +13,13 @@ import msgspec
 import pytest
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
-from providers import ProviderSettings, ProvisionContext, ProvisioningError, VendorState
+from providers import ProvisionContext, ProvisioningError, VendorState
 from providers.lever import EVENT_TYPES, LeverProvision
 from providers.registry import default_registry
 from tests.conftest import ADMIN
+from tests.providers.ingest_helpers import running_gateway
 from tests.providers.lever.lever_sim import READ_SCOPE, WRITE_SCOPE, LeverSim
-from tests.support.servers import ThreadedServer
+from tests.providers.provisioning_helpers import provision_context
 
 ACCOUNT = "acct-acme"
 API_KEY = "lever-api-key-9f8e7d6c5b4a"
@@ -37,12 +36,7 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def context(sim: LeverSim, http: httpx.AsyncClient, ingest_url: str = INGEST) -> ProvisionContext:
-    return ProvisionContext(
-        http=http,
-        settings=ProviderSettings({"API_URL": sim.api_url}),
-        tenant="acme",
-        ingest_url=ingest_url,
-    )
+    return provision_context(http, sim.api_url, ingest_url)
 
 
 def request(**fields: Any) -> LeverProvision:
@@ -271,10 +265,7 @@ async def test_provisioned_webhooks_deliver_through_the_gateway(
     """Lever, provisioned, sends real signed requests to a running gateway."""
     lever_sim.add_api_key(ACCOUNT, API_KEY)
     lever_sim.allow_http_loopback = True
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    server.app = create_app(replace(settings, public_url=public), run_worker=False)  # type: ignore[assignment]
-    with server:
+    with running_gateway(settings, run_worker=False) as public:
         ingest = f"{public}/ingest/lever/acme"
         result = await PROVISIONER.provision(
             context(lever_sim, http, ingest),

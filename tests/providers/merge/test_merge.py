@@ -7,7 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,12 +16,15 @@ import pytest
 
 from gateway.cli.main import main
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from providers.merge import adapter
-from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.console.test_http import sign_in
-from tests.support.servers import ThreadedServer
+from tests.providers.ingest_helpers import (
+    TENANT_URL,
+    accepted_then_duplicate,
+    connect_every_vendor,
+    running_gateway,
+)
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -111,36 +113,20 @@ def test_an_issue_without_status_takes_it_from_the_event_name() -> None:
     assert msgspec.to_builtins(parts.data)["issue"]["status"] == "resolved"
 
 
-def _connect_body(provider: str, secret: str) -> dict[str, Any]:
-    return {"provider": provider, "tenant": "acme", "secret": secret}
-
-
 async def test_merge_is_told_apart_on_the_tenant_url_and_deduplicated(settings: Settings) -> None:
     """One tenant with every vendor connected: Merge's header names it; a redelivery of the
     same body is answered as a duplicate with the first event's id."""
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
-    with server:
+    with running_gateway(settings) as public:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
-            for name in default_registry().names():
-                secret = KEY if name == "merge" else f"secret-of-{name}"
-                created = await api.post("/v1/connections", json=_connect_body(name, secret))
-                assert created.status_code == 201, created.text
+            await connect_every_vendor(api, "merge", KEY)
             body = adapter.sample_events()["Employee.changed"]
-            first = await api.post("/ingest/acme", content=body, headers=merge_headers(body))
-            assert first.status_code == 202, first.text
-            assert first.json()["status"] == "accepted"
-            event = (await api.get(f"/v1/events/{first.json()['event_id']}")).json()
+            event = await accepted_then_duplicate(api, TENANT_URL, body, merge_headers(body), 202)
             assert event["source"]["provider"] == "merge"
             assert event["type"] == "hris.employee.updated"
             assert event["completeness"] == "full"
             assert event["data"]["employee"]["employment_status"] == "active"
-            again = await api.post("/ingest/acme", content=body, headers=merge_headers(body))
-            assert again.status_code == 200
-            assert again.json()["event_id"] == first.json()["event_id"]
             forged = await api.post(
-                "/ingest/acme", content=body, headers=merge_headers(body, "not-the-key")
+                TENANT_URL, content=body, headers=merge_headers(body, "not-the-key")
             )
             assert forged.status_code == 401
 

@@ -31,7 +31,14 @@ import httpx
 
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
 from providers.personio.samples import SAMPLES
-from providers.testing import Reject, SimRequest, VendorSimulator, route, simulator_fixtures
+from providers.testing import (
+    Reject,
+    SimRequest,
+    VendorSimulator,
+    event_names,
+    route,
+    simulator_fixtures,
+)
 
 EVENT_NAMES = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
 ALL_SCOPES = frozenset(
@@ -94,12 +101,7 @@ class SimWebhook:
 
 
 def _events(value: Any) -> list[str]:
-    if not isinstance(value, list) or not value:
-        raise Reject(400, "enabled_events must be a non-empty list")
-    unknown = [e for e in value if e not in EVENT_NAMES]
-    if unknown:
-        raise Reject(400, f"unknown events: {unknown}")
-    return [str(e) for e in value]
+    return event_names(value, EVENT_NAMES, "enabled_events")
 
 
 class PersonioSim(VendorSimulator):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from providers import VendorState
 from providers.personio import PersonioCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
 from tests.providers.completion_helpers import (
     CompleterConformance,
+    Filled,
     RateLimit,
-    completed,
     completion_failure,
 )
 from tests.providers.personio.personio_sim import (
@@ -24,14 +23,6 @@ from tests.providers.personio.personio_sim import (
 
 CLIENT_ID, CLIENT_SECRET = "papi-read-client", "papi-read-secret-7c1d"
 CREDENTIALS = PersonioCredentials(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-completer = adapter.completer
-assert completer is not None
-
-
-@pytest.fixture
-def sim(personio_sim: PersonioSim) -> PersonioSim:
-    personio_sim.add_client(CLIENT_ID, CLIENT_SECRET)
-    return personio_sim
 
 
 class TestPersonioCompleter(CompleterConformance):
@@ -45,62 +36,65 @@ class TestPersonioCompleter(CompleterConformance):
     gone = {"absence-period.updated.status": lambda sim: sim.absence_periods.clear()}
     completes = ("person.created", "employment.terminated", "absence-period.updated.timerange")
     declines = ("person.deleted", "employment.deleted", "absence-period.deleted")
-
-
-async def test_a_person_event_is_filled_from_the_person(sim: PersonioSim) -> None:
-    data, full = await completed(adapter, "person.updated", sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmployeeData)
-    employee = full.employee
-    assert (employee.id, employee.name, employee.email) == (
-        PERSON,
-        "Ada Lovelace",
-        "ada@example.com",
+    filled = (
+        Filled(
+            "person.updated",
+            EmployeeData,
+            {"employee": {"id": PERSON, "name": "Ada Lovelace", "email": "ada@example.com"}},
+            kept=("company",),
+            calls=("/v2/auth/token", f"/v2/persons/{PERSON}"),
+        ),
+        Filled(
+            "employment.updated",
+            EmploymentData,
+            {
+                "employment": {
+                    "id": EMPLOYMENT,
+                    "job_title": "Engineer",
+                    "status": "active",
+                    "manager": {"id": SUPERVISOR},
+                    "start_date": "2024-03-01",
+                },
+                "employee": {"name": "Ada Lovelace", "job_title": "Engineer"},
+            },
+        ),
+        # A start fills the employee from person and employment.
+        Filled(
+            "employment.started",
+            EmployeeData,
+            {
+                "employee": {"name": "Ada Lovelace", "employment_status": "active"},
+                "employment": {"job_title": "Engineer"},
+            },
+        ),
+        Filled(
+            "absence-period.created",
+            TimeOffData,
+            {
+                "time_off": {
+                    "id": ABSENCE,
+                    "type": "Paid vacation",
+                    "start": "2025-06-16",
+                    "end": "2025-06-20",
+                    "approval_status": "approved",
+                },
+                "employee": {"name": "Ada Lovelace"},
+            },
+        ),
     )
-    assert full.company == data.company  # type: ignore[attr-defined]
-    assert [c.path for c in sim.calls] == ["/v2/auth/token", f"/v2/persons/{PERSON}"]
-
-
-async def test_an_employment_event_is_filled_with_the_employment_and_its_person(
-    sim: PersonioSim,
-) -> None:
-    _, full = await completed(adapter, "employment.updated", sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmploymentData)
-    employment = full.employment
-    assert (employment.id, employment.job_title, employment.status) == (
-        EMPLOYMENT,
-        "Engineer",
-        "active",
+    kept_credentials = (
+        (
+            {"client_id": "a", "client_secret": "b"},
+            PersonioCredentials(client_id="a", client_secret="b"),
+        ),
+        (None, None),
     )
-    assert employment.manager is not None
-    assert employment.manager.id == SUPERVISOR
-    assert employment.start_date == "2024-03-01"
-    assert full.employee is not None
-    assert (full.employee.name, full.employee.job_title) == ("Ada Lovelace", "Engineer")
+    """A provisioned connection's kept credentials serve."""
 
-
-async def test_a_start_event_fills_the_employee_from_person_and_employment(
-    sim: PersonioSim,
-) -> None:
-    _, full = await completed(adapter, "employment.started", sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmployeeData)
-    assert (full.employee.name, full.employee.employment_status) == ("Ada Lovelace", "active")
-    assert full.employment is not None
-    assert full.employment.job_title == "Engineer"
-
-
-async def test_an_absence_event_is_filled_with_the_period(sim: PersonioSim) -> None:
-    _, full = await completed(adapter, "absence-period.created", sim.base_url, CREDENTIALS)
-    assert isinstance(full, TimeOffData)
-    time_off = full.time_off
-    assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
-        ABSENCE,
-        "Paid vacation",
-        "2025-06-16",
-        "2025-06-20",
-    )
-    assert time_off.approval_status == "approved"
-    assert full.employee is not None
-    assert full.employee.name == "Ada Lovelace"
+    @pytest.fixture
+    def sim(self, personio_sim: PersonioSim) -> PersonioSim:
+        personio_sim.add_client(CLIENT_ID, CLIENT_SECRET)
+        return personio_sim
 
 
 async def test_credentials_without_the_read_scope_are_an_auth_error(
@@ -111,9 +105,3 @@ async def test_credentials_without_the_read_scope_are_an_auth_error(
         adapter, "person.created", personio_sim.base_url, CREDENTIALS
     )
     assert (failure.kind, failure.status) == ("auth", 403)
-
-
-def test_a_provisioned_connections_kept_credentials_serve() -> None:
-    kept = VendorState(state={}, credentials={"client_id": "a", "client_secret": "b"})
-    assert completer.credentials_from(kept) == PersonioCredentials(client_id="a", client_secret="b")
-    assert completer.credentials_from(VendorState(state={}, credentials=None)) is None

@@ -5,27 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from providers import VendorState
 from providers.remote import RemoteCredentials, adapter
 from schemas.events import EmployeeData, EmploymentData, TimeOffData
-from tests.providers.completion_helpers import CompleterConformance, RateLimit, completed
+from tests.providers.completion_helpers import ADA, CompleterConformance, Filled, RateLimit
 from tests.providers.remote.remote_sim import EMPLOYMENT, TIMEOFF, RemoteSim
 
 TOKEN = "remote-company-token-3b9e"
-CREDENTIALS = RemoteCredentials(token=TOKEN)
-completer = adapter.completer
-assert completer is not None
 
 
-@pytest.fixture
-def sim(remote_sim: RemoteSim) -> RemoteSim:
-    remote_sim.add_token(TOKEN)
-    return remote_sim
+def _requested(sim: RemoteSim) -> None:
+    """The record still says requested: the event's decision is a moment newer."""
+    sim.time_offs[TIMEOFF]["status"] = "requested"
 
 
 class TestRemoteCompleter(CompleterConformance):
     adapter = adapter
-    credentials = CREDENTIALS
+    credentials = RemoteCredentials(token=TOKEN)
     wrong_secret = "not-the-token"
     wrong_credentials = RemoteCredentials(token=wrong_secret)
     auth_event = "employment.details.updated"
@@ -38,61 +33,51 @@ class TestRemoteCompleter(CompleterConformance):
     }
     completes = ("timeoff.canceled",)
     declines = ("payslip.released", "company.activated")
-
-
-async def test_an_employee_event_is_filled_from_the_employment(sim: RemoteSim) -> None:
-    data, full = await completed(adapter, "employment.details.updated", sim.base_url, CREDENTIALS)
-    assert isinstance(full, EmployeeData)
-    employee = full.employee
-    assert (employee.id, employee.name, employee.email) == (
-        EMPLOYMENT,
-        "Ada Lovelace",
-        "ada@example.com",
+    authorization = f"Bearer {TOKEN}"
+    filled = (
+        Filled(
+            "employment.details.updated",
+            EmployeeData,
+            {
+                "employee": {
+                    "id": EMPLOYMENT,
+                    **ADA,
+                    "employment_status": "active",
+                    "location": {"country": "PRT"},
+                }
+            },
+            kept=("company",),
+            calls=(f"/v1/employments/{EMPLOYMENT}",),
+        ),
+        Filled(
+            "employment.onboarding_task.completed",
+            EmploymentData,
+            {
+                "employment": {"job_title": "Engineer", "status": "active", "raw_status": "active"},
+                "employee": {"name": "Ada Lovelace"},
+            },
+            thin=EmploymentData,
+        ),
+        Filled(
+            "timeoff.approved",
+            TimeOffData,
+            {
+                "time_off": {
+                    "id": TIMEOFF,
+                    "type": "paid_time_off",
+                    "start": "2025-02-03",
+                    "end": "2025-02-07",
+                    "approval_status": "approved",  # the event's, read a moment before the record
+                },
+                "employee": {"name": "Ada Lovelace"},
+            },
+            before=_requested,
+        ),
     )
-    assert (employee.job_title, employee.employment_status, employee.start_date) == (
-        "Engineer",
-        "active",
-        "2024-03-01",
-    )
-    assert employee.location is not None
-    assert employee.location.country == "PRT"
-    assert full.company == data.company  # type: ignore[attr-defined]
-    [call] = sim.calls
-    assert (call.path, call.authorization) == (f"/v1/employments/{EMPLOYMENT}", f"Bearer {TOKEN}")
+    kept_credentials = (({"token": "t"}, RemoteCredentials(token="t")), (None, None))
+    """A provisioned connection's kept token serves."""
 
-
-async def test_an_employment_event_is_filled_with_the_employment(sim: RemoteSim) -> None:
-    data, full = await completed(
-        adapter, "employment.onboarding_task.completed", sim.base_url, CREDENTIALS
-    )
-    assert isinstance(data, EmploymentData)
-    assert isinstance(full, EmploymentData)
-    assert (full.employment.job_title, full.employment.status, full.employment.raw_status) == (
-        "Engineer",
-        "active",
-        "active",
-    )
-    assert full.employee is not None
-    assert full.employee.name == "Ada Lovelace"
-
-
-async def test_a_time_off_event_keeps_its_decision_and_reads_the_rest(sim: RemoteSim) -> None:
-    sim.time_offs[TIMEOFF]["status"] = "requested"
-    _, full = await completed(adapter, "timeoff.approved", sim.base_url, CREDENTIALS)
-    assert isinstance(full, TimeOffData)
-    time_off = full.time_off
-    assert (time_off.id, time_off.type, time_off.start, time_off.end) == (
-        TIMEOFF,
-        "paid_time_off",
-        "2025-02-03",
-        "2025-02-07",
-    )
-    assert time_off.approval_status == "approved"  # the event's, read a moment before the record
-    assert full.employee is not None
-    assert full.employee.name == "Ada Lovelace"
-
-
-def test_a_provisioned_connections_kept_token_serves() -> None:
-    kept = VendorState(state={}, credentials={"token": "t"})
-    assert completer.credentials_from(kept) == RemoteCredentials(token="t")
-    assert completer.credentials_from(VendorState(state={}, credentials=None)) is None
+    @pytest.fixture
+    def sim(self, remote_sim: RemoteSim) -> RemoteSim:
+        remote_sim.add_token(TOKEN)
+        return remote_sim

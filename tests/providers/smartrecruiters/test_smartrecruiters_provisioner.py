@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from gateway.core.settings import Settings
-from providers import ProviderSettings, ProvisionContext, VendorState
+from providers import ProvisionContext, VendorState
 from providers.registry import default_registry
 from providers.smartrecruiters.provisioner import KEY_OVERLAP, SmartRecruitersProvisioner
 from providers.testing import get_provisioner_test_class
+from tests.providers import provisioning_helpers
 from tests.providers.smartrecruiters.smartrecruiters_sim import SmartRecruitersSim
 from tests.support.live import LiveGateway, live_gateway
 
@@ -61,12 +62,7 @@ Live = LiveGateway[SmartRecruitersSim]
 
 
 def provision_context(live: Live, http: httpx.AsyncClient) -> ProvisionContext:
-    return ProvisionContext(
-        http=http,
-        settings=ProviderSettings({"api_url": live.sim.base_url}),
-        tenant="acme",
-        ingest_url=live.ingest_url,
-    )
+    return provisioning_helpers.provision_context(http, live.sim.base_url, live.ingest_url)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import copy
 import hashlib
 import hmac
 import json
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -15,16 +14,16 @@ import pytest
 from sqlalchemy import func, select
 
 from gateway.core.settings import Settings
-from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.storage.models import Event, Receipt
-from providers import ProviderSettings, ProvisionContext, VendorState
+from providers import VendorState
 from providers.workable import SAMPLES
 from providers.workable.provisioner import WorkableProvision, WorkableProvisioner
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, signed
+from tests.providers.ingest_helpers import TENANT_URL, running_gateway, stored_event, told_apart
+from tests.providers.provisioning_helpers import provision_context
 from tests.providers.workable.workable_sim import WorkableSim
-from tests.support.servers import ThreadedServer
 
 provisioner = WorkableProvisioner()
 
@@ -200,20 +199,14 @@ async def test_rotated_token_verifies_alongside_the_old_one(client: Any) -> None
 
 async def test_detection_among_every_vendor_of_a_tenant(client: Any) -> None:
     """``/ingest/{tenant}`` tells Workable by its header when the tenant has several vendors."""
-    for provider in ("breezy", "hatchbeacon", "bindbee"):
-        await connect(client, provider)
-    await connect_workable(client)
     body = compact(SAMPLES["candidate_moved"])
-    response = await client.post("/ingest/acme", content=body, headers=workable_headers(body))
-    assert response.status_code == 200, response.text
-    event = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
-    assert event["source"]["provider"] == "workable"
+    event = await told_apart(client, "workable", TOKEN, body, workable_headers(body), 200)
     assert event["type"] == "ats.application.stage_changed"
 
     breezy_body, breezy_headers = signed("breezy", "candidateAdded")
-    response = await client.post("/ingest/acme", content=breezy_body, headers=breezy_headers)
+    response = await client.post(TENANT_URL, content=breezy_body, headers=breezy_headers)
     assert response.status_code == 202
-    event = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
+    event = await stored_event(client, response)
     assert event["source"]["provider"] == "breezy"
 
     # Workable's body signed with the wrong token is refused, not handed to another vendor.
@@ -239,20 +232,14 @@ async def test_workable_delivers_to_the_running_gateway(
     """Subscriptions made at the simulator by the provisioner; the simulator then delivers over
     real HTTP, signed with the token, and replays while the answer is not 200."""
     workable_sim.add_token("groove-tech", TOKEN)
-    server = ThreadedServer(None, name="gateway", lifespan="on")
-    public = server.bind()
-    server.app = create_app(replace(settings, public_url=public))  # type: ignore[assignment]
-    with server:
+    with running_gateway(settings) as public:
         async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=15) as api:
             created = await api.post(
                 "/v1/connections", json={"provider": "workable", "tenant": "acme", "secret": TOKEN}
             )
             assert created.status_code == 201, created.text
-            ctx = ProvisionContext(
-                http=api,
-                settings=ProviderSettings({"api_url": workable_sim.api_url_template}),
-                tenant="acme",
-                ingest_url=created.json()["ingest_url"],
+            ctx = provision_context(
+                api, workable_sim.api_url_template, created.json()["ingest_url"]
             )
             result = await provisioner.provision(
                 ctx, WorkableProvision(subdomain="groove-tech", api_token=TOKEN)

@@ -15,6 +15,7 @@ from providers import ProviderSettings, ProvisionContext, ProvisioningError, Ven
 from providers.workable import EVENT_TYPES, adapter
 from providers.workable.client import WorkableClient, api_base
 from providers.workable.provisioner import WorkableProvision, WorkableProvisioner, target_for
+from tests.providers.provisioning_helpers import provision_context
 from tests.providers.workable.workable_sim import WORKABLE_EVENTS, WorkableSim, sign
 from tests.support.servers import Receiver, ThreadedServer
 
@@ -38,12 +39,7 @@ def sim(workable_sim: WorkableSim) -> WorkableSim:
 @pytest.fixture
 async def ctx(sim: WorkableSim) -> AsyncIterator[ProvisionContext]:
     async with httpx.AsyncClient(timeout=10) as http:
-        yield ProvisionContext(
-            http=http,
-            settings=ProviderSettings({"api_url": sim.api_url_template}),
-            tenant="acme",
-            ingest_url=INGEST,
-        )
+        yield provision_context(http, sim.api_url_template, INGEST)
 
 
 def request(**fields: Any) -> WorkableProvision:
