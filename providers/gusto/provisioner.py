@@ -25,7 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     recorded_id,
 )
 from providers.client import VendorAPIError, delete_unless_gone
@@ -51,8 +50,6 @@ SUBSCRIPTION_TYPES: Final = (
     "Signatory",
 )
 """The subscription types of Gusto's webhook event list."""
-DEFAULT_TYPES: Final = ("Company", "Contractor", "Employee", "Payroll")
-"""The families unihook maps to canonical types."""
 
 
 class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -67,16 +64,6 @@ class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Gusto subscription types (default: Company, Contractor, Employee, Payroll)."""
 
 
-def _types(requested: Sequence[str] | None) -> list[str]:
-    return chosen_events(
-        requested,
-        SUBSCRIPTION_TYPES,
-        default=list(DEFAULT_TYPES),
-        example="Gusto subscription types, e.g. Employee",
-        field="provision.subscription_types",
-    )
-
-
 def _summary(subscription: GustoSubscription) -> Provisioned:
     return Provisioned(
         endpoint_id=subscription.uuid,
@@ -89,6 +76,11 @@ def _summary(subscription: GustoSubscription) -> Provisioned:
 class GustoProvisioner(BaseProvisioner):
     request_type = GustoProvision
     capabilities = frozenset({"health", "update"})
+    subscribable_events = SUBSCRIPTION_TYPES
+    default_events = ("Company", "Contractor", "Employee", "Payroll")
+    """The families unihook maps to canonical types."""
+    events_example = "Gusto subscription types, e.g. Employee"
+    events_field = "provision.subscription_types"
 
     def _client(self, ctx: ProvisionContext, token: str, scheme: str) -> GustoClient:
         return GustoClient(
@@ -108,7 +100,7 @@ class GustoProvisioner(BaseProvisioner):
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, GustoProvision)
-        types = _types(request.subscription_types)
+        types = self.checked_events(request.subscription_types)
         client = self._client(ctx, request.api_token, request.auth_scheme)
         try:
             subscription = await client.create(ctx.ingest_url, types)
@@ -163,7 +155,7 @@ class GustoProvisioner(BaseProvisioner):
         given with events is ignored, as Gusto's subscriptions have none."""
         if events is None:
             raise ProvisioningError("invalid", "Gusto subscriptions have no description")
-        types = _types(events)
+        types = self.checked_events(events)
         try:
             subscription = await self._vendor_client(ctx, vendor).change_types(
                 self._uuid(vendor), types

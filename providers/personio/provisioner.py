@@ -24,15 +24,12 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
 from providers.personio.client import API_URL, PersonioClient, PersonioWebhookSetting
 
-SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
-"""Every documented event name (mapped or stored as unmapped)."""
 SECRET_BYTES: Final = 32
 DESCRIPTION: Final = "unihook"
 
@@ -52,12 +49,6 @@ def new_token() -> str:
     return secrets.token_hex(SECRET_BYTES)
 
 
-def _events(requested: Sequence[str] | None) -> list[str]:
-    return chosen_events(
-        requested, SUBSCRIBABLE, default=sorted(EVENT_TYPES), example="Personio event names"
-    )
-
-
 def _summary(webhook: PersonioWebhookSetting) -> Provisioned:
     return Provisioned(
         endpoint_id=str(webhook.id),
@@ -70,6 +61,10 @@ def _summary(webhook: PersonioWebhookSetting) -> Provisioned:
 class PersonioProvisioner(BaseProvisioner):
     request_type = PersonioProvision
     capabilities = frozenset({"health", "update", "pause", "resume"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
+    """Every documented event name (mapped or stored as unmapped)."""
+    default_events = tuple(sorted(EVENT_TYPES))
+    events_example = "Personio event names"
 
     @staticmethod
     async def _client(ctx: ProvisionContext, client_id: str, client_secret: str) -> PersonioClient:
@@ -89,7 +84,7 @@ class PersonioProvisioner(BaseProvisioner):
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, PersonioProvision)
-        events = _events(request.events)
+        events = self.checked_events(request.events)
         token = new_token()
         body = {
             "url": ctx.ingest_url,
@@ -145,7 +140,7 @@ class PersonioProvisioner(BaseProvisioner):
     ) -> tuple[dict[str, Any], Provisioned]:
         body: dict[str, Any] = {}
         if events is not None:
-            body["enabled_events"] = _events(events)
+            body["enabled_events"] = self.checked_events(events)
         if description is not None:
             body["description"] = description
         return dict(vendor.state), await self._patch(ctx, vendor, body)

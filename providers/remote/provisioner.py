@@ -23,7 +23,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     kept_credential,
     recorded_id,
 )
@@ -33,9 +32,6 @@ from providers.remote.client import RemoteCallback, RemoteClient
 
 log = logging.getLogger("unihook.providers.remote")
 
-SUBSCRIBABLE = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
-"""Every documented event type (the unmapped ones are stored as ``unmapped``, never lost)."""
-
 
 class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The ``provision`` block for Remote."""
@@ -44,15 +40,6 @@ class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A company-scoped Remote access token."""
     events: list[str] | None = None
     """Event types to subscribe to (default: every type unihook maps)."""
-
-
-def _valid_events(events: list[str] | None) -> list[str]:
-    return chosen_events(
-        events,
-        SUBSCRIBABLE,
-        default=list(EVENT_TYPES),
-        example="Remote event types, e.g. employment.onboarding.completed",
-    )
 
 
 def _summary(callback: RemoteCallback) -> Provisioned:
@@ -67,6 +54,10 @@ def _summary(callback: RemoteCallback) -> Provisioned:
 class RemoteProvisioner(BaseProvisioner):
     request_type = RemoteProvision
     capabilities = frozenset({"health"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+    """Every documented event type (the unmapped ones are stored as ``unmapped``, never lost)."""
+    default_events = tuple(EVENT_TYPES)
+    events_example = "Remote event types, e.g. employment.onboarding.completed"
 
     @staticmethod
     def _stored(ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
@@ -82,7 +73,7 @@ class RemoteProvisioner(BaseProvisioner):
     async def provision(self, ctx: ProvisionContext, request: RemoteProvision) -> ProvisionResult:
         if not request.token:
             raise ProvisioningError("invalid", "provision.token is required")
-        events = _valid_events(request.events)
+        events = self.checked_events(request.events)
         credentials = {"token": request.token}
         client = RemoteClient.configured(ctx.http, ctx.settings, request.token)
         try:

@@ -25,7 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     recorded_id,
 )
 from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
@@ -39,8 +38,6 @@ from providers.smartrecruiters.client import (
 
 log = logging.getLogger("unihook.providers.smartrecruiters")
 
-SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
-"""Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
 KEY_OVERLAP: Final = 24 * 3600
 """Seconds SmartRecruiters keeps signing with a key after a new one is made."""
 
@@ -58,15 +55,6 @@ class SmartRecruitersProvision(msgspec.Struct, kw_only=True, forbid_unknown_fiel
     """Where SmartRecruiters e-mails delivery failures (``alertingEmailAddress``)."""
 
 
-def _valid_events(events: list[str] | None) -> list[str]:
-    return chosen_events(
-        events,
-        SUBSCRIBABLE,
-        default=list(EVENT_TYPES),
-        example="SmartRecruiters event names, e.g. application.created",
-    )
-
-
 def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:
     """``status`` is SmartRecruiters' own (``inactive`` until activated, then ``active``)."""
     return Provisioned(
@@ -80,6 +68,10 @@ def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:
 class SmartRecruitersProvisioner(BaseProvisioner):
     request_type = SmartRecruitersProvision
     capabilities = frozenset({"health"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+    """Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
+    default_events = tuple(EVENT_TYPES)
+    events_example = "SmartRecruiters event names, e.g. application.created"
 
     @staticmethod
     def _client(ctx: ProvisionContext, credentials: dict[str, str]) -> SmartRecruitersClient:
@@ -107,7 +99,7 @@ class SmartRecruitersProvisioner(BaseProvisioner):
             raise ProvisioningError(
                 "invalid", "provision needs exactly one of api_key and access_token"
             )
-        events = _valid_events(request.events)
+        events = self.checked_events(request.events)
         credentials = (
             {"api_key": request.api_key}
             if request.api_key
