@@ -191,8 +191,9 @@ class Provisioner(Protocol):
 
 
 class BaseProvisioner:
-    """Defaults for provisioners: the optional operations say the vendor cannot do them, and
-    a request's event types are checked against the ones the vendor declares."""
+    """Defaults for provisioners: the optional operations say the vendor cannot do them; a
+    request's event types are checked against the ones the vendor declares, and the endpoint's
+    id is read back from the state key it declares."""
 
     request_type: type[Any]
     capabilities: frozenset[str] = frozenset({"health"})
@@ -207,6 +208,14 @@ class BaseProvisioner:
     """What an event type looks like, for the error naming an unknown one."""
     events_field: ClassVar[str] = "provision.events"
     """The request field naming the event types, for the errors."""
+    endpoint_key: ClassVar[str] = "endpoint_id"
+    """The key of the connection's state that holds the vendor's id of the endpoint."""
+    endpoint_noun: ClassVar[str] = "endpoint"
+    """What the vendor calls the endpoint (``"Deel webhook"``), for the messages naming it."""
+
+    def endpoint_id(self, vendor: VendorState) -> str:
+        """The vendor's id of the endpoint, as ``recorded_id`` finds it under ``endpoint_key``."""
+        return recorded_id(vendor, self.endpoint_key, what=self.endpoint_noun)
 
     def checked_events(self, requested: Sequence[str] | None) -> list[str]:
         """The event types a provision or update names, checked by ``chosen_events`` against

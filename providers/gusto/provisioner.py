@@ -25,7 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_unless_gone
 from providers.gusto.client import API_URL, GustoClient, GustoSubscription
@@ -81,6 +80,7 @@ class GustoProvisioner(BaseProvisioner):
     """The families unihook maps to canonical types."""
     events_example = "Gusto subscription types, e.g. Employee"
     events_field = "provision.subscription_types"
+    endpoint_noun = "Gusto subscription"
 
     def _client(self, ctx: ProvisionContext, token: str, scheme: str) -> GustoClient:
         return GustoClient(
@@ -94,10 +94,6 @@ class GustoProvisioner(BaseProvisioner):
             raise ProvisioningError("auth", "no Gusto API token is kept for this connection")
         return self._client(ctx, token, credentials.get("auth_scheme") or "Bearer")
 
-    @staticmethod
-    def _uuid(vendor: VendorState) -> str:
-        return recorded_id(vendor, "endpoint_id", what="Gusto subscription")
-
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, GustoProvision)
         types = self.checked_events(request.subscription_types)
@@ -109,14 +105,14 @@ class GustoProvisioner(BaseProvisioner):
         credentials = {"api_token": request.api_token, "auth_scheme": request.auth_scheme}
         return ProvisionResult(
             secrets=(),
-            state={"endpoint_id": subscription.uuid},
+            state={self.endpoint_key: subscription.uuid},
             summary=_summary(subscription),
             credentials=credentials if ctx.store_credentials else {},
             awaits_handshake=True,
         )
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
-        uuid = self._uuid(vendor)
+        uuid = self.endpoint_id(vendor)
         client = self._vendor_client(ctx, vendor)
         try:
             await client.request_verification_token(uuid)
@@ -127,7 +123,7 @@ class GustoProvisioner(BaseProvisioner):
     async def confirm_handshake(
         self, ctx: ProvisionContext, vendor: VendorState, token: str
     ) -> None:
-        uuid = self._uuid(vendor)
+        uuid = self.endpoint_id(vendor)
         try:
             subscription = await self._vendor_client(ctx, vendor).verify(uuid, token)
         except VendorAPIError as exc:
@@ -138,13 +134,13 @@ class GustoProvisioner(BaseProvisioner):
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         await delete_unless_gone(
             self._vendor_client(ctx, vendor).remove,
-            self._uuid(vendor),
+            self.endpoint_id(vendor),
             doing="deleting the webhook subscription",
         )
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
-            return _summary(await self._vendor_client(ctx, vendor).read(self._uuid(vendor)))
+            return _summary(await self._vendor_client(ctx, vendor).read(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the webhook subscription") from None
 
@@ -158,7 +154,7 @@ class GustoProvisioner(BaseProvisioner):
         types = self.checked_events(events)
         try:
             subscription = await self._vendor_client(ctx, vendor).change_types(
-                self._uuid(vendor), types
+                self.endpoint_id(vendor), types
             )
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("changing the webhook subscription") from None

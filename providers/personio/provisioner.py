@@ -24,7 +24,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
@@ -65,6 +64,7 @@ class PersonioProvisioner(BaseProvisioner):
     """Every documented event name (mapped or stored as unmapped)."""
     default_events = tuple(sorted(EVENT_TYPES))
     events_example = "Personio event names"
+    endpoint_noun = "Personio webhook"
 
     @staticmethod
     async def _client(ctx: ProvisionContext, client_id: str, client_secret: str) -> PersonioClient:
@@ -77,10 +77,6 @@ class PersonioProvisioner(BaseProvisioner):
         if not client_id or not client_secret:
             raise ProvisioningError("auth", "no Personio API credentials are kept")
         return await self._client(ctx, client_id, client_secret)
-
-    @staticmethod
-    def _id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "endpoint_id", what="Personio webhook")
 
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, PersonioProvision)
@@ -102,14 +98,14 @@ class PersonioProvisioner(BaseProvisioner):
         credentials = {"client_id": request.client_id, "client_secret": request.client_secret}
         return ProvisionResult(
             secrets=(token,),
-            state={"endpoint_id": str(webhook.id)},
+            state={self.endpoint_key: str(webhook.id)},
             summary=_summary(webhook),
             credentials=credentials if ctx.store_credentials else {},
         )
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         try:
-            await (await self._vendor_client(ctx, vendor)).remove(self._id(vendor))
+            await (await self._vendor_client(ctx, vendor)).remove(self.endpoint_id(vendor))
         except VendorAPIError as exc:
             if exc.kind != "not_found":  # already gone is what was asked for
                 raise exc.as_provisioning_error("deleting the webhook") from None
@@ -117,7 +113,7 @@ class PersonioProvisioner(BaseProvisioner):
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
             client = await self._vendor_client(ctx, vendor)
-            return _summary(await client.find(self._id(vendor)))
+            return _summary(await client.find(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the webhook") from None
 
@@ -126,7 +122,7 @@ class PersonioProvisioner(BaseProvisioner):
     ) -> Provisioned:
         try:
             client = await self._vendor_client(ctx, vendor)
-            return _summary(await client.change(self._id(vendor), body))
+            return _summary(await client.change(self.endpoint_id(vendor), body))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("changing the webhook") from None
 

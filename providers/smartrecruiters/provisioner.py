@@ -25,7 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -72,6 +71,8 @@ class SmartRecruitersProvisioner(BaseProvisioner):
     """Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
     default_events = tuple(EVENT_TYPES)
     events_example = "SmartRecruiters event names, e.g. application.created"
+    endpoint_key = "subscription_id"
+    endpoint_noun = "SmartRecruiters subscription"
 
     @staticmethod
     def _client(ctx: ProvisionContext, credentials: dict[str, str]) -> SmartRecruitersClient:
@@ -87,10 +88,6 @@ class SmartRecruitersProvisioner(BaseProvisioner):
                 "subscription through SmartRecruiters' Webhooks API",
             )
         return self._client(ctx, dict(vendor.credentials))
-
-    @staticmethod
-    def _subscription_id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "subscription_id", what="SmartRecruiters subscription")
 
     async def provision(
         self, ctx: ProvisionContext, request: SmartRecruitersProvision
@@ -111,7 +108,7 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         except VendorAPIError as exc:
             raise exc.as_provisioning_error(
                 "creating the SmartRecruiters subscription",
-                leftover=exc.leftover("subscription_id", credentials),
+                leftover=exc.leftover(self.endpoint_key, credentials),
             ) from None
         try:
             key = await client.new_secret_key(subscription.id)
@@ -119,20 +116,20 @@ class SmartRecruitersProvisioner(BaseProvisioner):
             await delete_quietly(
                 client.delete_subscription,
                 subscription.id,
-                what="SmartRecruiters subscription",
+                what=self.endpoint_noun,
                 log=log,
             )
             raise exc.as_provisioning_error("generating the subscription's secret key") from None
         return ProvisionResult(
             secrets=[key],
-            state={"subscription_id": subscription.id, "events": events},
+            state={self.endpoint_key: subscription.id, "events": events},
             summary=_summary(subscription),
             credentials=credentials if ctx.store_credentials else {},
         )
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
         client = self._stored(ctx, vendor)
-        subscription_id = self._subscription_id(vendor)
+        subscription_id = self.endpoint_id(vendor)
         try:
             await client.activate(subscription_id)
             return _summary(await client.subscription(subscription_id))
@@ -144,14 +141,14 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         one for ``KEY_OVERLAP`` seconds: add it to the connection with that grace."""
         client = self._stored(ctx, vendor)
         try:
-            return await client.new_secret_key(self._subscription_id(vendor))
+            return await client.new_secret_key(self.endpoint_id(vendor))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("generating a new secret key") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         client = self._stored(ctx, vendor)
         try:
-            return _summary(await client.subscription(self._subscription_id(vendor)))
+            return _summary(await client.subscription(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the SmartRecruiters subscription") from None
 
@@ -159,6 +156,6 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         client = self._stored(ctx, vendor)
         await delete_unless_gone(
             client.delete_subscription,
-            self._subscription_id(vendor),
+            self.endpoint_id(vendor),
             doing="deleting the SmartRecruiters subscription",
         )
