@@ -191,13 +191,42 @@ class Provisioner(Protocol):
 
 
 class BaseProvisioner:
-    """Defaults for provisioners: the optional operations say the vendor cannot do them."""
+    """Defaults for provisioners: the optional operations say the vendor cannot do them; a
+    request's event types are checked against the ones the vendor declares, and the endpoint's
+    id is read back from the state key it declares."""
 
     request_type: type[Any]
     capabilities: frozenset[str] = frozenset({"health"})
     undescribed: ClassVar[str | None] = None
     """What the vendor calls its endpoints when they have no description (``"Ashby
     webhooks"``): ``update`` then refuses a description, naming them."""
+    subscribable_events: ClassVar[Collection[str]] = ()
+    """Every event type a request may name (``checked_events``)."""
+    default_events: ClassVar[Sequence[str]] = ()
+    """The event types subscribed to when a request names none."""
+    events_example: ClassVar[str] = "the vendor's event types"
+    """What an event type looks like, for the error naming an unknown one."""
+    events_field: ClassVar[str] = "provision.events"
+    """The request field naming the event types, for the errors."""
+    endpoint_key: ClassVar[str] = "endpoint_id"
+    """The key of the connection's state that holds the vendor's id of the endpoint."""
+    endpoint_noun: ClassVar[str] = "endpoint"
+    """What the vendor calls the endpoint (``"Deel webhook"``), for the messages naming it."""
+
+    def endpoint_id(self, vendor: VendorState) -> str:
+        """The vendor's id of the endpoint, as ``recorded_id`` finds it under ``endpoint_key``."""
+        return recorded_id(vendor, self.endpoint_key, what=self.endpoint_noun)
+
+    def checked_events(self, requested: Sequence[str] | None) -> list[str]:
+        """The event types a provision or update names, checked by ``chosen_events`` against
+        the ones this vendor declares."""
+        return chosen_events(
+            requested,
+            self.subscribable_events,
+            default=self.default_events,
+            example=self.events_example,
+            field=self.events_field,
+        )
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
         """Finish the set-up once the connection and its secrets are committed (optional).

@@ -28,7 +28,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     kept_credential,
 )
 from providers.bamboohr.adapter import EVENT_TYPES, FIELD_ACTIONS
@@ -57,20 +56,6 @@ class BambooHRProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     """Field ids or aliases whose change fires an update (default: every monitorable field)."""
 
 
-def _valid_events(events: Sequence[str] | None) -> list[str]:
-    chosen = chosen_events(
-        events,
-        EVENT_TYPES,
-        default=list(DEFAULT_EVENTS),
-        example="BambooHR event types, e.g. employee.updated",
-    )
-    if len({e in FIELD_BASED for e in chosen}) > 1:
-        raise ProvisioningError(
-            "invalid", "BambooHR cannot mix employee_with_fields.* events with the others"
-        )
-    return chosen
-
-
 def _summary(
     webhook_id: str, webhook: BambooHRWebhook | None, events: Sequence[str]
 ) -> Provisioned:
@@ -89,6 +74,18 @@ class BambooHRProvisioner(BaseProvisioner):
     request_type = BambooHRProvision
     capabilities = frozenset({"health", "update"})
     undescribed = "BambooHR webhooks"
+    subscribable_events = EVENT_TYPES
+    default_events = DEFAULT_EVENTS
+    events_example = "BambooHR event types, e.g. employee.updated"
+
+    def checked_events(self, requested: Sequence[str] | None) -> list[str]:
+        """The kit's check, and one of BambooHR's own: field-based types stand alone."""
+        chosen = super().checked_events(requested)
+        if len({e in FIELD_BASED for e in chosen}) > 1:
+            raise ProvisioningError(
+                "invalid", "BambooHR cannot mix employee_with_fields.* events with the others"
+            )
+        return chosen
 
     @staticmethod
     def _client(ctx: ProvisionContext, company_domain: str, api_key: str) -> BambooHRClient:
@@ -114,7 +111,7 @@ class BambooHRProvisioner(BaseProvisioner):
         api_key = request.api_key.strip()
         if not api_key:
             raise ProvisioningError("invalid", "provision.api_key must not be empty")
-        events = _valid_events(request.events)
+        events = self.checked_events(request.events)
         client = self._client(ctx, domain, api_key)
         fields = await self._monitor_fields(client, events, request.monitor_fields)
         body = self._body(ctx, events, fields)
@@ -224,7 +221,7 @@ class BambooHRProvisioner(BaseProvisioner):
         state = dict(vendor.state)
         if events is None:
             return state, _summary(webhook_id, None, state.get("events") or DEFAULT_EVENTS)
-        wanted = _valid_events(list(events))
+        wanted = self.checked_events(list(events))
         stored = [str(f) for f in state.get("monitor_fields") or ()]
         fields = await self._monitor_fields(client, wanted, stored or None)
         try:

@@ -25,7 +25,6 @@ from providers import (
     ProvisionResult,
     VendorState,
     kept_credential,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.deel.adapter import EVENT_TYPES
@@ -75,6 +74,8 @@ def _summary(subscription: DeelSubscription) -> Provisioned:
 class DeelProvisioner(BaseProvisioner):
     request_type = DeelProvision
     capabilities = frozenset({"health", "pause", "resume"})
+    endpoint_key = "webhook_id"
+    endpoint_noun = "Deel webhook"
 
     @staticmethod
     def _stored(ctx: ProvisionContext, vendor: VendorState) -> DeelClient:
@@ -85,10 +86,6 @@ class DeelProvisioner(BaseProvisioner):
             manage="manage its webhook in Deel's Developer Center",
         )
         return DeelClient.configured(ctx.http, ctx.settings, token)
-
-    @staticmethod
-    def _webhook_id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "webhook_id", what="Deel webhook")
 
     async def provision(self, ctx: ProvisionContext, request: DeelProvision) -> ProvisionResult:
         if not request.token:
@@ -101,17 +98,17 @@ class DeelProvisioner(BaseProvisioner):
             subscription = await client.create(ctx.ingest_url, events, name)
         except VendorAPIError as exc:
             raise exc.as_provisioning_error(
-                "creating the Deel webhook", leftover=exc.leftover("webhook_id", credentials)
+                "creating the Deel webhook", leftover=exc.leftover(self.endpoint_key, credentials)
             ) from None
         if not subscription.signing_key:
             await delete_quietly(
-                client.delete_subscription, subscription.id, what="Deel webhook", log=log
+                client.delete_subscription, subscription.id, what=self.endpoint_noun, log=log
             )
             raise ProvisioningError("rejected", "Deel created the webhook without a signing_key")
         summary = msgspec.structs.replace(subscription, signing_key=None)
         return ProvisionResult(
             secrets=[subscription.signing_key],
-            state={"webhook_id": subscription.id, "events": events},
+            state={self.endpoint_key: subscription.id, "events": events},
             summary=_summary(summary),
             credentials=credentials if ctx.store_credentials else {},
         )
@@ -119,7 +116,7 @@ class DeelProvisioner(BaseProvisioner):
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         client = self._stored(ctx, vendor)
         try:
-            return _summary(await client.subscription(self._webhook_id(vendor)))
+            return _summary(await client.subscription(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the Deel webhook") from None
 
@@ -134,12 +131,12 @@ class DeelProvisioner(BaseProvisioner):
     ) -> Provisioned:
         client = self._stored(ctx, vendor)
         try:
-            return _summary(await client.set_status(self._webhook_id(vendor), status))
+            return _summary(await client.set_status(self.endpoint_id(vendor), status))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error(f"setting the Deel webhook {status}") from None
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         client = self._stored(ctx, vendor)
         await delete_unless_gone(
-            client.delete_subscription, self._webhook_id(vendor), doing="deleting the Deel webhook"
+            client.delete_subscription, self.endpoint_id(vendor), doing="deleting the Deel webhook"
         )

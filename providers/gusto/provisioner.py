@@ -25,8 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_unless_gone
 from providers.gusto.client import API_URL, GustoClient, GustoSubscription
@@ -51,8 +49,6 @@ SUBSCRIPTION_TYPES: Final = (
     "Signatory",
 )
 """The subscription types of Gusto's webhook event list."""
-DEFAULT_TYPES: Final = ("Company", "Contractor", "Employee", "Payroll")
-"""The families unihook maps to canonical types."""
 
 
 class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -67,16 +63,6 @@ class GustoProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Gusto subscription types (default: Company, Contractor, Employee, Payroll)."""
 
 
-def _types(requested: Sequence[str] | None) -> list[str]:
-    return chosen_events(
-        requested,
-        SUBSCRIPTION_TYPES,
-        default=list(DEFAULT_TYPES),
-        example="Gusto subscription types, e.g. Employee",
-        field="provision.subscription_types",
-    )
-
-
 def _summary(subscription: GustoSubscription) -> Provisioned:
     return Provisioned(
         endpoint_id=subscription.uuid,
@@ -89,6 +75,12 @@ def _summary(subscription: GustoSubscription) -> Provisioned:
 class GustoProvisioner(BaseProvisioner):
     request_type = GustoProvision
     capabilities = frozenset({"health", "update"})
+    subscribable_events = SUBSCRIPTION_TYPES
+    default_events = ("Company", "Contractor", "Employee", "Payroll")
+    """The families unihook maps to canonical types."""
+    events_example = "Gusto subscription types, e.g. Employee"
+    events_field = "provision.subscription_types"
+    endpoint_noun = "Gusto subscription"
 
     def _client(self, ctx: ProvisionContext, token: str, scheme: str) -> GustoClient:
         return GustoClient(
@@ -102,13 +94,9 @@ class GustoProvisioner(BaseProvisioner):
             raise ProvisioningError("auth", "no Gusto API token is kept for this connection")
         return self._client(ctx, token, credentials.get("auth_scheme") or "Bearer")
 
-    @staticmethod
-    def _uuid(vendor: VendorState) -> str:
-        return recorded_id(vendor, "endpoint_id", what="Gusto subscription")
-
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, GustoProvision)
-        types = _types(request.subscription_types)
+        types = self.checked_events(request.subscription_types)
         client = self._client(ctx, request.api_token, request.auth_scheme)
         try:
             subscription = await client.create(ctx.ingest_url, types)
@@ -117,14 +105,14 @@ class GustoProvisioner(BaseProvisioner):
         credentials = {"api_token": request.api_token, "auth_scheme": request.auth_scheme}
         return ProvisionResult(
             secrets=(),
-            state={"endpoint_id": subscription.uuid},
+            state={self.endpoint_key: subscription.uuid},
             summary=_summary(subscription),
             credentials=credentials if ctx.store_credentials else {},
             awaits_handshake=True,
         )
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
-        uuid = self._uuid(vendor)
+        uuid = self.endpoint_id(vendor)
         client = self._vendor_client(ctx, vendor)
         try:
             await client.request_verification_token(uuid)
@@ -135,7 +123,7 @@ class GustoProvisioner(BaseProvisioner):
     async def confirm_handshake(
         self, ctx: ProvisionContext, vendor: VendorState, token: str
     ) -> None:
-        uuid = self._uuid(vendor)
+        uuid = self.endpoint_id(vendor)
         try:
             subscription = await self._vendor_client(ctx, vendor).verify(uuid, token)
         except VendorAPIError as exc:
@@ -146,13 +134,13 @@ class GustoProvisioner(BaseProvisioner):
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         await delete_unless_gone(
             self._vendor_client(ctx, vendor).remove,
-            self._uuid(vendor),
+            self.endpoint_id(vendor),
             doing="deleting the webhook subscription",
         )
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
-            return _summary(await self._vendor_client(ctx, vendor).read(self._uuid(vendor)))
+            return _summary(await self._vendor_client(ctx, vendor).read(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the webhook subscription") from None
 
@@ -163,10 +151,10 @@ class GustoProvisioner(BaseProvisioner):
         given with events is ignored, as Gusto's subscriptions have none."""
         if events is None:
             raise ProvisioningError("invalid", "Gusto subscriptions have no description")
-        types = _types(events)
+        types = self.checked_events(events)
         try:
             subscription = await self._vendor_client(ctx, vendor).change_types(
-                self._uuid(vendor), types
+                self.endpoint_id(vendor), types
             )
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("changing the webhook subscription") from None

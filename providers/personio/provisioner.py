@@ -24,15 +24,11 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
-    recorded_id,
 )
 from providers.client import VendorAPIError
 from providers.personio.adapter import EVENT_TYPES, UNMAPPED
 from providers.personio.client import API_URL, PersonioClient, PersonioWebhookSetting
 
-SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
-"""Every documented event name (mapped or stored as unmapped)."""
 SECRET_BYTES: Final = 32
 DESCRIPTION: Final = "unihook"
 
@@ -52,12 +48,6 @@ def new_token() -> str:
     return secrets.token_hex(SECRET_BYTES)
 
 
-def _events(requested: Sequence[str] | None) -> list[str]:
-    return chosen_events(
-        requested, SUBSCRIBABLE, default=sorted(EVENT_TYPES), example="Personio event names"
-    )
-
-
 def _summary(webhook: PersonioWebhookSetting) -> Provisioned:
     return Provisioned(
         endpoint_id=str(webhook.id),
@@ -70,6 +60,11 @@ def _summary(webhook: PersonioWebhookSetting) -> Provisioned:
 class PersonioProvisioner(BaseProvisioner):
     request_type = PersonioProvision
     capabilities = frozenset({"health", "update", "pause", "resume"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED)
+    """Every documented event name (mapped or stored as unmapped)."""
+    default_events = tuple(sorted(EVENT_TYPES))
+    events_example = "Personio event names"
+    endpoint_noun = "Personio webhook"
 
     @staticmethod
     async def _client(ctx: ProvisionContext, client_id: str, client_secret: str) -> PersonioClient:
@@ -83,13 +78,9 @@ class PersonioProvisioner(BaseProvisioner):
             raise ProvisioningError("auth", "no Personio API credentials are kept")
         return await self._client(ctx, client_id, client_secret)
 
-    @staticmethod
-    def _id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "endpoint_id", what="Personio webhook")
-
     async def provision(self, ctx: ProvisionContext, request: Any) -> ProvisionResult:
         assert isinstance(request, PersonioProvision)
-        events = _events(request.events)
+        events = self.checked_events(request.events)
         token = new_token()
         body = {
             "url": ctx.ingest_url,
@@ -107,14 +98,14 @@ class PersonioProvisioner(BaseProvisioner):
         credentials = {"client_id": request.client_id, "client_secret": request.client_secret}
         return ProvisionResult(
             secrets=(token,),
-            state={"endpoint_id": str(webhook.id)},
+            state={self.endpoint_key: str(webhook.id)},
             summary=_summary(webhook),
             credentials=credentials if ctx.store_credentials else {},
         )
 
     async def deprovision(self, ctx: ProvisionContext, vendor: VendorState) -> None:
         try:
-            await (await self._vendor_client(ctx, vendor)).remove(self._id(vendor))
+            await (await self._vendor_client(ctx, vendor)).remove(self.endpoint_id(vendor))
         except VendorAPIError as exc:
             if exc.kind != "not_found":  # already gone is what was asked for
                 raise exc.as_provisioning_error("deleting the webhook") from None
@@ -122,7 +113,7 @@ class PersonioProvisioner(BaseProvisioner):
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         try:
             client = await self._vendor_client(ctx, vendor)
-            return _summary(await client.find(self._id(vendor)))
+            return _summary(await client.find(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the webhook") from None
 
@@ -131,7 +122,7 @@ class PersonioProvisioner(BaseProvisioner):
     ) -> Provisioned:
         try:
             client = await self._vendor_client(ctx, vendor)
-            return _summary(await client.change(self._id(vendor), body))
+            return _summary(await client.change(self.endpoint_id(vendor), body))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("changing the webhook") from None
 
@@ -145,7 +136,7 @@ class PersonioProvisioner(BaseProvisioner):
     ) -> tuple[dict[str, Any], Provisioned]:
         body: dict[str, Any] = {}
         if events is not None:
-            body["enabled_events"] = _events(events)
+            body["enabled_events"] = self.checked_events(events)
         if description is not None:
             body["description"] = description
         return dict(vendor.state), await self._patch(ctx, vendor, body)

@@ -23,18 +23,13 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
     kept_credential,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
 from providers.remote.client import RemoteCallback, RemoteClient
 
 log = logging.getLogger("unihook.providers.remote")
-
-SUBSCRIBABLE = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
-"""Every documented event type (the unmapped ones are stored as ``unmapped``, never lost)."""
 
 
 class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -44,15 +39,6 @@ class RemoteProvision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A company-scoped Remote access token."""
     events: list[str] | None = None
     """Event types to subscribe to (default: every type unihook maps)."""
-
-
-def _valid_events(events: list[str] | None) -> list[str]:
-    return chosen_events(
-        events,
-        SUBSCRIBABLE,
-        default=list(EVENT_TYPES),
-        example="Remote event types, e.g. employment.onboarding.completed",
-    )
 
 
 def _summary(callback: RemoteCallback) -> Provisioned:
@@ -67,6 +53,12 @@ def _summary(callback: RemoteCallback) -> Provisioned:
 class RemoteProvisioner(BaseProvisioner):
     request_type = RemoteProvision
     capabilities = frozenset({"health"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+    """Every documented event type (the unmapped ones are stored as ``unmapped``, never lost)."""
+    default_events = tuple(EVENT_TYPES)
+    events_example = "Remote event types, e.g. employment.onboarding.completed"
+    endpoint_key = "callback_id"
+    endpoint_noun = "Remote webhook callback"
 
     @staticmethod
     def _stored(ctx: ProvisionContext, vendor: VendorState) -> RemoteClient:
@@ -75,14 +67,10 @@ class RemoteProvisioner(BaseProvisioner):
         )
         return RemoteClient.configured(ctx.http, ctx.settings, token)
 
-    @staticmethod
-    def _callback_id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "callback_id", what="Remote webhook callback")
-
     async def provision(self, ctx: ProvisionContext, request: RemoteProvision) -> ProvisionResult:
         if not request.token:
             raise ProvisioningError("invalid", "provision.token is required")
-        events = _valid_events(request.events)
+        events = self.checked_events(request.events)
         credentials = {"token": request.token}
         client = RemoteClient.configured(ctx.http, ctx.settings, request.token)
         try:
@@ -90,24 +78,24 @@ class RemoteProvisioner(BaseProvisioner):
         except VendorAPIError as exc:
             raise exc.as_provisioning_error(
                 "registering the Remote webhook callback",
-                leftover=exc.leftover("callback_id", credentials),
+                leftover=exc.leftover(self.endpoint_key, credentials),
             ) from None
         if not callback.signing_key:
             await delete_quietly(
-                client.delete_callback, callback.id, what="Remote webhook callback", log=log
+                client.delete_callback, callback.id, what=self.endpoint_noun, log=log
             )
             raise ProvisioningError("rejected", "Remote registered the callback without a key")
         key = callback.signing_key
         return ProvisionResult(
             secrets=[key],
-            state={"callback_id": callback.id, "events": events},
+            state={self.endpoint_key: callback.id, "events": events},
             summary=_summary(msgspec.structs.replace(callback, signing_key=None)),
             credentials=credentials if ctx.store_credentials else {},
         )
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         client = self._stored(ctx, vendor)
-        callback_id = self._callback_id(vendor)
+        callback_id = self.endpoint_id(vendor)
         try:
             callbacks = await client.callbacks()
         except VendorAPIError as exc:
@@ -121,6 +109,6 @@ class RemoteProvisioner(BaseProvisioner):
         client = self._stored(ctx, vendor)
         await delete_unless_gone(
             client.delete_callback,
-            self._callback_id(vendor),
+            self.endpoint_id(vendor),
             doing="deleting the Remote webhook callback",
         )

@@ -25,8 +25,6 @@ from providers import (
     ProvisioningError,
     ProvisionResult,
     VendorState,
-    chosen_events,
-    recorded_id,
 )
 from providers.client import VendorAPIError, delete_quietly, delete_unless_gone
 from providers.smartrecruiters.adapter import EVENT_TYPES, UNMAPPED_TYPES
@@ -39,8 +37,6 @@ from providers.smartrecruiters.client import (
 
 log = logging.getLogger("unihook.providers.smartrecruiters")
 
-SUBSCRIBABLE: Final = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
-"""Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
 KEY_OVERLAP: Final = 24 * 3600
 """Seconds SmartRecruiters keeps signing with a key after a new one is made."""
 
@@ -58,15 +54,6 @@ class SmartRecruitersProvision(msgspec.Struct, kw_only=True, forbid_unknown_fiel
     """Where SmartRecruiters e-mails delivery failures (``alertingEmailAddress``)."""
 
 
-def _valid_events(events: list[str] | None) -> list[str]:
-    return chosen_events(
-        events,
-        SUBSCRIBABLE,
-        default=list(EVENT_TYPES),
-        example="SmartRecruiters event names, e.g. application.created",
-    )
-
-
 def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:
     """``status`` is SmartRecruiters' own (``inactive`` until activated, then ``active``)."""
     return Provisioned(
@@ -80,6 +67,12 @@ def _summary(subscription: SmartRecruitersSubscription) -> Provisioned:
 class SmartRecruitersProvisioner(BaseProvisioner):
     request_type = SmartRecruitersProvision
     capabilities = frozenset({"health"})
+    subscribable_events = frozenset(EVENT_TYPES) | frozenset(UNMAPPED_TYPES)
+    """Every documented event name (the unmapped ones are stored as ``unmapped``, never lost)."""
+    default_events = tuple(EVENT_TYPES)
+    events_example = "SmartRecruiters event names, e.g. application.created"
+    endpoint_key = "subscription_id"
+    endpoint_noun = "SmartRecruiters subscription"
 
     @staticmethod
     def _client(ctx: ProvisionContext, credentials: dict[str, str]) -> SmartRecruitersClient:
@@ -96,10 +89,6 @@ class SmartRecruitersProvisioner(BaseProvisioner):
             )
         return self._client(ctx, dict(vendor.credentials))
 
-    @staticmethod
-    def _subscription_id(vendor: VendorState) -> str:
-        return recorded_id(vendor, "subscription_id", what="SmartRecruiters subscription")
-
     async def provision(
         self, ctx: ProvisionContext, request: SmartRecruitersProvision
     ) -> ProvisionResult:
@@ -107,7 +96,7 @@ class SmartRecruitersProvisioner(BaseProvisioner):
             raise ProvisioningError(
                 "invalid", "provision needs exactly one of api_key and access_token"
             )
-        events = _valid_events(request.events)
+        events = self.checked_events(request.events)
         credentials = (
             {"api_key": request.api_key}
             if request.api_key
@@ -119,7 +108,7 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         except VendorAPIError as exc:
             raise exc.as_provisioning_error(
                 "creating the SmartRecruiters subscription",
-                leftover=exc.leftover("subscription_id", credentials),
+                leftover=exc.leftover(self.endpoint_key, credentials),
             ) from None
         try:
             key = await client.new_secret_key(subscription.id)
@@ -127,20 +116,20 @@ class SmartRecruitersProvisioner(BaseProvisioner):
             await delete_quietly(
                 client.delete_subscription,
                 subscription.id,
-                what="SmartRecruiters subscription",
+                what=self.endpoint_noun,
                 log=log,
             )
             raise exc.as_provisioning_error("generating the subscription's secret key") from None
         return ProvisionResult(
             secrets=[key],
-            state={"subscription_id": subscription.id, "events": events},
+            state={self.endpoint_key: subscription.id, "events": events},
             summary=_summary(subscription),
             credentials=credentials if ctx.store_credentials else {},
         )
 
     async def activate(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned | None:
         client = self._stored(ctx, vendor)
-        subscription_id = self._subscription_id(vendor)
+        subscription_id = self.endpoint_id(vendor)
         try:
             await client.activate(subscription_id)
             return _summary(await client.subscription(subscription_id))
@@ -152,14 +141,14 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         one for ``KEY_OVERLAP`` seconds: add it to the connection with that grace."""
         client = self._stored(ctx, vendor)
         try:
-            return await client.new_secret_key(self._subscription_id(vendor))
+            return await client.new_secret_key(self.endpoint_id(vendor))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("generating a new secret key") from None
 
     async def health(self, ctx: ProvisionContext, vendor: VendorState) -> Provisioned:
         client = self._stored(ctx, vendor)
         try:
-            return _summary(await client.subscription(self._subscription_id(vendor)))
+            return _summary(await client.subscription(self.endpoint_id(vendor)))
         except VendorAPIError as exc:
             raise exc.as_provisioning_error("reading the SmartRecruiters subscription") from None
 
@@ -167,6 +156,6 @@ class SmartRecruitersProvisioner(BaseProvisioner):
         client = self._stored(ctx, vendor)
         await delete_unless_gone(
             client.delete_subscription,
-            self._subscription_id(vendor),
+            self.endpoint_id(vendor),
             doing="deleting the SmartRecruiters subscription",
         )
