@@ -33,11 +33,14 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -46,6 +49,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Answer = tuple[int, Any]
 Handler = Callable[[Any, "SimRequest"], Answer]
 _S = TypeVar("_S", bound="VendorSimulator")
+_R = TypeVar("_R", bound="DataclassInstance")
 
 
 class LoopbackServer:
@@ -461,6 +465,18 @@ class VendorSimulator:
         if token is not None and token in self._bearer_owners:
             return self._bearer_owners[token]
         raise Reject(401, message, code)
+
+    def copies_of(self, records: Mapping[Any, _R], **fields: Any) -> list[_R]:
+        """Copies of the stored ``records`` (dataclasses), oldest first, taken under ``lock`` so
+        a test sees each whole; a field given a value other than ``None`` keeps only the records
+        whose field equals it (``copies_of(self._webhooks, account=account)``)."""
+        wanted = {name: value for name, value in fields.items() if value is not None}
+        with self.lock:
+            return [
+                replace(record)
+                for record in records.values()
+                if all(getattr(record, name) == value for name, value in wanted.items())
+            ]
 
     # ---- hooks for the vendor -----------------------------------------------------------------
 
