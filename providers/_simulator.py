@@ -7,7 +7,8 @@ takes a ``SimRequest`` and returns ``(status, json_body)`` (``None`` sends no bo
 ``Reject``, which ``reject_body`` turns into the vendor's error shape. The base serves it with
 uvicorn on ``127.0.0.1:<free port>`` in a thread, logs every call (``calls``), answers as a test
 asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it
-(``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``), and posts deliveries
+(``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``, and a
+``BearerTokenSimulator`` states only its owner and refusal), and posts deliveries
 (``deliver_to``). Handlers run under ``lock``, so a test thread reading state under the same lock
 sees it whole. It imports nothing of the gateway, and opens nothing until ``start``.
 """
@@ -601,6 +602,24 @@ class VendorSimulator:
         with self.lock:
             self.deliveries.append(delivery)
         return delivery
+
+
+class BearerTokenSimulator(VendorSimulator):
+    """A vendor API that takes ``Authorization: Bearer <token>``: the vendor states whose a token
+    is when a test names nobody (``default_owner``) and how it refuses a missing or unknown one
+    (``unauthorized_message``, ``unauthorized_code``; ``reject_body`` shapes it)."""
+
+    default_owner: ClassVar[Any] = "owner-1"
+    unauthorized_message: ClassVar[str] = "Unauthorized"
+    unauthorized_code: ClassVar[str | None] = None
+
+    def add_token(self, token: str, owner: Any = None) -> None:
+        """Accept ``token`` as ``owner`` (``default_owner`` when ``None``) until ``reset``."""
+        self.add_bearer_token(token, self.default_owner if owner is None else owner)
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        """The token's owner (``request.principal``), or the vendor's ``401``."""
+        return self.bearer_owner(request, self.unauthorized_message, self.unauthorized_code)
 
 
 def simulator_fixtures(
