@@ -83,8 +83,7 @@ class DeelSim(BearerTokenSimulator):
         self.webhooks.clear()
 
     def webhook_list(self) -> list[SimWebhook]:
-        with self.lock:
-            return list(self.webhooks.values())
+        return self.copies_of(self.webhooks)
 
     # ---- the vendor's rules -------------------------------------------------------------------
 

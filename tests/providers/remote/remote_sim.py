@@ -103,8 +103,7 @@ class RemoteSim(BearerTokenSimulator):
         self.time_offs = {TIMEOFF: dict(TIMEOFF_RECORD)}
 
     def callback_list(self) -> list[SimCallback]:
-        with self.lock:
-            return list(self.callbacks.values())
+        return self.copies_of(self.callbacks)
 
     # ---- the vendor's rules -------------------------------------------------------------------
 

@@ -121,8 +121,7 @@ class SmartRecruitersSim(BearerTokenSimulator):
             self.api_keys[key] = user
 
     def subscription_list(self) -> list[SimSubscription]:
-        with self.lock:
-            return list(self.subscriptions.values())
+        return self.copies_of(self.subscriptions)
 
     # ---- the vendor's rules -------------------------------------------------------------------
 
