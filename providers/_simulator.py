@@ -7,7 +7,8 @@ takes a ``SimRequest`` and returns ``(status, json_body)`` (``None`` sends no bo
 ``Reject``, which ``reject_body`` turns into the vendor's error shape. The base serves it with
 uvicorn on ``127.0.0.1:<free port>`` in a thread, logs every call (``calls``), answers as a test
 asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it
-(``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``), and posts deliveries
+(``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``, and a
+``BearerTokenSimulator`` states only its owner and refusal), and posts deliveries
 (``deliver_to``). Handlers run under ``lock``, so a test thread reading state under the same lock
 sees it whole. It imports nothing of the gateway, and opens nothing until ``start``.
 """
@@ -33,11 +34,14 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -46,6 +50,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Answer = tuple[int, Any]
 Handler = Callable[[Any, "SimRequest"], Answer]
 _S = TypeVar("_S", bound="VendorSimulator")
+_R = TypeVar("_R", bound="DataclassInstance")
 
 
 class LoopbackServer:
@@ -462,6 +467,18 @@ class VendorSimulator:
             return self._bearer_owners[token]
         raise Reject(401, message, code)
 
+    def copies_of(self, records: Mapping[Any, _R], **fields: Any) -> list[_R]:
+        """Copies of the stored ``records`` (dataclasses), oldest first, taken under ``lock`` so
+        a test sees each whole; a field given a value other than ``None`` keeps only the records
+        whose field equals it (``copies_of(self._webhooks, account=account)``)."""
+        wanted = {name: value for name, value in fields.items() if value is not None}
+        with self.lock:
+            return [
+                replace(record)
+                for record in records.values()
+                if all(getattr(record, name) == value for name, value in wanted.items())
+            ]
+
     # ---- hooks for the vendor -----------------------------------------------------------------
 
     def reset_state(self) -> None:
@@ -585,6 +602,24 @@ class VendorSimulator:
         with self.lock:
             self.deliveries.append(delivery)
         return delivery
+
+
+class BearerTokenSimulator(VendorSimulator):
+    """A vendor API that takes ``Authorization: Bearer <token>``: the vendor states whose a token
+    is when a test names nobody (``default_owner``) and how it refuses a missing or unknown one
+    (``unauthorized_message``, ``unauthorized_code``; ``reject_body`` shapes it)."""
+
+    default_owner: ClassVar[Any] = "owner-1"
+    unauthorized_message: ClassVar[str] = "Unauthorized"
+    unauthorized_code: ClassVar[str | None] = None
+
+    def add_token(self, token: str, owner: Any = None) -> None:
+        """Accept ``token`` as ``owner`` (``default_owner`` when ``None``) until ``reset``."""
+        self.add_bearer_token(token, self.default_owner if owner is None else owner)
+
+    def authenticate(self, request: SimRequest, auth: Any) -> Any:
+        """The token's owner (``request.principal``), or the vendor's ``401``."""
+        return self.bearer_owner(request, self.unauthorized_message, self.unauthorized_code)
 
 
 def simulator_fixtures(

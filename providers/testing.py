@@ -46,6 +46,7 @@ from providers._provisioner_kit import (
     run_provisioner_call,
 )
 from providers._simulator import (
+    BearerTokenSimulator,
     Delivery,
     LoopbackServer,
     Reject,
@@ -537,6 +538,7 @@ def get_adapter_test_class(adapter: ProviderAdapter) -> type[AdapterConformance]
 
 __all__ = [
     "AdapterConformance",
+    "BearerTokenSimulator",
     "Delivery",
     "FixedHarness",
     "LoopbackServer",

@@ -227,12 +227,7 @@ class AshbySim(VendorSimulator):
 
     def webhooks(self, organization: str | None = None) -> list[SimWebhook]:
         """Copies of the stored webhooks, oldest first."""
-        with self.lock:
-            return [
-                dataclasses.replace(w)
-                for w in self._webhooks.values()
-                if organization is None or w.organization == organization
-            ]
+        return self.copies_of(self._webhooks, organization=organization)
 
     def webhook(self, webhook_id: str) -> SimWebhook:
         with self.lock:

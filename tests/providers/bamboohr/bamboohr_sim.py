@@ -152,8 +152,7 @@ class BambooHRSim(VendorSimulator):
             self._users[api_key] = ApiUser(api_key, company, allowed)
 
     def webhooks(self) -> list[SimWebhook]:
-        with self.lock:
-            return [replace(w) for w in self._webhooks.values()]
+        return self.copies_of(self._webhooks)
 
     # ---- deliveries (BambooHR's side) ---------------------------------------------------------
 

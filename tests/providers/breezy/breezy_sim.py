@@ -183,13 +183,8 @@ class BreezySim(VendorSimulator):
         self, company_id: str | None = None, *, partner_key: str | None = None
     ) -> list[SimEndpoint]:
         """Copies of the stored endpoints, oldest first; ``partner_key`` narrows to a partner's."""
-        with self.lock:
-            return [
-                dataclasses.replace(e)
-                for e in self._endpoints.values()
-                if (company_id is None or e.company_id == company_id)
-                and (partner_key is None or e.owner == ("partner", partner_key))
-            ]
+        owner = None if partner_key is None else ("partner", partner_key)
+        return self.copies_of(self._endpoints, company_id=company_id, owner=owner)
 
     def endpoint(self, endpoint_id: str) -> SimEndpoint:
         """A copy of one endpoint, whoever owns it (``KeyError`` if there is none)."""

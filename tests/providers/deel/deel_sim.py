@@ -26,10 +26,10 @@ from typing import Any
 
 from providers.deel.samples import SAMPLES
 from providers.testing import (
+    BearerTokenSimulator,
     Delivery,
     Reject,
     SimRequest,
-    VendorSimulator,
     absolute_url,
     event_names,
     loopback_only,
@@ -71,8 +71,9 @@ def signature(key: str, body: bytes) -> str:
     return hmac.new(key.encode(), b"POST" + body, hashlib.sha256).hexdigest()
 
 
-class DeelSim(VendorSimulator):
+class DeelSim(BearerTokenSimulator):
     name = "deel-sim"
+    default_owner = "org-1"
 
     def __init__(self) -> None:
         super().__init__()
@@ -81,17 +82,10 @@ class DeelSim(VendorSimulator):
     def reset_state(self) -> None:
         self.webhooks.clear()
 
-    def add_token(self, token: str, organization: str = "org-1") -> None:
-        self.add_bearer_token(token, organization)
-
     def webhook_list(self) -> list[SimWebhook]:
-        with self.lock:
-            return list(self.webhooks.values())
+        return self.copies_of(self.webhooks)
 
     # ---- the vendor's rules -------------------------------------------------------------------
-
-    def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        return self.bearer_owner(request)
 
     def reject_body(self, reject: Reject) -> Any:
         return {"errors": [{"message": reject.message}]}

@@ -21,7 +21,6 @@ URLs (any other host is not contacted: tests never leave the machine, DNS includ
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import hmac
 import json
@@ -180,8 +179,7 @@ class GustoSim(VendorSimulator):
             self._tokens.add(token)
 
     def subscriptions(self) -> list[SimSubscription]:
-        with self.lock:
-            return [dataclasses.replace(s) for s in self._subscriptions.values()]
+        return self.copies_of(self._subscriptions)
 
     def resend_token(self, subscription_uuid: str) -> None:
         """Send a subscription's verification token again (as its re-request endpoint does)."""

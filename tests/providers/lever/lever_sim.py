@@ -263,12 +263,7 @@ class LeverSim(VendorSimulator):
                 self._active_groups.add((account, event))
 
     def webhooks(self, account: str | None = None) -> list[SimWebhook]:
-        with self.lock:
-            return [
-                dataclasses.replace(h)
-                for h in self._webhooks.values()
-                if account is None or h.account == account
-            ]
+        return self.copies_of(self._webhooks, account=account)
 
     def webhook(self, webhook_id: str) -> SimWebhook:
         with self.lock:

@@ -20,7 +20,6 @@ answered unwrapped (no ``_data``), as the v2 reads answer in Personio's forum ex
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import secrets
 from dataclasses import dataclass
@@ -133,8 +132,7 @@ class PersonioSim(VendorSimulator):
             self._clients[client_id] = (client_secret, scopes)
 
     def webhooks(self) -> list[SimWebhook]:
-        with self.lock:
-            return [dataclasses.replace(w) for w in self._webhooks.values()]
+        return self.copies_of(self._webhooks)
 
     def deliver(self, event_name: str) -> list[httpx.Response]:
         """Send the sample ``event_name`` to every enabled webhook subscribed to it."""

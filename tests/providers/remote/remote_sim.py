@@ -31,10 +31,10 @@ from typing import Any
 
 from providers.remote.adapter import EVENT_TYPES, UNMAPPED_TYPES
 from providers.testing import (
+    BearerTokenSimulator,
     Delivery,
     Reject,
     SimRequest,
-    VendorSimulator,
     absolute_url,
     event_names,
     loopback_only,
@@ -87,8 +87,9 @@ TIMEOFF_RECORD: dict[str, Any] = {
 }
 
 
-class RemoteSim(VendorSimulator):
+class RemoteSim(BearerTokenSimulator):
     name = "remote-sim"
+    default_owner = "acme-inc"
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,17 +102,10 @@ class RemoteSim(VendorSimulator):
         self.employments = {EMPLOYMENT: dict(EMPLOYMENT_RECORD)}
         self.time_offs = {TIMEOFF: dict(TIMEOFF_RECORD)}
 
-    def add_token(self, token: str, company: str = "acme-inc") -> None:
-        self.add_bearer_token(token, company)
-
     def callback_list(self) -> list[SimCallback]:
-        with self.lock:
-            return list(self.callbacks.values())
+        return self.copies_of(self.callbacks)
 
     # ---- the vendor's rules -------------------------------------------------------------------
-
-    def authenticate(self, request: SimRequest, auth: Any) -> Any:
-        return self.bearer_owner(request)
 
     def reject_body(self, reject: Reject) -> Any:
         return {"message": reject.message}

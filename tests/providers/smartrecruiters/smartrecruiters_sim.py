@@ -36,10 +36,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from providers.testing import (
+    BearerTokenSimulator,
     Delivery,
     Reject,
     SimRequest,
-    VendorSimulator,
     absolute_url,
     is_loopback,
     route,
@@ -93,8 +93,11 @@ def _loopback(url: str) -> bool:
     return parts.scheme in ("http", "https") and is_loopback(parts.hostname or "")
 
 
-class SmartRecruitersSim(VendorSimulator):
+class SmartRecruitersSim(BearerTokenSimulator):
     name = "smartrecruiters-sim"
+    default_owner = "user-1"
+    unauthorized_message = "Missing or invalid credentials"
+    unauthorized_code = "UNAUTHORIZED"
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
@@ -117,12 +120,8 @@ class SmartRecruitersSim(VendorSimulator):
         with self.lock:
             self.api_keys[key] = user
 
-    def add_token(self, token: str, user: str = "user-1") -> None:
-        self.add_bearer_token(token, user)
-
     def subscription_list(self) -> list[SimSubscription]:
-        with self.lock:
-            return list(self.subscriptions.values())
+        return self.copies_of(self.subscriptions)
 
     # ---- the vendor's rules -------------------------------------------------------------------
 
@@ -132,7 +131,7 @@ class SmartRecruitersSim(VendorSimulator):
             if key in self.api_keys:
                 return self.api_keys[key]
             raise Reject(401, "Invalid API key", "UNAUTHORIZED")
-        return self.bearer_owner(request, "Missing or invalid credentials", "UNAUTHORIZED")
+        return super().authenticate(request, auth)
 
     def reject_body(self, reject: Reject) -> Any:
         return {"code": reject.code or "ERROR", "message": reject.message}

@@ -207,12 +207,7 @@ class WorkableSim(VendorSimulator):
 
     def subscriptions(self, subdomain: str | None = None) -> list[SimSubscription]:
         """Copies of the stored subscriptions (expired ones too), oldest first."""
-        with self.lock:
-            return [
-                dataclasses.replace(s)
-                for s in self._subscriptions.values()
-                if subdomain is None or s.subdomain == subdomain
-            ]
+        return self.copies_of(self._subscriptions, subdomain=subdomain)
 
     def expire(self, subscription_id: int) -> None:
         """Make one subscription's ``valid_until`` pass now."""
