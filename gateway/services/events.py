@@ -112,8 +112,12 @@ def events_query(
         # An event's id is drawn when it is stored: at its reception or later (a reprocessed
         # receipt keeps its reception time). So its id is past ``start``'s too, and the walk
         # newest first ends there instead of reading every older event.
+        # The time is tested on each event the id range reads (``coalesce`` keeps it from being
+        # an index range of its own): PostgreSQL, taking the two ranges for independent ones,
+        # estimated their overlap at a fraction of what it is, read both by bitmap and sorted
+        # every match (50 ms at 10,000,000 events, against 0.2 ms for the walk by id).
         query = query.where(
-            Event.received_at >= start,
+            func.coalesce(Event.received_at, Event.received_at) >= start,
             Event.id >= id_at("evt", max(start - CLOCK_SLACK, EPOCH)),
         )
     if end is not None:

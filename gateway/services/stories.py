@@ -232,7 +232,7 @@ class TimelineEntry:
     deliveries: list[DeliveryStory]
 
 
-TIMELINE_PAGE = 50
+TIMELINE_PAGE = 25
 """The events one timeline page shows: the subject's newest (by reception), shown in the order
 things happened. Each is decoded to be shown, so the page is what one view may decode; older
 ones are the next page's (``before``)."""
