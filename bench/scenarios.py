@@ -112,7 +112,9 @@ def serve_subscribers(control: int, spec: list[tuple[int, float]]) -> None:
 
 @contextmanager
 def subscribers(spec: list[tuple[int, float]], tmp: Path) -> Iterator[int]:
-    control = _free_ports(1)[0]
+    # not one of the subscribers' own ports, which were free a moment ago and released
+    taken = {port for port, _ in spec}
+    control = next(port for port in _free_ports(len(spec) + 1) if port not in taken)
     spec_file = tmp / f"subscribers-{control}.json"
     spec_file.write_text(json.dumps(spec))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
