@@ -344,9 +344,10 @@ async def find_candidates(
     async with runtime.sessions() as session:
         hits = []
         for column in (Event.candidate_name_key, Event.candidate_email):
-            read = (await session.execute(search_query(principal, column, needle, rows))).all()
-            more = more or len(read) == rows
-            hits += read
+            # one row past the page tells "more match" from "exactly a page matches"
+            read = (await session.execute(search_query(principal, column, needle, rows + 1))).all()
+            more = more or len(read) > rows
+            hits += read[:rows]
     seen: set[str] = set()
     for hit in hits:
         if hit.id in seen:

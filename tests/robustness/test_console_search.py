@@ -133,6 +133,9 @@ async def test_a_broad_prefix_reads_its_first_rows_and_says_there_are_more(
     assert [f.name for f in narrow.found] == ["Ana Zed"]
     assert narrow.found[0].last_event["id"] == f"evt_{2:026d}"
     assert sum(narrow.found[0].subjects.values()) == 3
+    exactly = await stories.find_candidates(services, ADMIN, "ana b", rows=4)
+    assert [f.name for f in exactly.found] == ["Ana Bo"]
+    assert not exactly.more  # four match, four are read: nothing more to find
     rest = await stories.find_candidates(services, ADMIN, "anab", rows=5)
     assert [f.name for f in rest.found] == ["Anabel"]
     assert not rest.more
