@@ -5,9 +5,10 @@ part, so a vendor states its name, its declared ``Signature``, its event table, 
 its samples. A vendor with a webhook management API also gives a ``Provisioner``
 (``BaseProvisioner`` for its defaults) through a ``VendorClient``; one whose events carry ids its
 API can read gives a ``Completer`` (``BaseCompleter``) that fetches them. The helpers below are the
-pieces vendors share: JSON as vendors serialise it, timestamps and event ids. Nothing here does
-I/O. The registry (``providers.registry``) and the conformance kit (``providers.testing``) are
-for the gateway and for tests. Modules whose names start with ``_`` are private.
+pieces vendors share: JSON as vendors serialise it, timestamps, event ids, and a person's name
+and e-mail fields. Nothing here does I/O. The registry (``providers.registry``) and the
+conformance kit (``providers.testing``) are for the gateway and for tests. Modules whose names
+start with ``_`` are private.
 """
 
 from providers._base import (
@@ -23,6 +24,7 @@ from providers._base import (
     sha256_event_id,
 )
 from providers._json import compact_json, js_number, js_restringify, parse_json, python_dumps
+from providers._records import employee_emails, full_name
 from providers.client import (
     BasicAuth,
     BearerAuth,
@@ -86,8 +88,10 @@ __all__ = [
     "canonical_event_id",
     "chosen_events",
     "compact_json",
+    "employee_emails",
     "first_timestamp",
     "format_timestamp",
+    "full_name",
     "js_number",
     "js_restringify",
     "kept_credential",

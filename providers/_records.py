@@ -1,21 +1,46 @@
-"""Completers' one merge: a thin event's resource filled from the record the vendor's API read.
+"""Canonical records as vendors' mappings and completers build them. No I/O.
 
-A thin event knows little (an id, and what its type says: ``employee.left`` means terminated), the
-record knows the rest. ``filled`` keeps every value the event set and takes the rest from the
-record, nested resources field by field, so what the event said about itself is never overwritten
-by a record read a moment later. ``employee_of_employment`` is the one reading of an employment
-as what it says about its person, for vendors whose API answers employments. No I/O.
+A person's fields read the same for every vendor: ``full_name`` joins a name's given parts, and
+``employee_emails`` gives an ``Employee``'s three e-mail fields (``email`` the work address, else
+the personal one, as ``Employee`` documents).
+
+``filled`` is completers' one merge. A thin event knows little (an id, and what its type says:
+``employee.left`` means terminated), the record its vendor's API read knows the rest. ``filled``
+keeps every value the event set and takes the rest from the record, nested resources field by
+field, so what the event said about itself is never overwritten by a record read a moment later.
+``employee_of_employment`` is the one reading of an employment as what it says about its person,
+for vendors whose API answers employments.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 import msgspec
 
 from schemas.resources import Employee, Employment
 
 R = TypeVar("R", bound=msgspec.Struct)
+
+
+class EmployeeEmails(TypedDict):
+    """An ``Employee``'s e-mail fields, to pass as ``Employee(..., **employee_emails(...))``."""
+
+    email: str | None
+    work_email: str | None
+    personal_email: str | None
+
+
+def full_name(*parts: str | None) -> str | None:
+    """A person's name from its parts (first, last...): the given ones joined by a space,
+    ``None`` when none is given."""
+    return " ".join(part for part in parts if part) or None
+
+
+def employee_emails(work: str | None, personal: str | None) -> EmployeeEmails:
+    """An employee's e-mail fields: each address as the vendor holds it, and ``email`` the best
+    one to reach them, the work address else the personal one."""
+    return {"email": work or personal, "work_email": work, "personal_email": personal}
 
 
 def filled(event: R, record: R | None) -> R:

@@ -24,6 +24,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers._records import full_name
 from providers.ashby.payloads import (
     AApplication,
     ACandidate,
@@ -145,8 +146,7 @@ def _application(a: AApplication) -> Application:
 
 
 def _person(u: AUser) -> Person:
-    name = " ".join(part for part in (u.first_name, u.last_name) if part) or None
-    return Person(id=u.id, name=name, email=u.email)
+    return Person(id=u.id, name=full_name(u.first_name, u.last_name), email=u.email)
 
 
 def _job(j: AJob) -> Job:

@@ -33,6 +33,7 @@ from providers import (
     format_timestamp,
     sha256_event_id,
 )
+from providers._records import full_name
 from providers.deel.payloads import (
     DeelApplication,
     DeelBackgroundCheck,
@@ -252,7 +253,7 @@ class _Reader:
         return EmployeeData(
             employee=Employee(
                 id=w.id,
-                name=w.full_name or (" ".join(p for p in (w.first_name, w.last_name) if p) or None),
+                name=w.full_name or full_name(w.first_name, w.last_name),
                 first_name=w.first_name,
                 last_name=w.last_name,
                 email=email,

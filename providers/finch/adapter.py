@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 
 from providers import BODY, BaseAdapter, Header, Signature, format_timestamp, parse_timestamp
-from providers._records import employee_of_employment
+from providers._records import employee_emails, employee_of_employment, full_name
 from providers.errors import NormalizationError
 from providers.finch.payloads import (
     FinchContact,
@@ -151,12 +151,10 @@ def employee_of(
     return msgspec.structs.replace(
         employee_of_employment(job),
         id=person.id or job.id,
-        name=" ".join(n for n in (person.preferred_name or first, last) if n) or None,
+        name=full_name(person.preferred_name or first, last),
         first_name=first,
         last_name=last,
-        email=work or personal,
-        work_email=work,
-        personal_email=personal,
+        **employee_emails(work, personal),
         phone=_contact(person.phone_numbers, "work") or _contact(person.phone_numbers, "personal"),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from providers import NormalizationError, parse_date, parse_timestamp
+from providers._records import full_name
 from providers.greenhouse import payloads as gh
 from schemas.events import (
     ApplicationData,
@@ -55,10 +56,6 @@ def _id(value: gh.Id | None) -> str | None:
     return str(value) or None
 
 
-def _name(first: str | None, last: str | None) -> str | None:
-    return " ".join(part for part in (first, last) if part) or None
-
-
 def _first_value(values: list[gh.GhValue] | None) -> str | None:
     return next((v.value for v in values or () if v.value), None)
 
@@ -73,7 +70,7 @@ def _candidate(c: gh.GhCandidate | None, id: gh.Id | None = None) -> Candidate |
         return Candidate(id=_id(id)) if _id(id) else None
     return Candidate(
         id=_id(c.id) or _id(id),
-        name=_name(c.first_name, c.last_name),
+        name=full_name(c.first_name, c.last_name),
         email=_first_value(c.email_addresses),
         phone=_first_value(c.phone_numbers),
         photo_url=c.photo_url,
@@ -174,7 +171,7 @@ def updated_candidate(p: gh.CandidatePayload) -> CandidateData:
 
 def _person(p: gh.PersonPayload) -> Candidate:
     person = _need(p.person, "payload.person")
-    return Candidate(id=_id(person.id), name=_name(person.first_name, person.last_name))
+    return Candidate(id=_id(person.id), name=full_name(person.first_name, person.last_name))
 
 
 def deleted_candidate(p: gh.PersonPayload) -> CandidateData:

@@ -27,6 +27,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers._records import employee_emails, full_name
 from providers.gusto.payloads import (
     GustoContractor,
     GustoEmployee,
@@ -215,10 +216,6 @@ EMPLOYMENT_TYPES: dict[str, EmploymentType] = {
 """An employee record's ``current_employment_status``."""
 
 
-def _name(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
-
-
 def employee_of(record: GustoEmployee) -> Employee:
     """An employee read from Gusto's API (``GET /v1/employees/{id}``), as the canonical
     ``Employee``; the primary job gives the title, hire date and location."""
@@ -230,12 +227,10 @@ def employee_of(record: GustoEmployee) -> Employee:
     )
     return Employee(
         id=record.uuid,
-        name=_name(record.preferred_first_name or record.first_name, record.last_name),
+        name=full_name(record.preferred_first_name or record.first_name, record.last_name),
         first_name=record.first_name,
         last_name=record.last_name,
-        email=record.work_email or record.email,
-        work_email=record.work_email,
-        personal_email=record.email,
+        **employee_emails(record.work_email, record.email),
         phone=record.phone,
         job_title=job.title if job else None,
         department=record.department,
@@ -255,7 +250,7 @@ def contractor_of(record: GustoContractor) -> Employee:
     """A contractor read from Gusto's API, as the canonical ``Employee`` (``contractor``)."""
     return Employee(
         id=record.uuid,
-        name=_name(record.first_name, record.last_name) or record.business_name,
+        name=full_name(record.first_name, record.last_name) or record.business_name,
         first_name=record.first_name,
         last_name=record.last_name,
         email=record.email,

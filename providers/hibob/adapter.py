@@ -30,6 +30,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers._records import employee_emails, full_name
 from providers.hibob.payloads import BobEvent, BobEventData, BobPerson, BobTimeOffRequest
 from providers.hibob.samples import PING_TEXT, SAMPLES
 from schemas import EventData, Normalized
@@ -188,12 +189,10 @@ def employee_of(person: BobPerson) -> Employee:
     first, last = _text(person.first_name), _text(person.surname)
     return Employee(
         id=_id(person.id),
-        name=_text(person.display_name) or " ".join(n for n in (first, last) if n) or None,
+        name=_text(person.display_name) or full_name(first, last),
         first_name=first,
         last_name=last,
-        email=work_email or personal_email,
-        work_email=work_email,
-        personal_email=personal_email,
+        **employee_emails(work_email, personal_email),
         phone=_text(home.mobile_phone) if home else None,
         job_title=_text(work.title) if work else None,
         department=_text(work.department) if work else None,

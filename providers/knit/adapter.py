@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from providers import BODY, BaseAdapter, Signature, canonical_event_id, format_timestamp
+from providers._records import employee_emails, full_name
 from providers.errors import NormalizationError
 from providers.knit.payloads import (
     KnitApplication,
@@ -130,10 +131,6 @@ def _date(value: str | None) -> str | None:
         return None
 
 
-def _name(first: str | None, last: str | None) -> str | None:
-    return " ".join(p for p in (first, last) if p) or None
-
-
 def _employee(record: KnitEmployee, record_id: str | None) -> Employee:
     profile = record.profile
     org = record.org_structure
@@ -147,19 +144,17 @@ def _employee(record: KnitEmployee, record_id: str | None) -> Employee:
     work_email = profile.work_email if profile is not None else None
     return Employee(
         id=(profile.id if profile is not None else None) or record_id,
-        name=_name(profile.first_name, profile.last_name) if profile is not None else None,
+        name=full_name(profile.first_name, profile.last_name) if profile is not None else None,
         first_name=profile.first_name if profile is not None else None,
         last_name=profile.last_name if profile is not None else None,
-        email=work_email or personal,
-        work_email=work_email,
-        personal_email=personal,
+        **employee_emails(work_email, personal),
         phone=phone,
         job_title=org.designation if org is not None else None,
         department=org.department if org is not None else None,
         manager=(
             Person(
                 id=manager.id,
-                name=_name(manager.first_name, manager.last_name),
+                name=full_name(manager.first_name, manager.last_name),
                 email=manager.work_email,
             )
             if manager is not None
@@ -316,7 +311,7 @@ class KnitAdapter(BaseAdapter):
             return Candidate(id=record_id)
         return Candidate(
             id=info.id or record_id,
-            name=_name(info.first_name, info.last_name),
+            name=full_name(info.first_name, info.last_name),
             email=info.emails[0] if info.emails else None,
             phone=info.phones[0] if info.phones else None,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 from providers import parse_date
+from providers._records import employee_emails, full_name
 from providers.kombo.payloads import (
     KomboApplication,
     KomboCandidate,
@@ -59,10 +60,6 @@ JOB_STATUS: Final[dict[str, JobStatus]] = {
 }
 
 
-def _name(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
-
-
 def employee_of(record: KomboEmployee) -> Employee:
     """An employee of Kombo's HRIS API as the canonical ``Employee``."""
     status = record.employment_status
@@ -73,18 +70,16 @@ def employee_of(record: KomboEmployee) -> Employee:
     )
     return Employee(
         id=record.id,
-        name=record.display_full_name or _name(record.first_name, record.last_name),
+        name=record.display_full_name or full_name(record.first_name, record.last_name),
         first_name=record.first_name,
         last_name=record.last_name,
-        email=record.work_email or record.personal_email,
-        work_email=record.work_email,
-        personal_email=record.personal_email,
+        **employee_emails(record.work_email, record.personal_email),
         phone=record.mobile_phone_number,
         job_title=record.job_title,
         department=department,
         manager=Person(
             id=manager_id,
-            name=(manager.display_full_name or _name(manager.first_name, manager.last_name))
+            name=(manager.display_full_name or full_name(manager.first_name, manager.last_name))
             if manager
             else None,
             email=manager.work_email if manager else None,
@@ -119,7 +114,7 @@ def candidate_of(record: KomboCandidate) -> Candidate:
     tags = [t.name for t in record.tags or [] if t.name]
     return Candidate(
         id=record.id,
-        name=_name(record.first_name, record.last_name),
+        name=full_name(record.first_name, record.last_name),
         email=_first_email(record.email_addresses),
         phone=_first_phone(record.phone_numbers),
         tags=tags or None,

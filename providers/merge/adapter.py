@@ -25,6 +25,7 @@ from typing import Any
 import msgspec
 
 from providers import BaseAdapter, Signature, first_timestamp, format_timestamp, sha256_event_id
+from providers._records import employee_emails, full_name
 from providers.errors import NormalizationError
 from providers.merge.payloads import (
     MergeAccountSynced,
@@ -310,7 +311,6 @@ def _overall(results: list[str]) -> str | None:
 
 
 def _employee(e: MergeEmployee) -> Employee:
-    full = " ".join(p for p in (e.first_name, e.last_name) if p)
     raw = e.employment_status
     status = EMPLOYMENT_STATUS.get(raw, "unknown") if raw else None
     termination = _date(e.termination_date)
@@ -318,12 +318,10 @@ def _employee(e: MergeEmployee) -> Employee:
         status = "terminated"
     return Employee(
         id=e.id,
-        name=e.display_full_name or full or None,
+        name=e.display_full_name or full_name(e.first_name, e.last_name),
         first_name=e.first_name,
         last_name=e.last_name,
-        email=e.work_email or e.personal_email,
-        work_email=e.work_email,
-        personal_email=e.personal_email,
+        **employee_emails(e.work_email, e.personal_email),
         phone=e.mobile_phone_number,
         manager=Person(id=e.manager) if e.manager else None,
         status=raw,
@@ -375,10 +373,9 @@ def _time_off(t: MergeTimeOff) -> TimeOff:
 def _candidate(c: MergeCandidate) -> Candidate:
     emails = [a.value for a in c.email_addresses or [] if a.value]
     phones = [p.value for p in c.phone_numbers or [] if p.value]
-    name = " ".join(p for p in (c.first_name, c.last_name) if p)
     return Candidate(
         id=c.id,
-        name=name or None,
+        name=full_name(c.first_name, c.last_name),
         email=emails[0] if emails else None,
         phone=phones[0] if phones else None,
         tags=c.tags or None,
@@ -490,8 +487,8 @@ def _interview_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> 
 
 def _user_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:
     u: MergeRemoteUser = self._data(payload, MergeRemoteUser)
-    name = " ".join(p for p in (u.first_name, u.last_name) if p)
-    return UserData(user=Person(id=u.id, name=name or None, email=u.email), connector=c)
+    user = Person(id=u.id, name=full_name(u.first_name, u.last_name), email=u.email)
+    return UserData(user=user, connector=c)
 
 
 def _department_data(self: MergeAdapter, payload: bytes, c: Connector | None) -> EventData:

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from providers import BaseAdapter, Signature, canonical_event_id, format_timestamp, parse_timestamp
-from providers._records import employee_of_employment
+from providers._records import employee_of_employment, full_name
 from providers.personio.payloads import (
     Id,
     PersonioAbsencePeriod,
@@ -159,7 +159,7 @@ def employee_of(person: PersonioPerson) -> Employee:
     first, last = person.preferred_name or person.first_name, person.last_name
     return Employee(
         id=_text(person.id),
-        name=" ".join(n for n in (first, last) if n) or None,
+        name=full_name(first, last),
         first_name=person.first_name,
         last_name=last,
         email=person.email,

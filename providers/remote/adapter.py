@@ -32,6 +32,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers._records import employee_emails
 from providers.remote.payloads import (
     RemoteEmploymentRecord,
     RemoteNotification,
@@ -248,9 +249,7 @@ def employee_of(record: RemoteEmploymentRecord) -> Employee:
     return Employee(
         id=record.id,
         name=record.full_name,
-        email=record.work_email or record.personal_email,
-        work_email=record.work_email,
-        personal_email=record.personal_email,
+        **employee_emails(record.work_email, record.personal_email),
         job_title=record.job_title,
         location=Location(country=country.code or country.name) if country else None,
         status=record.status,

@@ -25,6 +25,7 @@ from providers import (
     parse_timestamp,
     sha256_event_id,
 )
+from providers._records import full_name
 from providers.workable.payloads import WCandidate, WEmployee, WEnvelope, WRow
 from providers.workable.samples import SAMPLES
 from schemas import Completeness, EventData, Normalized
@@ -88,7 +89,7 @@ def _company(c: WCandidate) -> Company | None:
 
 
 def _candidate(c: WCandidate, resource_id: str | None) -> Candidate:
-    name = c.name or " ".join(p for p in (c.firstname, c.lastname) if p) or None
+    name = c.name or full_name(c.firstname, c.lastname)
     tags = [t for t in c.tags if isinstance(t, str)] if c.tags is not None else None
     return Candidate(
         id=_text(c.id) or resource_id,
@@ -147,10 +148,9 @@ def _primary(rows: list[WRow] | str | None) -> str | None:
 
 
 def _employee(e: WEmployee, resource_id: str | None) -> Employee:
-    name = " ".join(p for p in (e.firstname, e.lastname) if p) or None
     return Employee(
         id=_text(e.id) or resource_id,
-        name=name,
+        name=full_name(e.firstname, e.lastname),
         email=_primary(e.work_email) or _primary(e.personal_email),
         phone=_primary(e.phone_group),
         job_title=e.job_title,
