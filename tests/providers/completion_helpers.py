@@ -7,7 +7,7 @@ which kept credentials serve)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,6 +73,18 @@ async def completed(
     event_type, data = thin(adapter, vendor_type)
     async with context(base_url, credentials) as ctx:
         return data, await completer_of(adapter).complete(ctx, event_type, data)
+
+
+async def completed_many(
+    adapter: ProviderAdapter,
+    items: Sequence[tuple[str, EventData]],
+    base_url: str,
+    credentials: Any,
+) -> list[EventData | VendorAPIError]:
+    """What the adapter's completer makes of ``items`` (``(event_type, data)`` pairs) completed
+    together against the simulator at ``base_url``: one result per item, in order."""
+    async with context(base_url, credentials) as ctx:
+        return await completer_of(adapter).complete_many(ctx, items)
 
 
 async def completion_failure(

@@ -4,20 +4,15 @@ URL verified with the key it returned)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 import pytest
 
 from providers import ProvisioningError, VendorState
 from providers.deel.provisioner import DeelProvision, DeelProvisioner
 from providers.registry import default_registry
-from providers.testing import (
-    FixedHarness,
-    get_provisioner_test_class,
-    run_provisioner_call,
-)
+from providers.testing import FixedHarness, get_provisioner_test_class
 from tests.providers.deel.deel_sim import DeelSim
+from tests.providers.provisioning_helpers import closed_ingest_url, run_on, token_harness
 
 TOKEN = "deel-api-token-for-the-kit-0123456789"
 EVENTS = ["contract.created", "contract.terminated", "time-off.reviewed"]
@@ -27,28 +22,16 @@ ADAPTER = default_registry().get("deel")
 class TestDeelProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
     def provisioner_harness(self, deel_sim: DeelSim) -> FixedHarness:
-        deel_sim.add_token(TOKEN)
-        return FixedHarness(
-            settings={"api_url": deel_sim.base_url},
-            valid={"token": TOKEN, "events": EVENTS},
-            refused={"token": "deel-token-that-is-refused-9876"},
-            count=lambda: len(deel_sim.webhook_list()),
-        )
-
-
-def run(sim: DeelSim, call: Any) -> Any:
-    return run_provisioner_call(
-        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/deel/acme"
-    )
+        return token_harness(deel_sim, TOKEN, EVENTS, lambda: len(deel_sim.webhook_list()))
 
 
 def test_the_key_deel_returns_verifies_its_deliveries(deel_sim: DeelSim) -> None:
     deel_sim.add_token(TOKEN)
     provisioner = DeelProvisioner()
     request = msgspec.convert({"token": TOKEN, "events": EVENTS}, DeelProvision)
-    result = run(deel_sim, lambda ctx: provisioner.provision(ctx, request))
+    result = run_on(deel_sim, "deel", lambda ctx: provisioner.provision(ctx, request))
     (webhook,) = deel_sim.webhook_list()
-    assert webhook.url == "http://127.0.0.1:9/ingest/deel/acme"
+    assert webhook.url == closed_ingest_url("deel")
     assert webhook.events == EVENTS
     assert (webhook.status, result.summary.enabled) == ("enabled", True)
     body = ADAPTER.sample_events()["contract.created"]
@@ -59,11 +42,11 @@ def test_pause_disables_and_resume_enables(deel_sim: DeelSim) -> None:
     deel_sim.add_token(TOKEN)
     provisioner = DeelProvisioner()
     request = msgspec.convert({"token": TOKEN}, DeelProvision)
-    result = run(deel_sim, lambda ctx: provisioner.provision(ctx, request))
+    result = run_on(deel_sim, "deel", lambda ctx: provisioner.provision(ctx, request))
     vendor = VendorState(result.state, result.credentials)
-    paused = run(deel_sim, lambda ctx: provisioner.pause(ctx, vendor))
+    paused = run_on(deel_sim, "deel", lambda ctx: provisioner.pause(ctx, vendor))
     assert (paused.status, deel_sim.webhook_list()[0].status) == ("disabled", "disabled")
-    resumed = run(deel_sim, lambda ctx: provisioner.resume(ctx, vendor))
+    resumed = run_on(deel_sim, "deel", lambda ctx: provisioner.resume(ctx, vendor))
     assert (resumed.status, resumed.enabled) == ("enabled", True)
 
 
@@ -71,6 +54,6 @@ def test_an_empty_event_list_is_refused_before_calling_deel(deel_sim: DeelSim) -
     deel_sim.add_token(TOKEN)
     request = msgspec.convert({"token": TOKEN, "events": []}, DeelProvision)
     with pytest.raises(ProvisioningError) as caught:
-        run(deel_sim, lambda ctx: DeelProvisioner().provision(ctx, request))
+        run_on(deel_sim, "deel", lambda ctx: DeelProvisioner().provision(ctx, request))
     assert caught.value.kind == "invalid"
     assert deel_sim.webhook_list() == []

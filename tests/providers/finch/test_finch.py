@@ -14,7 +14,7 @@ from finch import Finch
 
 from providers.registry import default_registry
 from tests.conftest import ADMIN
-from tests.gateway.helpers import connect
+from tests.gateway.helpers import connect, signed
 from tests.providers.ingest_helpers import told_apart
 
 ADAPTER = default_registry().get("finch")
@@ -128,8 +128,7 @@ def test_only_v1_entries_count() -> None:
 
 async def test_finch_event_is_accepted_and_keyed_by_its_event_id(client: Any) -> None:
     await connect(client, "finch", secret=SECRET)
-    body = ADAPTER.sample_events()["job.data_sync_all.completed"]
-    _, headers = ADAPTER.sign_request(body, SECRET, now=datetime.now(UTC))
+    body, headers = signed("finch", "job.data_sync_all.completed", SECRET)
     response = await client.post("/ingest/finch/acme", content=body, headers=headers)
     assert response.status_code == 202, response.text
     got = (await client.get(f"/v1/events/{response.json()['event_id']}", headers=ADMIN)).json()
@@ -170,8 +169,7 @@ async def test_a_stale_timestamp_is_401(client: Any) -> None:
 
 
 async def test_finch_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
-    body = ADAPTER.sample_events()["employment.updated"]
-    _, headers = ADAPTER.sign_request(body, SECRET, now=datetime.now(UTC))
+    body, headers = signed("finch", "employment.updated", SECRET)
     got = await told_apart(client, "finch", SECRET, body, headers, 202)
     assert got["type"] == "hris.employment.updated"
     assert json.loads(body)["event_type"] == got["source"]["event_type"]

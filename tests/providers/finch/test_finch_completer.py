@@ -17,14 +17,12 @@ from tests.providers.completion_helpers import (
     Filled,
     RateLimit,
     completed,
-    completer_of,
-    context,
+    completed_many,
     thin,
 )
 from tests.providers.finch.finch_sim import MANAGER, TOKEN, FinchSim
 
 CREDENTIALS = FinchCredentials(access_token=TOKEN)
-completer = completer_of(adapter)
 
 
 class TestFinchCompleter(CompleterConformance):
@@ -110,8 +108,7 @@ async def test_a_batch_reads_each_endpoint_once_and_reports_each_item(
         data, employee=msgspec.structs.replace(data.employee, id=other)
     )
     items = [(event_type, data), thin(adapter, "employment.created"), (event_type, unknown)]
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        results = await completer.complete_many(ctx, items)
+    results = await completed_many(adapter, items, finch_sim.base_url, CREDENTIALS)
     assert [c.path for c in finch_sim.calls] == ["/employer/individual", "/employer/employment"]
     assert sorted(r["individual_id"] for r in finch_sim.calls[0].body["requests"]) == sorted(
         [INDIVIDUAL_ID, other]
@@ -130,7 +127,6 @@ async def test_a_rate_limit_fails_the_whole_batch_with_finchs_retry_after(
 ) -> None:
     finch_sim.fail_next(429, {"code": 429, "message": "Too many requests"}, retry_after=15)
     items = [thin(adapter, "individual.created"), thin(adapter, "employment.updated")]
-    async with context(finch_sim.base_url, CREDENTIALS) as ctx:
-        results = await completer.complete_many(ctx, items)
+    results = await completed_many(adapter, items, finch_sim.base_url, CREDENTIALS)
     assert all(isinstance(r, VendorAPIError) for r in results)
     assert [(r.kind, r.retry_after) for r in results] == [("rate_limited", 15.0)] * 2  # type: ignore[union-attr]

@@ -148,16 +148,21 @@ def test_prospect_applications_are_application_created_with_prospect_true() -> N
     assert candidate.data.application.prospect is False  # type: ignore[union-attr]
 
 
-def test_a_known_action_with_a_payload_of_the_wrong_shape_is_a_normalization_error() -> None:
-    for body in (
+@pytest.mark.parametrize(
+    "body",
+    [
         b'{"action":"candidate_stage_change","payload":[]}',
         b'{"action":"candidate_stage_change"}',
         b'{"action":"candidate_stage_change","payload":{}}',
         b'{"action":"offer_deleted","payload":{"offer":"x"}}',
         b'{"action":"job_deleted","payload":{"job":{"id":{"nested":1}}}}',
-    ):
-        with pytest.raises(NormalizationError):
-            adapter.normalize(body, received_at=RECEIVED_AT)
+    ],
+)
+def test_a_known_action_with_a_payload_of_the_wrong_shape_is_a_normalization_error(
+    body: bytes,
+) -> None:
+    with pytest.raises(NormalizationError):
+        adapter.normalize(body, received_at=RECEIVED_AT)
 
 
 def test_offer_dates_are_iso_whatever_form_greenhouse_writes() -> None:

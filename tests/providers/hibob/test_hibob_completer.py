@@ -15,8 +15,7 @@ from tests.providers.completion_helpers import (
     Filled,
     RateLimit,
     completed,
-    completer_of,
-    context,
+    completed_many,
     thin,
 )
 from tests.providers.hibob.hibob_sim import (
@@ -29,7 +28,6 @@ from tests.providers.hibob.hibob_sim import (
 )
 
 CREDENTIALS = HiBobCredentials(service_user_id=SERVICE_USER, token=TOKEN)
-completer = completer_of(adapter)
 
 
 class TestHiBobCompleter(CompleterConformance):
@@ -115,8 +113,7 @@ async def test_a_batch_reads_every_employee_in_one_search(hibob_sim: HiBobSim) -
     gone = thin(adapter, "employee.updated")
     assert isinstance(gone[1], EmployeeData)
     missing = (gone[0], EmployeeData(employee=msgspec.structs.replace(gone[1].employee, id="404")))
-    async with context(hibob_sim.base_url, CREDENTIALS) as ctx:
-        results = await completer.complete_many(ctx, [*items, missing])
+    results = await completed_many(adapter, [*items, missing], hibob_sim.base_url, CREDENTIALS)
     assert [r.employee.name for r in results[:2]] == ["Ada Lovelace", "Ada Lovelace"]  # type: ignore[union-attr]
     assert isinstance(results[2], VendorAPIError)
     assert results[2].kind == "not_found"

@@ -12,7 +12,7 @@ from typing import Any
 
 from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
-from tests.gateway.helpers import connect
+from tests.gateway.helpers import connect, sign, signed
 from tests.providers.ingest_helpers import accepted_then_duplicate, told_apart
 
 ADAPTER = default_registry().get("knit")
@@ -86,8 +86,7 @@ def test_a_body_without_event_id_is_keyed_by_its_compact_form() -> None:
 async def test_knit_gets_200_for_accepted_and_duplicate_events(client: Any) -> None:
     """Knit counts an event as consumed only on 200 and retries anything else for four days."""
     await connect(client, "knit", secret=API_KEY)
-    body = ADAPTER.sample_events()["record.new"]
-    _, headers = ADAPTER.sign_request(body, API_KEY, now=datetime.now(UTC))
+    body, headers = signed("knit", "record.new", API_KEY)
     got = await accepted_then_duplicate(client, "/ingest/knit/acme", body, headers, 200)
     assert got["type"] == "hris.employee.created"
     assert got["source"]["event_id"] == json.loads(body)["eventId"]
@@ -97,15 +96,14 @@ async def test_knit_gets_200_for_accepted_and_duplicate_events(client: Any) -> N
 async def test_a_request_signed_with_another_key_is_401(client: Any) -> None:
     await connect(client, "knit", secret=API_KEY)
     body = ADAPTER.sample_events()["sync.events.processed"]
-    _, headers = ADAPTER.sign_request(body, "not-the-api-key", now=datetime.now(UTC))
+    headers = sign("knit", body, "not-the-api-key")
     response = await client.post("/ingest/knit/acme", content=body, headers=headers)
     assert response.status_code == 401
 
 
 async def test_knit_is_told_apart_on_the_single_ingest_url(client: Any) -> None:
     raw = ADAPTER.sample_variants()["record.modified:ats_applications"]
-    _, headers = ADAPTER.sign_request(raw, API_KEY, now=datetime.now(UTC))
-    got = await told_apart(client, "knit", API_KEY, raw, headers, 200)
+    got = await told_apart(client, "knit", API_KEY, raw, sign("knit", raw, API_KEY), 200)
     assert got["type"] == "ats.application.updated"
     assert got["subject"] == "application/app_5821"
 

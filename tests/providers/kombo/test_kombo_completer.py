@@ -22,6 +22,7 @@ from tests.providers.completion_helpers import (
     RateLimit,
     assert_holds,
     completed,
+    completed_many,
     completer_of,
     context,
     thin,
@@ -213,8 +214,7 @@ async def test_pages_are_followed_by_cursor_up_to_the_bound(kombo_sim: KomboSim)
 
 async def test_events_completed_together_share_one_read(kombo_sim: KomboSim) -> None:
     item = thin(adapter, "data-changed")
-    async with context(kombo_sim.base_url, CREDENTIALS) as ctx:
-        results = await completer.complete_many(ctx, [item, item])
+    results = await completed_many(adapter, [item, item], kombo_sim.base_url, CREDENTIALS)
     assert [r.record_ids for r in results] == [[EMPLOYEE], [EMPLOYEE]]  # type: ignore[union-attr]
     assert len(kombo_sim.reads) == 1
 

@@ -4,19 +4,14 @@ documented event types only)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 import pytest
 
 from providers import ProvisioningError, VendorState
 from providers.registry import default_registry
 from providers.remote.provisioner import RemoteProvision, RemoteProvisioner
-from providers.testing import (
-    FixedHarness,
-    get_provisioner_test_class,
-    run_provisioner_call,
-)
+from providers.testing import FixedHarness, get_provisioner_test_class
+from tests.providers.provisioning_helpers import closed_ingest_url, run_on, token_harness
 from tests.providers.remote.remote_sim import RemoteSim
 
 TOKEN = "remote-company-token-for-the-kit-0123456789"
@@ -27,35 +22,24 @@ ADAPTER = default_registry().get("remote")
 class TestRemoteProvisioner(get_provisioner_test_class(ADAPTER)):  # type: ignore[misc]
     @pytest.fixture
     def provisioner_harness(self, remote_sim: RemoteSim) -> FixedHarness:
-        remote_sim.add_token(TOKEN)
-        return FixedHarness(
-            settings={"api_url": remote_sim.base_url},
-            valid={"token": TOKEN, "events": EVENTS},
-            refused={"token": "remote-token-that-is-refused-9876"},
-            count=lambda: len(remote_sim.callback_list()),
-        )
-
-
-def run(sim: RemoteSim, call: Any) -> Any:
-    return run_provisioner_call(
-        call, {"api_url": sim.base_url}, ingest_url="http://127.0.0.1:9/ingest/remote/acme"
-    )
+        return token_harness(remote_sim, TOKEN, EVENTS, lambda: len(remote_sim.callback_list()))
 
 
 def test_the_key_remote_returns_verifies_its_notifications(remote_sim: RemoteSim) -> None:
     remote_sim.add_token(TOKEN)
     provisioner = RemoteProvisioner()
     request = msgspec.convert({"token": TOKEN, "events": EVENTS}, RemoteProvision)
-    result = run(remote_sim, lambda ctx: provisioner.provision(ctx, request))
+    result = run_on(remote_sim, "remote", lambda ctx: provisioner.provision(ctx, request))
     (callback,) = remote_sim.callback_list()
     assert (callback.url, callback.subscribed_events) == (
-        "http://127.0.0.1:9/ingest/remote/acme",
+        closed_ingest_url("remote"),
         EVENTS,
     )
     body = ADAPTER.sample_events()["payslip.released"]
     assert ADAPTER.verify(body, remote_sim.headers_for(callback.id, body), result.secrets)
-    health = run(
+    health = run_on(
         remote_sim,
+        "remote",
         lambda ctx: provisioner.health(ctx, VendorState(result.state, result.credentials)),
     )
     assert health.stats == {"events": EVENTS}
@@ -65,7 +49,7 @@ def test_an_unknown_event_type_is_refused_before_calling_remote(remote_sim: Remo
     remote_sim.add_token(TOKEN)
     request = msgspec.convert({"token": TOKEN, "events": ["employee.hired"]}, RemoteProvision)
     with pytest.raises(ProvisioningError) as caught:
-        run(remote_sim, lambda ctx: RemoteProvisioner().provision(ctx, request))
+        run_on(remote_sim, "remote", lambda ctx: RemoteProvisioner().provision(ctx, request))
     assert caught.value.kind == "invalid"
     assert "employee.hired" in caught.value.message
     assert remote_sim.callback_list() == []
