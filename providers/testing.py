@@ -38,6 +38,7 @@ import msgspec
 import pytest
 
 from providers import Header, NormalizationError, ProviderAdapter, Signature
+from providers._loopback import LoopbackServer, is_loopback, loopback_only
 from providers._provisioner_kit import (
     FixedHarness,
     ProvisionerConformance,
@@ -45,23 +46,17 @@ from providers._provisioner_kit import (
     get_provisioner_test_class,
     run_provisioner_call,
 )
-from providers._simulator import (
-    BearerTokenSimulator,
+from providers._sim_requests import (
     Delivery,
-    LoopbackServer,
     Reject,
     SimCall,
     SimRequest,
-    VendorSimulator,
     absolute_url,
     basic_user,
     bearer_token,
     event_names,
-    is_loopback,
-    loopback_only,
-    route,
-    simulator_fixtures,
 )
+from providers._simulator import BearerTokenSimulator, VendorSimulator, route, simulator_fixtures
 from providers.registry import emitted_types
 from providers.signatures import encode_digest
 from schemas import CATALOGUE, EVENT_DECODER, Normalized, to_event

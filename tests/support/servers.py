@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from providers._simulator import LoopbackServer, Receive, Scope, Send, read_body, respond
+from providers._loopback import LoopbackServer, Receive, Scope, Send, read_body, respond
 
 ThreadedServer = LoopbackServer
 """Serve an ASGI app with uvicorn on ``127.0.0.1:<free port>`` in a background thread.
