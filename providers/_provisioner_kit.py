@@ -21,6 +21,7 @@ import msgspec
 import pytest
 
 from providers._base import ProviderAdapter
+from providers.client import tls_context
 from providers.provisioning import (
     ProviderSettings,
     ProvisionContext,
@@ -84,7 +85,9 @@ def run_provisioner_call(
     tenant ``acme`` with the provider ``settings`` and an HTTP client of its own."""
 
     async def go() -> _T:
-        async with httpx.AsyncClient(timeout=10.0, follow_redirects=False) as http:
+        async with httpx.AsyncClient(
+            timeout=10.0, follow_redirects=False, verify=tls_context()
+        ) as http:
             ctx = ProvisionContext(
                 http=http,
                 settings=ProviderSettings(settings),

@@ -29,6 +29,7 @@ import pytest
 
 from providers._loopback import LoopbackServer, Receive, Scope, Send, read_body, respond
 from providers._sim_requests import Delivery, Reject, SimCall, SimRequest, bearer_token
+from providers.client import tls_context
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -317,7 +318,9 @@ class VendorSimulator:
     ) -> Delivery:
         """POST ``body`` to ``url`` as the vendor's webhook; recorded in ``deliveries``."""
         delivery = Delivery(target_id, url, body, dict(headers))
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        async with httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, verify=tls_context()
+        ) as client:
             try:
                 delivery.response = await client.post(url, content=body, headers=delivery.headers)
             except httpx.HTTPError as exc:

@@ -28,6 +28,7 @@ import httpx
 
 from gateway.cli.output import paint
 from gateway.core.settings import Settings
+from providers.client import tls_context
 
 PREFERRED = ("ats.application.stage_changed", "ats.interview.scheduled", "connection.sync.failed")
 """What the demo sends of each vendor: the first of these it maps, else its first real type."""
@@ -140,7 +141,7 @@ async def demo(*, keep: bool = False) -> int:
         print(paint("unihook demo", "bold"), paint(f"(everything in {workdir})", "dim"))
         print(f"  gateway     {base}  (embedded SQLite, delivery worker in-process)")
         print(f"  subscriber  http://127.0.0.1:{subscriber.port}/webhooks")
-        async with httpx.AsyncClient(base_url=base, timeout=10) as api:
+        async with httpx.AsyncClient(base_url=base, timeout=10, verify=tls_context()) as api:
             created = await api.post(
                 "/v1/subscriptions",
                 json={

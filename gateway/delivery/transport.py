@@ -26,6 +26,8 @@ from typing import cast
 import httptools
 import httpx
 
+from providers.client import tls_context
+
 Resolve = Callable[[str, int], Awaitable[str]]
 Origin = tuple[str, str, int]
 MAX_HEAD_BYTES = 64 * 1024
@@ -343,7 +345,7 @@ class PinnedTransport:
         tls: ssl.SSLContext | None = None
         if scheme == "https":
             if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()
+                self._ssl = tls_context()
             tls = self._ssl
         loop = asyncio.get_running_loop()
         try:

@@ -29,12 +29,11 @@ import msgspec
 from sqlalchemy import Table, delete, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import __version__
 from gateway.core.metrics import COMPLETION_FAILURES, COMPLETION_LATENCY, COMPLETIONS
 from gateway.delivery.claim import worker_id
 from gateway.ingest.pipeline import candidate_columns
 from gateway.runtime import Runtime
-from gateway.services.provisioning import unseal
+from gateway.services.provisioning import unseal, vendor_http
 from gateway.storage.bulk import insert_rows
 from gateway.storage.models import Completion, Connection, Delivery, Event, EventPerson
 from providers import Completer, CompletionContext, VendorAPIError
@@ -177,11 +176,7 @@ class CompletionWorker:
         return float(max(1, self.runtime.settings.lease_seconds))
 
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(
-            timeout=CALL_TIMEOUT,
-            follow_redirects=False,
-            headers={"user-agent": f"unihook/{__version__}"},
-        )
+        self._http = vendor_http(CALL_TIMEOUT)
         self._task = asyncio.create_task(self._loop(), name="unihook-completion")
 
     async def stop(self) -> None:

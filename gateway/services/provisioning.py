@@ -40,6 +40,7 @@ from providers import (
     ProvisionResult,
     VendorState,
 )
+from providers.client import tls_context
 
 log = logging.getLogger("unihook.provisioning")
 
@@ -80,16 +81,23 @@ def parse_request(provisioner: Provisioner, raw: Mapping[str, Any]) -> Any:
         raise Invalid(f"provision: {exc}") from None
 
 
+def vendor_http(seconds: float) -> httpx.AsyncClient:
+    """The HTTP client unihook calls a vendor's API with: its own user agent, no redirects
+    followed, and the process's one TLS context (``tls_context``)."""
+    return httpx.AsyncClient(
+        timeout=seconds,
+        follow_redirects=False,
+        headers={"user-agent": f"unihook/{__version__}"},
+        verify=tls_context(),
+    )
+
+
 @asynccontextmanager
 async def context(
     runtime: Runtime, provider: str, tenant: str, ingest_url: str, seconds: float = CALL_TIMEOUT
 ) -> AsyncIterator[ProvisionContext]:
     """A provisioner's context for one operation, with an HTTP client closed afterwards."""
-    async with httpx.AsyncClient(
-        timeout=seconds,
-        follow_redirects=False,
-        headers={"user-agent": f"unihook/{__version__}"},
-    ) as http:
+    async with vendor_http(seconds) as http:
         yield ProvisionContext(
             http=http,
             settings=runtime.settings.provider_settings(provider),

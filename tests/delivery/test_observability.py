@@ -39,7 +39,8 @@ def _sample(text: str, name: str, **labels: str) -> float | None:
 async def test_a_standalone_worker_serves_its_delivery_metrics(setup: Setup, api: Any) -> None:
     port = free_port()
     await connect(api, "breezy")
-    with Receiver() as receiver:
+    # one client for every poll and scrape (a new one reads the CA bundle again)
+    with Receiver() as receiver, httpx.Client(timeout=5) as http:
         await subscribe(api, receiver.url, headers=ADMIN)
         worker = subprocess.Popen(
             [*UNIHOOK, "worker", "--metrics-port", str(port)],
@@ -54,12 +55,12 @@ async def test_a_standalone_worker_serves_its_delivery_metrics(setup: Setup, api
 
             async def up() -> bool:
                 try:
-                    return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+                    return http.get(f"{base}/healthz", timeout=1).status_code == 200
                 except httpx.HTTPError:
                     return False
 
             await eventually(up, timeout=30)
-            before = httpx.get(f"{base}/metrics").text
+            before = http.get(f"{base}/metrics").text
             # both outcomes are exported from the start, at zero (no series appears mid-way)
             assert _sample(before, "unihook_delivery_attempts_total", outcome="success") == 0.0
             assert _sample(before, "unihook_delivery_attempts_total", outcome="failure") == 0.0
@@ -68,15 +69,15 @@ async def test_a_standalone_worker_serves_its_delivery_metrics(setup: Setup, api
             await receiver.wait_for(2, timeout=30)
 
             async def counted() -> float | None:
-                text = httpx.get(f"{base}/metrics").text
+                text = http.get(f"{base}/metrics").text
                 return _sample(text, "unihook_delivery_attempts_total", outcome="success")
 
             assert await eventually(counted, timeout=10) == 2.0
-            scrape = httpx.get(f"{base}/metrics")
+            scrape = http.get(f"{base}/metrics")
             assert scrape.headers["content-type"].startswith("text/plain")
             assert "unihook_delivery_latency_seconds_count" in scrape.text
-            assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
-            assert httpx.get(f"{base}/v1/events").status_code == 404
+            assert http.get(f"{base}/healthz").json() == {"status": "ok"}
+            assert http.get(f"{base}/v1/events").status_code == 404
         finally:
             out = stop(worker)
     assert f"http://127.0.0.1:{port}/metrics" in out

@@ -101,16 +101,17 @@ class Cluster:
         for i in range(workers):
             self.workers.append(self._spawn(f"worker{i}", "worker"))
         deadline = time.monotonic() + 60
-        for url in self.serve_urls:
-            while True:
-                self._check_alive()
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, f"{url} did not come up"
-                time.sleep(0.1)
+        with httpx.Client(timeout=1) as http:  # one for every poll (see test_live's Gateway)
+            for url in self.serve_urls:
+                while True:
+                    self._check_alive()
+                    try:
+                        if http.get(f"{url}/healthz").status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    assert time.monotonic() < deadline, f"{url} did not come up"
+                    time.sleep(0.1)
         for i in range(workers):
             while self.worker_owner(i) is None:
                 self._check_alive()

@@ -24,6 +24,7 @@ from providers import (
     VendorAPIError,
     VendorState,
 )
+from providers.client import tls_context
 from schemas import EventData
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -56,7 +57,7 @@ async def context(
     base_url: str, credentials: Any, settings: Mapping[str, str] | None = None
 ) -> AsyncIterator[CompletionContext]:
     """A context on the simulator at ``base_url`` (its ``api_url`` setting)."""
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=10, verify=tls_context()) as http:
         yield CompletionContext(
             http=http,
             settings=ProviderSettings({"api_url": base_url, **(settings or {})}),

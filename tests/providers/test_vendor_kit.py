@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from providers.client import (
     VendorClient,
     kind_for_status,
     parse_retry_after,
+    tls_context,
 )
 from providers.testing import Reject, SimRequest, VendorSimulator, route
 
@@ -111,6 +113,14 @@ def test_one_status_table(status: int | None, kind: str) -> None:
 )
 def test_retry_after_is_digits_or_an_http_date(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, NOW) == seconds
+
+
+def test_the_shared_tls_context_is_read_once_and_still_verifies() -> None:
+    shared = tls_context()
+    assert tls_context() is shared
+    assert shared.verify_mode == ssl.CERT_REQUIRED
+    assert shared.check_hostname
+    assert shared.cert_store_stats()["x509_ca"] > 0  # the CA bundle is loaded
 
 
 def test_auth_declares_its_headers_and_hides_its_secrets() -> None:

@@ -17,6 +17,7 @@ import pytest
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
+from providers.client import tls_context
 from tests.conftest import ADMIN
 from tests.delivery.conftest import unique
 from tests.gateway.helpers import SECRETS, sign, signed, tenant_key
@@ -36,7 +37,9 @@ def base_url(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 async def api(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=base_url, headers=ADMIN, timeout=40) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, headers=ADMIN, timeout=40, verify=tls_context()
+    ) as client:
         for tenant in ("acme", "globex"):
             response = await client.post(
                 "/v1/connections",

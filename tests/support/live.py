@@ -12,6 +12,7 @@ import httpx
 
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
+from providers.client import tls_context
 from providers.testing import LoopbackServer, VendorSimulator
 from tests.conftest import ADMIN
 
@@ -60,5 +61,7 @@ async def live_gateway(settings: Settings, provider: str, sim: S) -> AsyncIterat
     )
     server.app = create_app(configured, run_worker=False)  # type: ignore[assignment]
     with server:
-        async with httpx.AsyncClient(base_url=public, headers=ADMIN, timeout=30) as api:
+        async with httpx.AsyncClient(
+            base_url=public, headers=ADMIN, timeout=30, verify=tls_context()
+        ) as api:
             yield LiveGateway(provider, public, api, sim)

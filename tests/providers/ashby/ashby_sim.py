@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from providers.ashby.samples import SAMPLES
+from providers.client import tls_context
 from providers.testing import (
     Reject,
     SimRequest,
@@ -270,6 +271,7 @@ class AshbySim(VendorSimulator):
                 headers=delivery.headers,
                 timeout=self.ping_timeout,
                 follow_redirects=False,
+                verify=tls_context(),
             )
             delivery.attempts.append(Attempt(response.status_code))
             delivery.last = response
@@ -306,7 +308,9 @@ class AshbySim(VendorSimulator):
                 if w.organization == organization and w.webhook_type == action and w.enabled
             ]
         results: list[Delivery] = []
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        async with httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, verify=tls_context()
+        ) as client:
             for target in targets:
                 delivery = Delivery(target.id, target.request_url, body, _headers(target, body))
                 if not _local(target.request_url):

@@ -35,6 +35,7 @@ import httpx
 
 from providers.breezy import SAMPLES
 from providers.breezy.client import BreezyClient
+from providers.client import tls_context
 from providers.testing import (
     Delivery,
     Reject,
@@ -414,5 +415,7 @@ async def breezy_client(
     base_url: str, api_token: str, partner_api_key: str | None = None, *, timeout: float = 10.0
 ) -> AsyncIterator[BreezyClient]:
     """A ``BreezyClient`` over its own ``httpx.AsyncClient``, closed when the block ends."""
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, verify=tls_context()
+    ) as http:
         yield BreezyClient(http, base_url, api_token, partner_api_key)
