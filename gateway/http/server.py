@@ -31,6 +31,7 @@ event loop: answered at once, twenty connections of 20 MB heads held a tenant's 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
@@ -203,9 +204,19 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
             self.cycle.keep_alive = False
             return
         self.transport.pause_reading()
-        self._timer = self.loop.call_later(REFUSAL_DELAY, self._answer_and_close, response)
+        self._answer_at(time.monotonic() + REFUSAL_DELAY, response)
 
-    def _answer_and_close(self, response: bytes) -> None:
+    def _answer_at(self, deadline: float, response: bytes) -> None:
+        self._timer = self.loop.call_later(
+            deadline - time.monotonic(), self._answer_and_close, deadline, response
+        )
+
+    def _answer_and_close(self, deadline: float, response: bytes) -> None:
+        # uvloop's timers count whole milliseconds from a clock read at the start of the loop's
+        # turn, so one can fire a little before its delay has passed: wait out the rest.
+        if time.monotonic() < deadline:
+            self._answer_at(deadline, response)
+            return
         self._timer = None
         if not self.transport.is_closing():
             self.transport.write(response)
