@@ -8,7 +8,8 @@ takes a ``SimRequest`` and returns ``(status, json_body)`` (``None`` sends no bo
 uvicorn on ``127.0.0.1:<free port>`` in a thread, logs every call (``calls``), answers as a test
 asks instead (``fail_next``, ``latency``), runs ``authenticate`` for routes that ask for it
 (``bearer_owner`` answers for the tokens a test gave ``add_bearer_token``, and a
-``BearerTokenSimulator`` states only its owner and refusal), and posts deliveries
+``BearerTokenSimulator`` states only its owner and refusal; ``owned_record`` finds the caller's
+own record a path names), and posts deliveries
 (``deliver_to``). Handlers run under ``lock``, so a test thread reading state under the same lock
 sees it whole. It imports nothing of the gateway, and opens nothing until ``start``.
 """
@@ -190,6 +191,25 @@ class VendorSimulator:
         if token is not None and token in self._bearer_owners:
             return self._bearer_owners[token]
         raise Reject(401, message, code)
+
+    def owned_record(
+        self,
+        records: Mapping[str, _R],
+        request: SimRequest,
+        message: str,
+        code: str | None = None,
+        *,
+        param: str = "id",
+        owner_field: str = "owner",
+    ) -> _R:
+        """The record the request's path names (``request.params[param]``) when the caller owns
+        it (its ``owner_field`` is ``request.principal``), else ``Reject(404, message, code)``:
+        a vendor answers another tenant's record as it answers an unknown one, so a caller
+        cannot learn which ids exist. Call it under ``lock`` (a handler is)."""
+        found = records.get(request.params[param])
+        if found is None or getattr(found, owner_field) != request.principal:
+            raise Reject(404, message, code)
+        return found
 
     def copies_of(self, records: Mapping[Any, _R], **fields: Any) -> list[_R]:
         """Copies of the stored ``records`` (dataclasses), oldest first, taken under ``lock`` so

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import ssl
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -230,8 +231,18 @@ async def test_fail_next_after_and_conflict_mapping(fresh: KitSim) -> None:
     )
 
 
+@dataclass
+class Note:
+    id: str
+    owner: str
+
+
 class TokenSim(VendorSimulator):
     name = "token-sim"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes = {"n-1": Note("n-1", "org-1"), "n-2": Note("n-2", "org-2")}
 
     def authenticate(self, request: SimRequest, auth: Any) -> Any:
         return self.bearer_owner(request, "bad token")
@@ -239,6 +250,10 @@ class TokenSim(VendorSimulator):
     @route("GET", "/me")
     def me(self, request: SimRequest) -> tuple[int, Any]:
         return 200, {"owner": request.principal}
+
+    @route("GET", "/notes/{id}")
+    def note(self, request: SimRequest) -> tuple[int, Any]:
+        return 200, {"id": self.owned_record(self.notes, request, "no such note").id}
 
 
 async def test_bearer_tokens_answer_as_their_owner_until_reset() -> None:
@@ -253,3 +268,16 @@ async def test_bearer_tokens_answer_as_their_owner_until_reset() -> None:
     assert mine.json() == {"owner": "org-1"}
     assert [r.status_code for r in (other, basic, forgotten)] == [401, 401, 401]
     assert other.json() == {"error": "bad token"}
+
+
+async def test_owned_record_answers_another_tenants_record_as_an_unknown_one() -> None:
+    with TokenSim() as sim:
+        sim.add_bearer_token("tok-1", "org-1")
+        auth = {"authorization": "Bearer tok-1"}
+        async with httpx.AsyncClient(base_url=sim.base_url) as http:
+            mine = await http.get("/notes/n-1", headers=auth)
+            theirs = await http.get("/notes/n-2", headers=auth)
+            unknown = await http.get("/notes/n-3", headers=auth)
+    assert (mine.status_code, mine.json()) == (200, {"id": "n-1"})
+    assert [r.status_code for r in (theirs, unknown)] == [404, 404]
+    assert theirs.json() == unknown.json() == {"error": "no such note"}

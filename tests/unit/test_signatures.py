@@ -2,8 +2,8 @@
 each third-round vendor's published or documented-recipe vector verifies from a declaration
 alone, and the near misses each vendor's docs warn about fail.
 
-Vectors: Finch's from its SDKs' tests (finch-api); SmartRecruiters' from its webhooks guide; the
-others computed as each vendor's docs describe (cited in docs/vendors/<vendor>.md).
+The vectors are the vendors' own tests' (``tests/providers/signature_vectors.py``, each with
+where it comes from): here a declaration alone must verify them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 import pytest
 
 from providers import BODY, Header, Signature
+from tests.providers import signature_vectors as vectors
+from tests.providers.signature_vectors import SignatureVector
 
 MERGE = Signature(header="X-Merge-Webhook-Signature", encodings=("base64url",))
 KOMBO = Signature(header="X-Kombo-Signature", encodings=("base64url",), sign_padding=False)
@@ -62,164 +64,69 @@ SMARTRECRUITERS = Signature(
 )
 PERSONIO = Signature(header="Authorization", algorithm="token", token_schemes=("Bearer",))
 
-MERGE_BODY = (
-    b'{"hook":{"id":"2fa2b314-33c6-48d5-9eb8-683dc5754429","event":"LinkedAccount.sync_completed",'
-    b'"target":"https://example.com/webhooks/merge"},"linked_account":{"id":"7841ee0a-5a1a-44db-'
-    b'bc7e-2912d8c17515","integration":"BambooHR","integration_slug":"bamboohr","category":"hris",'
-    b'"end_user_origin_id":"org_123","status":"COMPLETE"},"data":{"is_initial_sync":true,'
-    b'"sync_status":{"hris.Employee":{"last_sync_result":"DONE","last_sync_finished":'
-    b'"2025-11-27T00:16:19Z"}}}}'
-)
-KOMBO_BODY = (
-    b'{"id":"udcUMbfv9YkHqPY3uGiCpWsz","type":"data-changed","data":{"integration_id":"sandbox:'
-    b'7C9M5sXAQx2cNMpVHLojrFpL","integration_tool":"sandbox","integration_category":"LMS",'
-    b'"changed_models":[{"name":"lms_course_revisions"},{"name":"lms_courses"}]}}'
-)
-KNIT_BODY = (
-    b'{"eventId":"e_123sadasdasda","eventType":"record.modified","eventData":{"info":{},'
-    b'"currentStage":{},"interviews":[],"rejection":{},"offers":[],"attachments":[]},'
-    b'"syncType":"delta_sync","syncDataType":"ats_applications","syncJobId":"sj_asda32424",'
-    b'"syncRunId":"sr_jhhkk80869","recordId":"123"}'
-)
-DEEL_BODY = (
-    b'{"data":{"meta":{"event_type":"contract.created","event_type_id":"a1b2c3","organization_id"'
-    b':"987deccd-cef2-4c0f-a068-7cb07971bcfe","organization_name":"Acme","tracking_id":'
-    b'"q8tVRj_Je00wJLY2GriqT10nUjBZ"},"resource":{"id":"3w4zdd9","status":"new"}},"timestamp":'
-    b'"2025-02-05T15:39:38.070Z"}'
-)
-REMOTE_BODY = (
-    b'{"event_type":"employment.onboarding.completed","company_id":"acme-inc","employment_id":'
-    b'"b0f8c2d4-1111-2222-3333-444455556666"}'
-)
-HIBOB_BODY = (
-    b'{"companyId":636192,"type":"employee.joined","triggeredBy":"system","triggeredAt":'
-    b'"2025-01-08T13:06:26.915906","version":"v2","data":{"employeeId":"3332883854254932743"}}'
-)
-FINCH_BODY = b'{"company_id":"720be419-0293-4d32-a707-32179b0827ab"}'
-FINCH_HEADERS = {
-    "finch-event-id": "msg_2Lh9KRb0pzN4LePd3XiA4v12Axj",
-    "finch-timestamp": "1676312382",
-    "finch-signature": "v1,m7y0TV2C+hlHxU42wCieApTSTaA8/047OAplBqxIV/s=",
-}
-SR_BODY = b'{"job_id":"jid","candidate_id":"cid"}'
-SR_HEADERS = {
-    "smartrecruiters-timestamp": "1574080897",
-    "event-id": "123",
-    "event-name": "application.created",
-    "event-version": "v201910",
-    "link": "<http://smartrecruiters.com/endpoint>; rel=self",
-    "smartrecruiters-signature": (
-        "v1=2e9291f10d44ca10204a4cd81b05d73b6a316b2b605d4e2e0e0b37b40198ce1f"
-    ),
-}
-
 VECTORS = {
-    "merge": (
-        MERGE,
-        MERGE_BODY,
-        {"x-merge-webhook-signature": "aQp6vy7pGsp_GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="},
-        "merge-test-signature-key",
-    ),
+    "merge": (MERGE, vectors.MERGE),
     "merge-unpadded": (
         MERGE,
-        MERGE_BODY,
-        {"x-merge-webhook-signature": "aQp6vy7pGsp_GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY"},
-        "merge-test-signature-key",
+        dataclasses.replace(vectors.MERGE, signature=vectors.MERGE.signature.rstrip("=")),
     ),
-    "kombo": (
-        KOMBO,
-        KOMBO_BODY,
-        {"x-kombo-signature": "rPeE8vMKN4WwwGV7PokUVf0Mflid4UhtQYC2ujv1r-Y"},
-        "kombo-test-webhook-secret-1",
+    "kombo": (KOMBO, vectors.KOMBO),
+    "knit": (KNIT, vectors.KNIT),
+    "deel": (DEEL, vectors.DEEL),
+    "remote": (REMOTE, vectors.REMOTE),
+    "hibob": (HIBOB, vectors.HIBOB),
+    "finch": (FINCH, vectors.FINCH),
+    "smartrecruiters": (SMARTRECRUITERS, vectors.SMARTRECRUITERS),
+    "personio": (
+        PERSONIO,
+        SignatureVector(b"{}", "p3rs0n10-t0k3n", "authorization", "Bearer p3rs0n10-t0k3n"),
     ),
-    "knit": (
-        KNIT,
-        KNIT_BODY,
-        {"x-knit-signature": "rNtnmD7gSBaD15jlFm3BQ0Ni9Nd5EDr-TVklz8lP5AQ"},
-        "knit-test-api-key",
-    ),
-    "deel": (
-        DEEL,
-        DEEL_BODY,
-        {"x-deel-signature": "707853dd11449e910ae9f091e42602bf21b83d1bd7dc97386f7f40116e2f3adb"},
-        "deel-test-signing-key",
-    ),
-    "remote": (
-        REMOTE,
-        REMOTE_BODY,
-        {
-            "x-remote-timestamp": "1700000000000",
-            "x-remote-signature": (
-                "88c014905045f36b16bab01302f6a1c5232fca7be098a63987db850fd6b74ccb"
-            ),
-        },
-        "wkyzvs764ifdrpct2naqhksmq4",
-    ),
-    "hibob": (
-        HIBOB,
-        HIBOB_BODY,
-        {
-            "bob-signature": "8g5H6u75FtK66mg95X07Tna0/Dolwc2u+d9HUl534uW09TaLhp4DBKyU8bR0afHfc0f"
-            "NE8You/HT9c62+W/eUQ=="
-        },
-        "hibob-test-webhook-secret",
-    ),
-    "finch": (FINCH, FINCH_BODY, FINCH_HEADERS, "5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"),
-    "smartrecruiters": (SMARTRECRUITERS, SR_BODY, SR_HEADERS, "HeBVky2bccvvkcXPimH8c"),
-    "personio": (PERSONIO, b"{}", {"authorization": "Bearer p3rs0n10-t0k3n"}, "p3rs0n10-t0k3n"),
 }
 NEAR_MISSES = {
     # Each the mistake the vendor's docs warn about, or the one receivers most often make.
     "merge standard base64": (
         MERGE,
-        MERGE_BODY,
-        {"x-merge-webhook-signature": "aQp6vy7pGsp/GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="},
-        "merge-test-signature-key",
+        dataclasses.replace(vectors.MERGE, signature=vectors.MERGE_STANDARD_BASE64),
     ),
     "kombo standard base64": (
         KOMBO,
-        KOMBO_BODY,
-        {"x-kombo-signature": "rPeE8vMKN4WwwGV7PokUVf0Mflid4UhtQYC2ujv1r+Y="},
-        "kombo-test-webhook-secret-1",
+        dataclasses.replace(vectors.KOMBO, signature=vectors.KOMBO_STANDARD_BASE64),
     ),
     "deel without POST": (
         DEEL,
-        DEEL_BODY,
-        {"x-deel-signature": "4e33f311be7bda149fc13984b4cf9c2f35bd2d46d471941ace2bfa0c9c3998e2"},
-        "deel-test-signing-key",
+        dataclasses.replace(vectors.DEEL, signature=vectors.DEEL_WITHOUT_POST),
     ),
     "remote timestamp first": (
         REMOTE,
-        REMOTE_BODY,
-        {
-            "x-remote-timestamp": "1700000000000",
-            "x-remote-signature": (
-                "c28161d30372fddea46d9f125073f0af33bd4f06df3db4e24f9c4e363afacaf8"
-            ),
-        },
-        "wkyzvs764ifdrpct2naqhksmq4",
+        dataclasses.replace(vectors.REMOTE, signature=vectors.REMOTE_TIMESTAMP_FIRST),
     ),
     "hibob with a trailing newline": (
         HIBOB,
-        HIBOB_BODY + b"\n",
-        {
-            "bob-signature": "8g5H6u75FtK66mg95X07Tna0/Dolwc2u+d9HUl534uW09TaLhp4DBKyU8bR0afHfc0f"
-            "NE8You/HT9c62+W/eUQ=="
-        },
-        "hibob-test-webhook-secret",
+        dataclasses.replace(vectors.HIBOB, body=vectors.HIBOB.body + b"\n"),
     ),
     "personio another token": (
         PERSONIO,
-        b"{}",
-        {"authorization": "Bearer p3rs0n10-t0k3n-2"},
-        "p3rs0n10-t0k3n",
+        SignatureVector(b"{}", "p3rs0n10-t0k3n", "authorization", "Bearer p3rs0n10-t0k3n-2"),
     ),
 }
 
 
+FINCH_BODY, FINCH_HEADERS, FINCH_SECRET = (
+    vectors.FINCH.body,
+    vectors.FINCH.headers,
+    vectors.FINCH.secret,
+)
+SR_BODY, SR_HEADERS, SR_SECRET = (
+    vectors.SMARTRECRUITERS.body,
+    vectors.SMARTRECRUITERS.headers,
+    vectors.SMARTRECRUITERS.secret,
+)
+
+
 @pytest.mark.parametrize("case", sorted(VECTORS))
 def test_each_vendor_vector_verifies_from_its_declaration(case: str) -> None:
-    signature, body, headers, secret = VECTORS[case]
+    signature, vector = VECTORS[case]
+    body, headers, secret = vector.body, vector.headers, vector.secret
     assert signature.verify(body, headers, [secret])
     assert not signature.verify(body, headers, [secret + "x"])
     assert signature.verify(body, headers, ["an-old-secret", secret]), "rotation"
@@ -227,7 +134,8 @@ def test_each_vendor_vector_verifies_from_its_declaration(case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(NEAR_MISSES))
 def test_near_misses_fail(case: str) -> None:
-    signature, body, headers, secret = NEAR_MISSES[case]
+    signature, vector = NEAR_MISSES[case]
+    body, headers, secret = vector.body, vector.headers, vector.secret
     assert not signature.verify(body, headers, [secret])
 
 
@@ -235,7 +143,8 @@ def test_near_misses_fail(case: str) -> None:
 def test_signing_reproduces_the_vector(case: str) -> None:
     """What ``sign`` writes for the vector's inputs is the vector (the demo and send-test sign
     exactly as the vendor does)."""
-    signature, body, headers, secret = VECTORS[case]
+    signature, vector = VECTORS[case]
+    body, headers, secret = vector.body, vector.headers, vector.secret
     given = {k: v for k, v in headers.items() if k != signature.key_header}
     signed = signature.sign(body, secret, now=datetime(2025, 1, 1, tzinfo=UTC), headers=given)
     written = signed[signature.key_header]
@@ -255,7 +164,7 @@ def test_finch_keyed_by_the_undecoded_secret_fails() -> None:
         prefix="v1,",
         separators=" ",
     )
-    assert not literal.verify(FINCH_BODY, FINCH_HEADERS, ["5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"])
+    assert not literal.verify(FINCH_BODY, FINCH_HEADERS, [FINCH_SECRET])
 
 
 def test_several_signatures_any_one_verifies() -> None:
@@ -266,9 +175,9 @@ def test_several_signatures_any_one_verifies() -> None:
         + ";"
         + SR_HEADERS["smartrecruiters-signature"],
     }
-    assert SMARTRECRUITERS.verify(SR_BODY, rotated, ["HeBVky2bccvvkcXPimH8c"])
+    assert SMARTRECRUITERS.verify(SR_BODY, rotated, [SR_SECRET])
     finch = {**FINCH_HEADERS, "finch-signature": "v1,AAAA " + FINCH_HEADERS["finch-signature"]}
-    assert FINCH.verify(FINCH_BODY, finch, ["5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"])
+    assert FINCH.verify(FINCH_BODY, finch, [FINCH_SECRET])
 
 
 def test_a_missing_optional_header_is_empty_text() -> None:
@@ -285,7 +194,7 @@ def test_a_missing_optional_header_is_empty_text() -> None:
 
 def test_a_missing_required_header_fails_closed() -> None:
     headers = {k: v for k, v in FINCH_HEADERS.items() if k != "finch-event-id"}
-    assert not FINCH.verify(FINCH_BODY, headers, ["5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"])
+    assert not FINCH.verify(FINCH_BODY, headers, [FINCH_SECRET])
 
 
 def test_tolerance_is_checked_against_the_given_clock() -> None:

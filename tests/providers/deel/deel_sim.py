@@ -97,10 +97,7 @@ class DeelSim(BearerTokenSimulator):
         return inner if isinstance(inner, dict) else body
 
     def _owned(self, request: SimRequest) -> SimWebhook:
-        found = self.webhooks.get(request.params["id"])
-        if found is None or found.owner != request.principal:
-            raise Reject(404, "Webhook not found")
-        return found
+        return self.owned_record(self.webhooks, request, "Webhook not found")
 
     @route("POST", BASE)
     def create(self, request: SimRequest) -> tuple[int, Any]:

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from gateway.runtime import Runtime
@@ -16,21 +15,12 @@ from gateway.storage.models import Event
 from providers.registry import default_registry
 from tests.gateway.helpers import connect, count
 from tests.providers.ingest_helpers import accepted_then_duplicate, stored_event, told_apart
+from tests.providers.signature_vectors import DEEL as VECTOR
+from tests.providers.signature_vectors import DEEL_WITHOUT_POST
 
-HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("deel")
 SECRET = "deel-acme-signing-key"
 URL = "/ingest/deel/acme"
-
-# Deel publishes no signature example. This vector is computed as its get-started guide
-# describes (https://developer.deel.com/docs/webhooks-get-started: HMAC-SHA256 keyed by the
-# signing key over "POST" followed by the full raw body, hex), over a 287-byte contract.created
-# body in Deel's envelope, independently of unihook's code; tests/unit/test_signatures.py
-# checks the same vector against the declaration.
-VECTOR_KEY = "deel-test-signing-key"
-VECTOR_BODY = (HERE / "vector.contract.created.bin").read_bytes()
-VECTOR_SIGNATURE = "707853dd11449e910ae9f091e42602bf21b83d1bd7dc97386f7f40116e2f3adb"
-WITHOUT_POST = "4e33f311be7bda149fc13984b4cf9c2f35bd2d46d471941ace2bfa0c9c3998e2"
 
 
 def deel_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
@@ -44,14 +34,14 @@ def deel_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
 
 
 def test_the_vector_verifies_and_only_with_the_post_prefix() -> None:
-    assert len(VECTOR_BODY) == 287
-    headers = {"x-deel-signature": VECTOR_SIGNATURE}
+    assert len(VECTOR.body) == 287
+    headers = {"x-deel-signature": VECTOR.signature}
     assert ADAPTER.detect(headers)
-    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
-    assert not ADAPTER.verify(VECTOR_BODY, {"x-deel-signature": WITHOUT_POST}, [VECTOR_KEY])
-    assert not ADAPTER.verify(VECTOR_BODY + b"\n", headers, [VECTOR_KEY])
-    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-key"])
-    parts = ADAPTER.normalize(VECTOR_BODY, received_at=datetime.now(UTC))
+    assert ADAPTER.verify(VECTOR.body, headers, [VECTOR.secret])
+    assert not ADAPTER.verify(VECTOR.body, {"x-deel-signature": DEEL_WITHOUT_POST}, [VECTOR.secret])
+    assert not ADAPTER.verify(VECTOR.body + b"\n", headers, [VECTOR.secret])
+    assert not ADAPTER.verify(VECTOR.body, headers, ["another-key"])
+    parts = ADAPTER.normalize(VECTOR.body, received_at=datetime.now(UTC))
     assert parts.type == "hris.employment.created"
     assert parts.event_id == (
         "q8tVRj_Je00wJLY2GriqT10nUjBZ:contract.created:2025-02-05T15:39:38.070Z"

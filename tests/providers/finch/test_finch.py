@@ -16,18 +16,12 @@ from providers.registry import default_registry
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect, signed
 from tests.providers.ingest_helpers import told_apart
+from tests.providers.signature_vectors import FINCH
 
 ADAPTER = default_registry().get("finch")
 
-# Finch's SDK test vector (finch-api-python tests/api_resources/test_webhooks.py and
-# finch-api-node tests/api-resources/webhooks.test.ts): secret, headers and body as published.
-SDK_SECRET = "5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"
-SDK_BODY = b'{"company_id":"720be419-0293-4d32-a707-32179b0827ab"}'
-SDK_HEADERS = {
-    "finch-event-id": "msg_2Lh9KRb0pzN4LePd3XiA4v12Axj",
-    "finch-timestamp": "1676312382",
-    "finch-signature": "v1,m7y0TV2C+hlHxU42wCieApTSTaA8/047OAplBqxIV/s=",
-}
+SDK_BODY, SDK_HEADERS, SDK_SECRET = FINCH.body, FINCH.headers, FINCH.secret
+"""Finch's SDKs' test vector (``tests.providers.signature_vectors``)."""
 SDK_SENT_AT = datetime.fromtimestamp(1676312382, tz=UTC)
 
 SECRET = base64.b64encode(b"finch-gateway-test-key-0123456789").decode("ascii")

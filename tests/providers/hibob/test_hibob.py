@@ -25,19 +25,11 @@ from tests.providers.ingest_helpers import (
     running_gateway,
     told_apart,
 )
+from tests.providers.signature_vectors import HIBOB as VECTOR
 
 adapter = default_registry().get("hibob")
 SECRET = "bob-webhook-secret-7Hc2Qp9Lw4"
 URL = "/ingest/hibob/acme"
-VECTOR_BODY = (
-    b'{"companyId":636192,"type":"employee.joined","triggeredBy":"system",'
-    b'"triggeredAt":"2025-01-08T13:06:26.915906","version":"v2",'
-    b'"data":{"employeeId":"3332883854254932743"}}'
-)
-VECTOR_KEY = "hibob-test-webhook-secret"
-VECTOR_SIGNATURE = (
-    "8g5H6u75FtK66mg95X07Tna0/Dolwc2u+d9HUl534uW09TaLhp4DBKyU8bR0afHfc0fNE8You/HT9c62+W/eUQ=="
-)
 
 
 def bob_headers(body: bytes, key: str = SECRET) -> dict[str, str]:
@@ -56,22 +48,22 @@ def compact(payload: Any) -> bytes:
 
 def test_the_vector_verifies_and_its_variants_do_not() -> None:
     """A vector computed as Bob's docs describe (base64 HMAC-SHA512 of the raw body)."""
-    assert len(VECTOR_BODY) == 170
-    assert bob_headers(VECTOR_BODY, VECTOR_KEY)["bob-signature"] == VECTOR_SIGNATURE
-    headers = {"bob-signature": VECTOR_SIGNATURE}
-    assert adapter.verify(VECTOR_BODY, headers, [VECTOR_KEY])
+    assert len(VECTOR.body) == 170
+    assert bob_headers(VECTOR.body, VECTOR.secret)["bob-signature"] == VECTOR.signature
+    headers = {"bob-signature": VECTOR.signature}
+    assert adapter.verify(VECTOR.body, headers, [VECTOR.secret])
     # The same HMAC written as hex, an HMAC-SHA256, a body with a trailing newline: all refused.
-    as_hex = hmac.new(VECTOR_KEY.encode(), VECTOR_BODY, hashlib.sha512).hexdigest()
-    assert not adapter.verify(VECTOR_BODY, {"bob-signature": as_hex}, [VECTOR_KEY])
+    as_hex = hmac.new(VECTOR.secret.encode(), VECTOR.body, hashlib.sha512).hexdigest()
+    assert not adapter.verify(VECTOR.body, {"bob-signature": as_hex}, [VECTOR.secret])
     sha256 = base64.b64encode(
-        hmac.new(VECTOR_KEY.encode(), VECTOR_BODY, hashlib.sha256).digest()
+        hmac.new(VECTOR.secret.encode(), VECTOR.body, hashlib.sha256).digest()
     ).decode()
-    assert not adapter.verify(VECTOR_BODY, {"bob-signature": sha256}, [VECTOR_KEY])
-    assert not adapter.verify(VECTOR_BODY + b"\n", headers, [VECTOR_KEY])
+    assert not adapter.verify(VECTOR.body, {"bob-signature": sha256}, [VECTOR.secret])
+    assert not adapter.verify(VECTOR.body + b"\n", headers, [VECTOR.secret])
 
 
 def test_the_vector_normalises_to_a_start() -> None:
-    parts = adapter.normalize(VECTOR_BODY, received_at=datetime(2025, 2, 1, tzinfo=UTC))
+    parts = adapter.normalize(VECTOR.body, received_at=datetime(2025, 2, 1, tzinfo=UTC))
     assert parts.type == "hris.employee.started"
     assert parts.timestamp == "2025-01-08T13:06:26.915906Z"  # Bob's zone-less time, read as UTC
     assert parts.completeness == "reference"
@@ -80,7 +72,7 @@ def test_the_vector_normalises_to_a_start() -> None:
 
 
 def test_the_header_name_is_matched_whatever_its_case() -> None:
-    headers = {k.lower(): v for k, v in {"Bob-Signature": VECTOR_SIGNATURE}.items()}
+    headers = {k.lower(): v for k, v in {"Bob-Signature": VECTOR.signature}.items()}
     assert adapter.detect(headers)
 
 

@@ -14,22 +14,11 @@ from providers.registry import default_registry
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.gateway.helpers import connect, sign, signed
 from tests.providers.ingest_helpers import accepted_then_duplicate, told_apart
+from tests.providers.signature_vectors import KNIT as VECTOR
 
 ADAPTER = default_registry().get("knit")
 API_KEY = "knit_live_7c1e9a4f2b8d6e3a0f5c9b1d4e7a2c8f"
 NOW = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
-
-# Computed as Knit's "Authenticating webhooks" page describes (developers.getknit.dev/reference/
-# authenticating-your-apis-with-knit): HMAC-SHA256 keyed by the API key, base64url without
-# padding, over the compact form of its "Syncing Applications" record.modified example.
-VECTOR_KEY = "knit-test-api-key"
-VECTOR_BODY = (
-    b'{"eventId":"e_123sadasdasda","eventType":"record.modified","eventData":{"info":{},'
-    b'"currentStage":{},"interviews":[],"rejection":{},"offers":[],"attachments":[]},'
-    b'"syncType":"delta_sync","syncDataType":"ats_applications","syncJobId":"sj_asda32424",'
-    b'"syncRunId":"sr_jhhkk80869","recordId":"123"}'
-)
-VECTOR_SIGNATURE = "rNtnmD7gSBaD15jlFm3BQ0Ni9Nd5EDr-TVklz8lP5AQ"
 
 
 def knit_signature(key: str, content: bytes) -> str:
@@ -38,13 +27,13 @@ def knit_signature(key: str, content: bytes) -> str:
 
 
 def test_the_knit_vector_verifies_and_maps() -> None:
-    headers = {"x-knit-signature": VECTOR_SIGNATURE}
-    assert knit_signature(VECTOR_KEY, VECTOR_BODY) == VECTOR_SIGNATURE
-    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
-    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-api-key"])
-    padded = {"x-knit-signature": VECTOR_SIGNATURE + "="}
-    assert ADAPTER.verify(VECTOR_BODY, padded, [VECTOR_KEY])
-    parts = ADAPTER.normalize(VECTOR_BODY, received_at=NOW)
+    headers = {"x-knit-signature": VECTOR.signature}
+    assert knit_signature(VECTOR.secret, VECTOR.body) == VECTOR.signature
+    assert ADAPTER.verify(VECTOR.body, headers, [VECTOR.secret])
+    assert not ADAPTER.verify(VECTOR.body, headers, ["another-api-key"])
+    padded = {"x-knit-signature": VECTOR.signature + "="}
+    assert ADAPTER.verify(VECTOR.body, padded, [VECTOR.secret])
+    parts = ADAPTER.normalize(VECTOR.body, received_at=NOW)
     assert (parts.type, parts.event_id) == ("ats.application.updated", "e_123sadasdasda")
     assert parts.completeness == "full"
 
@@ -52,8 +41,8 @@ def test_the_knit_vector_verifies_and_maps() -> None:
 def test_a_body_reformatted_after_signing_verifies_over_json_stringify() -> None:
     """Knit's JavaScript sample signs JSON.stringify(req.body): a copy of the body whose layout
     changed (pretty-printed by a proxy, say) still verifies, and is the same event."""
-    pretty = json.dumps(json.loads(VECTOR_BODY), indent=2).encode()
-    assert ADAPTER.verify(pretty, {"x-knit-signature": VECTOR_SIGNATURE}, [VECTOR_KEY])
+    pretty = json.dumps(json.loads(VECTOR.body), indent=2).encode()
+    assert ADAPTER.verify(pretty, {"x-knit-signature": VECTOR.signature}, [VECTOR.secret])
     assert ADAPTER.normalize(pretty, received_at=NOW).event_id == "e_123sadasdasda"
 
 

@@ -18,20 +18,11 @@ from gateway.core.settings import Settings
 from providers.kombo import adapter
 from tests.conftest import ADMIN
 from tests.providers.ingest_helpers import TENANT_URL, running_gateway, told_apart
+from tests.providers.signature_vectors import KOMBO as VECTOR
+from tests.providers.signature_vectors import KOMBO_STANDARD_BASE64
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
-# A self-computed vector (Kombo publishes none), made as https://docs.kombo.dev/webhooks says:
-# "Using HMAC-SHA256 to sign the request body with your Kombo Webhook Secret", "Digest with
-# base64url encoding", without the trailing "=" padding. The body is Kombo's own data-changed
-# example (https://docs.kombo.dev/lms/getting-started/fetching-data), compact.
-VECTOR_SECRET = "kombo-test-webhook-secret-1"
-VECTOR_BODY = (
-    b'{"id":"udcUMbfv9YkHqPY3uGiCpWsz","type":"data-changed","data":{"integration_id":"sandbox:'
-    b'7C9M5sXAQx2cNMpVHLojrFpL","integration_tool":"sandbox","integration_category":"LMS",'
-    b'"changed_models":[{"name":"lms_course_revisions"},{"name":"lms_courses"}]}}'
-)
-VECTOR_SIGNATURE = "rPeE8vMKN4WwwGV7PokUVf0Mflid4UhtQYC2ujv1r-Y"
 HEADER = "x-kombo-signature"
 SECRET = "kombo-account-webhook-secret-3Jd8"
 
@@ -44,22 +35,21 @@ def kombo_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
 
 
 def test_the_vector_verifies_and_sign_writes_it_unpadded() -> None:
-    assert len(VECTOR_BODY) == 248
-    assert adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE}, [VECTOR_SECRET])
-    signed = adapter.sign_request(VECTOR_BODY, VECTOR_SECRET, now=RECEIVED_AT)[1]
-    assert {k.lower(): v for k, v in signed.items()}[HEADER] == VECTOR_SIGNATURE
+    assert len(VECTOR.body) == 248
+    assert adapter.verify(VECTOR.body, {HEADER: VECTOR.signature}, [VECTOR.secret])
+    signed = adapter.sign_request(VECTOR.body, VECTOR.secret, now=RECEIVED_AT)[1]
+    assert {k.lower(): v for k, v in signed.items()}[HEADER] == VECTOR.signature
 
 
 def test_standard_base64_of_the_same_digest_fails() -> None:
-    standard = "rPeE8vMKN4WwwGV7PokUVf0Mflid4UhtQYC2ujv1r+Y="
-    assert not adapter.verify(VECTOR_BODY, {HEADER: standard}, [VECTOR_SECRET])
+    assert not adapter.verify(VECTOR.body, {HEADER: KOMBO_STANDARD_BASE64}, [VECTOR.secret])
 
 
 def test_an_lms_data_change_is_kept_as_unmapped() -> None:
-    parts = adapter.normalize(VECTOR_BODY, received_at=RECEIVED_AT)
+    parts = adapter.normalize(VECTOR.body, received_at=RECEIVED_AT)
     assert parts.type == "unmapped"
     assert parts.event_id == "udcUMbfv9YkHqPY3uGiCpWsz"
-    assert parts.data == json.loads(VECTOR_BODY)
+    assert parts.data == json.loads(VECTOR.body)
 
 
 @pytest.mark.parametrize(

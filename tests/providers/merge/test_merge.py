@@ -25,22 +25,11 @@ from tests.providers.ingest_helpers import (
     connect_every_vendor,
     running_gateway,
 )
+from tests.providers.signature_vectors import MERGE as VECTOR
+from tests.providers.signature_vectors import MERGE_STANDARD_BASE64
 
 RECEIVED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
-# A self-computed vector (Merge publishes none): HMAC-SHA256 of these exact bytes keyed by the
-# UTF-8 signature key, base64url (https://docs.merge.dev/basics/webhooks/merge-webhooks,
-# "Security": "calculate the HMAC-SHA256 of the byte-formatted payload and encode it to Base64url").
-VECTOR_KEY = "merge-test-signature-key"
-VECTOR_BODY = (
-    b'{"hook":{"id":"2fa2b314-33c6-48d5-9eb8-683dc5754429","event":"LinkedAccount.sync_completed",'
-    b'"target":"https://example.com/webhooks/merge"},"linked_account":{"id":"7841ee0a-5a1a-44db-'
-    b'bc7e-2912d8c17515","integration":"BambooHR","integration_slug":"bamboohr","category":"hris",'
-    b'"end_user_origin_id":"org_123","status":"COMPLETE"},"data":{"is_initial_sync":true,'
-    b'"sync_status":{"hris.Employee":{"last_sync_result":"DONE","last_sync_finished":'
-    b'"2025-11-27T00:16:19Z"}}}}'
-)
-VECTOR_SIGNATURE = "aQp6vy7pGsp_GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="
 HEADER = "x-merge-webhook-signature"
 KEY = "mrg-org-signature-key-7Hq2Zp"
 
@@ -55,24 +44,23 @@ def merge_headers(body: bytes, key: str = KEY) -> dict[str, str]:
 
 
 def test_the_vector_verifies_padded_and_unpadded() -> None:
-    assert len(VECTOR_BODY) == 462
-    assert adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE}, [VECTOR_KEY])
-    assert adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE.rstrip("=")}, [VECTOR_KEY])
-    signed = adapter.sign_request(VECTOR_BODY, VECTOR_KEY, now=RECEIVED_AT)[1]
-    assert {k.lower(): v for k, v in signed.items()}[HEADER] == VECTOR_SIGNATURE
+    assert len(VECTOR.body) == 462
+    assert adapter.verify(VECTOR.body, {HEADER: VECTOR.signature}, [VECTOR.secret])
+    assert adapter.verify(VECTOR.body, {HEADER: VECTOR.signature.rstrip("=")}, [VECTOR.secret])
+    signed = adapter.sign_request(VECTOR.body, VECTOR.secret, now=RECEIVED_AT)[1]
+    assert {k.lower(): v for k, v in signed.items()}[HEADER] == VECTOR.signature
 
 
 def test_standard_base64_of_the_same_digest_fails() -> None:
-    standard = "aQp6vy7pGsp/GqBB47DTDzGJqdFfiiGxZ3wkRQVHYoY="
-    assert not adapter.verify(VECTOR_BODY, {HEADER: standard}, [VECTOR_KEY])
-    assert not adapter.verify(VECTOR_BODY, {HEADER: VECTOR_SIGNATURE}, ["another-key"])
+    assert not adapter.verify(VECTOR.body, {HEADER: MERGE_STANDARD_BASE64}, [VECTOR.secret])
+    assert not adapter.verify(VECTOR.body, {HEADER: VECTOR.signature}, ["another-key"])
 
 
 def test_the_vector_body_is_the_linked_accounts_sync() -> None:
-    parts = adapter.normalize(VECTOR_BODY, received_at=RECEIVED_AT)
+    parts = adapter.normalize(VECTOR.body, received_at=RECEIVED_AT)
     assert parts.type == "connection.sync.completed"
     assert parts.timestamp == "2025-11-27T00:16:19Z"
-    assert parts.event_id == "sha256:" + hashlib.sha256(VECTOR_BODY).hexdigest()
+    assert parts.event_id == "sha256:" + hashlib.sha256(VECTOR.body).hexdigest()
     data = msgspec.to_builtins(parts.data)
     assert data["connector"]["id"] == "7841ee0a-5a1a-44db-bc7e-2912d8c17515"
     assert data["connector"]["end_user"] == {"id": "org_123"}

@@ -111,10 +111,9 @@ class RemoteSim(BearerTokenSimulator):
         return {"message": reject.message}
 
     def _owned(self, request: SimRequest) -> SimCallback:
-        found = self.callbacks.get(request.params["id"])
-        if found is None or found.company != request.principal:
-            raise Reject(404, "Webhook callback not found")
-        return found
+        return self.owned_record(
+            self.callbacks, request, "Webhook callback not found", owner_field="company"
+        )
 
     @staticmethod
     def _events(value: Any) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from gateway.runtime import Runtime
@@ -15,23 +14,12 @@ from gateway.storage.models import Event
 from providers.registry import default_registry
 from tests.gateway.helpers import connect, count
 from tests.providers.ingest_helpers import accepted_then_duplicate, told_apart
+from tests.providers.signature_vectors import REMOTE as VECTOR
+from tests.providers.signature_vectors import REMOTE_TIMESTAMP_FIRST
 
-HERE = Path(__file__).resolve().parent
 ADAPTER = default_registry().get("remote")
 SECRET = "remote-acme-signing-key"
 URL = "/ingest/remote/acme"
-
-# Remote publishes no signature example. This vector is computed as its verifying-webhooks guide
-# describes (https://remote.com/resources/api/verifying-webhooks-using-signatures and Remote's
-# own webhook guide in github.com/remoteoss/remote-for-ai, skills/remote-api-webhooks: hex
-# HMAC-SHA256 of raw_body + ":" + X-Remote-Timestamp in milliseconds), keyed by the sample
-# signing_key of Remote's docs, over the guide's 127-byte onboarding body, independently of
-# unihook's code; tests/unit/test_signatures.py checks the same vector against the declaration.
-VECTOR_KEY = "wkyzvs764ifdrpct2naqhksmq4"
-VECTOR_BODY = (HERE / "vector.onboarding_completed.bin").read_bytes()
-VECTOR_TIMESTAMP = "1700000000000"
-VECTOR_SIGNATURE = "88c014905045f36b16bab01302f6a1c5232fca7be098a63987db850fd6b74ccb"
-TIMESTAMP_FIRST = "c28161d30372fddea46d9f125073f0af33bd4f06df3db4e24f9c4e363afacaf8"
 
 
 def remote_headers(body: bytes, timestamp: str, secret: str = SECRET) -> dict[str, str]:
@@ -49,20 +37,20 @@ def now_ms() -> str:
 
 
 def test_the_vector_verifies_and_only_body_first_in_milliseconds() -> None:
-    assert len(VECTOR_BODY) == 127
-    headers = {"x-remote-timestamp": VECTOR_TIMESTAMP, "x-remote-signature": VECTOR_SIGNATURE}
+    assert len(VECTOR.body) == 127
+    headers = VECTOR.headers
     assert ADAPTER.detect(headers)
-    assert ADAPTER.verify(VECTOR_BODY, headers, [VECTOR_KEY])
-    first = {**headers, "x-remote-signature": TIMESTAMP_FIRST}
-    assert not ADAPTER.verify(VECTOR_BODY, first, [VECTOR_KEY])
-    seconds = {**headers, "x-remote-timestamp": VECTOR_TIMESTAMP[:-3]}
-    assert not ADAPTER.verify(VECTOR_BODY, seconds, [VECTOR_KEY])
-    assert not ADAPTER.verify(VECTOR_BODY, headers, ["another-key"])
-    parts = ADAPTER.normalize_request(VECTOR_BODY, headers, received_at=datetime.now(UTC))
+    assert ADAPTER.verify(VECTOR.body, headers, [VECTOR.secret])
+    first = {**headers, "x-remote-signature": REMOTE_TIMESTAMP_FIRST}
+    assert not ADAPTER.verify(VECTOR.body, first, [VECTOR.secret])
+    seconds = {**headers, "x-remote-timestamp": headers["x-remote-timestamp"][:-3]}
+    assert not ADAPTER.verify(VECTOR.body, seconds, [VECTOR.secret])
+    assert not ADAPTER.verify(VECTOR.body, headers, ["another-key"])
+    parts = ADAPTER.normalize_request(VECTOR.body, headers, received_at=datetime.now(UTC))
     assert parts.type == "hris.employee.started"
     assert parts.completeness == "reference"
     assert parts.timestamp == "2023-11-14T22:13:20Z"
-    signed = VECTOR_BODY + b":" + VECTOR_TIMESTAMP.encode()
+    signed = VECTOR.body + b":" + headers["x-remote-timestamp"].encode()
     assert parts.event_id == "sha256:" + hashlib.sha256(signed).hexdigest()
 
 

@@ -137,10 +137,7 @@ class SmartRecruitersSim(BearerTokenSimulator):
         return {"code": reject.code or "ERROR", "message": reject.message}
 
     def _owned(self, request: SimRequest) -> SimSubscription:
-        found = self.subscriptions.get(request.params["id"])
-        if found is None or found.owner != request.principal:
-            raise Reject(404, "Subscription not found", "NOT_FOUND")
-        return found
+        return self.owned_record(self.subscriptions, request, "Subscription not found", "NOT_FOUND")
 
     @route("POST", BASE)
     def create(self, request: SimRequest) -> tuple[int, Any]:

@@ -18,27 +18,12 @@ from providers.smartrecruiters.samples import REQUESTS
 from tests.conftest import ADMIN
 from tests.gateway.helpers import connect
 from tests.providers.ingest_helpers import told_apart
+from tests.providers.signature_vectors import SMARTRECRUITERS as VECTOR
 
 ADAPTER = default_registry().get("smartrecruiters")
 SECRET = "sr-subscription-key-7Yb2kQ9x"
 
-# The worked example of SmartRecruiters' "Create a webhook subscription secret key" reference
-# (https://developers.smartrecruiters.com/reference/subscriptionsgeneratesecretkey-1). The page
-# shows the body with a space after a colon and the link without its angle brackets; the
-# expected digest reproduces only from the compact body and the bracketed link.
-VECTOR_KEY = "HeBVky2bccvvkcXPimH8c"
-VECTOR_BODY = b'{"job_id":"jid","candidate_id":"cid"}'
-VECTOR_HEADERS = {
-    "content-type": "application/json",
-    "smartrecruiters-signature": (
-        "v1=2e9291f10d44ca10204a4cd81b05d73b6a316b2b605d4e2e0e0b37b40198ce1f"
-    ),
-    "smartrecruiters-timestamp": "1574080897",
-    "event-id": "123",
-    "event-name": "application.created",
-    "event-version": "v201910",
-    "link": "<http://smartrecruiters.com/endpoint>; rel=self",
-}
+VECTOR_HEADERS = {"content-type": "application/json", **VECTOR.headers}
 
 
 def sr_headers(
@@ -69,7 +54,7 @@ async def count(services: Runtime, model: Any) -> int:
 
 def test_the_vendors_published_example_verifies() -> None:
     assert ADAPTER.detect(VECTOR_HEADERS)
-    assert ADAPTER.verify(VECTOR_BODY, VECTOR_HEADERS, [VECTOR_KEY])
+    assert ADAPTER.verify(VECTOR.body, VECTOR_HEADERS, [VECTOR.secret])
 
 
 @pytest.mark.parametrize(
@@ -84,12 +69,12 @@ def test_the_vendors_published_example_verifies() -> None:
     ],
 )
 def test_every_signed_part_counts(change: str, value: Any) -> None:
-    body, headers = VECTOR_BODY, dict(VECTOR_HEADERS)
+    body, headers = VECTOR.body, dict(VECTOR_HEADERS)
     if change == "body":
         body = value
     else:
         headers[change] = value
-    assert not ADAPTER.verify(body, headers, [VECTOR_KEY])
+    assert not ADAPTER.verify(body, headers, [VECTOR.secret])
 
 
 def test_a_missing_event_header_is_signed_as_empty_text() -> None:
