@@ -44,20 +44,14 @@ async def authenticate(runtime: Runtime, token: str) -> Principal | None:
     admin = runtime.settings.admin_token
     if admin and constant_time_equals(token, admin):
         return ADMIN
-    async with runtime.sessions() as session:
-        row = (
-            await session.execute(
-                select(ApiKey.id, ApiKey.tenant).where(ApiKey.key_hash == hash_key(token))
-            )
-        ).first()
+    query = select(ApiKey.id, ApiKey.tenant).where(ApiKey.key_hash == hash_key(token))
+    row = await runtime.read(lambda conn: conn.execute(query).first())
     return None if row is None else Principal(key_id=row.id, tenant=row.tenant)
 
 
 async def principal_of_key(runtime: Runtime, key_id: str) -> Principal | None:
     """The stored key ``key_id`` as a principal, or None once it no longer exists (a console
     session names its key by id, never by the key itself)."""
-    async with runtime.sessions() as session:
-        row = (
-            await session.execute(select(ApiKey.id, ApiKey.tenant).where(ApiKey.id == key_id))
-        ).first()
+    query = select(ApiKey.id, ApiKey.tenant).where(ApiKey.id == key_id)
+    row = await runtime.read(lambda conn: conn.execute(query).first())
     return None if row is None else Principal(key_id=row.id, tenant=row.tenant)

@@ -55,8 +55,7 @@ async def list_events(
         subscription_id=subscription_id,
         q=q,
     ).limit(n + 1)
-    async with runtime.sessions() as session:
-        rows = (await session.execute(query)).all()
+    rows = await runtime.read(lambda conn: conn.execute(query).all())
     more = len(rows) > n
     rows = rows[:n]
     next_cursor = f'"{rows[-1].id}"'.encode() if more and rows else b"null"
@@ -186,9 +185,8 @@ async def delivery_counts(
             Subscription.scope_tenant == principal.tenant
         )
     out: dict[str, dict[str, int]] = {}
-    async with runtime.sessions() as session:
-        for event_id, status, count in await session.execute(query):
-            out.setdefault(event_id, {})[status] = count
+    for event_id, status, count in await runtime.read(lambda conn: conn.execute(query).all()):
+        out.setdefault(event_id, {})[status] = count
     return out
 
 

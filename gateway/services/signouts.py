@@ -31,8 +31,5 @@ async def sign_out(runtime: Runtime, nonce: str, expires: int) -> None:
 
 
 async def signed_out(runtime: Runtime, nonce: str) -> bool:
-    async with runtime.sessions() as session:
-        found = await session.execute(
-            select(ConsoleSignout.nonce).where(ConsoleSignout.nonce == nonce)
-        )
-        return found.first() is not None
+    query = select(ConsoleSignout.nonce).where(ConsoleSignout.nonce == nonce)
+    return await runtime.read(lambda conn: conn.execute(query).first() is not None)

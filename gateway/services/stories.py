@@ -6,12 +6,14 @@ Tenant-scoped exactly as the management API scopes events and deliveries.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from gateway.core.clock import iso
 from gateway.core.payloads import with_raw
@@ -168,17 +170,21 @@ class EventStory:
 
 async def event_story(runtime: Runtime, principal: Principal, event_id: str) -> EventStory | None:
     """Everything about one event the principal may see, or None (missing or not theirs)."""
-    async with runtime.sessions() as session:
-        row = (
-            await session.execute(
-                select(Event.tenant, Event.payload, Receipt.id, Receipt.body, Receipt.headers)
-                .join(Receipt, Receipt.id == Event.receipt_id)
-                .where(Event.id == event_id)
-            )
-        ).first()
+    query = (
+        select(Event.tenant, Event.payload, Receipt.id, Receipt.body, Receipt.headers)
+        .join(Receipt, Receipt.id == Event.receipt_id)
+        .where(Event.id == event_id)
+    )
+
+    def reads(conn: Connection) -> tuple[Any, dict[str, list[DeliveryStory]]]:
+        row = conn.execute(query).first()
         if row is None or not principal.can_see(row.tenant):
-            return None
-        deliveries = await _deliveries_of(session, principal, [event_id])
+            return None, {}
+        return row, _deliveries_of(conn, principal, [event_id])
+
+    row, deliveries = await runtime.read(reads)
+    if row is None:
+        return None
     for story in deliveries.get(event_id, []):
         story.request_body = sent_body(row.payload, row.body, story.include_raw, story.redact)
     event = msgspec.json.decode(row.payload)
@@ -193,8 +199,8 @@ async def event_story(runtime: Runtime, principal: Principal, event_id: str) -> 
     )
 
 
-async def _deliveries_of(
-    session: Any, principal: Principal, event_ids: list[str]
+def _deliveries_of(
+    conn: Connection, principal: Principal, event_ids: list[str]
 ) -> dict[str, list[DeliveryStory]]:
     query = (
         select(Delivery, Subscription.url, Subscription.include_raw, Subscription.redact)
@@ -204,21 +210,20 @@ async def _deliveries_of(
     )
     if principal.tenant is not None:
         query = query.where(Subscription.scope_tenant == principal.tenant)
-    stories = [
-        DeliveryStory(d, url, include_raw=raw, redact=redact)
-        for d, url, raw, redact in (await session.execute(query)).all()
-    ]
-    by_id = {s.delivery.id: s for s in stories}
-    if by_id:
-        attempts = (
-            await session.execute(
+    with Session(conn) as session:
+        stories = [
+            DeliveryStory(d, url, include_raw=raw, redact=redact)
+            for d, url, raw, redact in session.execute(query).all()
+        ]
+        by_id = {s.delivery.id: s for s in stories}
+        if by_id:
+            attempts = session.scalars(
                 select(Attempt)
                 .where(Attempt.delivery_id.in_(list(by_id)))
                 .order_by(Attempt.attempted_at, Attempt.id)
             )
-        ).scalars()
-        for attempt in attempts:
-            by_id[attempt.delivery_id].attempts.append(attempt)
+            for attempt in attempts:
+                by_id[attempt.delivery_id].attempts.append(attempt)
     out: dict[str, list[DeliveryStory]] = {}
     for story in stories:
         out.setdefault(story.delivery.event_id, []).append(story)
@@ -261,13 +266,16 @@ async def timeline(
     they are equal, so they are never one timeline. Read newest first on the ``(subject, id)``
     index and stopped at the page: its cost is the page's, not the subject's event count."""
     query = timeline_query(principal, subject, tenant, before, limit + 1)
-    async with runtime.sessions() as session:
-        rows = (await session.execute(query)).all()
-        page = rows[:limit]
-        earlier = page[-1].id if len(rows) > limit else None
-        page.sort(key=lambda row: (row.occurred_at, row.id))
-        matches = [(row.tenant, msgspec.json.decode(row.payload)) for row in page]
-        deliveries = await _deliveries_of(session, principal, [e["id"] for _, e in matches])
+
+    def reads(conn: Connection) -> tuple[list[Any], dict[str, list[DeliveryStory]]]:
+        rows = list(conn.execute(query).all())
+        return rows, _deliveries_of(conn, principal, [row.id for row in rows[:limit]])
+
+    rows, deliveries = await runtime.read(reads)
+    page = rows[:limit]
+    earlier = page[-1].id if len(rows) > limit else None
+    page.sort(key=lambda row: (row.occurred_at, row.id))
+    matches = [(row.tenant, msgspec.json.decode(row.payload)) for row in page]
     out: dict[str, list[TimelineEntry]] = {}
     for owner, event in matches:
         entry = TimelineEntry(event, owner, deliveries.get(event["id"], []))
@@ -341,13 +349,16 @@ async def find_candidates(
         return Search([], more=False)
     found: dict[tuple[str, str | None, str | None], Found] = {}
     more = False
-    async with runtime.sessions() as session:
-        hits = []
-        for column in (Event.candidate_name_key, Event.candidate_email):
-            # one row past the page tells "more match" from "exactly a page matches"
-            read = (await session.execute(search_query(principal, column, needle, rows + 1))).all()
-            more = more or len(read) > rows
-            hits += read[:rows]
+    # one row past the page tells "more match" from "exactly a page matches"
+    queries = [
+        search_query(principal, column, needle, rows + 1)
+        for column in (Event.candidate_name_key, Event.candidate_email)
+    ]
+    reads = await runtime.read(lambda conn: [conn.execute(query).all() for query in queries])
+    hits: list[Any] = []
+    for read in reads:
+        more = more or len(read) > rows
+        hits += read[:rows]
     seen: set[str] = set()
     for hit in hits:
         if hit.id in seen:
@@ -376,18 +387,34 @@ def search_query(principal: Principal, column: Any, prefix: str, rows: int) -> H
     is what the index answers (``LIKE`` alone reads every row on PostgreSQL without a pattern
     operator class); ``LIKE`` keeps it exact."""
     upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
+    pattern = "".join("/" + c if c in "/%_" else c for c in prefix) + "%"
+    values = {"prefix": prefix, "upper": upper, "pattern": pattern}
+    if principal.tenant is not None:
+        values["tenant"] = principal.tenant
+    return _search_statement(column.key, principal.tenant is not None, rows).params(values)
+
+
+@functools.lru_cache(maxsize=16)
+def _search_statement(column_name: str, of_tenant: bool, rows: int) -> Hits:
+    """``search_query``'s statement with its values as parameters: built once, as building
+    one took longer than SQLite takes to answer it."""
+    column = getattr(Event, column_name)
     query = (
         select(*SEARCH_COLUMNS)
-        .where(column >= prefix, column < upper, column.startswith(prefix, autoescape=True))
+        .where(
+            column >= bindparam("prefix"),
+            column < bindparam("upper"),
+            column.like(bindparam("pattern"), escape="/"),
+        )
         .order_by(column, Event.id)
         .limit(rows)
     )
-    if principal.tenant is not None:
-        query = query.where(_of_tenant(principal.tenant))
+    if of_tenant:
+        query = query.where(_of_tenant(bindparam("tenant")))
     return query
 
 
-def _of_tenant(tenant: str) -> ColumnElement[bool]:
+def _of_tenant(tenant: str | BindParameter[str]) -> ColumnElement[bool]:
     """The events of ``tenant``, tested on each row the query's own index range reads (``||``
     keeps any index on ``tenant`` from being chosen): the tenant's index, newest first, would
     read every event of theirs until it passed the few the range holds."""

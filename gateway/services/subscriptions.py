@@ -32,6 +32,7 @@ from gateway.services.common import (
 )
 from gateway.services.deliveries import list_deliveries
 from gateway.services.errors import Conflict, Invalid, NotFound, QuotaExceeded
+from gateway.storage.engine import read_records
 from gateway.storage.locks import lock_owner, lock_subscription
 from gateway.storage.models import Delivery, Subscription, SubscriptionSecret
 from schemas import pattern_is_known
@@ -365,8 +366,7 @@ async def list_subscriptions(
     query = select(Subscription).where(visible(principal)).order_by(Subscription.id).limit(n + 1)
     if cursor:
         query = query.where(Subscription.id > cursor)
-    async with runtime.sessions() as session:
-        rows = list((await session.execute(query)).scalars())
+    rows = await runtime.read(lambda conn: read_records(conn, query))
     return page([subscription_out(r, runtime.box) for r in rows], n, lambda s: s.id)
 
 

@@ -7,9 +7,10 @@ import os
 import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Select, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_S = 30
 
@@ -85,6 +86,13 @@ def make_writer_engine(url: str) -> Engine | None:
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def read_records(conn: Connection, query: Select[Any]) -> list[Any]:
+    """The mapped records an ORM ``select`` of one entity finds, read in a short-lived session
+    on ``conn`` (a read of ``Runtime.read``); they are detached, with every column loaded."""
+    with Session(conn) as session:
+        return list(session.scalars(query))
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:

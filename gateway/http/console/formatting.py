@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from gateway import __version__
 
@@ -33,11 +33,17 @@ def when(value: Any) -> Markup:
     title keeps the UTC value (so it reads right with JavaScript off, too)."""
     moment = _moment(value)
     if moment is None:
-        return Markup('<span class="muted">never</span>')
+        return NEVER
     utc = moment.astimezone(UTC)
     iso = utc.isoformat().replace("+00:00", "Z")
-    text = utc.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(iso, text, text)
+    text = f"{iso[:10]} {iso[11:19]} UTC"
+    # Both texts are a datetime's digits and separators, with nothing to escape: formatted
+    # straight into the markup (``Markup.format`` escapes each argument, and a page of 50 events
+    # spent a third of its rendering on that).
+    return Markup(f'<time datetime="{iso}" title="{text}">{text}</time>')  # noqa: S704
+
+
+NEVER = Markup('<span class="muted">never</span>')
 
 
 def pretty_json(value: Any) -> str:
@@ -66,15 +72,11 @@ def millis(value: float | None) -> str:
 
 def icon(name: str, label: str | None = None) -> Markup:
     """An icon from the vendored sprite; decorative unless ``label`` is given."""
-    aria = (
-        Markup(' role="img" aria-label="{}"').format(label)
-        if label
-        else Markup(' aria-hidden="true"')
+    aria = f' role="img" aria-label="{escape(label)}"' if label else ' aria-hidden="true"'
+    return Markup(  # noqa: S704 - both values are escaped
+        f'<svg class="icon"{aria} width="16" height="16">'
+        f'<use href="/console/static/icons.svg#{escape(name)}"></use></svg>'
     )
-    return Markup(
-        '<svg class="icon"{} width="16" height="16"><use href="/console/static/icons.svg#{}">'
-        "</use></svg>"
-    ).format(aria, name)
 
 
 def environment() -> Environment:
