@@ -174,8 +174,11 @@ class Runtime:
                     return reads(conn)
 
             return await asyncio.get_running_loop().run_in_executor(self._readers, run)
+        # No transaction around the reads: under READ COMMITTED each statement sees its own
+        # snapshot either way, and BEGIN and ROLLBACK were two more round trips a page.
         async with self.engine.connect() as conn:
-            return await conn.run_sync(reads)
+            reader = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return await reader.run_sync(reads)
 
     async def close(self) -> None:
         await self.engine.dispose()
