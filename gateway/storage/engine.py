@@ -75,9 +75,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def make_writer_engine(url: str) -> Engine | None:
-    """For SQLite, a plain ``sqlite3`` engine for the ingest writer thread: one thread hop per
-    group commit instead of several per statement through aiosqlite. None for other drivers,
-    whose async engine is used directly."""
+    """For SQLite, a plain ``sqlite3`` engine for the ingest writer thread and the reader
+    threads of ``Runtime.read``: one thread hop per group commit, or per page's reads, instead of
+    several per statement through aiosqlite. None for other drivers, whose async engine is used
+    directly."""
     if not url.startswith("sqlite"):
         return None
     sync_url = url.replace("sqlite+aiosqlite://", "sqlite://", 1)
