@@ -159,13 +159,19 @@ class Runtime:
             found = self._provider_settings[name] = self.settings.provider_settings(name)
         return found
 
+    @functools.cached_property
+    def _sqlite_reader(self) -> Engine | None:
+        """The engine ``read`` uses on a SQLite file; None elsewhere: PostgreSQL, and an in-memory
+        SQLite database, which a second engine would not see."""
+        return self.writer_engine if self.settings.sqlite_path() is not None else None
+
     async def read(self, reads: Callable[[DatabaseConnection], _T]) -> _T:
         """``reads(connection)``, a function of a synchronous connection, in one trip to the
         database: on a SQLite file in a reader thread over ``sqlite3``, where aiosqlite would hand
         each statement, fetch and rollback to its thread and back (a page's reads cost more in
         those hops than in SQLite); elsewhere on the async engine, through ``run_sync``."""
-        if self.writer_engine is not None and self.settings.sqlite_path() is not None:
-            engine = self.writer_engine
+        engine = self._sqlite_reader
+        if engine is not None:
             if self._readers is None:
                 self._readers = ThreadPoolExecutor(READER_THREADS, "unihook-reader")
 

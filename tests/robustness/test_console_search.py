@@ -141,6 +141,20 @@ async def test_a_broad_prefix_reads_its_first_rows_and_says_there_are_more(
     assert not rest.more
 
 
+async def test_a_prefix_with_like_wildcards_or_the_escape_character_is_taken_as_typed(
+    services: Runtime,
+) -> None:
+    """``_``, ``%`` and ``/`` (the escape character) in a search are characters of the name, not
+    patterns: each prefix finds the one name that starts with it, and only that."""
+    from gateway.services import stories
+    from gateway.services.access import ADMIN
+
+    await _stored(services, ["ana_lima", "anaxlima", "100%_sure", "1000 sure", "a/b c", "ab c"])
+    for prefix, name in [("ana_", "ana_lima"), ("100%", "100%_sure"), ("a/b", "a/b c")]:
+        found = await stories.find_candidates(services, ADMIN, prefix)
+        assert [f.name for f in found.found] == [name], prefix
+
+
 async def test_a_timeline_pages_through_every_event_of_its_subject(
     client: Any, services: Runtime
 ) -> None:
