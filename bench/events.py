@@ -8,8 +8,13 @@ of a ``unihook serve --no-worker`` process (one request at a time, keep-alive), 
 console's timeline and candidate search pages, signed in as the operator.
 
     python -m bench events [--events 100000] [--requests 200] [--keep PATH]
+                           [--keep-postgres DATABASE]
 
-PostgreSQL runs when ``UNIHOOK_BENCH_POSTGRES_URL`` (or ``UNIHOOK_TEST_POSTGRES_URL``) is set.
+PostgreSQL runs when ``UNIHOOK_BENCH_POSTGRES_URL`` (or ``UNIHOOK_TEST_POSTGRES_URL``) is set,
+in a database dropped afterwards. ``--keep PATH`` (a SQLite file) and ``--keep-postgres
+DATABASE`` (a database on that server) seed once and keep what they seeded, with the ids the
+queries need beside it, so a large table is measured again on later runs without seeding it
+again; each measures only its own database.
 """
 
 from __future__ import annotations
@@ -255,17 +260,31 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="SQLite database file: seeded and kept if it does not exist, else measured as it is",
     )
+    parser.add_argument(
+        "--keep-postgres",
+        metavar="DATABASE",
+        help="PostgreSQL database (on the server of UNIHOOK_BENCH_POSTGRES_URL): created, seeded "
+        "and kept if it does not exist, else measured as it is",
+    )
     args = parser.parse_args(argv)
+    pg = os.environ.get("UNIHOOK_BENCH_POSTGRES_URL") or os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
     if args.keep:
         kept = args.keep.with_name(args.keep.name + ".ids.json")
         url = f"sqlite+aiosqlite:///{args.keep.resolve()}"
         measure("sqlite", url, args.events, args.requests, kept)
         return 0
+    if args.keep_postgres:
+        if not pg:
+            parser.error("--keep-postgres needs UNIHOOK_BENCH_POSTGRES_URL")
+        from bench.postgres import kept_database
+
+        url, kept = kept_database(pg, args.keep_postgres)
+        measure("postgresql", url, args.events, args.requests, kept)
+        return 0
     with tempfile.TemporaryDirectory(prefix="unihook-bench-events-") as tmp:
         measure(
             "sqlite", f"sqlite+aiosqlite:///{Path(tmp) / 'events.db'}", args.events, args.requests
         )
-    pg = os.environ.get("UNIHOOK_BENCH_POSTGRES_URL") or os.environ.get("UNIHOOK_TEST_POSTGRES_URL")
     if pg:
         from bench.postgres import fresh_database
 

@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -75,6 +76,20 @@ def fresh_database(url: str) -> Iterator[str]:
         yield f"{base}/{name}"
     finally:
         asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def kept_database(url: str, name: str) -> tuple[str, Path]:
+    """The URL of database ``name`` on ``url``'s server and the file that keeps the ids of what
+    a benchmark seeded in it. Without that file (a first run, or one stopped while seeding) the
+    database is made anew, empty, for the benchmark to seed."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise SystemExit(f"not a plain PostgreSQL database name: {name!r}")
+    ids = Path(tempfile.gettempdir()) / f"unihook-bench-{name}.ids.json"
+    if not ids.exists():
+        asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}", ids
 
 
 # ---- CPU accounting ---------------------------------------------------------------------------
