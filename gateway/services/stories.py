@@ -14,7 +14,6 @@ from typing import Any
 import msgspec
 from sqlalchemy import BindParameter, ColumnElement, Connection, Row, Select, bindparam, select
 
-from gateway.core.clock import iso
 from gateway.core.payloads import with_raw
 from gateway.runtime import Runtime
 from gateway.services.access import Principal
@@ -318,7 +317,7 @@ class Found:
     name: str | None
     email: str | None
     subjects: dict[str, int]
-    last_event: dict[str, Any]
+    last_event: Row[Any]  # the newest event read: its id, type and received_at
 
 
 SEARCH_ROWS = 50
@@ -369,20 +368,19 @@ async def find_candidates(
         hits += read[:rows]
     seen: set[str] = set()
     for hit in hits:
-        if hit.id in seen:
+        event_id, tenant, _, _, subject, candidate_id, name, email = hit  # SEARCH_COLUMNS
+        if event_id in seen:
             continue
-        seen.add(hit.id)
-        key = (hit.tenant, hit.candidate_name, hit.candidate_email)
-        entry = found.get(key)
+        seen.add(event_id)
+        entry = found.get((tenant, name, email))
         if entry is None:
-            entry = found[key] = Found(hit.tenant, hit.candidate_name, hit.candidate_email, {}, {})
-        if hit.id > entry.last_event.get("id", ""):
-            received = {"received_at": iso(hit.received_at)}
-            entry.last_event = {"id": hit.id, "type": hit.type, "source": received}
-        candidate = f"candidate/{hit.candidate_id}" if hit.candidate_id else None
-        for subject in {hit.subject, candidate}:
-            if subject:
-                entry.subjects[subject] = entry.subjects.get(subject, 0) + 1
+            entry = found[(tenant, name, email)] = Found(tenant, name, email, {}, hit)
+        elif event_id > entry.last_event.id:
+            entry.last_event = hit
+        candidate = f"candidate/{candidate_id}" if candidate_id else None
+        for about in {subject, candidate}:
+            if about:
+                entry.subjects[about] = entry.subjects.get(about, 0) + 1
     return Search(list(found.values()), more)
 
 

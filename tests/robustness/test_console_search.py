@@ -127,11 +127,11 @@ async def test_a_broad_prefix_reads_its_first_rows_and_says_there_are_more(
     assert broad.more
     assert [f.name for f in broad.found] == ["Ana Bo", "Ana Zed"]  # name order, not storage
     assert sum(broad.found[0].subjects.values()) == 4  # each of Ana Bo's events counted
-    assert broad.found[1].last_event["id"] == f"evt_{0:026d}"  # the newest of those read
+    assert broad.found[1].last_event.id == f"evt_{0:026d}"  # the newest of those read
     narrow = await stories.find_candidates(services, ADMIN, "ana z", rows=5)
     assert not narrow.more
     assert [f.name for f in narrow.found] == ["Ana Zed"]
-    assert narrow.found[0].last_event["id"] == f"evt_{2:026d}"
+    assert narrow.found[0].last_event.id == f"evt_{2:026d}"
     assert sum(narrow.found[0].subjects.values()) == 3
     exactly = await stories.find_candidates(services, ADMIN, "ana b", rows=4)
     assert [f.name for f in exactly.found] == ["Ana Bo"]
