@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
 
 from gateway import __version__
@@ -79,6 +81,18 @@ def icon(name: str, label: str | None = None) -> Markup:
     )
 
 
+_NOTHING_TO_QUOTE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what Jinja's urlencode leaves as it is
+
+
+def urlencode(value: Any) -> str:
+    """Jinja's ``urlencode``, answering at once for text with nothing to quote (the ids,
+    subjects and tenants the pages link by), which Jinja's filter runs through ``urllib``'s
+    quoting every time: 2 to 3 us a link, and a search page has a hundred."""
+    if isinstance(value, str) and _NOTHING_TO_QUOTE.fullmatch(value):
+        return value
+    return do_urlencode(value)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -87,6 +101,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # package files: no stat of each template on every page
     )
-    env.filters.update(when=when, pretty_json=pretty_json, percent=percent, millis=millis)
+    env.filters.update(
+        when=when, pretty_json=pretty_json, percent=percent, millis=millis, urlencode=urlencode
+    )
     env.globals.update(icon=icon, version=__version__)
     return env
