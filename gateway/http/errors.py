@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
+from sqlalchemy.exc import DBAPIError
 
 from gateway.core.ids import new_id
 from gateway.services.errors import ServiceError
@@ -37,7 +38,28 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
     )
 
 
+def database_unavailable(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A database connection lost in the middle of a request (the server restarted, the
+    connection was cut) is ``503`` with ``Retry-After``, as ingest answers it: the process has
+    dropped its pooled connections, so a retry gets a fresh one. Any other database error is a
+    500."""
+    if not exc.connection_invalidated:
+        return internal_error(request, exc)
+    log.warning(
+        "503 on %s %s: the database connection was lost: %s",
+        request.method,
+        request.url.path,
+        exc.orig,
+    )
+    return Response(
+        {"status_code": 503, "detail": "storage unavailable; retry later"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     ServiceError: service_error_response,
+    DBAPIError: database_unavailable,
     500: internal_error,
 }

@@ -9,12 +9,16 @@ import asyncio
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
+from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
 from gateway.storage import engine as engines
-from tests.conftest import fresh_postgres_database
+from tests.conftest import ADMIN, ADMIN_TOKEN, _pg_admin, fresh_postgres_database
 
 pytestmark = pytest.mark.postgres
 
@@ -72,3 +76,32 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged(
             assert pings == [1]
         finally:
             await engine.dispose()
+
+
+async def test_a_request_that_meets_a_connection_cut_in_use_is_503_and_the_next_is_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The case the ping cannot catch: the connection was cut after its last check. The request
+    meeting it is told to retry, and the pool is renewed for the next."""
+    async with fresh_postgres_database("unihook_ping") as url:
+        settings = Settings(
+            database_url=url,
+            admin_token=ADMIN_TOKEN,
+            secret_key=Fernet.generate_key().decode(),
+            ingest_writer="thread",
+        )
+        app = create_app(settings, run_worker=False)  # its own runtime and pool, on its loop
+        async with AsyncTestClient(app=app) as client:
+            assert (await client.get("/v1/events", headers=ADMIN)).status_code == 200
+            monkeypatch.setattr(engines, "PING_AFTER_IDLE_S", 1e9)  # "cut after its last check"
+            name = url.rsplit("/", 1)[1]  # the test's own database: no quoting needed
+            cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'"
+            await _pg_admin(cut % name)
+            refused = await client.get("/v1/events", headers=ADMIN)
+            assert refused.status_code == 503, refused.text
+            assert refused.headers["retry-after"] == "5"
+            assert refused.json() == {
+                "status_code": 503,
+                "detail": "storage unavailable; retry later",
+            }
+            assert (await client.get("/v1/events", headers=ADMIN)).status_code == 200
