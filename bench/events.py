@@ -8,13 +8,13 @@ of a ``unihook serve --no-worker`` process (one request at a time, keep-alive), 
 console's timeline and candidate search pages, signed in as the operator.
 
     python -m bench events [--events 100000] [--requests 200] [--keep PATH]
-                           [--keep-postgres DATABASE]
+                           [--keep-postgres NAME]
 
 PostgreSQL runs when ``UNIHOOK_BENCH_POSTGRES_URL`` (or ``UNIHOOK_TEST_POSTGRES_URL``) is set,
 in a database dropped afterwards. ``--keep PATH`` (a SQLite file) and ``--keep-postgres
-DATABASE`` (a database on that server) seed once and keep what they seeded, with the ids the
-queries need beside it, so a large table is measured again on later runs without seeding it
-again; each measures only its own database.
+NAME`` (database ``unihook_bench_NAME`` on that server) seed once and keep what they seeded,
+with the ids the queries need beside it, so a large table is measured again on later runs
+without seeding it again; each measures only its own database.
 """
 
 from __future__ import annotations
@@ -262,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--keep-postgres",
-        metavar="DATABASE",
-        help="PostgreSQL database (on the server of UNIHOOK_BENCH_POSTGRES_URL): created, seeded "
-        "and kept if it does not exist, else measured as it is",
+        metavar="NAME",
+        help="PostgreSQL database unihook_bench_NAME (on the server of "
+        "UNIHOOK_BENCH_POSTGRES_URL): created, seeded and kept on a first run, else measured",
     )
     args = parser.parse_args(argv)
     pg = os.environ.get("UNIHOOK_BENCH_POSTGRES_URL") or os.environ.get("UNIHOOK_TEST_POSTGRES_URL")

@@ -79,17 +79,19 @@ def fresh_database(url: str) -> Iterator[str]:
 
 
 def kept_database(url: str, name: str) -> tuple[str, Path]:
-    """The URL of database ``name`` on ``url``'s server and the file that keeps the ids of what
-    a benchmark seeded in it. Without that file (a first run, or one stopped while seeding) the
-    database is made anew, empty, for the benchmark to seed."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
-        raise SystemExit(f"not a plain PostgreSQL database name: {name!r}")
-    ids = Path(tempfile.gettempdir()) / f"unihook-bench-{name}.ids.json"
+    """The URL of database ``unihook_bench_<name>`` on ``url``'s server and the file that keeps
+    the ids of what a benchmark seeded in it. Without that file (a first run, or one stopped while
+    seeding) the database is made anew, empty, for the benchmark to seed. The prefix keeps this
+    from ever dropping a database the benchmark did not make."""
+    if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
+        raise SystemExit(f"not a plain name (a-z, 0-9, _; at most 40): {name!r}")
+    database = f"unihook_bench_{name}"
+    ids = Path(tempfile.gettempdir()) / f"{database}.ids.json"
     if not ids.exists():
-        asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
+        asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        asyncio.run(_admin(url, f'CREATE DATABASE "{database}"'))
     base, _, _ = url.rpartition("/")
-    return f"{base}/{name}", ids
+    return f"{base}/{database}", ids
 
 
 # ---- CPU accounting ---------------------------------------------------------------------------
